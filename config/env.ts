@@ -1,0 +1,145 @@
+/**
+ * Every setting Frontdesk reads, in one zod schema, parsed once at start-up. Nothing else reads
+ * process.env. A bad value fails start-up with a message naming the variable and an example.
+ * A channel whose credentials are absent is off (its section is null).
+ */
+import { z } from 'zod';
+import { ConfigError } from '../src/core/errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min = 0) => z.coerce.number().int().min(min);
+const url = z.url();
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Variable → [schema, example shown when it is wrong, one-line description for README/doctor]. */
+const VARIABLES = {
+  PORT: [int(1).max(65535).default(3000), '3000', 'HTTP port'],
+  HOST: [z.string().default('0.0.0.0'), '0.0.0.0', 'interface to listen on'],
+  LOG_LEVEL: [z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), 'info', 'log level'],
+  DATABASE_URL: [z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(), 'postgres://frontdesk@localhost:5432/frontdesk', 'PostgreSQL instead of the embedded SQLite'],
+  SQLITE_PATH: [z.string().min(1).default('./data/frontdesk.db'), './data/frontdesk.db', 'SQLite file when DATABASE_URL is unset'],
+  PUBLIC_URL: [url.default('http://localhost:3000'), 'https://support.example.com', 'the URL customers and providers reach Frontdesk at'],
+  TRUST_PROXY: [bool.default(false), 'true', 'honour X-Forwarded-Proto/Host from a reverse proxy'],
+  MAX_BODY_BYTES: [int(1024).default(65536), '65536', 'largest accepted JSON body'],
+  MAX_MESSAGE_CHARS: [int(1).default(8000), '8000', 'longest accepted message text'],
+  CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default from config/agents.ts)'],
+  AUTO_RESOLVE_HOURS: [z.coerce.number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
+  OUTBOX_MAX_ATTEMPTS: [int(1).default(8), '8', 'delivery attempts before a message is marked failed'],
+  WIDGET_ALLOWED_ORIGINS: [list.default(['*']), 'https://shop.example.com,https://example.com', 'origins allowed to embed the web widget'],
+  WIDGET_IDENTITY_SECRET: [z.string().min(16).optional(), 'a-long-random-secret', 'HMAC secret for signed-in widget visitors'],
+  SESSION_SECRET: [z.string().min(16).optional(), 'another-long-random-secret', 'signs console session cookies (random per start when unset)'],
+  // SMS (Twilio)
+  TWILIO_ACCOUNT_SID: [z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(), 'AC0123456789abcdef0123456789abcdef', 'Twilio account SID'],
+  TWILIO_AUTH_TOKEN: [z.string().min(1).optional(), '(from the Twilio console)', 'Twilio auth token; also validates webhook signatures'],
+  TWILIO_FROM_NUMBER: [z.string().optional(), '+15005550006', 'the support number replies are sent from'],
+  TWILIO_MESSAGING_SERVICE_SID: [z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(), 'MG0123456789abcdef0123456789abcdef', 'send through a Messaging Service instead of a number'],
+  TWILIO_API_URL: [url.optional(), 'http://127.0.0.1:4010', 'override the Twilio API base URL (tests, proxies)'],
+  SMS_HELP_TEXT: [z.string().default('Frontdesk support: reply with your question. Reply STOP to unsubscribe.'), '"Acme support…"', 'answer to HELP/INFO'],
+  SMS_MAX_SEGMENTS: [int(1).default(3), '3', 'longest SMS reply in segments before it is shortened with a link'],
+  SMS_NEW_CONVERSATION_HOURS: [z.coerce.number().positive().default(24), '24', 'a resolved SMS conversation older than this starts a new one'],
+  SMS_MAX_MEDIA_BYTES: [int(0).default(5_000_000), '5000000', 'largest MMS media fetched and stored'],
+  // Slack
+  SLACK_BOT_TOKEN: [z.string().startsWith('xoxb-').optional(), 'xoxb-…', 'Slack bot token'],
+  SLACK_SIGNING_SECRET: [z.string().min(1).optional(), '(from the Slack app page)', 'verifies Slack request signatures'],
+  SLACK_APP_TOKEN: [z.string().startsWith('xapp-').optional(), 'xapp-…', 'Socket Mode instead of HTTP events'],
+  SLACK_SUPPORT_CHANNEL: [z.string().optional(), 'C0123456789', 'channel where escalated conversations are posted'],
+  SLACK_API_URL: [url.optional(), 'http://127.0.0.1:4011/api/', 'override the Slack Web API base URL (tests)'],
+  // Email
+  EMAIL_IMAP_URL: [z.string().regex(/^imaps?:\/\//, 'must start with imap:// or imaps://').optional(), 'imaps://support%40example.com:app-password@imap.example.com:993', 'mailbox to read'],
+  EMAIL_SMTP_URL: [z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(), 'smtp://support%40example.com:app-password@smtp.example.com:587', 'server to send through (STARTTLS on 587, TLS with smtps://)'],
+  EMAIL_ADDRESS: [z.email().optional(), 'support@example.com', 'the support address customers write to'],
+  EMAIL_FOLDER: [z.string().default('INBOX'), 'INBOX', 'folder to watch'],
+  EMAIL_HANDLED_FOLDER: [z.string().optional(), 'Processed', 'move handled mail here instead of marking it \\Seen'],
+  EMAIL_MAX_ATTACHMENT_BYTES: [int(0).default(10_000_000), '10000000', 'larger attachments are noted, not stored'],
+  // Model engine
+  OPENAI_API_KEY: [z.string().min(1).optional(), 'sk-…', 'run the agents on an OpenAI-compatible model'],
+  OPENAI_BASE_URL: [url.optional(), 'http://localhost:11434/v1', 'any OpenAI-compatible endpoint (Azure, Ollama, vLLM)'],
+  OPENAI_MODEL: [z.string().default('gpt-4.1-mini'), 'gpt-4.1-mini', 'model name'],
+  OPENAI_TIMEOUT_MS: [int(1).default(30_000), '30000', 'per request'],
+  OPENAI_MAX_CONCURRENCY: [int(1).default(8), '8', 'model calls in flight per process'],
+  OPENAI_TOKEN_BUDGET: [int(1).default(50_000), '50000', 'tokens per conversation before it goes to humans'],
+} as const;
+
+type Vars = typeof VARIABLES;
+type Env = { [K in keyof Vars]: z.output<Vars[K][0]> };
+
+const schema = z.object(Object.fromEntries(Object.entries(VARIABLES).map(([k, [s]]) => [k, s])) as { [K in keyof Vars]: Vars[K][0] });
+
+export function describeVariables(): { name: string; example: string; description: string }[] {
+  return Object.entries(VARIABLES).map(([name, [, example, description]]) => ({ name, example, description }));
+}
+
+/** Parses settings from an environment (process.env on Node, the Workers env later). */
+export function loadConfig(source: Record<string, string | undefined>) {
+  // An empty variable means unset, as in most .env tooling.
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as keyof Vars;
+      return `${name}: ${issue.message} (example: ${name}=${VARIABLES[name]?.[1] ?? '…'})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return toConfig(parsed.data as Env);
+}
+
+function toConfig(env: Env) {
+  const both = <T>(a: unknown, b: unknown, build: () => T) => (a && b ? build() : null);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+      : ({ kind: 'sqlite', path: env.SQLITE_PATH } as const),
+    publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+    trustProxy: env.TRUST_PROXY,
+    limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxMessageChars: env.MAX_MESSAGE_CHARS },
+    confidenceThreshold: env.CONFIDENCE_THRESHOLD,
+    autoResolveMs: env.AUTO_RESOLVE_HOURS * 3_600_000,
+    outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    widget: { allowedOrigins: env.WIDGET_ALLOWED_ORIGINS, identitySecret: env.WIDGET_IDENTITY_SECRET ?? null },
+    sessionSecret: env.SESSION_SECRET ?? null,
+    sms: both(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, () => ({
+      accountSid: env.TWILIO_ACCOUNT_SID!,
+      authToken: env.TWILIO_AUTH_TOKEN!,
+      fromNumber: env.TWILIO_FROM_NUMBER ?? null,
+      messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID ?? null,
+      apiUrl: env.TWILIO_API_URL ?? null,
+      helpText: env.SMS_HELP_TEXT,
+      maxSegments: env.SMS_MAX_SEGMENTS,
+      newConversationMs: env.SMS_NEW_CONVERSATION_HOURS * 3_600_000,
+      maxMediaBytes: env.SMS_MAX_MEDIA_BYTES,
+    })),
+    slack: both(env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN, () => ({
+      botToken: env.SLACK_BOT_TOKEN!,
+      signingSecret: env.SLACK_SIGNING_SECRET ?? null,
+      appToken: env.SLACK_APP_TOKEN ?? null,
+      supportChannel: env.SLACK_SUPPORT_CHANNEL ?? null,
+      apiUrl: env.SLACK_API_URL ?? null,
+    })),
+    email: both(env.EMAIL_IMAP_URL, env.EMAIL_SMTP_URL, () => ({
+      imapUrl: env.EMAIL_IMAP_URL!,
+      smtpUrl: env.EMAIL_SMTP_URL!,
+      address: env.EMAIL_ADDRESS ?? null,
+      folder: env.EMAIL_FOLDER,
+      handledFolder: env.EMAIL_HANDLED_FOLDER ?? null,
+      maxAttachmentBytes: env.EMAIL_MAX_ATTACHMENT_BYTES,
+    })),
+    openai: env.OPENAI_API_KEY
+      ? {
+          apiKey: env.OPENAI_API_KEY,
+          baseUrl: env.OPENAI_BASE_URL ?? null,
+          model: env.OPENAI_MODEL,
+          timeoutMs: env.OPENAI_TIMEOUT_MS,
+          maxConcurrency: env.OPENAI_MAX_CONCURRENCY,
+          tokenBudget: env.OPENAI_TOKEN_BUDGET,
+        }
+      : null,
+  };
+}
+
+export type Config = ReturnType<typeof toConfig>;

@@ -1,0 +1,359 @@
+/**
+ * The ports of Frontdesk: what the core needs from the outside world. Concrete parts (SQLite,
+ * PostgreSQL, Twilio, Slack, SMTP, a model provider) implement these and are wired together in
+ * src/entry only.
+ */
+import type {
+  ApiToken,
+  Attachment,
+  AttachmentInput,
+  ChannelKind,
+  Contact,
+  ContactIdentity,
+  Conversation,
+  ConversationStatus,
+  CsatResponse,
+  InboundMessage,
+  KnowledgeArticle,
+  KnowledgeHit,
+  Message,
+  MetricEvent,
+  Order,
+  OutboxJob,
+  Owner,
+  Ticket,
+  TicketPriority,
+  TicketStatus,
+  User,
+} from './types.ts';
+
+// ───────────────────────────── channels ─────────────────────────────
+
+/** A webhook request as adapters see it: the raw body is kept for signature checks. */
+export interface WebhookRequest {
+  method: string;
+  /** The URL the provider called, as seen by Frontdesk (see `publicUrl` for the provider's view). */
+  url: string;
+  headers: Headers;
+  rawBody: string;
+}
+
+/** What goes out to a customer through an adapter. */
+export interface OutboundMessage {
+  messageId: string;
+  conversationId: string;
+  channel: ChannelKind;
+  /** The customer's address on the channel (identity address). */
+  to: { address: string; name?: string | null };
+  text: string;
+  html?: string | null;
+  subject?: string | null;
+  /** Threading context: the channel thread key and provider ids of earlier messages, oldest first. */
+  thread: { key: string | null; references: string[]; lastInbound?: Pick<Message, 'text' | 'createdAt'> | null };
+  attachments: AttachmentInput[];
+  authorKind: Message['authorKind'];
+  agentName: string | null;
+}
+
+export interface DeliveryResult {
+  /** `delivered` when the channel is the store itself (web); providers usually answer `sent`/`queued`. */
+  status: 'queued' | 'sent' | 'delivered';
+  providerMessageId?: string;
+}
+
+/**
+ * One channel (web, sms, email, slack). Adapters verify and parse inbound traffic into
+ * `InboundMessage`s and send `OutboundMessage`s; they know their provider's SDK, the core does not.
+ */
+export interface ChannelAdapter {
+  readonly kind: ChannelKind;
+  /** Throws an UnauthorizedError/ForbiddenError when the request is not from the provider. */
+  verify?(request: WebhookRequest): void | Promise<void>;
+  /** Parses a verified webhook into normalized messages (none for events that carry no message). */
+  parse?(request: WebhookRequest): InboundMessage[] | Promise<InboundMessage[]>;
+  /**
+   * Sends one message. Throws DeliveryError (retryable or not) on failure.
+   * Must be safe to call again for the same `messageId` after a crash (providers dedupe or we accept it).
+   */
+  send(message: OutboundMessage): Promise<DeliveryResult>;
+  /** Long-running inbound work (IMAP IDLE, Socket Mode). */
+  start?(context: AdapterContext): Promise<void>;
+  stop?(): Promise<void>;
+  /** Provider-specific HTTP endpoints, mounted under /webhooks/<kind>. Returns a Hono app. */
+  routes?(context: AdapterContext): unknown;
+}
+
+/** What an adapter may use at run time. */
+export interface AdapterContext {
+  receive(message: InboundMessage): Promise<ReceiveResult>;
+  store: Store;
+  support: SupportDesk;
+  bus: EventBus;
+  logger: Logger;
+  clock: Clock;
+}
+
+// ───────────────────────────── agents ─────────────────────────────
+
+export interface AgentTools {
+  searchKnowledge(query: string, limit?: number): Promise<KnowledgeHit[]>;
+  lookupOrder(orderId: string): Promise<Order | null>;
+  ordersForEmail(email: string): Promise<Order[]>;
+}
+
+export interface AgentRunInput {
+  conversation: Conversation;
+  contact: Contact;
+  /** The inbound message being answered. */
+  message: Message;
+  /** Earlier messages of the conversation, oldest first (bounded). */
+  history: Message[];
+  tools: AgentTools;
+}
+
+export interface TraceStep {
+  kind: 'triage' | 'agent' | 'handoff' | 'tool' | 'guardrail' | 'model';
+  name: string;
+  data?: Record<string, unknown>;
+  at: number;
+}
+
+/** A ticket the run wants opened; created in the same transaction as the reply. */
+export interface TicketRequest {
+  category: string;
+  priority: TicketPriority;
+  summary: string;
+  /** `escalated` hands the conversation to humans as well. */
+  status: TicketStatus;
+}
+
+export interface AgentRunResult {
+  /** The agent that wrote the reply (`orders`, `escalation`…). */
+  agent: string;
+  route: string;
+  /** Calibrated confidence in [0, 1] of the route and answer. */
+  confidence: number;
+  text: string;
+  ticket?: TicketRequest;
+  /** Hand the conversation to humans after this reply. */
+  handoff?: { reason: string };
+  /** Memory for the next turn (null clears it, undefined keeps it). */
+  state?: Record<string, unknown> | null;
+  trace?: TraceStep[];
+  usage?: { inputTokens: number; outputTokens: number; costUsd?: number };
+}
+
+/** Runs the agent graph (triage → specialist → tools) on one inbound message. */
+export interface AgentEngine {
+  readonly name: string;
+  run(input: AgentRunInput): Promise<AgentRunResult>;
+}
+
+// ───────────────────────────── runtime services ─────────────────────────────
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Live updates for SSE streams: one topic per conversation plus the staff-wide topic `*`. */
+export type BusEvent =
+  | { type: 'message'; conversationId: string; message: Message }
+  | { type: 'conversation'; conversationId: string; conversation: Conversation }
+  | { type: 'typing'; conversationId: string; agent: string | null }
+  | { type: 'ticket'; conversationId: string; ticket: Ticket };
+
+export interface EventBus {
+  publish(event: BusEvent): void;
+  /** Subscribe to one conversation, or to `*` for all. Returns the unsubscribe function. */
+  subscribe(topic: string, listener: (event: BusEvent) => void): () => void;
+}
+
+export interface ReceiveResult {
+  message: Message;
+  conversation: Conversation;
+  /** True when the provider message id was seen before; nothing new was stored. */
+  duplicate: boolean;
+  /** Resolves with the agents' reply (null when humans own the conversation or no reply is due). */
+  reply: Promise<Message | null>;
+}
+
+/** Staff actions on conversations, shared by the API, the console and the Slack desk. */
+export interface SupportDesk {
+  replyAsHuman(input: {
+    conversationId: string;
+    userId: string | null;
+    text: string;
+    internal?: boolean;
+    attachments?: AttachmentInput[];
+  }): Promise<Message>;
+  takeOver(conversationId: string, userId: string | null): Promise<Conversation>;
+  handBack(conversationId: string, userId: string | null): Promise<Conversation>;
+  resolve(conversationId: string, actor: 'bot' | 'human' | 'contact', userId?: string | null): Promise<Conversation>;
+  assign(conversationId: string, userId: string | null): Promise<Conversation>;
+  updateTicket(ticketId: string, patch: { status?: TicketStatus; assigneeId?: string | null; priority?: TicketPriority }): Promise<Ticket>;
+  rate(conversationId: string, rating: number, comment?: string | null): Promise<CsatResponse>;
+  /** Escalation hooks (the Slack desk subscribes). */
+  onEscalation(listener: (e: { conversation: Conversation; ticket: Ticket | null; reason: string }) => void): () => void;
+}
+
+// ───────────────────────────── storage ─────────────────────────────
+
+export interface ConversationFilter {
+  channel?: ChannelKind;
+  status?: ConversationStatus;
+  owner?: Owner;
+  route?: string;
+  assigneeId?: string;
+  contactId?: string;
+  /** Case-insensitive match on subject or message text. */
+  search?: string;
+  since?: number;
+  until?: number;
+  /** Id to continue after (ids are time-sortable; lists are newest first). */
+  before?: string;
+  limit?: number;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus;
+  assigneeId?: string;
+  conversationId?: string;
+  priority?: TicketPriority;
+  before?: string;
+  limit?: number;
+}
+
+export type NewMessage = Omit<Message, 'attempts' | 'error'> & { attempts?: number; error?: string | null };
+
+/** Per channel, per event type and actor: how many and the average value (analytics input). */
+export interface EventAggregate {
+  channel: ChannelKind;
+  type: MetricEvent['type'];
+  actor: MetricEvent['actor'];
+  count: number;
+  avgValue: number | null;
+}
+
+/** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
+export interface Repository {
+  // contacts
+  createContact(input: Pick<Contact, 'id' | 'name' | 'email' | 'createdAt'>): Promise<Contact>;
+  getContact(id: string): Promise<Contact | null>;
+  updateContact(id: string, patch: Partial<Pick<Contact, 'name' | 'email'>>, now: number): Promise<void>;
+  findIdentity(channel: ChannelKind, address: string): Promise<ContactIdentity | null>;
+  /** Any identity or contact carrying this email, to link one person across channels. */
+  findContactByEmail(email: string): Promise<Contact | null>;
+  createIdentity(input: ContactIdentity): Promise<ContactIdentity>;
+  listIdentities(contactId: string): Promise<ContactIdentity[]>;
+
+  // conversations
+  createConversation(input: Conversation & { subjectKey?: string | null }): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | null>;
+  updateConversation(id: string, patch: Partial<Omit<Conversation, 'id' | 'createdAt'>>): Promise<Conversation | null>;
+  /** The newest conversation on a channel thread key. */
+  latestByThreadKey(channel: ChannelKind, threadKey: string): Promise<Conversation | null>;
+  /** The conversation that holds any message with one of these provider ids on the channel. */
+  findByProviderMessageIds(channel: ChannelKind, providerIds: string[]): Promise<Conversation | null>;
+  /** The newest conversation of a contact on a channel with this normalized subject, created after `since`. */
+  latestBySubject(contactId: string, channel: ChannelKind, subjectKey: string, since: number): Promise<Conversation | null>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  /** Open bot-owned conversations whose last message is older than `before` (auto-resolve). */
+  idleBotConversations(before: number, limit: number): Promise<Conversation[]>;
+
+  // messages
+  /** Inserts unless (channel, providerMessageId) exists; returns null for a duplicate. */
+  insertMessage(input: NewMessage): Promise<Message | null>;
+  getMessage(id: string): Promise<Message | null>;
+  findMessageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
+  listMessages(conversationId: string, opts?: { after?: string; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
+  /** The last `limit` messages, oldest first. */
+  recentMessages(conversationId: string, limit: number): Promise<Message[]>;
+  updateMessage(id: string, patch: Partial<Pick<Message, 'deliveryStatus' | 'attempts' | 'error' | 'providerMessageId' | 'meta' | 'agentStatus' | 'route'>>): Promise<void>;
+  /** Marks an inbound message answered; false when another worker already did. */
+  claimInbound(id: string, status: 'done' | 'skipped'): Promise<boolean>;
+  /** Inbound messages still waiting for the agents, received before `before`. */
+  pendingInbound(before: number, limit: number): Promise<Message[]>;
+  insertAttachments(messageId: string, items: AttachmentInput[], now: number): Promise<Attachment[]>;
+  listAttachments(messageIds: string[]): Promise<Attachment[]>;
+  getAttachmentData(id: string): Promise<{ attachment: Attachment; data: Uint8Array | null } | null>;
+
+  // tickets
+  createTicket(input: Ticket): Promise<Ticket>;
+  getTicket(id: string): Promise<Ticket | null>;
+  updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>): Promise<Ticket | null>;
+  listTickets(filter: TicketFilter): Promise<Ticket[]>;
+
+  // outbox
+  enqueue(job: OutboxJob): Promise<void>;
+  /** Takes the lease on one job if it is due and free. */
+  claimJob(id: string, now: number, leaseMs: number): Promise<OutboxJob | null>;
+  /** Takes leases on up to `limit` due jobs; safe across replicas. */
+  claimDueJobs(now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
+  finishJob(id: string, patch: Pick<OutboxJob, 'status' | 'attempts' | 'lastError' | 'runAt'> & { now: number }): Promise<void>;
+
+  // metrics
+  insertEvents(events: MetricEvent[]): Promise<void>;
+  aggregateEvents(since: number, until: number, channel?: ChannelKind): Promise<EventAggregate[]>;
+  /** Conversations created per channel per UTC day. */
+  dailyVolume(since: number, until: number): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
+  insertCsat(input: CsatResponse): Promise<CsatResponse | null>;
+  hasEvent(conversationId: string, type: MetricEvent['type'], actor?: MetricEvent['actor']): Promise<boolean>;
+
+  // knowledge base
+  upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;
+  searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
+  listArticles(): Promise<KnowledgeArticle[]>;
+  countArticles(): Promise<number>;
+
+  // demo store orders
+  upsertOrder(order: Order): Promise<void>;
+  getOrder(id: string): Promise<Order | null>;
+  ordersForEmail(email: string): Promise<Order[]>;
+
+  // staff
+  createUser(input: User): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  findUserByEmail(email: string): Promise<User | null>;
+  findUserBySlackId(slackUserId: string): Promise<User | null>;
+  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'passwordHash' | 'slackUserId'>>): Promise<void>;
+  createApiToken(input: ApiToken): Promise<ApiToken>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  touchApiToken(id: string, now: number): Promise<void>;
+
+  // provider bookkeeping
+  /** Records an idempotency key; false when it was already there. */
+  markProcessed(provider: string, key: string, now: number): Promise<boolean>;
+  setOptOut(channel: ChannelKind, address: string, optedOut: boolean, now: number): Promise<void>;
+  isOptedOut(channel: ChannelKind, address: string): Promise<boolean>;
+  getCursor(scope: string, key: string): Promise<unknown | null>;
+  setCursor(scope: string, key: string, value: unknown, now: number): Promise<void>;
+  /** A lease held by `holder` until `now + ttlMs`; renewed by the same holder, taken over when expired. */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Links a conversation to a thread elsewhere (a Slack desk thread). */
+  linkExternal(input: { conversationId: string; target: string; externalId: string; now: number }): Promise<void>;
+  findByExternal(target: string, externalId: string): Promise<string | null>;
+  externalIdsFor(conversationId: string, target: string): Promise<string[]>;
+  insertRouteCorrection(input: { id: string; messageId: string; conversationId: string; fromRoute: string | null; toRoute: string; text: string; userId: string | null; createdAt: number }): Promise<void>;
+  listRouteCorrections(): Promise<{ text: string; toRoute: string }[]>;
+}
+
+/** The storage port: a repository plus atomic units of work. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Single operations outside an explicit transaction. */
+  readonly repo: Repository;
+  /** Runs `work` atomically: everything it wrote is committed together, or nothing is. */
+  transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T>;
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,556 @@
+/**
+ * The Repository, written once for both dialects. Queries use the dialect-neutral subset of
+ * drizzle's builders (select/insert/update/delete, onConflict, returning), typed against the
+ * PostgreSQL schema; the SQLite store passes its own tables, whose property names are identical.
+ * The few statements that differ per dialect (full-text search, claiming outbox jobs across
+ * replicas) come from the `DialectQueries` the store supplies.
+ */
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
+import type { ConversationFilter, EventAggregate, Repository, TicketFilter } from '../core/ports.ts';
+import type {
+  Attachment,
+  ChannelKind,
+  KnowledgeArticle,
+  KnowledgeHit,
+  Message,
+  Order,
+} from '../core/types.ts';
+import { searchTerms } from './search-terms.ts';
+import type * as pgSchema from './schema/pg.ts';
+
+export type Schema = typeof pgSchema;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<any, any>;
+
+/** Statements that cannot be written once for both dialects. */
+export interface DialectQueries {
+  searchKnowledge(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
+  /** Row locking for the claim's subquery: PostgreSQL skips rows other replicas hold. */
+  lockDueJobs(query: PgSelect): PgSelect;
+}
+
+const MAX_LIST = 200;
+const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
+
+type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
+const toArticle = (row: ArticleRow): KnowledgeArticle => ({
+  ...row,
+  tags: row.tags ? row.tags.split(',').map((t) => t.trim()).filter(Boolean) : [],
+});
+
+export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Repository {
+  const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+  const attachmentColumns = {
+    id: t.attachments.id,
+    messageId: t.attachments.messageId,
+    filename: t.attachments.filename,
+    contentType: t.attachments.contentType,
+    size: t.attachments.size,
+    url: t.attachments.url,
+    createdAt: t.attachments.createdAt,
+  };
+  const articleColumns = {
+    id: t.kbArticles.id,
+    slug: t.kbArticles.slug,
+    title: t.kbArticles.title,
+    body: t.kbArticles.body,
+    tags: t.kbArticles.tags,
+    createdAt: t.kbArticles.createdAt,
+    updatedAt: t.kbArticles.updatedAt,
+  };
+
+  return {
+    // ── contacts ──
+    async createContact(input) {
+      const [row] = await db.insert(t.contacts).values({ ...input, updatedAt: input.createdAt }).returning();
+      return row!;
+    },
+    async getContact(id) {
+      return first(await db.select().from(t.contacts).where(eq(t.contacts.id, id)).limit(1));
+    },
+    async updateContact(id, patch, now) {
+      await db.update(t.contacts).set({ ...patch, updatedAt: now }).where(eq(t.contacts.id, id));
+    },
+    async findIdentity(channel, address) {
+      return first(
+        await db
+          .select()
+          .from(t.contactIdentities)
+          .where(and(eq(t.contactIdentities.channel, channel), eq(t.contactIdentities.address, address)))
+          .limit(1),
+      );
+    },
+    async findContactByEmail(email) {
+      const viaIdentity = await db
+        .select({ contactId: t.contactIdentities.contactId })
+        .from(t.contactIdentities)
+        .where(and(eq(t.contactIdentities.channel, 'email'), eq(t.contactIdentities.address, email)))
+        .limit(1);
+      const id = viaIdentity[0]?.contactId;
+      const where = id ? eq(t.contacts.id, id) : eq(t.contacts.email, email);
+      return first(await db.select().from(t.contacts).where(where).orderBy(asc(t.contacts.id)).limit(1));
+    },
+    async createIdentity(input) {
+      const [row] = await db.insert(t.contactIdentities).values(input).returning();
+      return row!;
+    },
+    async listIdentities(contactId) {
+      return db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, contactId));
+    },
+
+    // ── conversations ──
+    async createConversation(input) {
+      const [row] = await db.insert(t.conversations).values(input).returning();
+      return row!;
+    },
+    async getConversation(id) {
+      return first(await db.select().from(t.conversations).where(eq(t.conversations.id, id)).limit(1));
+    },
+    async updateConversation(id, patch) {
+      return first(await db.update(t.conversations).set(patch).where(eq(t.conversations.id, id)).returning());
+    },
+    async latestByThreadKey(channel, threadKey) {
+      return first(
+        await db
+          .select()
+          .from(t.conversations)
+          .where(and(eq(t.conversations.channel, channel), eq(t.conversations.threadKey, threadKey)))
+          .orderBy(desc(t.conversations.id))
+          .limit(1),
+      );
+    },
+    async findByProviderMessageIds(channel, providerIds) {
+      if (providerIds.length === 0) return null;
+      const hit = await db
+        .select({ conversationId: t.messages.conversationId })
+        .from(t.messages)
+        .where(and(eq(t.messages.channel, channel), inArray(t.messages.providerMessageId, providerIds)))
+        .orderBy(desc(t.messages.id))
+        .limit(1);
+      if (!hit[0]) return null;
+      return first(await db.select().from(t.conversations).where(eq(t.conversations.id, hit[0].conversationId)).limit(1));
+    },
+    async latestBySubject(contactId, channel, subjectKey, since) {
+      return first(
+        await db
+          .select()
+          .from(t.conversations)
+          .where(
+            and(
+              eq(t.conversations.contactId, contactId),
+              eq(t.conversations.channel, channel),
+              eq(t.conversations.subjectKey, subjectKey),
+              gt(t.conversations.lastMessageAt, since),
+            ),
+          )
+          .orderBy(desc(t.conversations.id))
+          .limit(1),
+      );
+    },
+    async listConversations(filter: ConversationFilter) {
+      const c = t.conversations;
+      const where: (SQL | undefined)[] = [
+        filter.channel ? eq(c.channel, filter.channel) : undefined,
+        filter.status ? eq(c.status, filter.status) : undefined,
+        filter.owner ? eq(c.owner, filter.owner) : undefined,
+        filter.route ? eq(c.route, filter.route) : undefined,
+        filter.assigneeId ? eq(c.assigneeId, filter.assigneeId) : undefined,
+        filter.contactId ? eq(c.contactId, filter.contactId) : undefined,
+        filter.since !== undefined ? gt(c.lastMessageAt, filter.since) : undefined,
+        filter.until !== undefined ? lte(c.createdAt, filter.until) : undefined,
+        filter.before ? lt(c.id, filter.before) : undefined,
+      ];
+      if (filter.search) {
+        const pattern = `%${filter.search.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+        where.push(
+          or(
+            sql`lower(${c.subject}) like ${pattern} escape '\\'`,
+            sql`exists (select 1 from ${t.messages} m where m.conversation_id = ${c.id} and lower(m.text) like ${pattern} escape '\\')`,
+          ),
+        );
+      }
+      return db
+        .select()
+        .from(c)
+        .where(and(...where))
+        .orderBy(desc(c.id))
+        .limit(clampLimit(filter.limit));
+    },
+    async idleBotConversations(before, limit) {
+      const c = t.conversations;
+      return db
+        .select()
+        .from(c)
+        .where(and(eq(c.status, 'open'), eq(c.owner, 'bot'), lt(c.lastMessageAt, before)))
+        .orderBy(asc(c.lastMessageAt))
+        .limit(limit);
+    },
+
+    // ── messages ──
+    async insertMessage(input) {
+      const rows = await db.insert(t.messages).values(input).onConflictDoNothing().returning();
+      return (rows[0] as Message | undefined) ?? null;
+    },
+    async getMessage(id) {
+      return first(await db.select().from(t.messages).where(eq(t.messages.id, id)).limit(1));
+    },
+    async findMessageByProviderId(channel, providerMessageId) {
+      return first(
+        await db
+          .select()
+          .from(t.messages)
+          .where(and(eq(t.messages.channel, channel), eq(t.messages.providerMessageId, providerMessageId)))
+          .limit(1),
+      );
+    },
+    async listMessages(conversationId, opts = {}) {
+      const m = t.messages;
+      return db
+        .select()
+        .from(m)
+        .where(
+          and(
+            eq(m.conversationId, conversationId),
+            opts.after ? gt(m.id, opts.after) : undefined,
+            opts.includeInternal ? undefined : eq(m.internal, false),
+          ),
+        )
+        .orderBy(asc(m.id))
+        .limit(clampLimit(opts.limit, 100));
+    },
+    async recentMessages(conversationId, limit) {
+      const rows = await db
+        .select()
+        .from(t.messages)
+        .where(eq(t.messages.conversationId, conversationId))
+        .orderBy(desc(t.messages.id))
+        .limit(limit);
+      return rows.reverse();
+    },
+    async updateMessage(id, patch) {
+      await db.update(t.messages).set(patch).where(eq(t.messages.id, id));
+    },
+    async claimInbound(id, status) {
+      const rows = await db
+        .update(t.messages)
+        .set({ agentStatus: status })
+        .where(and(eq(t.messages.id, id), eq(t.messages.agentStatus, 'pending')))
+        .returning({ id: t.messages.id });
+      return rows.length === 1;
+    },
+    async pendingInbound(before, limit) {
+      return db
+        .select()
+        .from(t.messages)
+        .where(and(eq(t.messages.agentStatus, 'pending'), lt(t.messages.createdAt, before)))
+        .orderBy(asc(t.messages.createdAt))
+        .limit(limit);
+    },
+    async insertAttachments(messageId, items, now) {
+      if (items.length === 0) return [];
+      const rows = items.map((a, i) => ({
+        id: `${messageId}-${i}`,
+        messageId,
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        url: a.url ?? null,
+        data: a.data ? Buffer.from(a.data) : null,
+        createdAt: now,
+      }));
+      return db.insert(t.attachments).values(rows).returning(attachmentColumns);
+    },
+    async listAttachments(messageIds) {
+      if (messageIds.length === 0) return [];
+      return db.select(attachmentColumns).from(t.attachments).where(inArray(t.attachments.messageId, messageIds));
+    },
+    async getAttachmentData(id) {
+      const row = first(await db.select().from(t.attachments).where(eq(t.attachments.id, id)).limit(1));
+      if (!row) return null;
+      const { data, ...attachment } = row;
+      return { attachment: attachment as Attachment, data: data ? new Uint8Array(data) : null };
+    },
+
+    // ── tickets ──
+    async createTicket(input) {
+      const [row] = await db.insert(t.tickets).values(input).returning();
+      return row!;
+    },
+    async getTicket(id) {
+      return first(await db.select().from(t.tickets).where(eq(t.tickets.id, id)).limit(1));
+    },
+    async updateTicket(id, patch) {
+      return first(await db.update(t.tickets).set(patch).where(eq(t.tickets.id, id)).returning());
+    },
+    async listTickets(filter: TicketFilter) {
+      const k = t.tickets;
+      return db
+        .select()
+        .from(k)
+        .where(
+          and(
+            filter.status ? eq(k.status, filter.status) : undefined,
+            filter.assigneeId ? eq(k.assigneeId, filter.assigneeId) : undefined,
+            filter.conversationId ? eq(k.conversationId, filter.conversationId) : undefined,
+            filter.priority ? eq(k.priority, filter.priority) : undefined,
+            filter.before ? lt(k.id, filter.before) : undefined,
+          ),
+        )
+        .orderBy(desc(k.id))
+        .limit(clampLimit(filter.limit));
+    },
+
+    // ── outbox ──
+    async enqueue(job) {
+      await db.insert(t.outbox).values(job).onConflictDoNothing();
+    },
+    async claimJob(id, now, leaseMs) {
+      const o = t.outbox;
+      return first(
+        await db
+          .update(o)
+          .set({ lockedUntil: now + leaseMs, updatedAt: now })
+          .where(
+            and(
+              eq(o.id, id),
+              eq(o.status, 'pending'),
+              lte(o.runAt, now),
+              or(isNull(o.lockedUntil), lt(o.lockedUntil, now)),
+            ),
+          )
+          .returning(),
+      );
+    },
+    async claimDueJobs(now, leaseMs, limit) {
+      const o = t.outbox;
+      const due = db
+        .select({ id: o.id })
+        .from(o)
+        .where(and(eq(o.status, 'pending'), lte(o.runAt, now), or(isNull(o.lockedUntil), lt(o.lockedUntil, now))))
+        .orderBy(asc(o.runAt))
+        .limit(limit)
+        .$dynamic();
+      return db
+        .update(o)
+        .set({ lockedUntil: now + leaseMs, updatedAt: now })
+        .where(inArray(o.id, dialect.lockDueJobs(due)))
+        .returning();
+    },
+    async finishJob(id, patch) {
+      const { now, ...rest } = patch;
+      await db.update(t.outbox).set({ ...rest, lockedUntil: null, updatedAt: now }).where(eq(t.outbox.id, id));
+    },
+
+    // ── metrics ──
+    async insertEvents(list) {
+      if (list.length > 0) await db.insert(t.events).values(list);
+    },
+    async aggregateEvents(since, until, channel) {
+      const e = t.events;
+      const rows = await db
+        .select({
+          channel: e.channel,
+          type: e.type,
+          actor: e.actor,
+          count: count().mapWith(Number),
+          avgValue: sql<number | null>`avg(${e.value})`.mapWith((v) => (v === null ? null : Number(v))),
+        })
+        .from(e)
+        .where(and(gt(e.createdAt, since - 1), lte(e.createdAt, until), channel ? eq(e.channel, channel) : undefined))
+        .groupBy(e.channel, e.type, e.actor);
+      return rows as EventAggregate[];
+    },
+    async dailyVolume(since, until) {
+      const c = t.conversations;
+      const rows = await db
+        .select({ createdAt: c.createdAt, channel: c.channel })
+        .from(c)
+        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until)));
+      // Bucketing in JS keeps the SQL portable (date functions differ between dialects).
+      const buckets = new Map<string, { day: string; channel: ChannelKind; count: number }>();
+      for (const row of rows) {
+        const day = new Date(row.createdAt).toISOString().slice(0, 10);
+        const key = `${day}|${row.channel}`;
+        const b = buckets.get(key) ?? { day, channel: row.channel, count: 0 };
+        b.count += 1;
+        buckets.set(key, b);
+      }
+      return [...buckets.values()].sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel));
+    },
+    async insertCsat(input) {
+      return first(await db.insert(t.csatResponses).values(input).onConflictDoNothing().returning());
+    },
+    async hasEvent(conversationId, type, actor) {
+      const e = t.events;
+      const rows = await db
+        .select({ id: e.id })
+        .from(e)
+        .where(and(eq(e.conversationId, conversationId), eq(e.type, type), actor ? eq(e.actor, actor) : undefined))
+        .limit(1);
+      return rows.length > 0;
+    },
+
+    // ── knowledge base ──
+    async upsertArticle(input) {
+      const { now, id, tags, ...rest } = input;
+      const values = { ...rest, tags: tags.join(', '), updatedAt: now };
+      const [row] = await db
+        .insert(t.kbArticles)
+        .values({ ...values, id: id ?? input.slug, createdAt: now })
+        .onConflictDoUpdate({ target: t.kbArticles.slug, set: values })
+        .returning(articleColumns);
+      return toArticle(row!);
+    },
+    async searchKnowledge(query, limit) {
+      const terms = searchTerms(query);
+      if (terms.length === 0) return [];
+      const hits = await dialect.searchKnowledge(db, terms, limit);
+      if (hits.length === 0) return [];
+      const rows = await db
+        .select(articleColumns)
+        .from(t.kbArticles)
+        .where(inArray(t.kbArticles.id, hits.map((h) => h.id)));
+      const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
+      return hits.flatMap((h): KnowledgeHit[] => {
+        const article = byId.get(h.id);
+        return article ? [{ article, score: h.score }] : [];
+      });
+    },
+    async listArticles() {
+      return (await db.select(articleColumns).from(t.kbArticles).orderBy(asc(t.kbArticles.slug))).map(toArticle);
+    },
+    async countArticles() {
+      const [row] = await db.select({ n: count().mapWith(Number) }).from(t.kbArticles);
+      return row?.n ?? 0;
+    },
+
+    // ── demo store orders ──
+    async upsertOrder(order) {
+      const { id, ...rest } = order;
+      await db.insert(t.orders).values(order).onConflictDoUpdate({ target: t.orders.id, set: rest });
+    },
+    async getOrder(id) {
+      return first(await db.select().from(t.orders).where(eq(t.orders.id, id)).limit(1)) as Order | null;
+    },
+    async ordersForEmail(email) {
+      return (await db
+        .select()
+        .from(t.orders)
+        .where(eq(t.orders.contactEmail, email))
+        .orderBy(desc(t.orders.placedAt))
+        .limit(20)) as Order[];
+    },
+
+    // ── staff ──
+    async createUser(input) {
+      const [row] = await db.insert(t.users).values(input).returning();
+      return row!;
+    },
+    async getUser(id) {
+      return first(await db.select().from(t.users).where(eq(t.users.id, id)).limit(1));
+    },
+    async findUserByEmail(email) {
+      return first(await db.select().from(t.users).where(eq(t.users.email, email)).limit(1));
+    },
+    async findUserBySlackId(slackUserId) {
+      return first(await db.select().from(t.users).where(eq(t.users.slackUserId, slackUserId)).limit(1));
+    },
+    async updateUser(id, patch) {
+      await db.update(t.users).set(patch).where(eq(t.users.id, id));
+    },
+    async createApiToken(input) {
+      const [row] = await db.insert(t.apiTokens).values(input).returning();
+      return row!;
+    },
+    async findApiTokenByHash(tokenHash) {
+      return first(await db.select().from(t.apiTokens).where(eq(t.apiTokens.tokenHash, tokenHash)).limit(1));
+    },
+    async touchApiToken(id, now) {
+      await db.update(t.apiTokens).set({ lastUsedAt: now }).where(eq(t.apiTokens.id, id));
+    },
+
+    // ── provider bookkeeping ──
+    async markProcessed(provider, key, now) {
+      const rows = await db
+        .insert(t.processedEvents)
+        .values({ provider, key, createdAt: now })
+        .onConflictDoNothing()
+        .returning({ key: t.processedEvents.key });
+      return rows.length === 1;
+    },
+    async setOptOut(channel, address, optedOut, now) {
+      if (optedOut) {
+        await db.insert(t.optOuts).values({ channel, address, createdAt: now }).onConflictDoNothing();
+      } else {
+        await db.delete(t.optOuts).where(and(eq(t.optOuts.channel, channel), eq(t.optOuts.address, address)));
+      }
+    },
+    async isOptedOut(channel, address) {
+      const rows = await db
+        .select({ a: t.optOuts.address })
+        .from(t.optOuts)
+        .where(and(eq(t.optOuts.channel, channel), eq(t.optOuts.address, address)))
+        .limit(1);
+      return rows.length > 0;
+    },
+    async getCursor(scope, key) {
+      const rows = await db
+        .select({ value: t.channelCursors.value })
+        .from(t.channelCursors)
+        .where(and(eq(t.channelCursors.scope, scope), eq(t.channelCursors.key, key)))
+        .limit(1);
+      return rows[0]?.value ?? null;
+    },
+    async setCursor(scope, key, value, now) {
+      await db
+        .insert(t.channelCursors)
+        .values({ scope, key, value, updatedAt: now })
+        .onConflictDoUpdate({ target: [t.channelCursors.scope, t.channelCursors.key], set: { value, updatedAt: now } });
+    },
+    async acquireLease(name, holder, now, ttlMs) {
+      const l = t.leases;
+      const rows = await db
+        .insert(l)
+        .values({ name, holder, expiresAt: now + ttlMs })
+        .onConflictDoUpdate({
+          target: l.name,
+          set: { holder, expiresAt: now + ttlMs },
+          setWhere: or(eq(l.holder, holder), lt(l.expiresAt, now)),
+        })
+        .returning({ holder: l.holder });
+      return rows[0]?.holder === holder;
+    },
+    async releaseLease(name, holder) {
+      await db.delete(t.leases).where(and(eq(t.leases.name, name), eq(t.leases.holder, holder)));
+    },
+    async linkExternal({ conversationId, target, externalId, now }) {
+      await db.insert(t.externalThreads).values({ conversationId, target, externalId, createdAt: now }).onConflictDoNothing();
+    },
+    async findByExternal(target, externalId) {
+      const rows = await db
+        .select({ id: t.externalThreads.conversationId })
+        .from(t.externalThreads)
+        .where(and(eq(t.externalThreads.target, target), eq(t.externalThreads.externalId, externalId)))
+        .limit(1);
+      return rows[0]?.id ?? null;
+    },
+    async externalIdsFor(conversationId, target) {
+      const rows = await db
+        .select({ id: t.externalThreads.externalId })
+        .from(t.externalThreads)
+        .where(and(eq(t.externalThreads.conversationId, conversationId), eq(t.externalThreads.target, target)))
+        .orderBy(asc(t.externalThreads.createdAt));
+      return rows.map((r) => r.id);
+    },
+    async insertRouteCorrection(input) {
+      await db.insert(t.routeCorrections).values(input);
+    },
+    async listRouteCorrections() {
+      return db
+        .select({ text: t.routeCorrections.text, toRoute: t.routeCorrections.toRoute })
+        .from(t.routeCorrections)
+        .orderBy(asc(t.routeCorrections.id));
+    },
+  };
+}

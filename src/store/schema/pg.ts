@@ -1,0 +1,276 @@
+/**
+ * The data model on PostgreSQL. Property names match src/store/schema/sqlite.ts exactly, so one
+ * repository serves both dialects. The full-text column on knowledge articles (tsvector + GIN)
+ * lives in a custom migration.
+ */
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type {
+  AgentStatus,
+  AuthorKind,
+  ChannelKind,
+  ConversationStatus,
+  DeliveryStatus,
+  Direction,
+  MetricEvent,
+  Order,
+  OutboxStatus,
+  Owner,
+  TicketPriority,
+  TicketStatus,
+  User,
+} from '../../core/types.ts';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+type Json = Record<string, unknown>;
+const epoch = () => bigint({ mode: 'number' });
+const bool = () => boolean();
+const json = <T>() => jsonb().$type<T>();
+
+export const contacts = pgTable('contacts', {
+  id: text().primaryKey(),
+  name: text(),
+  email: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [index('contacts_email_idx').on(t.email)]);
+
+export const contactIdentities = pgTable('contact_identities', {
+  id: text().primaryKey(),
+  contactId: text().notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  channel: text().$type<ChannelKind>().notNull(),
+  address: text().notNull(),
+  displayName: text(),
+  verified: bool().notNull().default(false),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  uniqueIndex('contact_identities_channel_address_uq').on(t.channel, t.address),
+  index('contact_identities_contact_idx').on(t.contactId),
+]);
+
+export const users = pgTable('users', {
+  id: text().primaryKey(),
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  role: text().$type<User['role']>().notNull().default('agent'),
+  passwordHash: text(),
+  slackUserId: text().unique(),
+  createdAt: epoch().notNull(),
+});
+
+export const conversations = pgTable('conversations', {
+  id: text().primaryKey(),
+  contactId: text().notNull().references(() => contacts.id),
+  channel: text().$type<ChannelKind>().notNull(),
+  threadKey: text(),
+  subjectKey: text(),
+  status: text().$type<ConversationStatus>().notNull(),
+  owner: text().$type<Owner>().notNull(),
+  currentAgent: text(),
+  route: text(),
+  assigneeId: text().references(() => users.id, { onDelete: 'set null' }),
+  subject: text(),
+  agentState: json<Json>(),
+  visitorTokenHash: text(),
+  firstResponseAt: epoch(),
+  firstHumanResponseAt: epoch(),
+  resolvedAt: epoch(),
+  lastMessageAt: epoch().notNull(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [
+  index('conversations_thread_idx').on(t.channel, t.threadKey),
+  index('conversations_contact_idx').on(t.contactId, t.channel),
+  index('conversations_status_idx').on(t.status, t.owner, t.lastMessageAt),
+]);
+
+export const messages = pgTable('messages', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  channel: text().$type<ChannelKind>().notNull(),
+  direction: text().$type<Direction>().notNull(),
+  authorKind: text().$type<AuthorKind>().notNull(),
+  authorId: text(),
+  text: text().notNull(),
+  original: text(),
+  html: text(),
+  subject: text(),
+  internal: bool().notNull().default(false),
+  agentName: text(),
+  route: text(),
+  confidence: doublePrecision(),
+  providerMessageId: text(),
+  deliveryStatus: text().$type<DeliveryStatus>().notNull(),
+  agentStatus: text().$type<AgentStatus>(),
+  attempts: integer().notNull().default(0),
+  error: text(),
+  meta: json<Json>(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
+  index('messages_conversation_idx').on(t.conversationId, t.id),
+  index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
+]);
+
+export const attachments = pgTable('attachments', {
+  id: text().primaryKey(),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  filename: text().notNull(),
+  contentType: text().notNull(),
+  size: integer().notNull(),
+  url: text(),
+  data: bytea(),
+  createdAt: epoch().notNull(),
+}, (t) => [index('attachments_message_idx').on(t.messageId)]);
+
+export const tickets = pgTable('tickets', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  status: text().$type<TicketStatus>().notNull(),
+  category: text().notNull(),
+  priority: text().$type<TicketPriority>().notNull(),
+  summary: text().notNull(),
+  assigneeId: text().references(() => users.id, { onDelete: 'set null' }),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+  resolvedAt: epoch(),
+}, (t) => [
+  index('tickets_status_idx').on(t.status, t.createdAt),
+  index('tickets_conversation_idx').on(t.conversationId),
+]);
+
+export const outbox = pgTable('outbox', {
+  id: text().primaryKey(),
+  messageId: text().notNull().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  status: text().$type<OutboxStatus>().notNull(),
+  attempts: integer().notNull().default(0),
+  runAt: epoch().notNull(),
+  lockedUntil: epoch(),
+  lastError: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [index('outbox_due_idx').on(t.status, t.runAt)]);
+
+export const events = pgTable('events', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  type: text().$type<MetricEvent['type']>().notNull(),
+  actor: text().$type<MetricEvent['actor']>().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  value: doublePrecision(),
+  data: json<Json>(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  index('events_type_time_idx').on(t.createdAt, t.type),
+  index('events_conversation_idx').on(t.conversationId, t.type),
+]);
+
+export const csatResponses = pgTable('csat_responses', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().unique().references(() => conversations.id, { onDelete: 'cascade' }),
+  rating: integer().notNull(),
+  comment: text(),
+  createdAt: epoch().notNull(),
+});
+
+export const kbArticles = pgTable('kb_articles', {
+  id: text().primaryKey(),
+  slug: text().notNull().unique(),
+  title: text().notNull(),
+  body: text().notNull(),
+  /** Comma-separated, so the full-text index can read it. */
+  tags: text().notNull().default(''),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+});
+
+export const orders = pgTable('orders', {
+  id: text().primaryKey(),
+  contactEmail: text().notNull(),
+  status: text().$type<Order['status']>().notNull(),
+  items: json<Order['items']>().notNull(),
+  totalCents: integer().notNull(),
+  currency: text().notNull(),
+  placedAt: epoch().notNull(),
+  shippedAt: epoch(),
+  deliveredAt: epoch(),
+  carrier: text(),
+  trackingNumber: text(),
+  estimatedDelivery: epoch(),
+}, (t) => [index('orders_email_idx').on(t.contactEmail)]);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: text().primaryKey(),
+  userId: text().references(() => users.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  tokenHash: text().notNull().unique(),
+  prefix: text().notNull(),
+  createdAt: epoch().notNull(),
+  expiresAt: epoch(),
+  lastUsedAt: epoch(),
+  revokedAt: epoch(),
+});
+
+export const optOuts = pgTable('opt_outs', {
+  channel: text().$type<ChannelKind>().notNull(),
+  address: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.channel, t.address] })]);
+
+export const processedEvents = pgTable('processed_events', {
+  provider: text().notNull(),
+  key: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.provider, t.key] })]);
+
+/** Per-channel progress markers (IMAP UIDVALIDITY/last UID per mailbox). */
+export const channelCursors = pgTable('channel_cursors', {
+  scope: text().notNull(),
+  key: text().notNull(),
+  value: json<unknown>().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.scope, t.key] })]);
+
+/** Leases so that one replica at a time does singleton work (polling a mailbox). */
+export const leases = pgTable('leases', {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  expiresAt: epoch().notNull(),
+});
+
+/** Links between a conversation and threads elsewhere (the Slack support desk). */
+export const externalThreads = pgTable('external_threads', {
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  target: text().notNull(),
+  externalId: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.target, t.externalId] }),
+  index('external_threads_conversation_idx').on(t.conversationId, t.target),
+]);
+
+/** Route corrections by humans: training data for the next `frontdesk train`. */
+export const routeCorrections = pgTable('route_corrections', {
+  id: text().primaryKey(),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: text().notNull(),
+  fromRoute: text(),
+  toRoute: text().notNull(),
+  text: text().notNull(),
+  userId: text(),
+  createdAt: epoch().notNull(),
+});
+

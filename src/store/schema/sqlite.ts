@@ -1,0 +1,264 @@
+/**
+ * The data model on SQLite. Column names are snake_case in the database (drizzle `casing`);
+ * property names match src/store/schema/pg.ts exactly, so one repository serves both dialects.
+ * The full-text index on knowledge articles (FTS5) lives in a custom migration.
+ */
+
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type {
+  AgentStatus,
+  AuthorKind,
+  ChannelKind,
+  ConversationStatus,
+  DeliveryStatus,
+  Direction,
+  MetricEvent,
+  Order,
+  OutboxStatus,
+  Owner,
+  TicketPriority,
+  TicketStatus,
+  User,
+} from '../../core/types.ts';
+
+type Json = Record<string, unknown>;
+const epoch = () => integer();
+const bool = () => integer({ mode: 'boolean' });
+const json = <T>() => text({ mode: 'json' }).$type<T>();
+
+export const contacts = sqliteTable('contacts', {
+  id: text().primaryKey(),
+  name: text(),
+  email: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [index('contacts_email_idx').on(t.email)]);
+
+export const contactIdentities = sqliteTable('contact_identities', {
+  id: text().primaryKey(),
+  contactId: text().notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  channel: text().$type<ChannelKind>().notNull(),
+  address: text().notNull(),
+  displayName: text(),
+  verified: bool().notNull().default(false),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  uniqueIndex('contact_identities_channel_address_uq').on(t.channel, t.address),
+  index('contact_identities_contact_idx').on(t.contactId),
+]);
+
+export const users = sqliteTable('users', {
+  id: text().primaryKey(),
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  role: text().$type<User['role']>().notNull().default('agent'),
+  passwordHash: text(),
+  slackUserId: text().unique(),
+  createdAt: epoch().notNull(),
+});
+
+export const conversations = sqliteTable('conversations', {
+  id: text().primaryKey(),
+  contactId: text().notNull().references(() => contacts.id),
+  channel: text().$type<ChannelKind>().notNull(),
+  threadKey: text(),
+  subjectKey: text(),
+  status: text().$type<ConversationStatus>().notNull(),
+  owner: text().$type<Owner>().notNull(),
+  currentAgent: text(),
+  route: text(),
+  assigneeId: text().references(() => users.id, { onDelete: 'set null' }),
+  subject: text(),
+  agentState: json<Json>(),
+  visitorTokenHash: text(),
+  firstResponseAt: epoch(),
+  firstHumanResponseAt: epoch(),
+  resolvedAt: epoch(),
+  lastMessageAt: epoch().notNull(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [
+  index('conversations_thread_idx').on(t.channel, t.threadKey),
+  index('conversations_contact_idx').on(t.contactId, t.channel),
+  index('conversations_status_idx').on(t.status, t.owner, t.lastMessageAt),
+]);
+
+export const messages = sqliteTable('messages', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  channel: text().$type<ChannelKind>().notNull(),
+  direction: text().$type<Direction>().notNull(),
+  authorKind: text().$type<AuthorKind>().notNull(),
+  authorId: text(),
+  text: text().notNull(),
+  original: text(),
+  html: text(),
+  subject: text(),
+  internal: bool().notNull().default(false),
+  agentName: text(),
+  route: text(),
+  confidence: real(),
+  providerMessageId: text(),
+  deliveryStatus: text().$type<DeliveryStatus>().notNull(),
+  agentStatus: text().$type<AgentStatus>(),
+  attempts: integer().notNull().default(0),
+  error: text(),
+  meta: json<Json>(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
+  index('messages_conversation_idx').on(t.conversationId, t.id),
+  index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
+]);
+
+export const attachments = sqliteTable('attachments', {
+  id: text().primaryKey(),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  filename: text().notNull(),
+  contentType: text().notNull(),
+  size: integer().notNull(),
+  url: text(),
+  data: blob({ mode: 'buffer' }),
+  createdAt: epoch().notNull(),
+}, (t) => [index('attachments_message_idx').on(t.messageId)]);
+
+export const tickets = sqliteTable('tickets', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  status: text().$type<TicketStatus>().notNull(),
+  category: text().notNull(),
+  priority: text().$type<TicketPriority>().notNull(),
+  summary: text().notNull(),
+  assigneeId: text().references(() => users.id, { onDelete: 'set null' }),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+  resolvedAt: epoch(),
+}, (t) => [
+  index('tickets_status_idx').on(t.status, t.createdAt),
+  index('tickets_conversation_idx').on(t.conversationId),
+]);
+
+export const outbox = sqliteTable('outbox', {
+  id: text().primaryKey(),
+  messageId: text().notNull().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  status: text().$type<OutboxStatus>().notNull(),
+  attempts: integer().notNull().default(0),
+  runAt: epoch().notNull(),
+  lockedUntil: epoch(),
+  lastError: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [index('outbox_due_idx').on(t.status, t.runAt)]);
+
+export const events = sqliteTable('events', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  type: text().$type<MetricEvent['type']>().notNull(),
+  actor: text().$type<MetricEvent['actor']>().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  value: real(),
+  data: json<Json>(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  index('events_type_time_idx').on(t.createdAt, t.type),
+  index('events_conversation_idx').on(t.conversationId, t.type),
+]);
+
+export const csatResponses = sqliteTable('csat_responses', {
+  id: text().primaryKey(),
+  conversationId: text().notNull().unique().references(() => conversations.id, { onDelete: 'cascade' }),
+  rating: integer().notNull(),
+  comment: text(),
+  createdAt: epoch().notNull(),
+});
+
+export const kbArticles = sqliteTable('kb_articles', {
+  id: text().primaryKey(),
+  slug: text().notNull().unique(),
+  title: text().notNull(),
+  body: text().notNull(),
+  /** Comma-separated, so the full-text index can read it. */
+  tags: text().notNull().default(''),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+});
+
+export const orders = sqliteTable('orders', {
+  id: text().primaryKey(),
+  contactEmail: text().notNull(),
+  status: text().$type<Order['status']>().notNull(),
+  items: json<Order['items']>().notNull(),
+  totalCents: integer().notNull(),
+  currency: text().notNull(),
+  placedAt: epoch().notNull(),
+  shippedAt: epoch(),
+  deliveredAt: epoch(),
+  carrier: text(),
+  trackingNumber: text(),
+  estimatedDelivery: epoch(),
+}, (t) => [index('orders_email_idx').on(t.contactEmail)]);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text().primaryKey(),
+  userId: text().references(() => users.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  tokenHash: text().notNull().unique(),
+  prefix: text().notNull(),
+  createdAt: epoch().notNull(),
+  expiresAt: epoch(),
+  lastUsedAt: epoch(),
+  revokedAt: epoch(),
+});
+
+export const optOuts = sqliteTable('opt_outs', {
+  channel: text().$type<ChannelKind>().notNull(),
+  address: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.channel, t.address] })]);
+
+export const processedEvents = sqliteTable('processed_events', {
+  provider: text().notNull(),
+  key: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.provider, t.key] })]);
+
+/** Per-channel progress markers (IMAP UIDVALIDITY/last UID per mailbox). */
+export const channelCursors = sqliteTable('channel_cursors', {
+  scope: text().notNull(),
+  key: text().notNull(),
+  value: json<unknown>().notNull(),
+  updatedAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.scope, t.key] })]);
+
+/** Leases so that one replica at a time does singleton work (polling a mailbox). */
+export const leases = sqliteTable('leases', {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  expiresAt: epoch().notNull(),
+});
+
+/** Links between a conversation and threads elsewhere (the Slack support desk). */
+export const externalThreads = sqliteTable('external_threads', {
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  target: text().notNull(),
+  externalId: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.target, t.externalId] }),
+  index('external_threads_conversation_idx').on(t.conversationId, t.target),
+]);
+
+/** Route corrections by humans: training data for the next `frontdesk train`. */
+export const routeCorrections = sqliteTable('route_corrections', {
+  id: text().primaryKey(),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: text().notNull(),
+  fromRoute: text(),
+  toRoute: text().notNull(),
+  text: text().notNull(),
+  userId: text(),
+  createdAt: epoch().notNull(),
+});
+

@@ -1,0 +1,84 @@
+/**
+ * The embedded store: one better-sqlite3 connection in WAL mode with foreign keys on.
+ * better-sqlite3 is synchronous, so an async unit of work could interleave with another one on
+ * the same connection at its awaits; a lock serialises every unit of work (each holds it only for
+ * the microseconds its statements take) so transactions stay isolated.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { Repository, Store } from '../../core/ports.ts';
+import { createLock } from '../lock.ts';
+import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
+import * as schema from '../schema/sqlite.ts';
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
+
+const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
+
+const dialect: DialectQueries = {
+  async searchKnowledge(db, terms, limit) {
+    const match = terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' OR ');
+    // bm25 weights: title, tags, body. Lower bm25 is better, so the score is its negation.
+    const rows = (sqliteOf(db).all(
+      sql`select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score
+          from kb_fts join kb_articles a on a.rowid = kb_fts.rowid
+          where kb_fts match ${match} order by score desc limit ${limit}`,
+    )) as { id: string; score: number }[];
+    return rows;
+  },
+  lockDueJobs: (query) => query, // one writer at a time already
+};
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(resolve(options.path)), { recursive: true });
+  const sqlite = new Database(options.path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
+  sqlite.pragma('busy_timeout = 5000'); // other processes (the CLI) may hold the write lock briefly
+  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
+  // The repository is typed against the PostgreSQL schema; the SQLite tables share its property names.
+  const repo = createRepository(db as unknown as Db, schema as unknown as Schema, dialect);
+  const lock = createLock();
+
+  const guarded = Object.fromEntries(
+    Object.entries(repo).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args)),
+    ]),
+  ) as unknown as Repository;
+
+  return {
+    dialect: 'sqlite',
+    repo: guarded,
+    transaction(work) {
+      return lock.run(async () => {
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(repo);
+          sqlite.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
+    async migrate() {
+      await lock.run(async () => migrate(db, { migrationsFolder: MIGRATIONS }));
+    },
+    async close() {
+      await lock.run(async () => sqlite.close());
+    },
+  };
+}
