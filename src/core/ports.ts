@@ -71,6 +71,8 @@ export interface ChannelAdapter {
   verify?(request: WebhookRequest): void | Promise<void>;
   /** Parses a verified webhook into normalized messages (none for events that carry no message). */
   parse?(request: WebhookRequest): InboundMessage[] | Promise<InboundMessage[]>;
+  /** The body the provider expects back after a webhook (TwiML for Twilio); 204 when absent. */
+  acknowledge?(): { status: number; contentType: string; body: string };
   /**
    * Sends one message. Throws DeliveryError (retryable or not) on failure.
    * Must be safe to call again for the same `messageId` after a crash (providers dedupe or we accept it).
@@ -79,13 +81,16 @@ export interface ChannelAdapter {
   /** Long-running inbound work (IMAP IDLE, Socket Mode). */
   start?(context: AdapterContext): Promise<void>;
   stop?(): Promise<void>;
-  /** Provider-specific HTTP endpoints, mounted under /webhooks/<kind>. Returns a Hono app. */
-  routes?(context: AdapterContext): unknown;
+  /**
+   * Provider-specific HTTP endpoints (a Hono app) and where to mount them: `/webhooks/sms` for
+   * status callbacks, `/v1` for the web channel's visitor API.
+   */
+  routes?(context: AdapterContext): { basePath: string; app: unknown };
 }
 
 /** What an adapter may use at run time. */
 export interface AdapterContext {
-  receive(message: InboundMessage): Promise<ReceiveResult>;
+  pipeline: Pipeline;
   store: Store;
   support: SupportDesk;
   bus: EventBus;
@@ -120,6 +125,8 @@ export interface TraceStep {
 
 /** A ticket the run wants opened; created in the same transaction as the reply. */
 export interface TicketRequest {
+  /** Lets the reply name the ticket before it is stored; generated when absent. */
+  id?: string;
   category: string;
   priority: TicketPriority;
   summary: string;
@@ -183,6 +190,27 @@ export interface ReceiveResult {
   duplicate: boolean;
   /** Resolves with the agents' reply (null when humans own the conversation or no reply is due). */
   reply: Promise<Message | null>;
+}
+
+/** A conversation started before its first message (the web widget opens one). */
+export interface StartConversation {
+  channel: ChannelKind;
+  from: { address: string; name?: string; email?: string; verified?: boolean };
+  subject?: string;
+  threadKey?: string;
+  visitorTokenHash?: string;
+}
+
+/** receive → ingest → respond → deliver. */
+export interface Pipeline {
+  /** Ingests one inbound message in one transaction (idempotent) and schedules the agents' reply. */
+  receive(message: InboundMessage): Promise<ReceiveResult>;
+  /** Opens a conversation without a message yet. */
+  start(input: StartConversation): Promise<{ conversation: Conversation; contact: Contact }>;
+  /** Runs the agents on a stored inbound message if it still waits for an answer. */
+  respond(messageId: string): Promise<Message | null>;
+  /** Answers inbound messages a crashed process left unanswered. */
+  recoverPending(olderThanMs?: number): Promise<number>;
 }
 
 /** Staff actions on conversations, shared by the API, the console and the Slack desk. */
@@ -276,7 +304,7 @@ export interface Repository {
   listMessages(conversationId: string, opts?: { after?: string; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
   /** The last `limit` messages, oldest first. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
-  updateMessage(id: string, patch: Partial<Pick<Message, 'deliveryStatus' | 'attempts' | 'error' | 'providerMessageId' | 'meta' | 'agentStatus' | 'route'>>): Promise<void>;
+  updateMessage(id: string, patch: Partial<Pick<Message, 'deliveryStatus' | 'attempts' | 'error' | 'providerMessageId' | 'meta' | 'agentStatus' | 'route' | 'confidence' | 'agentName'>>): Promise<void>;
   /** Marks an inbound message answered; false when another worker already did. */
   claimInbound(id: string, status: 'done' | 'skipped'): Promise<boolean>;
   /** Inbound messages still waiting for the agents, received before `before`. */
@@ -305,7 +333,8 @@ export interface Repository {
   /** Conversations created per channel per UTC day. */
   dailyVolume(since: number, until: number): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
   insertCsat(input: CsatResponse): Promise<CsatResponse | null>;
-  hasEvent(conversationId: string, type: MetricEvent['type'], actor?: MetricEvent['actor']): Promise<boolean>;
+  /** When the conversation first had an event of this type, or null. */
+  firstEventAt(conversationId: string, type: MetricEvent['type']): Promise<number | null>;
 
   // knowledge base
   upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;

@@ -381,14 +381,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async insertCsat(input) {
       return first(await db.insert(t.csatResponses).values(input).onConflictDoNothing().returning());
     },
-    async hasEvent(conversationId, type, actor) {
+    async firstEventAt(conversationId, type) {
       const e = t.events;
       const rows = await db
-        .select({ id: e.id })
+        .select({ at: e.createdAt })
         .from(e)
-        .where(and(eq(e.conversationId, conversationId), eq(e.type, type), actor ? eq(e.actor, actor) : undefined))
+        .where(and(eq(e.conversationId, conversationId), eq(e.type, type)))
+        .orderBy(asc(e.id))
         .limit(1);
-      return rows.length > 0;
+      return rows[0]?.at ?? null;
     },
 
     // ── knowledge base ──

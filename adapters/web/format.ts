@@ -1,0 +1,21 @@
+import type { Conversation, Message } from '../../src/core/types.ts';
+import type { VisitorConversation, VisitorMessage } from './types.ts';
+
+export function toVisitorMessage(m: Message): VisitorMessage {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    authorKind: m.authorKind,
+    text: m.text,
+    agentName: m.agentName,
+    route: m.route,
+    confidence: m.confidence,
+    deliveryStatus: m.deliveryStatus,
+    createdAt: m.createdAt,
+  };
+}
+
+export function toVisitorConversation(c: Conversation): VisitorConversation {
+  return { id: c.id, status: c.status, owner: c.owner, currentAgent: c.currentAgent, createdAt: c.createdAt, lastMessageAt: c.lastMessageAt };
+}

@@ -1,0 +1,17 @@
+import type { AdapterContext, ChannelAdapter } from '../../src/core/ports.ts';
+import { createWebRoutes } from './routes.ts';
+import { sendWeb } from './send.ts';
+import type { WebAdapterConfig } from './types.ts';
+
+export type { WebAdapterConfig } from './types.ts';
+
+/** The web chat channel: its visitor API is mounted under /v1. */
+export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateStaff(token: string): Promise<unknown> }): ChannelAdapter {
+  return {
+    kind: 'web',
+    send: sendWeb,
+    routes(context: AdapterContext) {
+      return { basePath: '/v1', app: createWebRoutes({ ...context, config, authenticateStaff: auth.authenticateStaff }) };
+    },
+  };
+}

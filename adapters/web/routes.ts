@@ -1,0 +1,156 @@
+/**
+ * The web channel's visitor API under /v1: start a conversation, post messages (optionally
+ * waiting for the agents' reply), read them, and follow them live over SSE. A visitor token
+ * opens exactly one conversation; a staff API token opens all.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { NotFoundError } from '../../src/core/errors.ts';
+import { hashSecret, newId, newSecret } from '../../src/core/ids.ts';
+import type { AdapterContext } from '../../src/core/ports.ts';
+import type { Conversation } from '../../src/core/types.ts';
+import { messageText, readJson } from '../../src/http/body.ts';
+import { streamTopic } from '../../src/http/sse.ts';
+import { toVisitorConversation, toVisitorMessage } from './format.ts';
+import type { WebAdapterConfig } from './types.ts';
+import { VISITOR_TOKEN_PREFIX, bearerToken, isVisitorToken, verifyVisitor } from './verify.ts';
+
+export interface WebRouteDeps extends AdapterContext {
+  config: WebAdapterConfig;
+  /** Throws 401 unless the token is a valid staff token. */
+  authenticateStaff(token: string): Promise<unknown>;
+}
+
+type Access = { conversation: Conversation; staff: boolean };
+
+export function createWebRoutes(deps: WebRouteDeps) {
+  const { pipeline, store, support, bus, clock, config } = deps;
+  const app = new Hono();
+
+  const StartBody = z.object({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(320).optional(),
+    subject: z.string().trim().max(300).optional(),
+    text: messageText(config.maxMessageChars).optional(),
+  });
+  const MessageBody = z.object({ text: messageText(config.maxMessageChars), clientMessageId: z.string().max(100).optional() });
+  const CsatBody = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() });
+
+  async function access(c: Context): Promise<Access> {
+    const id = c.req.param('id')!;
+    const conversation = await store.repo.getConversation(id);
+    if (!conversation || conversation.channel !== 'web') throw new NotFoundError('conversation', id);
+    const token = bearerToken(c.req.header('authorization'), c.req.query('token'));
+    if (token && !isVisitorToken(token)) {
+      await deps.authenticateStaff(token);
+      return { conversation, staff: true };
+    }
+    verifyVisitor(conversation, token);
+    return { conversation, staff: false };
+  }
+
+  async function visitorAddress(conversation: Conversation): Promise<string> {
+    const identities = await store.repo.listIdentities(conversation.contactId);
+    return identities.find((i) => i.channel === 'web')!.address;
+  }
+
+  app.post('/conversations', async (c) => {
+    const body = await readJson(c, StartBody);
+    const visitorToken = newSecret(VISITOR_TOKEN_PREFIX);
+    const { conversation } = await pipeline.start({
+      channel: 'web',
+      from: { address: `visitor:${newId()}`, name: body.name, email: body.email?.toLowerCase() },
+      subject: body.subject,
+      visitorTokenHash: hashSecret(visitorToken),
+    });
+    let first = null;
+    if (body.text) {
+      const address = await visitorAddress(conversation);
+      first = (await pipeline.receive(inboundOf(conversation.id, address, body.text))).message;
+    }
+    return c.json(
+      { conversation: toVisitorConversation(conversation), visitorToken, message: first && toVisitorMessage(first) },
+      201,
+    );
+  });
+
+  function inboundOf(conversationId: string, address: string, text: string, clientMessageId?: string) {
+    return {
+      channel: 'web' as const,
+      from: { address },
+      text,
+      // A client id makes retries of the same post idempotent.
+      providerMessageId: clientMessageId ? `${conversationId}:${clientMessageId}` : undefined,
+      receivedAt: clock.now(),
+      thread: { conversationId },
+      attachments: [],
+    };
+  }
+
+  app.post('/conversations/:id/messages', async (c) => {
+    const { conversation } = await access(c);
+    const body = await readJson(c, MessageBody);
+    const address = await visitorAddress(conversation);
+    const received = await pipeline.receive(inboundOf(conversation.id, address, body.text, body.clientMessageId));
+    const message = toVisitorMessage(received.message);
+    if (c.req.query('wait') !== '1') return c.json({ message, duplicate: received.duplicate }, 202);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.waitTimeoutMs)));
+    const reply = await Promise.race([received.reply, timeout]).finally(() => clearTimeout(timer));
+    if (reply === 'timeout') return c.json({ message, reply: null, pending: true }, 202);
+    return c.json({ message, reply: reply && toVisitorMessage(reply), duplicate: received.duplicate }, 200);
+  });
+
+  app.get('/conversations/:id/messages', async (c) => {
+    const { conversation, staff } = await access(c);
+    const after = c.req.query('after');
+    const limit = Number(c.req.query('limit') ?? 100);
+    const messages = await store.repo.listMessages(conversation.id, { after, limit: Number.isFinite(limit) ? limit : 100, includeInternal: staff });
+    return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages : messages.map(toVisitorMessage) });
+  });
+
+  app.get('/conversations/:id/events', async (c) => {
+    const { conversation, staff } = await access(c);
+    const after = c.req.header('last-event-id') ?? c.req.query('after');
+    return streamTopic(c, {
+      bus,
+      topic: conversation.id,
+      view(event) {
+        switch (event.type) {
+          case 'message':
+            if (event.message.internal && !staff) return null;
+            return { event: 'message', id: event.message.id, data: staff ? event.message : toVisitorMessage(event.message) };
+          case 'conversation':
+            return { event: 'status', data: toVisitorConversation(event.conversation) };
+          case 'typing':
+            return { event: 'typing', data: { agent: event.agent } };
+          case 'ticket':
+            return staff ? { event: 'ticket', data: event.ticket } : null;
+        }
+      },
+      async backlog() {
+        if (!after) return [];
+        const missed = await store.repo.listMessages(conversation.id, { after, limit: 200, includeInternal: staff });
+        return missed.map((m) => ({ event: 'message', id: m.id, data: staff ? m : toVisitorMessage(m) }));
+      },
+    });
+  });
+
+  app.post('/conversations/:id/csat', async (c) => {
+    const { conversation } = await access(c);
+    const body = await readJson(c, CsatBody);
+    const csat = await support.rate(conversation.id, body.rating, body.comment ?? null);
+    return c.json({ csat }, 201);
+  });
+
+  app.post('/conversations/:id/handoff', async (c) => {
+    const { conversation } = await access(c);
+    const address = await visitorAddress(conversation);
+    // "Talk to a human" is a message like any other: triage routes it to escalation.
+    const received = await pipeline.receive(inboundOf(conversation.id, address, 'I would like to talk to a human agent, please.'));
+    const reply = await received.reply;
+    return c.json({ message: toVisitorMessage(received.message), reply: reply && toVisitorMessage(reply) }, 200);
+  });
+
+  return app;
+}

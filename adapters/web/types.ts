@@ -1,0 +1,16 @@
+import type { Conversation, Message } from '../../src/core/types.ts';
+
+export interface WebAdapterConfig {
+  /** Longest accepted message text. */
+  maxMessageChars: number;
+  /** How long `?wait=1` waits for the agents before answering without the reply. */
+  waitTimeoutMs: number;
+}
+
+/** What a visitor may see of a message: no internal notes, no provider bookkeeping. */
+export type VisitorMessage = Pick<
+  Message,
+  'id' | 'conversationId' | 'direction' | 'authorKind' | 'text' | 'agentName' | 'route' | 'confidence' | 'deliveryStatus' | 'createdAt'
+>;
+
+export type VisitorConversation = Pick<Conversation, 'id' | 'status' | 'owner' | 'currentAgent' | 'createdAt' | 'lastMessageAt'>;

@@ -1,0 +1,31 @@
+/**
+ * The customer's own words for triage: quoted history, signatures, greetings and sign-offs
+ * removed. The full text stays stored; this only decides what the classifier reads.
+ */
+const QUOTE_HEADERS = [
+  /^on .{3,200}wrote:\s*$/i, // Gmail / Apple Mail
+  /^-{2,}\s*original message\s*-{2,}$/i, // Outlook
+  /^from:\s.+$/i, // Outlook header block ("From: … Sent: …")
+  /^am .{3,200}schrieb .+:\s*$/i,
+  /^le .{3,200}a écrit\s*:\s*$/i,
+  /^sent from my (iphone|ipad|android|phone|mobile)/i,
+];
+const SIGNATURE_DELIMITER = /^(--|__+|—)\s*$/;
+const SIGN_OFF = /^(thanks|thank you|thx|cheers|best|best regards|kind regards|regards|many thanks|sincerely|br|ty)[,.!]*\s*$/i;
+const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?\n]{0,40}[,!]?\s*$/i;
+
+export function cleanForTriage(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const kept: string[] = [];
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (QUOTE_HEADERS.some((re) => re.test(trimmed)) || SIGNATURE_DELIMITER.test(trimmed)) break;
+    if (SIGN_OFF.test(trimmed) && kept.some((l) => l.trim())) break;
+    if (trimmed.startsWith('>')) continue;
+    kept.push(line);
+  }
+  while (kept.length > 0 && (GREETING.test(kept[0]!.trim()) || !kept[0]!.trim())) kept.shift();
+  const cleaned = kept.join('\n').trim();
+  // Never hand triage nothing: a message that was all greeting keeps its text.
+  return cleaned || text.trim();
+}

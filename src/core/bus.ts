@@ -1,0 +1,33 @@
+import type { BusEvent, EventBus } from './ports.ts';
+
+/**
+ * In-process event bus for live updates (SSE). Listeners of a conversation get its events;
+ * listeners of `*` get all of them. A throwing listener never breaks the publisher.
+ */
+export function createMemoryBus(onListenerError: (error: unknown) => void = () => {}): EventBus {
+  const topics = new Map<string, Set<(event: BusEvent) => void>>();
+  const deliver = (topic: string, event: BusEvent) => {
+    for (const listener of topics.get(topic) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
+  };
+  return {
+    publish(event) {
+      deliver(event.conversationId, event);
+      deliver('*', event);
+    },
+    subscribe(topic, listener) {
+      let set = topics.get(topic);
+      if (!set) topics.set(topic, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) topics.delete(topic);
+      };
+    },
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * The flow of one message: receive → ingest (one transaction) → respond (agents, one
+ * transaction with the outbox row) → deliver (outbox). See DESIGN.md §2.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from './errors.ts';
+import { newId } from './ids.ts';
+import { createKeyedQueue } from './keyed-queue.ts';
+import type {
+  AgentEngine,
+  AgentRunResult,
+  AgentTools,
+  Clock,
+  EventBus,
+  Logger,
+  Pipeline,
+  ReceiveResult,
+  Repository,
+  StartConversation,
+  Store,
+} from './ports.ts';
+import type { Outbox } from './outbox.ts';
+import type { Escalations } from './escalations.ts';
+import {
+  InboundMessage,
+  type ChannelKind,
+  type Contact,
+  type Conversation,
+  type Message,
+  type MetricEvent,
+  type ParsedInbound,
+} from './types.ts';
+
+export interface PipelineOptions {
+  /** How many earlier messages the agents see. */
+  historyLimit: number;
+  /** A resolved conversation on a thread key older than this starts a new one (per channel). */
+  reopenWindowMs: Partial<Record<ChannelKind, number>>;
+  /** Subject threading only looks this far back. */
+  subjectWindowMs: number;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  engine: AgentEngine;
+  outbox: Outbox;
+  escalations: Escalations;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  options?: Partial<PipelineOptions>;
+}
+
+const DEFAULTS: PipelineOptions = {
+  historyLimit: 20,
+  reopenWindowMs: {},
+  subjectWindowMs: 30 * 24 * 3_600_000,
+};
+const DEFAULT_REOPEN_MS = 24 * 3_600_000;
+
+/** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
+class DuplicateRace extends Error {}
+
+export function metricEvent(
+  conversation: Pick<Conversation, 'id' | 'channel'>,
+  type: MetricEvent['type'],
+  actor: MetricEvent['actor'],
+  at: number,
+  value: number | null = null,
+  data: Record<string, unknown> | null = null,
+): MetricEvent {
+  return { id: newId(), conversationId: conversation.id, type, actor, channel: conversation.channel, value, data, createdAt: at };
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise<void> } {
+  const { store, engine, outbox, escalations, bus, clock, logger } = deps;
+  const options = { ...DEFAULTS, ...deps.options };
+  const queue = createKeyedQueue();
+
+  const tools: AgentTools = {
+    searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
+    lookupOrder: (orderId) => store.repo.getOrder(orderId),
+    ordersForEmail: (email) => store.repo.ordersForEmail(email),
+  };
+
+  async function resolveContact(
+    repo: Repository,
+    channel: ChannelKind,
+    from: StartConversation['from'],
+    now: number,
+  ): Promise<Contact> {
+    const identity = await repo.findIdentity(channel, from.address);
+    if (identity) {
+      const contact = (await repo.getContact(identity.contactId))!;
+      const patch = {
+        ...(from.name && !contact.name ? { name: from.name } : {}),
+        ...(from.email && !contact.email ? { email: from.email } : {}),
+      };
+      if (Object.keys(patch).length > 0) {
+        await repo.updateContact(contact.id, patch, now);
+        return { ...contact, ...patch };
+      }
+      return contact;
+    }
+    // One person across channels: an email we already know links the new identity to that contact.
+    const email = from.email ?? (channel === 'email' ? from.address : undefined);
+    const known = email ? await repo.findContactByEmail(email) : null;
+    const contact =
+      known ?? (await repo.createContact({ id: newId(), name: from.name ?? null, email: email ?? null, createdAt: now }));
+    await repo.createIdentity({
+      id: newId(),
+      contactId: contact.id,
+      channel,
+      address: from.address,
+      displayName: from.name ?? null,
+      verified: from.verified ?? false,
+      createdAt: now,
+    });
+    return contact;
+  }
+
+  function newConversation(
+    contact: Contact,
+    channel: ChannelKind,
+    now: number,
+    extra: Partial<Conversation> & { subjectKey?: string | null } = {},
+  ): Conversation & { subjectKey?: string | null } {
+    return {
+      id: newId(),
+      contactId: contact.id,
+      channel,
+      threadKey: null,
+      status: 'open',
+      owner: 'bot',
+      currentAgent: null,
+      route: null,
+      assigneeId: null,
+      subject: null,
+      agentState: null,
+      visitorTokenHash: null,
+      firstResponseAt: null,
+      firstHumanResponseAt: null,
+      resolvedAt: null,
+      lastMessageAt: now,
+      createdAt: now,
+      updatedAt: now,
+      ...extra,
+    };
+  }
+
+  /** Finds the conversation an inbound message continues, strongest hint first. */
+  async function findThread(repo: Repository, inbound: ParsedInbound, contact: Contact, now: number) {
+    const { thread, channel } = inbound;
+    if (thread.conversationId) {
+      const conversation = await repo.getConversation(thread.conversationId);
+      if (!conversation || conversation.contactId !== contact.id || conversation.channel !== channel) {
+        throw new InvalidInputError('The conversation does not belong to this sender.', undefined, 'conversation_mismatch');
+      }
+      return conversation;
+    }
+    if (thread.references?.length) {
+      const conversation = await repo.findByProviderMessageIds(channel, thread.references);
+      if (conversation) return conversation;
+    }
+    if (thread.key) {
+      const conversation = await repo.latestByThreadKey(channel, thread.key);
+      const window = options.reopenWindowMs[channel] ?? DEFAULT_REOPEN_MS;
+      if (conversation && (conversation.resolvedAt === null || now - conversation.resolvedAt < window)) return conversation;
+    }
+    if (thread.subjectKey) {
+      return repo.latestBySubject(contact.id, channel, thread.subjectKey, now - options.subjectWindowMs);
+    }
+    return null;
+  }
+
+  async function ingest(inbound: ParsedInbound) {
+    const now = clock.now();
+    return store.transaction(async (repo) => {
+      if (inbound.providerMessageId) {
+        const existing = await repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId);
+        if (existing) {
+          return { message: existing, conversation: (await repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
+        }
+      }
+      const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
+      const found = await findThread(repo, inbound, contact, now);
+      const events: MetricEvent[] = [];
+      let conversation: Conversation;
+      if (found) {
+        const reopening = found.status === 'resolved' || found.status === 'closed';
+        conversation = (await repo.updateConversation(found.id, {
+          lastMessageAt: now,
+          updatedAt: now,
+          ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}),
+        }))!;
+        if (reopening) events.push(metricEvent(conversation, 'reopened', 'contact', now));
+      } else {
+        conversation = await repo.createConversation(
+          newConversation(contact, inbound.channel, now, {
+            threadKey: inbound.thread.key ?? null,
+            subject: inbound.subject ?? null,
+            subjectKey: inbound.thread.subjectKey ?? null,
+          }),
+        );
+        events.push(metricEvent(conversation, 'conversation_created', 'contact', now));
+      }
+      const message = await repo.insertMessage({
+        id: newId(),
+        conversationId: conversation.id,
+        channel: inbound.channel,
+        direction: 'inbound',
+        authorKind: 'contact',
+        authorId: contact.id,
+        text: inbound.text,
+        original: inbound.original ?? null,
+        html: inbound.html ?? null,
+        subject: inbound.subject ?? null,
+        internal: false,
+        agentName: null,
+        route: null,
+        confidence: null,
+        providerMessageId: inbound.providerMessageId ?? null,
+        deliveryStatus: 'received',
+        agentStatus: inbound.noReply ? 'skipped' : 'pending',
+        meta: inbound.meta ?? null,
+        createdAt: now,
+      });
+      if (!message) throw new DuplicateRace();
+      await repo.insertAttachments(message.id, inbound.attachments, now);
+      events.push(metricEvent(conversation, 'message_in', 'contact', now));
+      await repo.insertEvents(events);
+      return { message, conversation, duplicate: false, created: !found };
+    });
+  }
+
+  async function receive(input: InboundMessage): Promise<ReceiveResult> {
+    const parsed = InboundMessage.safeParse(input);
+    if (!parsed.success) {
+      throw new InvalidInputError(`Invalid inbound message: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
+    }
+    const inbound = parsed.data;
+    let result: Awaited<ReturnType<typeof ingest>>;
+    try {
+      result = await ingest(inbound);
+    } catch (error) {
+      if (!(error instanceof DuplicateRace)) throw error;
+      const existing = (await store.repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId!))!;
+      result = { message: existing, conversation: (await store.repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
+    }
+    const { message, conversation, duplicate } = result;
+    if (duplicate) {
+      logger.debug({ channel: inbound.channel, messageId: message.id }, 'duplicate inbound message ignored');
+      return { message, conversation, duplicate, reply: Promise.resolve(null) };
+    }
+    bus.publish({ type: 'message', conversationId: conversation.id, message });
+    bus.publish({ type: 'conversation', conversationId: conversation.id, conversation });
+    const reply = message.agentStatus === 'pending' ? respond(message.id) : Promise.resolve(null);
+    // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
+    reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
+    return { message, conversation, duplicate, reply: reply.catch(() => null) };
+  }
+
+  async function start(input: StartConversation) {
+    const now = clock.now();
+    const result = await store.transaction(async (repo) => {
+      const contact = await resolveContact(repo, input.channel, input.from, now);
+      const conversation = await repo.createConversation(
+        newConversation(contact, input.channel, now, {
+          subject: input.subject ?? null,
+          threadKey: input.threadKey ?? null,
+          visitorTokenHash: input.visitorTokenHash ?? null,
+        }),
+      );
+      await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now)]);
+      return { conversation, contact };
+    });
+    bus.publish({ type: 'conversation', conversationId: result.conversation.id, conversation: result.conversation });
+    return result;
+  }
+
+  async function runEngine(conversation: Conversation, contact: Contact, message: Message): Promise<AgentRunResult> {
+    const history = (await store.repo.recentMessages(conversation.id, options.historyLimit + 1)).filter(
+      (m) => m.id !== message.id && !m.internal,
+    );
+    try {
+      return await engine.run({ conversation, contact, message, history, tools });
+    } catch (error) {
+      // The customer still gets an answer: a clear handoff instead of silence.
+      logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');
+      return {
+        agent: 'escalation',
+        route: 'escalation',
+        confidence: 0,
+        text: "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.",
+        handoff: { reason: 'engine_error' },
+        ticket: { category: 'engine_error', priority: 'normal', summary: message.text.slice(0, 200), status: 'escalated' },
+      };
+    }
+  }
+
+  function respond(messageId: string): Promise<Message | null> {
+    return store.repo.getMessage(messageId).then((message) => {
+      if (!message || message.agentStatus !== 'pending') return null;
+      return queue.run(message.conversationId, () => answer(message));
+    });
+  }
+
+  async function answer(message: Message): Promise<Message | null> {
+    const conversation = await store.repo.getConversation(message.conversationId);
+    if (!conversation) return null;
+    if (conversation.owner === 'human' || conversation.status === 'closed') {
+      // Humans own it: they were notified through the bus when the message was stored.
+      await store.repo.claimInbound(message.id, 'skipped');
+      return null;
+    }
+    const contact = (await store.repo.getContact(conversation.contactId))!;
+    bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
+    const result = await runEngine(conversation, contact, message);
+    const now = clock.now();
+
+    const committed = await store.transaction(async (repo) => {
+      if (!(await repo.claimInbound(message.id, 'done'))) return null; // another worker answered it
+      await repo.updateMessage(message.id, { route: result.route, confidence: result.confidence, agentName: result.agent });
+      const reply = (await repo.insertMessage({
+        id: newId(),
+        conversationId: conversation.id,
+        channel: conversation.channel,
+        direction: 'outbound',
+        authorKind: 'bot',
+        authorId: null,
+        text: result.text,
+        original: null,
+        html: null,
+        subject: conversation.subject,
+        internal: false,
+        agentName: result.agent,
+        route: result.route,
+        confidence: result.confidence,
+        providerMessageId: null,
+        deliveryStatus: 'pending',
+        agentStatus: null,
+        meta: result.usage || result.trace ? { usage: result.usage ?? null, trace: result.trace ?? null } : null,
+        createdAt: now,
+      }))!;
+      const events: MetricEvent[] = [metricEvent(conversation, 'message_out', 'bot', now)];
+      if (conversation.firstResponseAt === null) {
+        events.push(metricEvent(conversation, 'first_response', 'bot', now, now - conversation.createdAt));
+      }
+      const ticket = result.ticket
+        ? await repo.createTicket({
+            id: result.ticket.id ?? newId(),
+            conversationId: conversation.id,
+            status: result.ticket.status,
+            category: result.ticket.category,
+            priority: result.ticket.priority,
+            summary: result.ticket.summary,
+            assigneeId: null,
+            createdAt: now,
+            updatedAt: now,
+            resolvedAt: null,
+          })
+        : null;
+      if (result.handoff) {
+        events.push(metricEvent(conversation, 'handoff', 'bot', now, null, { reason: result.handoff.reason, agent: result.agent }));
+        if (ticket) events.push(metricEvent(conversation, 'escalated', 'bot', now, null, { ticketId: ticket.id }));
+      }
+      const updated = (await repo.updateConversation(conversation.id, {
+        currentAgent: result.agent,
+        route: result.route,
+        lastMessageAt: now,
+        updatedAt: now,
+        firstResponseAt: conversation.firstResponseAt ?? now,
+        ...(result.state !== undefined ? { agentState: result.state } : {}),
+        ...(result.handoff ? { owner: 'human' as const, status: 'pending' as const } : {}),
+      }))!;
+      await repo.insertEvents(events);
+      const jobId = await outbox.enqueue(repo, reply, now);
+      return { reply, updated, ticket, jobId };
+    });
+    if (!committed) return null;
+
+    const { reply, updated, ticket, jobId } = committed;
+    bus.publish({ type: 'message', conversationId: updated.id, message: reply });
+    bus.publish({ type: 'conversation', conversationId: updated.id, conversation: updated });
+    if (ticket) bus.publish({ type: 'ticket', conversationId: updated.id, ticket });
+    if (result.handoff) escalations.emit({ conversation: updated, ticket, reason: result.handoff.reason });
+    await outbox.deliver(jobId);
+    return (await store.repo.getMessage(reply.id)) ?? reply;
+  }
+
+  async function recoverPending(olderThanMs = 30_000): Promise<number> {
+    const pending = await store.repo.pendingInbound(clock.now() - olderThanMs, 100);
+    for (const message of pending) {
+      await respond(message.id).catch((error) => logger.error({ err: error, messageId: message.id }, 'recovery failed'));
+    }
+    return pending.length;
+  }
+
+  return { receive, start, respond, recoverPending, idle: () => queue.idle() };
+}

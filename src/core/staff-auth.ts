@@ -1,0 +1,49 @@
+/**
+ * Staff API tokens: random secrets shown once, stored as SHA-256 hashes.
+ */
+import { UnauthorizedError } from './errors.ts';
+import { hashSecret, newId, newSecret } from './ids.ts';
+import type { Clock, Store } from './ports.ts';
+import type { ApiToken } from './types.ts';
+
+export const STAFF_TOKEN_PREFIX = 'fd';
+/** lastUsedAt is refreshed at most this often, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface StaffPrincipal {
+  tokenId: string;
+  userId: string | null;
+  name: string;
+}
+
+export async function createApiToken(
+  store: Store,
+  clock: Clock,
+  input: { name: string; userId?: string | null; ttlMs?: number | null },
+): Promise<{ token: string; record: ApiToken }> {
+  const token = newSecret(STAFF_TOKEN_PREFIX);
+  const now = clock.now();
+  const record = await store.repo.createApiToken({
+    id: newId(),
+    userId: input.userId ?? null,
+    name: input.name,
+    tokenHash: hashSecret(token),
+    prefix: token.slice(0, 8),
+    createdAt: now,
+    expiresAt: input.ttlMs ? now + input.ttlMs : null,
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  return { token, record };
+}
+
+/** Resolves a bearer token to a staff principal; throws 401 with the reason when it is not valid. */
+export async function authenticateStaffToken(store: Store, clock: Clock, token: string): Promise<StaffPrincipal> {
+  if (!token.startsWith(`${STAFF_TOKEN_PREFIX}_`)) throw new UnauthorizedError('This is not a staff API token.', 'invalid_token');
+  const record = await store.repo.findApiTokenByHash(hashSecret(token));
+  if (!record || record.revokedAt !== null) throw new UnauthorizedError('Unknown or revoked API token.', 'invalid_token');
+  const now = clock.now();
+  if (record.expiresAt !== null && record.expiresAt <= now) throw new UnauthorizedError('The API token has expired.', 'token_expired');
+  if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await store.repo.touchApiToken(record.id, now);
+  return { tokenId: record.id, userId: record.userId, name: record.name };
+}

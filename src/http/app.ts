@@ -1,0 +1,52 @@
+/**
+ * The Hono application: health, the staff API, each channel's routes (web visitor API under /v1,
+ * provider webhooks under /webhooks/<kind>), body limits and one error mapping.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { FrontdeskError, NotFoundError } from '../core/errors.ts';
+import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
+import { errorResponse } from './errors.ts';
+import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
+import { createWebhookRoute } from './webhooks.ts';
+
+export interface AppDeps {
+  context: AdapterContext;
+  adapters: ChannelAdapter[];
+  staff: StaffRouteDeps;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Extra apps mounted at a path (the console, static assets). */
+  mounts?: { path: string; app: Hono }[];
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { logger } = deps;
+  const app = new Hono();
+
+  app.onError((error, c) => errorResponse(error, c, logger));
+  app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new FrontdeskError('payload_too_large', `The body is larger than ${deps.maxBodyBytes} bytes.`, 413);
+      },
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    await deps.context.store.repo.countArticles(); // proves the database answers
+    return c.json({ ok: true, channels: deps.adapters.map((a) => a.kind) });
+  });
+
+  for (const adapter of deps.adapters) {
+    if (adapter.verify && adapter.parse) app.route(`/webhooks/${adapter.kind}`, createWebhookRoute(adapter, deps.context));
+    const extra = adapter.routes?.(deps.context);
+    if (extra) app.route(extra.basePath, extra.app as Hono);
+  }
+  app.route('/v1', createStaffRoutes(deps.staff));
+  for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a JSON body: strict UTF-8, valid JSON, then the schema. Each failure names the problem. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new InvalidInputError('Send the body as JSON with Content-Type: application/json.', undefined, 'unsupported_media_type');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new InvalidInputError('The body is not valid UTF-8.', undefined, 'invalid_encoding');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`The body is not valid JSON: ${(error as Error).message}`, undefined, 'invalid_json');
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return parsed.data;
+}
+
+// Control characters other than tab, newline and carriage return have no place in a message.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A message text field: trimmed, non-empty, bounded, free of control characters. */
+export function messageText(maxChars: number) {
+  return z
+    .string({ error: 'text is required and must be a string' })
+    .refine((s) => !CONTROL.test(s), 'text contains control characters')
+    .transform((s) => s.trim())
+    .refine((s) => s.length > 0, 'text must not be empty')
+    .refine((s) => s.length <= maxChars, `text must be at most ${maxChars} characters`);
+}

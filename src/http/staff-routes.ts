@@ -1,0 +1,234 @@
+/**
+ * The staff API under /v1: conversations and tickets, replying as a human, taking over and
+ * handing back, and analytics. Every route needs a staff API token.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { computeAnalytics } from '../core/analytics.ts';
+import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import type { EventBus, Store, SupportDesk } from '../core/ports.ts';
+import type { StaffPrincipal } from '../core/staff-auth.ts';
+import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES } from '../core/types.ts';
+import { messageText, readJson } from './body.ts';
+import { streamTopic } from './sse.ts';
+
+export interface StaffRouteDeps {
+  store: Store;
+  support: SupportDesk;
+  bus: EventBus;
+  now(): number;
+  maxMessageChars: number;
+  authenticate(token: string): Promise<StaffPrincipal>;
+  /** Routes the triage knows, for route corrections. */
+  routes: string[];
+}
+
+const DAY = 86_400_000;
+const epoch = z.coerce.number().int().nonnegative();
+const optionalId = z.string().min(1).max(64).optional();
+
+const ConversationQuery = z.object({
+  channel: ChannelKind.optional(),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  owner: z.enum(['bot', 'human']).optional(),
+  route: z.string().max(64).optional(),
+  assignee: optionalId,
+  contact: optionalId,
+  search: z.string().max(200).optional(),
+  since: epoch.optional(),
+  until: epoch.optional(),
+  before: optionalId,
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+const TicketQuery = z.object({
+  status: z.enum(TICKET_STATUSES).optional(),
+  priority: z.enum(TICKET_PRIORITIES).optional(),
+  assignee: optionalId,
+  conversation: optionalId,
+  before: optionalId,
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+const AnalyticsQuery = z.object({ since: epoch.optional(), until: epoch.optional(), channel: ChannelKind.optional() });
+
+function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new InvalidInputError(z.prettifyError(parsed.error), undefined, 'invalid_query');
+  return parsed.data;
+}
+
+export function createStaffRoutes(deps: StaffRouteDeps) {
+  const { store, support, bus } = deps;
+  const app = new Hono();
+
+  const staff = async (c: Context): Promise<StaffPrincipal> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    const token = match?.[1] ?? c.req.query('token');
+    if (!token) throw new UnauthorizedError('A staff API token is required (Authorization: Bearer fd_…).');
+    return deps.authenticate(token);
+  };
+  const conversationOr404 = async (id: string) => {
+    const conversation = await store.repo.getConversation(id);
+    if (!conversation) throw new NotFoundError('conversation', id);
+    return conversation;
+  };
+
+  const ReplyBody = z.object({ text: messageText(deps.maxMessageChars), internal: z.boolean().optional() });
+  const AssignBody = z.object({ userId: z.string().min(1).nullable() });
+  const RouteBody = z.object({ route: z.string().refine((r) => deps.routes.includes(r), `route must be one of ${deps.routes.join(', ')}`) });
+  const TicketPatch = z
+    .object({
+      status: z.enum(TICKET_STATUSES).optional(),
+      priority: z.enum(TICKET_PRIORITIES).optional(),
+      assigneeId: z.string().min(1).nullable().optional(),
+    })
+    .refine((p) => Object.keys(p).length > 0, 'give at least one of status, priority, assigneeId');
+
+  app.get('/conversations', async (c) => {
+    await staff(c);
+    const q = query(c, ConversationQuery);
+    const conversations = await store.repo.listConversations({
+      channel: q.channel,
+      status: q.status,
+      owner: q.owner,
+      route: q.route,
+      assigneeId: q.assignee,
+      contactId: q.contact,
+      search: q.search,
+      since: q.since,
+      until: q.until,
+      before: q.before,
+      limit: q.limit,
+    });
+    const next = conversations.length === (q.limit ?? 50) ? conversations.at(-1)?.id : undefined;
+    return c.json({ conversations, next: next ?? null });
+  });
+
+  app.get('/conversations/:id', async (c) => {
+    await staff(c);
+    const conversation = await conversationOr404(c.req.param('id'));
+    const [contact, identities, messages, tickets] = await Promise.all([
+      store.repo.getContact(conversation.contactId),
+      store.repo.listIdentities(conversation.contactId),
+      store.repo.listMessages(conversation.id, { includeInternal: true, limit: 200 }),
+      store.repo.listTickets({ conversationId: conversation.id }),
+    ]);
+    const attachments = await store.repo.listAttachments(messages.map((m) => m.id));
+    const otherConversations = (await store.repo.listConversations({ contactId: conversation.contactId, limit: 20 })).filter(
+      (other) => other.id !== conversation.id,
+    );
+    return c.json({ conversation, contact, identities, messages, attachments, tickets, otherConversations });
+  });
+
+  app.post('/conversations/:id/replies', async (c) => {
+    const principal = await staff(c);
+    const body = await readJson(c, ReplyBody);
+    const message = await support.replyAsHuman({
+      conversationId: c.req.param('id'),
+      userId: principal.userId,
+      text: body.text,
+      internal: body.internal ?? false,
+    });
+    return c.json({ message }, 201);
+  });
+
+  app.post('/conversations/:id/takeover', async (c) => {
+    const principal = await staff(c);
+    return c.json({ conversation: await support.takeOver(c.req.param('id'), principal.userId) });
+  });
+  app.post('/conversations/:id/handback', async (c) => {
+    const principal = await staff(c);
+    return c.json({ conversation: await support.handBack(c.req.param('id'), principal.userId) });
+  });
+  app.post('/conversations/:id/resolve', async (c) => {
+    const principal = await staff(c);
+    return c.json({ conversation: await support.resolve(c.req.param('id'), 'human', principal.userId) });
+  });
+  app.post('/conversations/:id/assign', async (c) => {
+    await staff(c);
+    const body = await readJson(c, AssignBody);
+    return c.json({ conversation: await support.assign(c.req.param('id'), body.userId) });
+  });
+
+  /** A human corrects the route of a conversation's latest customer message (training data). */
+  app.post('/conversations/:id/route', async (c) => {
+    const principal = await staff(c);
+    const body = await readJson(c, RouteBody);
+    const conversation = await conversationOr404(c.req.param('id'));
+    const recent = await store.repo.recentMessages(conversation.id, 50);
+    const inbound = recent.reverse().find((m) => m.direction === 'inbound');
+    if (!inbound) throw new InvalidInputError('The conversation has no customer message to correct.', undefined, 'nothing_to_correct');
+    const now = deps.now();
+    await store.transaction(async (repo) => {
+      await repo.insertRouteCorrection({
+        id: newId(),
+        messageId: inbound.id,
+        conversationId: conversation.id,
+        fromRoute: inbound.route,
+        toRoute: body.route,
+        text: inbound.text,
+        userId: principal.userId,
+        createdAt: now,
+      });
+      await repo.updateMessage(inbound.id, { route: body.route });
+      await repo.updateConversation(conversation.id, { route: body.route, updatedAt: now });
+      await repo.insertEvents([
+        { id: newId(), conversationId: conversation.id, type: 'route_corrected', actor: 'human', channel: conversation.channel, value: null, data: { from: inbound.route, to: body.route }, createdAt: now },
+      ]);
+    });
+    return c.json({ conversation: await store.repo.getConversation(conversation.id) });
+  });
+
+  app.get('/tickets', async (c) => {
+    await staff(c);
+    const q = query(c, TicketQuery);
+    const tickets = await store.repo.listTickets({
+      status: q.status,
+      priority: q.priority,
+      assigneeId: q.assignee,
+      conversationId: q.conversation,
+      before: q.before,
+      limit: q.limit,
+    });
+    return c.json({ tickets });
+  });
+
+  app.get('/tickets/:id', async (c) => {
+    await staff(c);
+    const ticket = await store.repo.getTicket(c.req.param('id'));
+    if (!ticket) throw new NotFoundError('ticket', c.req.param('id'));
+    return c.json({ ticket, conversation: await store.repo.getConversation(ticket.conversationId) });
+  });
+
+  app.patch('/tickets/:id', async (c) => {
+    await staff(c);
+    const patch = await readJson(c, TicketPatch);
+    return c.json({ ticket: await support.updateTicket(c.req.param('id'), patch) });
+  });
+
+  app.get('/analytics', async (c) => {
+    await staff(c);
+    const q = query(c, AnalyticsQuery);
+    const until = q.until ?? deps.now();
+    const since = q.since ?? until - 30 * DAY;
+    if (since > until) throw new InvalidInputError('since must not be after until.', undefined, 'invalid_range');
+    const [analytics, daily] = await Promise.all([
+      computeAnalytics(store, { since, until, channel: q.channel }),
+      store.repo.dailyVolume(since, until),
+    ]);
+    return c.json({ ...analytics, daily });
+  });
+
+  /** Everything that happens, live, for consoles. */
+  app.get('/events', async (c) => {
+    await staff(c);
+    return streamTopic(c, {
+      bus,
+      topic: '*',
+      view: (event) => ({ event: event.type, id: event.type === 'message' ? event.message.id : undefined, data: event }),
+      backlog: async () => [],
+    });
+  });
+
+  return app;
+}
