@@ -1,0 +1,118 @@
+/**
+ * Readers for the labelled-text formats `frontdesk eval` and `frontdesk train` accept.
+ *
+ * - JSONL: one `{"text","label"}` object per line;
+ * - CSV with a header: `text,label`, Bitext `utterance,intent`, Banking77 `text,category`;
+ * - CLINC150 JSON: `{train|val|test|oos_*: [text, intent][]}`; `oos_*` rows get the label `oos`.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Example } from '../classifier/index.ts';
+import { parseCsvRecords } from './csv.ts';
+
+/** A user-facing data error (bad file, unknown format); the CLI maps it to exit code 2. */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+}
+
+/** CSV column pairs we recognise, in order of preference: [text column, label column]. */
+const CSV_COLUMNS: [string, string][] = [
+  ['text', 'label'],
+  ['utterance', 'intent'],
+  ['text', 'category'],
+  ['text', 'intent'],
+];
+
+/** Parses JSONL `{"text","label"}` rows. */
+export function parseJsonl(content: string, source = 'input'): Example[] {
+  const out: Example[] = [];
+  content.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new DatasetError(`${source}:${i + 1}: not valid JSON`);
+    }
+    const r = row as { text?: unknown; label?: unknown };
+    if (typeof r.text !== 'string' || typeof r.label !== 'string') {
+      throw new DatasetError(`${source}:${i + 1}: expected {"text": string, "label": string}`);
+    }
+    out.push({ text: r.text, label: r.label });
+  });
+  return out;
+}
+
+/** Parses a labelled CSV (see {@link CSV_COLUMNS} for the recognised headers). */
+export function parseLabelledCsv(content: string, source = 'input'): Example[] {
+  const records = parseCsvRecords(content);
+  if (records.length === 0) return [];
+  const keys = Object.keys(records[0]!);
+  const cols = CSV_COLUMNS.find(([t, l]) => keys.includes(t) && keys.includes(l));
+  if (!cols) {
+    throw new DatasetError(`${source}: unknown CSV columns (${keys.join(',')}); expected text,label or utterance,intent or text,category`);
+  }
+  const [t, l] = cols;
+  return records.filter((r) => r[t] && r[l]).map((r) => ({ text: r[t]!, label: r[l]! }));
+}
+
+/**
+ * Parses CLINC150 JSON. `splits` picks which keys to read (e.g. `['train', 'oos_train']`);
+ * without it every split present is read.
+ */
+export function parseClinc(content: string, splits?: string[], source = 'input'): Example[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(content);
+  } catch {
+    throw new DatasetError(`${source}: not valid JSON`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DatasetError(`${source}: expected a CLINC150 object of splits`);
+  const obj = data as Record<string, unknown>;
+  const keys = splits ?? Object.keys(obj);
+  const out: Example[] = [];
+  for (const key of keys) {
+    const rows = obj[key];
+    if (rows === undefined) throw new DatasetError(`${source}: no split "${key}" (has ${Object.keys(obj).join(', ')})`);
+    if (!Array.isArray(rows)) throw new DatasetError(`${source}: split "${key}" is not an array`);
+    for (const row of rows) {
+      if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string') {
+        throw new DatasetError(`${source}: split "${key}" rows must be [text, intent]`);
+      }
+      out.push({ text: row[0], label: key.startsWith('oos') ? 'oos' : row[1] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads a labelled file, picking the format from the extension (.jsonl, .csv, .json).
+ * A CLINC150 path may carry the splits after a colon: `dev.json:train,oos_train`.
+ */
+export function readExamples(spec: string): Example[] {
+  let path = spec;
+  let splits: string[] | undefined;
+  const m = /^(.*\.json):([\w,]+)$/.exec(spec);
+  if (m) {
+    path = m[1]!;
+    splits = m[2]!.split(',');
+  }
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DatasetError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${code ?? String(error)}`);
+  }
+  switch (extname(path).toLowerCase()) {
+    case '.jsonl':
+    case '.ndjson':
+      return parseJsonl(content, path);
+    case '.csv':
+      return parseLabelledCsv(content, path);
+    case '.json':
+      return parseClinc(content, splits, path);
+    default:
+      throw new DatasetError(`unknown format of ${path}: use .jsonl, .csv or CLINC150 .json`);
+  }
+}
