@@ -337,7 +337,7 @@ export interface Repository {
   firstEventAt(conversationId: string, type: MetricEvent['type']): Promise<number | null>;
 
   // knowledge base
-  upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;
+  upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt' | 'updatedAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;
   searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
   listArticles(): Promise<KnowledgeArticle[]>;
   countArticles(): Promise<number>;

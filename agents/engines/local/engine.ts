@@ -41,6 +41,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const threshold = deps.confidenceThreshold ?? graph.triage.confidenceThreshold;
   const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
   const now = deps.now ?? Date.now;
+  const routes = new Set(graph.agents.map((a) => a.route));
 
   const extractOrderId = (text: string): string | null => {
     const match = orderIdPattern.exec(text);
@@ -141,7 +142,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       }
 
       const prediction = deps.classify(text);
-      const mapped = graph.triage.intents[prediction.label];
+      const mapped = graph.triage.intents[prediction.label] ?? (routes.has(prediction.label) ? prediction.label : undefined);
       const confident = mapped !== undefined && prediction.confidence >= threshold;
       const route = confident ? mapped : graph.triage.fallbackRoute;
       const agent = agentForRoute(graph, route);

@@ -1,0 +1,47 @@
+/**
+ * Builds the embedded engine of a deployment: the triage classifier is trained on the shipped
+ * examples (config/triage), the graph's own examples and the route corrections humans made,
+ * and cached on disk so restarts are instant.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentEngine, Store } from '../../../src/core/ports.ts';
+import type { AgentGraph } from '../../graph.ts';
+import type { Example } from './classifier/index.ts';
+import { createLocalEngine } from './engine.ts';
+import { loadTriageModel } from './training/triage-model.ts';
+
+export { createLocalEngine } from './engine.ts';
+
+const DEFAULT_TRAINING_SET = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/triage/bitext-intents.jsonl');
+
+export function readJsonlExamples(path: string): Example[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Example);
+}
+
+/** Every example the deployment's triage learns from. */
+export async function triageExamples(graph: AgentGraph, store: Store | null, trainingSet = DEFAULT_TRAINING_SET): Promise<Example[]> {
+  const shipped = readJsonlExamples(trainingSet);
+  const written = Object.entries(graph.triage.examples).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
+  // A correction names a route; routes are labels of their own (the engine maps them to themselves).
+  const corrections = store ? (await store.repo.listRouteCorrections()).map((c) => ({ text: c.text, label: c.toRoute })) : [];
+  return [...shipped, ...written, ...corrections];
+}
+
+export async function createDeploymentEngine(opts: {
+  graph: AgentGraph;
+  store: Store;
+  cacheDir: string | null;
+  confidenceThreshold?: number;
+}): Promise<AgentEngine> {
+  const classifier = await loadTriageModel({ examples: await triageExamples(opts.graph, opts.store), cacheDir: opts.cacheDir });
+  return createLocalEngine({
+    graph: opts.graph,
+    classify: (text) => classifier.predict(text),
+    confidenceThreshold: opts.confidenceThreshold,
+  });
+}

@@ -1,0 +1,24 @@
+import { loadConfig } from '../../../config/env.ts';
+import { createFrontdesk, listen } from '../../entry/node.ts';
+import type { Io } from '../main.ts';
+
+/** Serves until SIGINT/SIGTERM, then drains in-flight work and closes the database. */
+export async function serve(_args: string[], io: Io): Promise<number> {
+  const config = loadConfig(io.env);
+  const frontdesk = await createFrontdesk({ config });
+  const server = await listen(frontdesk.app, config.port, config.host);
+  await frontdesk.start();
+  frontdesk.logger.info(
+    { port: config.port, database: config.database.kind, engine: frontdesk.engine.name, channels: frontdesk.adapters.map((a) => a.kind) },
+    `Frontdesk is listening on ${config.publicUrl}`,
+  );
+  const shutdown = async (signal: string) => {
+    frontdesk.logger.info({ signal }, 'shutting down');
+    server.close();
+    await frontdesk.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  return -1;
+}

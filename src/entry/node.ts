@@ -1,0 +1,187 @@
+/**
+ * The composition root on Node: the only place that picks concrete parts (SQLite or
+ * PostgreSQL, the engine, the channel adapters) and wires them together.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createWebAdapter } from '../../adapters/web/index.ts';
+import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
+import type { AgentGraph } from '../../agents/graph.ts';
+import { agentGraph } from '../../config/agents.ts';
+import { demoOrders } from '../../config/demo/orders.ts';
+import type { Config } from '../../config/env.ts';
+import { createMemoryBus } from '../core/bus.ts';
+import { createChannelRegistry } from '../core/channels.ts';
+import { createEscalations } from '../core/escalations.ts';
+import { parseArticleFile } from '../core/knowledge.ts';
+import { createOutbox } from '../core/outbox.ts';
+import { createPipeline } from '../core/pipeline.ts';
+import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, Logger, Store } from '../core/ports.ts';
+import { authenticateStaffToken } from '../core/staff-auth.ts';
+import { createSupportDesk } from '../core/support-desk.ts';
+import { createApp } from '../http/app.ts';
+import { createPgStore } from '../store/pg/index.ts';
+import { createSqliteStore } from '../store/sqlite/index.ts';
+import { providerChannels } from './channels.ts';
+import { createLogger } from './logger.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_KB_DIR = join(ROOT, 'config/kb');
+
+export function openStore(config: Config): Store {
+  return config.database.kind === 'postgres'
+    ? createPgStore({ url: config.database.url })
+    : createSqliteStore({ path: config.database.path });
+}
+
+/** Loads the demo store's knowledge base and orders into an empty database. */
+export async function seedDemoData(store: Store, clock: Clock): Promise<{ articles: number; orders: number }> {
+  let articles = 0;
+  let orders = 0;
+  if ((await store.repo.countArticles()) === 0) {
+    const files = readdirSync(DEFAULT_KB_DIR).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    const now = clock.now();
+    await store.transaction(async (repo) => {
+      for (const file of files) {
+        for (const article of parseArticleFile(file, readFileSync(join(DEFAULT_KB_DIR, file), 'utf8'))) {
+          await repo.upsertArticle({ ...article, now });
+          articles += 1;
+        }
+      }
+    });
+  }
+  if (!(await store.repo.getOrder('NW-10001'))) {
+    await store.transaction(async (repo) => {
+      for (const order of demoOrders(clock.now())) {
+        await repo.upsertOrder(order);
+        orders += 1;
+      }
+    });
+  }
+  return { articles, orders };
+}
+
+export interface FrontdeskOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  store?: Store;
+  engine?: AgentEngine;
+  graph?: AgentGraph;
+  /** Where the trained triage model is cached (null: never cache). */
+  modelCacheDir?: string | null;
+  /** Extra adapters (tests inject fakes of provider-backed channels). */
+  adapters?: ChannelAdapter[];
+  /** Seed the demo knowledge base and orders into an empty database (default true). */
+  seed?: boolean;
+}
+
+export type Frontdesk = Awaited<ReturnType<typeof createFrontdesk>>;
+
+/** Builds a whole Frontdesk: store migrated, engine trained, app ready, workers not yet started. */
+export async function createFrontdesk(options: FrontdeskOptions) {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? { now: () => Date.now() };
+  const graph = options.graph ?? agentGraph;
+  const store = options.store ?? openStore(config);
+  await store.migrate();
+  if (options.seed !== false) await seedDemoData(store, clock);
+
+  const engine =
+    options.engine ??
+    (await createDeploymentEngine({
+      graph,
+      store,
+      cacheDir: options.modelCacheDir === undefined ? defaultCacheDir(config) : options.modelCacheDir,
+      confidenceThreshold: config.confidenceThreshold,
+    }));
+
+  const bus = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
+  const escalations = createEscalations((error) => logger.error({ err: error }, 'escalation listener failed'));
+  const authenticateStaff = (token: string) => authenticateStaffToken(store, clock, token);
+
+  const adapters: ChannelAdapter[] = [
+    createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000 }, { authenticateStaff }),
+    ...(options.adapters ?? providerChannels(config, logger)),
+  ];
+  const channels = createChannelRegistry(adapters);
+  const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
+  const support = createSupportDesk({ store, outbox, escalations, bus, clock });
+  const pipeline = createPipeline({ store, engine, outbox, escalations, bus, clock, logger });
+
+  const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const app: Hono = createApp({
+    context,
+    adapters,
+    logger,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    staff: {
+      store,
+      support,
+      bus,
+      now: clock.now,
+      maxMessageChars: config.limits.maxMessageChars,
+      authenticate: authenticateStaff,
+      routes: [...new Set(graph.agents.map((a) => a.route))],
+    },
+  });
+
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<void> | null = null;
+  /** One pass of background work: due deliveries, unanswered messages, idle conversations. */
+  async function sweep(pendingOlderThanMs = 30_000) {
+    await outbox.drain().catch((error) => logger.error({ err: error }, 'outbox drain failed'));
+    await pipeline.recoverPending(pendingOlderThanMs).catch((error) => logger.error({ err: error }, 'recovery failed'));
+    await support.autoResolveIdle(config.autoResolveMs).catch((error) => logger.error({ err: error }, 'auto-resolve failed'));
+  }
+
+  return {
+    app,
+    store,
+    pipeline,
+    support,
+    outbox,
+    bus,
+    engine,
+    logger,
+    clock,
+    adapters,
+    context,
+    sweep,
+    /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
+    async start(intervalMs = 2_000) {
+      for (const adapter of adapters) await adapter.start?.(context);
+      const tick = (olderThanMs?: number) => {
+        sweeping ??= sweep(olderThanMs).finally(() => (sweeping = null));
+      };
+      // Nothing is in flight in a process that just started: everything pending was left behind.
+      tick(0);
+      timer = setInterval(() => tick(), intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+      for (const adapter of adapters) await adapter.stop?.();
+      await pipeline.idle();
+      await store.close();
+    },
+  };
+}
+
+function defaultCacheDir(config: Config): string | null {
+  return config.database.kind === 'sqlite' && config.database.path !== ':memory:'
+    ? dirname(resolve(config.database.path))
+    : join(ROOT, 'data');
+}
+
+/** Serves the app over HTTP; resolves once listening. */
+export function listen(app: Hono, port: number, host: string): Promise<ServerType> {
+  return new Promise((resolvePromise) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolvePromise(server));
+  });
+}

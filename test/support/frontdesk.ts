@@ -1,0 +1,49 @@
+/**
+ * A whole Frontdesk for tests: a fresh in-memory SQLite store (or the store you pass), the
+ * default graph and trained triage, the real pipeline, outbox and HTTP app.
+ */
+import { loadConfig } from '../../config/env.ts';
+import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Store } from '../../src/core/ports.ts';
+import { createFrontdesk } from '../../src/entry/node.ts';
+import { createLogger } from '../../src/entry/logger.ts';
+import { MODEL_CACHE_DIR } from './paths.ts';
+
+export interface TestFrontdeskOptions {
+  env?: Record<string, string>;
+  store?: Store;
+  engine?: AgentEngine;
+  adapters?: ChannelAdapter[];
+  clock?: Clock;
+}
+
+export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
+  const config = loadConfig({ SQLITE_PATH: ':memory:', LOG_LEVEL: 'silent', ...options.env });
+  return createFrontdesk({
+    config,
+    store: options.store,
+    engine: options.engine,
+    adapters: options.adapters,
+    clock: options.clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    modelCacheDir: MODEL_CACHE_DIR,
+  });
+}
+
+/** An engine whose replies the test scripts. */
+export function scriptedEngine(reply: (input: AgentRunInput) => AgentRunResult | Promise<AgentRunResult>): AgentEngine & { calls: AgentRunInput[] } {
+  const calls: AgentRunInput[] = [];
+  return {
+    name: 'scripted',
+    calls,
+    async run(input) {
+      calls.push(input);
+      return reply(input);
+    },
+  };
+}
+
+/** A settable clock. */
+export function manualClock(start = Date.UTC(2026, 10, 24, 12)): Clock & { advance(ms: number): void; set(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => (now += ms), set: (ms) => (now = ms) };
+}
