@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { fitTemperature, fitThreshold, type ValidationOutcome } from './calibration.ts';
+
+describe('fitThreshold', () => {
+  it('separates confident in-scope rows from unconfident out-of-scope rows', () => {
+    const outcomes: ValidationOutcome[] = [
+      ...[0.9, 0.8, 0.95, 0.7].map((maxP) => ({ oos: false, correct: true, predictedOos: false, maxP })),
+      ...[0.2, 0.3, 0.4].map((maxP) => ({ oos: true, correct: false, predictedOos: false, maxP })),
+    ];
+    const tau = fitThreshold(outcomes);
+    expect(tau).toBeGreaterThan(0.4);
+    expect(tau).toBeLessThan(0.7);
+  });
+  it('stays at 0 without out-of-scope validation rows', () => {
+    expect(fitThreshold([{ oos: false, correct: true, predictedOos: false, maxP: 0.3 }])).toBe(0);
+  });
+  it('does not reject when the oos class already catches the out-of-scope rows', () => {
+    const outcomes: ValidationOutcome[] = [
+      { oos: false, correct: true, predictedOos: false, maxP: 0.5 },
+      { oos: true, correct: true, predictedOos: true, maxP: 0.9 },
+    ];
+    expect(fitThreshold(outcomes)).toBe(0);
+  });
+});
+
+describe('fitTemperature', () => {
+  it('softens over-confident logits and sharpens timid ones', () => {
+    // always-correct, timid logits → T < 1
+    const timid = Array.from({ length: 20 }, () => Float64Array.from([1, 0]));
+    expect(fitTemperature(timid, new Int32Array(20))).toBeLessThan(1);
+    // confident but right only half the time → T > 1
+    const bold = Array.from({ length: 20 }, () => Float64Array.from([5, 0]));
+    const truth = Int32Array.from({ length: 20 }, (_, i) => i % 2);
+    expect(fitTemperature(bold, truth)).toBeGreaterThan(1);
+  });
+});
