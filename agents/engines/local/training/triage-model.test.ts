@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTrainingSet, toJsonl } from './build-training-set.ts';
+import { parseJsonl } from './datasets.ts';
+import { examplesHash, loadTriageModel } from './triage-model.ts';
+
+const examples = ['track my order', 'where is my parcel', 'refund please', 'i want my money back'].flatMap((t, i) =>
+  ['', 'hi ', 'please '].map((p) => ({ text: p + t, label: i < 2 ? 'track' : 'refund' })),
+);
+
+describe('loadTriageModel', () => {
+  it('caches the model by content hash and loads it back with the same predictions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
+    const first = await loadTriageModel({ examples, cacheDir: dir });
+    const file = join(dir, `triage-model-${examplesHash(examples)}.json`);
+    expect(existsSync(file)).toBe(true);
+    const second = await loadTriageModel({ examples, cacheDir: dir });
+    expect(second.predict('where is my order')).toEqual(first.predict('where is my order'));
+    // different examples → a different file
+    await loadTriageModel({ examples: examples.slice(1), cacheDir: dir });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+  });
+  it('retrains over a corrupt cache file, and writes nothing without a cache dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
+    writeFileSync(join(dir, `triage-model-${examplesHash(examples)}.json`), '{broken');
+    expect((await loadTriageModel({ examples, cacheDir: dir })).predict('refund').label).toBe('refund');
+    expect((await loadTriageModel({ examples, cacheDir: null })).labels).toEqual(['refund', 'track']);
+  });
+});
+
+describe('buildTrainingSet', () => {
+  it('keeps intents as labels, de-duplicates, caps per intent, deterministically', () => {
+    const csv =
+      '\ufeffflags,utterance,category,intent\n' +
+      ['a', 'b', 'c', 'd', 'a'].map((t) => `B,"cancel ${t}, now",ORDER,cancel_order`).join('\n') +
+      '\nB,where is it,ORDER,track_order\n';
+    const rows = buildTrainingSet(csv, 3, 1);
+    expect(rows.filter((r) => r.label === 'cancel_order')).toHaveLength(3);
+    expect(rows.filter((r) => r.label === 'track_order')).toEqual([{ text: 'where is it', label: 'track_order' }]);
+    expect(buildTrainingSet(csv, 3, 1)).toEqual(rows);
+    expect(parseJsonl(toJsonl(rows))).toEqual(rows);
+  });
+  it('rejects a CSV that is not Bitext', () => {
+    expect(() => buildTrainingSet('text,label\na,b\n')).toThrow(/Bitext/);
+  });
+});

@@ -1,0 +1,104 @@
+/** `frontdesk eval` end to end through runEval, on small files written here. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runEval, scoreRoutes } from '../../src/cli/commands/eval.ts';
+
+async function run(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await runEval(args, { stdout, stderr });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fd-eval-'));
+const rows = (pairs: [string, string][]) => pairs.map(([text, label]) => JSON.stringify({ text, label })).join('\n');
+const trainPairs: [string, string][] = ['track my order', 'where is my parcel', 'has it shipped', 'when does my package come', 'order status'].flatMap(
+  (t) => ['', 'hi ', 'please '].map((p): [string, string] => [p + t, 'orders']),
+);
+for (const t of ['refund please', 'i want my money back', 'refund my purchase', 'give me a refund', 'money back now']) {
+  for (const p of ['', 'hi ', 'please ']) trainPairs.push([p + t, 'billing']);
+}
+writeFileSync(join(dir, 'train.jsonl'), rows(trainPairs));
+writeFileSync(join(dir, 'test.csv'), 'text,label\nwhere is my order,orders\nI want a refund,billing\nwhat is the weather,oos\n');
+writeFileSync(join(dir, 'articles.jsonl'), rows([]) + [
+  JSON.stringify({ id: 'returns', question: 'How do I return an item?', answer: 'Send it back within 30 days for a refund.' }),
+  JSON.stringify({ id: 'shipping', title: 'Shipping times', body: 'Parcels arrive in 3 to 5 working days.' }),
+].join('\n'));
+writeFileSync(join(dir, 'queries.jsonl'), rows([['can I send an item back', 'returns'], ['how long does shipping take', 'shipping']]));
+
+describe('frontdesk eval routes', () => {
+  it('trains, classifies and reports the JSON metrics', async () => {
+    const { code, out } = await run(['routes', '--train', join(dir, 'train.jsonl'), '--test', join(dir, 'test.csv'), '--json']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    for (const key of ['accuracy', 'macro_f1', 'oos_recall', 'oos_precision', 'in_scope_accuracy', 'n', 'train_ms', 'classify_us']) {
+      expect(r).toHaveProperty(key);
+    }
+    expect(r.n).toBe(3);
+    expect(r.in_scope_accuracy).toBe(1);
+  });
+  it('prints a readable report by default', async () => {
+    const { code, out } = await run(['routes', '--train', join(dir, 'train.jsonl'), '--test', join(dir, 'test.csv')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/accuracy/);
+    expect(out).toMatch(/top confusions/);
+  });
+  it.each([
+    [['routes'], /missing --test/],
+    [['routes', '--test', join(dir, 'nope.jsonl')], /file not found/],
+    [['routes', '--test', join(dir, 'train.jsonl'), '--bogus'], /Unknown option/],
+    [['routes', '--test', join(dir, 'x.yaml')], /file not found|unknown format/],
+    [['nothing'], /unknown eval target/],
+    [[], /usage/],
+  ])('bad input %j → one line and exit code 2', async (args, message) => {
+    const { code, err } = await run(args as string[]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('scoreRoutes', () => {
+  it('treats oos and unknown test labels as out-of-scope and computes the metrics', () => {
+    const r = scoreRoutes(
+      [
+        { truth: 'a', predicted: 'a' },
+        { truth: 'a', predicted: 'b' },
+        { truth: 'b', predicted: 'b' },
+        { truth: 'zzz', predicted: 'oos' },
+        { truth: 'oos', predicted: 'a' },
+      ],
+      new Set(['a', 'b']),
+    );
+    expect(r.accuracy).toBeCloseTo(3 / 5);
+    expect(r.in_scope_accuracy).toBeCloseTo(2 / 3);
+    expect(r.oos_recall).toBeCloseTo(1 / 2);
+    expect(r.oos_precision).toBe(1);
+    expect(r.confusions[0]).toEqual({ truth: 'a', predicted: 'b', count: 1 });
+    const a = r.labels.find((l) => l.label === 'a')!;
+    expect(a.precision).toBeCloseTo(1 / 2);
+    expect(a.recall).toBeCloseTo(1 / 2);
+  });
+});
+
+describe('frontdesk eval kb', () => {
+  it('loads the articles into a throwaway store and measures retrieval', async () => {
+    const { code, out, err } = await run(['kb', '--articles', join(dir, 'articles.jsonl'), '--queries', join(dir, 'queries.jsonl'), '--json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.n).toBe(2);
+    expect(r.recall_at_3).toBe(1);
+    expect(r.mrr).toBeGreaterThan(0.5);
+  });
+  it('needs both files', async () => {
+    expect((await run(['kb', '--articles', join(dir, 'articles.jsonl')])).code).toBe(2);
+  });
+});
