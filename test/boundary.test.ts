@@ -1,0 +1,59 @@
+/**
+ * DESIGN.md §1: src/core imports nothing from adapters/, agents/engines, src/store drivers,
+ * src/http, src/entry, or any SDK. Only src/entry picks concrete parts.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/paths.ts';
+
+/** Packages the core may use: validation and id generation, nothing that talks to the world. */
+const CORE_PACKAGES = new Set(['zod', 'ulidx']);
+const FORBIDDEN_DIRS = ['adapters', 'agents/engines', 'src/store', 'src/http', 'src/entry', 'src/cli', 'src/console'];
+
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const pattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const match of source.matchAll(pattern)) specifiers.push((match[1] ?? match[2])!);
+  return specifiers;
+}
+
+/** The violations in one core file: forbidden folders and SDK packages. */
+export function violations(file: string, source: string): string[] {
+  const found: string[] = [];
+  for (const specifier of importsOf(source)) {
+    if (specifier.startsWith('node:')) continue;
+    if (specifier.startsWith('.')) {
+      const target = relative(ROOT, resolve(dirname(file), specifier)).replace(/\\/g, '/');
+      if (FORBIDDEN_DIRS.some((dir) => target === dir || target.startsWith(`${dir}/`))) found.push(`${specifier} → ${target}`);
+      continue;
+    }
+    const pkg = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    if (!CORE_PACKAGES.has(pkg)) found.push(`${specifier} (package)`);
+  }
+  return found;
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? tsFiles(path) : entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('import boundary of src/core', () => {
+  it('detects a forbidden import (the check itself works)', () => {
+    const file = join(ROOT, 'src/core/example.ts');
+    expect(violations(file, "import { x } from '../store/sqlite/index.ts';")).toHaveLength(1);
+    expect(violations(file, "import twilio from 'twilio';")).toHaveLength(1);
+    expect(violations(file, "const m = await import('../../adapters/sms/index.ts');")).toHaveLength(1);
+    expect(violations(file, "import { z } from 'zod';\nimport type { Store } from './ports.ts';")).toEqual([]);
+  });
+
+  it('holds for every core file', () => {
+    const files = tsFiles(join(ROOT, 'src/core'));
+    expect(files.length).toBeGreaterThan(5);
+    const report = files.flatMap((file) => violations(file, readFileSync(file, 'utf8')).map((v) => `${relative(ROOT, file)}: ${v}`));
+    expect(report).toEqual([]);
+  });
+});
