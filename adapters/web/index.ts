@@ -9,6 +9,7 @@ export type { WebAdapterConfig } from './types.ts';
 export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateStaff(token: string): Promise<unknown> }): ChannelAdapter {
   return {
     kind: 'web',
+    deliveredOnStore: true,
     send: sendWeb,
     routes(context: AdapterContext) {
       return { basePath: '/v1', app: createWebRoutes({ ...context, config, authenticateStaff: auth.authenticateStaff }) };

@@ -7,7 +7,7 @@ import { DeliveryError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { ChannelRegistry } from './channels.ts';
 import type { Clock, EventBus, Logger, OutboundMessage, Repository, Store } from './ports.ts';
-import type { Message, OutboxJob } from './types.ts';
+import type { ChannelKind, Message, OutboxJob } from './types.ts';
 
 export interface OutboxOptions {
   maxAttempts: number;
@@ -18,8 +18,13 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  /** Adds the delivery job for a stored outbound message inside the caller's transaction. */
-  enqueue(repo: Repository, message: Message, now: number): Promise<string>;
+  /** The status a new outbound message on this channel is stored with. */
+  initialStatus(channel: ChannelKind): Message['deliveryStatus'];
+  /**
+   * Adds the delivery job for a stored outbound message inside the caller's transaction; null
+   * when the channel needs none (delivered on store).
+   */
+  enqueue(repo: Repository, message: Message, now: number): Promise<string | null>;
   /** Delivers one job now if it is due and nobody holds it. */
   deliver(jobId: string): Promise<void>;
   /** Claims and delivers due jobs (retries, and work left by crashed processes). */
@@ -135,8 +140,12 @@ export function createOutbox(deps: {
     }
   }
 
+  const deliveredOnStore = (channel: ChannelKind) => channels.get(channel)?.deliveredOnStore === true;
+
   return {
+    initialStatus: (channel) => (deliveredOnStore(channel) ? 'delivered' : 'pending'),
     async enqueue(repo, message, now) {
+      if (deliveredOnStore(message.channel)) return null;
       const id = newId();
       await repo.enqueue({
         id,

@@ -337,7 +337,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         route: result.route,
         confidence: result.confidence,
         providerMessageId: null,
-        deliveryStatus: 'pending',
+        deliveryStatus: outbox.initialStatus(conversation.channel),
         agentStatus: null,
         meta: result.usage || result.trace ? { usage: result.usage ?? null, trace: result.trace ?? null } : null,
         createdAt: now,
@@ -384,6 +384,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     bus.publish({ type: 'conversation', conversationId: updated.id, conversation: updated });
     if (ticket) bus.publish({ type: 'ticket', conversationId: updated.id, ticket });
     if (result.handoff) escalations.emit({ conversation: updated, ticket, reason: result.handoff.reason });
+    if (!jobId) return reply;
     await outbox.deliver(jobId);
     return (await store.repo.getMessage(reply.id)) ?? reply;
   }

@@ -67,6 +67,11 @@ export interface DeliveryResult {
  */
 export interface ChannelAdapter {
   readonly kind: ChannelKind;
+  /**
+   * The channel's medium is Frontdesk itself (the web widget reads the store and the live
+   * stream): a stored reply is delivered, so it needs no outbox row and `send` is not called.
+   */
+  readonly deliveredOnStore?: boolean;
   /** Throws an UnauthorizedError/ForbiddenError when the request is not from the provider. */
   verify?(request: WebhookRequest): void | Promise<void>;
   /** Parses a verified webhook into normalized messages (none for events that carry no message). */

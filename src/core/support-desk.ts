@@ -81,7 +81,7 @@ export function createSupportDesk(deps: {
           route: conversation.route,
           confidence: null,
           providerMessageId: null,
-          deliveryStatus: internal ? 'delivered' : 'pending',
+          deliveryStatus: internal ? 'delivered' : outbox.initialStatus(conversation.channel),
           agentStatus: null,
           meta: null,
           createdAt: now,

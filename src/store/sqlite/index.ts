@@ -34,6 +34,29 @@ const dialect: DialectQueries = {
   lockDueJobs: (query) => query, // one writer at a time already
 };
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle prepares every query anew; preparing costs more than running most of ours. The SQL of
+ * one query shape is always the same string, so prepared statements are reused by their text.
+ */
+function cacheStatements(sqlite: Database.Database) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      // drizzle switches statements to raw mode for mapped selects; plain ones expect objects.
+      if (statement.reader) statement.raw(false);
+      return statement;
+    }
+    statement = prepare(source);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
   path: string;
@@ -46,6 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode
   sqlite.pragma('busy_timeout = 5000'); // other processes (the CLI) may hold the write lock briefly
+  cacheStatements(sqlite);
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
   // The repository is typed against the PostgreSQL schema; the SQLite tables share its property names.
   const repo = createRepository(db as unknown as Db, schema as unknown as Schema, dialect);
