@@ -111,7 +111,16 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const channels = createChannelRegistry(adapters);
   const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
-  const pipeline = createPipeline({ store, engine, outbox, escalations, bus, clock, logger });
+  const pipeline = createPipeline({
+    store,
+    engine,
+    outbox,
+    escalations,
+    bus,
+    clock,
+    logger,
+    options: { reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {} },
+  });
 
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
   const app: Hono = createApp({

@@ -1,0 +1,135 @@
+/**
+ * Text for SMS: plain text (markdown stripped, links kept as URLs), characters that would force
+ * UCS-2 replaced by GSM-7 look-alikes, segments counted as carriers bill them, and replies over
+ * the segment cap shortened at a sentence or word boundary with a link to the full text.
+ */
+
+// GSM 03.38 default alphabet (without ESC) and the extension table, whose characters take two septets.
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+const GSM_EXTENDED = new Set('^{}\\[~]|€\f');
+
+/** Look-alikes Twilio's Smart Encoding also uses: one curly quote must not cost 90 characters of capacity. */
+const SMART_REPLACEMENTS: [RegExp, string][] = [
+  [/[\u2018\u2019\u201A\u201B\u2032\u00B4\u0060]/g, "'"],
+  [/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"'],
+  [/[\u2010-\u2015\u2212]/g, '-'],
+  [/\u2026/g, '...'],
+  [/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' '],
+  [/[\u200B-\u200D\u2060\uFEFF]/g, ''],
+  [/[\u2022\u2023\u2043\u25CF\u25E6]/g, '-'],
+];
+
+export type SmsEncoding = 'GSM-7' | 'UCS-2';
+
+export interface SegmentCount {
+  encoding: SmsEncoding;
+  segments: number;
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
+  units: number;
+}
+
+/** Counts the segments a carrier bills for `text` (160/153 septets or 70/67 UCS-2 units per segment). */
+export function countSegments(text: string): SegmentCount {
+  const chars = [...text];
+  const gsm = chars.every((ch) => GSM_BASIC.has(ch) || GSM_EXTENDED.has(ch));
+  const widths = chars.map((ch) => (gsm ? (GSM_EXTENDED.has(ch) ? 2 : 1) : ch.length));
+  const units = widths.reduce((a, b) => a + b, 0);
+  const [single, multi] = gsm ? [160, 153] : [70, 67];
+  if (units === 0) return { encoding: gsm ? 'GSM-7' : 'UCS-2', segments: 0, units };
+  if (units <= single) return { encoding: gsm ? 'GSM-7' : 'UCS-2', segments: 1, units };
+  // An escape pair or a surrogate pair is never split across two segments.
+  let segments = 1;
+  let used = 0;
+  for (const width of widths) {
+    if (used + width > multi) {
+      segments += 1;
+      used = 0;
+    }
+    used += width;
+  }
+  return { encoding: gsm ? 'GSM-7' : 'UCS-2', segments, units };
+}
+
+/** Replaces typographic characters with GSM-7 look-alikes; other characters are kept (they force UCS-2). */
+export function smartEncode(text: string): string {
+  return SMART_REPLACEMENTS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+}
+
+/** Markdown (and stray HTML tags) to plain text; link targets survive as bare URLs. */
+export function toPlainText(markdown: string): string {
+  // URLs are set aside first so emphasis stripping never eats their underscores or asterisks.
+  const kept: string[] = [];
+  const keep = (value: string) => `\u0000${kept.push(value) - 1}\u0000`;
+  let text = markdown.replace(/\r\n?/g, '\n');
+  text = text.replace(/```[^\n]*\n([\s\S]*?)```/g, (_m, code: string) => keep(code.replace(/\n$/, '')));
+  text = text.replace(/`([^`\n]+)`/g, (_m, code: string) => keep(code));
+  text = text.replace(/!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, _alt, url: string) => keep(url));
+  text = text.replace(/\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, label: string, url: string) => {
+    const bare = url.replace(/^(https?:\/\/|mailto:)/, '').replace(/\/$/, '');
+    return label.trim() === url || label.trim() === bare ? keep(url) : `${label} (${keep(url)})`;
+  });
+  text = text.replace(/<((?:https?:\/\/|mailto:)[^>\s]+)>/g, (_m, url: string) => keep(url));
+  text = text.replace(/\bhttps?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g, (url) => keep(url));
+  text = text.replace(/<br\s*\/?>/gi, '\n').replace(/<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?>/gi, '');
+  text = text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^\s{0,3}#{1,6}\s+/, '')
+        .replace(/\s+#+\s*$/, '')
+        .replace(/^\s{0,3}>\s?/, '')
+        .replace(/^\s{0,3}([-*_])(\s*\1){2,}\s*$/, '')
+        .replace(/^(\s*)[*+]\s+/, '$1- ')
+        .trimEnd(),
+    )
+    .join('\n');
+  text = text
+    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
+    .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1$2')
+    .replace(/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, '$1$2');
+  text = text.replace(/\n{3,}/g, '\n\n').trim();
+  return text.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)]!);
+}
+
+export interface FormattedSms {
+  body: string;
+  encoding: SmsEncoding;
+  segments: number;
+  /** True when the text was shortened to fit `maxSegments`. */
+  truncated: boolean;
+}
+
+/**
+ * Formats a reply for SMS. When it is longer than `maxSegments`, it is cut at the last sentence
+ * end (or word boundary, with "...") that leaves room for `fullTextUrl`.
+ */
+export function formatSms(text: string, options: { maxSegments: number; fullTextUrl?: string }): FormattedSms {
+  const plain = smartEncode(toPlainText(text));
+  const whole = countSegments(plain);
+  if (whole.segments <= options.maxSegments) return { body: plain, ...whole, truncated: false };
+
+  const suffix = options.fullTextUrl ? `\n\nFull reply: ${options.fullTextUrl}` : '';
+  const chars = [...plain];
+  const fits = (candidate: string) => countSegments(candidate).segments <= options.maxSegments;
+  const withEllipsis = (n: number) => `${chars.slice(0, n).join('').trimEnd()}...${suffix}`;
+  // Longest prefix that fits; a longer prefix never needs fewer segments, so the search is sound.
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(withEllipsis(mid))) low = mid;
+    else high = mid - 1;
+  }
+  const prefix = chars.slice(0, low).join('');
+  const floor = prefix.length * 0.6;
+  let body: string;
+  const sentenceEnd = Math.max(...[...prefix.matchAll(/[.!?](?=\s)|\n/g)].map((m) => m.index + (m[0] === '\n' ? 0 : 1)), -1);
+  const wordEnd = prefix.search(/\s\S*$/);
+  if (sentenceEnd >= floor && sentenceEnd > 0) body = `${prefix.slice(0, sentenceEnd).trimEnd()}${suffix}`;
+  else if (wordEnd >= floor && wordEnd > 0) body = `${prefix.slice(0, wordEnd).trimEnd()}...${suffix}`;
+  else body = withEllipsis(low);
+  return { body, ...countSegments(body), truncated: true };
+}

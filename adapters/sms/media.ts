@@ -1,0 +1,95 @@
+import type { AttachmentInput } from '../../src/core/types.ts';
+import type { SmsWebhook } from './types.ts';
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
+  'audio/mpeg': 'mp3',
+  'audio/amr': 'amr',
+  'text/vcard': 'vcf',
+  'text/x-vcard': 'vcf',
+  'application/pdf': 'pdf',
+};
+
+/** Media on api.twilio.com follows an API override (tests, egress proxies); CDN redirects do not. */
+export function mediaUrl(url: string, apiUrl: string | null): string {
+  if (!apiUrl) return url;
+  const parsed = new URL(url);
+  if (parsed.hostname !== 'api.twilio.com') return url;
+  return `${apiUrl.replace(/\/$/, '')}${parsed.pathname}${parsed.search}`;
+}
+
+function filenameFor(url: string, contentType: string, index: number): string {
+  const sid = new URL(url).pathname.split('/').filter(Boolean).pop() ?? `media-${index}`;
+  const extension = EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()];
+  return extension ? `${sid}.${extension}` : sid;
+}
+
+/** Reads a body up to `limit` bytes; null when it is longer (the rest is never downloaded). */
+async function readCapped(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!response.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Downloads MMS media with the account credentials (Twilio media URLs need HTTP basic auth unless
+ * the account turned that off). An item over `maxBytes`, or one that cannot be fetched, is kept as
+ * its URL with a note; a media problem never loses the message.
+ */
+export async function fetchMedia(
+  media: SmsWebhook['media'],
+  options: { accountSid: string; authToken: string; maxBytes: number; apiUrl: string | null; fetch: typeof fetch; timeoutMs: number },
+): Promise<{ attachments: AttachmentInput[]; notes: string[] }> {
+  const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+  const attachments: AttachmentInput[] = [];
+  const notes: string[] = [];
+  await Promise.all(
+    media.map(async (item, index) => {
+      const filename = filenameFor(item.url, item.contentType, index);
+      const linkOnly = (size: number, note: string) => {
+        attachments[index] = { filename, contentType: item.contentType, size, url: item.url };
+        notes.push(`${filename}: ${note}; kept as a link`);
+      };
+      try {
+        const response = await options.fetch(mediaUrl(item.url, options.apiUrl), {
+          headers: { authorization },
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        if (!response.ok) {
+          await response.body?.cancel();
+          return linkOnly(0, `download failed with HTTP ${response.status}`);
+        }
+        const declared = Number(response.headers.get('content-length') ?? NaN);
+        const tooLarge = `larger than the ${options.maxBytes}-byte limit`;
+        if (declared > options.maxBytes) {
+          await response.body?.cancel();
+          return linkOnly(declared, tooLarge);
+        }
+        const data = await readCapped(response, options.maxBytes);
+        if (!data) return linkOnly(Number.isFinite(declared) ? declared : 0, tooLarge);
+        attachments[index] = { filename, contentType: item.contentType, size: data.byteLength, url: item.url, data };
+      } catch (error) {
+        linkOnly(0, `download failed (${error instanceof Error ? error.name : 'error'})`);
+      }
+    }),
+  );
+  return { attachments, notes };
+}

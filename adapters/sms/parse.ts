@@ -1,0 +1,134 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
+import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/core/types.ts';
+import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
+import { param, type FormParams } from './verify.ts';
+
+const KEYWORDS: Record<string, SmsKeyword> = {
+  STOP: 'stop',
+  STOPALL: 'stop',
+  UNSUBSCRIBE: 'stop',
+  CANCEL: 'stop',
+  END: 'stop',
+  QUIT: 'stop',
+  START: 'start',
+  YES: 'start',
+  UNSTOP: 'start',
+  HELP: 'help',
+  INFO: 'help',
+};
+
+/**
+ * The compliance keyword a message is, or null. Only a message that is the keyword alone counts
+ * (any case, surrounding spaces and trailing punctuation ignored): "cancel my order" is a request.
+ */
+export function detectKeyword(body: string): SmsKeyword | null {
+  const word = body.trim().replace(/[.!]+$/, '').toUpperCase();
+  return KEYWORDS[word] ?? null;
+}
+
+/** E.164 for phone numbers; other senders (short codes, alphanumeric ids) are kept as sent. */
+export function normaliseNumber(value: string): string {
+  const trimmed = value.trim();
+  return parsePhoneNumberFromString(trimmed)?.number ?? trimmed;
+}
+
+/** One conversation per number pair: the customer and our number, or our Messaging Service. */
+export function threadKey(customer: string, ours: string): string {
+  return `${customer}|${ours}`;
+}
+
+/** Our side of a thread key: a number to send from or a Messaging Service SID. */
+export function senderFromThreadKey(key: string | null): { from: string } | { messagingServiceSid: string } | null {
+  const ours = key?.split('|')[1];
+  if (!ours) return null;
+  return ours.startsWith('MG') ? { messagingServiceSid: ours } : { from: ours };
+}
+
+/** Validates an inbound message webhook (SMS or MMS, sent to a number or a Messaging Service). */
+export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebhook {
+  const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsMessageSid');
+  const from = param(params, 'From');
+  const to = param(params, 'To');
+  const missing = [!messageSid && 'MessageSid', !from && 'From', !to && 'To'].filter(Boolean);
+  if (missing.length > 0) throw new InvalidInputError(`The Twilio webhook lacks ${missing.join(', ')}.`, undefined, 'invalid_sms_webhook');
+  // The signature proves Twilio sent it; this proves it was meant for this account.
+  if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
+  const numMedia = Math.min(Number(param(params, 'NumMedia') ?? 0) || 0, 10);
+  const media: SmsWebhook['media'] = [];
+  for (let i = 0; i < numMedia; i += 1) {
+    const url = param(params, `MediaUrl${i}`);
+    if (url) media.push({ url, contentType: param(params, `MediaContentType${i}`) ?? 'application/octet-stream' });
+  }
+  return {
+    messageSid: messageSid!,
+    accountSid,
+    from: normaliseNumber(from!),
+    to: normaliseNumber(to!),
+    messagingServiceSid: param(params, 'MessagingServiceSid') || null,
+    body: param(params, 'Body') ?? '',
+    media,
+  };
+}
+
+/** The normalized message handed to the pipeline. */
+export function toInboundMessage(
+  sms: SmsWebhook,
+  media: { attachments: AttachmentInput[]; notes: string[] },
+  receivedAt: number,
+): InboundMessage {
+  return {
+    channel: 'sms',
+    from: { address: sms.from },
+    to: sms.messagingServiceSid ?? sms.to,
+    text: sms.body,
+    attachments: media.attachments,
+    providerMessageId: sms.messageSid,
+    receivedAt,
+    thread: { key: threadKey(sms.from, sms.messagingServiceSid ?? sms.to) },
+    meta: {
+      twilio: { to: sms.to, messagingServiceSid: sms.messagingServiceSid, numMedia: sms.media.length },
+      ...(media.notes.length > 0 ? { mediaNotes: media.notes } : {}),
+    },
+  };
+}
+
+/** Validates a message status callback. */
+export function parseStatusCallback(params: FormParams, accountSid: string): SmsStatusCallback {
+  const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsSid');
+  const status = param(params, 'MessageStatus') ?? param(params, 'SmsStatus');
+  if (!messageSid || !status) throw new InvalidInputError('The status callback lacks MessageSid or MessageStatus.', undefined, 'invalid_sms_webhook');
+  if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
+  const to = param(params, 'To');
+  return { messageSid, status, errorCode: param(params, 'ErrorCode') || null, to: to ? normaliseNumber(to) : null };
+}
+
+/** Twilio's message statuses in Frontdesk's terms (null: not a delivery state we track). */
+export function deliveryStatusOf(twilioStatus: string): Extract<DeliveryStatus, 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed'> | null {
+  switch (twilioStatus) {
+    case 'accepted':
+    case 'scheduled':
+    case 'queued':
+    case 'sending':
+      return 'queued';
+    case 'sent':
+      return 'sent';
+    case 'delivered':
+    case 'read':
+      return 'delivered';
+    case 'undelivered':
+      return 'undelivered';
+    case 'failed':
+    case 'canceled':
+      return 'failed';
+    default:
+      return null;
+  }
+}
+
+const PROGRESS: Partial<Record<DeliveryStatus, number>> = { pending: 0, queued: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, refused: 3 };
+
+/** Callbacks can arrive out of order: a later state never goes back to an earlier one. */
+export function isProgress(current: DeliveryStatus, next: DeliveryStatus): boolean {
+  return (PROGRESS[next] ?? 0) > (PROGRESS[current] ?? 0);
+}

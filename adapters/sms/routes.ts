@@ -1,0 +1,116 @@
+import { Hono, type Context } from 'hono';
+import twilio from 'twilio';
+import { NotFoundError } from '../../src/core/errors.ts';
+import type { AdapterContext } from '../../src/core/ports.ts';
+import { formatSms, toPlainText } from './format.ts';
+import { fetchMedia } from './media.ts';
+import { deliveryStatusOf, detectKeyword, isProgress, parseStatusCallback, parseSmsWebhook, toInboundMessage } from './parse.ts';
+import { readReplyLinkToken } from './send.ts';
+import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
+import { formParams, signedUrl, verifyTwilioSignature, type FormParams } from './verify.ts';
+
+/** Key space of the processed-event markers that record keyword messages. */
+const PROCESSED_PROVIDER = 'twilio-sms';
+/** Twilio waits 15 s for a webhook answer; media downloads must leave room for the rest. */
+const MEDIA_TIMEOUT_MS = 8_000;
+/** Twilio reports an unsubscribed recipient with this error code in status callbacks too. */
+const UNSUBSCRIBED = '21610';
+
+function twiml(c: Context, message?: string) {
+  const response = new twilio.twiml.MessagingResponse();
+  if (message) response.message(message);
+  return c.body(response.toString(), 200, { 'content-type': 'text/xml; charset=utf-8' });
+}
+
+/**
+ * The SMS endpoints under /webhooks/sms: inbound messages (`POST /`), delivery status callbacks
+ * (`POST /status`) and the full text of shortened replies (`GET /r/:token`).
+ */
+export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfig, fetchImpl: typeof fetch): Hono {
+  const { store, pipeline, clock } = context;
+  const logger = context.logger.child({ channel: 'sms' });
+  const app = new Hono();
+
+  /** Reads the form body and checks Twilio's signature against the URL Twilio called. */
+  async function verified(c: Context): Promise<FormParams> {
+    const params = formParams(await c.req.text());
+    const url = signedUrl(c.req.url, c.req.raw.headers, config);
+    try {
+      verifyTwilioSignature({ authToken: config.authToken, signature: c.req.header('x-twilio-signature') ?? null, url, params });
+    } catch (error) {
+      logger.warn({ path: c.req.path, url, messageSid: params.MessageSid ?? null }, 'rejected a Twilio webhook with a bad signature');
+      throw error;
+    }
+    return params;
+  }
+
+  /** STOP/START/HELP: answered here, never shown to the agents; the MessageSid marker makes replays no-ops. */
+  async function handleKeyword(c: Context, sms: SmsWebhook, keyword: NonNullable<ReturnType<typeof detectKeyword>>) {
+    const now = clock.now();
+    const outcome = await store.transaction(async (repo) => {
+      if (!(await repo.markProcessed(PROCESSED_PROVIDER, sms.messageSid, now))) return 'duplicate' as const;
+      if (keyword === 'stop') await repo.setOptOut('sms', sms.from, true, now);
+      if (keyword === 'start') await repo.setOptOut('sms', sms.from, false, now);
+      if (keyword === 'help' && (await repo.isOptedOut('sms', sms.from))) return 'opted_out' as const;
+      return 'done' as const;
+    });
+    logger.info({ keyword, messageSid: sms.messageSid, outcome }, 'SMS compliance keyword');
+    // Twilio confirms STOP and START itself (Advanced Opt-Out); HELP gets our text, from the number written to.
+    const answer = keyword === 'help' && outcome === 'done' ? formatSms(config.helpText, { maxSegments: config.maxSegments }).body : undefined;
+    return twiml(c, answer);
+  }
+
+  app.post('/', async (c) => {
+    const params = await verified(c);
+    const sms = parseSmsWebhook(params, config.accountSid);
+    const keyword = sms.media.length === 0 ? detectKeyword(sms.body) : null;
+    if (keyword) return handleKeyword(c, sms, keyword);
+    // A replay needs no media download; the pipeline would drop it as a duplicate anyway.
+    if (!(await store.repo.findMessageByProviderId('sms', sms.messageSid))) {
+      const media = await fetchMedia(sms.media, {
+        accountSid: config.accountSid,
+        authToken: config.authToken,
+        maxBytes: config.maxMediaBytes,
+        apiUrl: config.apiUrl,
+        fetch: fetchImpl,
+        timeoutMs: MEDIA_TIMEOUT_MS,
+      });
+      for (const note of media.notes) logger.warn({ messageSid: sms.messageSid, note }, 'MMS media not stored');
+      // Ingest only: the reply is sent later through the REST API, never awaited here.
+      await pipeline.receive(toInboundMessage(sms, media, clock.now()));
+    }
+    return twiml(c);
+  });
+
+  app.post('/status', async (c) => {
+    const callback = parseStatusCallback(await verified(c), config.accountSid);
+    const status = deliveryStatusOf(callback.status);
+    if (callback.errorCode === UNSUBSCRIBED && callback.to) {
+      await store.repo.setOptOut('sms', callback.to, true, clock.now());
+    }
+    const message = status ? await store.repo.findMessageByProviderId('sms', callback.messageSid) : null;
+    if (!message) {
+      // Not ours (sent from elsewhere on the account) or not a tracked state: nothing to update.
+      logger.debug({ messageSid: callback.messageSid, status: callback.status }, 'status callback ignored');
+      return c.body(null, 204);
+    }
+    if (status && isProgress(message.deliveryStatus, status)) {
+      const error = callback.errorCode ? `twilio_${callback.errorCode}: delivery ${callback.status}` : message.error;
+      await store.repo.updateMessage(message.id, { deliveryStatus: status, error });
+      context.bus.publish({ type: 'message', conversationId: message.conversationId, message: { ...message, deliveryStatus: status, error } });
+    }
+    return c.body(null, 204);
+  });
+
+  app.get('/r/:token', async (c) => {
+    const token = c.req.param('token');
+    const id = readReplyLinkToken(config.authToken, token);
+    const message = id ? await store.repo.getMessage(id) : null;
+    if (!message || message.channel !== 'sms' || message.direction !== 'outbound' || message.internal) {
+      throw new NotFoundError('reply', token);
+    }
+    return c.text(toPlainText(message.text), 200, { 'cache-control': 'private, no-store' });
+  });
+
+  return app;
+}

@@ -1,0 +1,152 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { DeliveryError } from '../../src/core/errors.ts';
+import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
+import { formatSms } from './format.ts';
+import { deliveryStatusOf, senderFromThreadKey } from './parse.ts';
+import type { SmsAdapterConfig } from './types.ts';
+
+/** Twilio error codes after which the recipient must not be texted again. */
+const UNSUBSCRIBED = 21610;
+
+/** A 429 or 5xx answer, raised by the HTTP client so its Retry-After header is not lost. */
+class TwilioTransientError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Twilio's own HTTP client with two changes: requests go to `apiUrl` when one is configured (the
+ * path, query, auth and body are untouched), and throttling or server errors surface with their
+ * Retry-After instead of as a RestException that drops the headers.
+ */
+class FrontdeskRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly apiUrl: string | null,
+    options: RequestClient.RequestClientOptions,
+  ) {
+    super(options);
+  }
+
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const uri = this.apiUrl ? rebase(opts.uri, this.apiUrl) : opts.uri;
+    const response = await super.request({ ...opts, uri });
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+      throw new TwilioTransientError(response.statusCode, retryAfterMs(response.headers?.['retry-after']), body.slice(0, 300));
+    }
+    return response;
+  }
+}
+
+function rebase(uri: string, apiUrl: string): string {
+  const parsed = new URL(uri);
+  return `${apiUrl.replace(/\/$/, '')}${parsed.pathname}${parsed.search}`;
+}
+
+/** A Twilio REST client for the account, pointed at `apiUrl` when set. */
+export function createTwilioClient(config: Pick<SmsAdapterConfig, 'accountSid' | 'authToken' | 'apiUrl'>, timeoutMs = 15_000) {
+  return twilio(config.accountSid, config.authToken, {
+    httpClient: new FrontdeskRequestClient(config.apiUrl, { timeout: timeoutMs }),
+  });
+}
+
+/** Signs a reply id for the public full-text link, so ids alone open nothing. */
+export function replyLinkToken(authToken: string, messageId: string): string {
+  const signature = createHmac('sha256', authToken).update(`sms-reply:${messageId}`).digest('base64url').slice(0, 16);
+  return `${messageId}.${signature}`;
+}
+
+/** The message id of a valid full-text link token, or null. */
+export function readReplyLinkToken(authToken: string, token: string): string | null {
+  const [messageId, signature] = token.split('.');
+  if (!messageId || !signature) return null;
+  const expected = replyLinkToken(authToken, messageId).split('.')[1]!;
+  const ok = signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  return ok ? messageId : null;
+}
+
+/**
+ * Sends one reply with `messages.create`, from the number (or Messaging Service) the customer
+ * wrote to, falling back to the configured sender. There is no idempotency key on the Messages
+ * API: a process that dies after Twilio accepted a message but before the outbox recorded it
+ * sends it again on recovery; that duplicate is preferred over a lost reply.
+ */
+export function createSmsSender(
+  config: SmsAdapterConfig,
+  client: ReturnType<typeof createTwilioClient>,
+  hooks: { onUnsubscribed(number: string): Promise<void> },
+) {
+  const configured = config.messagingServiceSid
+    ? { messagingServiceSid: config.messagingServiceSid }
+    : config.fromNumber
+      ? { from: config.fromNumber }
+      : null;
+
+  return async function sendSms(message: OutboundMessage): Promise<DeliveryResult> {
+    const sender = senderFromThreadKey(message.thread.key) ?? configured;
+    if (!sender) {
+      throw new DeliveryError('No sender: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID.', { retryable: false, code: 'sms_no_sender' });
+    }
+    const fullTextUrl = `${config.publicUrl}/webhooks/sms/r/${replyLinkToken(config.authToken, message.messageId)}`;
+    const { body } = formatSms(message.text, { maxSegments: config.maxSegments, fullTextUrl });
+    const mediaUrl = message.attachments.map((a) => a.url).filter((u): u is string => !!u && /^https?:\/\//.test(u)).slice(0, 10);
+    try {
+      const created = await client.messages.create({
+        to: message.to.address,
+        ...sender,
+        body,
+        ...(mediaUrl.length > 0 ? { mediaUrl } : {}),
+        statusCallback: `${config.publicUrl}/webhooks/sms/status`,
+      });
+      const status = deliveryStatusOf(created.status);
+      return { status: status === 'sent' || status === 'delivered' ? status : 'queued', providerMessageId: created.sid };
+    } catch (error) {
+      throw await toDeliveryError(error, message.to.address, hooks);
+    }
+  };
+}
+
+async function toDeliveryError(error: unknown, to: string, hooks: { onUnsubscribed(number: string): Promise<void> }): Promise<DeliveryError> {
+  if (error instanceof TwilioTransientError) {
+    return new DeliveryError(`Twilio answered HTTP ${error.status}: ${error.message}`, {
+      retryable: true,
+      code: `twilio_http_${error.status}`,
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
+  }
+  if (error instanceof twilio.RestException) {
+    if (error.code === UNSUBSCRIBED) {
+      // Twilio blocks the number (the customer texted STOP to Twilio directly): remember it here too.
+      await hooks.onUnsubscribed(to);
+      return new DeliveryError(`the recipient unsubscribed (Twilio ${UNSUBSCRIBED})`, { retryable: false, code: 'refused', cause: error });
+    }
+    // Other 4xx answers (21211 invalid number, 21614 not a mobile, 20003 bad credentials) repeat on retry.
+    return new DeliveryError(`Twilio refused the message (HTTP ${error.status}, code ${error.code ?? 'none'}): ${error.message}`, {
+      retryable: false,
+      code: error.code ? `twilio_${error.code}` : `twilio_http_${error.status}`,
+      cause: error,
+    });
+  }
+  // Network failures and timeouts: the request may not have reached Twilio.
+  return new DeliveryError(`Twilio could not be reached: ${error instanceof Error ? error.message : String(error)}`, {
+    retryable: true,
+    code: 'twilio_unreachable',
+    cause: error,
+  });
+}

@@ -1,0 +1,56 @@
+import twilio from 'twilio';
+import { ForbiddenError } from '../../src/core/errors.ts';
+
+/** Form parameters as Twilio's validator wants them: repeated keys become arrays. */
+export type FormParams = Record<string, string | string[]>;
+
+/** Parses an application/x-www-form-urlencoded body. */
+export function formParams(rawBody: string): FormParams {
+  const params: FormParams = {};
+  for (const [key, value] of new URLSearchParams(rawBody)) {
+    const existing = params[key];
+    params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return params;
+}
+
+/** One value of a form parameter (the first when repeated). */
+export function param(params: FormParams, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const firstValue = (header: string | null) => header?.split(',')[0]?.trim() || null;
+
+/**
+ * The URL Twilio called, as Twilio saw it: PUBLIC_URL (with its base path) plus the request's path
+ * and query. Behind a trusted proxy, X-Forwarded-Proto/Host name the scheme and host instead;
+ * otherwise those headers are ignored, since anyone can send them.
+ */
+export function signedUrl(requestUrl: string, headers: Headers, options: { publicUrl: string; trustProxy: boolean }): string {
+  const requested = new URL(requestUrl);
+  const base = new URL(options.publicUrl);
+  if (options.trustProxy) {
+    const proto = firstValue(headers.get('x-forwarded-proto'));
+    const host = firstValue(headers.get('x-forwarded-host'));
+    if (proto === 'http' || proto === 'https') base.protocol = `${proto}:`;
+    if (host) base.host = host;
+  }
+  return `${base.origin}${base.pathname.replace(/\/$/, '')}${requested.pathname}${requested.search}`;
+}
+
+/**
+ * Checks X-Twilio-Signature (HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth
+ * token) with Twilio's own validator. Throws ForbiddenError (403) when it is missing or wrong.
+ */
+export function verifyTwilioSignature(input: {
+  authToken: string;
+  signature: string | null;
+  url: string;
+  params: FormParams;
+}): void {
+  if (!input.signature) throw new ForbiddenError('The X-Twilio-Signature header is missing.', 'invalid_signature');
+  if (!twilio.validateRequest(input.authToken, input.signature, input.url, input.params)) {
+    throw new ForbiddenError('The X-Twilio-Signature does not match this request.', 'invalid_signature');
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Test kit for the SMS channel: fixtures signed as Twilio signs them, and a local server that
+ * speaks the Messages API (and serves MMS media) for the real `twilio` client.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { ROOT } from '../support/paths.ts';
+
+export const ACCOUNT_SID = 'AC5f2e8d0c9b7a4e3f1d6c8b2a9e7f4d01';
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const MESSAGING_SERVICE_SID = 'MG7c3e9a1f5b8d2e6c4a0f9b3d7e1c5a82';
+export const PUBLIC_URL = 'https://support.example.com';
+export const OUR_NUMBER = '+14155550100';
+export const CUSTOMER = '+14155550123';
+
+const DIR = join(ROOT, 'test', 'fixtures', 'sms');
+
+/** A recorded webhook body as form parameters, with fields replaced or added. */
+export function fixture(name: string, overrides: Record<string, string> = {}): URLSearchParams {
+  const params = new URLSearchParams(readFileSync(join(DIR, name), 'utf8'));
+  for (const [key, value] of Object.entries(overrides)) params.set(key, value);
+  return params;
+}
+
+export function jsonFixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Record<string, unknown>;
+}
+
+/** X-Twilio-Signature for a body posted to `url`, computed as Twilio does. */
+export function sign(url: string, params: URLSearchParams, token = AUTH_TOKEN): string {
+  return twilio.getExpectedTwilioSignature(token, url, Object.fromEntries(params));
+}
+
+/** Posts a webhook to the app the way Twilio would, signed for PUBLIC_URL + path. */
+export function postWebhook(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  path: string,
+  params: URLSearchParams,
+  options: { signature?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return Promise.resolve(
+    app.request(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': options.signature ?? sign(`${PUBLIC_URL}${path}`, params),
+        ...options.headers,
+      },
+      body: params.toString(),
+    }),
+  );
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  form: URLSearchParams;
+}
+
+type Responder = (request: RecordedRequest) => { status: number; body: unknown; headers?: Record<string, string> };
+
+/**
+ * A local Twilio API: `POST /2010-04-01/Accounts/{Sid}/Messages.json` answers a message resource
+ * (201) unless a queued responder says otherwise; media paths answer from `media`.
+ */
+export async function startTwilioApi() {
+  const requests: RecordedRequest[] = [];
+  const responders: Responder[] = [];
+  const media = new Map<string, { contentType: string; data: Buffer }>();
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let counter = 0;
+  const template = jsonFixture('message-resource.json');
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = new URL(req.url!, 'http://local').pathname;
+    const recorded: RecordedRequest = {
+      method: req.method!,
+      path,
+      authorization: req.headers.authorization ?? null,
+      form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+    };
+    const expectedAuth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
+    if (recorded.authorization !== expectedAuth) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }));
+      return;
+    }
+    const item = media.get(path);
+    if (req.method === 'GET' && item) {
+      res.writeHead(200, { 'content-type': item.contentType, 'content-length': String(item.data.byteLength) });
+      res.end(item.data);
+      return;
+    }
+    if (req.method === 'POST' && path === `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`) {
+      requests.push(recorded);
+      for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
+      const answer = responders.shift()?.(recorded);
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(JSON.stringify(answer.body));
+        return;
+      }
+      counter += 1;
+      const sid = `SM${String(counter).padStart(32, '0')}`;
+      const form = recorded.form;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          ...template,
+          sid,
+          body: form.get('Body'),
+          to: form.get('To'),
+          from: form.get('From'),
+          messaging_service_sid: form.get('MessagingServiceSid'),
+          status: form.get('MessagingServiceSid') ? 'accepted' : 'queued',
+          uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid}.json`,
+        }),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+  };
+
+  const server = createServer((req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    /** Message creations received, in order. */
+    requests,
+    /** The next Messages API call answers with this instead of a created message. */
+    respondOnce(responder: Responder) {
+      responders.push(responder);
+    },
+    serveMedia(path: string, contentType: string, data: Buffer) {
+      media.set(path, { contentType, data });
+    },
+    /** Resolves when `count` message creations arrived. */
+    waitForRequests(count: number): Promise<void> {
+      if (requests.length >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type TwilioApi = Awaited<ReturnType<typeof startTwilioApi>>;
+
+/** The environment of a Frontdesk with SMS on, pointed at the local API. */
+export function smsEnv(apiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PUBLIC_URL: PUBLIC_URL,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_FROM_NUMBER: OUR_NUMBER,
+    TWILIO_API_URL: apiUrl,
+    SMS_HELP_TEXT: 'Northwind support: text us your question. Reply STOP to opt out.',
+    ...extra,
+  };
+}
