@@ -1,0 +1,104 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/core/errors.ts';
+import type { OutboundMessage } from '../../src/core/ports.ts';
+import { createEmailSender } from './send.ts';
+
+/** A loopback SMTP server that keeps what it receives and refuses recipients on request. */
+function smtpServer() {
+  const received: string[] = [];
+  const refuse = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = refuse.get(address.address);
+      if (code) return callback(Object.assign(new Error(`refused with ${code}`), { responseCode: code }));
+      callback();
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        callback();
+      });
+    },
+  });
+  return { server, received, refuse };
+}
+
+const outbound = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
+  messageId: '01JR5Z8XQ4M2N7P3K9T6V1W0YB',
+  conversationId: '01JR5Z8XQ4M2N7P3K9T6V1W0YA',
+  channel: 'email',
+  to: { address: 'jane@example.org', name: 'Jane Doe' },
+  text: 'Your order NW-10004 is on its way.\n\nTrack it at https://track.example/123',
+  subject: 'Where is my order?',
+  thread: {
+    key: null,
+    references: ['<first@example.org>', '<01jr00000000000000000000aa@northwind.test>', '<second@example.org>'],
+    lastInbound: { text: 'Where is my order?\nIt was due on Monday.', createdAt: Date.UTC(2026, 10, 24, 9, 30) },
+  },
+  attachments: [{ filename: 'label.txt', contentType: 'text/plain', size: 5, data: new TextEncoder().encode('label') }],
+  authorKind: 'bot',
+  agentName: 'orders',
+  ...overrides,
+});
+
+describe('createEmailSender', () => {
+  const smtp = smtpServer();
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => smtp.server.listen(0, '127.0.0.1', resolve));
+    port = (smtp.server.server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+  const sender = () => createEmailSender({ host: '127.0.0.1', port, secure: false, user: '', pass: '' }, 'support@northwind.test');
+
+  it('sends a threaded reply with text, HTML, a short quote and the attachment', async () => {
+    const result = await sender().send(outbound());
+    expect(result).toEqual({ status: 'sent', providerMessageId: '<01jr5z8xq4m2n7p3k9t6v1w0yb@northwind.test>' });
+    const mail = await simpleParser(smtp.received.at(-1)!);
+    expect(mail.messageId).toBe('<01jr5z8xq4m2n7p3k9t6v1w0yb@northwind.test>');
+    expect(mail.inReplyTo).toBe('<second@example.org>');
+    expect(mail.references).toEqual(['<first@example.org>', '<01jr00000000000000000000aa@northwind.test>', '<second@example.org>']);
+    expect(mail.subject).toBe('Re: Where is my order?');
+    expect(mail.replyTo?.value[0]?.address).toBe('support+01jr5z8xq4m2n7p3k9t6v1w0ya@northwind.test');
+    expect(mail.from?.value[0]?.address).toBe('support@northwind.test');
+    expect(mail.to).toMatchObject({ value: [{ address: 'jane@example.org', name: 'Jane Doe' }] });
+    expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(mail.text).toMatch(/^Your order NW-10004 is on its way\.[\s\S]*On Tue, 24 Nov 2026 09:30:00 UTC, you wrote:\n> Where is my order\?\n> It was due on Monday\./);
+    expect(mail.html).toContain('<a href="https://track.example/123">');
+    expect(mail.html).toContain('<blockquote');
+    expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['label.txt', 'label']]);
+  });
+
+  it('sends a human reply without the automatic marker and without a quote when there is none', async () => {
+    await sender().send(outbound({ authorKind: 'human', thread: { key: null, references: [], lastInbound: null }, attachments: [] }));
+    const mail = await simpleParser(smtp.received.at(-1)!);
+    expect(mail.headers.has('auto-submitted')).toBe(false);
+    expect(mail.inReplyTo).toBeUndefined();
+    expect(mail.text).not.toContain('you wrote');
+  });
+
+  it('gives up on a permanent 5xx refusal and retries a temporary 4xx one', async () => {
+    smtp.refuse.set('gone@example.org', 550);
+    smtp.refuse.set('busy@example.org', 451);
+    const permanent = await sender().send(outbound({ to: { address: 'gone@example.org' } })).catch((e: unknown) => e);
+    expect(permanent).toBeInstanceOf(DeliveryError);
+    expect(permanent).toMatchObject({ retryable: false, code: 'smtp_550' });
+    const temporary = await sender().send(outbound({ to: { address: 'busy@example.org' } })).catch((e: unknown) => e);
+    expect(temporary).toMatchObject({ retryable: true, code: 'smtp_451' });
+  });
+
+  it('retries when the server cannot be reached', async () => {
+    const closed = createEmailSender({ host: '127.0.0.1', port: 1, secure: false, user: '', pass: '' }, 'support@northwind.test');
+    const error = await closed.send(outbound()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ retryable: true, code: 'smtp_failed' });
+  });
+});
