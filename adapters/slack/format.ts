@@ -1,0 +1,87 @@
+/**
+ * Text ↔ Slack mrkdwn. Agents write light Markdown (**bold**, [text](url), lists, headings);
+ * Slack has its own dialect and needs &, < and > escaped. Section blocks hold at most 3,000
+ * characters, so long answers are split into several.
+ */
+
+/** Slack truncates `text` beyond 40,000 characters; section blocks take 3,000. */
+export const SECTION_LIMIT = 3_000;
+const MAX_BLOCKS = 50;
+const FALLBACK_LIMIT = 3_000;
+
+/** Escapes the three characters Slack reserves for its control sequences. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Markdown as agents write it → Slack mrkdwn. Code spans and blocks are left untouched. */
+export function toMrkdwn(markdown: string): string {
+  return markdown
+    .split(/(```[\s\S]*?```|`[^`\n]+`)/g)
+    .map((part, index) => (index % 2 === 1 ? escapeMrkdwn(part) : convertProse(part)))
+    .join('');
+}
+
+function convertProse(text: string): string {
+  // Links are pulled out first so their URLs are not escaped twice or styled.
+  const links: string[] = [];
+  const keep = (value: string) => `\u0000${links.push(value) - 1}\u0000`;
+  let out = text
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_, label: string, url: string) => keep(`<${url}|${escapeMrkdwn(label)}>`))
+    .replace(/https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g, (url) => keep(`<${url}>`));
+  out = escapeMrkdwn(out)
+    .replace(/^#{1,6}\s+(.+)$/gm, '**$1**')
+    .replace(/^(\s*)[-*+]\s+/gm, '$1• ')
+    // Italic before bold: Markdown's *x* is Slack's _x_, and Slack's *x* is bold.
+    .replace(/(?<![*\w])\*(?![*\s])([^*\n]*?[^*\s])\*(?![*\w])/g, '_$1_')
+    .replace(/\*\*([^*\n]+)\*\*|__([^_\n]+)__/g, (_, a?: string, b?: string) => `*${a ?? b}*`)
+    .replace(/~~([^~\n]+)~~/g, '~$1~');
+  return out.replace(/\u0000(\d+)\u0000/g, (_, i: string) => links[Number(i)]!);
+}
+
+/** Slack mrkdwn as users type it → plain text for the agents: mentions, links, entities. */
+export function fromMrkdwn(text: string, names: (userId: string) => string | undefined = () => undefined): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g, (_, id: string, label?: string) => `@${label ?? names(id) ?? id}`)
+    .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<(?:mailto:)?([^|>]+)\|([^>]+)>/g, (_, target: string, label: string) => (label === target ? label : `${label} (${target})`))
+    .replace(/<(?:mailto:)?([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** A section block of mrkdwn text. */
+export interface SectionBlock {
+  type: 'section';
+  text: { type: 'mrkdwn'; text: string };
+}
+
+/**
+ * The chat.postMessage arguments for an answer: mrkdwn `text` when it fits one section, else
+ * section blocks split at paragraph or line ends and a shortened `text` for notifications.
+ */
+export function messageBody(markdown: string): { text: string; blocks?: SectionBlock[] } {
+  const mrkdwn = toMrkdwn(markdown);
+  if (mrkdwn.length <= SECTION_LIMIT) return { text: mrkdwn };
+  const blocks = splitText(mrkdwn, SECTION_LIMIT)
+    .slice(0, MAX_BLOCKS)
+    .map((chunk): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
+  return { text: `${mrkdwn.slice(0, FALLBACK_LIMIT - 1)}…`, blocks };
+}
+
+/** Splits at the last paragraph break, else line break, else space, before `limit`. */
+export function splitText(text: string, limit: number): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > limit / 2) ?? limit;
+    chunks.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) chunks.push(rest);
+  return chunks;
+}

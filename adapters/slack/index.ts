@@ -1,0 +1,209 @@
+/**
+ * The Slack channel: internal teams ask Frontdesk in Slack (app mentions, DMs; answers in the
+ * thread), and Slack is the human support desk for escalations from every channel (desk.ts).
+ * Transport: the Events API over HTTP inside Frontdesk's Hono app at /webhooks/slack.
+ */
+import { webApi } from '@slack/bolt';
+import { Hono } from 'hono';
+import { UnauthorizedError } from '../../src/core/errors.ts';
+import type { AdapterContext, ChannelAdapter, Logger } from '../../src/core/ports.ts';
+import { createSlackDesk, type SlackDesk } from './desk.ts';
+import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toInbound } from './parse.ts';
+import { postReply } from './send.ts';
+import { PROVIDER, type SlackAdapterConfig, type SlackAdapterDeps, type SlackEnvelope, type SlackMessageEvent } from './types.ts';
+import { createUserDirectory } from './users.ts';
+import { verifySlackRequest } from './verify.ts';
+
+export type { SlackAdapterConfig, SlackAdapterDeps } from './types.ts';
+
+/** The Slack adapter plus `idle()`, which resolves once background work of acknowledged requests is done. */
+export interface SlackAdapter extends ChannelAdapter {
+  idle(): Promise<void>;
+}
+
+type Reaction = { channel: string; ts: string } | null;
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapterDeps = {}): SlackAdapter {
+  const client = new webApi.WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // The outbox retries deliveries with backoff; Slack's 429 must reach it as a DeliveryError.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  const users = createUserDirectory(client, deps.userCacheMs ?? 60 * 60_000, () => Date.now());
+  const workingReaction = deps.workingReaction ?? 'eyes';
+  /** Background work of acknowledged requests (Slack wants its answer within 3 s). */
+  const tasks = new Set<Promise<unknown>>();
+  /** Working reactions per thread key, settled once added, removed when a reply lands. */
+  const reactions = new Map<string, Promise<Reaction>[]>();
+  let context: AdapterContext | null = null;
+  let desk: SlackDesk | null = null;
+  let logger: Logger = deps.logger?.child({ channel: 'slack' }) ?? silent;
+  const unsubscribe: (() => void)[] = [];
+  let botUser: Promise<string | null> | null = null;
+
+  function track(work: Promise<unknown>): void {
+    const task = work.catch((error) => logger.error({ err: error }, 'slack background work failed'));
+    tasks.add(task);
+    void task.finally(() => tasks.delete(task));
+  }
+
+  /** Our own bot user id (auth.test), to never ingest what Frontdesk itself posted. */
+  function botUserId(): Promise<string | null> {
+    botUser ??= client.auth.test().then(
+      (r) => r.user_id ?? null,
+      (error) => {
+        logger.warn({ err: error }, 'auth.test failed; bot messages are still recognised by bot_id');
+        botUser = null;
+        return null;
+      },
+    );
+    return botUser;
+  }
+
+  /** Wires the adapter to a running Frontdesk once: desk subscriptions, logger. */
+  function attach(ctx: AdapterContext): AdapterContext {
+    if (context) return context;
+    context = ctx;
+    logger = (deps.logger ?? ctx.logger).child({ channel: 'slack' });
+    if (config.supportChannel) {
+      const d = createSlackDesk({ client, channel: config.supportChannel, context: ctx, users });
+      desk = d;
+      unsubscribe.push(ctx.support.onEscalation((e) => track(d.onEscalation(e))));
+      unsubscribe.push(
+        ctx.bus.subscribe('*', (event) => {
+          const work = d.onBusEvent(event);
+          if (work) track(work);
+        }),
+      );
+    }
+    return ctx;
+  }
+
+  function verify(headers: Headers, rawBody: string, ctx: AdapterContext) {
+    if (!config.signingSecret) throw new UnauthorizedError('SLACK_SIGNING_SECRET is not set; Slack HTTP requests cannot be verified.', 'slack_http_disabled');
+    verifySlackRequest({ signingSecret: config.signingSecret, headers, rawBody, now: ctx.clock.now() });
+  }
+
+  async function addWorkingReaction(channel: string, ts: string): Promise<Reaction> {
+    try {
+      await client.reactions.add({ channel, timestamp: ts, name: workingReaction });
+      return { channel, ts };
+    } catch (error) {
+      logger.debug({ err: error }, 'reactions.add failed');
+      return null;
+    }
+  }
+
+  async function clearReactions(threadKey: string | null) {
+    if (!threadKey) return;
+    const pending = reactions.get(threadKey) ?? [];
+    reactions.delete(threadKey);
+    for (const reaction of await Promise.all(pending)) {
+      if (!reaction) continue;
+      await client.reactions.remove({ channel: reaction.channel, timestamp: reaction.ts, name: workingReaction }).catch(() => undefined);
+    }
+  }
+
+  /** A person's Slack message for the agents: ingest, show the working reaction, await the reply. */
+  async function ingest(ctx: AdapterContext, event: SlackMessageEvent, bot: string | null) {
+    const sender = await users.get(event.user!);
+    if (sender.isBot) return;
+    const inbound = toInbound(event, sender, bot);
+    if (!inbound) return;
+    const key = threadKeyOf(event);
+    // Registered before the pipeline runs, so a fast reply still finds (and removes) the reaction.
+    let settle!: (reaction: Reaction) => void;
+    const marker = new Promise<Reaction>((resolve) => (settle = resolve));
+    reactions.set(key, [...(reactions.get(key) ?? []), marker]);
+    let result: Awaited<ReturnType<AdapterContext['pipeline']['receive']>>;
+    try {
+      result = await ctx.pipeline.receive(inbound);
+    } catch (error) {
+      settle(null);
+      throw error;
+    }
+    const working = !result.duplicate && result.conversation.owner === 'bot';
+    settle(working ? await addWorkingReaction(event.channel!, event.ts!) : null);
+    await result.reply;
+  }
+
+  async function onEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>) {
+    const event = envelope.event;
+    if (event.type !== 'message' && event.type !== 'app_mention') return;
+    const bot = await botUserId();
+    if (isIgnorable(event, bot)) return;
+    if (desk && event.channel === config.supportChannel && event.thread_ts) {
+      const conversationId = await desk.conversationOfThread(event.thread_ts);
+      if (conversationId) {
+        // A mention in a desk thread arrives twice (app_mention and message); the message counts.
+        if (event.type === 'message') await desk.onStaffMessage(event, conversationId);
+        return;
+      }
+    }
+    const direct = event.type === 'app_mention' || event.channel_type === 'im';
+    // Plain channel messages only count as follow-ups in threads Frontdesk already answers.
+    if (!direct && !(event.thread_ts && (await ctx.store.repo.latestByThreadKey('slack', threadKeyOf(event))))) return;
+    await ingest(ctx, event, bot);
+  }
+
+  function routes(ctx: AdapterContext) {
+    attach(ctx);
+    const app = new Hono();
+    app.post('/events', async (c) => {
+      const rawBody = await c.req.text();
+      verify(c.req.raw.headers, rawBody, ctx);
+      const envelope = parseEnvelope(rawBody);
+      if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
+      if (envelope.type !== 'event_callback') return c.body(null, 200);
+      // Slack retries (X-Slack-Retry-Num) and duplicate deliveries carry the same event_id.
+      if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
+        logger.debug({ eventId: envelope.event_id, retry: c.req.header('x-slack-retry-num') ?? null }, 'slack event already processed');
+        return c.body(null, 200);
+      }
+      track(onEvent(ctx, envelope));
+      return c.body(null, 200);
+    });
+    app.post('/actions', async (c) => {
+      const rawBody = await c.req.text();
+      verify(c.req.raw.headers, rawBody, ctx);
+      const payload = parseInteraction(rawBody);
+      if (payload && desk) track(desk.onAction(payload));
+      return c.body(null, 200);
+    });
+    app.post('/commands', async (c) => {
+      const rawBody = await c.req.text();
+      verify(c.req.raw.headers, rawBody, ctx);
+      const command = parseCommand(rawBody);
+      if (!desk) return c.json({ response_type: 'ephemeral', text: 'The Frontdesk support desk is not configured (SLACK_SUPPORT_CHANNEL).' });
+      return c.json(await desk.onCommand(command));
+    });
+    return { basePath: '/webhooks/slack', app };
+  }
+
+  return {
+    kind: 'slack',
+    async send(message) {
+      const result = await postReply(client, message);
+      await clearReactions(message.thread.key);
+      return result;
+    },
+    routes,
+    async start(ctx) {
+      attach(ctx);
+      if (!config.signingSecret) logger.warn('SLACK_SIGNING_SECRET is not set: Slack cannot reach the HTTP endpoints.');
+    },
+    async stop() {
+      for (const off of unsubscribe.splice(0)) off();
+      await this.idle();
+    },
+    async idle() {
+      // Work may start more work (a reply escalates, the desk posts); wait until none is left.
+      while (tasks.size > 0) await Promise.allSettled([...tasks]);
+    },
+  };
+}
