@@ -13,6 +13,56 @@ import { cleanForTriage } from './clean-text.ts';
 export interface IntentPrediction {
   label: string;
   confidence: number;
+  /** The most probable intents with their calibrated probabilities, highest first. */
+  scores?: { label: string; p: number }[];
+}
+
+/** What triage decided for one message. */
+export interface TriageDecision {
+  /** The route the message goes to (the fallback route when triage is not confident). */
+  route: string;
+  /** The intent the specialist works with (`unsure` when triage fell back). */
+  intent: string;
+  /** Probability of the chosen route: the summed probabilities of the intents mapped onto it. */
+  confidence: number;
+  /** The classifier's best route, before the confidence threshold. */
+  predictedRoute: string | null;
+  confident: boolean;
+}
+
+/**
+ * The triage decision of the local engine, shared with `frontdesk eval`. Intents are summed per
+ * route: a message split between two intents of the same route (complaint / contact_human_agent)
+ * is a confident route decision even when neither intent alone is. Below `threshold` the message
+ * goes to the fallback route.
+ */
+export function createTriage(graph: AgentGraph, classify: (text: string) => IntentPrediction, threshold = graph.triage.confidenceThreshold) {
+  const routes = new Set(graph.agents.map((a) => a.route));
+  const routeOf = (label: string) => graph.triage.intents[label] ?? (routes.has(label) ? label : undefined);
+  return (text: string): TriageDecision => {
+    const prediction = classify(text);
+    const scores = prediction.scores?.length ? prediction.scores : [{ label: prediction.label, p: prediction.confidence }];
+    const byRoute = new Map<string, { p: number; intent: string }>();
+    for (const { label, p } of scores) {
+      const route = routeOf(label);
+      if (!route) continue;
+      const entry = byRoute.get(route);
+      if (entry) entry.p += p;
+      else byRoute.set(route, { p, intent: label });
+    }
+    // A rejection (out-of-scope label) is never routed by its runner-up intents.
+    const rejected = routeOf(prediction.label) === undefined;
+    let best: [string, { p: number; intent: string }] | undefined;
+    for (const entry of byRoute) if (!best || entry[1].p > best[1].p) best = entry;
+    if (rejected || !best) {
+      return { route: graph.triage.fallbackRoute, intent: 'unsure', confidence: prediction.confidence, predictedRoute: null, confident: false };
+    }
+    const [route, { p, intent }] = best;
+    const confident = p >= threshold;
+    return confident
+      ? { route, intent, confidence: p, predictedRoute: route, confident }
+      : { route: graph.triage.fallbackRoute, intent: 'unsure', confidence: p, predictedRoute: route, confident };
+  };
 }
 
 export interface LocalEngineDeps {
@@ -35,14 +85,14 @@ interface TurnContext {
 }
 
 const AWAITING_ORDER_ID = 'order_id';
+/** About a screenful of chat: longer answers point to the article instead. */
+const ANSWER_CHARS = 450;
 
 export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const { graph } = deps;
-  const threshold = deps.confidenceThreshold ?? graph.triage.confidenceThreshold;
+  const triage = createTriage(graph, deps.classify, deps.confidenceThreshold ?? graph.triage.confidenceThreshold);
   const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
   const now = deps.now ?? Date.now;
-  const routes = new Set(graph.agents.map((a) => a.route));
-
   const extractOrderId = (text: string): string | null => {
     const match = orderIdPattern.exec(text);
     if (!match) return null;
@@ -67,12 +117,16 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   function bestArticleAnswer(hits: KnowledgeHit[]): string | null {
     const hit = hits[0];
     if (!hit) return null;
-    const paragraphs = hit.article.body
-      .split(/\n\s*\n/)
-      .map((p) => p.trim())
-      .filter((p) => p && !p.startsWith('#'));
-    const answer = paragraphs.slice(0, 2).join('\n\n');
-    return `${answer}\n\n(From our help article "${hit.article.title}".)`;
+    // The opening of an article answers the question; stop at the next section or a screenful.
+    const kept: string[] = [];
+    for (const paragraph of hit.article.body.split(/\n\s*\n/).map((p) => p.trim())) {
+      const isHeading = paragraph.startsWith('#') || /^\*\*[^*]+\*\*:?$/.test(paragraph);
+      if (isHeading && kept.length > 0) break;
+      if (!paragraph || isHeading) continue;
+      kept.push(paragraph);
+      if (kept.join('\n\n').length > ANSWER_CHARS) break;
+    }
+    return `${kept.join('\n\n')}\n\n(From our help article "${hit.article.title}".)`;
   }
 
   const specialists: Record<AgentDefinition['kind'], Specialist> = {
@@ -141,14 +195,15 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
         return specialists[agent.kind]({ input, agent, intent: String(state.intent ?? 'track_order'), confidence: 0.95, text, trace });
       }
 
-      const prediction = deps.classify(text);
-      const mapped = graph.triage.intents[prediction.label] ?? (routes.has(prediction.label) ? prediction.label : undefined);
-      const confident = mapped !== undefined && prediction.confidence >= threshold;
-      const route = confident ? mapped : graph.triage.fallbackRoute;
-      const agent = agentForRoute(graph, route);
-      trace.push({ kind: 'triage', name: graph.triage.name, data: { intent: prediction.label, confidence: prediction.confidence, route }, at: now() });
-      const intent = confident ? prediction.label : 'unsure';
-      return specialists[agent.kind]({ input, agent, intent, confidence: prediction.confidence, text, trace });
+      const decision = triage(text);
+      const agent = agentForRoute(graph, decision.route);
+      trace.push({
+        kind: 'triage',
+        name: graph.triage.name,
+        data: { intent: decision.intent, confidence: decision.confidence, route: decision.route },
+        at: now(),
+      });
+      return specialists[agent.kind]({ input, agent, intent: decision.intent, confidence: decision.confidence, text, trace });
     },
   };
 }
