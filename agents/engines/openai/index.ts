@@ -1,0 +1,228 @@
+/**
+ * The model-backed engine: the agent graph runs on any OpenAI-compatible model (chat
+ * completions) through the @openai/agents runtime. Triage hands off to specialists with real
+ * transfer tool calls; the last agent is remembered in the conversation state so the next message
+ * resumes with it. Around the model: a rule-based input screen, an output leak check, confidence
+ * from self-assessment and evidence, approvals for refunds and cancellations, a token budget per
+ * conversation, concurrency limits, and the embedded engine as fallback when the provider fails.
+ */
+import { ModelRefusalError, Runner, type AgentInputItem, type Model } from '@openai/agents';
+import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TicketRequest, TraceStep } from '../../../src/core/ports.ts';
+import { newId } from '../../../src/core/ids.ts';
+import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
+import { buildAgents, type FinalAnswer, type GraphAgent } from './agents.ts';
+import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
+import { combineConfidence } from './confidence.ts';
+import { checkOutput, screenInput, type InputVerdict } from './guardrails.ts';
+import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
+import { traceFromRun } from './trace.ts';
+import type { TurnContext } from './tools.ts';
+
+export type { OpenAIConfig } from './client.ts';
+
+export interface OpenAIEngineDeps {
+  graph: AgentGraph;
+  /** Answers when the provider fails (the embedded engine); without it the error propagates. */
+  fallback?: AgentEngine;
+  /** Overrides the graph's threshold (CONFIDENCE_THRESHOLD). */
+  confidenceThreshold?: number;
+  /** Ticket intents that wait for a person's approval (default: cancel_order, get_refund). */
+  approvalIntents?: string[];
+  /** Client retries on 429/5xx/connection errors (default 2). */
+  maxRetries?: number;
+  /** Model turns per message before giving up (default 10). */
+  maxTurns?: number;
+  /** Consecutive provider failures that open the circuit, and how long it stays open. */
+  circuit?: { threshold: number; cooldownMs: number };
+  /** A Model used instead of the provider client (another engine sharing this runtime). */
+  model?: Model;
+  logger?: Logger;
+  now?: () => number;
+}
+
+const DEFAULT_APPROVALS = ['cancel_order', 'get_refund'];
+const REFUSAL_TEXT =
+  'I can only help with questions about your orders, your account and our store. Is there something along those lines I can do for you?';
+const SECURITY_TEXT =
+  "Thanks for your message. I can't help with that here, so I've passed it to our support team; a person will reply if needed.";
+const SAFE_REPLY_TEXT = "Thanks for your message. I've passed it to our support team so a person can give you an accurate answer; they'll reply here soon.";
+
+export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps): AgentEngine {
+  const { graph } = deps;
+  const now = deps.now ?? Date.now;
+  const threshold = deps.confidenceThreshold ?? graph.triage.confidenceThreshold;
+  const approvalIntents = new Set(deps.approvalIntents ?? DEFAULT_APPROVALS);
+  const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
+  const normaliseMatch = (m: RegExpExecArray) => (m.length > 2 ? `${m[1]!.toUpperCase()}-${m[2]}` : m[0].toUpperCase());
+  const normaliseOrderId = (text: string) => {
+    const m = orderIdPattern.exec(text);
+    return m ? normaliseMatch(m) : null;
+  };
+
+  const model = limitModel(deps.model ?? createModelClient(config, { maxRetries: deps.maxRetries }).model, createLimiter(config.maxConcurrency));
+  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents });
+  // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
+  const runner = new Runner({ tracingDisabled: true });
+  const breaker = createCircuitBreaker({ threshold: deps.circuit?.threshold ?? 3, cooldownMs: deps.circuit?.cooldownMs ?? 30_000, now });
+  const withLock = createKeyedLock();
+  const price = knownPrice(config);
+  const escalation = agentForRoute(graph, graph.triage.fallbackRoute);
+  const routeOf = (agentName: string) => graph.agents.find((a) => a.name === agentName)?.route ?? graph.triage.fallbackRoute;
+
+  /** Escalation without (more) model calls: a ticket, the escalation agent's reply, humans take over. */
+  function escalate(input: AgentRunInput, reason: string, trace: TraceStep[], extra: Partial<AgentRunResult> = {}): AgentRunResult {
+    const rule = escalation.tickets.unsure;
+    const ticket = { id: newId(), category: reason, priority: rule?.priority ?? 'normal', summary: input.message.text.slice(0, 280), status: 'escalated' as const };
+    trace.push({ kind: 'handoff', name: escalation.name, data: { reason }, at: now() });
+    return {
+      agent: escalation.name,
+      route: escalation.route,
+      confidence: 0,
+      text: rule ? renderTemplate(rule.reply, { ticket_id: ticket.id, ticket_summary: ticket.summary }) : SAFE_REPLY_TEXT,
+      ticket,
+      handoff: { reason },
+      trace,
+      ...extra,
+    };
+  }
+
+  function refuse(input: AgentRunInput, verdict: InputVerdict, trace: TraceStep[]): AgentRunResult {
+    trace.push({ kind: 'guardrail', name: verdict.kind, data: { rule: verdict.rule, action: 'refused' }, at: now() });
+    const base = { agent: graph.triage.name, route: graph.triage.fallbackRoute, confidence: 1, trace };
+    if (verdict.kind === 'off_topic') return { ...base, text: REFUSAL_TEXT };
+    // Flagged for review, but no handoff: a trick message should not buy a human's attention.
+    return {
+      ...base,
+      text: SECURITY_TEXT,
+      ticket: { id: newId(), category: 'security', priority: 'high', summary: `Possible prompt injection (${verdict.rule}): ${input.message.text.slice(0, 200)}`, status: 'open' },
+    };
+  }
+
+  async function delegate(input: AgentRunInput, trace: TraceStep[], reason: string, error?: unknown): Promise<AgentRunResult> {
+    const detail = error instanceof Error ? `${error.constructor.name}: ${error.message.slice(0, 200)}` : undefined;
+    trace.push({ kind: 'model', name: 'fallback', data: { reason, error: detail ?? null, engine: deps.fallback?.name ?? null }, at: now() });
+    deps.logger?.warn({ reason, error: detail, conversationId: input.conversation.id }, 'model engine falling back');
+    if (!deps.fallback) throw error instanceof Error ? error : new Error(`model provider unavailable (${reason})`);
+    const result = await deps.fallback.run(input);
+    return { ...result, trace: [...trace, ...(result.trace ?? [])] };
+  }
+
+  function toItems(input: AgentRunInput): AgentInputItem[] {
+    const items: AgentInputItem[] = [];
+    for (const m of input.history) {
+      if (m.authorKind === 'system' || !m.text.trim()) continue;
+      items.push(m.direction === 'inbound' ? { role: 'user', content: m.text.slice(0, 4_000) } : { role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: m.text.slice(0, 4_000) }] });
+    }
+    const subject = input.history.length === 0 && input.message.subject ? `Subject: ${input.message.subject}\n\n` : '';
+    items.push({ role: 'user', content: `${subject}${input.message.text.slice(0, 8_000)}` });
+    return items;
+  }
+
+  function startAgent(input: AgentRunInput): GraphAgent {
+    const remembered = input.conversation.agentState?.agent ?? input.conversation.currentAgent;
+    const agent = typeof remembered === 'string' ? agents.byName.get(remembered) : undefined;
+    // After an escalation the conversation came back from humans: start fresh at triage.
+    return agent && agent.name !== escalation.name ? agent : agents.triage;
+  }
+
+  async function runModel(input: AgentRunInput, trace: TraceStep[], tokensUsed: number): Promise<AgentRunResult> {
+    const start = startAgent(input);
+    if (start !== agents.triage) trace.push({ kind: 'triage', name: 'resume', data: { agent: start.name }, at: now() });
+    const turn: TurnContext = { input, ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, approval: false, handoff: null };
+
+    let result;
+    try {
+      result = await runner.run(start, toItems(input), { context: turn, maxTurns: deps.maxTurns ?? 10 });
+      breaker.success();
+    } catch (error) {
+      if (error instanceof ModelRefusalError) {
+        breaker.success();
+        trace.push({ kind: 'guardrail', name: 'model_refusal', data: { refusal: error.refusal.slice(0, 200) }, at: now() });
+        return escalate(input, 'model_refusal', trace);
+      }
+      if (isProviderError(error)) breaker.failure();
+      return delegate(input, trace, isProviderError(error) ? 'provider_error' : 'model_error', error);
+    }
+
+    const usage = result.runContext.usage;
+    trace.push(...traceFromRun(result.newItems, result.rawResponses, config.model, now()));
+    const runUsage = {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      ...(price ? { costUsd: (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1e6 } : {}),
+    };
+    const last = (result.lastAgent ?? start) as GraphAgent;
+    const final = result.finalOutput as FinalAnswer | undefined;
+    const state = { ...(input.conversation.agentState ?? {}), agent: last.name, tokensUsed: tokensUsed + usage.totalTokens };
+    const common = { usage: runUsage, state };
+
+    const definition = graph.agents.find((a) => a.name === last.name);
+    const confidence = combineConfidence({
+      self: final?.confidence ?? 0,
+      routed: last !== agents.triage,
+      evidence: turn.evidence,
+      needsEvidence: definition?.kind === 'knowledge' || definition?.kind === 'orders',
+    });
+
+    const violations = checkOutput(final?.answer ?? '', {
+      contactEmail: input.contact.email,
+      customerText: [input.message.text, ...input.history.filter((m) => m.direction === 'inbound').map((m) => m.text)].join('\n'),
+      publicText: turn.publicText.join('\n'),
+      ownOrderIds: new Set(turn.ownOrders.keys()),
+      orderIdPattern,
+      normaliseOrderId: normaliseMatch,
+      instructions: agents.instructions,
+    });
+    if (violations.length > 0) {
+      trace.push({ kind: 'guardrail', name: 'output_leak', data: { violations: violations.map((v) => v.kind), action: 'withheld' }, at: now() });
+      return {
+        ...escalate(input, 'output_guardrail', trace, common),
+        text: SAFE_REPLY_TEXT,
+        ticket: { id: newId(), category: 'security', priority: 'high', summary: `Reply withheld (${violations.map((v) => v.kind).join(', ')}): ${input.message.text.slice(0, 200)}`, status: 'escalated' },
+        handoff: { reason: 'output_guardrail' },
+      };
+    }
+
+    if (confidence < threshold && !turn.ticket && !turn.handoff) {
+      trace.push({ kind: 'guardrail', name: 'low_confidence', data: { confidence, threshold }, at: now() });
+      return { ...escalate(input, 'low_confidence', trace, common), confidence };
+    }
+
+    let text = final?.answer?.trim() || SAFE_REPLY_TEXT;
+    const ticket = turn.ticket ? { ...turn.ticket } : null;
+    if (ticket && turn.approval && !text.includes(ticket.id!)) {
+      text += `\n\nA member of our team needs to approve this and will confirm with you (ticket ${ticket.id}).`;
+    }
+    let handoff = turn.handoff;
+    if (confidence < threshold && !handoff) handoff = { reason: 'low_confidence' };
+    if (ticket && handoff) ticket.status = 'escalated';
+    return {
+      agent: last === agents.triage ? escalation.name : last.name,
+      route: last === agents.triage ? graph.triage.fallbackRoute : routeOf(last.name),
+      confidence,
+      text,
+      ...(ticket ? { ticket } : {}),
+      ...(handoff ? { handoff } : {}),
+      trace,
+      ...common,
+    };
+  }
+
+  return {
+    name: 'openai',
+    async run(input) {
+      const trace: TraceStep[] = [];
+      const verdict = screenInput(input.message.text);
+      if (verdict) return refuse(input, verdict, trace);
+
+      const used = input.conversation.agentState?.tokensUsed;
+      const tokensUsed = typeof used === 'number' ? used : 0;
+      if (tokensUsed >= config.tokenBudget) {
+        trace.push({ kind: 'guardrail', name: 'token_budget', data: { tokensUsed, budget: config.tokenBudget }, at: now() });
+        return escalate(input, 'token_budget', trace);
+      }
+      if (!breaker.allow()) return delegate(input, trace, 'circuit_open');
+      return withLock(input.conversation.id, () => runModel(input, trace, tokensUsed));
+    },
+  };
+}

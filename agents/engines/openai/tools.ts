@@ -1,0 +1,167 @@
+/**
+ * The graph's tools as function tools with zod schemas. They run against the turn's context
+ * (the customer, the AgentTools port) and record what the run did: orders seen, evidence,
+ * the ticket and the handoff it asked for. Privacy lives here first: a customer only sees
+ * details of their own orders, and only their own email can be searched.
+ */
+import { tool, type RunContext, type Tool } from '@openai/agents';
+import { z } from 'zod';
+import { newId } from '../../../src/core/ids.ts';
+import type { AgentRunInput, TicketRequest } from '../../../src/core/ports.ts';
+import type { Order } from '../../../src/core/types.ts';
+import type { AgentDefinition, ToolName } from '../../graph.ts';
+
+/** What one run knows and collects; passed to the SDK as the run context. */
+export interface TurnContext {
+  input: AgentRunInput;
+  /** Orders looked up in this run that belong to the customer. */
+  ownOrders: Map<string, Order>;
+  /** Tool results that ground an answer. */
+  evidence: number;
+  /** Knowledge article bodies returned (public text the reply may quote). */
+  publicText: string[];
+  ticket: TicketRequest | null;
+  /** The ticket waits for a person to approve a refund or cancellation. */
+  approval: boolean;
+  handoff: { reason: string } | null;
+}
+
+export interface ToolOptions {
+  normaliseOrderId(text: string): string | null;
+  /** Ticket intents that need a person's approval (refunds, cancellations). */
+  approvalIntents: ReadonlySet<string>;
+}
+
+type Ctx = RunContext<TurnContext> | undefined;
+
+function turn(ctx: Ctx): TurnContext {
+  if (!ctx?.context) throw new Error('tool called outside a Frontdesk run');
+  return ctx.context;
+}
+
+const sameEmail = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** What the model may see of an order: no customer email (it is never needed to answer). */
+function orderView(order: Order) {
+  const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 10));
+  return {
+    orderId: order.id,
+    status: order.status,
+    items: order.items.map((i) => ({ name: i.name, quantity: i.quantity })),
+    total: `${(order.totalCents / 100).toFixed(2)} ${order.currency}`,
+    placed: day(order.placedAt),
+    shipped: day(order.shippedAt),
+    delivered: day(order.deliveredAt),
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
+    estimatedDelivery: day(order.estimatedDelivery),
+  };
+}
+
+/** The function tools an agent of the graph may call. */
+export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<TurnContext>[] {
+  const intents = Object.keys(agent.tickets);
+  const build: Record<ToolName, () => Tool<TurnContext>> = {
+    search_knowledge: () =>
+      tool({
+        name: 'search_knowledge',
+        description: 'Search the public help-centre articles of the store. Returns the best matching articles.',
+        parameters: z.object({ query: z.string().min(1).describe('What to look for, in a few words') }),
+        async execute({ query }, ctx: Ctx) {
+          const t = turn(ctx);
+          const hits = await t.input.tools.searchKnowledge(query, 3);
+          t.evidence += hits.length;
+          t.publicText.push(...hits.map((h) => h.article.body));
+          if (hits.length === 0) return { articles: [], note: 'Nothing found. Do not guess; transfer to escalation if you cannot answer.' };
+          return { articles: hits.map((h) => ({ title: h.article.title, slug: h.article.slug, body: h.article.body.slice(0, 2_000) })) };
+        },
+      }),
+
+    lookup_order: () =>
+      tool({
+        name: 'lookup_order',
+        description: 'Look up one order of the customer by its order number (for example NW-10001).',
+        parameters: z.object({ orderId: z.string().min(1) }),
+        async execute({ orderId }, ctx: Ctx) {
+          const t = turn(ctx);
+          const id = options.normaliseOrderId(orderId);
+          if (!id) return { found: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
+          const order = await t.input.tools.lookupOrder(id);
+          if (!order) return { found: false, orderId: id };
+          const contactEmail = t.input.contact.email;
+          if (contactEmail && !sameEmail(order.contactEmail, contactEmail)) {
+            return {
+              found: true,
+              orderId: id,
+              belongsToAnotherCustomer: true,
+              note: 'Share no details of this order. Ask the customer to check the number or write from the email address used for the order.',
+            };
+          }
+          t.ownOrders.set(order.id, order);
+          t.evidence += 1;
+          return { found: true, order: orderView(order) };
+        },
+      }),
+
+    orders_for_email: () =>
+      tool({
+        name: 'orders_for_email',
+        description: "List the orders placed with the customer's own email address.",
+        parameters: z.object({ email: z.string().min(3) }),
+        async execute({ email }, ctx: Ctx) {
+          const t = turn(ctx);
+          if (!sameEmail(email, t.input.contact.email)) {
+            return { error: "Only the email address this customer writes from can be searched. Ask for an order number instead." };
+          }
+          const orders = await t.input.tools.ordersForEmail(email);
+          for (const order of orders) t.ownOrders.set(order.id, order);
+          t.evidence += orders.length;
+          return { orders: orders.map(orderView) };
+        },
+      }),
+
+    create_ticket: () =>
+      tool({
+        name: 'create_ticket',
+        description:
+          'Open a ticket for the support team when the request needs a person (see your instructions). ' +
+          'Refunds and cancellations are never done by you: open a ticket and tell the customer a person will confirm.',
+        parameters: z.object({
+          intent: z.enum(['other', ...intents]).describe('What the customer wants'),
+          summary: z.string().min(1).max(500).describe('One or two sentences for the team'),
+          orderId: z.string().nullable().describe('The order concerned, if any'),
+        }),
+        async execute({ intent, summary, orderId }, ctx: Ctx) {
+          const t = turn(ctx);
+          if (t.ticket) return { ticketId: t.ticket.id, note: 'A ticket is already open for this message.' };
+          const rule = agent.tickets[intent];
+          const id = newId();
+          const order = orderId ? options.normaliseOrderId(orderId) : null;
+          const text = `${order ? `[${order}] ` : ''}${summary}`.slice(0, 500);
+          if (options.approvalIntents.has(intent)) {
+            t.ticket = { id, category: 'approval_required', priority: rule?.priority ?? 'high', summary: `${rule?.category ?? intent}: ${text}`, status: 'open' };
+            t.approval = true;
+            return { ticketId: id, status: 'awaiting_approval', instruction: 'Tell the customer that a member of the team will review and confirm this; do not say it is done.' };
+          }
+          t.ticket = { id, category: rule?.category ?? 'other', priority: rule?.priority ?? 'normal', summary: text, status: 'open' };
+          if (rule?.handoff) t.handoff = { reason: rule.category };
+          t.evidence += 1;
+          return { ticketId: id, status: 'open' };
+        },
+      }),
+
+    handoff_to_human: () =>
+      tool({
+        name: 'handoff_to_human',
+        description: 'Hand the conversation to a human agent, who will reply to the customer.',
+        parameters: z.object({ reason: z.string().min(1).max(200) }),
+        async execute({ reason }, ctx: Ctx) {
+          const t = turn(ctx);
+          t.handoff = { reason: reason.slice(0, 200) };
+          t.evidence += 1;
+          return { ok: true, instruction: 'Tell the customer a person will reply here soon.' };
+        },
+      }),
+  };
+  return agent.tools.map((name) => build[name]());
+}
