@@ -83,7 +83,7 @@ describe('parseEmail', () => {
 
   it('records an attachment over the limit without its bytes', async () => {
     const { inbound } = await parse(fixture('no-text.eml'), { maxAttachmentBytes: 10 });
-    expect(inbound.attachments[0]).toEqual({ filename: 'damage.png', contentType: 'image/png', size: 72 });
+    expect(inbound.attachments?.[0]).toEqual({ filename: 'damage.png', contentType: 'image/png', size: 72 });
     expect((inbound.meta!.email as { omittedAttachments: unknown[] }).omittedAttachments).toEqual([
       { filename: 'damage.png', size: 72, reason: 'larger than the 10-byte limit' },
     ]);
