@@ -34,7 +34,11 @@ export function signedUrl(requestUrl: string, headers: Headers, options: { publi
     const proto = firstValue(headers.get('x-forwarded-proto'));
     const host = firstValue(headers.get('x-forwarded-host'));
     if (proto === 'http' || proto === 'https') base.protocol = `${proto}:`;
-    if (host) base.host = host;
+    if (host) {
+      base.host = host;
+      // The host setter keeps PUBLIC_URL's port when the forwarded host names none.
+      if (!/:\d+$/.test(host)) base.port = '';
+    }
   }
   return `${base.origin}${base.pathname.replace(/\/$/, '')}${requested.pathname}${requested.search}`;
 }
