@@ -9,6 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
+import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import type { AgentGraph } from '../../agents/graph.ts';
 import { agentGraph } from '../../config/agents.ts';
 import { demoOrders } from '../../config/demo/orders.ts';
@@ -91,7 +92,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   await store.migrate();
   if (options.seed !== false) await seedDemoData(store, clock);
 
-  const engine =
+  const localEngine =
     options.engine ??
     (await createDeploymentEngine({
       graph,
@@ -99,6 +100,11 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       cacheDir: options.modelCacheDir === undefined ? defaultCacheDir(config) : options.modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
     }));
+  // With a model provider configured the agents run on it; the embedded engine answers when it fails.
+  const engine =
+    !options.engine && config.openai
+      ? createOpenAIEngine(config.openai, { graph, fallback: localEngine, confidenceThreshold: config.confidenceThreshold, logger })
+      : localEngine;
 
   const bus = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
   const escalations = createEscalations((error) => logger.error({ err: error }, 'escalation listener failed'));

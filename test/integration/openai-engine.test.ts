@@ -142,3 +142,27 @@ describe('openai engine in the pipeline', () => {
     await fd.stop();
   });
 });
+
+describe('composition root', () => {
+  it('runs the agents on the model when OPENAI_API_KEY is set, with the embedded engine as fallback', async () => {
+    const fd = await createTestFrontdesk({
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'gpt-test', OPENAI_TIMEOUT_MS: '300' },
+      adapters: [recordingEmail().adapter],
+    });
+    expect(fd.engine.name).toBe('openai');
+    // The model is slower than the timeout on every attempt: the embedded engine answers.
+    for (let i = 0; i < 3; i++) fake.script(say.slow(2_000, say.json({ answer: 'late', confidence: 1 })));
+    const received = await fd.pipeline.receive({
+      channel: 'email',
+      from: { address: 'maria.lopez@example.com', email: 'maria.lopez@example.com' },
+      text: 'What are your opening hours?',
+      providerMessageId: '<root-1@test>',
+      receivedAt: Date.now(),
+      attachments: [],
+    });
+    const reply = (await received.reply)!;
+    expect(reply.text).not.toBe('late');
+    expect(steps(reply.meta)[0]).toMatchObject({ kind: 'model', name: 'fallback', data: { engine: 'local' } });
+    await fd.stop();
+  });
+});
