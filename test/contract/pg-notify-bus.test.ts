@@ -1,0 +1,57 @@
+/**
+ * Two replicas on one PostgreSQL database: an event published on one reaches the other's
+ * subscribers, with the record read from the shared database.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import type { BusEvent, Store } from '../../src/core/ports.ts';
+import { createLogger } from '../../src/entry/logger.ts';
+import { createPgStore } from '../../src/store/pg/index.ts';
+import { createPgNotifyBus, type NotifyBus } from '../../src/store/pg/notify-bus.ts';
+import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
+import { describeWithService } from '../support/services.ts';
+
+const reason = await postgresUnavailable();
+
+describeWithService('PostgreSQL', reason)('PostgreSQL event bus across replicas', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: Store;
+  let a: NotifyBus;
+  let b: NotifyBus;
+  const logger = createLogger('silent');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPgStore({ url: db.url });
+    await store.migrate();
+    a = await createPgNotifyBus({ url: db.url, store, logger });
+    b = await createPgNotifyBus({ url: db.url, store, logger });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await store.close();
+    await db.drop();
+  });
+
+  it('relays a stored conversation from one replica to the other, once', async () => {
+    const now = Date.now();
+    const contact = await store.repo.createContact({ id: newId(), name: 'Ada', email: null, createdAt: now });
+    const conversation = await store.repo.createConversation({
+      id: newId(), contactId: contact.id, channel: 'web', threadKey: null, status: 'open', owner: 'bot', currentAgent: null, route: null,
+      assigneeId: null, subject: null, agentState: null, visitorTokenHash: null, firstResponseAt: null, firstHumanResponseAt: null,
+      resolvedAt: null, lastMessageAt: now, createdAt: now, updatedAt: now,
+    });
+    const onA: BusEvent[] = [];
+    a.subscribe(conversation.id, (event) => onA.push(event));
+    const received = new Promise<BusEvent>((resolve) => b.subscribe(conversation.id, resolve));
+    a.publish({ type: 'conversation', conversationId: conversation.id, conversation });
+    const event = await received;
+    expect(event.type).toBe('conversation');
+    expect(event.type === 'conversation' && event.conversation.id).toBe(conversation.id);
+    const typing = new Promise<BusEvent>((resolve) => b.subscribe('*', (e) => e.type === 'typing' && resolve(e)));
+    a.publish({ type: 'typing', conversationId: conversation.id, agent: 'orders' });
+    expect(await typing).toMatchObject({ type: 'typing', agent: 'orders' });
+    expect(onA.map((e) => e.type)).toEqual(['conversation', 'typing']); // local delivery, not echoed back
+  });
+});
