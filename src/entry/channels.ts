@@ -3,6 +3,7 @@
  * present (config/env.ts), so a channel without credentials is simply off.
  */
 import { createSmsAdapter } from '../../adapters/sms/index.ts';
+import { createSlackAdapter } from '../../adapters/slack/index.ts';
 import type { Config } from '../../config/env.ts';
 import type { ChannelAdapter, Logger } from '../core/ports.ts';
 
@@ -10,6 +11,6 @@ export function providerChannels(config: Config, logger: Logger): ChannelAdapter
   const adapters: ChannelAdapter[] = [];
   if (config.sms) adapters.push(createSmsAdapter({ ...config.sms, publicUrl: config.publicUrl, trustProxy: config.trustProxy }, { logger }));
   // email: if (config.email) adapters.push(createEmailAdapter(config.email, …));
-  // slack: if (config.slack) adapters.push(createSlackAdapter(config.slack, …));
+  if (config.slack) adapters.push(createSlackAdapter(config.slack, { logger }));
   return adapters;
 }

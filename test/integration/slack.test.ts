@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
+import { ROOT } from '../support/paths.ts';
 import { BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -66,6 +69,14 @@ describe('Slack channel and support desk', () => {
     expect(res.status).toBe(200);
     await slack.idle();
   }
+
+  it('mounts every URL and event of config/slack-manifest.yaml', async () => {
+    const manifest = readFileSync(join(ROOT, 'config/slack-manifest.yaml'), 'utf8');
+    const paths = [...manifest.matchAll(/url: https:\/\/frontdesk\.example\.com(\S+)/g)].map((m) => m[1]!);
+    expect(paths.sort()).toEqual(['/webhooks/slack/actions', '/webhooks/slack/commands', '/webhooks/slack/events']);
+    for (const path of paths) expect((await fd.app.request(path, { method: 'POST', body: '' })).status).toBe(401);
+    for (const event of ['app_mention', 'message.channels', 'message.groups', 'message.im']) expect(manifest).toContain(`- ${event}`);
+  });
 
   it('answers url_verification with the challenge', async () => {
     const fixture = slackFixture<{ challenge: string }>('url_verification.json');
