@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createWebAdapter } from '../../adapters/web/index.ts';
+import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
 import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import type { AgentGraph } from '../../agents/graph.ts';
@@ -23,6 +24,7 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, Logger, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { createPgStore } from '../store/pg/index.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
@@ -129,6 +131,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   });
 
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret });
   const app: Hono = createApp({
     context,
     adapters,
@@ -142,7 +145,14 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       maxMessageChars: config.limits.maxMessageChars,
       authenticate: authenticateStaff,
       routes: [...new Set(graph.agents.map((a) => a.route))],
+      sessionToken: staffConsole.sessionToken,
     },
+    widgetOrigins: config.widget.allowedOrigins,
+    // The console SPA and its login under /console; widget.js and the demo store page at the root.
+    mounts: [
+      { path: '/console', app: staffConsole.app },
+      { path: '/', app: createWidgetRoutes({ logger }) },
+    ],
   });
 
   let timer: NodeJS.Timeout | null = null;

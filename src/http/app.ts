@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
 import { errorResponse } from './errors.ts';
@@ -18,7 +19,12 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Extra apps mounted at a path (the console, static assets). */
   mounts?: { path: string; app: Hono }[];
+  /** Origins whose pages may call the web visitor API (WIDGET_ALLOWED_ORIGINS; '*' for any). */
+  widgetOrigins?: string[];
 }
+
+/** The web visitor routes an embedded widget calls from other origins. */
+const VISITOR_PATHS = ['/v1/conversations', '/v1/conversations/:id/messages', '/v1/conversations/:id/events', '/v1/conversations/:id/csat', '/v1/conversations/:id/handoff'];
 
 export function createApp(deps: AppDeps): Hono {
   const { logger } = deps;
@@ -35,6 +41,18 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+
+  if (deps.widgetOrigins) {
+    const origins = deps.widgetOrigins;
+    // No credentials: visitors authenticate with a bearer token, never with cookies.
+    const visitorCors = cors({
+      origin: origins.includes('*') ? '*' : origins,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type', 'authorization', 'last-event-id'],
+      maxAge: 600,
+    });
+    for (const path of VISITOR_PATHS) app.use(path, visitorCors);
+  }
 
   app.get('/healthz', async (c) => {
     await deps.context.store.repo.countArticles(); // proves the database answers

@@ -22,6 +22,8 @@ export interface StaffRouteDeps {
   authenticate(token: string): Promise<StaffPrincipal>;
   /** Routes the triage knows, for route corrections. */
   routes: string[];
+  /** The staff token of a console session cookie, or null (src/console/server.ts); checked after the bearer token. */
+  sessionToken?(c: Context): Promise<string | null>;
 }
 
 const DAY = 86_400_000;
@@ -63,7 +65,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
 
   const staff = async (c: Context): Promise<StaffPrincipal> => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    const token = match?.[1] ?? c.req.query('token');
+    const token = match?.[1] ?? c.req.query('token') ?? (await deps.sessionToken?.(c));
     if (!token) throw new UnauthorizedError('A staff API token is required (Authorization: Bearer fd_…).');
     return deps.authenticate(token);
   };

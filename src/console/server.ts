@@ -1,0 +1,131 @@
+/**
+ * The staff console's server side, mounted at /console: password login into a session, the
+ * session cookie that the staff API (/v1) accepts, and the built single-page app.
+ *
+ * A session is a staff API token with a TTL; the HttpOnly cookie carries its secret, signed with
+ * SESSION_SECRET. Requests authenticated by the cookie that change something must also carry
+ * `X-Frontdesk-Csrf: 1` (a header no cross-site form can send, and no cross-origin script can
+ * send without a CORS preflight we never grant) and, when the browser names it, our own Origin.
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { ForbiddenError, FrontdeskError, UnauthorizedError } from '../core/errors.ts';
+import { newSecret } from '../core/ids.ts';
+import { hashPassword, verifyPassword } from '../core/passwords.ts';
+import type { Clock, Logger, Store } from '../core/ports.ts';
+import { authenticateStaffToken, createApiToken } from '../core/staff-auth.ts';
+import { readJson } from '../http/body.ts';
+import { CONSOLE_BUNDLE, ensureBuilt, serveFile } from './assets.ts';
+
+/** The header that proves a cookie-authenticated mutation comes from the console's own scripts. */
+export const CSRF_HEADER = 'x-frontdesk-csrf';
+const SESSION_TTL_MS = 12 * 3_600_000;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const MAX_FAILED_LOGINS = 10;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface ConsoleDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** PUBLIC_URL: https here makes the cookie Secure (and __Host- prefixed). */
+  publicUrl: string;
+  /** SESSION_SECRET; null signs with a random key per process (sessions end at restart). */
+  sessionSecret: string | null;
+}
+
+const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().min(1).max(1024) });
+
+export function createConsole(deps: ConsoleDeps) {
+  const { store, clock, logger } = deps;
+  const secure = new URL(deps.publicUrl).protocol === 'https:';
+  const cookieName = secure ? '__Host-fd_session' : 'fd_session';
+  const secret = deps.sessionSecret ?? newSecret('session');
+  const publicOrigin = new URL(deps.publicUrl).origin;
+  // Unknown emails still cost one scrypt, so timing does not reveal which accounts exist.
+  const decoy = hashPassword(newSecret('decoy'));
+  const failures = new Map<string, { count: number; since: number }>();
+
+  /**
+   * The staff token in the session cookie, or null without one. Throws 403 for a cookie-borne
+   * mutation that cannot prove it comes from the console.
+   */
+  async function sessionToken(c: Context): Promise<string | null> {
+    const token = await getSignedCookie(c, secret, cookieName);
+    if (!token) return null;
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      const sameOrigin = !origin || origin === publicOrigin || origin === new URL(c.req.url).origin;
+      if (c.req.header(CSRF_HEADER) !== '1' || !sameOrigin) {
+        throw new ForbiddenError(`Cookie-authenticated changes need the ${CSRF_HEADER} header from the console's own origin.`, 'csrf');
+      }
+    }
+    return token;
+  }
+
+  async function currentUser(c: Context) {
+    const token = await sessionToken(c);
+    if (!token) throw new UnauthorizedError('Not signed in.', 'no_session');
+    const principal = await authenticateStaffToken(store, clock, token);
+    const user = principal.userId ? await store.repo.getUser(principal.userId) : null;
+    if (!user) throw new UnauthorizedError('The session has no user.', 'no_session');
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  }
+
+  const app = new Hono();
+
+  app.post('/api/login', async (c) => {
+    const body = await readJson(c, LoginBody);
+    const now = clock.now();
+    const seen = failures.get(body.email);
+    if (seen && now - seen.since < LOGIN_WINDOW_MS && seen.count >= MAX_FAILED_LOGINS) {
+      throw new FrontdeskError('too_many_attempts', 'Too many failed sign-ins for this email. Try again in 15 minutes.', 429);
+    }
+    const user = await store.repo.findUserByEmail(body.email);
+    const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await verifyPassword(body.password, await decoy), false);
+    if (!user || !ok) {
+      const fresh = !seen || now - seen.since >= LOGIN_WINDOW_MS;
+      failures.set(body.email, { count: fresh ? 1 : seen.count + 1, since: fresh ? now : seen.since });
+      logger.info({ email: body.email }, 'console sign-in failed');
+      throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
+    }
+    failures.delete(body.email);
+    const { token } = await createApiToken(store, clock, { name: `console session: ${user.email}`, userId: user.id, ttlMs: SESSION_TTL_MS });
+    await setSignedCookie(c, cookieName, token, secret, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure,
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
+  });
+
+  app.post('/api/logout', async (c) => {
+    await sessionToken(c);
+    // The token itself expires with its TTL; the store has no revocation call yet.
+    deleteCookie(c, cookieName, { path: '/', secure });
+    return c.json({ ok: true });
+  });
+
+  app.get('/api/me', async (c) => c.json({ user: await currentUser(c) }));
+
+  app.get('/', async (c) => serveApp(c, 'index.html'));
+  app.get('/*', async (c) => {
+    const path = c.req.path.replace(/^\/console\//, '');
+    return serveApp(c, path);
+  });
+
+  async function serveApp(c: Context, path: string) {
+    const outDir = await ensureBuilt(CONSOLE_BUNDLE, (line) => logger.info(line));
+    const response = serveFile(c, outDir, path) ?? (path.startsWith('assets/') ? null : serveFile(c, outDir, 'index.html'));
+    if (!response) return c.json({ error: { code: 'not_found', message: `No console asset ${path}.` } }, 404);
+    response.headers.set('x-frame-options', 'DENY');
+    response.headers.set('referrer-policy', 'same-origin');
+    return response;
+  }
+
+  return { app, sessionToken };
+}

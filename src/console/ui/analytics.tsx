@@ -1,0 +1,138 @@
+/** Support metrics over a chosen range: volume per channel per day (uPlot), bot vs human figures, CSAT. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
+import { api, formatDuration, percent, queryString } from './api.ts';
+
+type Report = Metrics & { daily: { day: string; channel: string; count: number }[] };
+
+const DAY = 86_400_000;
+const COLORS: Record<string, string> = { web: '#2f5d50', sms: '#bc4c00', email: '#0969da', slack: '#8250df' };
+
+function VolumeChart({ report }: { report: Report }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current) return;
+    const days: string[] = [];
+    for (let t = Date.parse(new Date(report.since).toISOString().slice(0, 10)); t <= report.until; t += DAY) days.push(new Date(t).toISOString().slice(0, 10));
+    const channels = [...new Set(report.daily.map((d) => d.channel))].sort();
+    const series = channels.map((channel) => days.map((day) => report.daily.find((d) => d.day === day && d.channel === channel)?.count ?? 0));
+    const plot = new uPlot(
+      {
+        width: Math.min(900, box.current.clientWidth || 900),
+        height: 260,
+        series: [{}, ...channels.map((channel) => ({ label: channel, stroke: COLORS[channel] ?? '#555', width: 2 }))],
+        axes: [{}, { label: 'conversations' }],
+        scales: { x: { time: true } },
+      },
+      [days.map((d) => Date.parse(d) / 1000), ...series],
+      box.current,
+    );
+    return () => plot.destroy();
+  }, [report]);
+  return <div ref={box} class="chart" role="img" aria-label="Conversations per channel per day" />;
+}
+
+function Row({ name, m }: { name: string; m: ChannelMetrics }) {
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>{m.conversations}</td>
+      <td>{percent(m.botResolutionRate)}</td>
+      <td>{percent(m.escalationRate)}</td>
+      <td>{formatDuration(m.firstResponseMs.bot)}</td>
+      <td>{formatDuration(m.firstResponseMs.human)}</td>
+      <td>{formatDuration(m.resolutionMs.bot)}</td>
+      <td>{formatDuration(m.resolutionMs.human)}</td>
+      <td>{m.csat.average === null ? '—' : `${m.csat.average.toFixed(2)} (${m.csat.count})`}</td>
+    </tr>
+  );
+}
+
+export function Analytics() {
+  const [days, setDays] = useState(30);
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const until = Date.now();
+    api<Report>('GET', `/v1/analytics${queryString({ since: until - days * DAY, until })}`)
+      .then(setReport)
+      .catch((e: Error) => setError(e.message));
+  }, [days]);
+  const total = report?.total;
+  return (
+    <section aria-labelledby="analytics-title">
+      <h1 id="analytics-title">Analytics</h1>
+      <label>
+        Range{' '}
+        <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+          <option value={1}>Last 24 hours</option>
+          <option value={7}>Last 7 days</option>
+          <option value={30}>Last 30 days</option>
+          <option value={90}>Last 90 days</option>
+        </select>
+      </label>
+      {error && <p class="error" role="alert">{error}</p>}
+      {report && total && (
+        <>
+          <div class="cards">
+            <div class="card">
+              <span>Conversations</span>
+              <strong data-metric="conversations">{total.conversations}</strong>
+            </div>
+            <div class="card">
+              <span>Bot resolution rate</span>
+              <strong data-metric="bot-resolution">{percent(total.botResolutionRate)}</strong>
+            </div>
+            <div class="card">
+              <span>Escalation rate</span>
+              <strong data-metric="escalation">{percent(total.escalationRate)}</strong>
+            </div>
+            <div class="card">
+              <span>First response (bot / human)</span>
+              <strong>
+                {formatDuration(total.firstResponseMs.bot)} / {formatDuration(total.firstResponseMs.human)}
+              </strong>
+            </div>
+            <div class="card">
+              <span>Resolution time (bot / human)</span>
+              <strong>
+                {formatDuration(total.resolutionMs.bot)} / {formatDuration(total.resolutionMs.human)}
+              </strong>
+            </div>
+            <div class="card">
+              <span>CSAT</span>
+              <strong data-metric="csat">{total.csat.average === null ? '—' : `${total.csat.average.toFixed(1)} / 5`}</strong>
+              <small data-metric="csat-count">{total.csat.count} ratings</small>
+            </div>
+          </div>
+          <h2>Volume per channel per day</h2>
+          <VolumeChart report={report} />
+          <h2>By channel</h2>
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Channel</th>
+                <th scope="col">Conversations</th>
+                <th scope="col">Bot resolution</th>
+                <th scope="col">Escalation</th>
+                <th scope="col">1st response bot</th>
+                <th scope="col">1st response human</th>
+                <th scope="col">Resolution bot</th>
+                <th scope="col">Resolution human</th>
+                <th scope="col">CSAT</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(report.channels).map(([name, m]) => (
+                <Row key={name} name={name} m={m} />
+              ))}
+              <Row name="all" m={total} />
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+/** The console shell: sign-in gate, navigation and a hash router (#/inbox, #/c/<id>, #/tickets, #/analytics). */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Analytics } from './analytics.tsx';
+import { api, ApiError } from './api.ts';
+import { ConversationView } from './conversation.tsx';
+import { Inbox } from './inbox.tsx';
+import './style.css';
+import { TicketDetail, Tickets } from './tickets.tsx';
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash || '#/inbox');
+  useEffect(() => {
+    const update = () => setHash(location.hash || '#/inbox');
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return hash;
+}
+
+function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await api<{ user: Me }>('POST', '/console/api/login', { email, password });
+      onSignedIn(user);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="login">
+      <form onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title">Frontdesk console</h1>
+        <label>
+          Email
+          <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const hash = useHash();
+  useEffect(() => {
+    api<{ user: Me }>('GET', '/console/api/me')
+      .then(({ user }) => setMe(user))
+      .catch((e) => setMe(e instanceof ApiError && e.status === 401 ? null : null));
+    const signedOut = () => setMe(null);
+    window.addEventListener('frontdesk:signed-out', signedOut);
+    return () => window.removeEventListener('frontdesk:signed-out', signedOut);
+  }, []);
+  if (me === undefined) return <p class="loading">Loading…</p>;
+  if (me === null) return <Login onSignedIn={setMe} />;
+
+  const [, page = 'inbox', id] = hash.split('/');
+  const logout = async () => {
+    await api('POST', '/console/api/logout').catch(() => undefined);
+    setMe(null);
+  };
+  const link = (target: string, label: string) => (
+    <a href={`#/${target}`} aria-current={page === target || (target === 'inbox' && page === 'c') ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <div class="shell">
+      <header class="top">
+        <strong class="brand">Frontdesk</strong>
+        <nav aria-label="Main">
+          {link('inbox', 'Inbox')}
+          {link('tickets', 'Tickets')}
+          {link('analytics', 'Analytics')}
+        </nav>
+        <span class="me">
+          {me.name}{' '}
+          <button type="button" class="link" onClick={logout}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main class="page">
+        {page === 'c' && id ? (
+          <ConversationView id={id} me={me} />
+        ) : page === 'tickets' && id ? (
+          <TicketDetail id={id} me={me} />
+        ) : page === 'tickets' ? (
+          <Tickets />
+        ) : page === 'analytics' ? (
+          <Analytics />
+        ) : (
+          <Inbox me={me} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,195 @@
+/**
+ * The web widget and the staff console in a real browser against a real Frontdesk: a visitor
+ * asks about an order and gets the streamed answer, asks for a human; a staff user signs in,
+ * sees the escalation live, replies (the visitor sees it, also across a dropped connection),
+ * resolves; the visitor rates and the analytics page counts it. Hostile input stays text.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CONSOLE_BUNDLE, ensureBuilt, WIDGET_BUNDLE } from '../../src/console/assets.ts';
+import { newId } from '../../src/core/ids.ts';
+import { hashPassword } from '../../src/core/passwords.ts';
+import { listen, type Frontdesk } from '../../src/entry/node.ts';
+import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium } from '../support/browser.ts';
+import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { describeWithService } from '../support/services.ts';
+
+const EMAIL = 'dana@northwind.example';
+const PASSWORD = 'correct horse battery';
+const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=1</script> How long does standard shipping take?`;
+
+describeWithService('Chromium', chromiumUnavailable())('web widget and staff console in Chromium', () => {
+  let frontdesk: Frontdesk;
+  let server: Server;
+  let browser: Browser;
+  let base: string;
+  let visitorContext: BrowserContext;
+  let staffContext: BrowserContext;
+  let visitor: Page;
+  let staff: Page;
+
+  beforeAll(async () => {
+    await Promise.all([ensureBuilt(WIDGET_BUNDLE), ensureBuilt(CONSOLE_BUNDLE)]);
+    frontdesk = await createTestFrontdesk();
+    await frontdesk.store.repo.createUser({
+      id: newId(),
+      email: EMAIL,
+      name: 'Dana Reyes',
+      role: 'agent',
+      passwordHash: await hashPassword(PASSWORD),
+      slackUserId: null,
+      createdAt: Date.now(),
+    });
+    // listen() serves HTTP/1.1 here, so it is a node:http Server (closeAllConnections drops SSE streams).
+    server = (await listen(frontdesk.app, 0, '127.0.0.1')) as Server;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    visitorContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    staffContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    visitor = await visitorContext.newPage();
+    staff = await staffContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await frontdesk?.stop();
+  });
+
+  const messageIds = (page: Page) => page.locator('#frontdesk-widget [data-message-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+
+  it('a visitor asks about an order and sees the streamed answer of the orders agent', async () => {
+    await visitor.goto(`${base}/`);
+    await expect(visitor.title()).resolves.toContain('Northwind Outfitters');
+    await visitor.getByRole('button', { name: /open chat/i }).click();
+    const input = visitor.getByLabel('Your message');
+    await expect(input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+    await input.fill('Where is my order NW-10003?');
+    await input.press('Enter');
+    const reply = visitor.locator('[data-author="bot"]').filter({ hasText: 'NW-10003' });
+    await reply.waitFor();
+    await expect(reply.textContent()).resolves.toMatch(/Orders agent · AI.*shipped/);
+    await visitor.screenshot({ path: join(ARTIFACTS_DIR, 'widget-order-reply.png') });
+  });
+
+  it('rejects a 100 KB paste with a clear error, and nothing is stored', async () => {
+    const input = visitor.getByLabel('Your message');
+    await input.fill('x'.repeat(100_000));
+    await input.press('Enter');
+    await expect(visitor.getByRole('alert').textContent()).resolves.toMatch(/too long \(100,000 characters\)/);
+    // The server refuses it too, with a JSON error, should a client skip the check.
+    const token = await visitor.evaluate(() => JSON.parse(Object.entries(localStorage).find(([k]) => k.startsWith('frontdesk:'))![1]).visitorToken);
+    const conversationId = (await frontdesk.store.repo.listConversations({ limit: 1 }))[0]!.id;
+    const big = await fetch(`${base}/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ text: 'x'.repeat(100_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    await input.fill('');
+    expect(await frontdesk.store.repo.listMessages(conversationId, { limit: 50 })).toHaveLength(2);
+  });
+
+  it('a staff user signs in and sees the escalation arrive live in the inbox', async () => {
+    await staff.goto(`${base}/console/`);
+    await staff.getByLabel('Email').fill(EMAIL);
+    await staff.getByLabel('Password').fill('wrong password!');
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await expect(staff.getByRole('alert').textContent()).resolves.toContain('Wrong email or password');
+    await staff.getByLabel('Password').fill(PASSWORD);
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await staff.getByRole('heading', { name: 'Inbox' }).waitFor();
+    const cookie = (await staffContext.cookies()).find((c) => c.name === 'fd_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    const [conversation] = await frontdesk.store.repo.listConversations({ limit: 1 });
+    const row = staff.locator(`tr[data-conversation-id="${conversation!.id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('class')).not.toContain('needs-human');
+
+    await visitor.getByRole('button', { name: 'Talk to a human' }).click();
+    await visitor.locator('[data-author="bot"]').filter({ hasText: 'member of our team' }).waitFor();
+    await staff.locator(`tr.needs-human[data-conversation-id="${conversation!.id}"]`).waitFor();
+    await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-inbox.png') });
+  });
+
+  it('the staff reply reaches the visitor, also across a dropped connection, once; HTML stays text in the console', async () => {
+    // Sent while a human owns the conversation, so no agent answers it.
+    const input = visitor.getByLabel('Your message');
+    await input.fill(XSS);
+    await input.press('Enter');
+    await visitor.locator('[data-author="contact"]').filter({ hasText: '<script>' }).waitFor();
+    expect(await visitor.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await visitor.locator('#frontdesk-widget img').count()).toBe(0);
+
+    const [conversation] = await frontdesk.store.repo.listConversations({ limit: 1 });
+    await staff.locator(`tr[data-conversation-id="${conversation!.id}"] a`).click();
+    await staff.locator('#conv-title').waitFor();
+    await expect(staff.locator('.msg-text').filter({ hasText: '<script>' }).textContent()).resolves.toBe(XSS);
+    expect(await staff.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await staff.locator('.messages img').count()).toBe(0);
+
+    await staff.getByLabel(/Reply as Dana Reyes/).fill('Hi, Dana here from Northwind. Your jeans are with UPS and arrive Thursday.');
+    await staff.getByRole('button', { name: 'Send reply' }).click();
+    await visitor.locator('[data-author="human"]').filter({ hasText: 'Dana here' }).waitFor();
+    await expect(visitor.locator('[data-author="human"]').textContent()).resolves.toContain('Support team · human');
+
+    // Drop the visitor's connection, reply while it is away, bring it back.
+    await visitorContext.setOffline(true);
+    server.closeAllConnections();
+    await visitor.getByText('reconnecting…').waitFor();
+    await staff.getByLabel(/Reply as Dana Reyes/).fill('Anything else I can help with?');
+    await staff.getByRole('button', { name: 'Send reply' }).click();
+    await staff.locator('.msg-text').filter({ hasText: 'Anything else' }).waitFor();
+    await visitorContext.setOffline(false);
+    await visitor.locator('[data-author="human"]').filter({ hasText: 'Anything else' }).waitFor();
+    const ids = await messageIds(visitor);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    await staff.getByLabel('Internal note').check();
+    await staff.getByLabel(/Internal note \(never sent/).fill('VIP customer, second order this month');
+    await staff.getByRole('button', { name: 'Add note' }).click();
+    await staff.locator('.msg.internal').waitFor();
+    await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-conversation.png'), fullPage: true });
+  });
+
+  it('the staff resolves, the visitor rates 5 stars, and analytics counts the rating', async () => {
+    await staff.getByRole('button', { name: 'Resolve' }).click();
+    await visitor.getByText('How did we do?').waitFor();
+    expect(await visitor.locator('#frontdesk-widget').textContent()).not.toContain('VIP customer');
+    await visitor.locator('.fd-stars label').filter({ hasText: '5 of 5' }).click();
+    await visitor.getByPlaceholder('Anything to add? (optional)').fill('Quick and friendly <b>thanks</b>');
+    await visitor.screenshot({ path: join(ARTIFACTS_DIR, 'widget-csat.png') });
+    await visitor.getByRole('button', { name: 'Send rating' }).click();
+    await visitor.getByText('Thanks for your feedback!').waitFor();
+
+    // The conversation survives a page load and the rating is not asked again.
+    await visitor.reload();
+    await visitor.getByRole('button', { name: /open chat/i }).click();
+    await visitor.locator('[data-author="human"]').filter({ hasText: 'Anything else' }).waitFor();
+    await visitor.getByText('Thanks for your feedback!').waitFor();
+    const ids = await messageIds(visitor);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    await staff.getByRole('link', { name: 'Analytics' }).click();
+    await expect(staff.locator('[data-metric="csat"]').textContent()).resolves.toBe('5.0 / 5');
+    await expect(staff.locator('[data-metric="csat-count"]').textContent()).resolves.toBe('1 ratings');
+    await staff.locator('.chart canvas').waitFor();
+    await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-analytics.png'), fullPage: true });
+  });
+
+  it('refuses a cookie-authenticated change without the CSRF header', async () => {
+    const [conversation] = await frontdesk.store.repo.listConversations({ limit: 1 });
+    const status = await staff.evaluate(
+      async (id) => (await fetch(`/v1/conversations/${id}/replies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'forged' }) })).status,
+      conversation!.id,
+    );
+    expect(status).toBe(403);
+    const mine = await staff.evaluate(async () => (await fetch('/console/api/me')).json());
+    expect(mine).toMatchObject({ user: { email: EMAIL } });
+  });
+});
