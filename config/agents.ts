@@ -4,6 +4,7 @@
  * classifier (Bitext intents plus the store-policy examples below).
  */
 import { defineAgentGraph } from '../agents/graph.ts';
+import { writtenExamples } from './triage/written-examples.ts';
 
 export const agentGraph = defineAgentGraph({
   triage: {
@@ -47,32 +48,7 @@ export const agentGraph = defineAgentGraph({
       review: 'faq',
       store_policy: 'faq',
     },
-    examples: {
-      store_policy: [
-        'what are your opening hours',
-        'when does the store open on sunday',
-        'are you open on public holidays',
-        'where is your nearest store',
-        'do you have a shop in the city centre',
-        'what is the warranty on your jackets',
-        'is there a warranty on shoes',
-        'my zipper broke after two months, is that covered by warranty',
-        'do you offer gift wrapping',
-        'can you gift wrap my present',
-        'do you have a student discount',
-        'are there any discount codes right now',
-        'how does your loyalty programme work',
-        'do you sell gift cards',
-        'how do I find my size',
-        'do your jeans run small',
-        'how should I wash a wool sweater',
-        'do you price match',
-        'is my personal data safe with you',
-        'what is your privacy policy',
-        'do you ship to canada',
-        'can I pick up my order in store',
-      ],
-    },
+    examples: writtenExamples,
   },
   orderIdPattern: '\\b(NW)[- ]?(\\d{5})\\b',
   agents: [

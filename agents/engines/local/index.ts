@@ -23,12 +23,22 @@ export function readJsonlExamples(path: string): Example[] {
     .map((line) => JSON.parse(line) as Example);
 }
 
+/** Training weight of a hand-written example relative to a shipped one. */
+export const WRITTEN_EXAMPLE_WEIGHT = 4;
+
 /** Every example the deployment's triage learns from. */
 export async function triageExamples(graph: AgentGraph, store: Store | null, trainingSet = DEFAULT_TRAINING_SET): Promise<Example[]> {
   const shipped = readJsonlExamples(trainingSet);
-  const written = Object.entries(graph.triage.examples).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
+  // Written for this deployment in its channels' own phrasing, they are few beside the templated
+  // shipped rows: each counts as several so that it shapes the decision boundaries.
+  const written = Object.entries(graph.triage.examples).flatMap(([label, texts]) =>
+    texts.map((text) => ({ text, label, weight: WRITTEN_EXAMPLE_WEIGHT })),
+  );
   // A correction names a route; routes are labels of their own (the engine maps them to themselves).
-  const corrections = store ? (await store.repo.listRouteCorrections()).map((c) => ({ text: c.text, label: c.toRoute })) : [];
+  // Corrections are real messages of this deployment too, so they weigh as much as written ones.
+  const corrections = store
+    ? (await store.repo.listRouteCorrections()).map((c) => ({ text: c.text, label: c.toRoute, weight: WRITTEN_EXAMPLE_WEIGHT }))
+    : [];
   return [...shipped, ...written, ...corrections];
 }
 

@@ -1,7 +1,7 @@
 /**
  * `frontdesk eval` — measures triage and knowledge-base quality.
  *
- *   frontdesk eval routes --test FILE [--train FILE] [--val FILE] [--json]
+ *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P] [--json]
  *   frontdesk eval kb --articles FILE --queries FILE [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { trainClassifier, type Example, type TextClassifier } from '../../../agents/engines/local/classifier/index.ts';
 import { DatasetError, readExamples } from '../../../agents/engines/local/training/datasets.ts';
+import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
+import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { agentGraph } from '../../../config/agents.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
@@ -25,7 +27,7 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE] [--val FILE] [--json] | eval kb --articles FILE --queries FILE [--json]';
+const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P] [--json] | eval kb --articles FILE --queries FILE [--json]';
 
 /** Runs `frontdesk eval …`; resolves to the process exit code. */
 export async function runEval(args: string[], io: EvalIo): Promise<number> {
@@ -76,27 +78,45 @@ function progress(stream: NodeJS.WritableStream, title: string) {
 
 // ── routes ──────────────────────────────────────────────────────────────────
 
-/** What `eval routes` evaluates: a classifier, and optionally a map from its labels to test labels. */
+/** One answer of the evaluated system: a label and how sure it is. */
+export interface EvaluatedAnswer {
+  label: string;
+  confidence: number;
+  /** The label before a confidence threshold replaced it with a fallback (what a threshold table scores). */
+  candidate?: string | null;
+}
+
+/** What `eval routes` evaluates: something that labels a text, and the labels it can output. */
 export interface EvaluatedClassifier {
-  classifier: TextClassifier;
-  /** Maps predicted labels onto the test's label space (e.g. intent → route). */
-  mapLabel?: (label: string) => string;
+  predict(text: string): EvaluatedAnswer;
   /** Labels the evaluated system can output (anything else in the test counts as out-of-scope). */
   labels: string[];
 }
 
+function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
+  return { predict: (text) => classifier.predict(text), labels: classifier.labels };
+}
+
 /**
- * The deployment's triage as `eval routes` sees it without `--train`. For now: a classifier
- * trained on the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own),
- * with the graph's intent → route map, so a test file labelled with either intents or routes can
- * be scored. Point this at the live deployment's engine once it exposes its classifier.
+ * The deployment's triage as `eval routes` sees it without `--train`: the classifier trained on
+ * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own). A test file
+ * labelled with routes is scored through the engine's own triage decision (text cleaning,
+ * per-route probabilities, the confidence threshold and its fallback route); a file labelled
+ * with intents is scored on the classifier's intents.
  */
-export async function deploymentClassifier(onProgress?: (done: number, total: number) => void): Promise<EvaluatedClassifier> {
-  const classifier = trainClassifier(await triageExamples(agentGraph, null), { onProgress });
+export async function deploymentClassifier(
+  test: Example[],
+  opts: { threshold?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<EvaluatedClassifier> {
+  const classifier = trainClassifier(await triageExamples(agentGraph, null), { onProgress: opts.onProgress });
+  if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
+  const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold);
   return {
-    classifier,
-    labels: classifier.labels,
-    mapLabel: (label) => label,
+    predict(text) {
+      const decision = triage(cleanForTriage(text));
+      return { label: decision.route, confidence: decision.confidence, candidate: decision.predictedRoute };
+    },
+    labels: agentGraph.agents.map((a) => a.route),
   };
 }
 
@@ -110,6 +130,10 @@ export interface RouteReport {
   oos_precision: number | null;
   train_ms: number;
   classify_us: number;
+  /** Accuracy of the answers with confidence ≥ 0.8 (before any threshold), and their share of all answers. */
+  calibration: { min_confidence: number; accuracy: number | null; coverage: number };
+  /** Per confidence threshold: share of answers at or above it and their accuracy (for tuning). */
+  thresholds: { threshold: number; coverage: number; accuracy: number | null }[];
   labels: { label: string; precision: number; recall: number; f1: number; support: number }[];
   confusions: { truth: string; predicted: string; count: number }[];
 }
@@ -122,7 +146,7 @@ export function scoreRoutes(
   pairs: { truth: string; predicted: string }[],
   known: Set<string>,
   oosLabel = 'oos',
-): Omit<RouteReport, 'train_ms' | 'classify_us'> {
+): Omit<RouteReport, 'train_ms' | 'classify_us' | 'calibration' | 'thresholds'> {
   const norm = pairs.map(({ truth, predicted }) => ({
     truth: truth === oosLabel || !known.has(truth) ? oosLabel : truth,
     predicted,
@@ -175,13 +199,34 @@ function routeLabelled(test: Example[], intents: Record<string, string>): boolea
   return [...labels].filter((l) => routes.has(l)).length > [...labels].filter((l) => l in intents).length;
 }
 
+const THRESHOLDS = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/**
+ * Accuracy and coverage of the answers at or above each confidence threshold: how many messages
+ * a threshold would leave to the bots and how often those are right.
+ */
+export function thresholdTable(answers: { correct: boolean; confidence: number }[], thresholds = THRESHOLDS) {
+  return thresholds.map((threshold) => {
+    const kept = answers.filter((a) => a.confidence >= threshold);
+    return {
+      threshold,
+      coverage: answers.length ? kept.length / answers.length : 0,
+      accuracy: kept.length ? kept.filter((a) => a.correct).length / kept.length : null,
+    };
+  });
+}
+
 async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
   const opts = options(args, {
     test: { type: 'string' },
     train: { type: 'string' },
     val: { type: 'string' },
+    threshold: { type: 'string' },
     json: { type: 'boolean' },
   });
+  const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number from 0 to 1');
+  if (threshold !== undefined && opts.train) throw new UsageError('--threshold applies to the deployment triage (without --train)');
   if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
   if (opts.val && !opts.train) throw new UsageError('--val needs --train');
   const test = readExamples(opts.test);
@@ -194,34 +239,34 @@ async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
   const t0 = performance.now();
   let evaluated: EvaluatedClassifier;
   if (train) {
-    const classifier = trainClassifier(train, { validation: val, onProgress: bar.update });
-    evaluated = { classifier, labels: classifier.labels };
+    evaluated = fromClassifier(trainClassifier(train, { validation: val, onProgress: bar.update }));
   } else {
-    evaluated = await deploymentClassifier(bar.update);
-    if (routeLabelled(test, agentGraph.triage.intents)) {
-      const intents = agentGraph.triage.intents;
-      evaluated.mapLabel = (label) => intents[label] ?? label;
-      evaluated.labels = [...new Set(Object.values(intents))];
-    }
+    evaluated = await deploymentClassifier(test, { threshold, onProgress: bar.update });
   }
   bar.stop();
   const trainMs = performance.now() - t0;
 
   const classifyBar = progress(io.stderr, 'classifying');
-  const mapLabel = evaluated.mapLabel ?? ((l: string) => l);
-  const pairs: { truth: string; predicted: string }[] = [];
+  const answers: { truth: string; predicted: string; candidate: string; confidence: number }[] = [];
   const t1 = performance.now();
   for (let i = 0; i < test.length; i++) {
     const e = test[i]!;
-    pairs.push({ truth: e.label, predicted: mapLabel(evaluated.classifier.predict(e.text).label) });
+    const answer = evaluated.predict(e.text);
+    answers.push({ truth: e.label, predicted: answer.label, candidate: answer.candidate ?? answer.label, confidence: answer.confidence });
     if (i % 200 === 0) classifyBar.update(i, test.length);
   }
   classifyBar.stop();
   const classifyUs = ((performance.now() - t1) * 1000) / test.length;
+  const known = new Set(evaluated.labels.filter((l) => l !== 'oos'));
+  // Scored on the label before any threshold: the table shows what each threshold would route.
+  const scored = answers.map((a) => ({ correct: a.candidate === (known.has(a.truth) ? a.truth : 'oos'), confidence: a.confidence }));
+  const high = thresholdTable(scored, [0.8])[0]!;
   const report: RouteReport = {
-    ...scoreRoutes(pairs, new Set(evaluated.labels.filter((l) => l !== 'oos'))),
+    ...scoreRoutes(answers, known),
     train_ms: Math.round(trainMs),
     classify_us: Math.round(classifyUs * 10) / 10,
+    calibration: { min_confidence: 0.8, accuracy: high.accuracy, coverage: high.coverage },
+    thresholds: thresholdTable(scored),
   };
   io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatRoutes(report, opts.train ?? 'deployment triage'));
   return 0;
@@ -235,6 +280,10 @@ function formatRoutes(r: RouteReport, source: string): string {
     `trained on ${source} in ${r.train_ms} ms; classify ${r.classify_us} µs/message`,
     `n=${r.n}  accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macro_f1)}  in-scope accuracy ${pct(r.in_scope_accuracy)}`,
     `out-of-scope: recall ${pct(r.oos_recall)}  precision ${pct(r.oos_precision)}`,
+    `calibration: confidence ≥ ${r.calibration.min_confidence} on ${pct(r.calibration.coverage)} of messages, ${pct(r.calibration.accuracy)} of them correct`,
+    '',
+    'confidence ≥   share  accuracy',
+    ...r.thresholds.map((t) => `${t.threshold.toFixed(2).padStart(12)}  ${pct(t.coverage).padStart(7)}  ${pct(t.accuracy).padStart(8)}`),
     '',
     `${'label'.padEnd(width)}  precision  recall     F1  support`,
     ...r.labels.map(

@@ -18,6 +18,8 @@ export { normalizeText, tokenize } from './normalize.ts';
 export interface Example {
   text: string;
   label: string;
+  /** Weight of the row in training (default 1); calibration ignores it. */
+  weight?: number;
 }
 
 /** A classification: the chosen label, its calibrated probability and the top 5 class scores. */
@@ -114,12 +116,14 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const vocab = fitVocabulary(counts);
   const vectorOf = (e: Example) => weigh(countOf.get(e) ?? countTerms(e.text), vocab.column, vocab.idf);
   const classOf = (rows: Example[]) => Int32Array.from(rows.map((e) => labelIndex.get(e.label)!));
+  const weightsOf = (rows: Example[]) => (rows.some((e) => e.weight !== undefined) ? Float32Array.from(rows.map((e) => e.weight ?? 1)) : undefined);
 
   // Phase 1: train on the fit rows, calibrate on the validation rows.
   const fitVectors = fitRows.map(vectorOf);
   let model = trainSoftmax(fitVectors, classOf(fitRows), labels.length, vocab.buckets.length, {
     ...hyper,
     seed,
+    weights: weightsOf(fitRows),
     onEpoch: (done) => options.onProgress?.(done, totalEpochs),
   });
   let temperature = 1;
@@ -148,6 +152,7 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
       ...hyper,
       epochs: refitEpochs,
       learningRate: hyper.learningRate * 0.2,
+      weights: weightsOf(examples),
       seed: seed + 1,
       init: model,
       onEpoch: (done) => options.onProgress?.(hyper.epochs + done, totalEpochs),

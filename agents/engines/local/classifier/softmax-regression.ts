@@ -23,6 +23,8 @@ export interface SoftmaxOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Per-row weight of the loss (default 1 each): rows that represent the deployment better count more. */
+  weights?: Float32Array;
   /** Start from these parameters instead of zeros (warm start). */
   init?: SoftmaxWeights;
   onEpoch?: (done: number, total: number) => void;
@@ -81,7 +83,7 @@ export function trainSoftmax(
     for (const n of order) {
       const x = xs[n]!;
       // Learning rate decays linearly to a tenth of its start over all of training.
-      const eta = options.learningRate * (1 - (0.9 * t) / total);
+      const eta = options.learningRate * (1 - (0.9 * t) / total) * (options.weights?.[n] ?? 1);
       t++;
       for (let c = 0; c < k; c++) z[c] = bias[c]!;
       for (let i = 0; i < x.index.length; i++) {

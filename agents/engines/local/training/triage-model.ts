@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { loadClassifier, trainClassifier, type Example, type TextClassifier } from '../classifier/index.ts';
 
 /** Bumped when training changes in a way that makes old cached models stale. */
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2';
 
-/** sha256 over the examples (and the cache version), stable for the same rows in the same order. */
+/** sha256 over the examples with their weights (and the cache version), stable for the same rows in the same order. */
 export function examplesHash(examples: Example[]): string {
   const hash = createHash('sha256').update(CACHE_VERSION);
-  for (const e of examples) hash.update(`${e.label}\u0000${e.text}\u0001`);
+  for (const e of examples) hash.update(`${e.label}\u0000${e.text}\u0000${e.weight ?? 1}\u0001`);
   return hash.digest('hex');
 }
 
