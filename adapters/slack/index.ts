@@ -46,6 +46,11 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   const unsubscribe: (() => void)[] = [];
   let botUser: Promise<string | null> | null = null;
 
+  /** Work may start more work (a reply escalates, the desk posts); waits until none is left. */
+  async function idle(): Promise<void> {
+    while (tasks.size > 0) await Promise.allSettled([...tasks]);
+  }
+
   function track(work: Promise<unknown>): void {
     const task = work.catch((error) => logger.error({ err: error }, 'slack background work failed'));
     tasks.add(task);
@@ -199,11 +204,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     },
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
-      await this.idle();
+      await idle();
     },
-    async idle() {
-      // Work may start more work (a reply escalates, the desk posts); wait until none is left.
-      while (tasks.size > 0) await Promise.allSettled([...tasks]);
-    },
+    idle,
   };
 }

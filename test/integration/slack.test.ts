@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
@@ -136,8 +136,11 @@ describe('Slack channel and support desk', () => {
 
   it('processes a retried or duplicated event once', async () => {
     const mention = slackFixture('app_mention.json');
+    const receive = vi.spyOn(fd.pipeline, 'receive');
     await event(mention);
     await event(mention, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    // The retry stops at the event id: it never reaches the pipeline's own message dedupe.
+    expect(receive).toHaveBeenCalledTimes(1);
     expect(engine.calls).toHaveLength(1);
     expect(api.of('chat.postMessage')).toHaveLength(1);
     const [conversation] = await fd.store.repo.listConversations({ channel: 'slack' });
