@@ -34,3 +34,15 @@ describe('fitTemperature', () => {
     expect(fitTemperature(bold, truth)).toBeGreaterThan(1);
   });
 });
+
+describe('fitTemperature with row weights', () => {
+  it('treats a row of weight 3 like three copies of it', () => {
+    const rows = [Float64Array.of(2, 0), Float64Array.of(0.5, 0), Float64Array.of(0, 1)];
+    const truth = Int32Array.of(0, 1, 1);
+    const weighted = fitTemperature(rows, truth, Float32Array.of(1, 3, 1));
+    const copied = fitTemperature([rows[0]!, rows[1]!, rows[1]!, rows[1]!, rows[2]!], Int32Array.of(0, 1, 1, 1, 1));
+    expect(weighted).toBeCloseTo(copied, 4);
+    // The up-weighted row is a confident mistake: it must soften the fit compared with weight 1.
+    expect(weighted).toBeGreaterThan(fitTemperature(rows, truth));
+  });
+});

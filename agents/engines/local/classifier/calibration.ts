@@ -10,41 +10,48 @@
  */
 import { softmax } from './softmax-regression.ts';
 
-/** Mean negative log-likelihood of the true classes at temperature `t`. */
-function nll(logitRows: Float64Array[], truth: Int32Array, t: number): number {
+/** Weighted mean negative log-likelihood of the true classes at temperature `t`. */
+function nll(logitRows: Float64Array[], truth: Int32Array, t: number, weights?: Float32Array): number {
   let sum = 0;
+  let total = 0;
   const p = new Float64Array(logitRows[0]?.length ?? 0);
   for (let n = 0; n < logitRows.length; n++) {
     p.set(logitRows[n]!);
     softmax(p, t);
-    sum -= Math.log(Math.max(p[truth[n]!]!, 1e-12));
+    const w = weights?.[n] ?? 1;
+    sum -= w * Math.log(Math.max(p[truth[n]!]!, 1e-12));
+    total += w;
   }
-  return sum / Math.max(1, logitRows.length);
+  return sum / Math.max(1e-12, total);
 }
 
-/** Golden-section search of the temperature over [0.05, 20] (NLL is unimodal in log T). */
-export function fitTemperature(logitRows: Float64Array[], truth: Int32Array): number {
+/**
+ * Golden-section search of the temperature over [0.05, 20] (NLL is unimodal in log T). With
+ * `weights`, rows count as much as they did in training, so the calibration is fitted for the
+ * traffic the weights describe rather than for whichever source has the most rows.
+ */
+export function fitTemperature(logitRows: Float64Array[], truth: Int32Array, weights?: Float32Array): number {
   if (logitRows.length === 0) return 1;
   let lo = Math.log(0.05);
   let hi = Math.log(20);
   const g = (Math.sqrt(5) - 1) / 2;
   let a = hi - g * (hi - lo);
   let b = lo + g * (hi - lo);
-  let fa = nll(logitRows, truth, Math.exp(a));
-  let fb = nll(logitRows, truth, Math.exp(b));
+  let fa = nll(logitRows, truth, Math.exp(a), weights);
+  let fb = nll(logitRows, truth, Math.exp(b), weights);
   for (let i = 0; i < 40; i++) {
     if (fa < fb) {
       hi = b;
       b = a;
       fb = fa;
       a = hi - g * (hi - lo);
-      fa = nll(logitRows, truth, Math.exp(a));
+      fa = nll(logitRows, truth, Math.exp(a), weights);
     } else {
       lo = a;
       a = b;
       fa = fb;
       b = lo + g * (hi - lo);
-      fb = nll(logitRows, truth, Math.exp(b));
+      fb = nll(logitRows, truth, Math.exp(b), weights);
     }
   }
   return Math.exp((lo + hi) / 2);

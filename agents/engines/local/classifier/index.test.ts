@@ -84,3 +84,16 @@ describe('stratifiedSplit', () => {
     expect(train.some((e) => e.label === 'rare')).toBe(true);
   });
 });
+
+describe('stratifiedSplit with weighted rows', () => {
+  it('holds back rows of every weight of a label', () => {
+    const rows: Example[] = [
+      ...Array.from({ length: 50 }, (_, i) => ({ text: `shipped ${i}`, label: 'a' })),
+      ...Array.from({ length: 10 }, (_, i) => ({ text: `written ${i}`, label: 'a', weight: 4 })),
+    ];
+    const [train, val] = stratifiedSplit(rows, 0.1, 1);
+    expect(val.filter((e) => e.weight === 4)).toHaveLength(1);
+    expect(val.filter((e) => e.weight === undefined)).toHaveLength(5);
+    expect(train).toHaveLength(54);
+  });
+});

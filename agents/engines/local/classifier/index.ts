@@ -18,7 +18,7 @@ export { normalizeText, tokenize } from './normalize.ts';
 export interface Example {
   text: string;
   label: string;
-  /** Weight of the row in training (default 1); calibration ignores it. */
+  /** Weight of the row in training and in the temperature fit (default 1). */
   weight?: number;
 }
 
@@ -134,6 +134,7 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
     temperature = fitTemperature(
       knownRows.map((i) => valLogits[i]!),
       Int32Array.from(knownRows.map((i) => labelIndex.get(valRows[i]!.label)!)),
+      weightsOf(knownRows.map((i) => valRows[i]!)),
     );
     const oosIndex = labelIndex.get(oosLabel) ?? -1;
     const outcomes: ValidationOutcome[] = valRows.map((e, i) => {
@@ -172,14 +173,18 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
 
 /**
  * Holds back `fraction` of each label's rows (at least one when the label has 5 or more, none
- * otherwise, so rare labels keep their examples for training). Deterministic for a seed.
+ * otherwise, so rare labels keep their examples for training), per label and row weight.
+ * Deterministic for a seed.
  */
 export function stratifiedSplit(examples: Example[], fraction: number, seed: number): [Example[], Example[]] {
+  // Strata are label × weight: rows of a differently weighted source (hand-written examples
+  // beside a templated corpus) are held back in proportion too, so calibration sees them.
   const byLabel = new Map<string, Example[]>();
   for (const e of examples) {
-    const list = byLabel.get(e.label);
+    const key = e.weight === undefined ? e.label : `${e.label}\u0000${e.weight}`;
+    const list = byLabel.get(key);
     if (list) list.push(e);
-    else byLabel.set(e.label, [e]);
+    else byLabel.set(key, [e]);
   }
   const random = createRandom(seed ^ 0x5eed);
   const train: Example[] = [];
