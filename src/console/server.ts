@@ -15,7 +15,7 @@ import { ForbiddenError, FrontdeskError, UnauthorizedError } from '../core/error
 import { newSecret } from '../core/ids.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import type { Clock, Logger, Store } from '../core/ports.ts';
-import { authenticateStaffToken, createApiToken } from '../core/staff-auth.ts';
+import { authenticateStaffToken, createApiToken, revokeApiToken } from '../core/staff-auth.ts';
 import { readJson } from '../http/body.ts';
 import { CONSOLE_BUNDLE, ensureBuilt, serveFile } from './assets.ts';
 
@@ -104,8 +104,8 @@ export function createConsole(deps: ConsoleDeps) {
   });
 
   app.post('/api/logout', async (c) => {
-    await sessionToken(c);
-    // The token itself expires with its TTL; the store has no revocation call yet.
+    const token = await sessionToken(c);
+    if (token) await revokeApiToken(store, clock, token);
     deleteCookie(c, cookieName, { path: '/', secure });
     return c.json({ ok: true });
   });

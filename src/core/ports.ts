@@ -361,6 +361,9 @@ export interface Repository {
   createApiToken(input: ApiToken): Promise<ApiToken>;
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
   touchApiToken(id: string, now: number): Promise<void>;
+  /** Ends a token now (console sign-out); later use answers 401. */
+  revokeApiToken(tokenHash: string, now: number): Promise<void>;
+  listUsers(): Promise<User[]>;
 
   // provider bookkeeping
   /** Records an idempotency key; false when it was already there. */

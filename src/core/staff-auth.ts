@@ -47,3 +47,8 @@ export async function authenticateStaffToken(store: Store, clock: Clock, token: 
   if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await store.repo.touchApiToken(record.id, now);
   return { tokenId: record.id, userId: record.userId, name: record.name };
 }
+
+/** Revokes a token by its secret (sign-out). */
+export async function revokeApiToken(store: Store, clock: Clock, token: string): Promise<void> {
+  await store.repo.revokeApiToken(hashSecret(token), clock.now());
+}

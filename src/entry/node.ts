@@ -21,12 +21,13 @@ import { createEscalations } from '../core/escalations.ts';
 import { parseArticleFile } from '../core/knowledge.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
-import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, Logger, Store } from '../core/ports.ts';
+import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { createPgStore } from '../store/pg/index.ts';
+import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
@@ -108,7 +109,11 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       ? createOpenAIEngine(config.openai, { graph, fallback: localEngine, confidenceThreshold: config.confidenceThreshold, logger })
       : localEngine;
 
-  const bus = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
+  // Replicas sharing PostgreSQL share live updates too; alone on SQLite, memory is enough.
+  const bus: EventBus & { close?(): Promise<void> } =
+    config.database.kind === 'postgres'
+      ? await createPgNotifyBus({ url: config.database.url, store, logger })
+      : createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
   const escalations = createEscalations((error) => logger.error({ err: error }, 'escalation listener failed'));
   const authenticateStaff = (token: string) => authenticateStaffToken(store, clock, token);
 
@@ -193,6 +198,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       await sweeping;
       for (const adapter of adapters) await adapter.stop?.();
       await pipeline.idle();
+      await bus.close?.();
       await store.close();
     },
   };

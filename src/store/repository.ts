@@ -470,6 +470,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async touchApiToken(id, now) {
       await db.update(t.apiTokens).set({ lastUsedAt: now }).where(eq(t.apiTokens.id, id));
     },
+    async revokeApiToken(tokenHash, now) {
+      await db.update(t.apiTokens).set({ revokedAt: now }).where(and(eq(t.apiTokens.tokenHash, tokenHash), isNull(t.apiTokens.revokedAt)));
+    },
+    async listUsers() {
+      return db.select().from(t.users).orderBy(asc(t.users.name));
+    },
 
     // ── provider bookkeeping ──
     async markProcessed(provider, key, now) {

@@ -2,7 +2,7 @@
  * The web channel and staff API over HTTP, on a whole Frontdesk with the real embedded engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/core/staff-auth.ts';
+import { createApiToken, revokeApiToken } from '../../src/core/staff-auth.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
@@ -152,6 +152,10 @@ describe('bad input', () => {
     await expectError(await fd.app.request('/v1/conversations', { headers: bearer('fd_wrong') }), 401, 'invalid_token');
     const expired = await createApiToken(fd.store, { now: () => Date.now() - 10_000 }, { name: 'old', ttlMs: 1_000 });
     await expectError(await fd.app.request('/v1/conversations', { headers: bearer(expired.token) }), 401, 'token_expired');
+    const revoked = await createApiToken(fd.store, fd.clock, { name: 'revoked' });
+    expect((await fd.app.request('/v1/tickets', { headers: bearer(revoked.token) })).status).toBe(200);
+    await revokeApiToken(fd.store, fd.clock, revoked.token);
+    await expectError(await fd.app.request('/v1/tickets', { headers: bearer(revoked.token) }), 401, 'invalid_token');
     await expectError(await fd.app.request('/v1/tickets?status=weird', { headers: bearer(staffToken) }), 400, 'invalid_query');
     await expectError(await fd.app.request('/v1/nothing-here'), 404, 'route_not_found');
   });
