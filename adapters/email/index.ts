@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { AdapterContext, ChannelAdapter } from '../../src/core/ports.ts';
 import { imapOptions, startImapPoller, type ImapPoller } from './poller.ts';
-import { createEmailSender, smtpOptions } from './send.ts';
+import { createEmailSender, smtpOptions, type EmailSender } from './send.ts';
 import type { EmailAdapterDeps, EmailConfig, EmailTiming } from './types.ts';
 import { parseServerUrl } from './urls.ts';
 
@@ -25,29 +25,41 @@ function supportAddressOf(config: EmailConfig, users: string[]): string {
   return address.toLowerCase();
 }
 
+/** The email channel: always has a poller to start and stop. */
+export interface EmailAdapter extends ChannelAdapter {
+  /** Our support address (From of replies; base of the reply-address tokens). */
+  readonly address: string;
+  start(context: AdapterContext): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** The email channel adapter for the configuration's mailbox and SMTP server. */
-export function createEmailAdapter(config: EmailConfig, deps: EmailAdapterDeps = {}): ChannelAdapter & { readonly address: string } {
+export function createEmailAdapter(config: EmailConfig, deps: EmailAdapterDeps = {}): EmailAdapter {
   const imap = parseServerUrl(config.imapUrl, 'EMAIL_IMAP_URL');
   const smtp = parseServerUrl(config.smtpUrl, 'EMAIL_SMTP_URL');
   const address = supportAddressOf(config, [smtp.user, imap.user]);
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
   const holder = deps.holderId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const sender = createEmailSender(smtp, address);
+  // Re-created after stop(), so a stopped adapter can start again (tests, a paused channel).
+  let sender: EmailSender | null = null;
+  const getSender = () => (sender ??= createEmailSender(smtp, address));
   let poller: ImapPoller | null = null;
 
   return {
     kind: 'email',
     address,
-    send: (message) => sender.send(message),
+    send: (message) => getSender().send(message),
     async start(context: AdapterContext) {
       if (poller) return;
-      poller = startImapPoller({ config, imap, supportAddress: address, holder, timing, context });
+      const logger = deps.logger ?? context.logger;
+      poller = startImapPoller({ config, imap, supportAddress: address, holder, timing, context: { ...context, logger } });
     },
     async stop() {
       const running = poller;
       poller = null;
       await running?.stop();
-      sender.close();
+      sender?.close();
+      sender = null;
     },
   };
 }

@@ -152,10 +152,11 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
       if (stopped) return;
       const { date } = await handle(connection, uid, uidValidity);
       if (date !== null) lastDate = Math.max(lastDate ?? 0, date);
-      // A fresh scan saves once at the end: were it cut short, it runs again (handled mail is
-      // \Seen or moved, and the pipeline drops what it stored already).
       if (!fresh) await save(uid);
     }
+    // A fresh scan skips read mail that was already there, so its cursor jumps to the mailbox's
+    // end, once all is done; cut short, it runs again (handled mail is \Seen or moved, and the
+    // pipeline drops what it stored already).
     if (fresh) await save(Math.max(uidNext - 1, ...uids, 0));
   }
 

@@ -16,7 +16,7 @@ export interface EmailTiming {
 }
 
 export interface EmailAdapterDeps {
-  /** Used before `start()` gives the adapter the application's logger. */
+  /** The poller's logger; the application's (from `start()`) when absent. */
   logger?: Logger;
   /** Who holds the mailbox lease (defaults to host, pid and a random suffix). */
   holderId?: string;
