@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createEmailAdapter } from '../../adapters/email/index.ts';
+import { createEmailAdapter, probeEmail } from '../../adapters/email/index.ts';
 import type { EmailTiming } from '../../adapters/email/types.ts';
 import { loadConfig } from '../../config/env.ts';
 import type { AgentRunResult, Logger, Store } from '../../src/core/ports.ts';
@@ -25,6 +25,8 @@ const USERS: Record<string, string> = {
   'uidv@northwind.test': 'secret-4',
   'drop@northwind.test': 'secret-5',
   'lease@northwind.test': 'secret-6',
+  'moved@northwind.test': 'secret-7',
+  'token@northwind.test': 'secret-8',
   'jane@example.org': 'jane-secret',
 };
 const FAST: Partial<EmailTiming> = { pollIntervalMs: 250, leaseTtlMs: 3_000, reconnectMinMs: 50, reconnectMaxMs: 500 };
@@ -349,5 +351,58 @@ describeDovecot('email channel (Dovecot + SMTP)', () => {
       await b.stop();
       await frontdesk.stop();
     }
+  });
+
+  it('threads by the reply-address token when a client drops the headers, but only for the same sender', async () => {
+    const user = 'token@northwind.test';
+    const engine = scriptedEngine(() => reply());
+    const frontdesk = await createTestFrontdesk({ adapters: [createEmailAdapter(emailConfig(user), { timing: FAST })], engine });
+    await frontdesk.start(100);
+    try {
+      await dovecot.append(user, mail({ From: 'kim@example.org', Subject: 'Broken zip', 'Message-ID': '<t1@example.org>' }, 'The zip on my jacket broke.'));
+      await until(() => engine.calls.length === 1, 'the first mail');
+      const conversationId = engine.calls[0]!.conversation.id;
+      const token = `token+${conversationId.toLowerCase()}@northwind.test`;
+      await dovecot.append(user, mail({ From: 'Kim <KIM@example.org>', To: token, Subject: 'photo', 'Message-ID': '<t2@example.org>' }, 'Here is a photo.'));
+      await dovecot.append(user, mail({ From: 'stranger@example.org', To: token, Subject: 'photo', 'Message-ID': '<t3@example.org>' }, 'Not my conversation.'));
+      await until(() => engine.calls.length === 3, 'both answers');
+      const byText = (text: string) => engine.calls.find((c) => c.message.text === text)!.conversation.id;
+      expect(byText('Here is a photo.')).toBe(conversationId);
+      expect(byText('Not my conversation.')).not.toBe(conversationId);
+    } finally {
+      await frontdesk.stop();
+    }
+  });
+
+  it('moves handled mail to EMAIL_HANDLED_FOLDER instead of marking it read', async () => {
+    const user = 'moved@northwind.test';
+    const engine = scriptedEngine(() => reply());
+    const frontdesk = await createTestFrontdesk({
+      adapters: [createEmailAdapter(emailConfig(user, { EMAIL_HANDLED_FOLDER: 'Processed' }), { timing: FAST })],
+      engine,
+    });
+    await frontdesk.start(100);
+    try {
+      await dovecot.append(user, mail({ From: 'm@example.org', Subject: 'Move me', 'Message-ID': '<m1@example.org>' }, 'Hello'));
+      await until(async () => (await dovecot.messages(user, 'Processed')).length === 1, 'the move');
+      expect(await dovecot.messages(user)).toHaveLength(0);
+      expect(engine.calls).toHaveLength(1);
+    } finally {
+      await frontdesk.stop();
+    }
+  });
+
+  it('probes both servers for frontdesk doctor without leaking the password', async () => {
+    const good = await probeEmail(emailConfig(SUPPORT));
+    expect(good.imap).toMatch(/^OK 127\.0\.0\.1:\d+ \(INBOX: \d+ messages, \d+ unread; IDLE supported\)$/);
+    expect(good.smtp).toMatch(/^OK 127\.0\.0\.1:\d+/);
+    const bad = await probeEmail({
+      ...emailConfig(SUPPORT),
+      imapUrl: `imap://${encodeURIComponent(SUPPORT)}:wrong-pass-123@127.0.0.1:${dovecot.port}`,
+      smtpUrl: `smtp://${encodeURIComponent(SUPPORT)}:wrong-pass-123@127.0.0.1:${smtp.port}`,
+    });
+    expect(bad.imap).toMatch(/^FAILED/);
+    expect(bad.smtp).toMatch(/^FAILED/);
+    expect(JSON.stringify(bad)).not.toContain('wrong-pass-123');
   });
 });
