@@ -1,10 +1,11 @@
+import { probeEmail } from '../../../adapters/email/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
 import type { Io } from '../main.ts';
 
 /**
  * `frontdesk doctor`: is the configuration valid, does the database answer, which channels are on
- * (and why the others are off). Provider logins are checked by each channel's own probe.
+ * (and why the others are off), and can we log in to the mail servers.
  */
 export async function doctor(_args: string[], io: Io): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
@@ -28,6 +29,13 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
     ['slack', config.slack, 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)'],
   ];
   for (const [name, on, hint] of channels) out(`Channel ${name}: ${on ? 'on' : `off (${hint})`}`);
+  if (config.email) {
+    // Logs in to both servers; never prints the credentials.
+    const probe = await probeEmail(config.email);
+    out(`Email IMAP: ${probe.imap}`);
+    out(`Email SMTP: ${probe.smtp}`);
+    if (probe.imap.startsWith('FAILED') || probe.smtp.startsWith('FAILED')) healthy = false;
+  }
   out(`Engine: ${config.openai ? `openai (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})` : 'local (embedded, no key needed)'}`);
   const set = describeVariables().filter((v) => io.env[v.name]);
   out(`Variables set: ${set.map((v) => v.name).join(', ') || 'none (all defaults)'}`);
