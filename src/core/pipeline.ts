@@ -3,12 +3,13 @@
  * transaction with the outbox row) → deliver (outbox). See DESIGN.md §2.
  */
 import { z } from 'zod';
-import { InvalidInputError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import type {
   AgentEngine,
   AgentRunResult,
+  ApprovalDecision,
   AgentTools,
   Clock,
   EventBus,
@@ -316,11 +317,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const contact = (await store.repo.getContact(conversation.contactId))!;
     bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
     const result = await runEngine(conversation, contact, message);
-    const now = clock.now();
-
-    const committed = await store.transaction(async (repo) => {
-      if (!(await repo.claimInbound(message.id, 'done'))) return null; // another worker answered it
+    return commitReply(conversation, result, async (repo) => {
+      if (!(await repo.claimInbound(message.id, 'done'))) return false; // another worker answered it
       await repo.updateMessage(message.id, { route: result.route, confidence: result.confidence, agentName: result.agent });
+      return true;
+    });
+  }
+
+  /**
+   * Stores the agents' reply with its ticket, events and outbox row in one transaction, then
+   * publishes and delivers it. `claim` runs first in the transaction; false means someone else
+   * already answered and nothing is stored.
+   */
+  async function commitReply(
+    conversation: Conversation,
+    result: AgentRunResult,
+    claim: (repo: Repository, now: number) => Promise<boolean>,
+  ): Promise<Message | null> {
+    const now = clock.now();
+    const committed = await store.transaction(async (repo) => {
+      if (!(await claim(repo, now))) return null;
       const reply = (await repo.insertMessage({
         id: newId(),
         conversationId: conversation.id,
@@ -389,6 +405,34 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return (await store.repo.getMessage(reply.id)) ?? reply;
   }
 
+  async function resumeApproval(conversationId: string, decision: ApprovalDecision): Promise<Message | null> {
+    const resume = engine.resume?.bind(engine);
+    if (!resume) throw new ConflictError('approvals_unsupported', `The ${engine.name} engine does not pause for approvals.`);
+    return queue.run(conversationId, async () => {
+      const conversation = await store.repo.getConversation(conversationId);
+      if (!conversation) throw new NotFoundError('conversation', conversationId);
+      const pendingId = (state: Record<string, unknown> | null) => (state?.pendingApproval as { id?: unknown } | undefined)?.id;
+      const ticketId = pendingId(conversation.agentState);
+      if (typeof ticketId !== 'string') throw new ConflictError('no_pending_approval', 'Nothing in this conversation waits for approval.');
+      const recent = (await store.repo.recentMessages(conversation.id, options.historyLimit + 1)).filter((m) => !m.internal);
+      const message = recent.filter((m) => m.direction === 'inbound').at(-1);
+      if (!message) throw new ConflictError('no_pending_approval', 'Nothing in this conversation waits for approval.');
+      const contact = (await store.repo.getContact(conversation.contactId))!;
+      bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
+      const history = recent.filter((m) => m.id !== message.id);
+      const result = await resume({ conversation, contact, message, history, tools, decision });
+      const reply = await commitReply(conversation, result, async (repo, now) => {
+        // Another decision on the same request got here first.
+        if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
+        const ticket = await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now });
+        if (ticket) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
+        return true;
+      });
+      if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');
+      return reply;
+    });
+  }
+
   async function recoverPending(olderThanMs = 30_000): Promise<number> {
     const pending = await store.repo.pendingInbound(clock.now() - olderThanMs, 100);
     for (const message of pending) {
@@ -397,5 +441,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return pending.length;
   }
 
-  return { receive, start, respond, recoverPending, idle: () => queue.idle() };
+  return { receive, start, respond, recoverPending, resumeApproval, idle: () => queue.idle() };
 }

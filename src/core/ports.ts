@@ -155,10 +155,25 @@ export interface AgentRunResult {
   usage?: { inputTokens: number; outputTokens: number; costUsd?: number };
 }
 
+/** A person's answer to a run that paused for approval (a refund, a cancellation). */
+export interface ApprovalDecision {
+  approve: boolean;
+  /** Why, in the person's words; a rejection passes it on to the customer. */
+  note?: string;
+  userId: string | null;
+}
+
 /** Runs the agent graph (triage → specialist → tools) on one inbound message. */
 export interface AgentEngine {
   readonly name: string;
   run(input: AgentRunInput): Promise<AgentRunResult>;
+  /**
+   * Continues a run that paused for a person's approval. An engine that pauses keeps the request in
+   * `conversation.agentState.pendingApproval` (`{ id }` is the approval ticket's id) and opens that
+   * ticket with its reply; `input.message` is the conversation's latest customer message. The
+   * result must clear `pendingApproval` from its state. Engines without approvals omit it.
+   */
+  resume?(input: AgentRunInput & { decision: ApprovalDecision }): Promise<AgentRunResult>;
 }
 
 // ───────────────────────────── runtime services ─────────────────────────────
@@ -216,6 +231,12 @@ export interface Pipeline {
   respond(messageId: string): Promise<Message | null>;
   /** Answers inbound messages a crashed process left unanswered. */
   recoverPending(olderThanMs?: number): Promise<number>;
+  /**
+   * A person decided on the conversation's pending approval: the engine resumes the paused run and
+   * its reply goes to the customer like any other; the approval ticket is resolved.
+   * 409 when nothing waits for approval, or the engine has no approvals.
+   */
+  resumeApproval?(conversationId: string, decision: ApprovalDecision): Promise<Message | null>;
 }
 
 /** Staff actions on conversations, shared by the API, the console and the Slack desk. */

@@ -151,6 +151,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       authenticate: authenticateStaff,
       routes: [...new Set(graph.agents.map((a) => a.route))],
       sessionToken: staffConsole.sessionToken,
+      resumeApproval: pipeline.resumeApproval,
     },
     widgetOrigins: config.widget.allowedOrigins,
     // The console SPA and its login under /console; widget.js and the demo store page at the root.

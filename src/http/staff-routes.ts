@@ -5,9 +5,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { computeAnalytics } from '../core/analytics.ts';
-import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import type { EventBus, Store, SupportDesk } from '../core/ports.ts';
+import type { EventBus, Pipeline, Store, SupportDesk } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES } from '../core/types.ts';
 import { messageText, readJson } from './body.ts';
@@ -24,6 +24,8 @@ export interface StaffRouteDeps {
   routes: string[];
   /** The staff token of a console session cookie, or null (src/console/server.ts); checked after the bearer token. */
   sessionToken?(c: Context): Promise<string | null>;
+  /** Resumes a run paused for approval (pipeline.resumeApproval); without it the approval route answers 409. */
+  resumeApproval?: Pipeline['resumeApproval'];
 }
 
 const DAY = 86_400_000;
@@ -77,6 +79,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
 
   const ReplyBody = z.object({ text: messageText(deps.maxMessageChars), internal: z.boolean().optional() });
   const AssignBody = z.object({ userId: z.string().min(1).nullable() });
+  const ApprovalBody = z.object({ approve: z.boolean(), note: z.string().trim().min(1).max(1_000).optional() });
   const RouteBody = z.object({ route: z.string().refine((r) => deps.routes.includes(r), `route must be one of ${deps.routes.join(', ')}`) });
   const TicketPatch = z
     .object({
@@ -150,6 +153,16 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     await staff(c);
     const body = await readJson(c, AssignBody);
     return c.json({ conversation: await support.assign(c.req.param('id'), body.userId) });
+  });
+
+  /** A person approves or rejects the refund or cancellation the agents paused on; the resumed reply goes to the customer. */
+  app.post('/conversations/:id/approval', async (c) => {
+    const principal = await staff(c);
+    const body = await readJson(c, ApprovalBody);
+    await conversationOr404(c.req.param('id'));
+    if (!deps.resumeApproval) throw new ConflictError('approvals_unsupported', 'The agent engine does not pause for approvals.');
+    const message = await deps.resumeApproval(c.req.param('id'), { approve: body.approve, note: body.note, userId: principal.userId });
+    return c.json({ message, conversation: await store.repo.getConversation(c.req.param('id')) });
   });
 
   /** A human corrects the route of a conversation's latest customer message (training data). */

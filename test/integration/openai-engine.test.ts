@@ -7,7 +7,8 @@ import { agentGraph } from '../../config/agents.ts';
 import { createLocalEngine } from '../../agents/engines/local/index.ts';
 import { triageExamples } from '../../agents/engines/local/index.ts';
 import { loadTriageModel } from '../../agents/engines/local/training/triage-model.ts';
-import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
+import { createOpenAIEngine, type ApprovedAction } from '../../agents/engines/openai/index.ts';
+import { createApiToken } from '../../src/core/staff-auth.ts';
 import type { AgentEngine, ChannelAdapter, OutboundMessage, TraceStep } from '../../src/core/ports.ts';
 import { say, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
@@ -36,9 +37,14 @@ function recordingEmail() {
 }
 
 async function frontdesk() {
+  const refunds: ApprovedAction[] = [];
   const engine = createOpenAIEngine(
     { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 5_000, maxConcurrency: 4, tokenBudget: 50_000 },
-    { graph: agentGraph, fallback: local, maxRetries: 1 },
+    { graph: agentGraph, fallback: local, maxRetries: 1, onApproved: async (action) => {
+        refunds.push(action);
+        return { refundId: 'RF-77' };
+      },
+    },
   );
   const email = recordingEmail();
   const fd = await createTestFrontdesk({ engine, adapters: [email.adapter] });
@@ -58,9 +64,11 @@ async function frontdesk() {
     const reply = await received.reply;
     return { reply: reply!, conversationId: received.conversation.id };
   };
-  return { fd, send, sent: email.sent };
+  return { fd, send, sent: email.sent, refunds };
 }
 
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const json = (body: unknown, headers: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const steps = (meta: Record<string, unknown> | null) => ((meta?.trace ?? []) as TraceStep[]);
 
 describe('openai engine in the pipeline', () => {
@@ -102,19 +110,91 @@ describe('openai engine in the pipeline', () => {
     await fd.stop();
   });
 
-  it('turns a refund request into a ticket that waits for a person’s approval', async () => {
-    const { fd, send } = await frontdesk();
+  it('pauses a refund for a person’s approval; staff approve over the API, the run resumes, the refund runs and the customer hears', async () => {
+    const { fd, send, sent, refunds } = await frontdesk();
+    const { token } = await createApiToken(fd.store, fd.clock, { name: 'approver' });
     fake.script(
       say.transfer('billing'),
-      say.tool('create_ticket', { intent: 'get_refund', summary: 'Jacket does not fit, wants a refund', orderId: 'NW-10001' }),
-      say.json({ answer: 'I have asked for your refund.', confidence: 0.9 }),
+      say.tool('get_refund', { orderId: 'nw 10001', summary: 'Jacket does not fit, wants a refund' }),
     );
     const { reply, conversationId } = await send('I want a refund for NW-10001, the jacket does not fit.');
+    // The refund tool never ran: the SDK stopped before it and no further model call was made.
+    expect(fake.requests).toHaveLength(2);
+    expect(refunds).toHaveLength(0);
     const [ticket] = await fd.store.repo.listTickets({ conversationId });
     expect(ticket).toMatchObject({ status: 'open', category: 'approval_required' });
-    expect(ticket!.summary).toContain('refund');
-    expect(reply.text).toContain(`will confirm with you (ticket ${ticket!.id})`);
-    expect((await fd.store.repo.getConversation(conversationId))?.owner).toBe('bot');
+    expect(ticket!.summary).toBe('refund: [NW-10001] Jacket does not fit, wants a refund');
+    expect(reply.text).toContain(`will confirm with you here (ticket ${ticket!.id})`);
+    expect(sent.map((m) => m.text)).toEqual([reply.text]);
+
+    // Staff see the pending request on the conversation.
+    const detail = (await (await fd.app.request(`/v1/conversations/${conversationId}`, { headers: bearer(token) })).json()) as {
+      conversation: { owner: string; agentState: { pendingApproval: { id: string; tool: string; args: unknown; runState: string } } };
+      tickets: { id: string }[];
+    };
+    expect(detail.conversation.owner).toBe('bot');
+    expect(detail.conversation.agentState.pendingApproval).toMatchObject({ id: ticket!.id, tool: 'get_refund', args: { orderId: 'nw 10001' } });
+    expect(typeof detail.conversation.agentState.pendingApproval.runState).toBe('string');
+    expect(detail.tickets.map((t) => t.id)).toEqual([ticket!.id]);
+
+    fake.reset();
+    fake.script(say.json({ answer: 'Good news: your refund for NW-10001 is on its way (reference RF-77).', confidence: 0.9 }));
+    const res = await fd.app.request(`/v1/conversations/${conversationId}/approval`, json({ approve: true, note: 'Unworn, fine' }, bearer(token)));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { message: { text: string; deliveryStatus: string } };
+    expect(body.message).toMatchObject({ text: 'Good news: your refund for NW-10001 is on its way (reference RF-77).', deliveryStatus: 'sent' });
+    expect(refunds).toEqual([expect.objectContaining({ intent: 'get_refund', orderId: 'NW-10001', conversationId })]);
+    // The resumed run continued where it stopped: the model sees the tool's result, not a new question.
+    expect(fake.requests).toHaveLength(1);
+    const toolResult = fake.requests[0]!.messages.at(-1)!;
+    expect(toolResult.role).toBe('tool');
+    expect(String(toolResult.content)).toContain('RF-77');
+    expect(sent.at(-1)!.text).toBe(body.message.text);
+    expect(await fd.store.repo.getTicket(ticket!.id)).toMatchObject({ status: 'resolved' });
+    const after = await fd.store.repo.getConversation(conversationId);
+    expect(after?.agentState).not.toHaveProperty('pendingApproval');
+    expect(after?.agentState).toMatchObject({ agent: 'billing' });
+
+    // Decided once: a second decision is refused and calls no model.
+    const again = await fd.app.request(`/v1/conversations/${conversationId}/approval`, json({ approve: false }, bearer(token)));
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('no_pending_approval');
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.unexpected).toBe(0);
+    await fd.stop();
+  });
+
+  it('tells the customer politely when staff reject the request; nothing is carried out', async () => {
+    const { fd, send, sent, refunds } = await frontdesk();
+    const { token } = await createApiToken(fd.store, fd.clock, { name: 'approver' });
+    fake.script(say.transfer('billing'), say.tool('get_refund', { orderId: 'NW-10001', summary: 'Wants a refund' }));
+    const { conversationId } = await send('Refund NW-10001 please, I changed my mind.');
+    expect(await (await fd.app.request(`/v1/conversations/${conversationId}/approval`, json({ approve: 'yes' }, bearer(token)))).status).toBe(400);
+
+    fake.reset();
+    fake.script(say.json({ answer: 'I’m sorry, we can’t refund NW-10001 because the return window has closed. Can I help with anything else?', confidence: 0.9 }));
+    const res = await fd.app.request(`/v1/conversations/${conversationId}/approval`, json({ approve: false, note: 'The 30-day return window has closed' }, bearer(token)));
+    expect(res.status).toBe(200);
+    expect(refunds).toHaveLength(0);
+    const toolResult = fake.requests[0]!.messages.at(-1)!;
+    expect(toolResult.role).toBe('tool');
+    expect(String(toolResult.content)).toContain('declined this request: The 30-day return window has closed');
+    expect(sent.at(-1)!.text).toMatch(/^I’m sorry, we can’t refund NW-10001/);
+    const [ticket] = await fd.store.repo.listTickets({ conversationId });
+    expect(ticket).toMatchObject({ status: 'resolved' });
+    expect((await fd.store.repo.getConversation(conversationId))?.agentState).not.toHaveProperty('pendingApproval');
+    await fd.stop();
+  });
+
+  it('answers 409 when nothing waits for approval', async () => {
+    const { fd, send } = await frontdesk();
+    const { token } = await createApiToken(fd.store, fd.clock, { name: 'approver' });
+    fake.script(say.json({ answer: 'We are open 9 to 5.', confidence: 0.9 }));
+    const { conversationId } = await send('What are your opening hours?');
+    fake.reset();
+    const res = await fd.app.request(`/v1/conversations/${conversationId}/approval`, json({ approve: true }, bearer(token)));
+    expect(res.status).toBe(409);
+    expect(fake.requests).toHaveLength(0);
     await fd.stop();
   });
 

@@ -6,8 +6,8 @@
  * from self-assessment and evidence, approvals for refunds and cancellations, a token budget per
  * conversation, concurrency limits, and the embedded engine as fallback when the provider fails.
  */
-import { ModelRefusalError, Runner, type AgentInputItem, type Model } from '@openai/agents';
-import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TicketRequest, TraceStep } from '../../../src/core/ports.ts';
+import { ModelRefusalError, RunContext, RunState, Runner, type AgentInputItem, type Model, type RunToolApprovalItem } from '@openai/agents';
+import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
 import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
 import { buildAgents, type FinalAnswer, type GraphAgent } from './agents.ts';
@@ -16,9 +16,22 @@ import { combineConfidence } from './confidence.ts';
 import { checkOutput, screenInput, type InputVerdict } from './guardrails.ts';
 import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
 import { traceFromRun } from './trace.ts';
-import type { TurnContext } from './tools.ts';
+import type { ApprovedActionHandler, TurnContext } from './tools.ts';
 
 export type { OpenAIConfig } from './client.ts';
+export type { ApprovedAction, ApprovedActionHandler } from './tools.ts';
+
+/** A run paused on a refund or cancellation, kept in `conversation.agentState.pendingApproval`. */
+export interface PendingApproval {
+  /** The approval ticket's id. */
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  /** The agent that asked. */
+  agent: string;
+  /** The SDK run state (`RunState.toString()`), resumed once a person decides. */
+  runState: string;
+}
 
 export interface OpenAIEngineDeps {
   graph: AgentGraph;
@@ -26,8 +39,10 @@ export interface OpenAIEngineDeps {
   fallback?: AgentEngine;
   /** Overrides the graph's threshold (CONFIDENCE_THRESHOLD). */
   confidenceThreshold?: number;
-  /** Ticket intents that wait for a person's approval (default: cancel_order, get_refund). */
+  /** Ticket intents that wait for a person's approval (default: cancel_order, get_refund); each is a tool that pauses the run. */
   approvalIntents?: string[];
+  /** Carries out an approved refund or cancellation in the shop; without it the approving person does. */
+  onApproved?: ApprovedActionHandler;
   /** Client retries on 429/5xx/connection errors (default 2). */
   maxRetries?: number;
   /** Model turns per message before giving up (default 10). */
@@ -39,6 +54,9 @@ export interface OpenAIEngineDeps {
   logger?: Logger;
   now?: () => number;
 }
+
+/** A run restored from its serialised state. */
+type PausedRun = Awaited<ReturnType<typeof RunState.fromStringWithContext<TurnContext, GraphAgent>>>;
 
 const DEFAULT_APPROVALS = ['cancel_order', 'get_refund'];
 const REFUSAL_TEXT =
@@ -60,7 +78,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   };
 
   const model = limitModel(deps.model ?? createModelClient(config, { maxRetries: deps.maxRetries }).model, createLimiter(config.maxConcurrency));
-  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents });
+  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved });
   // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
   const runner = new Runner({ tracingDisabled: true });
   const breaker = createCircuitBreaker({ threshold: deps.circuit?.threshold ?? 3, cooldownMs: deps.circuit?.cooldownMs ?? 30_000, now });
@@ -125,14 +143,25 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     return agent && agent.name !== escalation.name ? agent : agents.triage;
   }
 
-  async function runModel(input: AgentRunInput, trace: TraceStep[], tokensUsed: number): Promise<AgentRunResult> {
-    const start = startAgent(input);
-    if (start !== agents.triage) trace.push({ kind: 'triage', name: 'resume', data: { agent: start.name }, at: now() });
-    const turn: TurnContext = { input, ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, approval: false, handoff: null };
+  const newTurn = (input: AgentRunInput): TurnContext => ({ input, ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, handoff: null, performed: [] });
 
+  /**
+   * One model run, from the customer's message or from a paused run a person decided on. A failed
+   * resume goes to humans rather than to the fallback engine: the fallback cannot continue the run.
+   */
+  async function runModel(
+    input: AgentRunInput,
+    trace: TraceStep[],
+    tokensUsed: number,
+    start: GraphAgent,
+    turn: TurnContext,
+    resumed: PausedRun | null = null,
+  ): Promise<AgentRunResult> {
     let result;
     try {
-      result = await runner.run(start, toItems(input), { context: turn, maxTurns: deps.maxTurns ?? 10 });
+      result = resumed
+        ? await runner.run(start, resumed, { maxTurns: deps.maxTurns ?? 10 })
+        : await runner.run(start, toItems(input), { context: turn, maxTurns: deps.maxTurns ?? 10 });
       breaker.success();
     } catch (error) {
       if (error instanceof ModelRefusalError) {
@@ -141,9 +170,12 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
         return escalate(input, 'model_refusal', trace);
       }
       if (isProviderError(error)) breaker.failure();
+      if (resumed) {
+        deps.logger?.warn({ err: error, conversationId: input.conversation.id }, 'resuming an approved run failed; handing off');
+        return escalate(input, 'approval_resume_failed', trace, { state: withoutPending(input.conversation.agentState) });
+      }
       return delegate(input, trace, isProviderError(error) ? 'provider_error' : 'model_error', error);
     }
-
     const usage = result.runContext.usage;
     trace.push(...traceFromRun(result.newItems, result.rawResponses, config.model, now()));
     const runUsage = {
@@ -152,9 +184,12 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
       ...(price ? { costUsd: (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1e6 } : {}),
     };
     const last = (result.lastAgent ?? start) as GraphAgent;
-    const final = result.finalOutput as FinalAnswer | undefined;
-    const state = { ...(input.conversation.agentState ?? {}), agent: last.name, tokensUsed: tokensUsed + usage.totalTokens };
+    // A resumed run settles the pending approval; a new message meanwhile leaves it waiting.
+    const previous = resumed ? withoutPending(input.conversation.agentState) : input.conversation.agentState;
+    const state: Record<string, unknown> = { ...(previous ?? {}), agent: last.name, tokensUsed: tokensUsed + usage.totalTokens };
     const common = { usage: runUsage, state };
+    if (result.interruptions.length > 0) return pause(input, result, last, trace, common);
+    const final = result.finalOutput as FinalAnswer | undefined;
 
     const definition = graph.agents.find((a) => a.name === last.name);
     const confidence = combineConfidence({
@@ -188,11 +223,8 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
       return { ...escalate(input, 'low_confidence', trace, common), confidence };
     }
 
-    let text = final?.answer?.trim() || SAFE_REPLY_TEXT;
+    const text = final?.answer?.trim() || SAFE_REPLY_TEXT;
     const ticket = turn.ticket ? { ...turn.ticket } : null;
-    if (ticket && turn.approval && !text.includes(ticket.id!)) {
-      text += `\n\nA member of our team needs to approve this and will confirm with you (ticket ${ticket.id}).`;
-    }
     let handoff = turn.handoff;
     if (confidence < threshold && !handoff) handoff = { reason: 'low_confidence' };
     if (ticket && handoff) ticket.status = 'escalated';
@@ -208,8 +240,72 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     };
   }
 
+  /**
+   * The run stopped before a refund or cancellation: the paused run is kept in the conversation
+   * state, an approval ticket is opened, and the customer hears that a person will confirm.
+   */
+  function pause(
+    input: AgentRunInput,
+    result: { interruptions: RunToolApprovalItem[]; state: { toString(): string } },
+    last: GraphAgent,
+    trace: TraceStep[],
+    common: { usage: AgentRunResult['usage']; state: Record<string, unknown> },
+  ): AgentRunResult {
+    const item = result.interruptions[0]!;
+    const tool = item.name ?? 'unknown';
+    let args: Record<string, unknown> = {};
+    try {
+      args = JSON.parse(item.arguments ?? '{}') as Record<string, unknown>;
+    } catch {
+      // The SDK validated the arguments before asking for approval; unparsable ones only lose detail here.
+    }
+    const rule = graph.agents.find((a) => a.name === last.name)?.tickets[tool];
+    const orderId = typeof args.orderId === 'string' ? normaliseOrderId(args.orderId) : null;
+    const id = newId();
+    const what = rule?.category ?? tool.replace(/_/g, ' ');
+    const pending: PendingApproval = { id, tool, args, agent: last.name, runState: result.state.toString() };
+    trace.push({ kind: 'guardrail', name: 'approval_required', data: { tool, arguments: args, ticketId: id }, at: now() });
+    return {
+      agent: last.name,
+      route: routeOf(last.name),
+      // The decision is a person's, not the model's.
+      confidence: 1,
+      text: `I've passed your ${what} request${orderId ? ` for order ${orderId}` : ''} to our team. A member of the team needs to approve it and will confirm with you here (ticket ${id}).`,
+      ticket: {
+        id,
+        category: 'approval_required',
+        priority: rule?.priority ?? 'high',
+        summary: `${what}: ${orderId ? `[${orderId}] ` : ''}${String(args.summary ?? input.message.text)}`.slice(0, 500),
+        status: 'open',
+      },
+      trace,
+      usage: common.usage,
+      state: { ...common.state, pendingApproval: pending },
+    };
+  }
+
   return {
     name: 'openai',
+    async resume(input) {
+      const pending = pendingOf(input.conversation.agentState);
+      if (!pending) throw new Error(`conversation ${input.conversation.id} has no pending approval`);
+      const { decision } = input;
+      const trace: TraceStep[] = [
+        { kind: 'guardrail', name: decision.approve ? 'approved' : 'rejected', data: { tool: pending.tool, ticketId: pending.id, userId: decision.userId, note: decision.note ?? null }, at: now() },
+      ];
+      const used = input.conversation.agentState?.tokensUsed;
+      const turn = newTurn(input);
+      // The person's decision grounds the reply that reports it.
+      turn.evidence += 1;
+      const state = await RunState.fromStringWithContext<TurnContext, typeof agents.triage>(agents.triage, pending.runState, new RunContext(turn), { contextStrategy: 'replace' });
+      const rejection = `A member of the team declined this request${decision.note ? `: ${decision.note}` : '.'} Nothing was done. Tell the customer politely, with the reason if one was given, and offer other help.`;
+      for (const item of state.getInterruptions()) {
+        if (decision.approve) state.approve(item);
+        else state.reject(item, { message: rejection });
+      }
+      const start = agents.byName.get(pending.agent) ?? agents.triage;
+      return withLock(input.conversation.id, () => runModel(input, trace, typeof used === 'number' ? used : 0, start, turn, state));
+    },
     async run(input) {
       const trace: TraceStep[] = [];
       const verdict = screenInput(input.message.text);
@@ -222,7 +318,20 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
         return escalate(input, 'token_budget', trace);
       }
       if (!breaker.allow()) return delegate(input, trace, 'circuit_open');
-      return withLock(input.conversation.id, () => runModel(input, trace, tokensUsed));
+      const start = startAgent(input);
+      if (start !== agents.triage) trace.push({ kind: 'triage', name: 'resume', data: { agent: start.name }, at: now() });
+      return withLock(input.conversation.id, () => runModel(input, trace, tokensUsed, start, newTurn(input)));
     },
   };
+}
+
+function pendingOf(state: Record<string, unknown> | null): PendingApproval | null {
+  const pending = state?.pendingApproval as PendingApproval | undefined;
+  return pending && typeof pending.runState === 'string' ? pending : null;
+}
+
+function withoutPending(state: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!state) return state;
+  const { pendingApproval: _settled, ...rest } = state;
+  return rest;
 }

@@ -21,15 +21,31 @@ export interface TurnContext {
   /** Knowledge article bodies returned (public text the reply may quote). */
   publicText: string[];
   ticket: TicketRequest | null;
-  /** The ticket waits for a person to approve a refund or cancellation. */
-  approval: boolean;
   handoff: { reason: string } | null;
+  /** Actions a person approved and that ran in this run. */
+  performed: ApprovedAction[];
 }
+
+/** A refund or cancellation a person approved, about to be carried out. */
+export interface ApprovedAction {
+  /** The ticket intent (`get_refund`, `cancel_order`), which is also the tool's name. */
+  intent: string;
+  orderId: string | null;
+  summary: string;
+  conversationId: string;
+}
+
+/**
+ * Carries out an approved action in the shop (refund, cancellation) and returns what to tell the
+ * model, e.g. a refund reference. Without one the action is left to the approving person.
+ */
+export type ApprovedActionHandler = (action: ApprovedAction) => Promise<Record<string, unknown> | void>;
 
 export interface ToolOptions {
   normaliseOrderId(text: string): string | null;
-  /** Ticket intents that need a person's approval (refunds, cancellations). */
+  /** Ticket intents that need a person's approval (refunds, cancellations): each becomes a tool that pauses the run. */
   approvalIntents: ReadonlySet<string>;
+  onApproved?: ApprovedActionHandler;
 }
 
 type Ctx = RunContext<TurnContext> | undefined;
@@ -60,7 +76,8 @@ function orderView(order: Order) {
 
 /** The function tools an agent of the graph may call. */
 export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<TurnContext>[] {
-  const intents = Object.keys(agent.tickets);
+  const intents = Object.keys(agent.tickets).filter((intent) => !options.approvalIntents.has(intent));
+  const approvals = agent.tools.includes('create_ticket') ? Object.keys(agent.tickets).filter((intent) => options.approvalIntents.has(intent)) : [];
   const build: Record<ToolName, () => Tool<TurnContext>> = {
     search_knowledge: () =>
       tool({
@@ -125,7 +142,7 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
         name: 'create_ticket',
         description:
           'Open a ticket for the support team when the request needs a person (see your instructions). ' +
-          'Refunds and cancellations are never done by you: open a ticket and tell the customer a person will confirm.',
+          (approvals.length ? `For ${approvals.join(' and ')} use the tool of that name instead.` : 'Refunds and cancellations are never done by you: open a ticket and tell the customer a person will confirm.'),
         parameters: z.object({
           intent: z.enum(['other', ...intents]).describe('What the customer wants'),
           summary: z.string().min(1).max(500).describe('One or two sentences for the team'),
@@ -138,11 +155,6 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
           const id = newId();
           const order = orderId ? options.normaliseOrderId(orderId) : null;
           const text = `${order ? `[${order}] ` : ''}${summary}`.slice(0, 500);
-          if (options.approvalIntents.has(intent)) {
-            t.ticket = { id, category: 'approval_required', priority: rule?.priority ?? 'high', summary: `${rule?.category ?? intent}: ${text}`, status: 'open' };
-            t.approval = true;
-            return { ticketId: id, status: 'awaiting_approval', instruction: 'Tell the customer that a member of the team will review and confirm this; do not say it is done.' };
-          }
           t.ticket = { id, category: rule?.category ?? 'other', priority: rule?.priority ?? 'normal', summary: text, status: 'open' };
           if (rule?.handoff) t.handoff = { reason: rule.category };
           t.evidence += 1;
@@ -163,5 +175,30 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
         },
       }),
   };
-  return agent.tools.map((name) => build[name]());
+  return [...agent.tools.map((name) => build[name]()), ...approvals.map((intent) => approvalTool(agent, intent, options))];
+}
+
+/**
+ * A refund or cancellation: the SDK pauses the run before it executes (needsApproval), Frontdesk
+ * stores the paused run, and it only executes once a person approved it (see index.ts resume).
+ */
+function approvalTool(agent: AgentDefinition, intent: string, options: ToolOptions): Tool<TurnContext> {
+  const what = agent.tickets[intent]?.category ?? intent.replace(/_/g, ' ');
+  return tool({
+    name: intent,
+    description: `Carry out the customer's ${what} request (${intent.replace(/_/g, ' ')}). A member of the team must approve it first; call it once you know what the customer wants.`,
+    parameters: z.object({
+      orderId: z.string().nullable().describe('The order concerned, if any'),
+      summary: z.string().min(1).max(500).describe('One or two sentences for the approving person'),
+    }),
+    needsApproval: true,
+    async execute({ orderId, summary }, ctx: Ctx) {
+      const t = turn(ctx);
+      const action: ApprovedAction = { intent, orderId: orderId ? options.normaliseOrderId(orderId) : null, summary, conversationId: t.input.conversation.id };
+      const outcome = (await options.onApproved?.(action)) ?? { note: 'A member of the team carries it out and confirms by email.' };
+      t.performed.push(action);
+      t.evidence += 1;
+      return { status: 'approved', ...outcome };
+    },
+  });
 }
