@@ -1,16 +1,26 @@
 /**
  * The Slack channel: internal teams ask Frontdesk in Slack (app mentions, DMs; answers in the
  * thread), and Slack is the human support desk for escalations from every channel (desk.ts).
- * Transport: the Events API over HTTP inside Frontdesk's Hono app at /webhooks/slack.
+ * Transports: the Events API over HTTP inside Frontdesk's Hono app at /webhooks/slack (signed
+ * requests), and Socket Mode (socket.ts) when an app-level token is set; both feed the same handlers.
  */
 import { webApi } from '@slack/bolt';
 import { Hono } from 'hono';
 import { UnauthorizedError } from '../../src/core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../../src/core/ports.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
-import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toInbound } from './parse.ts';
+import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction } from './parse.ts';
 import { postReply } from './send.ts';
-import { PROVIDER, type SlackAdapterConfig, type SlackAdapterDeps, type SlackEnvelope, type SlackMessageEvent } from './types.ts';
+import { createSlackSocket, type SlackSocket, type SocketEnvelope } from './socket.ts';
+import {
+  PROVIDER,
+  type SlackAdapterConfig,
+  type SlackAdapterDeps,
+  type SlackBlockActions,
+  type SlackCommand,
+  type SlackEnvelope,
+  type SlackMessageEvent,
+} from './types.ts';
 import { createUserDirectory } from './users.ts';
 import { verifySlackRequest } from './verify.ts';
 
@@ -18,6 +28,10 @@ export type { SlackAdapterConfig, SlackAdapterDeps } from './types.ts';
 
 /** The Slack adapter plus `idle()`, which resolves once background work of acknowledged requests is done. */
 export interface SlackAdapter extends ChannelAdapter {
+  /** Attaches the desk; with an app token, opens the Socket Mode connection (in the background). */
+  start(context: AdapterContext): Promise<void>;
+  /** Closes the Socket Mode connection, then waits for the work of acknowledged deliveries. */
+  stop(): Promise<void>;
   idle(): Promise<void>;
 }
 
@@ -45,6 +59,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   let logger: Logger = deps.logger?.child({ channel: 'slack' }) ?? silent;
   const unsubscribe: (() => void)[] = [];
   let botUser: Promise<string | null> | null = null;
+  let socket: SlackSocket | null = null;
 
   /** Work may start more work (a reply escalates, the desk posts); waits until none is left. */
   async function idle(): Promise<void> {
@@ -156,6 +171,44 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     await ingest(ctx, event, bot);
   }
 
+  /** An event delivery (HTTP or Socket Mode): claimed by its event_id, then worked on in the background. */
+  async function acceptEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, retry: string | null) {
+    // Slack's retries and duplicate deliveries (of either transport) carry the same event_id.
+    if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
+      logger.debug({ eventId: envelope.event_id, retry }, 'slack event already processed');
+      return;
+    }
+    track(onEvent(ctx, envelope));
+  }
+
+  function acceptAction(payload: SlackBlockActions | null) {
+    if (payload && desk) track(desk.onAction(payload));
+  }
+
+  async function answerCommand(command: SlackCommand) {
+    if (!desk) return { response_type: 'ephemeral' as const, text: 'The Frontdesk support desk is not configured (SLACK_SUPPORT_CHANNEL).' };
+    return desk.onCommand(command);
+  }
+
+  /** A Socket Mode envelope: the same handlers as the HTTP routes; a command's answer goes into the ack. */
+  async function onSocketEnvelope(ctx: AdapterContext, envelope: SocketEnvelope): Promise<Record<string, unknown> | undefined> {
+    switch (envelope.type) {
+      case 'events_api': {
+        const body = toEnvelope(envelope.payload);
+        if (body.type === 'event_callback') await acceptEvent(ctx, body, envelope.retryNum === null ? null : String(envelope.retryNum));
+        return undefined;
+      }
+      case 'interactive':
+        acceptAction(toInteraction(envelope.payload));
+        return undefined;
+      case 'slash_commands':
+        return { ...(await answerCommand(toCommand(envelope.payload))) };
+      default:
+        logger.debug({ envelopeType: envelope.type }, 'slack socket envelope type not used');
+        return undefined;
+    }
+  }
+
   function routes(ctx: AdapterContext) {
     attach(ctx);
     const app = new Hono();
@@ -164,28 +217,19 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       verify(c.req.raw.headers, rawBody, ctx);
       const envelope = parseEnvelope(rawBody);
       if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
-      if (envelope.type !== 'event_callback') return c.body(null, 200);
-      // Slack retries (X-Slack-Retry-Num) and duplicate deliveries carry the same event_id.
-      if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
-        logger.debug({ eventId: envelope.event_id, retry: c.req.header('x-slack-retry-num') ?? null }, 'slack event already processed');
-        return c.body(null, 200);
-      }
-      track(onEvent(ctx, envelope));
+      if (envelope.type === 'event_callback') await acceptEvent(ctx, envelope, c.req.header('x-slack-retry-num') ?? null);
       return c.body(null, 200);
     });
     app.post('/actions', async (c) => {
       const rawBody = await c.req.text();
       verify(c.req.raw.headers, rawBody, ctx);
-      const payload = parseInteraction(rawBody);
-      if (payload && desk) track(desk.onAction(payload));
+      acceptAction(parseInteraction(rawBody));
       return c.body(null, 200);
     });
     app.post('/commands', async (c) => {
       const rawBody = await c.req.text();
       verify(c.req.raw.headers, rawBody, ctx);
-      const command = parseCommand(rawBody);
-      if (!desk) return c.json({ response_type: 'ephemeral', text: 'The Frontdesk support desk is not configured (SLACK_SUPPORT_CHANNEL).' });
-      return c.json(await desk.onCommand(command));
+      return c.json(await answerCommand(parseCommand(rawBody)));
     });
     return { basePath: '/webhooks/slack', app };
   }
@@ -198,11 +242,21 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       return result;
     },
     routes,
+    /** Opens the Socket Mode connection when an app token is set; it connects (and reconnects) in the background. */
     async start(ctx) {
       attach(ctx);
-      if (!config.signingSecret) logger.warn('SLACK_SIGNING_SECRET is not set: Slack cannot reach the HTTP endpoints.');
+      if (config.appToken && !socket) {
+        socket = createSlackSocket({ appToken: config.appToken, apiUrl: config.apiUrl, logger, onEnvelope: (envelope) => onSocketEnvelope(ctx, envelope) });
+        socket.start();
+      } else if (!config.signingSecret) {
+        logger.warn('Neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: Slack cannot reach Frontdesk.');
+      }
     },
     async stop() {
+      // No new envelopes first; then let the work of acknowledged ones finish.
+      const closing = socket;
+      socket = null;
+      await closing?.stop();
       for (const off of unsubscribe.splice(0)) off();
       await idle();
     },

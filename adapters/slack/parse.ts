@@ -25,21 +25,35 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** An Events API body (`url_verification`, `event_callback`, `app_rate_limited`). */
 export function parseEnvelope(rawBody: string): SlackEnvelope {
-  return validate(SlackEnvelope, parseJson(rawBody, 'event'), 'event');
+  return toEnvelope(parseJson(rawBody, 'event'));
 }
 
 /** The `payload` field of an interactivity request; null for interaction types Frontdesk does not use. */
 export function parseInteraction(rawBody: string): SlackBlockActions | null {
   const payload = new URLSearchParams(rawBody).get('payload');
   if (!payload) throw new InvalidInputError('The Slack interaction has no payload field.', undefined, 'invalid_slack_payload');
-  const value = parseJson(payload, 'interaction');
+  return toInteraction(parseJson(payload, 'interaction'));
+}
+
+/** An interaction payload already decoded (Socket Mode `interactive` envelopes carry it as JSON). */
+export function toInteraction(value: unknown): SlackBlockActions | null {
   if ((value as { type?: unknown } | null)?.type !== 'block_actions') return null;
   return validate(SlackBlockActions, value, 'interaction');
 }
 
 /** A slash command's form fields. */
 export function parseCommand(rawBody: string): SlackCommand {
-  return validate(SlackCommand, Object.fromEntries(new URLSearchParams(rawBody)), 'command');
+  return toCommand(Object.fromEntries(new URLSearchParams(rawBody)));
+}
+
+/** A slash command's fields already decoded (Socket Mode `slash_commands` envelopes). */
+export function toCommand(value: unknown): SlackCommand {
+  return validate(SlackCommand, value, 'command');
+}
+
+/** An Events API body already decoded (the payload of a Socket Mode `events_api` envelope). */
+export function toEnvelope(value: unknown): SlackEnvelope {
+  return validate(SlackEnvelope, value, 'event');
 }
 
 /**

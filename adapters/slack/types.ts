@@ -5,9 +5,9 @@ import type { Logger } from '../../src/core/ports.ts';
 export interface SlackAdapterConfig {
   /** Bot token (xoxb-…) the Web API calls use. */
   botToken: string;
-  /** Verifies HTTP requests from Slack; without it the HTTP endpoints are not mounted. */
+  /** Verifies HTTP requests from Slack; without it the HTTP endpoints refuse every request (401). */
   signingSecret: string | null;
-  /** App-level token (xapp-…) for Socket Mode; not used by the HTTP transport. */
+  /** App-level token (xapp-…): when set, the adapter also receives everything over Socket Mode. */
   appToken: string | null;
   /** Channel id where escalated conversations of every channel are posted; null: no desk. */
   supportChannel: string | null;

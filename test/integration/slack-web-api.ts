@@ -1,13 +1,17 @@
 /**
  * A local server speaking the Slack Web API methods Frontdesk calls (form-encoded POST
  * /api/<method>, bearer token, `{ok: …}` JSON answers, 429 + Retry-After), so the real
- * WebClient runs against it through `slackApiUrl`. Also signs requests exactly as Slack does.
+ * WebClient runs against it through `slackApiUrl`. Also signs requests exactly as Slack does, and
+ * speaks Socket Mode: apps.connections.open (app-level token only) hands out a ws:// URL of a
+ * WebSocket server on the same port that greets with `hello`, sends envelopes and collects acks.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { slackSignature } from '../../adapters/slack/verify.ts';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { ROOT } from '../support/paths.ts';
 
 export interface SlackCall {
@@ -28,14 +32,42 @@ export interface SlackUserRecord {
 
 export const BOT_USER_ID = 'U0LAN0Z89';
 
+/** What the client sent back for an envelope: `{envelope_id, payload?}`. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+/** One Socket Mode connection as Slack's side sees it. */
+export interface SocketPeer {
+  /** Sends an envelope of `type` (a fresh envelope_id unless given); resolves with its ack. */
+  deliver(type: 'events_api' | 'interactive' | 'slash_commands', payload: unknown, options?: { envelopeId?: string; retryAttempt?: number }): Promise<SocketAck>;
+  /** Every ack received on this connection, in order. */
+  acks: SocketAck[];
+  /** Resolves with the close code once the connection is closed. */
+  closed: Promise<number>;
+}
+
 export async function startSlackApi() {
   const calls: SlackCall[] = [];
   const users = new Map<string, SlackUserRecord>();
   const scripted = new Map<string, { status: number; headers?: Record<string, string>; body: unknown }[]>();
   let seq = 0;
+  /** Tickets of the ws:// URLs apps.connections.open handed out; a connection must bring one. */
+  const tickets = new Set<string>();
+  const peers: SocketPeer[] = [];
+  const waiting: ((peer: SocketPeer) => void)[] = [];
+  /** Connections no nextPeer() call has taken yet. */
+  const unclaimed: SocketPeer[] = [];
 
-  function answer(method: string, args: Record<string, unknown>): unknown {
+  function answer(method: string, args: Record<string, unknown>, token: string | null): unknown {
     switch (method) {
+      case 'apps.connections.open': {
+        if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        const ticket = randomUUID();
+        tickets.add(ticket);
+        return { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${ticket}&app_id=A0LAN0Z89` };
+      }
       case 'auth.test':
         return { ok: true, url: 'https://northwind.slack.com/', team: 'Northwind', user: 'frontdesk', team_id: 'T123ABC456', user_id: BOT_USER_ID, bot_id: 'B0LAN0Z89' };
       case 'users.info': {
@@ -70,13 +102,59 @@ export async function startSlackApi() {
       // The WebClient sends nested arguments (blocks) as JSON strings inside the form.
       for (const key of ['blocks', 'attachments']) if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
       const auth = req.headers.authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
       const next = scripted.get(method)?.shift();
-      const result = next ? next.body : answer(method, args);
-      calls.push({ method, args, token: auth?.startsWith('Bearer ') ? auth.slice(7) : null, result });
+      const result = next ? next.body : answer(method, args, token);
+      calls.push({ method, args, token, result });
       res.writeHead(next?.status ?? 200, { 'content-type': 'application/json', ...next?.headers });
       res.end(JSON.stringify(result));
     });
   });
+
+  function peerOf(ws: WebSocket): SocketPeer {
+    const acks: SocketAck[] = [];
+    const pending = new Map<string, (ack: SocketAck) => void>();
+    ws.on('message', (data) => {
+      const ack = JSON.parse(String(data)) as SocketAck;
+      acks.push(ack);
+      pending.get(ack.envelope_id)?.(ack);
+      pending.delete(ack.envelope_id);
+    });
+    return {
+      acks,
+      closed: new Promise((resolve) => ws.once('close', (code) => resolve(code))),
+      deliver(type, payload, options = {}) {
+        const envelopeId = options.envelopeId ?? randomUUID();
+        const acked = new Promise<SocketAck>((resolve) => pending.set(envelopeId, resolve));
+        ws.send(
+          JSON.stringify({
+            envelope_id: envelopeId,
+            type,
+            payload,
+            accepts_response_payload: type !== 'events_api',
+            ...(options.retryAttempt ? { retry_attempt: options.retryAttempt, retry_reason: 'timeout' } : {}),
+          }),
+        );
+        return acked;
+      },
+    };
+  }
+
+  const sockets = new WebSocketServer({ server, path: '/link/' });
+  sockets.on('connection', (ws, req) => {
+    const ticket = new URL(req.url ?? '', 'http://local').searchParams.get('ticket');
+    if (!ticket || !tickets.delete(ticket)) {
+      ws.close(4001, 'invalid ticket');
+      return;
+    }
+    const peer = peerOf(ws);
+    peers.push(peer);
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'applink-local', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0LAN0Z89' } }));
+    const waiter = waiting.shift();
+    if (waiter) waiter(peer);
+    else unclaimed.push(peer);
+  });
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -90,11 +168,25 @@ export async function startSlackApi() {
     failNext(method: string, response: { status: number; headers?: Record<string, string>; body: unknown }) {
       scripted.set(method, [...(scripted.get(method) ?? []), response]);
     },
+    /** Socket Mode connections opened so far. */
+    peers,
+    /** Resolves with the next Socket Mode connection (after `hello` was sent to it). */
+    nextPeer(): Promise<SocketPeer> {
+      const ready = unclaimed.shift();
+      return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
+    },
     reset() {
       calls.length = 0;
+      unclaimed.length = 0;
+      peers.length = 0;
       scripted.clear();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
+        server.close(() => resolve());
+      }),
   };
 }
 
