@@ -1,11 +1,12 @@
 /**
  * `frontdesk eval` — measures triage and knowledge-base quality.
  *
- *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P] [--json]
+ *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P | --engine openai] [--json]
  *   frontdesk eval kb --articles FILE --queries FILE [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
  * JSON (`file.json:val,oos_val` picks splits). Bad input → one line on stderr, exit code 2.
+ * `--engine openai` routes each test text through the model engine's triage agent (OPENAI_* env).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { agentGraph } from '../../../config/agents.ts';
+import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
 
 /** Output streams of a command. */
@@ -27,13 +29,13 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P] [--json] | eval kb --articles FILE --queries FILE [--json]';
+const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json]';
 
-/** Runs `frontdesk eval …`; resolves to the process exit code. */
-export async function runEval(args: string[], io: EvalIo): Promise<number> {
+/** Runs `frontdesk eval …`; resolves to the process exit code. `env` supplies OPENAI_* for `--engine openai`. */
+export async function runEval(args: string[], io: EvalIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [sub, ...rest] = args;
   try {
-    if (sub === 'routes') return await evalRoutes(rest, io);
+    if (sub === 'routes') return await evalRoutes(rest, io, env);
     if (sub === 'kb') return await evalKb(rest, io);
     throw new UsageError(sub ? `unknown eval target "${sub}"; ${USAGE}` : USAGE);
   } catch (error) {
@@ -88,9 +90,27 @@ export interface EvaluatedAnswer {
 
 /** What `eval routes` evaluates: something that labels a text, and the labels it can output. */
 export interface EvaluatedClassifier {
-  predict(text: string): EvaluatedAnswer;
+  predict(text: string): EvaluatedAnswer | Promise<EvaluatedAnswer>;
   /** Labels the evaluated system can output (anything else in the test counts as out-of-scope). */
   labels: string[];
+  /** Texts predicted at once (a remote model); 1 when absent. */
+  concurrency?: number;
+}
+
+/** The model engine's triage agent (`--engine openai`); the route is its transfer tool call. */
+async function modelClassifier(env: Record<string, string | undefined>): Promise<EvaluatedClassifier> {
+  const config = loadConfig(env).openai;
+  if (!config) throw new UsageError('--engine openai needs OPENAI_API_KEY (and OPENAI_BASE_URL / OPENAI_MODEL for other endpoints)');
+  const { createModelRouter } = await import('../../../agents/engines/openai/route-eval.ts');
+  const router = createModelRouter(config, { graph: agentGraph });
+  return {
+    async predict(text) {
+      const decision = await router.route(text);
+      return { label: decision.route, confidence: decision.confidence, candidate: decision.transferredTo ?? decision.route };
+    },
+    labels: router.labels,
+    concurrency: router.concurrency,
+  };
 }
 
 function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
@@ -216,9 +236,10 @@ export function thresholdTable(answers: { correct: boolean; confidence: number }
   });
 }
 
-async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
+async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string | undefined>): Promise<number> {
   const opts = options(args, {
     test: { type: 'string' },
+    engine: { type: 'string' },
     train: { type: 'string' },
     val: { type: 'string' },
     threshold: { type: 'string' },
@@ -229,6 +250,9 @@ async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
   if (threshold !== undefined && opts.train) throw new UsageError('--threshold applies to the deployment triage (without --train)');
   if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
   if (opts.val && !opts.train) throw new UsageError('--val needs --train');
+  if (opts.engine !== undefined && opts.engine !== 'local' && opts.engine !== 'openai') throw new UsageError('--engine must be local or openai');
+  const onModel = opts.engine === 'openai';
+  if (onModel && (opts.train || threshold !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train or --threshold)');
   const test = readExamples(opts.test);
   if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
   const train = opts.train ? readExamples(opts.train) : null;
@@ -238,7 +262,9 @@ async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
   const bar = progress(io.stderr, 'training');
   const t0 = performance.now();
   let evaluated: EvaluatedClassifier;
-  if (train) {
+  if (onModel) {
+    evaluated = await modelClassifier(env);
+  } else if (train) {
     evaluated = fromClassifier(trainClassifier(train, { validation: val, onProgress: bar.update }));
   } else {
     evaluated = await deploymentClassifier(test, { threshold, onProgress: bar.update });
@@ -247,14 +273,21 @@ async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
   const trainMs = performance.now() - t0;
 
   const classifyBar = progress(io.stderr, 'classifying');
-  const answers: { truth: string; predicted: string; candidate: string; confidence: number }[] = [];
+  const answers: { truth: string; predicted: string; candidate: string; confidence: number }[] = new Array(test.length);
   const t1 = performance.now();
-  for (let i = 0; i < test.length; i++) {
-    const e = test[i]!;
-    const answer = evaluated.predict(e.text);
-    answers.push({ truth: e.label, predicted: answer.label, candidate: answer.candidate ?? answer.label, confidence: answer.confidence });
-    if (i % 200 === 0) classifyBar.update(i, test.length);
-  }
+  let next = 0;
+  let done = 0;
+  // Workers take the next row in turn; a local classifier runs them one at a time.
+  const worker = async () => {
+    while (next < test.length) {
+      const i = next++;
+      const e = test[i]!;
+      const answer = await evaluated.predict(e.text);
+      answers[i] = { truth: e.label, predicted: answer.label, candidate: answer.candidate ?? answer.label, confidence: answer.confidence };
+      if (++done % (onModel ? 1 : 200) === 0) classifyBar.update(done, test.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, evaluated.concurrency ?? 1) }, worker));
   classifyBar.stop();
   const classifyUs = ((performance.now() - t1) * 1000) / test.length;
   const known = new Set(evaluated.labels.filter((l) => l !== 'oos'));
@@ -268,7 +301,8 @@ async function evalRoutes(args: string[], io: EvalIo): Promise<number> {
     calibration: { min_confidence: 0.8, accuracy: high.accuracy, coverage: high.coverage },
     thresholds: thresholdTable(scored),
   };
-  io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatRoutes(report, opts.train ?? 'deployment triage'));
+  const source = onModel ? `model triage (${loadConfig(env).openai!.model})` : (opts.train ?? 'deployment triage');
+  io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatRoutes(report, source));
   return 0;
 }
 
