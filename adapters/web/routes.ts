@@ -1,19 +1,20 @@
 /**
  * The web channel's visitor API under /v1: start a conversation, post messages (optionally
  * waiting for the agents' reply), read them, and follow them live over SSE. A visitor token
- * opens exactly one conversation; a staff API token opens all.
+ * opens exactly one conversation; a staff API token opens all. A host site that signs its user ids
+ * (identity verification) lets a signed-in customer's history follow them across devices.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { NotFoundError } from '../../src/core/errors.ts';
-import { hashSecret, newId, newSecret } from '../../src/core/ids.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/core/errors.ts';
+import { hashSecret, newId, newSecret, sameHash } from '../../src/core/ids.ts';
 import type { AdapterContext } from '../../src/core/ports.ts';
 import type { Conversation } from '../../src/core/types.ts';
 import { messageText, readJson } from '../../src/http/body.ts';
 import { streamTopic } from '../../src/http/sse.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
 import type { WebAdapterConfig } from './types.ts';
-import { VISITOR_TOKEN_PREFIX, bearerToken, isVisitorToken, verifyVisitor } from './verify.ts';
+import { VISITOR_TOKEN_PREFIX, bearerToken, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
 
 export interface WebRouteDeps extends AdapterContext {
   config: WebAdapterConfig;
@@ -22,6 +23,9 @@ export interface WebRouteDeps extends AdapterContext {
 }
 
 type Access = { conversation: Conversation; staff: boolean };
+
+/** How many of a signed-in customer's web conversations the resume endpoint lists. */
+const RESUME_LIST_LIMIT = 20;
 
 export function createWebRoutes(deps: WebRouteDeps) {
   const { pipeline, store, support, bus, clock, config } = deps;
@@ -32,7 +36,10 @@ export function createWebRoutes(deps: WebRouteDeps) {
     email: z.email().max(320).optional(),
     subject: z.string().trim().max(300).optional(),
     text: messageText(config.maxMessageChars).optional(),
+    userId: z.string().min(1).max(200).optional(),
+    userHash: z.string().max(200).optional(),
   });
+  const IdentityBody = z.object({ userId: z.string().min(1).max(200), userHash: z.string().max(200) });
   const MessageBody = z.object({ text: messageText(config.maxMessageChars), clientMessageId: z.string().max(100).optional() });
   const CsatBody = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() });
 
@@ -49,6 +56,28 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return { conversation, staff: false };
   }
 
+  /**
+   * The signed-in user a request proves, or null for an anonymous visitor. Checked before anything
+   * is stored, so a refused signature leaves no contact or conversation behind.
+   */
+  function signedUser(body: { userId?: string; userHash?: string }): { userId: string; secret: string } | null {
+    if (body.userId === undefined && body.userHash === undefined) return null;
+    if (body.userId === undefined || body.userHash === undefined) {
+      throw new InvalidInputError('Send userId and userHash together, or neither for an anonymous visitor.', undefined, 'incomplete_user_identity');
+    }
+    if (!config.identitySecret) {
+      throw new InvalidInputError(
+        'Identity verification is not enabled on this Frontdesk (WIDGET_IDENTITY_SECRET is not set); leave out userId and userHash.',
+        undefined,
+        'identity_verification_disabled',
+      );
+    }
+    if (!isValidUserHash(config.identitySecret, body.userId, body.userHash)) {
+      throw new ForbiddenError('userHash is not the HMAC-SHA256 of userId with this site\'s identity secret.', 'invalid_user_hash');
+    }
+    return { userId: body.userId, secret: config.identitySecret };
+  }
+
   async function visitorAddress(conversation: Conversation): Promise<string> {
     const identities = await store.repo.listIdentities(conversation.contactId);
     return identities.find((i) => i.channel === 'web')!.address;
@@ -56,10 +85,18 @@ export function createWebRoutes(deps: WebRouteDeps) {
 
   app.post('/conversations', async (c) => {
     const body = await readJson(c, StartBody);
-    const visitorToken = newSecret(VISITOR_TOKEN_PREFIX);
+    const user = signedUser(body);
+    const id = newId();
+    const visitorToken = user ? signedVisitorToken(user.secret, id, user.userId) : newSecret(VISITOR_TOKEN_PREFIX);
     const { conversation } = await pipeline.start({
+      id,
       channel: 'web',
-      from: { address: `visitor:${newId()}`, name: body.name, email: body.email?.toLowerCase() },
+      from: {
+        address: user ? `user:${user.userId}` : `visitor:${newId()}`,
+        name: body.name,
+        email: body.email?.toLowerCase(),
+        verified: user !== null,
+      },
       subject: body.subject,
       visitorTokenHash: hashSecret(visitorToken),
     });
@@ -72,6 +109,25 @@ export function createWebRoutes(deps: WebRouteDeps) {
       { conversation: toVisitorConversation(conversation), visitorToken, message: first && toVisitorMessage(first) },
       201,
     );
+  });
+
+  // A signed-in customer on another device: their recent web conversations, each with its
+  // (derived, so identical on every device) visitor token, and the newest unresolved one to resume.
+  app.post('/identity/conversations', async (c) => {
+    const user = signedUser(await readJson(c, IdentityBody))!;
+    const identity = await store.repo.findIdentity('web', `user:${user.userId}`);
+    const conversations = identity
+      ? await store.repo.listConversations({ contactId: identity.contactId, channel: 'web', limit: RESUME_LIST_LIMIT * 5 })
+      : [];
+    // The contact may also hold anonymous conversations linked by an (unverified) email; only those
+    // started under this signature carry its derived token, so only those are listed.
+    const owned = conversations
+      .map((conversation) => ({ conversation, visitorToken: signedVisitorToken(user.secret, conversation.id, user.userId) }))
+      .filter(({ conversation, visitorToken }) => !!conversation.visitorTokenHash && sameHash(conversation.visitorTokenHash, hashSecret(visitorToken)))
+      .slice(0, RESUME_LIST_LIMIT);
+    const resume = owned.find(({ conversation }) => conversation.status === 'open' || conversation.status === 'pending') ?? null;
+    const view = (o: { conversation: Conversation; visitorToken: string }) => ({ conversation: toVisitorConversation(o.conversation), visitorToken: o.visitorToken });
+    return c.json({ conversations: owned.map(view), resume: resume && view(resume) });
   });
 
   function inboundOf(conversationId: string, address: string, text: string, clientMessageId?: string) {

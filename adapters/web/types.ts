@@ -5,6 +5,11 @@ export interface WebAdapterConfig {
   maxMessageChars: number;
   /** How long `?wait=1` waits for the agents before answering without the reply. */
   waitTimeoutMs: number;
+  /**
+   * WIDGET_IDENTITY_SECRET: the HMAC key the host site signs its signed-in user ids with. Without
+   * it, `userId`/`userHash` are refused and every visitor is anonymous.
+   */
+  identitySecret?: string | null;
 }
 
 /** What a visitor may see of a message: no internal notes, no provider bookkeeping. */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { ForbiddenError, UnauthorizedError } from '../../src/core/errors.ts';
 import { hashSecret, sameHash } from '../../src/core/ids.ts';
 import type { Conversation } from '../../src/core/types.ts';
@@ -20,4 +21,26 @@ export function verifyVisitor(conversation: Conversation, token: string | null):
   if (!conversation.visitorTokenHash || !sameHash(conversation.visitorTokenHash, hashSecret(token))) {
     throw new ForbiddenError('This visitor token does not belong to this conversation.', 'wrong_visitor_token');
   }
+}
+
+/** The hex HMAC-SHA256 of a user id the host site computes server-side (`user_hash`). */
+export function userHashOf(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(userId, 'utf8').digest('hex');
+}
+
+/** Whether `userHash` is the host site's signature of `userId`; compared in constant time. */
+export function isValidUserHash(secret: string, userId: string, userHash: string): boolean {
+  return /^[0-9a-f]{64}$/i.test(userHash) && sameHash(userHashOf(secret, userId), userHash.toLowerCase());
+}
+
+/**
+ * The visitor token of a signed-in user's conversation, derived rather than random: every device
+ * that proves the same user id gets the same token, so nothing per device is stored and the
+ * conversation keeps its single `visitorTokenHash`. The conversation id (a ULID, no newline) comes
+ * first and a fixed label separates it from `userHashOf`, so no user id can collide with another
+ * pair or make a token equal to a user hash.
+ */
+export function signedVisitorToken(secret: string, conversationId: string, userId: string): string {
+  const mac = createHmac('sha256', secret).update(`visitor-token\n${conversationId}\n${userId}`, 'utf8').digest('base64url');
+  return `${VISITOR_TOKEN_PREFIX}_${mac}`;
 }

@@ -267,6 +267,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const contact = await resolveContact(repo, input.channel, input.from, now);
       const conversation = await repo.createConversation(
         newConversation(contact, input.channel, now, {
+          ...(input.id ? { id: input.id } : {}),
           subject: input.subject ?? null,
           threadKey: input.threadKey ?? null,
           visitorTokenHash: input.visitorTokenHash ?? null,

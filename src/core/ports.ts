@@ -214,6 +214,8 @@ export interface ReceiveResult {
 
 /** A conversation started before its first message (the web widget opens one). */
 export interface StartConversation {
+  /** A preset conversation id, for callers that derive something from it before it is stored (the web channel's signed-in visitor token). */
+  id?: string;
   channel: ChannelKind;
   from: { address: string; name?: string; email?: string; verified?: boolean };
   subject?: string;

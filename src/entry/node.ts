@@ -118,7 +118,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const authenticateStaff = (token: string) => authenticateStaffToken(store, clock, token);
 
   const adapters: ChannelAdapter[] = [
-    createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000 }, { authenticateStaff }),
+    createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
     ...(options.adapters ?? providerChannels(config, logger)),
   ];
   const channels = createChannelRegistry(adapters);
