@@ -14,6 +14,7 @@ import type {
   KnowledgeArticle,
   KnowledgeHit,
   Message,
+  MetricEvent,
   Order,
 } from '../core/types.ts';
 import { searchTerms } from './search-terms.ts';
@@ -28,9 +29,26 @@ export interface DialectQueries {
   searchKnowledge(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
   /** Row locking for the claim's subquery: PostgreSQL skips rows other replicas hold. */
   lockDueJobs(query: PgSelect): PgSelect;
+  /**
+   * Whether built queries can be kept and reused. True where one connection serves every unit of
+   * work (SQLite): building a drizzle query costs several times more than running it there.
+   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use.
+   */
+  reusesQueries: boolean;
 }
 
+interface Runnable<R> {
+  execute(placeholders?: Record<string, unknown>): Promise<R>;
+}
+type Reusable<R> = Runnable<R> & { prepare(name: string): Runnable<R> };
+
 const MAX_LIST = 200;
+/** Every column of a message and a metric event: the hot inserts bind each as a placeholder. */
+const MESSAGE_COLUMNS = [
+  'id', 'conversationId', 'channel', 'direction', 'authorKind', 'authorId', 'text', 'original', 'html', 'subject', 'internal',
+  'agentName', 'route', 'confidence', 'providerMessageId', 'deliveryStatus', 'agentStatus', 'attempts', 'error', 'meta', 'createdAt',
+] as const satisfies readonly (keyof Message)[];
+const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'value', 'data', 'createdAt'] as const satisfies readonly (keyof MetricEvent)[];
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -41,6 +59,21 @@ const toArticle = (row: ArticleRow): KnowledgeArticle => ({
 
 export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Repository {
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+  const p = (name: string) => sql.placeholder(name);
+  const reused = new Map<string, Runnable<unknown>>();
+  /** A hot-path query with placeholders, built once where the dialect allows (see reusesQueries). */
+  /** A partial update as a placeholder per present column; the column set names the query. */
+  const placeholders = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(k)]));
+  function patchOf(patch: object) {
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    return { keys: Object.keys(values).sort(), values };
+  }
+  function hot<R>(name: string, build: () => Reusable<R>): Runnable<R> {
+    if (!dialect.reusesQueries) return build();
+    let query = reused.get(name) as Runnable<R> | undefined;
+    if (!query) reused.set(name, (query = build().prepare(name)));
+    return query;
+  }
   const attachmentColumns = {
     id: t.attachments.id,
     messageId: t.attachments.messageId,
@@ -67,19 +100,20 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return row!;
     },
     async getContact(id) {
-      return first(await db.select().from(t.contacts).where(eq(t.contacts.id, id)).limit(1));
+      return first(await hot('getContact', () => db.select().from(t.contacts).where(eq(t.contacts.id, p('id'))).limit(1)).execute({ id }));
     },
     async updateContact(id, patch, now) {
       await db.update(t.contacts).set({ ...patch, updatedAt: now }).where(eq(t.contacts.id, id));
     },
     async findIdentity(channel, address) {
-      return first(
-        await db
+      const query = hot('findIdentity', () =>
+        db
           .select()
           .from(t.contactIdentities)
-          .where(and(eq(t.contactIdentities.channel, channel), eq(t.contactIdentities.address, address)))
+          .where(and(eq(t.contactIdentities.channel, p('channel')), eq(t.contactIdentities.address, p('address'))))
           .limit(1),
       );
+      return first(await query.execute({ channel, address }));
     },
     async findContactByEmail(email) {
       const viaIdentity = await db
@@ -96,7 +130,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return row!;
     },
     async listIdentities(contactId) {
-      return db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, contactId));
+      return hot('listIdentities', () => db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, p('contactId')))).execute({ contactId });
     },
 
     // ── conversations ──
@@ -105,10 +139,14 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return row!;
     },
     async getConversation(id) {
-      return first(await db.select().from(t.conversations).where(eq(t.conversations.id, id)).limit(1));
+      return first(await hot('getConversation', () => db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).limit(1)).execute({ id }));
     },
     async updateConversation(id, patch) {
-      return first(await db.update(t.conversations).set(patch).where(eq(t.conversations.id, id)).returning());
+      const { keys, values } = patchOf(patch);
+      const query = hot(`updateConversation:${keys}`, () =>
+        db.update(t.conversations).set(placeholders(keys)).where(eq(t.conversations.id, p('_id'))).returning(),
+      );
+      return first(await query.execute({ ...values, _id: id }));
     },
     async latestByThreadKey(channel, threadKey) {
       return first(
@@ -189,20 +227,28 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
 
     // ── messages ──
     async insertMessage(input) {
-      const rows = await db.insert(t.messages).values(input).onConflictDoNothing().returning();
+      const query = hot('insertMessage', () =>
+        db
+          .insert(t.messages)
+          .values(Object.fromEntries(MESSAGE_COLUMNS.map((column) => [column, p(column)])) as unknown as typeof t.messages.$inferInsert)
+          .onConflictDoNothing()
+          .returning(),
+      );
+      const rows = await query.execute({ attempts: 0, error: null, ...input });
       return (rows[0] as Message | undefined) ?? null;
     },
     async getMessage(id) {
-      return first(await db.select().from(t.messages).where(eq(t.messages.id, id)).limit(1));
+      return first(await hot('getMessage', () => db.select().from(t.messages).where(eq(t.messages.id, p('id'))).limit(1)).execute({ id }));
     },
     async findMessageByProviderId(channel, providerMessageId) {
-      return first(
-        await db
+      const query = hot('findMessageByProviderId', () =>
+        db
           .select()
           .from(t.messages)
-          .where(and(eq(t.messages.channel, channel), eq(t.messages.providerMessageId, providerMessageId)))
+          .where(and(eq(t.messages.channel, p('channel')), eq(t.messages.providerMessageId, p('providerMessageId'))))
           .limit(1),
       );
+      return first(await query.execute({ channel, providerMessageId }));
     },
     async listMessages(conversationId, opts = {}) {
       const m = t.messages;
@@ -220,24 +266,32 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .limit(clampLimit(opts.limit, 100));
     },
     async recentMessages(conversationId, limit) {
-      const rows = await db
-        .select()
-        .from(t.messages)
-        .where(eq(t.messages.conversationId, conversationId))
-        .orderBy(desc(t.messages.id))
-        .limit(limit);
-      return rows.reverse();
+      const query = hot('recentMessages', () =>
+        db
+          .select()
+          .from(t.messages)
+          .where(eq(t.messages.conversationId, p('conversationId')))
+          .orderBy(desc(t.messages.id))
+          .limit(p('limit') as unknown as number),
+      );
+      return (await query.execute({ conversationId, limit })).reverse();
     },
     async updateMessage(id, patch) {
-      await db.update(t.messages).set(patch).where(eq(t.messages.id, id));
+      const { keys, values } = patchOf(patch);
+      await hot(`updateMessage:${keys}`, () => db.update(t.messages).set(placeholders(keys)).where(eq(t.messages.id, p('_id')))).execute({
+        ...values,
+        _id: id,
+      });
     },
     async claimInbound(id, status) {
-      const rows = await db
-        .update(t.messages)
-        .set({ agentStatus: status })
-        .where(and(eq(t.messages.id, id), eq(t.messages.agentStatus, 'pending')))
-        .returning({ id: t.messages.id });
-      return rows.length === 1;
+      const query = hot('claimInbound', () =>
+        db
+          .update(t.messages)
+          .set({ agentStatus: p('status') as unknown as 'done' })
+          .where(and(eq(t.messages.id, p('id')), eq(t.messages.agentStatus, 'pending')))
+          .returning({ id: t.messages.id }),
+      );
+      return (await query.execute({ id, status })).length === 1;
     },
     async pendingInbound(before, limit) {
       return db
@@ -307,20 +361,14 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async claimJob(id, now, leaseMs) {
       const o = t.outbox;
-      return first(
-        await db
+      const query = hot('claimJob', () =>
+        db
           .update(o)
-          .set({ lockedUntil: now + leaseMs, updatedAt: now })
-          .where(
-            and(
-              eq(o.id, id),
-              eq(o.status, 'pending'),
-              lte(o.runAt, now),
-              or(isNull(o.lockedUntil), lt(o.lockedUntil, now)),
-            ),
-          )
+          .set({ lockedUntil: p('until') as unknown as number, updatedAt: p('now') as unknown as number })
+          .where(and(eq(o.id, p('id')), eq(o.status, 'pending'), lte(o.runAt, p('now')), or(isNull(o.lockedUntil), lt(o.lockedUntil, p('now')))))
           .returning(),
       );
+      return first(await query.execute({ id, now, until: now + leaseMs }));
     },
     async claimDueJobs(now, leaseMs, limit) {
       const o = t.outbox;
@@ -344,7 +392,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
 
     // ── metrics ──
     async insertEvents(list) {
-      if (list.length > 0) await db.insert(t.events).values(list);
+      if (list.length === 0) return;
+      if (!dialect.reusesQueries) {
+        await db.insert(t.events).values(list); // one round trip for all of them
+        return;
+      }
+      const query = hot('insertEvent', () =>
+        db.insert(t.events).values(Object.fromEntries(EVENT_COLUMNS.map((column) => [column, p(column)])) as unknown as typeof t.events.$inferInsert),
+      );
+      for (const event of list) await query.execute({ ...event });
     },
     async aggregateEvents(since, until, channel) {
       const e = t.events;
@@ -494,12 +550,14 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       }
     },
     async isOptedOut(channel, address) {
-      const rows = await db
-        .select({ a: t.optOuts.address })
-        .from(t.optOuts)
-        .where(and(eq(t.optOuts.channel, channel), eq(t.optOuts.address, address)))
-        .limit(1);
-      return rows.length > 0;
+      const query = hot('isOptedOut', () =>
+        db
+          .select({ a: t.optOuts.address })
+          .from(t.optOuts)
+          .where(and(eq(t.optOuts.channel, p('channel')), eq(t.optOuts.address, p('address'))))
+          .limit(1),
+      );
+      return (await query.execute({ channel, address })).length > 0;
     },
     async getCursor(scope, key) {
       const rows = await db

@@ -15,6 +15,7 @@ import * as schema from '../schema/pg.ts';
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/pg');
 
 const dialect: DialectQueries = {
+  reusesQueries: false,
   async searchKnowledge(db, terms, limit) {
     // Terms are letters and digits only (searchTerms), so they are safe inside a tsquery.
     const query = terms.join(' | ');

@@ -21,6 +21,7 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../mi
 const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
 
 const dialect: DialectQueries = {
+  reusesQueries: true,
   async searchKnowledge(db, terms, limit) {
     const match = terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' OR ');
     // bm25 weights: title, tags, body. Lower bm25 is better, so the score is its negation.
