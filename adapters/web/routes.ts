@@ -180,6 +180,8 @@ export function createWebRoutes(deps: WebRouteDeps) {
             return { event: 'status', data: toVisitorConversation(event.conversation) };
           case 'typing':
             return { event: 'typing', data: { agent: event.agent } };
+          case 'delta':
+            return { event: 'delta', data: { agent: event.agent, text: event.text } };
           case 'ticket':
             return staff ? { event: 'ticket', data: event.ticket } : null;
         }

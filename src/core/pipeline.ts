@@ -285,7 +285,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       (m) => m.id !== message.id && !m.internal,
     );
     try {
-      return await engine.run({ conversation, contact, message, history, tools });
+      const onDelta = (text: string, agent: string) => bus.publish({ type: 'delta', conversationId: conversation.id, agent, text });
+      return await engine.run({ conversation, contact, message, history, tools, onDelta });
     } catch (error) {
       // The customer still gets an answer: a clear handoff instead of silence.
       logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');

@@ -119,6 +119,11 @@ export interface AgentRunInput {
   /** Earlier messages of the conversation, oldest first (bounded). */
   history: Message[];
   tools: AgentTools;
+  /**
+   * Receives the reply while the model writes it, piece by piece (engines that stream call it;
+   * others ignore it). Only a preview: the stored reply may differ (guardrails, templates).
+   */
+  onDelta?(text: string, agent: string): void;
 }
 
 export interface TraceStep {
@@ -195,6 +200,8 @@ export type BusEvent =
   | { type: 'message'; conversationId: string; message: Message }
   | { type: 'conversation'; conversationId: string; conversation: Conversation }
   | { type: 'typing'; conversationId: string; agent: string | null }
+  /** A piece of a bot reply being written; the `message` event with the stored reply replaces it. */
+  | { type: 'delta'; conversationId: string; agent: string | null; text: string }
   | { type: 'ticket'; conversationId: string; ticket: Ticket };
 
 export interface EventBus {

@@ -29,6 +29,8 @@ export interface FakeReply {
   toolCalls?: { id?: string; name: string; arguments: string }[];
   error?: { message: string; type?: string; code?: string | null };
   usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Streaming only: send this many content chunks, then wait for `until` before the rest (a reply caught mid-stream). */
+  pause?: { afterChunks: number; until: Promise<void> };
 }
 
 export type FakeStep = FakeReply | ((request: ChatRequest) => FakeReply | Promise<FakeReply>);
@@ -114,7 +116,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     }
     const status = reply.status ?? 200;
     if (status >= 300) return sendError(res, status, reply.error ?? { message: `fake ${status}` }, reply.headers);
-    return body.stream ? sendStream(res, body, reply) : sendJson(res, body, reply);
+    return body.stream ? await sendStream(res, body, reply) : sendJson(res, body, reply);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -177,14 +179,18 @@ function sendJson(res: ServerResponse, request: ChatRequest, reply: FakeReply) {
 }
 
 /** Streams the reply as the API does: a role delta, content in small pieces, tool call deltas, finish, usage. */
-function sendStream(res: ServerResponse, request: ChatRequest, reply: FakeReply) {
+async function sendStream(res: ServerResponse, request: ChatRequest, reply: FakeReply) {
   const id = `chatcmpl-${++callCounter}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
   res.write(chunk({ role: 'assistant', content: '' }));
-  for (const piece of reply.content?.match(/\S+\s*|\s+/g) ?? []) res.write(chunk({ content: piece }));
+  const pieces = reply.content?.match(/\S+\s*|\s+/g) ?? [];
+  for (const [index, piece] of pieces.entries()) {
+    if (reply.pause && index === reply.pause.afterChunks) await reply.pause.until;
+    res.write(chunk({ content: piece }));
+  }
   if (reply.refusal) res.write(chunk({ refusal: reply.refusal }));
   reply.toolCalls?.forEach((call, index) => {
     const callId = call.id ?? `call_${++callCounter}`;

@@ -12,6 +12,7 @@ import { newId } from '../../../src/core/ids.ts';
 import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
 import { buildAgents, type FinalAnswer, type GraphAgent } from './agents.ts';
 import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
+import { createAnswerStream } from './answer-stream.ts';
 import { combineConfidence } from './confidence.ts';
 import { checkOutput, screenInput, type InputVerdict } from './guardrails.ts';
 import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
@@ -143,6 +144,25 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     return agent && agent.name !== escalation.name ? agent : agents.triage;
   }
 
+  /**
+   * A run whose reply text is passed on as the model writes it (the web widget shows it growing).
+   * Each model response starts a new answer; the finished result is the same as without streaming.
+   */
+  async function streamRun(start: GraphAgent, items: AgentInputItem[], turn: TurnContext, onDelta: NonNullable<AgentRunInput['onDelta']>) {
+    const streamed = await runner.run(start, items, { context: turn, maxTurns: deps.maxTurns ?? 10, stream: true });
+    let answer = createAnswerStream();
+    for await (const event of streamed) {
+      if (event.type !== 'raw_model_stream_event') continue;
+      if (event.data.type === 'response_started') answer = createAnswerStream();
+      if (event.data.type !== 'output_text_delta') continue;
+      const text = answer.push(event.data.delta);
+      if (text) onDelta(text, streamed.currentAgent?.name ?? start.name);
+    }
+    await streamed.completed;
+    if (streamed.error) throw streamed.error;
+    return streamed;
+  }
+
   const newTurn = (input: AgentRunInput): TurnContext => ({ input, ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, handoff: null, performed: [] });
 
   /**
@@ -159,9 +179,10 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   ): Promise<AgentRunResult> {
     let result;
     try {
-      result = resumed
-        ? await runner.run(start, resumed, { maxTurns: deps.maxTurns ?? 10 })
-        : await runner.run(start, toItems(input), { context: turn, maxTurns: deps.maxTurns ?? 10 });
+      const onDelta = input.onDelta;
+      if (resumed) result = await runner.run(start, resumed, { maxTurns: deps.maxTurns ?? 10 });
+      else if (onDelta && input.conversation.channel === 'web') result = await streamRun(start, toItems(input), turn, onDelta);
+      else result = await runner.run(start, toItems(input), { context: turn, maxTurns: deps.maxTurns ?? 10 });
       breaker.success();
     } catch (error) {
       if (error instanceof ModelRefusalError) {

@@ -11,7 +11,7 @@ import type { BusEvent, EventBus, Logger, Store } from '../../core/ports.ts';
 const CHANNEL = 'frontdesk_events';
 const RECONNECT_MS = 1_000;
 
-type Notice = { origin: string; type: BusEvent['type']; conversationId: string; id?: string; agent?: string | null };
+type Notice = { origin: string; type: BusEvent['type']; conversationId: string; id?: string; agent?: string | null; text?: string };
 
 export interface NotifyBus extends EventBus {
   close(): Promise<void>;
@@ -29,6 +29,9 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
     switch (notice.type) {
       case 'typing':
         return { type: 'typing', conversationId: notice.conversationId, agent: notice.agent ?? null };
+      // A reply piece is a few characters, well under the payload cap; it is not stored anywhere to read back.
+      case 'delta':
+        return { type: 'delta', conversationId: notice.conversationId, agent: notice.agent ?? null, text: notice.text ?? '' };
       case 'message': {
         const message = await store.repo.getMessage(notice.id!);
         return message && { type: 'message', conversationId: notice.conversationId, message };
@@ -77,7 +80,8 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
         type: event.type,
         conversationId: event.conversationId,
         id: event.type === 'message' ? event.message.id : event.type === 'ticket' ? event.ticket.id : undefined,
-        agent: event.type === 'typing' ? event.agent : undefined,
+        agent: event.type === 'typing' || event.type === 'delta' ? event.agent : undefined,
+        text: event.type === 'delta' ? event.text : undefined,
       };
       sender.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]).catch((error) => {
         logger.warn({ err: error }, 'could not notify other replicas');
