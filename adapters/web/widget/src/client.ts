@@ -19,8 +19,6 @@ export interface LiveHandlers {
   message(message: WidgetMessage): void;
   status(conversation: WidgetConversation): void;
   typing(agent: string | null): void;
-  /** A piece of the bot's reply while it is written; the `message` with the whole reply follows. */
-  delta(text: string, agent: string | null): void;
   connection(state: 'connecting' | 'live' | 'offline'): void;
 }
 
@@ -57,6 +55,11 @@ export function createClient(apiUrl: string) {
   return {
     start(body: { name?: string; email?: string; text?: string; userId?: string; userHash?: string }) {
       return request<StartResult>('POST', '/v1/conversations', null, body);
+    },
+    /** A signed-in customer's web conversations (same tokens on every device) and the open one to resume. */
+    resume(userId: string, userHash: string) {
+      type Resumable = { conversation: WidgetConversation; visitorToken: string };
+      return request<{ conversations: Resumable[]; resume: Resumable | null }>('POST', '/v1/identity/conversations', null, { userId, userHash });
     },
     send(id: string, token: string, text: string, clientMessageId: string) {
       return request<{ message: WidgetMessage }>('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, token, { text, clientMessageId });
@@ -111,10 +114,6 @@ export function createClient(apiUrl: string) {
           if (conversation) on.status(conversation);
         });
         es.addEventListener('typing', (event) => on.typing(parse<{ agent: string | null }>(event)?.agent ?? null));
-        es.addEventListener('delta', (event) => {
-          const piece = parse<{ agent: string | null; text: string }>(event);
-          if (piece) on.delta(piece.text, piece.agent);
-        });
         // The browser's own retry would resume from its Last-Event-ID only; ours resumes from the
         // newest message the widget holds, whichever way it arrived.
         es.onerror = () => {

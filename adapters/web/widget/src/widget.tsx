@@ -21,6 +21,11 @@ function newClientId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** The host site's signature of its signed-in user, when it passed both attributes. */
+function signedUser(settings: WidgetSettings): { userId: string; userHash: string } | null {
+  return settings.userId && settings.userHash ? { userId: settings.userId, userHash: settings.userHash } : null;
+}
+
 /** Keeps messages unique by id and in id order (ids sort by time). */
 function merge(list: WidgetMessage[], incoming: WidgetMessage[]): WidgetMessage[] {
   const byId = new Map(list.map((m) => [m.id, m]));
@@ -38,8 +43,6 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
   const [messages, setMessages] = useState<WidgetMessage[]>([]);
   const [conversation, setConversation] = useState<WidgetConversation | null>(null);
   const [typing, setTyping] = useState<string | null | false>(false);
-  /** The bot reply being written (streamed pieces), until the stored message replaces it. */
-  const [streaming, setStreaming] = useState<{ agent: string | null; text: string } | null>(null);
   const [connection, setConnection] = useState<'connecting' | 'live' | 'offline'>('connecting');
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
@@ -61,10 +64,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
       lastId.current = merged.at(-1)?.id ?? null;
       return merged;
     });
-    if (incoming.some((m) => m.direction === 'outbound')) {
-      setTyping(false);
-      setStreaming(null);
-    }
+    if (incoming.some((m) => m.direction === 'outbound')) setTyping(false);
   }, []);
 
   const remember = useCallback(
@@ -74,6 +74,26 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
     },
     [settings.apiUrl],
   );
+
+  // A signed-in customer with no session on this device picks up their open conversation.
+  useEffect(() => {
+    const user = signedUser(settings);
+    if (session || !user) return;
+    let cancelled = false;
+    client
+      .resume(user.userId, user.userHash)
+      .then(({ resume }) => {
+        // A conversation this page started meanwhile (the visitor was quicker) wins.
+        if (cancelled || !resume || loadSession(settings.apiUrl)?.userId === user.userId) return;
+        remember({ conversationId: resume.conversation.id, visitorToken: resume.visitorToken, userId: user.userId, rated: false });
+      })
+      .catch(() => {
+        // Only a convenience: without it the next message starts a new conversation for the same customer.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
 
   // History first, then the live stream from the newest message held.
   useEffect(() => {
@@ -101,7 +121,6 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
             clearTimeout(typingTimer.current);
             typingTimer.current = setTimeout(() => setTyping(false), TYPING_TIMEOUT_MS);
           },
-          delta: (text, agent) => setStreaming((current) => ({ agent, text: (current?.text ?? '') + text })),
           connection: setConnection,
         });
       });
@@ -114,7 +133,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
   useEffect(() => {
     const el = log.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages.length, typing, streaming?.text.length, open]);
+  }, [messages.length, typing, open]);
 
   useEffect(() => {
     if (open) input.current?.focus();
@@ -131,6 +150,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
       ...(text ? { text } : {}),
       ...(settings.name ? { name: settings.name } : {}),
       ...(settings.email ? { email: settings.email } : {}),
+      ...signedUser(settings),
     });
     const next = { conversationId: started.conversation.id, visitorToken: started.visitorToken, userId: settings.userId, rated: false };
     setConversation(started.conversation);
@@ -235,13 +255,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
                 <p class={`fd-msg ${m.direction === 'inbound' ? 'fd-in' : 'fd-out'}`}>{m.text}</p>
               </div>
             ))}
-            {/* Hidden from screen readers: the finished message is announced once, not every piece. */}
-            {streaming && (
-              <div class="fd-row fd-theirs fd-streaming" aria-hidden="true">
-                <p class="fd-msg fd-out">{streaming.text}</p>
-              </div>
-            )}
-            {typingLabel && !streaming && (
+            {typingLabel && (
               <p class="fd-typing" role="status">
                 {typingLabel}
               </p>
