@@ -19,6 +19,8 @@ export interface LiveHandlers {
   message(message: WidgetMessage): void;
   status(conversation: WidgetConversation): void;
   typing(agent: string | null): void;
+  /** A piece of the bot's reply while it is written; the `message` with the whole reply follows. */
+  delta(text: string, agent: string | null): void;
   connection(state: 'connecting' | 'live' | 'offline'): void;
 }
 
@@ -114,6 +116,10 @@ export function createClient(apiUrl: string) {
           if (conversation) on.status(conversation);
         });
         es.addEventListener('typing', (event) => on.typing(parse<{ agent: string | null }>(event)?.agent ?? null));
+        es.addEventListener('delta', (event) => {
+          const piece = parse<{ agent: string | null; text: string }>(event);
+          if (piece) on.delta(piece.text, piece.agent);
+        });
         // The browser's own retry would resume from its Last-Event-ID only; ours resumes from the
         // newest message the widget holds, whichever way it arrived.
         es.onerror = () => {

@@ -43,6 +43,8 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
   const [messages, setMessages] = useState<WidgetMessage[]>([]);
   const [conversation, setConversation] = useState<WidgetConversation | null>(null);
   const [typing, setTyping] = useState<string | null | false>(false);
+  /** The bot reply being written (streamed pieces), until the stored message replaces it. */
+  const [streaming, setStreaming] = useState<{ agent: string | null; text: string } | null>(null);
   const [connection, setConnection] = useState<'connecting' | 'live' | 'offline'>('connecting');
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
@@ -64,7 +66,10 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
       lastId.current = merged.at(-1)?.id ?? null;
       return merged;
     });
-    if (incoming.some((m) => m.direction === 'outbound')) setTyping(false);
+    if (incoming.some((m) => m.direction === 'outbound')) {
+      setTyping(false);
+      setStreaming(null);
+    }
   }, []);
 
   const remember = useCallback(
@@ -121,6 +126,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
             clearTimeout(typingTimer.current);
             typingTimer.current = setTimeout(() => setTyping(false), TYPING_TIMEOUT_MS);
           },
+          delta: (text, agent) => setStreaming((current) => ({ agent, text: (current?.text ?? '') + text })),
           connection: setConnection,
         });
       });
@@ -133,7 +139,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
   useEffect(() => {
     const el = log.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages.length, typing, open]);
+  }, [messages.length, typing, streaming?.text.length, open]);
 
   useEffect(() => {
     if (open) input.current?.focus();
@@ -255,7 +261,13 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
                 <p class={`fd-msg ${m.direction === 'inbound' ? 'fd-in' : 'fd-out'}`}>{m.text}</p>
               </div>
             ))}
-            {typingLabel && (
+            {/* Hidden from screen readers: the finished message is announced once, not every piece. */}
+            {streaming && (
+              <div class="fd-row fd-theirs fd-streaming" aria-hidden="true">
+                <p class="fd-msg fd-out">{streaming.text}</p>
+              </div>
+            )}
+            {typingLabel && !streaming && (
               <p class="fd-typing" role="status">
                 {typingLabel}
               </p>
