@@ -15,12 +15,12 @@ const BANKING = resolve(DATA, 'banking77/train.csv');
 const CLINC = resolve(DATA, 'clinc150/dev.json');
 
 describe.skipIf(!existsSync(BANKING))('Banking77 (held-out 20% of train; needs ../shared/data)', () => {
-  it('accuracy ≥ 88%', () => {
+  it('accuracy ≥ 89%', () => {
     const [train, test] = stratifiedSplit(readExamples(BANKING), 0.2, 42);
     const clf = trainClassifier(train, { seed: 1 });
     const accuracy = test.filter((e) => clf.predict(e.text).label === e.label).length / test.length;
     console.log(`banking77 held-out accuracy: ${(accuracy * 100).toFixed(2)}% (n=${test.length})`);
-    expect(accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(accuracy).toBeGreaterThanOrEqual(0.89);
   }, 180_000);
 });
 
@@ -33,7 +33,7 @@ describe.skipIf(!existsSync(CLINC))('CLINC150 full (train+oos_train → val+oos_
     const inScopeAccuracy = inScope.filter((e) => clf.predict(e.text).label === e.label).length / inScope.length;
     const oosRecall = oos.filter((e) => clf.predict(e.text).label === 'oos').length / oos.length;
     console.log(`clinc150 in-scope accuracy ${(inScopeAccuracy * 100).toFixed(2)}%, oos recall ${(oosRecall * 100).toFixed(2)}%`);
-    expect(inScopeAccuracy).toBeGreaterThanOrEqual(0.78);
-    expect(oosRecall).toBeGreaterThanOrEqual(0.8);
+    expect(inScopeAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(oosRecall).toBeGreaterThanOrEqual(0.9);
   }, 180_000);
 });

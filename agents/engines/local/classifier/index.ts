@@ -5,7 +5,7 @@
  * regression, and the whole thing is a few hundred lines.
  *
  * Pipeline: normalise → word 1–2-grams + char 2–5-grams, hashed, tf-idf, L2 → softmax regression
- * (SGD, L2) → temperature-scaled probabilities → learned out-of-scope rejection threshold.
+ * (Adagrad) → temperature-scaled probabilities → learned out-of-scope rejection threshold.
  */
 import { countTerms, columnTable, fitVocabulary, weigh } from './features.ts';
 import { fitTemperature, fitThreshold, type ValidationOutcome } from './calibration.ts';
@@ -58,12 +58,10 @@ export interface TrainOptions {
   validation?: Example[];
   /** Share of training rows held back when no `validation` is given (default 0.1). */
   validationFraction?: number;
-  /** SGD epochs (default 8). */
+  /** Training epochs (default 8). */
   epochs?: number;
-  /** Initial SGD learning rate (default 1.5). */
+  /** Adagrad base step size (default 0.5). */
   learningRate?: number;
-  /** L2 regularisation strength (default 1e-6). */
-  l2?: number;
 }
 
 const FORMAT = 'frontdesk-text-classifier';
@@ -86,8 +84,7 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const seed = options.seed ?? 1;
   const hyper = {
     epochs: options.epochs ?? 8,
-    learningRate: options.learningRate ?? 1.5,
-    l2: options.l2 ?? 1e-6,
+    learningRate: options.learningRate ?? 0.5,
   };
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -146,13 +143,13 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
     threshold = fitThreshold(outcomes);
   }
 
-  // Phase 2: a few more epochs over every row, at a lower rate, from the phase-1 weights, so the
-  // final model also learns from the held-back rows while its calibration stays valid.
+  // Phase 2: a few more epochs over every row, from the phase-1 weights (with a fresh Adagrad
+  // history), so the final model also learns from the held-back rows while its calibration stays
+  // valid.
   if (refit) {
     model = trainSoftmax(examples.map(vectorOf), classOf(examples), labels.length, vocab.buckets.length, {
       ...hyper,
       epochs: refitEpochs,
-      learningRate: hyper.learningRate * 0.2,
       weights: weightsOf(examples),
       seed: seed + 1,
       init: model,
