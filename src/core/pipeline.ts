@@ -426,11 +426,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const reply = await commitReply(conversation, result, async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
-        const ticket = await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now });
-        if (ticket) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
+        await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now });
         return true;
       });
       if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');
+      // Announced once committed, so other replicas read the resolved ticket.
+      const ticket = await store.repo.getTicket(ticketId);
+      if (ticket) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
       return reply;
     });
   }
