@@ -6,9 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
-import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
-import { slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
+import { deskReplies, fakeSms, slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
 
 const APP_TOKEN = 'xapp-1-A0LAN0Z89-1234567890-socketmodetest';
 const DESK = 'C0DESK0001';
@@ -16,24 +15,7 @@ const CUSTOMER = '+15555550123';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 
-function fakeSms(): ChannelAdapter & { sent: OutboundMessage[] } {
-  const sent: OutboundMessage[] = [];
-  return { kind: 'sms', sent, send: async (m) => (sent.push(m), { status: 'sent', providerMessageId: `SM${sent.length}` }) };
-}
-
-function reply(input: AgentRunInput): AgentRunResult {
-  if (/human/i.test(input.message.text)) {
-    return {
-      agent: 'escalation',
-      route: 'escalation',
-      confidence: 0.31,
-      text: 'I am passing you to a person now.',
-      handoff: { reason: 'customer_asked_for_human' },
-      ticket: { id: 'TK-ESC-1', category: 'other', priority: 'high', summary: 'Customer wants a person about a damaged parcel', status: 'escalated' },
-    };
-  }
-  return { agent: 'orders', route: 'orders', confidence: 0.93, text: `On its way: "${input.message.text}"` };
-}
+const reply = deskReplies((text) => `On its way: "${text}"`);
 
 describe('Slack over Socket Mode', () => {
   let api: SlackApi;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { slackSignature } from '../../adapters/slack/verify.ts';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { ROOT } from '../support/paths.ts';
+import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
 
 export interface SlackCall {
   method: string;
@@ -205,5 +206,28 @@ export function slackHeaders(secret: string, body: string, contentType: string, 
     'content-type': contentType,
     'x-slack-request-timestamp': timestamp,
     'x-slack-signature': slackSignature(secret, timestamp, body),
+  };
+}
+
+/** A recording stand-in for the SMS channel, so desk replies to an SMS customer can be asserted. */
+export function fakeSms(): ChannelAdapter & { sent: OutboundMessage[] } {
+  const sent: OutboundMessage[] = [];
+  return { kind: 'sms', sent, send: async (m) => (sent.push(m), { status: 'sent', providerMessageId: `SM${sent.length}` }) };
+}
+
+/** Scripted agents: a request for a human escalates with a ticket; anything else gets `answer(text)` from orders. */
+export function deskReplies(answer: (text: string) => string) {
+  return (input: AgentRunInput): AgentRunResult => {
+    if (/human/i.test(input.message.text)) {
+      return {
+        agent: 'escalation',
+        route: 'escalation',
+        confidence: 0.31,
+        text: 'I am passing you to a person now.',
+        handoff: { reason: 'customer_asked_for_human' },
+        ticket: { id: 'TK-ESC-1', category: 'other', priority: 'high', summary: 'Customer wants a person about a damaged parcel', status: 'escalated' },
+      };
+    }
+    return { agent: 'orders', route: 'orders', confidence: 0.93, text: answer(input.message.text) };
   };
 }

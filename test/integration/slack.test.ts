@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
-import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
 import { ROOT } from '../support/paths.ts';
-import { BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
+import { deskReplies, fakeSms, BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const DESK = 'C0DESK0001';
@@ -13,25 +12,7 @@ const FORM = 'application/x-www-form-urlencoded';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 
-/** A recording stand-in for the SMS channel (the real adapter lives elsewhere). */
-function fakeSms(): ChannelAdapter & { sent: OutboundMessage[] } {
-  const sent: OutboundMessage[] = [];
-  return { kind: 'sms', sent, send: async (m) => (sent.push(m), { status: 'sent', providerMessageId: `SM${sent.length}` }) };
-}
-
-function reply(input: AgentRunInput): AgentRunResult {
-  if (/human/i.test(input.message.text)) {
-    return {
-      agent: 'escalation',
-      route: 'escalation',
-      confidence: 0.31,
-      text: 'I am passing you to a person now.',
-      handoff: { reason: 'customer_asked_for_human' },
-      ticket: { id: 'TK-ESC-1', category: 'other', priority: 'high', summary: 'Customer wants a person about a damaged parcel', status: 'escalated' },
-    };
-  }
-  return { agent: 'orders', route: 'orders', confidence: 0.93, text: `**Found it** — see [tracking](https://track.example.com/NW-10004) for "${input.message.text}"` };
-}
+const reply = deskReplies((text) => `**Found it** — see [tracking](https://track.example.com/NW-10004) for "${text}"`);
 
 describe('Slack channel and support desk', () => {
   let api: SlackApi;
