@@ -3,6 +3,9 @@
  * JSON or SSE `data:` chunks ending with `[DONE]`). Each test scripts what the "model" does, one
  * step per request: text, tool calls, handoffs (transfer_* tool calls), malformed arguments,
  * refusals, 429/500 errors, slow answers. The real `openai` client talks to it over HTTP.
+ * The engine's model input check (recognised by its JSON schema name) has its own script and
+ * request list, and answers `{"verdict":"ok"}` when nothing is scripted for it, so scripts for
+ * the agent run stay as they are.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,7 +77,11 @@ export interface FakeOpenAI {
   script(...steps: FakeStep[]): void;
   /** Steps not consumed yet. */
   remaining(): number;
-  /** Drops the script and the recorded requests. */
+  /** Input check requests received, in order (not in `requests`). */
+  guardrailRequests: ChatRequest[];
+  /** Appends answers for input check requests; once used up, the check hears "ok". */
+  scriptGuardrail(...steps: FakeStep[]): void;
+  /** Drops the scripts and the recorded requests. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -82,6 +89,8 @@ export interface FakeOpenAI {
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const steps: FakeStep[] = [];
   const requests: ChatRequest[] = [];
+  const guardrailSteps: FakeStep[] = [];
+  const guardrailRequests: ChatRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const state = { unexpected: 0 };
 
@@ -98,8 +107,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
-    requests.push(body);
-    const step = steps.shift();
+    const isCheck = isInputCheck(body);
+    (isCheck ? guardrailRequests : requests).push(body);
+    const step = isCheck ? (guardrailSteps.shift() ?? say.json({ verdict: 'ok', reason: 'default' })) : steps.shift();
     if (!step) {
       state.unexpected += 1;
       return sendError(res, 400, { message: 'fake-openai: script exhausted', type: 'invalid_request_error' });
@@ -128,11 +138,15 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     get unexpected() {
       return state.unexpected;
     },
+    guardrailRequests,
     script: (...more) => void steps.push(...more),
+    scriptGuardrail: (...more) => void guardrailSteps.push(...more),
     remaining: () => steps.length,
     reset() {
       steps.length = 0;
       requests.length = 0;
+      guardrailSteps.length = 0;
+      guardrailRequests.length = 0;
       state.unexpected = 0;
     },
     close: () =>
@@ -142,6 +156,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         server.close(() => resolve());
       }),
   };
+}
+
+function isInputCheck(body: ChatRequest): boolean {
+  const format = body.response_format as { json_schema?: { name?: string } } | undefined;
+  return format?.json_schema?.name === 'input_guardrail';
 }
 
 function sendError(res: ServerResponse, status: number, error: FakeReply['error'] & object, headers: Record<string, string> = {}) {

@@ -42,6 +42,14 @@ const engine = (extra: Partial<Parameters<typeof createOpenAIEngine>[1]> = {}, t
   );
 
 describe('createOpenAIEngine', () => {
+  it('skips the model input check when switched off', async () => {
+    fake.script(say.json({ answer: 'Hello! What can I do for you?', confidence: 0.9 }));
+    const result = await engine({ inputCheck: false }).run(input('hello', { agent: 'faq' }));
+    expect(result.text).toBe('Hello! What can I do for you?');
+    expect(fake.guardrailRequests).toHaveLength(0);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('hands malformed tool arguments back to the model, which retries', async () => {
     fake.script(say.tool('lookup_order', '{"orderId": NW-1'), say.tool('lookup_order', { orderId: 'nw 10001' }), say.json({ answer: 'NW-10001 shipped with DHL.', confidence: 0.9 }));
     const result = await engine().run(input('status of NW-10001?', { agent: 'orders' }));

@@ -2,7 +2,8 @@
  * The model-backed engine: the agent graph runs on any OpenAI-compatible model (chat
  * completions) through the @openai/agents runtime. Triage hands off to specialists with real
  * transfer tool calls; the last agent is remembered in the conversation state so the next message
- * resumes with it. Around the model: a rule-based input screen, an output leak check, confidence
+ * resumes with it. Around the model: a rule-based input screen, then a model-based input check
+ * (fails open), an output leak check, confidence
  * from self-assessment and evidence, approvals for refunds and cancellations, a token budget per
  * conversation, concurrency limits, and the embedded engine as fallback when the provider fails.
  */
@@ -15,6 +16,7 @@ import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
 import { createAnswerStream } from './answer-stream.ts';
 import { combineConfidence } from './confidence.ts';
 import { checkOutput, screenInput, type InputVerdict } from './guardrails.ts';
+import { createModelInputCheck } from './model-guardrail.ts';
 import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
 import { traceFromRun } from './trace.ts';
 import type { ApprovedActionHandler, TurnContext } from './tools.ts';
@@ -52,6 +54,11 @@ export interface OpenAIEngineDeps {
   circuit?: { threshold: number; cooldownMs: number };
   /** A Model used instead of the provider client (another engine sharing this runtime). */
   model?: Model;
+  /**
+   * The model-based input check after the rule screen (default true): one small extra call per
+   * message that catches subtle injection and exfiltration; it never blocks when it fails.
+   */
+  inputCheck?: boolean;
   logger?: Logger;
   now?: () => number;
 }
@@ -78,7 +85,11 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     return m ? normaliseMatch(m) : null;
   };
 
-  const model = limitModel(deps.model ?? createModelClient(config, { maxRetries: deps.maxRetries }).model, createLimiter(config.maxConcurrency));
+  const limiter = createLimiter(config.maxConcurrency);
+  const model = limitModel(deps.model ?? createModelClient(config, { maxRetries: deps.maxRetries }).model, limiter);
+  // No retries for the check: it fails open, so a slow retry would only delay the customer.
+  const inputCheck =
+    deps.inputCheck === false ? null : createModelInputCheck({ client: createModelClient(config, { maxRetries: 0 }).client, model: config.model, limit: (work) => limiter.run(work) });
   const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved });
   // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
   const runner = new Runner({ tracingDisabled: true });
@@ -339,6 +350,15 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
         return escalate(input, 'token_budget', trace);
       }
       if (!breaker.allow()) return delegate(input, trace, 'circuit_open');
+      if (inputCheck) {
+        const subject = input.history.length === 0 && input.message.subject ? `Subject: ${input.message.subject}\n\n` : '';
+        const checked = await inputCheck(`${subject}${input.message.text}`);
+        if (checked.verdict) return refuse(input, checked.verdict, trace);
+        if (checked.status === 'failed') {
+          trace.push({ kind: 'guardrail', name: 'input_check_failed', data: { error: checked.detail ?? null, action: 'allowed' }, at: now() });
+          deps.logger?.warn({ error: checked.detail, conversationId: input.conversation.id }, 'model input check failed; message allowed');
+        }
+      }
       const start = startAgent(input);
       if (start !== agents.triage) trace.push({ kind: 'triage', name: 'resume', data: { agent: start.name }, at: now() });
       return withLock(input.conversation.id, () => runModel(input, trace, tokensUsed, start, newTurn(input)));
