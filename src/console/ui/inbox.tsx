@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Conversation } from '../../core/types.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
+import { FilterSelect } from './filter-select.tsx';
 import type { Me } from './main.tsx';
 
 const CHANNELS = ['web', 'sms', 'email', 'slack'];
@@ -27,44 +28,16 @@ export function Inbox({ me }: { me: Me }) {
   useEffect(() => void load(), [filters]);
   useLive(() => true, load, [filters]);
 
-  const set = (key: keyof typeof filters) => (e: Event) => setFilters({ ...filters, [key]: (e.currentTarget as HTMLInputElement).value });
+  const setFilter = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
+  const set = (key: keyof typeof filters) => (e: Event) => setFilter(key)((e.currentTarget as HTMLInputElement).value);
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">Inbox</h1>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Channel
-          <select value={filters.channel} onChange={set('channel')}>
-            <option value="">All</option>
-            {CHANNELS.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select value={filters.status} onChange={set('status')}>
-            <option value="">Any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Owner
-          <select value={filters.owner} onChange={set('owner')}>
-            <option value="">Any</option>
-            <option value="bot">bot</option>
-            <option value="human">human</option>
-          </select>
-        </label>
-        <label>
-          Assignee
-          <select value={filters.assignee} onChange={set('assignee')}>
-            <option value="">Anyone</option>
-            <option value={me.id}>Me</option>
-          </select>
-        </label>
+        <FilterSelect label="Channel" value={filters.channel} onChange={setFilter('channel')} options={CHANNELS} any="All" />
+        <FilterSelect label="Status" value={filters.status} onChange={setFilter('status')} options={STATUSES} />
+        <FilterSelect label="Owner" value={filters.owner} onChange={setFilter('owner')} options={['bot', 'human']} />
+        <FilterSelect label="Assignee" value={filters.assignee} onChange={setFilter('assignee')} options={[{ value: me.id, label: 'Me' }]} any="Anyone" />
         <label>
           Route
           <input value={filters.route} onChange={set('route')} placeholder="orders, billing…" size={10} />

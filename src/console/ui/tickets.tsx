@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Conversation, Ticket } from '../../core/types.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
+import { FilterSelect } from './filter-select.tsx';
 import type { Me } from './main.tsx';
 
 const STATUSES = ['open', 'in_progress', 'resolved', 'escalated'];
@@ -22,24 +23,8 @@ export function Tickets() {
     <section aria-labelledby="tickets-title">
       <h1 id="tickets-title">Tickets</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Priority
-          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Status" value={status} onChange={setStatus} options={STATUSES} />
+        <FilterSelect label="Priority" value={priority} onChange={setPriority} options={PRIORITIES} />
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {tickets === null ? (
