@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { computeAnalytics } from '../core/analytics.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import { metricEvent } from '../core/pipeline.ts';
 import type { EventBus, Pipeline, Store, SupportDesk } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES } from '../core/types.ts';
@@ -187,9 +188,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       });
       await repo.updateMessage(inbound.id, { route: body.route });
       await repo.updateConversation(conversation.id, { route: body.route, updatedAt: now });
-      await repo.insertEvents([
-        { id: newId(), conversationId: conversation.id, type: 'route_corrected', actor: 'human', channel: conversation.channel, value: null, data: { from: inbound.route, to: body.route }, createdAt: now },
-      ]);
+      await repo.insertEvents([metricEvent(conversation, 'route_corrected', 'human', now, null, { from: inbound.route, to: body.route })]);
     });
     return c.json({ conversation: await store.repo.getConversation(conversation.id) });
   });

@@ -191,6 +191,18 @@ describe('staff API', () => {
     expect(analytics.channels.web.conversations).toBeGreaterThan(0);
   });
 
+  it('keeps a human route correction as training data and rejects unknown routes', async () => {
+    const { conversation, visitorToken } = await start();
+    await ask(conversation.id, visitorToken, 'Do you have gift wrapping for a birthday present?');
+    const staff = { ...bearer(staffToken), 'content-type': 'application/json' };
+    await expectError(await fd.app.request(`/v1/conversations/${conversation.id}/route`, { method: 'POST', headers: staff, body: '{"route":"weather"}' }), 400, 'invalid_input');
+    const res = await fd.app.request(`/v1/conversations/${conversation.id}/route`, { method: 'POST', headers: staff, body: '{"route":"orders"}' });
+    expect((await res.json()).conversation.route).toBe('orders');
+    expect(await fd.store.repo.listRouteCorrections()).toContainEqual({ text: 'Do you have gift wrapping for a birthday present?', toRoute: 'orders' });
+    const analytics = await fd.store.repo.aggregateEvents(0, Date.now() + 1, 'web');
+    expect(analytics.some((r) => r.type === 'route_corrected' && r.actor === 'human')).toBe(true);
+  });
+
   it('lists and filters conversations and tickets, and updates a ticket', async () => {
     const { conversation, visitorToken } = await start();
     await ask(conversation.id, visitorToken, 'My refund still has not arrived after two weeks');
