@@ -43,11 +43,13 @@ export function streamTopic(
       void stream.write(': keep-alive\n\n').catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
-      const sent = new Set<string>();
+      // What the backlog sent, by message id: the same message arriving live unchanged is a repeat.
+      const sent = new Map<string, string>();
       await stream.writeSSE({ event: 'ready', data: '{}' });
       for (const item of await opts.backlog()) {
-        if (item.id) sent.add(item.id);
-        await stream.writeSSE({ event: item.event, id: item.id, data: JSON.stringify(item.data) });
+        const data = JSON.stringify(item.data);
+        if (item.id) sent.set(item.id, data);
+        await stream.writeSSE({ event: item.event, id: item.id, data });
       }
       while (!closed) {
         const item = queue.shift();
@@ -56,9 +58,9 @@ export function streamTopic(
           wake = null;
           continue;
         }
-        // A backlog message seen again live is a repeat only if it is the same message event.
-        if (item.id && item.event === 'message' && sent.delete(item.id)) continue;
-        await stream.writeSSE({ event: item.event, id: item.id, data: JSON.stringify(item.data) });
+        const data = JSON.stringify(item.data);
+        if (item.id && item.event === 'message' && sent.get(item.id) === data) continue;
+        await stream.writeSSE({ event: item.event, id: item.id, data });
       }
     } finally {
       clearInterval(heartbeat);
