@@ -8,13 +8,13 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
 import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
+import { searchKnowledge } from './knowledge-search.ts';
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
 
@@ -23,14 +23,7 @@ const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schem
 const dialect: DialectQueries = {
   reusesQueries: true,
   async searchKnowledge(db, terms, limit) {
-    const match = terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' OR ');
-    // bm25 weights: title, tags, body. Lower bm25 is better, so the score is its negation.
-    const rows = (sqliteOf(db).all(
-      sql`select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score
-          from kb_fts join kb_articles a on a.rowid = kb_fts.rowid
-          where kb_fts match ${match} order by score desc limit ${limit}`,
-    )) as { id: string; score: number }[];
-    return rows;
+    return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
   },
   lockDueJobs: (query) => query, // one writer at a time already
 };
