@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { trainClassifier, type Example, type TextClassifier } from '../../../agents/engines/local/classifier/index.ts';
-import { DatasetError, readExamples } from '../../../agents/engines/local/training/datasets.ts';
+import { DatasetError, readExamples, readTrainingData } from '../../../agents/engines/local/training/datasets.ts';
 import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
@@ -255,8 +255,10 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   if (onModel && (opts.train || threshold !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train or --threshold)');
   const test = readExamples(opts.test);
   if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
-  const train = opts.train ? readExamples(opts.train) : null;
-  const val = opts.val ? readExamples(opts.val) : undefined;
+  const trainingData = opts.train ? readTrainingData(opts.train) : null;
+  const train = trainingData?.train ?? null;
+  // --val wins over validation splits the training file brings (CLINC150's val, oos_val).
+  const val = opts.val ? readExamples(opts.val) : trainingData?.validation;
   if (train && train.length === 0) throw new UsageError(`no rows in ${opts.train}`);
 
   const bar = progress(io.stderr, 'training');

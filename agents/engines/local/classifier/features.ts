@@ -3,7 +3,7 @@
  *
  * - word view: unigrams and bigrams (with sentence-boundary markers) catch phrases such as
  *   "cancel order" or "top up";
- * - character view: 2–5-grams inside word boundaries (" word " padded) survive typos,
+ * - character view: 3–5-grams inside word boundaries (" word " padded) survive typos,
  *   inflections and unseen compounds ("refnd", "cancelling").
  *
  * Each view is weighted with sublinear tf (1 + ln tf) times idf and L2-normalised on its own, then
@@ -43,7 +43,7 @@ export function hashString(s: string, seed: number): number {
 const WORD_SEED = 0x1f;
 const BIGRAM_SEED = 0x2b;
 const CHAR_SEED = 0x3d;
-const MIN_N = 2;
+const MIN_N = 3;
 const MAX_N = 5;
 
 function bump(map: Map<number, number>, key: number): void {

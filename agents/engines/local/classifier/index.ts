@@ -1,14 +1,17 @@
 /**
  * The embedded text classifier of the `local` engine: routes messages with no network and no
- * downloaded weights. A from-scratch linear model (see the files beside this one) because no
- * maintained JS library offers sparse hashed features + calibrated multinomial logistic
- * regression, and the whole thing is a few hundred lines.
+ * downloaded weights. Written from scratch (see the files beside this one) because no maintained
+ * JS library offers sparse hashed features with calibrated multinomial models, and the whole
+ * thing is a few hundred lines.
  *
- * Pipeline: normalise → word 1–2-grams + char 2–5-grams, hashed, tf-idf, L2 → softmax regression
- * (Adagrad) → temperature-scaled probabilities → learned out-of-scope rejection threshold.
+ * Pipeline: normalise → word 1–2-grams + char 3–5-grams, hashed, tf-idf, L2 → two models on the
+ * same vector, softmax regression and a one-hidden-layer network (both Adagrad) → their logits
+ * mixed and temperature-scaled (mix and temperature fitted on validation rows) → learned
+ * out-of-scope rejection threshold.
  */
 import { countTerms, columnTable, fitVocabulary, weigh } from './features.ts';
-import { fitTemperature, fitThreshold, type ValidationOutcome } from './calibration.ts';
+import { fitMixture, fitThreshold, type ValidationOutcome } from './calibration.ts';
+import { mlpLogits, trainMlp, type MlpWeights } from './mlp.ts';
 import { createRandom, shuffle } from './random.ts';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.ts';
 
@@ -65,77 +68,86 @@ export interface TrainOptions {
 }
 
 const FORMAT = 'frontdesk-text-classifier';
-const VERSION = 1;
+const VERSION = 2;
 
 interface ModelState {
   labels: string[];
   oosLabel: string;
   temperature: number;
   threshold: number;
+  /** Weight of the linear model's logits in the mix (the network gets 1 − mix). */
+  mix: number;
   buckets: Int32Array;
   idf: Float32Array;
-  model: SoftmaxWeights;
+  linear: SoftmaxWeights;
+  network: MlpWeights;
 }
+
+/** The network's hyper-parameters (see mlp.ts): small, as it only has to complement the linear model. */
+const NETWORK = { hidden: 64, epochs: 6, learningRate: 0.1, dropout: 0.2 };
 
 /** Trains a classifier on labelled examples. Throws when there are no examples. */
 export function trainClassifier(examples: Example[], options: TrainOptions = {}): TextClassifier {
   if (examples.length === 0) throw new Error('trainClassifier: no training examples');
   const oosLabel = options.oosLabel ?? 'oos';
   const seed = options.seed ?? 1;
-  const hyper = {
-    epochs: options.epochs ?? 8,
-    learningRate: options.learningRate ?? 0.5,
-  };
+  const linearHyper = { epochs: options.epochs ?? 6, learningRate: options.learningRate ?? 0.5 };
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
 
   let fitRows: Example[];
   let valRows: Example[];
-  let refit: boolean;
   if (options.validation && options.validation.length > 0) {
     fitRows = examples;
     valRows = options.validation;
-    refit = false;
   } else {
-    [fitRows, valRows] = stratifiedSplit(examples, options.validationFraction ?? 0.1, seed);
-    refit = valRows.length > 0;
+    // Half of the out-of-scope rows are held back: the rejection threshold is learned from them
+    // alone, and a tenth of a hundred rows would set it by chance. They are learned from in the
+    // refit all the same.
+    const fraction = options.validationFraction ?? 0.1;
+    [fitRows, valRows] = stratifiedSplit(examples, fraction, seed, (label) => (label === oosLabel ? Math.max(fraction, 0.5) : fraction));
   }
+  // After calibration both models learn from the validation rows too (those with a known label).
+  const refitRows = valRows.length > 0 ? [...fitRows, ...valRows.filter((e) => labelIndex.has(e.label))] : [];
 
-  // Progress: the main epochs plus the warm-start epochs of the refit.
-  const refitEpochs = refit ? Math.max(1, Math.round(hyper.epochs / 4)) : 0;
-  const totalEpochs = hyper.epochs + refitEpochs;
+  // Progress in epochs: both models, then their warm-start refits.
+  const refitEpochs = (epochs: number) => (refitRows.length > 0 ? Math.max(1, Math.round(epochs / 4)) : 0);
+  const totalEpochs = linearHyper.epochs + NETWORK.epochs + refitEpochs(linearHyper.epochs) + refitEpochs(NETWORK.epochs);
+  let epochsDone = 0;
+  const onEpoch = () => options.onProgress?.(++epochsDone, totalEpochs);
   options.onProgress?.(0, totalEpochs);
 
-  // idf and columns come from every training row (labels unused), so the refit can warm-start
-  // from the phase-1 weights in the same column space.
-  const counts = examples.map((e) => countTerms(e.text));
-  const countOf = new Map(examples.map((e, i) => [e, counts[i]!]));
-  const vocab = fitVocabulary(counts);
-  const vectorOf = (e: Example) => weigh(countOf.get(e) ?? countTerms(e.text), vocab.column, vocab.idf);
+  // idf and columns come from every row (labels unused), so the refits can warm-start from the
+  // phase-1 weights in the same column space.
+  const allRows = [...examples, ...(options.validation ?? [])];
+  const counts = new Map(allRows.map((e) => [e, countTerms(e.text)]));
+  const vocab = fitVocabulary([...counts.values()]);
+  const vectorOf = (e: Example) => weigh(counts.get(e) ?? countTerms(e.text), vocab.column, vocab.idf);
   const classOf = (rows: Example[]) => Int32Array.from(rows.map((e) => labelIndex.get(e.label)!));
   const weightsOf = (rows: Example[]) => (rows.some((e) => e.weight !== undefined) ? Float32Array.from(rows.map((e) => e.weight ?? 1)) : undefined);
+  const columns = vocab.buckets.length;
 
-  // Phase 1: train on the fit rows, calibrate on the validation rows.
+  // Phase 1: train both models on the fit rows, calibrate their mix on the validation rows.
   const fitVectors = fitRows.map(vectorOf);
-  let model = trainSoftmax(fitVectors, classOf(fitRows), labels.length, vocab.buckets.length, {
-    ...hyper,
-    seed,
-    weights: weightsOf(fitRows),
-    onEpoch: (done) => options.onProgress?.(done, totalEpochs),
-  });
+  let linear = trainSoftmax(fitVectors, classOf(fitRows), labels.length, columns, { ...linearHyper, seed, weights: weightsOf(fitRows), onEpoch });
+  let network = trainMlp(fitVectors, classOf(fitRows), labels.length, columns, { ...NETWORK, seed, weights: weightsOf(fitRows), onEpoch });
+  let mix = 0.5;
   let temperature = 1;
   let threshold = 0;
   if (valRows.length > 0) {
-    const valLogits = valRows.map((e) => logits(model, vectorOf(e)));
+    const valVectors = valRows.map(vectorOf);
+    const linearLogits = valVectors.map((x) => logits(linear, x));
+    const networkLogits = valVectors.map((x) => mlpLogits(network, x));
     const knownRows = valRows.flatMap((e, i) => (labelIndex.has(e.label) ? [i] : []));
-    temperature = fitTemperature(
-      knownRows.map((i) => valLogits[i]!),
+    ({ mix, temperature } = fitMixture(
+      knownRows.map((i) => linearLogits[i]!),
+      knownRows.map((i) => networkLogits[i]!),
       Int32Array.from(knownRows.map((i) => labelIndex.get(valRows[i]!.label)!)),
       weightsOf(knownRows.map((i) => valRows[i]!)),
-    );
+    ));
     const oosIndex = labelIndex.get(oosLabel) ?? -1;
     const outcomes: ValidationOutcome[] = valRows.map((e, i) => {
-      const p = softmax(Float64Array.from(valLogits[i]!), temperature);
+      const p = softmax(mixLogits(linearLogits[i]!, networkLogits[i]!, mix), temperature);
       const best = argmax(p);
       const oos = e.label === oosLabel || !labelIndex.has(e.label);
       return { oos, correct: labels[best] === e.label, predictedOos: best === oosIndex, maxP: p[best]! };
@@ -144,36 +156,50 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   }
 
   // Phase 2: a few more epochs over every row, from the phase-1 weights (with a fresh Adagrad
-  // history), so the final model also learns from the held-back rows while its calibration stays
-  // valid.
-  if (refit) {
-    model = trainSoftmax(examples.map(vectorOf), classOf(examples), labels.length, vocab.buckets.length, {
-      ...hyper,
-      epochs: refitEpochs,
-      weights: weightsOf(examples),
+  // history), so the final models also learn from the validation rows while the calibration
+  // fitted on them stays valid.
+  if (refitRows.length > 0) {
+    const vectors = refitRows.map(vectorOf);
+    const classes = classOf(refitRows);
+    const weights = weightsOf(refitRows);
+    linear = trainSoftmax(vectors, classes, labels.length, columns, {
+      ...linearHyper,
+      epochs: refitEpochs(linearHyper.epochs),
+      weights,
       seed: seed + 1,
-      init: model,
-      onEpoch: (done) => options.onProgress?.(hyper.epochs + done, totalEpochs),
+      init: linear,
+      onEpoch,
+    });
+    network = trainMlp(vectors, classes, labels.length, columns, {
+      ...NETWORK,
+      epochs: refitEpochs(NETWORK.epochs),
+      weights,
+      seed: seed + 1,
+      init: network,
+      onEpoch,
     });
   }
-  const final = { buckets: vocab.buckets, idf: vocab.idf, model };
-  return createClassifier({
-    labels,
-    oosLabel,
-    temperature,
-    threshold,
-    buckets: final.buckets,
-    idf: final.idf,
-    model: final.model,
-  });
+  return createClassifier({ labels, oosLabel, temperature, threshold, mix, buckets: vocab.buckets, idf: vocab.idf, linear, network });
+}
+
+/** The logits the classifier decides on: a weighted average of the two models' logits. */
+function mixLogits(linear: Float64Array, network: Float64Array, mix: number): Float64Array {
+  const z = new Float64Array(linear.length);
+  for (let c = 0; c < z.length; c++) z[c] = mix * linear[c]! + (1 - mix) * network[c]!;
+  return z;
 }
 
 /**
- * Holds back `fraction` of each label's rows (at least one when the label has 5 or more, none
- * otherwise, so rare labels keep their examples for training), per label and row weight.
- * Deterministic for a seed.
+ * Holds back `fraction` of each label's rows (`fractionOf(label)` where given; at least one when
+ * the label has 5 or more, none otherwise, so rare labels keep their examples for training), per
+ * label and row weight. Deterministic for a seed.
  */
-export function stratifiedSplit(examples: Example[], fraction: number, seed: number): [Example[], Example[]] {
+export function stratifiedSplit(
+  examples: Example[],
+  fraction: number,
+  seed: number,
+  fractionOf: (label: string) => number = () => fraction,
+): [Example[], Example[]] {
   // Strata are label × weight: rows of a differently weighted source (hand-written examples
   // beside a templated corpus) are held back in proportion too, so calibration sees them.
   const byLabel = new Map<string, Example[]>();
@@ -188,7 +214,8 @@ export function stratifiedSplit(examples: Example[], fraction: number, seed: num
   const val: Example[] = [];
   for (const label of [...byLabel.keys()].sort()) {
     const rows = shuffle([...byLabel.get(label)!], random);
-    const held = rows.length >= 5 ? Math.max(1, Math.round(rows.length * fraction)) : 0;
+    const share = fractionOf(rows[0]!.label);
+    const held = rows.length >= 5 ? Math.max(1, Math.round(rows.length * share)) : 0;
     val.push(...rows.slice(0, held));
     train.push(...rows.slice(held));
   }
@@ -203,11 +230,12 @@ function argmax(p: Float64Array): number {
 
 function createClassifier(state: ModelState): TextClassifier {
   const column = columnTable(state.buckets);
-  const { labels, oosLabel, temperature, threshold, model } = state;
+  const { labels, oosLabel, temperature, threshold, mix, linear, network } = state;
   return {
     labels: [...labels],
     predict(text: string): Prediction {
-      const p = softmax(logits(model, weigh(countTerms(text), column, state.idf)), temperature);
+      const x = weigh(countTerms(text), column, state.idf);
+      const p = softmax(mixLogits(logits(linear, x), mlpLogits(network, x), mix), temperature);
       const order = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]!);
       const scores = order.slice(0, 5).map((c) => ({ label: labels[c]!, p: p[c]! }));
       const best = order[0]!;
@@ -222,11 +250,17 @@ function createClassifier(state: ModelState): TextClassifier {
         oosLabel,
         temperature,
         threshold,
-        columns: model.columns,
+        mix,
+        columns: linear.columns,
         buckets: encode(state.buckets),
         idf: encode(state.idf),
-        weights: encode(model.weights),
-        bias: Array.from(model.bias),
+        weights: encode(linear.weights),
+        bias: Array.from(linear.bias),
+        hidden: network.hidden,
+        w1: encode(network.w1),
+        b1: encode(network.b1),
+        w2: encode(network.w2),
+        b2: encode(network.b2),
       };
     },
   };
@@ -239,16 +273,23 @@ export function loadClassifier(json: unknown): TextClassifier {
   if (o.version !== VERSION) throw new Error(`loadClassifier: unsupported model version ${String(o.version)}`);
   const labels = o.labels as string[];
   const columns = o.columns as number;
+  const hidden = o.hidden as number;
+  const k = Array.isArray(labels) ? labels.length : -1;
+  const floats = (key: string) => new Float32Array(decode(o[key] as string));
   const buckets = new Int32Array(decode(o.buckets as string));
-  const idf = new Float32Array(decode(o.idf as string));
-  const weights = new Float32Array(decode(o.weights as string));
-  const bias = Float32Array.from(o.bias as number[]);
+  const idf = floats('idf');
+  const linear: SoftmaxWeights = { classes: k, columns, weights: floats('weights'), bias: Float32Array.from(o.bias as number[]) };
+  const network: MlpWeights = { hidden, classes: k, columns, w1: floats('w1'), b1: floats('b1'), w2: floats('w2'), b2: floats('b2') };
   if (
-    !Array.isArray(labels) ||
+    k < 1 ||
     buckets.length !== columns ||
     idf.length !== columns ||
-    weights.length !== columns * labels.length ||
-    bias.length !== labels.length
+    linear.weights.length !== columns * k ||
+    linear.bias.length !== k ||
+    network.w1.length !== columns * hidden ||
+    network.b1.length !== hidden ||
+    network.w2.length !== hidden * k ||
+    network.b2.length !== k
   ) {
     throw new Error('loadClassifier: model arrays do not match its labels/columns');
   }
@@ -257,9 +298,11 @@ export function loadClassifier(json: unknown): TextClassifier {
     oosLabel: String(o.oosLabel),
     temperature: Number(o.temperature),
     threshold: Number(o.threshold),
+    mix: Number(o.mix),
     buckets,
     idf,
-    model: { classes: labels.length, columns, weights, bias },
+    linear,
+    network,
   });
 }
 

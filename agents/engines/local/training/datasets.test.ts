@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, parseClinc, parseJsonl, parseLabelledCsv, readExamples } from './datasets.ts';
+import { DatasetError, parseClinc, parseJsonl, parseLabelledCsv, readExamples, readTrainingData } from './datasets.ts';
 
 describe('dataset readers', () => {
   it('reads JSONL and reports the bad line', () => {
@@ -36,5 +36,16 @@ describe('dataset readers', () => {
     expect(readExamples(join(dir, 'a.json:val'))).toEqual([{ text: 'z', label: 'w' }]);
     expect(() => readExamples(join(dir, 'a.txt'))).toThrow(/unknown format/);
     expect(() => readExamples(join(dir, 'missing.csv'))).toThrow(/file not found/);
+  });
+  it('trains on a CLINC150 file\'s training splits and validates on its validation splits, never reading test', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-ds-'));
+    const file = join(dir, 'clinc.json');
+    writeFileSync(file, JSON.stringify({ train: [['x', 'a']], oos_train: [['o', 'oos']], val: [['v', 'a']], oos_val: [['w', 'oos']], test: [['t', 'a']] }));
+    expect(readTrainingData(file)).toEqual({
+      train: [{ text: 'x', label: 'a' }, { text: 'o', label: 'oos' }],
+      validation: [{ text: 'v', label: 'a' }, { text: 'w', label: 'oos' }],
+    });
+    // named splits and other formats are read as they are
+    expect(readTrainingData(`${file}:train,val`)).toEqual({ train: [{ text: 'x', label: 'a' }, { text: 'v', label: 'a' }], validation: [] });
   });
 });

@@ -90,20 +90,8 @@ export function parseClinc(content: string, splits?: string[], source = 'input')
  * A CLINC150 path may carry the splits after a colon: `dev.json:train,oos_train`.
  */
 export function readExamples(spec: string): Example[] {
-  let path = spec;
-  let splits: string[] | undefined;
-  const m = /^(.*\.json):([\w,]+)$/.exec(spec);
-  if (m) {
-    path = m[1]!;
-    splits = m[2]!.split(',');
-  }
-  let content: string;
-  try {
-    content = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DatasetError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${code ?? String(error)}`);
-  }
+  const { path, splits } = parseSpec(spec);
+  const content = readText(path);
   switch (extname(path).toLowerCase()) {
     case '.jsonl':
     case '.ndjson':
@@ -114,5 +102,40 @@ export function readExamples(spec: string): Example[] {
       return parseClinc(content, splits, path);
     default:
       throw new DatasetError(`unknown format of ${path}: use .jsonl, .csv or CLINC150 .json`);
+  }
+}
+
+/**
+ * Reads a training file with the validation rows it brings. A CLINC150 file named without splits
+ * trains on its training splits and validates on its validation splits (`val`, `oos_val`: the
+ * split its authors made for tuning); its test splits are never read. Any other file brings no
+ * validation rows (the trainer then holds back a share of the training rows).
+ */
+export function readTrainingData(spec: string): { train: Example[]; validation: Example[] } {
+  const { path, splits } = parseSpec(spec);
+  if (splits || extname(path).toLowerCase() !== '.json') return { train: readExamples(spec), validation: [] };
+  const content = readText(path);
+  let keys: string[];
+  try {
+    keys = Object.keys(JSON.parse(content) as object);
+  } catch {
+    throw new DatasetError(`${path}: not valid JSON`);
+  }
+  const trainKeys = keys.filter((k) => !/val|test/.test(k));
+  const valKeys = keys.filter((k) => /val/.test(k));
+  return { train: parseClinc(content, trainKeys, path), validation: parseClinc(content, valKeys, path) };
+}
+
+function parseSpec(spec: string): { path: string; splits?: string[] } {
+  const m = /^(.*\.json):([\w,]+)$/.exec(spec);
+  return m ? { path: m[1]!, splits: m[2]!.split(',') } : { path: spec };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DatasetError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${code ?? String(error)}`);
   }
 }

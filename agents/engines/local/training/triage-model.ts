@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadClassifier, trainClassifier, type Example, type TextClassifier } from '../classifier/index.ts';
 
 /** Bumped when training changes in a way that makes old cached models stale. */
-const CACHE_VERSION = 'v3';
+const CACHE_VERSION = 'v4';
 
 /** sha256 over the examples with their weights (and the cache version), stable for the same rows in the same order. */
 export function examplesHash(examples: Example[]): string {
