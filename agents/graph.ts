@@ -49,6 +49,11 @@ export const AgentGraph = z
       examples: z.record(z.string(), z.array(z.string())).default({}),
       /** The route for messages that are out of scope or below the threshold. */
       fallbackRoute: z.string(),
+      /**
+       * The route whose agent answers from the knowledge base. A message below the threshold that
+       * an article clearly covers goes here instead of the fallback route.
+       */
+      knowledgeRoute: z.string().optional(),
     }),
     agents: z.array(AgentDefinition).min(1),
     /** Pattern of the shop's order ids (first capture group or whole match). */
@@ -61,6 +66,10 @@ export const AgentGraph = z
       if (!routes.has(route)) ctx.addIssue({ code: 'custom', message: `intent ${intent} routes to ${route}, which no agent serves` });
     }
     if (!routes.has(graph.triage.fallbackRoute)) ctx.addIssue({ code: 'custom', message: `no agent serves the fallback route ${graph.triage.fallbackRoute}` });
+    const knowledge = graph.triage.knowledgeRoute;
+    if (knowledge !== undefined && !graph.agents.some((a) => a.route === knowledge && a.kind === 'knowledge')) {
+      ctx.addIssue({ code: 'custom', message: `no knowledge agent serves the knowledge route ${knowledge}` });
+    }
     for (const agent of graph.agents) {
       for (const target of agent.handoffs) {
         if (!names.has(target)) ctx.addIssue({ code: 'custom', message: `${agent.name} hands off to unknown agent ${target}` });

@@ -17,6 +17,7 @@ export const agentGraph = defineAgentGraph({
       'a person, anything you cannot place). Never answer yourself.',
     confidenceThreshold: 0.6,
     fallbackRoute: 'escalation',
+    knowledgeRoute: 'faq',
     intents: {
       cancel_order: 'orders',
       change_order: 'orders',

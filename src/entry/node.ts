@@ -2,7 +2,6 @@
  * The composition root on Node: the only place that picks concrete parts (SQLite or
  * PostgreSQL, the engine, the channel adapters) and wires them together.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
@@ -14,11 +13,11 @@ import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import type { AgentGraph } from '../../agents/graph.ts';
 import { agentGraph } from '../../config/agents.ts';
 import { demoOrders } from '../../config/demo/orders.ts';
+import { defaultArticles } from '../../config/knowledge-base.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { createEscalations } from '../core/escalations.ts';
-import { parseArticleFile } from '../core/knowledge.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, Store } from '../core/ports.ts';
@@ -33,8 +32,6 @@ import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_KB_DIR = join(ROOT, 'config/kb');
-
 export function openStore(config: Config): Store {
   return config.database.kind === 'postgres'
     ? createPgStore({ url: config.database.url })
@@ -46,14 +43,11 @@ export async function seedDemoData(store: Store, clock: Clock): Promise<{ articl
   let articles = 0;
   let orders = 0;
   if ((await store.repo.countArticles()) === 0) {
-    const files = readdirSync(DEFAULT_KB_DIR).filter((f) => f.endsWith('.md') && f !== 'README.md');
     const now = clock.now();
     await store.transaction(async (repo) => {
-      for (const file of files) {
-        for (const article of parseArticleFile(file, readFileSync(join(DEFAULT_KB_DIR, file), 'utf8'))) {
-          await repo.upsertArticle({ ...article, now });
-          articles += 1;
-        }
+      for (const article of defaultArticles()) {
+        await repo.upsertArticle({ ...article, now });
+        articles += 1;
       }
     });
   }

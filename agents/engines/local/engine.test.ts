@@ -69,6 +69,23 @@ describe('local engine', () => {
     expect(result.text).not.toContain('Underwear');
   });
 
+  it('sends an unconfident message to the knowledge route when an article clearly covers it', async () => {
+    const hits = [article('We do not charge restocking fees on returns.')];
+    const knowledge = (text: string) => (/restocking/.test(text) ? { strength: 0.9, slug: 'refund-policy' } : { strength: 0.4, slug: 'refund-policy' });
+    const engine = (label: string) =>
+      createLocalEngine({ graph: agentGraph, classify: () => ({ label, confidence: 0.4, scores: [{ label, p: 0.4 }, { label: 'check_refund_policy', p: 0.3 }] }), knowledge });
+    const answered = await engine('get_refund').run(input('do you charge restocking fees on returns?', null, hits));
+    expect(answered).toMatchObject({ agent: 'faq', route: 'faq', confidence: 0.3 });
+    expect(answered.text).toContain('restocking fees');
+    expect(answered.trace?.[0]?.data).toMatchObject({ route: 'faq', intent: 'article_match', article: 'refund-policy' });
+    // a weak match, or a best guess that the customer wants a person, still goes to a person
+    expect((await engine('get_refund').run(input('refund?', null, hits))).agent).toBe('escalation');
+    expect((await engine('complaint').run(input('restocking fees are a scam, get me a manager', null, hits))).agent).toBe('escalation');
+    // a confident decision is not second-guessed
+    const confident = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'get_refund', confidence: 0.9 }), knowledge });
+    expect((await confident.run(input('restocking fees refund', null, hits))).agent).toBe('billing');
+  });
+
   it('hands off when the knowledge base has nothing', async () => {
     const result = await engineSaying('check_refund_policy').run(input('can I return this?'));
     expect(result.agent).toBe('escalation');

@@ -8,6 +8,7 @@ import { newId } from '../../../src/core/ids.ts';
 import type { KnowledgeHit, Order } from '../../../src/core/types.ts';
 import { agentForRoute, renderTemplate, type AgentDefinition, type AgentGraph } from '../../graph.ts';
 import { cleanForTriage } from './clean-text.ts';
+import type { KnowledgeMatch } from './knowledge-evidence.ts';
 
 /** The triage classifier's answer: an intent label and its calibrated probability. */
 export interface IntentPrediction {
@@ -28,15 +29,31 @@ export interface TriageDecision {
   /** The classifier's best route, before the confidence threshold. */
   predictedRoute: string | null;
   confident: boolean;
+  /** The article that sent an unconfident message to the knowledge route, with its match strength. */
+  knowledge?: KnowledgeMatch;
 }
+
+/**
+ * Match strength (see knowledge-evidence.ts) from which an article outvotes an unconfident
+ * classifier: three quarters of what the message says, by weight, is in that one article.
+ */
+export const STRONG_ARTICLE_MATCH = 0.75;
 
 /**
  * The triage decision of the local engine, shared with `frontdesk eval`. Intents are summed per
  * route: a message split between two intents of the same route (complaint / contact_human_agent)
  * is a confident route decision even when neither intent alone is. Below `threshold` the message
- * goes to the fallback route.
+ * goes to the fallback route — unless `knowledge` finds an article that clearly covers it (and
+ * the classifier's own best guess is not the fallback route: someone asking for a person gets
+ * one), in which case the knowledge route answers with that article.
  */
-export function createTriage(graph: AgentGraph, classify: (text: string) => IntentPrediction, threshold = graph.triage.confidenceThreshold) {
+export function createTriage(
+  graph: AgentGraph,
+  classify: (text: string) => IntentPrediction,
+  threshold = graph.triage.confidenceThreshold,
+  knowledge?: (text: string) => KnowledgeMatch,
+) {
+  const { fallbackRoute, knowledgeRoute } = graph.triage;
   const routes = new Set(graph.agents.map((a) => a.route));
   const routeOf = (label: string) => graph.triage.intents[label] ?? (routes.has(label) ? label : undefined);
   return (text: string): TriageDecision => {
@@ -55,19 +72,27 @@ export function createTriage(graph: AgentGraph, classify: (text: string) => Inte
     let best: [string, { p: number; intent: string }] | undefined;
     for (const entry of byRoute) if (!best || entry[1].p > best[1].p) best = entry;
     if (rejected || !best) {
-      return { route: graph.triage.fallbackRoute, intent: 'unsure', confidence: prediction.confidence, predictedRoute: null, confident: false };
+      return { route: fallbackRoute, intent: 'unsure', confidence: prediction.confidence, predictedRoute: null, confident: false };
     }
     const [route, { p, intent }] = best;
-    const confident = p >= threshold;
-    return confident
-      ? { route, intent, confidence: p, predictedRoute: route, confident }
-      : { route: graph.triage.fallbackRoute, intent: 'unsure', confidence: p, predictedRoute: route, confident };
+    if (p >= threshold) return { route, intent, confidence: p, predictedRoute: route, confident: true };
+    if (knowledge && knowledgeRoute && route !== fallbackRoute) {
+      const match = knowledge(text);
+      if (match.strength >= STRONG_ARTICLE_MATCH) {
+        // The stored confidence stays the classifier's own for this route: low, and honest about it.
+        const confidence = byRoute.get(knowledgeRoute)?.p ?? 0;
+        return { route: knowledgeRoute, intent: 'article_match', confidence, predictedRoute: route, confident: false, knowledge: match };
+      }
+    }
+    return { route: fallbackRoute, intent: 'unsure', confidence: p, predictedRoute: route, confident: false };
   };
 }
 
 export interface LocalEngineDeps {
   graph: AgentGraph;
   classify(text: string): IntentPrediction;
+  /** Finds the article covering a message (knowledge-evidence.ts); without it triage ignores the knowledge base. */
+  knowledge?: (text: string) => KnowledgeMatch;
   /** Overrides the graph's threshold (CONFIDENCE_THRESHOLD). */
   confidenceThreshold?: number;
   now?: () => number;
@@ -90,7 +115,7 @@ const ANSWER_CHARS = 450;
 
 export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const { graph } = deps;
-  const triage = createTriage(graph, deps.classify, deps.confidenceThreshold ?? graph.triage.confidenceThreshold);
+  const triage = createTriage(graph, deps.classify, deps.confidenceThreshold ?? graph.triage.confidenceThreshold, deps.knowledge);
   const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
   const now = deps.now ?? Date.now;
   const extractOrderId = (text: string): string | null => {
@@ -200,7 +225,12 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       trace.push({
         kind: 'triage',
         name: graph.triage.name,
-        data: { intent: decision.intent, confidence: decision.confidence, route: decision.route },
+        data: {
+          intent: decision.intent,
+          confidence: decision.confidence,
+          route: decision.route,
+          ...(decision.knowledge ? { article: decision.knowledge.slug, articleMatch: decision.knowledge.strength } : {}),
+        },
         at: now(),
       });
       return specialists[agent.kind]({ input, agent, intent: decision.intent, confidence: decision.confidence, text, trace });

@@ -10,6 +10,7 @@ import type { AgentEngine, Store } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Example } from './classifier/index.ts';
 import { createLocalEngine } from './engine.ts';
+import { createKnowledgeEvidence } from './knowledge-evidence.ts';
 import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
@@ -49,9 +50,12 @@ export async function createDeploymentEngine(opts: {
   confidenceThreshold?: number;
 }): Promise<AgentEngine> {
   const classifier = await loadTriageModel({ examples: await triageExamples(opts.graph, opts.store), cacheDir: opts.cacheDir });
+  // Evidence from the articles in the store when the engine starts (`kb import` takes effect on restart).
+  const knowledge = createKnowledgeEvidence(await opts.store.repo.listArticles());
   return createLocalEngine({
     graph: opts.graph,
     classify: (text) => classifier.predict(text),
+    knowledge,
     confidenceThreshold: opts.confidenceThreshold,
   });
 }

@@ -5,18 +5,21 @@
  *   frontdesk eval kb --articles FILE --queries FILE [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
- * JSON (`file.json:val,oos_val` picks splits). Bad input → one line on stderr, exit code 2.
+ * JSON (`file.json:val,oos_val` picks splits; without them `--train` validates on the file's val
+ * splits and `--test` reads its test splits). Bad input → one line on stderr, exit code 2.
  * `--engine openai` routes each test text through the model engine's triage agent (OPENAI_* env).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { trainClassifier, type Example, type TextClassifier } from '../../../agents/engines/local/classifier/index.ts';
-import { DatasetError, readExamples, readTrainingData } from '../../../agents/engines/local/training/datasets.ts';
+import { DatasetError, readExamples, readTestData, readTrainingData } from '../../../agents/engines/local/training/datasets.ts';
 import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
+import { createKnowledgeEvidence } from '../../../agents/engines/local/knowledge-evidence.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { agentGraph } from '../../../config/agents.ts';
+import { defaultArticles } from '../../../config/knowledge-base.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
 
@@ -121,7 +124,8 @@ function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
  * The deployment's triage as `eval routes` sees it without `--train`: the classifier trained on
  * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own). A test file
  * labelled with routes is scored through the engine's own triage decision (text cleaning,
- * per-route probabilities, the confidence threshold and its fallback route); a file labelled
+ * per-route probabilities, the confidence threshold, the knowledge-base evidence over the demo
+ * store's articles in config/kb, and the fallback route); a file labelled
  * with intents is scored on the classifier's intents.
  */
 export async function deploymentClassifier(
@@ -130,7 +134,7 @@ export async function deploymentClassifier(
 ): Promise<EvaluatedClassifier> {
   const classifier = trainClassifier(await triageExamples(agentGraph, null), { onProgress: opts.onProgress });
   if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
-  const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold);
+  const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(defaultArticles()));
   return {
     predict(text) {
       const decision = triage(cleanForTriage(text));
@@ -253,7 +257,7 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   if (opts.engine !== undefined && opts.engine !== 'local' && opts.engine !== 'openai') throw new UsageError('--engine must be local or openai');
   const onModel = opts.engine === 'openai';
   if (onModel && (opts.train || threshold !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train or --threshold)');
-  const test = readExamples(opts.test);
+  const test = readTestData(opts.test);
   if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
   const trainingData = opts.train ? readTrainingData(opts.train) : null;
   const train = trainingData?.train ?? null;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, parseClinc, parseJsonl, parseLabelledCsv, readExamples, readTrainingData } from './datasets.ts';
+import { DatasetError, parseClinc, parseJsonl, parseLabelledCsv, readExamples, readTestData, readTrainingData } from './datasets.ts';
 
 describe('dataset readers', () => {
   it('reads JSONL and reports the bad line', () => {
@@ -47,5 +47,8 @@ describe('dataset readers', () => {
     });
     // named splits and other formats are read as they are
     expect(readTrainingData(`${file}:train,val`)).toEqual({ train: [{ text: 'x', label: 'a' }, { text: 'v', label: 'a' }], validation: [] });
+    // as a test file, the whole published file gives its test splits alone
+    expect(readTestData(file)).toEqual([{ text: 't', label: 'a' }]);
+    expect(readTestData(`${file}:val`)).toEqual([{ text: 'v', label: 'a' }]);
   });
 });

@@ -115,15 +115,31 @@ export function readTrainingData(spec: string): { train: Example[]; validation: 
   const { path, splits } = parseSpec(spec);
   if (splits || extname(path).toLowerCase() !== '.json') return { train: readExamples(spec), validation: [] };
   const content = readText(path);
-  let keys: string[];
-  try {
-    keys = Object.keys(JSON.parse(content) as object);
-  } catch {
-    throw new DatasetError(`${path}: not valid JSON`);
-  }
+  const keys = clincKeys(content, path);
   const trainKeys = keys.filter((k) => !/val|test/.test(k));
   const valKeys = keys.filter((k) => /val/.test(k));
   return { train: parseClinc(content, trainKeys, path), validation: parseClinc(content, valKeys, path) };
+}
+
+/**
+ * Reads an evaluation file. A CLINC150 file named without splits that has test splits
+ * (`test`, `oos_test`) gives those alone, so the whole published file can be passed as it is.
+ */
+export function readTestData(spec: string): Example[] {
+  const { path, splits } = parseSpec(spec);
+  if (splits || extname(path).toLowerCase() !== '.json') return readExamples(spec);
+  const content = readText(path);
+  const keys = clincKeys(content, path);
+  const testKeys = keys.filter((k) => /test/.test(k));
+  return parseClinc(content, testKeys.length > 0 ? testKeys : keys, path);
+}
+
+function clincKeys(content: string, path: string): string[] {
+  try {
+    return Object.keys(JSON.parse(content) as object);
+  } catch {
+    throw new DatasetError(`${path}: not valid JSON`);
+  }
 }
 
 function parseSpec(spec: string): { path: string; splits?: string[] } {
