@@ -18,6 +18,7 @@ import type {
   Order,
 } from '../core/types.ts';
 import { searchTerms } from './search-terms.ts';
+import { RERANK_CANDIDATES, rerankByTitle } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
 export type Schema = typeof pgSchema;
@@ -462,17 +463,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async searchKnowledge(query, limit) {
       const terms = searchTerms(query);
       if (terms.length === 0) return [];
-      const hits = await dialect.searchKnowledge(db, terms, limit);
+      const hits = await dialect.searchKnowledge(db, terms, Math.max(limit, RERANK_CANDIDATES));
       if (hits.length === 0) return [];
       const rows = await db
         .select(articleColumns)
         .from(t.kbArticles)
         .where(inArray(t.kbArticles.id, hits.map((h) => h.id)));
       const byId = new Map(rows.map((r) => [r.id, toArticle(r)]));
-      return hits.flatMap((h): KnowledgeHit[] => {
+      const candidates = hits.flatMap((h): KnowledgeHit[] => {
         const article = byId.get(h.id);
         return article ? [{ article, score: h.score }] : [];
       });
+      return rerankByTitle(query, candidates, limit);
     },
     async listArticles() {
       return (await db.select(articleColumns).from(t.kbArticles).orderBy(asc(t.kbArticles.slug))).map(toArticle);
