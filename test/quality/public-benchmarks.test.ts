@@ -36,6 +36,6 @@ describe.skipIf(!existsSync(CLINC))('CLINC150 full (train+oos_train; half of val
     const oosRecall = oos.filter((e) => clf.predict(e.text).label === 'oos').length / oos.length;
     console.log(`clinc150 in-scope accuracy ${(inScopeAccuracy * 100).toFixed(2)}%, oos recall ${(oosRecall * 100).toFixed(2)}% (n=${inScope.length}+${oos.length})`);
     expect(inScopeAccuracy).toBeGreaterThanOrEqual(0.91);
-    expect(oosRecall).toBeGreaterThanOrEqual(0.8);
+    expect(oosRecall).toBeGreaterThanOrEqual(0.85);
   }, 180_000);
 });

@@ -4,20 +4,20 @@ import { fitTemperature, fitThreshold, type ValidationOutcome } from './calibrat
 describe('fitThreshold', () => {
   it('separates confident in-scope rows from unconfident out-of-scope rows', () => {
     const outcomes: ValidationOutcome[] = [
-      ...[0.9, 0.8, 0.95, 0.7].map((maxP) => ({ oos: false, correct: true, predictedOos: false, maxP })),
-      ...[0.2, 0.3, 0.4].map((maxP) => ({ oos: true, correct: false, predictedOos: false, maxP })),
+      ...[0.9, 0.8, 0.95, 0.7].map((score) => ({ oos: false, correct: true, predictedOos: false, score })),
+      ...[0.2, 0.3, 0.4].map((score) => ({ oos: true, correct: false, predictedOos: false, score })),
     ];
     const tau = fitThreshold(outcomes);
     expect(tau).toBeGreaterThan(0.4);
     expect(tau).toBeLessThan(0.7);
   });
   it('stays at 0 without out-of-scope validation rows', () => {
-    expect(fitThreshold([{ oos: false, correct: true, predictedOos: false, maxP: 0.3 }])).toBe(0);
+    expect(fitThreshold([{ oos: false, correct: true, predictedOos: false, score: 0.3 }])).toBe(0);
   });
   it('does not reject when the oos class already catches the out-of-scope rows', () => {
     const outcomes: ValidationOutcome[] = [
-      { oos: false, correct: true, predictedOos: false, maxP: 0.5 },
-      { oos: true, correct: true, predictedOos: true, maxP: 0.9 },
+      { oos: false, correct: true, predictedOos: false, score: 0.5 },
+      { oos: true, correct: true, predictedOos: true, score: 0.9 },
     ];
     expect(fitThreshold(outcomes)).toBe(0);
   });

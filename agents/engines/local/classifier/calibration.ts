@@ -4,8 +4,8 @@
  * - the mix of the two models' logits and a temperature, by validation likelihood;
  * - temperature scaling: one scalar T dividing the logits, chosen to minimise validation
  *   negative log-likelihood, so `confidence` reads as a probability;
- * - a rejection threshold on the calibrated max-probability, chosen to maximise
- *   in-scope accuracy + out-of-scope recall on validation. It is learned, not a constant, so it
+ * - a rejection threshold on the calibrated in-scope score (see inScopeScore in index.ts), chosen
+ *   to maximise in-scope accuracy + out-of-scope recall on validation. It is learned, not a constant, so it
  *   adapts to each training set; without out-of-scope validation rows there is nothing to learn
  *   from and it stays 0 (reject nothing).
  */
@@ -81,49 +81,72 @@ export function fitMixture(
   return { mix: best.mix, temperature: best.temperature };
 }
 
-/** One validation outcome: is the truth out of scope, is the argmax right, and its probability. */
+/** One validation outcome: is the truth out of scope, is the argmax right, and its rejection score. */
 export interface ValidationOutcome {
   oos: boolean;
   correct: boolean;
   /** The argmax is the out-of-scope class itself. */
   predictedOos: boolean;
-  maxP: number;
+  /** 0–1, higher is more surely in scope; the message is rejected below the threshold. */
+  score: number;
 }
 
 /**
- * Scale of the logistic kernel that smooths each validation row's probability (standard
- * deviation ≈ 1.8 × this). Out-of-scope validation rows are few (CLINC150 has 100), so the raw
- * step-function objective is jagged and its best threshold jumps with a handful of rows; the
- * smoothed one moves little from one validation sample to another.
- */
-const SMOOTHING = 0.03;
-
-/**
- * The threshold τ (reject when max-probability < τ) maximising in-scope accuracy + oos recall
- * (each class of error weighs the same, however few out-of-scope rows there are), on a grid of
- * 0.005 with every row's "is it kept" smoothed by {@link SMOOTHING}. Returns 0 (reject nothing
- * beyond what an oos class catches) when there is nothing to learn from.
+ * The threshold τ (reject when the score < τ) maximising in-scope accuracy + oos recall (each
+ * class of error weighs the same, however few out-of-scope rows there are). Returns 0 (reject
+ * nothing beyond what an oos class catches) when there is nothing to learn from.
+ *
+ * Scores are compared as log-odds, where a calibrated model spreads the confident end (0.99 vs
+ * 0.999) as much as the middle. Out-of-scope validation rows are few (CLINC150 has 100), so the
+ * raw step-function objective is jagged and its best threshold jumps with a handful of rows:
+ * every row's "is it kept" is smoothed with a logistic kernel whose width follows Silverman's rule
+ * on the out-of-scope rows' scores — no constant to tune per data set.
  */
 export function fitThreshold(outcomes: ValidationOutcome[]): number {
   const inScope = outcomes.filter((o) => !o.oos).length;
   const oos = outcomes.length - inScope;
   if (inScope === 0 || oos === 0) return 0;
-  let best = -Infinity;
-  let bestTau = 0;
-  for (let step = 0; step <= 200; step++) {
-    const tau = step / 200;
+  const x = outcomes.map((o) => logOdds(o.score));
+  const scale = kernelScale(outcomes.flatMap((o, i) => (o.oos && !o.predictedOos ? [x[i]!] : [])));
+  const objective = (tau: number) => {
     let correctKept = 0;
     let oosCaught = 0;
-    for (const o of outcomes) {
-      const kept = tau === 0 ? 1 : 1 / (1 + Math.exp((tau - o.maxP) / SMOOTHING));
+    outcomes.forEach((o, i) => {
+      const kept = tau === -Infinity ? 1 : 1 / (1 + Math.exp((tau - x[i]!) / scale));
       if (!o.oos && o.correct) correctKept += kept;
       else if (o.oos) oosCaught += o.predictedOos ? 1 : 1 - kept;
-    }
-    const score = correctKept / inScope + oosCaught / oos;
+    });
+    return correctKept / inScope + oosCaught / oos;
+  };
+  let best = objective(-Infinity);
+  let bestTau = -Infinity;
+  const lo = Math.min(...x);
+  const hi = Math.max(...x);
+  const steps = 1000;
+  for (let step = 0; step <= steps; step++) {
+    const tau = lo + ((hi - lo) * step) / steps;
+    const score = objective(tau);
     if (score > best + 1e-12) {
       best = score;
       bestTau = tau;
     }
   }
-  return bestTau;
+  return bestTau === -Infinity ? 0 : 1 / (1 + Math.exp(-bestTau));
+}
+
+const logOdds = (p: number) => {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+};
+
+/** Logistic-kernel scale from Silverman's rule of thumb (a Gaussian bandwidth ÷ 1.81, the logistic's sd per unit scale). */
+function kernelScale(values: number[]): number {
+  const n = values.length;
+  if (n < 2) return 0.1;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  const sorted = [...values].sort((a, b) => a - b);
+  const iqr = sorted[Math.floor(0.75 * (n - 1))]! - sorted[Math.floor(0.25 * (n - 1))]!;
+  const spread = Math.min(sd, iqr / 1.34) || sd || 1;
+  return (0.9 * spread * n ** -0.2) / 1.81;
 }
