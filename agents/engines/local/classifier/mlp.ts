@@ -118,6 +118,8 @@ export function trainMlp(xs: SparseVector[], ys: Int32Array, classes: number, co
         for (let c = 0; c < K; c++) {
           g += z[c]! * w2[base + c]!;
           const gw = z[c]! * hj;
+          // As in the linear model: classes already ruled out get no write.
+          if (gw < SKIP_BELOW && gw > -SKIP_BELOW) continue;
           const sum = (g2[base + c]! += gw * gw);
           w2[base + c]! -= (eta * gw) / Math.sqrt(sum + EPSILON);
         }
@@ -160,3 +162,5 @@ export function trainMlp(xs: SparseVector[], ys: Int32Array, classes: number, co
 }
 
 const EPSILON = 1e-8;
+/** Output-layer gradients smaller than this are not applied. */
+const SKIP_BELOW = 1e-5;
