@@ -61,9 +61,9 @@ export interface TrainOptions {
   validation?: Example[];
   /** Share of training rows held back when no `validation` is given (default 0.1). */
   validationFraction?: number;
-  /** Training epochs (default 8). */
+  /** Training epochs of the linear model (default 6). */
   epochs?: number;
-  /** Adagrad base step size (default 0.5). */
+  /** Adagrad base step size of the linear model (default 0.5). */
   learningRate?: number;
 }
 
