@@ -4,28 +4,19 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Store } from '../../core/ports.ts';
 import { createRepository, type Db, type DialectQueries } from '../repository.ts';
 import * as schema from '../schema/pg.ts';
+import { searchKnowledge } from './knowledge-search.ts';
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/pg');
 
 const dialect: DialectQueries = {
   reusesQueries: false,
-  async searchKnowledge(db, terms, limit) {
-    // Terms are letters and digits only (searchTerms), so they are safe inside a tsquery.
-    const query = terms.join(' | ');
-    const result = await db.execute(
-      sql`select id, ts_rank_cd(search, q, 1) as score
-          from kb_articles, to_tsquery('english', ${query}) q
-          where search @@ q order by score desc limit ${limit}`,
-    );
-    return (result.rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
-  },
+  searchKnowledge,
   lockDueJobs: (query) => query.for('update', { skipLocked: true }),
 };
 

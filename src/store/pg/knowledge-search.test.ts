@@ -1,0 +1,134 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, postgresUnavailable } from '../../../test/support/postgres.ts';
+import { describeWithService } from '../../../test/support/services.ts';
+import type { Store } from '../../core/ports.ts';
+import type { Db } from '../repository.ts';
+import { searchTerms } from '../search-terms.ts';
+import { createPgStore } from './index.ts';
+import { searchKnowledge } from './knowledge-search.ts';
+
+/** A small seeded generator: the same articles and queries on every run. */
+function seeded(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VOCABULARY = 400;
+/** Word i with probability ∝ 1/(i+1): the first words are in most articles, most words in few. */
+function zipfWords(random: () => number) {
+  const weights = Array.from({ length: VOCABULARY }, (_, i) => 1 / (i + 1));
+  const total = weights.reduce((s, w) => s + w, 0);
+  return (count: number) =>
+    Array.from({ length: count }, () => {
+      let x = random() * total;
+      let i = 0;
+      while ((x -= weights[i]!) > 0) i++;
+      return `word${i}`;
+    }).join(' ');
+}
+
+/** Every match ranked: what the search ranked before kb_search_terms, and must still return. */
+const SCORE_ALL = `select id, ts_rank_cd(search, q, 1) as score from kb_articles, to_tsquery('english', $1) q
+                   where search @@ q order by score desc, id limit $2`;
+
+describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: Store;
+  let reference: pg.Client;
+  let engine: Db;
+  const random = seeded(7);
+  const words = zipfWords(random);
+  const article = (i: number) => ({
+    slug: `a${i}`,
+    title: words(2 + Math.floor(random() * 4)),
+    body: words(30 + Math.floor(random() * 60)),
+    tags: words(1 + Math.floor(random() * 3)).split(' '),
+    now: 0,
+  });
+
+  /** The full-text stage (the repository re-orders its candidates by title afterwards) against every match ranked. */
+  async function expectSameRanking(query: string, limit: number) {
+    const terms = searchTerms(query);
+    const expected = await reference.query(SCORE_ALL, [terms.join(' | '), limit]);
+    expect(await searchKnowledge(engine, terms, limit), `${query} (${limit})`).toEqual(expected.rows);
+    return expected.rows as { id: string; score: number }[];
+  }
+
+  /** `count` generated questions, each with a common word, with the limits in turn. */
+  async function expectSameRankings(count: number, limits: number[]) {
+    for (let q = 0; q < count; q++) await expectSameRanking(`word${q % 3} ${words(1 + (q % 6))}`, limits[q % limits.length]!);
+  }
+
+  /** Rows of kb_search_terms that differ from the articles as they are now, either way. */
+  async function staleTerms() {
+    const { rows } = await reference.query(`
+      with fresh as (select a.search_key as article, s.lexeme, s.score from kb_articles a, kb_lexeme_scores(a.search) s)
+      select count(*)::int as n from ((select * from fresh except select * from kb_search_terms)
+                                      union all (select * from kb_search_terms except select * from fresh)) d`);
+    return rows[0].n as number;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPgStore({ url: db.url });
+    await store.migrate();
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 800; i++) await repo.upsertArticle(article(i));
+    });
+    reference = new pg.Client({ connectionString: db.url });
+    await reference.connect();
+    engine = drizzle({ client: reference }) as unknown as Db;
+  });
+
+  afterAll(async () => {
+    await reference?.end();
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('ranks as scoring every match would, also where common words make pruning pay off', async () => {
+    const common = await reference.query(`select count(*)::int as n from kb_articles where search @@ to_tsquery('english', 'word0')`);
+    expect(common.rows[0].n).toBeGreaterThan(400); // the queries below match most articles
+    await expectSameRankings(300, [1, 2, 3, 5, 10, 20]);
+  });
+
+  it('stays exact after articles are rewritten and deleted', async () => {
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 800; i += 3) await repo.upsertArticle(article(i)); // same slug, new text
+    });
+    await reference.query(`delete from kb_articles where slug in ('a1', 'a4', 'a7', 'a10', 'a13')`);
+    expect(await staleTerms()).toBe(0);
+    await expectSameRankings(100, [3, 10]);
+  });
+
+  it('ranks a term the parser splits in two (a phrase, not one lexeme) by scoring every match', async () => {
+    await store.repo.upsertArticle({ slug: 'phrase', title: 'ab cd ab cd ab cd', body: 'ab cd, '.repeat(20), tags: [], now: 0 });
+    // ௰ (Tamil ten) is a digit to searchTerms but a separator to PostgreSQL: 'ab' <-> 'cd'
+    const top = await expectSameRanking('word0 word3 ab௰cd', 5);
+    expect(top[0]!.id).toBe('phrase'); // the phrase decides the ranking
+  });
+
+  it('scores lexemes with quotes and backslashes, which tsquery input escapes', async () => {
+    const scores = await reference.query(
+      `select s.lexeme, s.score, ts_rank_cd(v, q, 1) as expected
+       from (values ($$'it''s':1A 'a\\\\b':2 plain:3$$::tsvector)) v(v), kb_lexeme_scores(v) s
+       join (values ('it''s', $$'it''s'$$::tsquery), ('a\\b', $$'a\\\\b'$$::tsquery), ('plain', 'plain'::tsquery)) e(lexeme, q) using (lexeme)`,
+    );
+    expect(scores.rows).toHaveLength(3);
+    for (const row of scores.rows) expect(row.score, row.lexeme).toBe(row.expected);
+    expect(Math.min(...scores.rows.map((r) => r.score))).toBeGreaterThan(0);
+  });
+
+  it('empties kb_search_terms with kb_articles', async () => {
+    await reference.query('truncate kb_articles');
+    const { rows } = await reference.query('select count(*)::int as n from kb_search_terms');
+    expect(rows[0].n).toBe(0);
+  });
+});
