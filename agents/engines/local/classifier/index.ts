@@ -102,13 +102,15 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
     valRows = options.validation;
   } else {
     // Half of the out-of-scope rows are held back: the rejection threshold is learned from them
-    // alone, and a tenth of a hundred rows would set it by chance. They are learned from in the
-    // refit all the same.
+    // alone, and a tenth of a hundred rows would set it by chance. The refit learns from them too.
     const fraction = options.validationFraction ?? 0.1;
     [fitRows, valRows] = stratifiedSplit(examples, fraction, seed, (label) => (label === oosLabel ? Math.max(fraction, 0.5) : fraction));
   }
-  // After calibration both models learn from the validation rows too (those with a known label).
-  const refitRows = valRows.length > 0 ? [...fitRows, ...valRows.filter((e) => labelIndex.has(e.label))] : [];
+  // After calibration both models learn from the validation rows too. The out-of-scope ones count
+  // only as much as keeps the oos class's share of the data as it was when the threshold was
+  // fitted: at full weight they would double it (CLINC150: 100 oos_train + 100 oos_val rows) and
+  // the refitted model would reject far more than the threshold allows for.
+  const refitRows = valRows.length > 0 ? [...fitRows, ...refitWeighted(fitRows, valRows.filter((e) => labelIndex.has(e.label)), oosLabel)] : [];
 
   // Progress in epochs: both models, then their warm-start refits.
   const refitEpochs = (epochs: number) => (refitRows.length > 0 ? Math.max(1, Math.round(epochs / 4)) : 0);
@@ -191,6 +193,21 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
  */
 function inScopeScore(p: Float64Array, best: number, oosIndex: number): number {
   return oosIndex < 0 ? p[best]! : p[best]! / (p[best]! + p[oosIndex]!);
+}
+
+/**
+ * Validation rows as they join the refit: in-scope rows as they are (the in-scope classes grow
+ * by about the same factor, being stratified), out-of-scope rows weighted so that the oos class
+ * grows by that factor too.
+ */
+function refitWeighted(fitRows: Example[], valRows: Example[], oosLabel: string): Example[] {
+  const isOos = (e: Example) => e.label === oosLabel;
+  const valOos = valRows.filter(isOos).length;
+  if (valOos === 0) return valRows;
+  const fitInScope = fitRows.length - fitRows.filter(isOos).length;
+  const growth = (valRows.length - valOos) / Math.max(1, fitInScope);
+  const weight = (fitRows.filter(isOos).length * growth) / valOos;
+  return valRows.map((e) => (isOos(e) ? { ...e, weight: (e.weight ?? 1) * weight } : e));
 }
 
 /** The logits the classifier decides on: a weighted average of the two models' logits. */
