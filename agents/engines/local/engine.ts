@@ -37,7 +37,7 @@ export interface TriageDecision {
  * Match strength (see knowledge-evidence.ts) from which an article outvotes an unconfident
  * classifier: three quarters of what the message says, by weight, is in that one article.
  */
-export const STRONG_ARTICLE_MATCH = 0.75;
+const STRONG_ARTICLE_MATCH = 0.75;
 
 /**
  * The triage decision of the local engine, shared with `frontdesk eval`. Intents are summed per
