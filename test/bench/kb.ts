@@ -9,15 +9,16 @@
  * follow a Zipf-like distribution, so the index has a long-tailed vocabulary, and each article is
  * as long as the real ones. `BENCH_KB_ARTICLES` and `BENCH_KB_PASSES` change the run.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parseArticleFile, type ArticleInput } from '../../src/core/knowledge.ts';
+import { createRandom } from '../../agents/engines/local/classifier/random.ts';
+import { defaultArticles } from '../../config/knowledge-base.ts';
+import type { ArticleInput } from '../../src/core/knowledge.ts';
 import type { Repository, Store } from '../../src/core/ports.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import { ROOT } from '../support/paths.ts';
 
 const ARTICLES = Number(process.env.BENCH_KB_ARTICLES ?? 10_000);
 /** Timed passes over the query mix after one warm-up pass. */
@@ -27,16 +28,9 @@ const TARGET_P99_MS = 5;
 
 // ── deterministic randomness ────────────────────────────────────────────────
 
-/** mulberry32: a small seeded generator, so every run indexes and asks exactly the same text. */
+/** A seeded generator, so every run indexes and asks exactly the same text. */
 function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(items: readonly T[]) => items[int(items.length)]! };
 }
@@ -108,14 +102,6 @@ function collectionNames(count: number, random: Random): string[] {
 }
 
 // ── the knowledge base ──────────────────────────────────────────────────────
-
-function defaultKnowledgeBase(): ArticleInput[] {
-  const dir = join(ROOT, 'config/kb');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.md') && f !== 'README.md')
-    .sort()
-    .flatMap((f) => parseArticleFile(f, readFileSync(join(dir, f), 'utf8')));
-}
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
@@ -386,7 +372,7 @@ async function benchPostgres(adminUrl: string, real: ArticleInput[], generated: 
 }
 
 async function main() {
-  const real = defaultKnowledgeBase();
+  const real = defaultArticles();
   const shop = catalogue(seeded(3));
   const generated = generatedArticles(ARTICLES, real, shop);
   const articles = [...real, ...generated];

@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRandom, zipfWords } from '../../../test/support/zipf-words.ts';
 import { createTestDatabase, postgresUnavailable } from '../../../test/support/postgres.ts';
 import { describeWithService } from '../../../test/support/services.ts';
 import type { Store } from '../../core/ports.ts';
@@ -8,31 +9,6 @@ import type { Db } from '../repository.ts';
 import { searchTerms } from '../search-terms.ts';
 import { createPgStore } from './index.ts';
 import { searchKnowledge } from './knowledge-search.ts';
-
-/** A small seeded generator: the same articles and queries on every run. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const VOCABULARY = 400;
-/** Word i with probability ∝ 1/(i+1): the first words are in most articles, most words in few. */
-function zipfWords(random: () => number) {
-  const weights = Array.from({ length: VOCABULARY }, (_, i) => 1 / (i + 1));
-  const total = weights.reduce((s, w) => s + w, 0);
-  return (count: number) =>
-    Array.from({ length: count }, () => {
-      let x = random() * total;
-      let i = 0;
-      while ((x -= weights[i]!) > 0) i++;
-      return `word${i}`;
-    }).join(' ');
-}
 
 /** Every match ranked: what the search ranked before kb_search_terms, and must still return. */
 const SCORE_ALL = `select id, ts_rank_cd(search, q, 1) as score from kb_articles, to_tsquery('english', $1) q
@@ -43,7 +19,7 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
   let store: Store;
   let reference: pg.Client;
   let engine: Db;
-  const random = seeded(7);
+  const random = createRandom(7);
   const words = zipfWords(random);
   const article = (i: number) => ({
     slug: `a${i}`,

@@ -4,40 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom, zipfWords } from '../../../test/support/zipf-words.ts';
 import type { Store } from '../../core/ports.ts';
 import { createSqliteStore } from './index.ts';
 import { searchKnowledge } from './knowledge-search.ts';
-
-/** A small seeded generator: the same articles and queries on every run. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const VOCABULARY = 400;
-/** Word i with probability ∝ 1/(i+1): the first words are in most articles, most words in few. */
-function zipfWords(random: () => number) {
-  const weights = Array.from({ length: VOCABULARY }, (_, i) => 1 / (i + 1));
-  const total = weights.reduce((s, w) => s + w, 0);
-  return (count: number) =>
-    Array.from({ length: count }, () => {
-      let x = random() * total;
-      let i = 0;
-      while ((x -= weights[i]!) > 0) i++;
-      return `word${i}`;
-    }).join(' ');
-}
 
 describe('knowledge search on SQLite', () => {
   let dir: string;
   let store: Store;
   let reference: Database.Database;
-  const random = seeded(7);
+  const random = createRandom(7);
   const words = zipfWords(random);
 
   beforeAll(async () => {
