@@ -6,9 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runEval } from '../../src/cli/commands/eval.ts';
+import { runEvalCaptured } from '../support/eval.ts';
 import { say, startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../support/fake-openai.ts';
 
 let fake: FakeOpenAI;
@@ -16,16 +15,7 @@ beforeAll(async () => (fake = await startFakeOpenAI()));
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-async function run(args: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runEval(args, { stdout, stderr }, env);
-  return { code, out, err };
-}
+const run = runEvalCaptured;
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-eval-openai-'));
 const testFile = join(dir, 'labelled.jsonl');

@@ -2,20 +2,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runEval, scoreRoutes } from '../../src/cli/commands/eval.ts';
+import { scoreRoutes } from '../../src/cli/commands/eval.ts';
+import { runEvalCaptured } from '../support/eval.ts';
 
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runEval(args, { stdout, stderr });
-  return { code, out, err };
-}
+const run = (args: string[]) => runEvalCaptured(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-eval-'));
 const rows = (pairs: [string, string][]) => pairs.map(([text, label]) => JSON.stringify({ text, label })).join('\n');

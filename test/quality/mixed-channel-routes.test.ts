@@ -6,9 +6,9 @@
  * escalation. Needs only the repository, so it always runs.
  */
 import { resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runEval, type RouteReport } from '../../src/cli/commands/eval.ts';
+import type { RouteReport } from '../../src/cli/commands/eval.ts';
+import { runEvalCaptured } from '../support/eval.ts';
 
 const MIXED = resolve(import.meta.dirname, '../fixtures/routes/mixed-channel.jsonl');
 
@@ -17,10 +17,7 @@ const ACCURACY_FLOOR = 0.93;
 
 describe('deployment triage on the held-out mixed-channel set', () => {
   it('routes the messages and is calibrated where it is confident', async () => {
-    const stdout = new PassThrough();
-    let out = '';
-    stdout.on('data', (d) => (out += d));
-    const code = await runEval(['routes', '--test', MIXED, '--json'], { stdout, stderr: new PassThrough() });
+    const { code, out } = await runEvalCaptured(['routes', '--test', MIXED, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out) as RouteReport;
     console.log(

@@ -9,11 +9,10 @@
  * splits and `--test` reads its test splits). Bad input → one line on stderr, exit code 2.
  * `--engine openai` routes each test text through the model engine's triage agent (OPENAI_* env).
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { trainClassifier, type Example, type TextClassifier } from '../../../agents/engines/local/classifier/index.ts';
-import { DatasetError, readExamples, readTestData, readTrainingData } from '../../../agents/engines/local/training/datasets.ts';
+import { DatasetError, readExamples, readTestData, readText, readTrainingData } from '../../../agents/engines/local/training/datasets.ts';
 import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { createKnowledgeEvidence } from '../../../agents/engines/local/knowledge-evidence.ts';
@@ -365,15 +364,6 @@ export function parseArticles(content: string, source = 'articles'): Article[] {
       }
       return [{ id, title, body }];
     });
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DatasetError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${code ?? String(error)}`);
-  }
 }
 
 async function evalKb(args: string[], io: EvalIo): Promise<number> {

@@ -61,6 +61,11 @@ export function parseLabelledCsv(content: string, source = 'input'): Example[] {
  * without it every split present is read.
  */
 export function parseClinc(content: string, splits?: string[], source = 'input'): Example[] {
+  const data = clincObject(content, source);
+  return clincRows(data, splits ?? Object.keys(data), source);
+}
+
+function clincObject(content: string, source: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(content);
@@ -68,12 +73,14 @@ export function parseClinc(content: string, splits?: string[], source = 'input')
     throw new DatasetError(`${source}: not valid JSON`);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DatasetError(`${source}: expected a CLINC150 object of splits`);
-  const obj = data as Record<string, unknown>;
-  const keys = splits ?? Object.keys(obj);
+  return data as Record<string, unknown>;
+}
+
+function clincRows(data: Record<string, unknown>, keys: string[], source: string): Example[] {
   const out: Example[] = [];
   for (const key of keys) {
-    const rows = obj[key];
-    if (rows === undefined) throw new DatasetError(`${source}: no split "${key}" (has ${Object.keys(obj).join(', ')})`);
+    const rows = data[key];
+    if (rows === undefined) throw new DatasetError(`${source}: no split "${key}" (has ${Object.keys(data).join(', ')})`);
     if (!Array.isArray(rows)) throw new DatasetError(`${source}: split "${key}" is not an array`);
     for (const row of rows) {
       if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[1] !== 'string') {
@@ -114,11 +121,12 @@ export function readExamples(spec: string): Example[] {
 export function readTrainingData(spec: string): { train: Example[]; validation: Example[] } {
   const { path, splits } = parseSpec(spec);
   if (splits || extname(path).toLowerCase() !== '.json') return { train: readExamples(spec), validation: [] };
-  const content = readText(path);
-  const keys = clincKeys(content, path);
-  const trainKeys = keys.filter((k) => !/val|test/.test(k));
-  const valKeys = keys.filter((k) => /val/.test(k));
-  return { train: parseClinc(content, trainKeys, path), validation: parseClinc(content, valKeys, path) };
+  const data = clincObject(readText(path), path);
+  const keys = Object.keys(data);
+  return {
+    train: clincRows(data, keys.filter((k) => !/val|test/.test(k)), path),
+    validation: clincRows(data, keys.filter((k) => /val/.test(k)), path),
+  };
 }
 
 /**
@@ -128,18 +136,10 @@ export function readTrainingData(spec: string): { train: Example[]; validation: 
 export function readTestData(spec: string): Example[] {
   const { path, splits } = parseSpec(spec);
   if (splits || extname(path).toLowerCase() !== '.json') return readExamples(spec);
-  const content = readText(path);
-  const keys = clincKeys(content, path);
+  const data = clincObject(readText(path), path);
+  const keys = Object.keys(data);
   const testKeys = keys.filter((k) => /test/.test(k));
-  return parseClinc(content, testKeys.length > 0 ? testKeys : keys, path);
-}
-
-function clincKeys(content: string, path: string): string[] {
-  try {
-    return Object.keys(JSON.parse(content) as object);
-  } catch {
-    throw new DatasetError(`${path}: not valid JSON`);
-  }
+  return clincRows(data, testKeys.length > 0 ? testKeys : keys, path);
 }
 
 function parseSpec(spec: string): { path: string; splits?: string[] } {
@@ -147,7 +147,8 @@ function parseSpec(spec: string): { path: string; splits?: string[] } {
   return m ? { path: m[1]!, splits: m[2]!.split(',') } : { path: spec };
 }
 
-function readText(path: string): string {
+/** Reads a UTF-8 file; a missing or unreadable one is a {@link DatasetError}. */
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
