@@ -44,16 +44,16 @@ export function createKnowledgeEvidence(articles: ArticleInput[]): (text: string
   const docs = articles.map((a) => ({ slug: a.slug, words: new Set(contentWords(`${a.title} ${a.tags.join(' ')} ${a.body}`)) }));
   const df = new Map<string, number>();
   for (const d of docs) for (const w of d.words) df.set(w, (df.get(w) ?? 0) + 1);
-  const idf = (w: string) => Math.log((docs.length + 1) / (df.get(w)! + 0.5));
+  const idf = new Map([...df].map(([w, n]) => [w, Math.log((docs.length + 1) / (n + 0.5))]));
   return (text) => {
     // Words no article knows say nothing either way; one known word is too little to go on.
-    const words = [...new Set(contentWords(text))].filter((w) => df.has(w));
+    const words = [...new Set(contentWords(text))].filter((w) => idf.has(w));
     if (words.length < 2) return { strength: 0, slug: null };
-    const total = words.reduce((sum, w) => sum + idf(w), 0);
+    const total = words.reduce((sum, w) => sum + idf.get(w)!, 0);
     let best: KnowledgeMatch = { strength: 0, slug: null };
     for (const d of docs) {
       let covered = 0;
-      for (const w of words) if (d.words.has(w)) covered += idf(w);
+      for (const w of words) if (d.words.has(w)) covered += idf.get(w)!;
       if (covered / total > best.strength) best = { strength: covered / total, slug: d.slug };
     }
     return best;
