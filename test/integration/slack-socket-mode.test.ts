@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
-import { deskReplies, fakeSms, slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
+import { deskReplies, escalateSmsToDesk, fakeSms, slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
 
 const APP_TOKEN = 'xapp-1-A0LAN0Z89-1234567890-socketmodetest';
 const DESK = 'C0DESK0001';
@@ -102,19 +102,7 @@ describe('Slack over Socket Mode', () => {
   describe('as the support desk', () => {
     async function escalateSms() {
       await fd.store.repo.createUser({ id: 'usr_sam', email: 'sam@northwind.example', name: 'Sam Staff', role: 'agent', passwordHash: null, slackUserId: null, createdAt: Date.now() });
-      const first = await fd.pipeline.receive({
-        channel: 'sms',
-        from: { address: CUSTOMER, name: 'Ada Customer' },
-        to: '+15555550100',
-        text: 'My parcel arrived crushed. I want to talk to a human',
-        providerMessageId: 'SM0001',
-        receivedAt: Date.now(),
-        thread: { key: `${CUSTOMER}:+15555550100` },
-      });
-      await first.reply;
-      await slack.idle();
-      const parent = api.of('chat.postMessage').find((c) => c.args.channel === DESK)!;
-      return { conversationId: first.conversation.id, parentTs: (parent.result as { ts: string }).ts };
+      return escalateSmsToDesk(fd, api, slack, DESK, CUSTOMER);
     }
 
     it('resolves a conversation with the Resolve button (block_actions envelope)', async () => {

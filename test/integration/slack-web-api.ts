@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { slackSignature } from '../../adapters/slack/verify.ts';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { ROOT } from '../support/paths.ts';
-import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage } from '../../src/core/ports.ts';
+import type { AgentRunInput, AgentRunResult, ChannelAdapter, OutboundMessage, Pipeline } from '../../src/core/ports.ts';
 
 export interface SlackCall {
   method: string;
@@ -230,4 +230,30 @@ export function deskReplies(answer: (text: string) => string) {
     }
     return { agent: 'orders', route: 'orders', confidence: 0.93, text: answer(input.message.text) };
   };
+}
+
+/**
+ * An SMS customer asks for a person: the scripted agents escalate, the adapter posts the case to
+ * the desk channel. Returns the conversation and the desk post (the parent of the case thread).
+ */
+export async function escalateSmsToDesk(
+  fd: { pipeline: Pipeline },
+  api: SlackApi,
+  slack: { idle(): Promise<void> },
+  desk: string,
+  customer: string,
+) {
+  const first = await fd.pipeline.receive({
+    channel: 'sms',
+    from: { address: customer, name: 'Ada Customer' },
+    to: '+15555550100',
+    text: 'My parcel arrived crushed. I want to talk to a human',
+    providerMessageId: 'SM0001',
+    receivedAt: Date.now(),
+    thread: { key: `${customer}:+15555550100` },
+  });
+  await first.reply;
+  await slack.idle();
+  const parent = api.of('chat.postMessage').find((c) => c.args.channel === desk)!;
+  return { conversationId: first.conversation.id, parent, parentTs: (parent.result as { ts: string }).ts };
 }

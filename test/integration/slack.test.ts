@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
 import { ROOT } from '../support/paths.ts';
-import { deskReplies, fakeSms, BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
+import { deskReplies, escalateSmsToDesk, fakeSms, BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const DESK = 'C0DESK0001';
@@ -152,21 +152,7 @@ describe('Slack channel and support desk', () => {
   describe('as the support desk', () => {
     const CUSTOMER = '+15555550123';
 
-    async function escalateSms() {
-      const first = await fd.pipeline.receive({
-        channel: 'sms',
-        from: { address: CUSTOMER, name: 'Ada Customer' },
-        to: '+15555550100',
-        text: 'My parcel arrived crushed. I want to talk to a human',
-        providerMessageId: 'SM0001',
-        receivedAt: Date.now(),
-        thread: { key: `${CUSTOMER}:+15555550100` },
-      });
-      await first.reply;
-      await slack.idle();
-      const parent = api.of('chat.postMessage').find((c) => c.args.channel === DESK)!;
-      return { conversationId: first.conversation.id, parent, parentTs: (parent.result as { ts: string }).ts };
-    }
+    const escalateSms = () => escalateSmsToDesk(fd, api, slack, DESK, CUSTOMER);
 
     async function staffUser() {
       return fd.store.repo.createUser({ id: 'usr_sam', email: 'sam@northwind.example', name: 'Sam Staff', role: 'agent', passwordHash: null, slackUserId: null, createdAt: Date.now() });
