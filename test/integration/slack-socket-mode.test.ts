@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
-import { deskReplies, escalateSmsToDesk, fakeSms, slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
+import { addWorkspaceUsers, deskReplies, escalateSmsToDesk, fakeSms, slackFixture, slackHeaders, startSlackApi, type SlackApi, type SocketPeer } from './slack-web-api.ts';
 
 const APP_TOKEN = 'xapp-1-A0LAN0Z89-1234567890-socketmodetest';
 const DESK = 'C0DESK0001';
@@ -26,8 +26,7 @@ describe('Slack over Socket Mode', () => {
 
   beforeAll(async () => {
     api = await startSlackApi();
-    api.users.set('U061F7AUR', { id: 'U061F7AUR', name: 'ada', profile: { real_name: 'Ada Lovelace', email: 'ada@northwind.example' } });
-    api.users.set('U0STAFF01', { id: 'U0STAFF01', name: 'sam', profile: { real_name: 'Sam Staff', email: 'sam@northwind.example' } });
+    addWorkspaceUsers(api);
   });
   afterAll(() => api.close());
 

@@ -209,6 +209,12 @@ export function slackHeaders(secret: string, body: string, contentType: string, 
   };
 }
 
+/** The workspace members the suites talk as: a colleague asking (Ada) and a support agent (Sam). */
+export function addWorkspaceUsers(api: SlackApi): void {
+  api.users.set('U061F7AUR', { id: 'U061F7AUR', name: 'ada', profile: { real_name: 'Ada Lovelace', email: 'ada@northwind.example' } });
+  api.users.set('U0STAFF01', { id: 'U0STAFF01', name: 'sam', profile: { real_name: 'Sam Staff', email: 'sam@northwind.example' } });
+}
+
 /** A recording stand-in for the SMS channel, so desk replies to an SMS customer can be asserted. */
 export function fakeSms(): ChannelAdapter & { sent: OutboundMessage[] } {
   const sent: OutboundMessage[] = [];

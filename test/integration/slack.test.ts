@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
 import { ROOT } from '../support/paths.ts';
-import { deskReplies, escalateSmsToDesk, fakeSms, BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
+import { addWorkspaceUsers, deskReplies, escalateSmsToDesk, fakeSms, BOT_USER_ID, slackFixture, slackHeaders, startSlackApi, type SlackApi } from './slack-web-api.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const DESK = 'C0DESK0001';
@@ -23,8 +23,7 @@ describe('Slack channel and support desk', () => {
 
   beforeAll(async () => {
     api = await startSlackApi();
-    api.users.set('U061F7AUR', { id: 'U061F7AUR', name: 'ada', profile: { real_name: 'Ada Lovelace', email: 'ada@northwind.example' } });
-    api.users.set('U0STAFF01', { id: 'U0STAFF01', name: 'sam', profile: { real_name: 'Sam Staff', email: 'sam@northwind.example' } });
+    addWorkspaceUsers(api);
   });
   afterAll(() => api.close());
 
