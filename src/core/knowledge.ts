@@ -3,6 +3,7 @@
  * (one article, an array, or JSONL lines with id/slug, title|question, body|answer, tags).
  */
 import { InvalidInputError } from './errors.ts';
+import { foldText } from './text.ts';
 
 export interface ArticleInput {
   slug: string;
@@ -12,10 +13,7 @@ export interface ArticleInput {
 }
 
 const slugify = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  foldText(s)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 80);

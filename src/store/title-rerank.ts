@@ -8,6 +8,7 @@
  * inflections, compounds and typos, and a title is the article's own one-line question. On the
  * StackFAQ dev queries this lifts recall@1 from 71% to 82% and recall@3 from 90% to 94%.
  */
+import { foldText } from '../core/text.ts';
 import type { KnowledgeHit } from '../core/types.ts';
 
 /** Candidates taken from the full-text engine before re-ordering (more did not help). */
@@ -21,11 +22,7 @@ type Grams = Map<string, number>;
 /** Sublinear-tf character 3–5-grams of the words of `text`, L2-normalised. */
 function charGrams(text: string): Grams {
   const counts: Grams = new Map();
-  const words = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u);
+  const words = foldText(text).split(/[^\p{L}\p{N}]+/u);
   for (const word of words) {
     if (!word) continue;
     const padded = ` ${word} `;

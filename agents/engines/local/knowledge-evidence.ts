@@ -11,6 +11,7 @@
  * common words spread over several articles (~0.5).
  */
 import type { ArticleInput } from '../../../src/core/knowledge.ts';
+import { foldText } from '../../../src/core/text.ts';
 
 /** Words that say nothing about the topic, including how staff relay a customer's question. */
 const STOPWORDS = new Set(
@@ -24,10 +25,7 @@ const STOPWORDS = new Set(
 const stem = (word: string) => word.replace(/(?:ing|ed|es|s)$/, '').slice(0, 7);
 
 function contentWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  return foldText(text)
     .split(/[^\p{L}]+/u)
     .filter((w) => w.length > 2 && !STOPWORDS.has(w))
     .map(stem);

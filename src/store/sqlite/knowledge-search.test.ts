@@ -45,8 +45,9 @@ describe('knowledge search on SQLite', () => {
     const commonWordArticles = reference.prepare(`select count(*) as n from kb_fts where kb_fts match 'word0'`).get() as { n: number };
     expect(commonWordArticles.n).toBeGreaterThan(400); // queries below match most articles
 
-    for (let q = 0; q < 300; q++) {
-      const query = `word${q % 3} ${words(1 + (q % 6))}`;
+    // The last hundred are long questions (up to 16 words), where many terms share the score.
+    for (let q = 0; q < 400; q++) {
+      const query = `word${q % 3} ${words(1 + (q % 6) + (q >= 300 ? 6 + (q % 4) : 0))}`;
       const limit = 1 + (q % 5);
       const terms = [...new Set(query.split(' '))];
       const expected = scoreAll.all(terms.map((t) => `"${t}"`).join(' OR '), limit);
@@ -54,5 +55,26 @@ describe('knowledge search on SQLite', () => {
       const hits = searchKnowledge((sql) => engine.all(sql), terms, limit);
       expect(hits.map((h) => ({ id: h.id, score: h.score })), query).toEqual(expected);
     }
+  });
+
+  it('answers two common words that rarely meet from the articles holding both', async () => {
+    // 3,000 more articles: "alpha" in 600, "beta" in 600, both (in the title) in only 40. Articles
+    // with one of them cannot reach those with both, so scoring the 40 answers the query.
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 3000; i++) {
+        const both = i >= 560 && i < 600;
+        const extra = `${i < 560 ? ' alpha' : ''}${i >= 600 && i < 1160 ? ' beta' : ''}`;
+        const title = both ? `alpha beta ${words(1)}` : words(3);
+        await repo.upsertArticle({ slug: `pair${i}`, title, body: `${words(40)}${extra}`, tags: [], now: 0 });
+      }
+    });
+    const both = reference.prepare(`select count(*) as n from kb_fts where kb_fts match 'alpha AND beta'`).get() as { n: number };
+    expect(both.n).toBe(40);
+    const expected = reference
+      .prepare(`select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score from kb_fts join kb_articles a on a.rowid = kb_fts.rowid where kb_fts match '"alpha" OR "beta"' order by score desc limit 3`)
+      .all() as { id: string; score: number }[];
+    const hits = searchKnowledge((sql) => drizzle(reference).all(sql), ['alpha', 'beta'], 3);
+    expect(hits).toEqual(expected);
+    expect(hits.every((h) => h.id.startsWith('pair') && Number(h.id.slice(4)) >= 560 && Number(h.id.slice(4)) < 600)).toBe(true);
   });
 });

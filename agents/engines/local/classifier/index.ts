@@ -204,9 +204,9 @@ function refitWeighted(fitRows: Example[], valRows: Example[], oosLabel: string)
   const isOos = (e: Example) => e.label === oosLabel;
   const valOos = valRows.filter(isOos).length;
   if (valOos === 0) return valRows;
-  const fitInScope = fitRows.length - fitRows.filter(isOos).length;
-  const growth = (valRows.length - valOos) / Math.max(1, fitInScope);
-  const weight = (fitRows.filter(isOos).length * growth) / valOos;
+  const fitOos = fitRows.filter(isOos).length;
+  const growth = (valRows.length - valOos) / Math.max(1, fitRows.length - fitOos);
+  const weight = (fitOos * growth) / valOos;
   return valRows.map((e) => (isOos(e) ? { ...e, weight: (e.weight ?? 1) * weight } : e));
 }
 

@@ -13,7 +13,7 @@
  */
 import type { SparseVector } from './features.ts';
 import { createRandom, shuffle } from './random.ts';
-import { softmax } from './softmax-regression.ts';
+import { SKIP_BELOW, softmax } from './softmax-regression.ts';
 
 /** Trained parameters. `w1` is row-major by input column (`w1[col * hidden + j]`), `w2` by hidden unit. */
 export interface MlpWeights {
@@ -162,5 +162,3 @@ export function trainMlp(xs: SparseVector[], ys: Int32Array, classes: number, co
 }
 
 const EPSILON = 1e-8;
-/** Output-layer gradients smaller than this are not applied. */
-const SKIP_BELOW = 1e-5;

@@ -5,6 +5,7 @@
  * Folding those variants onto one spelling lets a few thousand training rows cover far more
  * real-world phrasing than they literally contain.
  */
+import { foldText } from '../../../../src/core/text.ts';
 
 /** SMS / chat shorthand → the word it stands for. Only unambiguous, common ones. */
 const SHORTHAND: Readonly<Record<string, string>> = {
@@ -61,7 +62,6 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   n: 'and',
 };
 
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
 const EMAIL = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g;
 // Three or more of the same letter never occur in English words: "soooo" → "soo".
@@ -80,10 +80,7 @@ export function normalizeText(text: string): string {
 
 /** {@link normalizeText} as a token list (what the feature extractor consumes). */
 export function tokenize(text: string): string[] {
-  const folded = text
-    .normalize('NFKD')
-    .replace(COMBINING_MARKS, '')
-    .toLowerCase()
+  const folded = foldText(text)
     .replace(URL, ' xurlx ')
     .replace(EMAIL, ' xemailx ')
     .replace(APOSTROPHES, '')

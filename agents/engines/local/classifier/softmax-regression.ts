@@ -119,8 +119,8 @@ export function trainSoftmax(
   return { classes: k, columns, weights: Float32Array.from(v), bias: Float32Array.from(bias) };
 }
 
-/** Gradients smaller than this are not applied (see the training loop). */
-const SKIP_BELOW = 1e-5;
+/** Gradients smaller than this are not applied (see the training loop); the network uses it too. */
+export const SKIP_BELOW = 1e-5;
 
 /** Keeps the first steps of a weight finite (its squared-gradient sum starts at 0). */
 const EPSILON = 1e-3;
