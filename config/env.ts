@@ -3,6 +3,8 @@
  * process.env. A bad value fails start-up with a message naming the variable and an example.
  * A channel whose credentials are absent is off (its section is null).
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.ts';
 
@@ -95,6 +97,11 @@ function toConfig(env: Env) {
     database: env.DATABASE_URL
       ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
       : ({ kind: 'sqlite', path: env.SQLITE_PATH } as const),
+    // The trained triage model is cached beside the SQLite file, else in the repository's data/.
+    modelCacheDir:
+      !env.DATABASE_URL && env.SQLITE_PATH !== ':memory:'
+        ? dirname(resolve(env.SQLITE_PATH))
+        : fileURLToPath(new URL('../data', import.meta.url)),
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxMessageChars: env.MAX_MESSAGE_CHARS },

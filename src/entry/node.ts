@@ -2,8 +2,6 @@
  * The composition root on Node: the only place that picks concrete parts (SQLite or
  * PostgreSQL, the engine, the channel adapters) and wires them together.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createWebAdapter } from '../../adapters/web/index.ts';
@@ -31,7 +29,6 @@ import { createSqliteStore } from '../store/sqlite/index.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export function openStore(config: Config): Store {
   return config.database.kind === 'postgres'
     ? createPgStore({ url: config.database.url })
@@ -94,7 +91,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     (await createDeploymentEngine({
       graph,
       store,
-      cacheDir: options.modelCacheDir === undefined ? defaultCacheDir(config) : options.modelCacheDir,
+      cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
     }));
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
@@ -197,12 +194,6 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       await store.close();
     },
   };
-}
-
-function defaultCacheDir(config: Config): string | null {
-  return config.database.kind === 'sqlite' && config.database.path !== ':memory:'
-    ? dirname(resolve(config.database.path))
-    : join(ROOT, 'data');
 }
 
 /** Serves the app over HTTP; resolves once listening. */

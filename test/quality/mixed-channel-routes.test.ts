@@ -3,12 +3,14 @@
  * (test/fixtures/routes/mixed-channel.jsonl: hand-written e-mail, SMS, Slack and web messages that
  * are never trained on). Scored through `frontdesk eval routes`, i.e. through the engine's own
  * triage decision: text cleaning, per-route probabilities, the 0.6 threshold and its fallback to
- * escalation. Needs only the repository, so it always runs.
+ * escalation. Reads the model the global setup trained and cached. Needs only the repository, so
+ * it always runs.
  */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RouteReport } from '../../src/cli/commands/eval.ts';
 import { runEvalCaptured } from '../support/eval.ts';
+import { MODEL_CACHE_DIR } from '../support/paths.ts';
 
 const MIXED = resolve(import.meta.dirname, '../fixtures/routes/mixed-channel.jsonl');
 
@@ -17,7 +19,7 @@ const ACCURACY_FLOOR = 0.93;
 
 describe('deployment triage on the held-out mixed-channel set', () => {
   it('routes the messages and is calibrated where it is confident', async () => {
-    const { code, out } = await runEvalCaptured(['routes', '--test', MIXED, '--json']);
+    const { code, out } = await runEvalCaptured(['routes', '--test', MIXED, '--cache-dir', MODEL_CACHE_DIR, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out) as RouteReport;
     console.log(
@@ -31,5 +33,5 @@ describe('deployment triage on the held-out mixed-channel set', () => {
     // covers a real share of the traffic (a model that is never sure would pass trivially).
     expect(report.calibration.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(report.calibration.coverage).toBeGreaterThanOrEqual(0.5);
-  }, 120_000);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * `frontdesk eval` — measures triage and knowledge-base quality.
  *
- *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P | --engine openai] [--json]
+ *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json]
  *   frontdesk eval kb --articles FILE --queries FILE [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
@@ -17,6 +17,7 @@ import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { createKnowledgeEvidence } from '../../../agents/engines/local/knowledge-evidence.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
+import { loadTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
 import { agentGraph } from '../../../config/agents.ts';
 import { defaultArticles } from '../../../config/knowledge-base.ts';
 import { loadConfig } from '../../../config/env.ts';
@@ -31,7 +32,7 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json]';
+const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json]';
 
 /** Runs `frontdesk eval …`; resolves to the process exit code. `env` supplies OPENAI_* for `--engine openai`. */
 export async function runEval(args: string[], io: EvalIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -121,17 +122,15 @@ function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
 
 /**
  * The deployment's triage as `eval routes` sees it without `--train`: the classifier trained on
- * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own). A test file
+ * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own), read from the
+ * deployment's model cache when `serve` or `train` put it there (trained and cached if not). A test file
  * labelled with routes is scored through the engine's own triage decision (text cleaning,
  * per-route probabilities, the confidence threshold, the knowledge-base evidence over the demo
  * store's articles in config/kb, and the fallback route); a file labelled
  * with intents is scored on the classifier's intents.
  */
-export async function deploymentClassifier(
-  test: Example[],
-  opts: { threshold?: number; onProgress?: (done: number, total: number) => void } = {},
-): Promise<EvaluatedClassifier> {
-  const classifier = trainClassifier(await triageExamples(agentGraph, null), { onProgress: opts.onProgress });
+export async function deploymentClassifier(test: Example[], opts: { threshold?: number; cacheDir: string }): Promise<EvaluatedClassifier> {
+  const classifier = await loadTriageModel({ examples: await triageExamples(agentGraph, null), cacheDir: opts.cacheDir });
   if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
   const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(defaultArticles()));
   return {
@@ -246,16 +245,18 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
     train: { type: 'string' },
     val: { type: 'string' },
     threshold: { type: 'string' },
+    'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
   });
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number from 0 to 1');
   if (threshold !== undefined && opts.train) throw new UsageError('--threshold applies to the deployment triage (without --train)');
+  if (opts['cache-dir'] !== undefined && opts.train) throw new UsageError('--cache-dir applies to the deployment triage (without --train)');
   if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
   if (opts.val && !opts.train) throw new UsageError('--val needs --train');
   if (opts.engine !== undefined && opts.engine !== 'local' && opts.engine !== 'openai') throw new UsageError('--engine must be local or openai');
   const onModel = opts.engine === 'openai';
-  if (onModel && (opts.train || threshold !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train or --threshold)');
+  if (onModel && (opts.train || threshold !== undefined || opts['cache-dir'] !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train, --threshold or --cache-dir)');
   const test = readTestData(opts.test);
   if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
   const trainingData = opts.train ? readTrainingData(opts.train) : null;
@@ -272,7 +273,7 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   } else if (train) {
     evaluated = fromClassifier(trainClassifier(train, { validation: val, onProgress: bar.update }));
   } else {
-    evaluated = await deploymentClassifier(test, { threshold, onProgress: bar.update });
+    evaluated = await deploymentClassifier(test, { threshold, cacheDir: opts['cache-dir'] ?? loadConfig(env).modelCacheDir });
   }
   bar.stop();
   const trainMs = performance.now() - t0;

@@ -2,9 +2,10 @@
  * `frontdesk train [--cache-dir DIR] [--json]` — retrains the deployment's triage model on the
  * shipped examples, the agent graph's own examples and the route corrections humans made in the
  * console, and writes it to the model cache the server loads at start-up (so the next start is
- * instant and uses the corrections). The cache defaults to the SQLite database's folder.
+ * instant and uses the corrections). The cache defaults to the SQLite database's folder (the
+ * repository's data/ on PostgreSQL).
  */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { examplesHash, loadTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
@@ -29,13 +30,7 @@ export async function train(args: string[], io: TrainIo): Promise<number> {
     return 2;
   }
   const config = loadConfig(io.env);
-  const cacheDir =
-    values['cache-dir'] ??
-    (config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? dirname(resolve(config.database.path)) : null);
-  if (!cacheDir) {
-    io.stderr.write('frontdesk train: no model cache to write to; pass --cache-dir DIR\n');
-    return 2;
-  }
+  const cacheDir = values['cache-dir'] ?? config.modelCacheDir;
   const store = openStore(config);
   try {
     await store.migrate();
