@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './env.ts';
 
@@ -7,6 +8,13 @@ describe('configuration', () => {
     expect(config.database).toEqual({ kind: 'sqlite', path: './data/frontdesk.db' });
     expect([config.sms, config.email, config.slack, config.openai]).toEqual([null, null, null, null]);
     expect(config.port).toBe(3000);
+  });
+
+  it('caches the trained triage model beside the SQLite file, else in the repository\'s data/', () => {
+    expect(loadConfig({ SQLITE_PATH: '/srv/frontdesk/hub.db' }).modelCacheDir).toBe('/srv/frontdesk');
+    const repoData = resolve(import.meta.dirname, '..', 'data');
+    expect(loadConfig({ SQLITE_PATH: ':memory:' }).modelCacheDir).toBe(repoData);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).modelCacheDir).toBe(repoData);
   });
 
   it('turns a channel on only when its credentials are all there', () => {
