@@ -46,6 +46,7 @@ describe('frontdesk eval routes', () => {
     [['routes', '--test', join(dir, 'nope.jsonl')], /file not found/],
     [['routes', '--test', join(dir, 'train.jsonl'), '--bogus'], /Unknown option/],
     [['routes', '--test', join(dir, 'x.yaml')], /file not found|unknown format/],
+    [['routes', '--test', join(dir, 'test.csv'), '--train', join(dir, 'train.jsonl'), '--cache-dir', dir], /--cache-dir applies to the deployment triage/],
     [['nothing'], /unknown eval target/],
     [[], /usage/],
   ])('bad input %j → one line and exit code 2', async (args, message) => {
