@@ -72,7 +72,7 @@ describe('frontdesk eval routes --engine openai', () => {
   it.each([
     [['routes', '--engine', 'openai', '--test', testFile], {}, /needs OPENAI_API_KEY/],
     [['routes', '--engine', 'gpt', '--test', testFile], {}, /--engine must be local or openai/],
-    [['routes', '--engine', 'openai', '--test', testFile, '--threshold', '0.5'], { OPENAI_API_KEY: 'sk-test' }, /no --train or --threshold/],
+    [['routes', '--engine', 'openai', '--test', testFile, '--threshold', '0.5'], { OPENAI_API_KEY: 'sk-test' }, /no --train, --threshold or --cache-dir/],
   ])('bad usage %j → one line, exit code 2, no model call', async (args, env, message) => {
     const { code, err } = await run(args as string[], env as Record<string, string>);
     expect(code).toBe(2);
