@@ -44,6 +44,20 @@ function charGrams(text: string): Grams {
   return counts;
 }
 
+/** Titles' grams by title text, so a title is split once, not on every search it comes up in. */
+const titleGrams = new Map<string, Grams>();
+const TITLE_CACHE_SIZE = 5_000;
+
+function gramsOfTitle(title: string): Grams {
+  let grams = titleGrams.get(title);
+  if (!grams) {
+    grams = charGrams(title);
+    if (titleGrams.size >= TITLE_CACHE_SIZE) titleGrams.delete(titleGrams.keys().next().value!);
+    titleGrams.set(title, grams);
+  }
+  return grams;
+}
+
 function cosine(a: Grams, b: Grams): number {
   let sum = 0;
   for (const [gram, weight] of a) sum += weight * (b.get(gram) ?? 0);
@@ -60,7 +74,7 @@ export function rerankByTitle(query: string, candidates: KnowledgeHit[], limit: 
   const question = charGrams(query);
   const best = Math.max(...candidates.map((c) => c.score)) || 1;
   return candidates
-    .map((c) => ({ article: c.article, score: c.score / best + TITLE_WEIGHT * cosine(question, charGrams(c.article.title)) }))
+    .map((c) => ({ article: c.article, score: c.score / best + TITLE_WEIGHT * cosine(question, gramsOfTitle(c.article.title)) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);
 }
