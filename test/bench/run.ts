@@ -10,27 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT } from '../support/paths.ts';
+import { BENCH_MESSAGES } from './messages.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const CONVERSATIONS = 200;
 const TARGET_RATE = 1000;
-
-/** What customers write; escalations are left out so every message is answered by the agents. */
-const MESSAGES = [
-  'Where is my order NW-10003?',
-  'hi, can you tell me when order NW-10007 will arrive?',
-  'What is your return policy?',
-  'How much does shipping cost?',
-  'Do you accept PayPal?',
-  'I forgot my password, how do I reset it?',
-  'Can I get an invoice for my last purchase?',
-  'how do i change the email on my account',
-  'Do you ship to Canada?',
-  'what are your opening hours on saturday',
-  'is there a warranty on jackets?',
-  'I want to cancel order NW-10014',
-];
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -86,7 +71,7 @@ async function drive(base: string, conversations: { id: string; token: string }[
         method: 'POST',
         setupRequest: (request) => {
           const conversation = conversations[n % conversations.length]!;
-          const text = MESSAGES[n % MESSAGES.length]!;
+          const text = BENCH_MESSAGES[n % BENCH_MESSAGES.length]!;
           n += 1;
           return {
             ...request,
@@ -128,7 +113,7 @@ async function main() {
     }
     const bareConversations = conversations.map((c) => ({ id: c.id, token: 'none' }));
 
-    process.stdout.write(`Benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${CONVERSATIONS} conversations, ${MESSAGES.length} message texts\n`);
+    process.stdout.write(`Benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${CONVERSATIONS} conversations, ${BENCH_MESSAGES.length} message texts\n`);
     await drive(bareBase, bareConversations); // warm-up
     const bare = await drive(bareBase, bareConversations);
     process.stdout.write(`${line('bare hono + better-sqlite3 insert', bare)}\n`);
