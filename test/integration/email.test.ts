@@ -35,7 +35,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name
 const reply = (text = 'Thanks for writing, we are on it.'): AgentRunResult => ({ agent: 'faq', route: 'faq', confidence: 0.9, text });
 
 /** Polls until `check` returns something truthy (nothing to await: mail arrives over IMAP). */
-async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -143,7 +143,7 @@ userdb {
   );
   const log = () => (existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '');
   try {
-    await waitForPort(port, 10_000, () => (exited !== null ? `dovecot exited (${exited}): ${output}\n${log()}` : null));
+    await waitForPort(port, 60_000, () => (exited !== null ? `dovecot exited (${exited}): ${output}\n${log()}` : null));
   } catch (error) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
