@@ -77,6 +77,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   const { store, engine, outbox, escalations, bus, clock, logger } = deps;
   const options = { ...DEFAULTS, ...deps.options };
   const queue = createKeyedQueue();
+  const reading = new Set<Promise<unknown>>();
 
   const tools: AgentTools = {
     searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
@@ -302,10 +303,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   }
 
   function respond(messageId: string): Promise<Message | null> {
-    return store.repo.getMessage(messageId).then((message) => {
+    const reply = store.repo.getMessage(messageId).then((message) => {
       if (!message || message.agentStatus !== 'pending') return null;
       return queue.run(message.conversationId, () => answer(message));
     });
+    // Until the message is read it is in no conversation's queue; idle() must wait for it too.
+    reading.add(reply);
+    void reply.finally(() => reading.delete(reply)).catch(() => undefined);
+    return reply;
+  }
+
+  /** Resolves when every reply under way has settled. */
+  async function idle(): Promise<void> {
+    do {
+      await Promise.allSettled([...reading]);
+      await queue.idle();
+    } while (reading.size > 0);
   }
 
   async function answer(message: Message): Promise<Message | null> {
@@ -445,5 +458,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return pending.length;
   }
 
-  return { receive, start, respond, recoverPending, resumeApproval, idle: () => queue.idle() };
+  return { receive, start, respond, recoverPending, resumeApproval, idle };
 }

@@ -12,6 +12,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
 import { searchKnowledge } from './knowledge-search.ts';
@@ -79,19 +80,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return {
     dialect: 'sqlite',
     repo: guarded,
-    transaction(work) {
-      return lock.run(async () => {
-        sqlite.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(repo);
-          sqlite.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-          throw error;
-        }
-      });
-    },
+    transaction: createGroupCommit(sqlite, lock, repo),
     async migrate() {
       await lock.run(async () => migrate(db, { migrationsFolder: MIGRATIONS }));
     },
