@@ -2,7 +2,8 @@
  * The embedded store: one better-sqlite3 connection in WAL mode with foreign keys on.
  * better-sqlite3 is synchronous, so an async unit of work could interleave with another one on
  * the same connection at its awaits; a lock serialises every unit of work (each holds it only for
- * the microseconds its statements take) so transactions stay isolated.
+ * the microseconds its statements take) so transactions stay isolated. Transactions that arrive
+ * together share one commit (group-commit.ts).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
