@@ -83,6 +83,15 @@ describe('group commit', () => {
     expect(texts()).toEqual(['d']);
   });
 
+  it('runs a batch queued before close() ahead of it', async () => {
+    const lock = createLock();
+    const queuedTransaction = createGroupCommit(db, lock, db);
+    const written = queuedTransaction(insert('last words'));
+    const closed = lock.run(async () => texts());
+    await written;
+    expect(await closed).toEqual(['last words']);
+  });
+
   it('starts a new batch for units queued while one runs', async () => {
     let release!: () => void;
     let started!: () => void;

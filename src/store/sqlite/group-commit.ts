@@ -5,7 +5,8 @@
  * commit appends every page the transaction touched to the WAL, and concurrent messages touch the
  * same pages (the tables' last leaves, their indexes), so under load a batch writes far fewer
  * pages than its units would one by one (29 → 7 per message in `npm run bench:sql`). Alone, a
- * unit is its own batch and waits only for the end of the current turn.
+ * unit is its own batch and waits only for the end of the current turn. A batch holds the lock
+ * from its first unit's arrival, so what queues on the lock after it (reads, close()) follows it.
  *
  * Each unit still sees its own writes and those of the units before it, a unit that throws is
  * rolled back to its savepoint without touching the others, and no unit's result is handed out
@@ -26,6 +27,9 @@ export function createGroupCommit<R>(sqlite: Database.Database, lock: ReturnType
   let scheduled = false;
 
   async function runBatch() {
+    // The lock is held from the first arrival, so whatever queues on it later (reads, close())
+    // still runs after this batch; the batch itself starts once this turn's I/O has been read.
+    await new Promise((resolve) => setImmediate(resolve));
     scheduled = false;
     const batch = queued;
     queued = [];
@@ -59,8 +63,7 @@ export function createGroupCommit<R>(sqlite: Database.Database, lock: ReturnType
       queued.push({ work, resolve, reject } as Unit<R, unknown>);
       if (!scheduled) {
         scheduled = true;
-        // After the I/O callbacks of this turn of the event loop: the requests that arrived together join.
-        setImmediate(() => void lock.run(runBatch));
+        void lock.run(runBatch);
       }
     });
   };
