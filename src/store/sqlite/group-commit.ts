@@ -51,7 +51,11 @@ export function createGroupCommit<R>(sqlite: Database.Database, lock: ReturnType
       }
       sqlite.exec('COMMIT');
     } catch (error) {
-      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      try {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      } catch {
+        // A connection that cannot roll back has failed already; the units learn why below.
+      }
       for (const unit of batch) unit.reject(error);
       return;
     }
