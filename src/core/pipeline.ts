@@ -282,9 +282,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   }
 
   async function runEngine(conversation: Conversation, contact: Contact, message: Message): Promise<AgentRunResult> {
-    const history = (await store.repo.recentMessages(conversation.id, options.historyLimit + 1)).filter(
-      (m) => m.id !== message.id && !m.internal,
-    );
+    const limit = engine.historyLimit ?? options.historyLimit;
+    const history = limit > 0 ? (await store.repo.recentMessages(conversation.id, limit + 1)).filter((m) => m.id !== message.id && !m.internal) : [];
     try {
       const onDelta = (text: string, agent: string) => bus.publish({ type: 'delta', conversationId: conversation.id, agent, text });
       return await engine.run({ conversation, contact, message, history, tools, onDelta });

@@ -171,6 +171,8 @@ export interface ApprovalDecision {
 /** Runs the agent graph (triage → specialist → tools) on one inbound message. */
 export interface AgentEngine {
   readonly name: string;
+  /** How many earlier messages `run` reads in `input.history` (default: the pipeline's, 20); 0 spares reading them. */
+  readonly historyLimit?: number;
   run(input: AgentRunInput): Promise<AgentRunResult>;
   /**
    * Continues a run that paused for a person's approval. An engine that pauses keeps the request in

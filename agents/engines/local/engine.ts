@@ -209,6 +209,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
 
   return {
     name: 'local',
+    historyLimit: 0, // decides on the message and the conversation's agent state alone
     async run(input) {
       const trace: TraceStep[] = [];
       const text = cleanForTriage(input.message.text);
