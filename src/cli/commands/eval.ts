@@ -123,14 +123,18 @@ function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
 /**
  * The deployment's triage as `eval routes` sees it without `--train`: the classifier trained on
  * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own), read from the
- * deployment's model cache when `serve` or `train` put it there (trained and cached if not). A test file
- * labelled with routes is scored through the engine's own triage decision (text cleaning,
- * per-route probabilities, the confidence threshold, the knowledge-base evidence over the demo
- * store's articles in config/kb, and the fallback route); a file labelled
- * with intents is scored on the classifier's intents.
+ * deployment's model cache when `serve` or `train` put it there (trained and cached if not). A
+ * test file labelled with routes is scored through the engine's own triage decision (text
+ * cleaning, per-route probabilities, the confidence threshold, the knowledge-base evidence over
+ * the demo store's articles in config/kb, and the fallback route); a file labelled with intents
+ * is scored on the classifier's intents.
  */
-export async function deploymentClassifier(test: Example[], opts: { threshold?: number; cacheDir: string }): Promise<EvaluatedClassifier> {
-  const classifier = await loadTriageModel({ examples: await triageExamples(agentGraph, null), cacheDir: opts.cacheDir });
+export async function deploymentClassifier(
+  test: Example[],
+  opts: { threshold?: number; cacheDir: string; onProgress?: (done: number, total: number) => void },
+): Promise<EvaluatedClassifier> {
+  const examples = await triageExamples(agentGraph, null);
+  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, onProgress: opts.onProgress });
   if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
   const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(defaultArticles()));
   return {
@@ -273,7 +277,8 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   } else if (train) {
     evaluated = fromClassifier(trainClassifier(train, { validation: val, onProgress: bar.update }));
   } else {
-    evaluated = await deploymentClassifier(test, { threshold, cacheDir: opts['cache-dir'] ?? loadConfig(env).modelCacheDir });
+    const cacheDir = opts['cache-dir'] ?? loadConfig(env).modelCacheDir;
+    evaluated = await deploymentClassifier(test, { threshold, cacheDir, onProgress: bar.update });
   }
   bar.stop();
   const trainMs = performance.now() - t0;

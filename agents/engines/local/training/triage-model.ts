@@ -23,7 +23,12 @@ export function examplesHash(examples: Example[]): string {
  * With `cacheDir: null` it always trains and writes nothing. A corrupt cache file is ignored
  * (and overwritten).
  */
-export async function loadTriageModel(opts: { examples: Example[]; cacheDir: string | null }): Promise<TextClassifier> {
+export async function loadTriageModel(opts: {
+  examples: Example[];
+  cacheDir: string | null;
+  /** Training progress, when it has to train (see {@link trainClassifier}). */
+  onProgress?: (done: number, total: number) => void;
+}): Promise<TextClassifier> {
   const { examples, cacheDir } = opts;
   const file = cacheDir ? join(cacheDir, `triage-model-${examplesHash(examples)}.json`) : null;
   if (file) {
@@ -33,7 +38,7 @@ export async function loadTriageModel(opts: { examples: Example[]; cacheDir: str
       // missing or unreadable: train below
     }
   }
-  const classifier = trainClassifier(examples, { seed: 1 });
+  const classifier = trainClassifier(examples, { seed: 1, onProgress: opts.onProgress });
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
     // Write then rename: a concurrent reader never sees half a file.
