@@ -3,7 +3,7 @@
  * better-sqlite3 is synchronous, so an async unit of work could interleave with another one on
  * the same connection at its awaits; a lock serialises every unit of work (each holds it only for
  * the microseconds its statements take) so transactions stay isolated. Transactions that arrive
- * together share one commit (group-commit.ts).
+ * in the same turn of the event loop share one commit (group-commit.ts).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -13,9 +13,9 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
-import { createGroupCommit } from './group-commit.ts';
 import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
