@@ -48,15 +48,16 @@ function ranked(run: RunQuery, query: string, limit: number, within?: string): H
 
 export function searchKnowledge(run: RunQuery, terms: string[], limit: number): Hit[] {
   const query = matchAny(terms);
+  // bm25 takes IDF from the article count; the largest rowid bounds it from above, and a larger
+  // count only raises the ceilings, so pruning stays exact. It also bounds the matches: a small
+  // knowledge base skips counting them.
+  const articles = run<{ n: number | null }>(sql`select max(rowid) as n from kb_articles`)[0]!.n ?? 0;
+  if (limit < 1 || articles * terms.length < PRUNE_FROM_MATCHES) return ranked(run, query, limit);
   const counted = terms.map((term) => ({
     term,
     matches: run<{ n: number }>(sql`select count(*) as n from kb_fts where kb_fts match ${phrase(term)}`)[0]!.n,
   }));
-  if (limit < 1 || counted.reduce((sum, t) => sum + t.matches, 0) < PRUNE_FROM_MATCHES) return ranked(run, query, limit);
-
-  // bm25 takes IDF from the article count; the largest rowid bounds it from above, and a larger
-  // count only raises the ceilings, so pruning stays exact.
-  const articles = run<{ n: number | null }>(sql`select max(rowid) as n from kb_articles`)[0]!.n ?? 0;
+  if (counted.reduce((sum, t) => sum + t.matches, 0) < PRUNE_FROM_MATCHES) return ranked(run, query, limit);
   const byCeiling = counted
     .map((t) => {
       const idf = Math.log((articles - t.matches + 0.5) / (t.matches + 0.5));
