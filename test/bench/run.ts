@@ -14,7 +14,7 @@ import { BENCH_MESSAGES } from './messages.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const CONVERSATIONS = 200;
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const TARGET_RATE = 1000;
 
 const freePort = () =>
