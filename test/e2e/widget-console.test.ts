@@ -13,7 +13,7 @@ import { CONSOLE_BUNDLE, ensureBuilt, WIDGET_BUNDLE } from '../../src/console/as
 import { newId } from '../../src/core/ids.ts';
 import { hashPassword } from '../../src/core/passwords.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
-import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium } from '../support/browser.ts';
+import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
 
@@ -47,8 +47,8 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     server = (await listen(frontdesk.app, 0, '127.0.0.1')) as Server;
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    visitorContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-    staffContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    visitorContext = await newBrowserContext(browser, { viewport: { width: 1100, height: 760 } });
+    staffContext = await newBrowserContext(browser, { viewport: { width: 1280, height: 860 } });
     visitor = await visitorContext.newPage();
     staff = await staffContext.newPage();
   });

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureBuilt, WIDGET_BUNDLE } from '../../src/console/assets.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
-import { chromiumUnavailable, launchChromium } from '../support/browser.ts';
+import { chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
 
@@ -41,7 +41,7 @@ describeWithService('Chromium', chromiumUnavailable())('signed-in widget visitor
 
   /** A fresh browser profile on a shop page (same origin as Frontdesk) that embeds the widget. */
   async function shopPage(signed: boolean): Promise<Page> {
-    const context = await browser.newContext();
+    const context = await newBrowserContext(browser);
     const page = await context.newPage();
     // The host site computes the hash server-side, exactly as the README shows.
     const hash = createHmac('sha256', SECRET).update(USER_ID).digest('hex');

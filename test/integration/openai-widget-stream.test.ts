@@ -11,7 +11,7 @@ import { agentGraph } from '../../config/agents.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { ensureBuilt, WIDGET_BUNDLE } from '../../src/console/assets.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
-import { chromiumUnavailable, launchChromium } from '../support/browser.ts';
+import { chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { say, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
@@ -35,7 +35,7 @@ describeWithService('Chromium', chromiumUnavailable())('widget streaming in Chro
     server = (await listen(frontdesk.app, 0, '127.0.0.1')) as Server;
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+    page = await (await newBrowserContext(browser)).newPage();
   });
 
   afterAll(async () => {
