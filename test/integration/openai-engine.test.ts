@@ -39,7 +39,7 @@ function recordingEmail() {
 async function frontdesk() {
   const refunds: ApprovedAction[] = [];
   const engine = createOpenAIEngine(
-    { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 5_000, maxConcurrency: 4, tokenBudget: 50_000 },
+    { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 60_000, maxConcurrency: 4, tokenBudget: 50_000 },
     { graph: agentGraph, fallback: local, maxRetries: 1, onApproved: async (action) => {
         refunds.push(action);
         return { refundId: 'RF-77' };

@@ -24,7 +24,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 async function frontdesk() {
   const engine = createOpenAIEngine(
-    { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 5_000, maxConcurrency: 4, tokenBudget: 50_000 },
+    { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 60_000, maxConcurrency: 4, tokenBudget: 50_000 },
     { graph: agentGraph, maxRetries: 0 },
   );
   return createTestFrontdesk({ engine, adapters: [] });

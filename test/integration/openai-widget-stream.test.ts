@@ -28,7 +28,7 @@ describeWithService('Chromium', chromiumUnavailable())('widget streaming in Chro
     await ensureBuilt(WIDGET_BUNDLE);
     fake = await startFakeOpenAI();
     const engine = createOpenAIEngine(
-      { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 10_000, maxConcurrency: 2, tokenBudget: 50_000 },
+      { apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 60_000, maxConcurrency: 2, tokenBudget: 50_000 },
       { graph: agentGraph, maxRetries: 0 },
     );
     frontdesk = await createTestFrontdesk({ engine, adapters: [] });
