@@ -29,7 +29,7 @@ const USERS: Record<string, string> = {
   'token@northwind.test': 'secret-8',
   'jane@example.org': 'jane-secret',
 };
-const FAST: Partial<EmailTiming> = { pollIntervalMs: 250, leaseTtlMs: 3_000, reconnectMinMs: 50, reconnectMaxMs: 500 };
+const FAST: Partial<EmailTiming> = { pollIntervalMs: 250, leaseTtlMs: 15_000, reconnectMinMs: 50, reconnectMaxMs: 500 };
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/email/${name}`, import.meta.url));
 const reply = (text = 'Thanks for writing, we are on it.'): AgentRunResult => ({ agent: 'faq', route: 'faq', confidence: 0.9, text });
