@@ -46,7 +46,7 @@ function charGrams(text: string): Grams {
 
 /** Titles' grams by title text, so a title is split once, not on every search it comes up in. */
 const titleGrams = new Map<string, Grams>();
-const TITLE_CACHE_SIZE = 5_000;
+const TITLE_CACHE_SIZE = 1_000; // about 7 KB each
 
 function gramsOfTitle(title: string): Grams {
   let grams = titleGrams.get(title);
