@@ -90,17 +90,18 @@ export function loadConfig(source: Record<string, string | undefined>) {
 
 function toConfig(env: Env) {
   const both = <T>(a: unknown, b: unknown, build: () => T) => (a && b ? build() : null);
+  const database = env.DATABASE_URL
+    ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+    : ({ kind: 'sqlite', path: env.SQLITE_PATH } as const);
   return {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
-    database: env.DATABASE_URL
-      ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
-      : ({ kind: 'sqlite', path: env.SQLITE_PATH } as const),
+    database,
     // The trained triage model is cached beside the SQLite file, else in the repository's data/.
     modelCacheDir:
-      !env.DATABASE_URL && env.SQLITE_PATH !== ':memory:'
-        ? dirname(resolve(env.SQLITE_PATH))
+      database.kind === 'sqlite' && database.path !== ':memory:'
+        ? dirname(resolve(database.path))
         : fileURLToPath(new URL('../data', import.meta.url)),
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,

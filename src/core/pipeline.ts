@@ -77,7 +77,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   const { store, engine, outbox, escalations, bus, clock, logger } = deps;
   const options = { ...DEFAULTS, ...deps.options };
   const queue = createKeyedQueue();
-  const reading = new Set<Promise<unknown>>();
 
   const tools: AgentTools = {
     searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
@@ -256,7 +255,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
     bus.publish({ type: 'message', conversationId: conversation.id, message });
     bus.publish({ type: 'conversation', conversationId: conversation.id, conversation });
-    const reply = message.agentStatus === 'pending' ? respond(message.id) : Promise.resolve(null);
+    // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
+    const reply = message.agentStatus === 'pending' ? respondTo(message) : Promise.resolve(null);
     // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
     reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
     return { message, conversation, duplicate, reply: reply.catch(() => null) };
@@ -301,23 +301,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
   }
 
-  function respond(messageId: string): Promise<Message | null> {
-    const reply = store.repo.getMessage(messageId).then((message) => {
-      if (!message || message.agentStatus !== 'pending') return null;
-      return queue.run(message.conversationId, () => answer(message));
-    });
-    // Until the message is read it is in no conversation's queue; idle() must wait for it too.
-    reading.add(reply);
-    void reply.finally(() => reading.delete(reply)).catch(() => undefined);
-    return reply;
+  /** Queues the agents' answer to a stored inbound message behind the conversation's earlier ones. */
+  function respondTo(message: Message): Promise<Message | null> {
+    return queue.run(message.conversationId, () => answer(message));
   }
 
-  /** Resolves when every reply under way has settled. */
-  async function idle(): Promise<void> {
-    do {
-      await Promise.allSettled([...reading]);
-      await queue.idle();
-    } while (reading.size > 0);
+  function respond(messageId: string): Promise<Message | null> {
+    return store.repo.getMessage(messageId).then((message) => (message && message.agentStatus === 'pending' ? respondTo(message) : null));
   }
 
   async function answer(message: Message): Promise<Message | null> {
@@ -457,5 +447,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return pending.length;
   }
 
-  return { receive, start, respond, recoverPending, resumeApproval, idle };
+  return { receive, start, respond, recoverPending, resumeApproval, idle: () => queue.idle() };
 }

@@ -254,8 +254,9 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   });
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number from 0 to 1');
-  if (threshold !== undefined && opts.train) throw new UsageError('--threshold applies to the deployment triage (without --train)');
-  if (opts['cache-dir'] !== undefined && opts.train) throw new UsageError('--cache-dir applies to the deployment triage (without --train)');
+  for (const flag of ['threshold', 'cache-dir'] as const) {
+    if (opts[flag] !== undefined && opts.train) throw new UsageError(`--${flag} applies to the deployment triage (without --train)`);
+  }
   if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
   if (opts.val && !opts.train) throw new UsageError('--val needs --train');
   if (opts.engine !== undefined && opts.engine !== 'local' && opts.engine !== 'openai') throw new UsageError('--engine must be local or openai');

@@ -23,14 +23,13 @@ interface Unit<R, T> {
 }
 
 export function createGroupCommit<R>(sqlite: Database.Database, lock: ReturnType<typeof createLock>, repo: R) {
+  // Units waiting for the next batch; while there are any, that batch is already queued on the lock.
   let queued: Unit<R, unknown>[] = [];
-  let scheduled = false;
 
   async function runBatch() {
     // The lock is held from the first arrival, so whatever queues on it later (reads, close())
     // still runs after this batch; the batch itself starts once this turn's I/O has been read.
     await new Promise((resolve) => setImmediate(resolve));
-    scheduled = false;
     const batch = queued;
     queued = [];
     const settled: { unit: Unit<R, unknown>; ok: boolean; value: unknown }[] = [];
@@ -65,10 +64,7 @@ export function createGroupCommit<R>(sqlite: Database.Database, lock: ReturnType
   return function transaction<T>(work: (repo: R) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queued.push({ work, resolve, reject } as Unit<R, unknown>);
-      if (!scheduled) {
-        scheduled = true;
-        void lock.run(runBatch);
-      }
+      if (queued.length === 1) void lock.run(runBatch);
     });
   };
 }
