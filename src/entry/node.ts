@@ -29,9 +29,9 @@ import { createSqliteStore } from '../store/sqlite/index.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
-export function openStore(config: Config): Store {
+export function openStore(config: Config, logger?: Logger): Store {
   return config.database.kind === 'postgres'
-    ? createPgStore({ url: config.database.url })
+    ? createPgStore({ url: config.database.url, logger })
     : createSqliteStore({ path: config.database.path });
 }
 
@@ -82,7 +82,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? { now: () => Date.now() };
   const graph = options.graph ?? agentGraph;
-  const store = options.store ?? openStore(config);
+  const store = options.store ?? openStore(config, logger);
   await store.migrate();
   if (options.seed !== false) await seedDemoData(store, clock);
 

@@ -23,7 +23,7 @@ export async function postgresUnavailable(): Promise<string | null> {
 }
 
 /** Creates an empty database; returns its URL and a function that drops it. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void>; terminateConnections(): Promise<number> }> {
   const name = `frontdesk_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -33,6 +33,17 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    /** Ends every session on the database from the server side, as a restart or failover would. */
+    async terminateConnections() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      try {
+        const result = await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+        return result.rowCount ?? 0;
+      } finally {
+        await client.end();
+      }
+    },
     async drop() {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();

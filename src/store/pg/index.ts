@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { Store } from '../../core/ports.ts';
+import type { Logger, Store } from '../../core/ports.ts';
 import { createRepository, type Db, type DialectQueries } from '../repository.ts';
 import * as schema from '../schema/pg.ts';
 import { searchKnowledge } from './knowledge-search.ts';
@@ -24,10 +24,15 @@ export interface PgStoreOptions {
   url: string;
   /** Pool size per replica. */
   maxConnections?: number;
+  /** Told when the server drops an idle connection (restart, failover, an administrator). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export function createPgStore(options: PgStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle connection the server closes is an 'error' on the pool, which throws when nobody
+  // listens and takes the process down. The pool has already dropped it and connects anew.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'database dropped an idle connection; the pool opens a new one'));
   const db = drizzle({ client: pool, schema, casing: 'snake_case' });
   const repo = createRepository(db as unknown as Db, schema, dialect);
   return {

@@ -22,6 +22,8 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   const origin = randomUUID();
   const local = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
   const sender = new pg.Pool({ connectionString: opts.url, max: 2 });
+  // As the store's pool: an idle connection the server closes must not take the process down.
+  sender.on('error', (error) => logger.warn({ err: error }, 'database dropped an idle notify connection; the pool opens a new one'));
   let listener: pg.Client | null = null;
   let closed = false;
 
