@@ -17,6 +17,32 @@ const TicketRule = z.object({
   handoff: z.boolean().default(false),
 });
 
+const CaseRule = z.object({
+  /** Regular expressions (case-insensitive) on the customer's words; any one matching is the case. */
+  patterns: z.array(z.string()).min(1),
+  /** Order statuses the case applies to (all when empty): "never arrived" means another thing before delivery. */
+  statuses: z.array(z.string()).default([]),
+  /** What to look up in the knowledge base for the procedure ({{procedure}} in the reply). */
+  search: z.string(),
+  ticket: TicketRule,
+});
+
+/** Replies for messages that are not requests, and for what the bot cannot answer. */
+const ConversationReplies = z.object({
+  greeting: z.string().default('Hi! How can I help you today?'),
+  thanks: z.string().default("You're welcome! Is there anything else I can help with?"),
+  goodbye: z.string().default('Thanks for getting in touch. Have a great day!'),
+  acknowledgement: z.string().default('Great. Is there anything else I can help with?'),
+  unclear: z.string().default("Sorry, I didn't quite get that. Could you tell me a bit more about what you need?"),
+  empty: z.string().default('It looks like your message was empty. What can I help you with?'),
+  /** The knowledge base has no answer: a person takes over ({{ticket_id}}). */
+  unanswerable: z.string().default("I don't have a reliable answer to that, so I've passed your question to our support team (ticket {{ticket_id}}); a person will reply here soon."),
+  /** A language the deployment does not answer in ({{language}}, {{ticket_id}}). */
+  other_language: z.string().default("Thanks for your message. I can only answer in English, so I've passed it to our support team (ticket {{ticket_id}}); a person will reply as soon as possible."),
+  /** Other questions in the same message that the answer does not cover. */
+  also_noted: z.string().default('If you also need help with something else, just ask.'),
+});
+
 export const AgentDefinition = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   /** The route this agent serves; triage hands off to it. */
@@ -33,6 +59,13 @@ export const AgentDefinition = z.object({
   tickets: z.record(z.string(), TicketRule).default({}),
   /** Answer templates for the embedded engine; {{placeholders}} are filled from tool results. */
   templates: z.record(z.string(), z.string()).default({}),
+  /** Intents this agent answers from the knowledge base although its kind is another (an orders agent asked how to order). */
+  knowledgeIntents: z.array(z.string()).default([]),
+  /**
+   * Situations that need the knowledge base's procedure and a ticket rather than a status echo
+   * (a parcel marked delivered that never came). The embedded engine recognises them by pattern.
+   */
+  cases: z.record(z.string(), CaseRule).default({}),
 });
 export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
@@ -54,6 +87,9 @@ export const AgentGraph = z
        * an article clearly covers goes here instead of the fallback route.
        */
       knowledgeRoute: z.string().optional(),
+      /** Languages (ISO 639-1) the deployment answers in; messages in others go to a person. */
+      languages: z.array(z.string()).default(['en']),
+      replies: ConversationReplies.default(ConversationReplies.parse({})),
     }),
     agents: z.array(AgentDefinition).min(1),
     /** Pattern of the shop's order ids (first capture group or whole match). */

@@ -50,6 +50,20 @@ export const agentGraph = defineAgentGraph({
       store_policy: 'faq',
     },
     examples: writtenExamples,
+    languages: ['en'],
+    replies: {
+      greeting: 'Hi! How can I help you today? I can check on an order, or answer questions about returns, shipping, payments and your account.',
+      thanks: "You're welcome! Is there anything else I can help with?",
+      goodbye: 'Thanks for contacting Northwind Outfitters. Have a great day!',
+      acknowledgement: 'Great. Is there anything else I can help with?',
+      unclear: "Sorry, I didn't quite understand that. Could you say it in other words? For example: \"Where is my order NW-10001?\" or \"How do I return an item?\"",
+      empty: 'It looks like your message was empty. What can I help you with?',
+      unanswerable:
+        "I don't have a reliable answer to that in our help centre, so I've passed your question to our support team (ticket {{ticket_id}}). A person will reply here soon.",
+      other_language:
+        "Thanks for your message. Our assistant answers in English only, so I've passed it to our support team (ticket {{ticket_id}}), who will reply as soon as possible.",
+      also_noted: 'You also asked about something else: just send it as a separate question and I will help with that too.',
+    },
   },
   orderIdPattern: '\\b(NW)[- ]?(\\d{5})\\b',
   agents: [
@@ -64,6 +78,45 @@ export const agentGraph = defineAgentGraph({
         'person: open a ticket with create_ticket. Never invent tracking numbers or dates.',
       tools: ['lookup_order', 'orders_for_email', 'create_ticket', 'search_knowledge'],
       handoffs: ['escalation'],
+      knowledgeIntents: ['place_order', 'delivery_options'],
+      cases: {
+        missing_parcel: {
+          patterns: [
+            "(never|not|haven'?t|hasn'?t|didn'?t|did not|have not|has not)\\s+(yet\\s+)?(got|gotten|get|received?|arrived?|come|came|shown up|turned up)",
+            '\\b(missing|stolen|lost)\\b.*\\b(parcel|package|order|delivery)\\b',
+            '\\b(parcel|package|order|delivery)\\b.*\\b(missing|stolen|lost)\\b',
+            'says? (it was |it\'?s |its )?delivered but',
+            'marked (as )?delivered',
+            'not (here|there) (yet|but)',
+          ],
+          statuses: ['delivered'],
+          search: 'marked as delivered but not there parcel missing',
+          ticket: {
+            category: 'missing_parcel',
+            priority: 'high',
+            reply:
+              "I'm sorry your parcel hasn't turned up. Order {{order_id}} is marked as delivered on {{delivered_date}}. Here is what to do:\n\n{{procedure}}\n\nI've opened a ticket ({{ticket_id}}) so our team can start a trace with {{carrier}} if it is still missing.",
+          },
+        },
+        damaged_item: {
+          patterns: ['\\b(damaged|broken|torn|ripped|crushed|smashed|defective|faulty|stained|arrived (broken|damaged))\\b'],
+          search: 'damaged parcel or item photos replacement',
+          ticket: {
+            category: 'damaged_item',
+            priority: 'high',
+            reply: "I'm sorry order {{order_id}} arrived damaged.\n\n{{procedure}}\n\nI've opened a ticket ({{ticket_id}}); reply here with photos of the packaging and the item and our team will arrange the replacement or refund.",
+          },
+        },
+        wrong_item: {
+          patterns: ['\\bwrong (item|size|colou?r|product|thing|order|shoes?|jacket)\\b', 'not what i ordered', "(isn'?t|is not|wasn'?t|was not) what i ordered", '\\bitem (is )?missing from\\b', 'missing (an )?item'],
+          search: 'wrong or missing item in your order',
+          ticket: {
+            category: 'wrong_item',
+            priority: 'high',
+            reply: "Sorry about the mix-up with order {{order_id}}.\n\n{{procedure}}\n\nI've opened a ticket ({{ticket_id}}) so our team sends the right item.",
+          },
+        },
+      },
       tickets: {
         cancel_order: {
           category: 'cancellation',
@@ -92,6 +145,14 @@ export const agentGraph = defineAgentGraph({
         delivered: 'Order {{order_id}} ({{items}}) was delivered on {{delivered_date}}. If anything is missing or damaged, just tell me.',
         cancelled: 'Order {{order_id}} was cancelled. If a payment was taken, the refund goes back to the original payment method within 5–10 business days.',
         returned: 'We received the return of order {{order_id}}. Refunds go back to the original payment method within 5–10 business days.',
+        ask_email:
+          'To keep your order details private, please tell me the email address you used for order {{order_id}}.',
+        email_mismatch:
+          "I couldn't find an order {{order_id}} with that email address. Please check the order number and the email you used when ordering.",
+        verification_failed:
+          "I couldn't verify order {{order_id}} with the details given, so I've passed this to our support team (ticket {{ticket_id}}); a person will help you here.",
+        not_found_for_you:
+          "I couldn't find an order {{order_id}} under your contact details. Could you double-check the number? It looks like NW-10001.",
         cannot_cancel_shipped: 'Order {{order_id}} has already shipped, so it can\'t be cancelled any more, but you can return it free of charge within 30 days of delivery.',
       },
     },

@@ -16,6 +16,7 @@ import type {
   InboundMessage,
   KnowledgeArticle,
   KnowledgeHit,
+  PassageHit,
   Message,
   MetricEvent,
   Order,
@@ -107,6 +108,8 @@ export interface AdapterContext {
 
 export interface AgentTools {
   searchKnowledge(query: string, limit?: number): Promise<KnowledgeHit[]>;
+  /** The knowledge base's best passages (a section, list, table or paragraph under its heading) for a question. */
+  searchPassages(query: string, limit?: number): Promise<PassageHit[]>;
   lookupOrder(orderId: string): Promise<Order | null>;
   ordersForEmail(email: string): Promise<Order[]>;
 }

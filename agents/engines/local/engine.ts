@@ -1,14 +1,21 @@
 /**
  * The embedded `local` engine: no network. Triage is a trained text classifier over intents
- * (mapped to routes by the graph); specialists answer from the knowledge base (full-text search),
- * the order system, and answer templates; what needs a person becomes a ticket.
+ * (mapped to routes by the graph); specialists answer from the knowledge base (the passage that
+ * answers, when one does: answerability.ts), the order system (to customers verified for the
+ * order: order-access.ts) and answer templates; what needs a person becomes a ticket. The
+ * conversation's memory (memory.ts) carries the order, the topic and open questions between turns;
+ * small talk (small-talk.ts) gets a short reply and stays with the bot.
  */
 import type { AgentEngine, AgentRunInput, AgentRunResult, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
-import type { KnowledgeHit, Order } from '../../../src/core/types.ts';
+import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS } from '../../../src/core/order-access.ts';
+import type { Order } from '../../../src/core/types.ts';
 import { agentForRoute, renderTemplate, type AgentDefinition, type AgentGraph } from '../../graph.ts';
+import { answerabilityModel, bestPassage, buildVocabulary, contentWords, type Vocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import type { KnowledgeMatch } from './knowledge-evidence.ts';
+import { isFollowUp, readMemory, type Memory } from './memory.ts';
+import { detectSmallTalk } from './small-talk.ts';
 
 /** The triage classifier's answer: an intent label and its calibrated probability. */
 export interface IntentPrediction {
@@ -93,150 +100,283 @@ export interface LocalEngineDeps {
   classify(text: string): IntentPrediction;
   /** Finds the article covering a message (knowledge-evidence.ts); without it triage ignores the knowledge base. */
   knowledge?: (text: string) => KnowledgeMatch;
+  /** Word statistics of the knowledge base's passages, for choosing and judging answers (answerability.ts). */
+  vocabulary?: Vocabulary;
+  /** Whether a word means anything to this deployment; a message of none is unclear. Default: any word does. */
+  isKnownWord?: (word: string) => boolean;
+  /** The language of a text (ISO 639-1) when it can be told reliably, else null. */
+  detectLanguage?: (text: string) => string | null;
   /** Overrides the graph's threshold (CONFIDENCE_THRESHOLD). */
   confidenceThreshold?: number;
   now?: () => number;
 }
 
-type Specialist = (ctx: TurnContext) => Promise<AgentRunResult>;
-
-interface TurnContext {
+/** One turn: what the specialists work with. */
+interface Turn {
   input: AgentRunInput;
   agent: AgentDefinition;
   intent: string;
   confidence: number;
+  /** The customer's own words (quotes and signatures removed). */
   text: string;
+  /** What to search the knowledge base with: the text, or the topic and the text for a follow-up. */
+  query: string;
+  memory: Memory;
   trace: TraceStep[];
 }
 
-const AWAITING_ORDER_ID = 'order_id';
-/** About a screenful of chat: longer answers point to the article instead. */
-const ANSWER_CHARS = 450;
+type Specialist = (turn: Turn) => Promise<AgentRunResult>;
+
+/** Passages read from the store per question: enough to hold every section a question could mean. */
+const PASSAGE_CANDIDATES = 10;
+/** An answer quotes one section; its passages together stay about a screenful. */
+const ANSWER_CHARS = 900;
+/** Words from which a language can be told apart reliably. */
+const LANGUAGE_MIN_WORDS = 3;
 
 export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const { graph } = deps;
-  const triage = createTriage(graph, deps.classify, deps.confidenceThreshold ?? graph.triage.confidenceThreshold, deps.knowledge);
+  const threshold = deps.confidenceThreshold ?? graph.triage.confidenceThreshold;
+  const triage = createTriage(graph, deps.classify, threshold, deps.knowledge);
   const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
   const now = deps.now ?? Date.now;
+  const replies = graph.triage.replies;
+  const isKnownWord = deps.isKnownWord ?? (() => true);
+  const fallbackAgent = agentForRoute(graph, graph.triage.fallbackRoute);
+  const knowledgeAgent = graph.triage.knowledgeRoute ? agentForRoute(graph, graph.triage.knowledgeRoute) : null;
+  const ordersAgent = graph.agents.find((a) => a.kind === 'orders') ?? null;
+  const caseRules = ordersAgent ? Object.entries(ordersAgent.cases).map(([name, rule]) => ({ name, rule, patterns: rule.patterns.map((p) => new RegExp(p, 'i')) })) : [];
+
   const extractOrderId = (text: string): string | null => {
     const match = orderIdPattern.exec(text);
     if (!match) return null;
     return match.length > 2 ? `${match[1]!.toUpperCase()}-${match[2]}` : match[0].toUpperCase();
   };
+  const extractEmail = (text: string): string | null => /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+\.[a-z]{2,}/i.exec(text)?.[0] ?? null;
+  const caseIn = (text: string) => caseRules.find((c) => c.patterns.some((p) => p.test(text))) ?? null;
 
-  function ticketReply(ctx: TurnContext, rule: AgentDefinition['tickets'][string], extra: Record<string, string | null> = {}): AgentRunResult {
-    const summary = ctx.text.slice(0, 280);
-    const ticketId = newId();
-    return {
-      agent: ctx.agent.name,
-      route: ctx.agent.route,
-      confidence: ctx.confidence,
-      text: renderTemplate(rule.reply, { ticket_summary: summary, ticket_id: ticketId, ...extra }),
-      ticket: { id: ticketId, category: rule.category, priority: rule.priority, summary, status: rule.handoff ? 'escalated' : 'open' },
-      ...(rule.handoff ? { handoff: { reason: rule.category } } : {}),
-      state: null,
-      trace: ctx.trace,
-    };
+  function result(turn: Turn, text: string, memory: Memory, extra: Partial<AgentRunResult> = {}): AgentRunResult {
+    return { agent: turn.agent.name, route: turn.agent.route, confidence: turn.confidence, text, state: memory, trace: turn.trace, ...extra };
   }
 
-  function bestArticleAnswer(hits: KnowledgeHit[]): string | null {
-    const hit = hits[0];
-    if (!hit) return null;
-    // The opening of an article answers the question; stop at the next section or a screenful.
-    const kept: string[] = [];
-    for (const paragraph of hit.article.body.split(/\n\s*\n/).map((p) => p.trim())) {
-      const isHeading = paragraph.startsWith('#') || /^\*\*[^*]+\*\*:?$/.test(paragraph);
-      if (isHeading && kept.length > 0) break;
-      if (!paragraph || isHeading) continue;
-      kept.push(paragraph);
-      if (kept.join('\n\n').length > ANSWER_CHARS) break;
+  /** A reply that opens a ticket (and hands over to people when the rule says so). */
+  function ticketReply(turn: Turn, rule: TicketRule, values: Record<string, string | null> = {}, memory = turn.memory): AgentRunResult {
+    const summary = ticketSummary(turn.text);
+    const ticketId = newId();
+    return result(turn, renderTemplate(rule.reply, { ticket_summary: summary, ticket_id: ticketId, ...values }), { ...memory, ticketId, awaiting: null }, {
+      ticket: { id: ticketId, category: rule.category, priority: rule.priority, summary, status: rule.handoff ? 'escalated' : 'open' },
+      ...(rule.handoff ? { handoff: { reason: rule.category } } : {}),
+    });
+  }
+
+  /** A person takes over: an escalated ticket, and the reply the escalation agent's rule (or `reply`) gives. */
+  function handoff(turn: Turn, reason: string, reply?: string, values: Record<string, string | null> = {}): AgentRunResult {
+    const rule = fallbackAgent.tickets[turn.intent] ?? fallbackAgent.tickets.unsure!;
+    turn.trace.push({ kind: 'handoff', name: fallbackAgent.name, data: { reason }, at: now() });
+    return ticketReply({ ...turn, agent: fallbackAgent }, { ...rule, category: reply ? reason : rule.category, reply: reply ?? rule.reply, handoff: true }, values);
+  }
+
+  /** The section of the knowledge base that answers the query, or null when none does. */
+  async function findAnswer(turn: Turn, query: string): Promise<{ text: string; slug: string; probability: number } | null> {
+    const hits = await turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES);
+    const vocabulary = deps.vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
+    const best = bestPassage(query, hits, vocabulary);
+    turn.trace.push({
+      kind: 'tool',
+      name: 'search_knowledge',
+      data: { passages: hits.slice(0, 3).map((h) => h.passage.id), best: best?.hit.passage.id ?? null, answerable: best ? Number(best.probability.toFixed(3)) : 0 },
+      at: now(),
+    });
+    if (!best || best.probability < answerabilityModel.threshold) return null;
+    const { passage } = best.hit;
+    // The section's other passages that came up too (a section split in two), in article order.
+    const section = hits
+      .map((h) => h.passage)
+      .filter((p) => p.articleId === passage.articleId && p.heading === passage.heading)
+      .sort((a, b) => a.position - b.position);
+    let body = '';
+    for (const p of section) {
+      if (p !== passage && body.length + p.text.length > ANSWER_CHARS) continue;
+      body += `${body ? '\n\n' : ''}${p.text}`;
     }
-    return `${kept.join('\n\n')}\n\n(From our help article "${hit.article.title}".)`;
+    const heading = passage.heading ? `**${passage.heading}**\n\n` : '';
+    return { text: `${heading}${body}\n\n(From our help article "${passage.title}".)`, slug: passage.slug, probability: best.probability };
+  }
+
+  async function answerFromKnowledge(turn: Turn): Promise<AgentRunResult> {
+    const answer = await findAnswer(turn, turn.query);
+    if (!answer) return handoff(turn, 'unanswerable', replies.unanswerable);
+    const topic = { route: turn.agent.route, intent: turn.intent, query: turn.query.slice(0, 500), slug: answer.slug };
+    return result(turn, answer.text, { ...turn.memory, topic, awaiting: null });
   }
 
   const specialists: Record<AgentDefinition['kind'], Specialist> = {
-    async knowledge(ctx) {
-      const rule = ctx.agent.tickets[ctx.intent];
-      if (rule) return ticketReply(ctx, rule, { order_id: extractOrderId(ctx.text) });
-      const hits = await ctx.input.tools.searchKnowledge(ctx.text, 3);
-      ctx.trace.push({ kind: 'tool', name: 'search_knowledge', data: { hits: hits.map((h) => h.article.slug) }, at: now() });
-      const answer = bestArticleAnswer(hits);
-      if (!answer) return handoff(ctx, 'no_article');
-      return { agent: ctx.agent.name, route: ctx.agent.route, confidence: ctx.confidence, text: answer, state: null, trace: ctx.trace };
+    async knowledge(turn) {
+      const rule = turn.agent.tickets[turn.intent];
+      if (rule) return ticketReply(turn, rule, { order_id: extractOrderId(turn.text) ?? turn.memory.orderId });
+      return answerFromKnowledge(turn);
     },
 
-    async orders(ctx) {
-      const { tools, conversation } = ctx.input;
-      const state = conversation.agentState ?? {};
-      const intent = state.awaiting === AWAITING_ORDER_ID && typeof state.intent === 'string' ? state.intent : ctx.intent;
-      const orderId = extractOrderId(ctx.text);
-      const templates = ctx.agent.templates;
-      const reply = (text: string, nextState: Record<string, unknown> | null = null): AgentRunResult => ({
-        agent: ctx.agent.name,
-        route: ctx.agent.route,
-        confidence: ctx.confidence,
-        text,
-        state: nextState,
-        trace: ctx.trace,
-      });
-      if (intent === 'place_order' || intent === 'delivery_options') return specialists.knowledge(ctx);
-      if (!orderId) return reply(templates.ask_order_id!, { awaiting: AWAITING_ORDER_ID, intent });
-
-      const order = await tools.lookupOrder(orderId);
-      ctx.trace.push({ kind: 'tool', name: 'lookup_order', data: { orderId, found: order !== null }, at: now() });
-      if (!order) return reply(renderTemplate(templates.not_found!, { order_id: orderId }), { awaiting: AWAITING_ORDER_ID, intent });
-
-      const values = orderValues(order);
-      if (intent === 'cancel_order' && (order.status === 'shipped' || order.status === 'delivered')) {
-        return reply(renderTemplate(templates.cannot_cancel_shipped!, values));
-      }
-      const rule = ctx.agent.tickets[intent];
-      if (rule) return ticketReply({ ...ctx, intent }, rule, values);
-      return reply(renderTemplate(templates[order.status]!, values));
+    async orders(turn) {
+      if (turn.agent.knowledgeIntents.includes(turn.intent)) return answerFromKnowledge(turn);
+      return orderDesk(turn);
     },
 
-    async handoff(ctx) {
-      return handoff(ctx, ctx.intent);
+    async handoff(turn) {
+      return handoff(turn, turn.intent);
     },
   };
 
-  function handoff(ctx: TurnContext, reason: string): AgentRunResult {
-    const escalation = agentForRoute(graph, graph.triage.fallbackRoute);
-    const rule = escalation.tickets[ctx.intent] ?? escalation.tickets.unsure!;
-    ctx.trace.push({ kind: 'handoff', name: escalation.name, data: { reason }, at: now() });
-    return ticketReply({ ...ctx, agent: escalation }, { ...rule, handoff: true });
+  /**
+   * An order question: find which order, make sure the asker may see it (see order-access.ts),
+   * then answer its status, follow the procedure of a case (a missing parcel), or open the ticket
+   * the intent needs.
+   */
+  async function orderDesk(turn: Turn): Promise<AgentRunResult> {
+    const { tools } = turn.input;
+    const asker = turn.input.asker ?? ANONYMOUS_ASKER;
+    const templates = turn.agent.templates;
+    const memory = turn.memory;
+    const intent = memory.awaiting && memory.pendingIntent ? memory.pendingIntent : turn.intent;
+    const orderId = extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(turn.input);
+    const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
+    if (!orderId) {
+      return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
+    }
+    const remembered: Memory = { ...memory, orderId, topic, pendingIntent: intent };
+    const order = await tools.lookupOrder(orderId);
+    turn.trace.push({ kind: 'tool', name: 'lookup_order', data: { orderId, found: order !== null }, at: now() });
+    const values = order ? orderValues(order) : { order_id: orderId };
+
+    const proven = order !== null && (askerOwnsOrder(order, asker) || memory.verifiedOrders.includes(order.id));
+    if (!proven) {
+      const typed = extractEmail(turn.text);
+      if (!typed) {
+        // Asked the same whether the order exists or not: nothing about other customers' orders leaks.
+        if (!order && (asker.emails.length > 0 || asker.phones.length > 0)) {
+          return result(turn, renderTemplate(templates.not_found_for_you ?? templates.not_found!, values), { ...remembered, orderId: null, awaiting: 'order_id' });
+        }
+        return result(turn, renderTemplate(templates.ask_email!, values), { ...remembered, awaiting: 'order_email' });
+      }
+      if (!order || !emailMatchesOrder(order, typed)) {
+        const failures = memory.emailFailures + 1;
+        turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: false, failures }, at: now() });
+        if (failures >= MAX_EMAIL_ATTEMPTS) {
+          return handoff({ ...turn, memory: { ...remembered, emailFailures: failures } }, 'order_verification_failed', templates.verification_failed, { order_id: orderId });
+        }
+        return result(turn, renderTemplate(templates.email_mismatch!, values), { ...remembered, emailFailures: failures, awaiting: 'order_email' });
+      }
+      turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: true }, at: now() });
+      remembered.verifiedOrders = [...memory.verifiedOrders, order.id];
+    }
+    const verified: Memory = { ...remembered, awaiting: null };
+    const orderTurn = { ...turn, memory: verified };
+
+    const found = caseIn(turn.text) ?? (memory.awaiting ? caseIn(memory.topic?.query ?? '') : null);
+    if (found && (found.rule.statuses.length === 0 || found.rule.statuses.includes(order!.status))) {
+      const procedure = await findAnswer(orderTurn, found.rule.search);
+      return ticketReply({ ...orderTurn, intent: found.name }, found.rule.ticket, { ...values, procedure: procedure?.text ?? '' }, verified);
+    }
+    if (intent === 'cancel_order' && (order!.status === 'shipped' || order!.status === 'delivered')) {
+      return result(orderTurn, renderTemplate(templates.cannot_cancel_shipped!, values), verified);
+    }
+    const rule = turn.agent.tickets[intent];
+    if (rule) return ticketReply({ ...orderTurn, intent }, rule, values, verified);
+    return result(orderTurn, renderTemplate(templates[order!.status]!, values), verified);
+  }
+
+  /** An order number the customer gave earlier in the thread (an email follow-up quoting nothing new). */
+  function orderIdInHistory(input: AgentRunInput): string | null {
+    for (const m of [...input.history].reverse()) {
+      if (m.direction !== 'inbound') continue;
+      const id = extractOrderId(cleanForTriage(m.text));
+      if (id) return id;
+    }
+    return null;
+  }
+
+  /** The turn's route: triage, or the topic before it when the message continues it. */
+  function decide(text: string, memory: Memory, trace: TraceStep[]): { agent: AgentDefinition; intent: string; confidence: number; query: string } {
+    // A customer answering our question (an order number, the order's email) stays with the orders agent.
+    if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
+      trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
+      return { agent: ordersAgent, intent: memory.pendingIntent ?? 'track_order', confidence: 0.95, query: memory.topic?.query ?? text };
+    }
+    const decision = triage(text);
+    trace.push({
+      kind: 'triage',
+      name: graph.triage.name,
+      data: {
+        intent: decision.intent,
+        confidence: decision.confidence,
+        route: decision.route,
+        ...(decision.knowledge ? { article: decision.knowledge.slug, articleMatch: decision.knowledge.strength } : {}),
+      },
+      at: now(),
+    });
+    const words = contentWords(text).length;
+    const topic = memory.topic;
+    if (topic && isFollowUp(text, words, decision.confident)) {
+      const agent = agentForRoute(graph, topic.route);
+      // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
+      const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute;
+      const target = own ? agentForRoute(graph, decision.route) : agent;
+      trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
+      return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` };
+    }
+    // A case (a parcel that never came) is about an order whatever words it uses.
+    if (ordersAgent && caseIn(text) && (extractOrderId(text) || decision.route === ordersAgent.route || !decision.confident)) {
+      return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : 'track_order', confidence: Math.max(decision.confidence, 0.8), query: text };
+    }
+    // Not confident, but the classifier thinks of a specialist: the knowledge base may still answer it.
+    if (!decision.confident && knowledgeAgent && decision.predictedRoute && decision.predictedRoute !== graph.triage.fallbackRoute) {
+      const predicted = agentForRoute(graph, decision.predictedRoute);
+      const agent = predicted.kind === 'orders' && extractOrderId(text) ? predicted : knowledgeAgent;
+      return { agent, intent: agent === predicted ? decision.intent : 'article_match', confidence: decision.confidence, query: text };
+    }
+    return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text };
   }
 
   return {
     name: 'local',
-    historyLimit: 0, // decides on the message and the conversation's agent state alone
+    historyLimit: 6, // the memory decides; the thread's latest messages only fill in an order number it lacks
     async run(input) {
       const trace: TraceStep[] = [];
-      const text = cleanForTriage(input.message.text);
-      const state = input.conversation.agentState;
-      // A customer answering our question for an order id stays with the orders agent.
-      if (state?.awaiting === AWAITING_ORDER_ID && extractOrderId(text)) {
-        const agent = agentForRoute(graph, 'orders');
-        trace.push({ kind: 'triage', name: 'resume', data: { agent: agent.name }, at: now() });
-        return specialists[agent.kind]({ input, agent, intent: String(state.intent ?? 'track_order'), confidence: 0.95, text, trace });
-      }
+      const text = cleanForTriage(input.message.text ?? '').slice(0, 4_000);
+      const memory = readMemory(input.conversation.agentState);
+      const base: Turn = { input, agent: knowledgeAgent ?? fallbackAgent, intent: 'small_talk', confidence: 1, text, query: text, memory, trace };
 
-      const decision = triage(text);
-      const agent = agentForRoute(graph, decision.route);
-      trace.push({
-        kind: 'triage',
-        name: graph.triage.name,
-        data: {
-          intent: decision.intent,
-          confidence: decision.confidence,
-          route: decision.route,
-          ...(decision.knowledge ? { article: decision.knowledge.slug, articleMatch: decision.knowledge.strength } : {}),
-        },
-        at: now(),
-      });
-      return specialists[agent.kind]({ input, agent, intent: decision.intent, confidence: decision.confidence, text, trace });
+      const smallTalk = memory.awaiting && extractOrderId(text) ? null : detectSmallTalk(text, isKnownWord);
+      if (smallTalk) {
+        trace.push({ kind: 'triage', name: 'small_talk', data: { kind: smallTalk }, at: now() });
+        return { agent: graph.triage.name, route: 'small_talk', confidence: 1, text: replies[smallTalk], state: memory, trace };
+      }
+      const language = languageOf(text);
+      if (language) {
+        trace.push({ kind: 'triage', name: 'language', data: { language }, at: now() });
+        return handoff({ ...base, intent: 'other_language' }, `other_language:${language}`, replies.other_language, { language });
+      }
+      const route = decide(text, memory, trace);
+      return specialists[route.agent.kind]({ ...base, ...route });
     },
   };
+
+  /** The message's language when it is reliably one the deployment does not answer in. */
+  function languageOf(text: string): string | null {
+    if (!deps.detectLanguage) return null;
+    const letters = text.replace(orderIdPattern, ' ');
+    if (letters.split(/[^\p{L}]+/u).filter((w) => w.length > 1).length < LANGUAGE_MIN_WORDS) return null;
+    const language = deps.detectLanguage(letters);
+    return language && !graph.triage.languages.includes(language) ? language : null;
+  }
+}
+
+type TicketRule = AgentDefinition['tickets'][string];
+
+/** A ticket's summary: the customer's first sentence or two, not a whole email. */
+function ticketSummary(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= 200 ? oneLine : `${oneLine.slice(0, 197)}…`;
 }
 
 function orderValues(order: Order): Record<string, string> {

@@ -8,7 +8,7 @@
 import { foldText } from '../../../../src/core/text.ts';
 
 /** SMS / chat shorthand → the word it stands for. Only unambiguous, common ones. */
-const SHORTHAND: Readonly<Record<string, string>> = {
+const SHORTHAND: ReadonlyMap<string, string> = new Map(Object.entries({
   u: 'you',
   ya: 'you',
   yu: 'you',
@@ -60,7 +60,7 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   abt: 'about',
   nd: 'and',
   n: 'and',
-};
+}));
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
 const EMAIL = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g;
@@ -90,7 +90,8 @@ export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const word of folded.split(NON_WORD)) {
     if (!word) continue;
-    const expanded = SHORTHAND[word];
+    // A Map, not an object: user words such as "constructor" must not reach Object.prototype.
+    const expanded = SHORTHAND.get(word);
     if (expanded) out.push(...expanded.split(' '));
     else out.push(word);
   }

@@ -1,0 +1,59 @@
+/**
+ * What a conversation has established, kept in the conversation's agent state between turns: the
+ * order under discussion and which orders the customer proved are theirs, the topic last answered
+ * (so "and on Sunday?" can be understood), and what the bot is waiting for.
+ *
+ * The state is stored JSON, so it is read defensively: anything malformed is forgotten, never
+ * trusted.
+ */
+import { z } from 'zod';
+
+const Topic = z.object({
+  route: z.string(),
+  intent: z.string(),
+  /** The words the answer was found with; a follow-up is searched together with them. */
+  query: z.string().max(2_000),
+  slug: z.string().nullable().default(null),
+});
+
+export const Memory = z.object({
+  topic: Topic.nullable().default(null),
+  /** The order the conversation is about. */
+  orderId: z.string().nullable().default(null),
+  /** Orders the customer proved are theirs in this conversation (order number + email). */
+  verifiedOrders: z.array(z.string()).default([]),
+  /** Wrong emails given for an order in this conversation. */
+  emailFailures: z.number().int().min(0).default(0),
+  /** What the last reply asked the customer for. */
+  awaiting: z.enum(['order_id', 'order_email']).nullable().default(null),
+  /** The intent that waits for the answer (track_order while waiting for the order id). */
+  pendingIntent: z.string().nullable().default(null),
+  /** The ticket the bot opened in this conversation. */
+  ticketId: z.string().nullable().default(null),
+});
+export type Memory = z.infer<typeof Memory>;
+
+export const EMPTY_MEMORY: Memory = Memory.parse({});
+
+export function readMemory(state: Record<string, unknown> | null | undefined): Memory {
+  if (!state) return EMPTY_MEMORY;
+  // Older states kept { awaiting: 'order_id', intent } at the top level.
+  const legacy = typeof state.intent === 'string' && state.pendingIntent === undefined ? { pendingIntent: state.intent } : {};
+  const parsed = Memory.safeParse({ ...state, ...legacy });
+  return parsed.success ? parsed.data : EMPTY_MEMORY;
+}
+
+/** Words that open a follow-up to what was just said ("and on Sunday?", "what about PayPal?"). */
+const FOLLOW_UP_OPENER = /^\s*(and|also|plus|or|but|then|so|what about|how about|same for|and what about|and how about|what if|ok and|okay and|what of)\b/i;
+/** Words that point back at something said before. */
+const POINTS_BACK = /\b(it|that|this|those|them|they|same|one)\b/i;
+
+/**
+ * Whether a message continues the previous topic rather than starting one: it opens like a
+ * follow-up, or it is short and points back, or it is short and says too little to stand alone.
+ */
+export function isFollowUp(text: string, contentWordCount: number, standsAlone: boolean): boolean {
+  if (FOLLOW_UP_OPENER.test(text)) return true;
+  if (contentWordCount <= 3 && POINTS_BACK.test(text)) return true;
+  return contentWordCount <= 2 && !standsAlone;
+}
