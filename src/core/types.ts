@@ -238,6 +238,8 @@ export interface KnowledgeHit {
 export interface Order {
   id: string;
   contactEmail: string;
+  /** The phone given with the order (E.164), when the order system has one; proves an SMS sender. */
+  contactPhone?: string | null;
   status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
   items: { sku: string; name: string; quantity: number; priceCents: number }[];
   totalCents: number;

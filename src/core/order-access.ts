@@ -1,0 +1,65 @@
+/**
+ * Who may see an order. Order details (items, tracking, address, dates) go only to an asker
+ * verified for that order; everyone else is asked for the email address used for the order (the
+ * common "order number + email" check). Pure: the pipeline computes the asker, engines decide
+ * with these functions.
+ */
+import type { Order } from './types.ts';
+
+/** What the person asking has proven about themselves (not what they typed). */
+export interface Asker {
+  /** Email addresses the asker controls: an email-channel sender's From address. */
+  emails: string[];
+  /** Phone numbers (E.164) the asker writes from: an SMS sender's number. */
+  phones: string[];
+}
+
+/** Nobody: an anonymous web visitor, a Slack user, or a caller that proved nothing. */
+export const ANONYMOUS_ASKER: Asker = Object.freeze({ emails: [], phones: [] }) as Asker;
+
+/** Wrong email attempts per conversation before a person takes over. */
+export const MAX_EMAIL_ATTEMPTS = 3;
+
+/** The order fields that identify its customer. */
+export type OrderOwner = Pick<Order, 'contactEmail'> & { contactPhone?: string | null };
+
+/** An email address compared case- and space-insensitively; empty for nothing usable. */
+export function normaliseEmail(email: string | null | undefined): string {
+  return (email ?? '').trim().toLowerCase();
+}
+
+/**
+ * A phone number in E.164 (`+4915112345678`), or null when it cannot be one. Spaces, dashes, dots
+ * and brackets are dropped and a `00` international prefix becomes `+`; a national number without
+ * a country code is not guessed at, so it never matches.
+ */
+export function normalisePhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  let compact = phone.trim().replace(/[\s().-]/g, '');
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : null;
+}
+
+/**
+ * True when the asker is verified for this order: a proven email equal to the order's email
+ * (case/space-insensitive), or a proven phone equal to the order's phone (E.164 compare) when the
+ * order has one.
+ */
+export function askerOwnsOrder(order: OrderOwner, asker: Asker): boolean {
+  const email = normaliseEmail(order.contactEmail);
+  if (email && asker.emails.some((proven) => normaliseEmail(proven) === email)) return true;
+  const phone = normalisePhone(order.contactPhone);
+  return phone !== null && asker.phones.some((proven) => normalisePhone(proven) === phone);
+}
+
+/** The "order number + email" check: the email the customer typed matches the order's. */
+export function emailMatchesOrder(order: OrderOwner, typedEmail: string): boolean {
+  const email = normaliseEmail(order.contactEmail);
+  return email !== '' && normaliseEmail(typedEmail) === email;
+}
+
+/** Whether `email` is one the asker proved (for listing orders by email). */
+export function askerProvesEmail(asker: Asker, email: string): boolean {
+  const wanted = normaliseEmail(email);
+  return wanted !== '' && asker.emails.some((proven) => normaliseEmail(proven) === wanted);
+}
