@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const TOOL_NAMES = ['search_knowledge', 'lookup_order', 'orders_for_email', 'create_ticket', 'handoff_to_human'] as const;
+export const TOOL_NAMES = ['search_knowledge', 'lookup_order', 'verify_order_email', 'orders_for_email', 'create_ticket', 'handoff_to_human'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 const TicketRule = z.object({

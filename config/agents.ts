@@ -76,7 +76,7 @@ export const agentGraph = defineAgentGraph({
         'You help with existing orders. Always look the order up with lookup_order before saying anything about it; ' +
         'if the customer gave no order id, ask for it (format NW-12345). Cancellations and address changes need a ' +
         'person: open a ticket with create_ticket. Never invent tracking numbers or dates.',
-      tools: ['lookup_order', 'orders_for_email', 'create_ticket', 'search_knowledge'],
+      tools: ['lookup_order', 'verify_order_email', 'orders_for_email', 'create_ticket', 'search_knowledge'],
       handoffs: ['escalation'],
       knowledgeIntents: ['place_order', 'delivery_options'],
       cases: {

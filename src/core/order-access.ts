@@ -4,7 +4,7 @@
  * common "order number + email" check). Pure: the pipeline computes the asker, engines decide
  * with these functions.
  */
-import type { Order } from './types.ts';
+import type { ContactIdentity, Order } from './types.ts';
 
 /** What the person asking has proven about themselves (not what they typed). */
 export interface Asker {
@@ -62,4 +62,20 @@ export function emailMatchesOrder(order: OrderOwner, typedEmail: string): boolea
 export function askerProvesEmail(asker: Asker, email: string): boolean {
   const wanted = normaliseEmail(email);
   return wanted !== '' && asker.emails.some((proven) => normaliseEmail(proven) === wanted);
+}
+
+/**
+ * What a contact's identities prove. An email-channel identity proves its address (the sender of
+ * the mail); an SMS identity proves its number (the carrier delivered from it). A signed web
+ * identity proves only the host site's user id: its HMAC covers the user id alone, so an email
+ * sent alongside it is what the visitor (or a signed-in visitor editing the request) typed and
+ * proves nothing. Slack users and anonymous web visitors prove nothing either.
+ */
+export function askerFromIdentities(identities: readonly Pick<ContactIdentity, 'channel' | 'address'>[]): Asker {
+  const asker: Asker = { emails: [], phones: [] };
+  for (const identity of identities) {
+    if (identity.channel === 'email') asker.emails.push(identity.address);
+    else if (identity.channel === 'sms') asker.phones.push(identity.address);
+  }
+  return asker;
 }

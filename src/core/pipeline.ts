@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
+import { askerFromIdentities } from './order-access.ts';
 import type {
   AgentEngine,
   AgentRunResult,
@@ -103,9 +104,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       }
       return contact;
     }
-    // One person across channels: an email we already know links the new identity to that contact.
+    // One person across channels: an email we already know links the new identity to that contact,
+    // but only an email the channel vouches for (the mail's sender, a Slack profile). What a web
+    // visitor typed proves nothing (a signed widget identity signs the user id, not the email):
+    // such a visitor gets a contact of their own, and staff see a "possibly the same person" hint.
     const email = from.email ?? (channel === 'email' ? from.address : undefined);
-    const known = email ? await repo.findContactByEmail(email) : null;
+    const known = email && channel !== 'web' ? await contactVouchedFor(repo, email) : null;
     const contact =
       known ?? (await repo.createContact({ id: newId(), name: from.name ?? null, email: email ?? null, createdAt: now }));
     await repo.createIdentity({
@@ -118,6 +122,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       createdAt: now,
     });
     return contact;
+  }
+
+  /**
+   * The contact an email belongs to, when a channel vouched for it there: one with an email or
+   * Slack identity. A contact that only carries an email a web visitor typed is not that person, so
+   * a mail from the address must not join it (and gain what the sender proves).
+   */
+  async function contactVouchedFor(repo: Repository, email: string): Promise<Contact | null> {
+    const contact = await repo.findContactByEmail(email);
+    if (!contact) return null;
+    const identities = await repo.listIdentities(contact.id);
+    return identities.some((i) => i.channel === 'email' || i.channel === 'slack') ? contact : null;
   }
 
   function newConversation(
@@ -281,12 +297,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return result;
   }
 
+  /** What the customer has proven (one query): order details go only to an asker verified for the order. */
+  async function askerOf(contact: Contact) {
+    return askerFromIdentities(await store.repo.listIdentities(contact.id));
+  }
+
   async function runEngine(conversation: Conversation, contact: Contact, message: Message): Promise<AgentRunResult> {
     const limit = engine.historyLimit ?? options.historyLimit;
-    const history = limit > 0 ? (await store.repo.recentMessages(conversation.id, limit + 1)).filter((m) => m.id !== message.id && !m.internal) : [];
+    const [recent, asker] = await Promise.all([
+      limit > 0 ? store.repo.recentMessages(conversation.id, limit + 1) : Promise.resolve([]),
+      askerOf(contact),
+    ]);
+    const history = recent.filter((m) => m.id !== message.id && !m.internal);
     try {
       const onDelta = (text: string, agent: string) => bus.publish({ type: 'delta', conversationId: conversation.id, agent, text });
-      return await engine.run({ conversation, contact, message, history, tools, onDelta });
+      return await engine.run({ conversation, contact, message, history, tools, asker, onDelta });
     } catch (error) {
       // The customer still gets an answer: a clear handoff instead of silence.
       logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');
@@ -424,7 +449,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const contact = (await store.repo.getContact(conversation.contactId))!;
       bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
       const history = recent.filter((m) => m.id !== message.id);
-      const result = await resume({ conversation, contact, message, history, tools, decision });
+      const result = await resume({ conversation, contact, message, history, tools, asker: await askerOf(contact), decision });
       const reply = await commitReply(conversation, result, async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;

@@ -27,6 +27,7 @@ import type {
   TicketStatus,
   User,
 } from './types.ts';
+import type { Asker } from './order-access.ts';
 
 // ───────────────────────────── channels ─────────────────────────────
 
@@ -122,6 +123,12 @@ export interface AgentRunInput {
   /** Earlier messages of the conversation, oldest first (bounded). */
   history: Message[];
   tools: AgentTools;
+  /**
+   * What the customer has proven about themselves (the email channel's sender, an SMS number),
+   * computed by the pipeline from the contact's identities; never what they typed. Order details
+   * go only to an asker verified for the order (`askerOwnsOrder` in src/core/order-access.ts).
+   */
+  asker: Asker;
   /**
    * Receives the reply while the model writes it, piece by piece (engines that stream call it;
    * others ignore it). Only a preview: the stored reply may differ (guardrails, templates).
@@ -321,6 +328,18 @@ export interface Repository {
   findContactByEmail(email: string): Promise<Contact | null>;
   createIdentity(input: ContactIdentity): Promise<ContactIdentity>;
   listIdentities(contactId: string): Promise<ContactIdentity[]>;
+  /**
+   * Contacts that share an email (contact email or email identity) or a phone (SMS identity) with
+   * the given ones: the "possibly the same person" hint for staff. At most 20, oldest first.
+   */
+  contactsSharing(emails: string[], phones: string[]): Promise<Contact[]>;
+  /**
+   * Staff merge one contact into another: identities, conversations and the contact's authored
+   * messages move to `intoId`, its name/email fill gaps of `intoId`, and the empty contact is
+   * deleted. Run it inside `Store.transaction`. Returns the merged contact, or null (nothing
+   * changed) when either contact does not exist.
+   */
+  mergeContacts(fromId: string, intoId: string, now: number): Promise<Contact | null>;
 
   // conversations
   createConversation(input: Conversation & { subjectKey?: string | null }): Promise<Conversation>;

@@ -8,9 +8,9 @@ import { computeAnalytics } from '../core/analytics.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { metricEvent } from '../core/pipeline.ts';
-import type { EventBus, Pipeline, Store, SupportDesk } from '../core/ports.ts';
+import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES } from '../core/types.ts';
+import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
 import { messageText, readJson } from './body.ts';
 import { streamTopic } from './sse.ts';
 
@@ -56,6 +56,38 @@ const TicketQuery = z.object({
 });
 const AnalyticsQuery = z.object({ since: epoch.optional(), until: epoch.optional(), channel: ChannelKind.optional() });
 
+/** Another contact that may be the same person: shares an email or a phone number. */
+export interface PossibleDuplicate {
+  contactId: string;
+  name: string | null;
+  email: string | null;
+  /** The channels that contact has written on. */
+  channels: ChannelKind[];
+}
+
+/**
+ * Contacts sharing this contact's email (its own or an email identity) or phone (SMS identity).
+ * Frontdesk never joins them on its own when the shared address was only typed; staff decide and
+ * merge (POST /v1/contacts/:id/merge).
+ */
+async function possibleDuplicates(repo: Repository, contact: Contact | null, identities: ContactIdentity[]): Promise<PossibleDuplicate[]> {
+  if (!contact) return [];
+  const emails = new Set<string>();
+  for (const email of [contact.email, ...identities.filter((i) => i.channel === 'email').map((i) => i.address)]) {
+    if (email) emails.add(email).add(email.trim().toLowerCase());
+  }
+  const phones = identities.filter((i) => i.channel === 'sms').map((i) => i.address);
+  const others = (await repo.contactsSharing([...emails], phones)).filter((other) => other.id !== contact.id);
+  return Promise.all(
+    others.map(async (other) => ({
+      contactId: other.id,
+      name: other.name,
+      email: other.email,
+      channels: [...new Set((await repo.listIdentities(other.id)).map((i) => i.channel))],
+    })),
+  );
+}
+
 function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   const parsed = schema.safeParse(c.req.query());
   if (!parsed.success) throw new InvalidInputError(z.prettifyError(parsed.error), undefined, 'invalid_query');
@@ -81,6 +113,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   const ReplyBody = z.object({ text: messageText(deps.maxMessageChars), internal: z.boolean().optional() });
   const AssignBody = z.object({ userId: z.string().min(1).nullable() });
   const ApprovalBody = z.object({ approve: z.boolean(), note: z.string().trim().min(1).max(1_000).optional() });
+  const MergeBody = z.object({ intoContactId: z.string().trim().min(1).max(64) });
   const RouteBody = z.object({ route: z.string().refine((r) => deps.routes.includes(r), `route must be one of ${deps.routes.join(', ')}`) });
   const TicketPatch = z
     .object({
@@ -123,7 +156,26 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     const otherConversations = (await store.repo.listConversations({ contactId: conversation.contactId, limit: 20 })).filter(
       (other) => other.id !== conversation.id,
     );
-    return c.json({ conversation, contact, identities, messages, attachments, tickets, otherConversations });
+    const duplicates = await possibleDuplicates(store.repo, contact, identities);
+    return c.json({ conversation, contact, identities, messages, attachments, tickets, otherConversations, possibleDuplicates: duplicates });
+  });
+
+  /**
+   * Staff confirm two contacts are one person: identities and conversations of :id move to
+   * `intoContactId` and the emptied contact is deleted, in one transaction. What one identity
+   * proves (an email sender's address) then counts for the merged contact's conversations too.
+   */
+  app.post('/contacts/:id/merge', async (c) => {
+    await staff(c);
+    const body = await readJson(c, MergeBody);
+    const fromId = c.req.param('id');
+    if (fromId === body.intoContactId) throw new ConflictError('merge_into_itself', 'A contact cannot be merged into itself; give another intoContactId.');
+    const merged = await store.transaction(async (repo) => {
+      for (const id of [fromId, body.intoContactId]) if (!(await repo.getContact(id))) throw new NotFoundError('contact', id);
+      return (await repo.mergeContacts(fromId, body.intoContactId, deps.now()))!;
+    });
+    const identities = await store.repo.listIdentities(merged.id);
+    return c.json({ contact: merged, identities });
   });
 
   app.post('/conversations/:id/replies', async (c) => {

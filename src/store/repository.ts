@@ -133,6 +133,34 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async listIdentities(contactId) {
       return hot('listIdentities', () => db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, p('contactId')))).execute({ contactId });
     },
+    async contactsSharing(emails, phones) {
+      const ids = t.contactIdentities;
+      const byIdentity: SQL[] = [];
+      if (emails.length) byIdentity.push(and(eq(ids.channel, 'email'), inArray(ids.address, emails))!);
+      if (phones.length) byIdentity.push(and(eq(ids.channel, 'sms'), inArray(ids.address, phones))!);
+      const sharing = [
+        ...(emails.length ? [inArray(t.contacts.email, emails)] : []),
+        ...(byIdentity.length ? [inArray(t.contacts.id, db.select({ id: ids.contactId }).from(ids).where(or(...byIdentity)))] : []),
+      ];
+      if (sharing.length === 0) return [];
+      return db.select().from(t.contacts).where(or(...sharing)).orderBy(asc(t.contacts.id)).limit(20);
+    },
+    async mergeContacts(fromId, intoId, now) {
+      const both = await db.select().from(t.contacts).where(inArray(t.contacts.id, [fromId, intoId]));
+      const from = both.find((c) => c.id === fromId);
+      const into = both.find((c) => c.id === intoId);
+      if (!from || !into || fromId === intoId) return null;
+      await db.update(t.contactIdentities).set({ contactId: intoId }).where(eq(t.contactIdentities.contactId, fromId));
+      await db.update(t.conversations).set({ contactId: intoId }).where(eq(t.conversations.contactId, fromId));
+      await db
+        .update(t.messages)
+        .set({ authorId: intoId })
+        .where(and(eq(t.messages.authorKind, 'contact'), eq(t.messages.authorId, fromId)));
+      const patch = { name: into.name ?? from.name, email: into.email ?? from.email, updatedAt: now };
+      await db.update(t.contacts).set(patch).where(eq(t.contacts.id, intoId));
+      await db.delete(t.contacts).where(eq(t.contacts.id, fromId));
+      return { ...into, ...patch };
+    },
 
     // ── conversations ──
     async createConversation(input) {

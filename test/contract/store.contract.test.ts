@@ -99,6 +99,62 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
   });
 
+  it('finds contacts sharing an email or a phone, and nobody for an empty query', async () => {
+    const { contact: typed } = await contactWithConversation(store.repo);
+    const { contact: sender } = await contactWithConversation(store.repo, { channel: 'sms' });
+    // The sender's proven address is an email identity; the typed one is only the contact's email.
+    await store.repo.updateContact(sender.id, { email: null }, NOW);
+    await store.repo.createIdentity({ id: newId(), contactId: sender.id, channel: 'email', address: typed.email!, displayName: null, verified: false, createdAt: NOW });
+    const phone = `+1666${Date.now() % 1e7}`;
+    const { contact: texter } = await contactWithConversation(store.repo, { channel: 'sms' });
+    await store.repo.createIdentity({ id: newId(), contactId: texter.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
+
+    expect((await store.repo.contactsSharing([typed.email!], [])).map((c) => c.id).sort()).toEqual([typed.id, sender.id].sort());
+    expect((await store.repo.contactsSharing(['nobody@example.com'], [phone])).map((c) => c.id)).toEqual([texter.id]);
+    // A phone is never matched against an email identity and vice versa.
+    expect(await store.repo.contactsSharing([phone], [typed.email!])).toEqual([]);
+    expect(await store.repo.contactsSharing([], [])).toEqual([]);
+  });
+
+  it('merges a contact into another in one transaction: identities, conversations and authored messages move, the empty contact goes', async () => {
+    const from = await contactWithConversation(store.repo, { channel: 'web' });
+    const into = await contactWithConversation(store.repo);
+    await store.repo.updateContact(into.contact.id, { name: null, email: null }, NOW);
+    const visitor = { id: newId(), contactId: from.contact.id, channel: 'web' as const, address: `visitor:${newId()}`, displayName: null, verified: false, createdAt: NOW };
+    await store.repo.createIdentity(visitor);
+    const typed = (await store.repo.insertMessage(message(from.conversation, { authorId: from.contact.id })))!;
+
+    const merged = await store.transaction((repo) => repo.mergeContacts(from.contact.id, into.contact.id, NOW + 1));
+    // Gaps of the kept contact are filled from the merged one.
+    expect(merged).toMatchObject({ id: into.contact.id, name: 'Ada', email: from.contact.email, updatedAt: NOW + 1 });
+    expect(await store.repo.getContact(from.contact.id)).toBeNull();
+    expect(await store.repo.getContact(into.contact.id)).toMatchObject({ name: 'Ada', email: from.contact.email });
+    expect((await store.repo.findIdentity('web', visitor.address))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.getConversation(from.conversation.id))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.listConversations({ contactId: into.contact.id })).map((c) => c.id).sort()).toEqual(
+      [from.conversation.id, into.conversation.id].sort(),
+    );
+    expect((await store.repo.getMessage(typed.id))?.authorId).toBe(into.contact.id);
+  });
+
+  it('merges nothing when a contact is missing or is the same, and a failed merge leaves both contacts whole', async () => {
+    const a = await contactWithConversation(store.repo);
+    expect(await store.repo.mergeContacts(a.contact.id, 'no-such-contact', NOW)).toBeNull();
+    expect(await store.repo.mergeContacts('no-such-contact', a.contact.id, NOW)).toBeNull();
+    expect(await store.repo.mergeContacts(a.contact.id, a.contact.id, NOW)).toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+
+    const b = await contactWithConversation(store.repo);
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.mergeContacts(a.contact.id, b.contact.id, NOW);
+        throw new Error('abort merge');
+      }),
+    ).rejects.toThrow('abort merge');
+    expect(await store.repo.getContact(a.contact.id)).not.toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+  });
+
   it('drops a duplicate provider message id on the same channel only', async () => {
     const { conversation } = await contactWithConversation(store.repo);
     const pid = `<${newId()}@example.com>`;

@@ -31,6 +31,8 @@ function input(text: string, agentState: Record<string, unknown> | null = null):
     message: { id: 'm1', conversationId: 'c', channel: 'web', direction: 'inbound', authorKind: 'contact', authorId: null, text, original: null, html: null, subject: null, internal: false, agentName: null, route: null, confidence: null, providerMessageId: null, deliveryStatus: 'received', agentStatus: 'pending', attempts: 0, error: null, meta: null, createdAt: now },
     history: [],
     tools,
+    // What an email-channel sender proves: her own address.
+    asker: { emails: ['maria@example.com'], phones: [] },
   };
 }
 
@@ -70,7 +72,7 @@ describe('createOpenAIEngine', () => {
   it('hides other customers’ orders from the model and withholds a reply that leaks one', async () => {
     fake.script(say.tool('lookup_order', { orderId: 'NW-10002' }), say.json({ answer: 'NW-10003 belongs to james@example.com', confidence: 0.9 }));
     const result = await engine().run(input('where is NW-10002', { agent: 'orders' }));
-    expect(JSON.stringify(fake.requests[1]!.messages.at(-1))).toContain('belongsToAnotherCustomer');
+    expect(JSON.stringify(fake.requests[1]!.messages.at(-1))).toContain('needsVerification');
     expect(JSON.stringify(fake.requests[1]!.messages)).not.toContain('james@example.com');
     expect(result.text).not.toContain('james');
     expect(result).toMatchObject({ ticket: { category: 'security', status: 'escalated' }, handoff: { reason: 'output_guardrail' } });

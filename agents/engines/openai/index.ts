@@ -19,7 +19,7 @@ import { checkOutput, screenInput, type InputVerdict } from './guardrails.ts';
 import { createModelInputCheck } from './model-guardrail.ts';
 import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
 import { traceFromRun } from './trace.ts';
-import type { ApprovedActionHandler, TurnContext } from './tools.ts';
+import { verificationFrom, verificationState, type ApprovedActionHandler, type TurnContext } from './tools.ts';
 
 export type { OpenAIConfig } from './client.ts';
 export type { ApprovedAction, ApprovedActionHandler } from './tools.ts';
@@ -174,7 +174,16 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     return streamed;
   }
 
-  const newTurn = (input: AgentRunInput): TurnContext => ({ input, ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, handoff: null, performed: [] });
+  const newTurn = (input: AgentRunInput): TurnContext => ({
+    input,
+    ownOrders: new Map(),
+    evidence: 0,
+    publicText: [],
+    ticket: null,
+    handoff: null,
+    performed: [],
+    verification: verificationFrom(input.conversation.agentState),
+  });
 
   /**
    * One model run, from the customer's message or from a paused run a person decided on. A failed
@@ -218,7 +227,13 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     const last = (result.lastAgent ?? start) as GraphAgent;
     // A resumed run settles the pending approval; a new message meanwhile leaves it waiting.
     const previous = resumed ? withoutPending(input.conversation.agentState) : input.conversation.agentState;
-    const state: Record<string, unknown> = { ...(previous ?? {}), agent: last.name, tokensUsed: tokensUsed + usage.totalTokens };
+    const state: Record<string, unknown> = {
+      ...(previous ?? {}),
+      agent: last.name,
+      tokensUsed: tokensUsed + usage.totalTokens,
+      // Orders proved with the order number + email check stay proved for the next message; wrong emails keep counting.
+      orderVerification: verificationState(turn.verification),
+    };
     const common = { usage: runUsage, state };
     if (result.interruptions.length > 0) return pause(input, result, last, trace, common);
     const final = result.finalOutput as FinalAnswer | undefined;

@@ -43,7 +43,7 @@ export function createModelRouter(config: OpenAIConfig, deps: { graph: AgentGrap
     concurrency: config.maxConcurrency,
     async route(text) {
       if (screenInput(text)) return { route: graph.triage.fallbackRoute, confidence: 1, transferredTo: null };
-      const turn: TurnContext = { input: evalInput(text), ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, handoff: null, performed: [] };
+      const turn: TurnContext = { input: evalInput(text), ownOrders: new Map(), evidence: 0, publicText: [], ticket: null, handoff: null, performed: [], verification: { verified: new Set(), failures: 0 } };
       const result = await runner.run(agents.triage, text, {
         context: turn,
         maxTurns: 1,
@@ -76,5 +76,6 @@ function evalInput(text: string): AgentRunInput {
     },
     history: [],
     tools: { searchKnowledge: none, lookupOrder: async () => null, ordersForEmail: none },
+    asker: { emails: [], phones: [] },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The graph's tools as function tools with zod schemas. They run against the turn's context
  * (the customer, the AgentTools port) and record what the run did: orders seen, evidence,
- * the ticket and the handoff it asked for. Privacy lives here first: a customer only sees
- * details of their own orders, and only their own email can be searched.
+ * the ticket and the handoff it asked for. Privacy lives here first: an order is described only
+ * to an asker verified for it (a proven email or phone, see src/core/order-access.ts, or the
+ * order number + email check of `verify_order_email`), and only a proven email can be searched.
  */
 import { tool, type RunContext, type Tool } from '@openai/agents';
 import { z } from 'zod';
 import { newId } from '../../../src/core/ids.ts';
+import { askerOwnsOrder, askerProvesEmail, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, normaliseEmail } from '../../../src/core/order-access.ts';
 import type { AgentRunInput, TicketRequest } from '../../../src/core/ports.ts';
 import type { Order } from '../../../src/core/types.ts';
 import type { AgentDefinition, ToolName } from '../../graph.ts';
@@ -24,7 +26,35 @@ export interface TurnContext {
   handoff: { reason: string } | null;
   /** Actions a person approved and that ran in this run. */
   performed: ApprovedAction[];
+  /** The conversation's order checks so far; kept in `agentState.orderVerification` between turns. */
+  verification: OrderVerification;
 }
+
+/** Orders the customer proved with the order number + email check, and the wrong emails given. */
+export interface OrderVerification {
+  verified: Set<string>;
+  failures: number;
+}
+
+/** The order checks a conversation's agent state remembers; anything malformed counts as none. */
+export function verificationFrom(state: Record<string, unknown> | null): OrderVerification {
+  const saved = state?.orderVerification as { verified?: unknown; failures?: unknown } | undefined;
+  const verified = Array.isArray(saved?.verified) ? saved.verified.filter((id): id is string => typeof id === 'string') : [];
+  const failures = typeof saved?.failures === 'number' && Number.isFinite(saved.failures) ? Math.max(0, Math.floor(saved.failures)) : 0;
+  return { verified: new Set(verified), failures };
+}
+
+/** The agent-state form of the order checks (`agentState.orderVerification`). */
+export function verificationState(verification: OrderVerification): { verified: string[]; failures: number } {
+  return { verified: [...verification.verified], failures: verification.failures };
+}
+
+/** What lookup_order answers to anyone not verified for the order, whether it exists or not. */
+const NEEDS_VERIFICATION = {
+  found: 'unknown',
+  needsVerification: true,
+  note: 'Ask the customer for the email address used for the order, then call verify_order_email.',
+} as const;
 
 /** A refund or cancellation a person approved, about to be carried out. */
 export interface ApprovedAction {
@@ -54,8 +84,6 @@ function turn(ctx: Ctx): TurnContext {
   if (!ctx?.context) throw new Error('tool called outside a Frontdesk run');
   return ctx.context;
 }
-
-const sameEmail = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** What the model may see of an order: no customer email (it is never needed to answer). */
 function orderView(order: Order) {
@@ -97,22 +125,18 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
     lookup_order: () =>
       tool({
         name: 'lookup_order',
-        description: 'Look up one order of the customer by its order number (for example NW-10001).',
+        description:
+          'Look up one order of the customer by its order number (for example NW-10001). Details come back only when the customer ' +
+          'is verified for the order; otherwise ask for the email address used for the order and call verify_order_email.',
         parameters: z.object({ orderId: z.string().min(1) }),
         async execute({ orderId }, ctx: Ctx) {
           const t = turn(ctx);
           const id = options.normaliseOrderId(orderId);
           if (!id) return { found: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
           const order = await t.input.tools.lookupOrder(id);
-          if (!order) return { found: false, orderId: id };
-          const contactEmail = t.input.contact.email;
-          if (contactEmail && !sameEmail(order.contactEmail, contactEmail)) {
-            return {
-              found: true,
-              orderId: id,
-              belongsToAnotherCustomer: true,
-              note: 'Share no details of this order. Ask the customer to check the number or write from the email address used for the order.',
-            };
+          // The same answer for someone else's order and for none at all: nothing leaks either way.
+          if (!order || !(askerOwnsOrder(order, t.input.asker) || t.verification.verified.has(order.id))) {
+            return { ...NEEDS_VERIFICATION, orderId: id };
           }
           t.ownOrders.set(order.id, order);
           t.evidence += 1;
@@ -127,13 +151,55 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
         parameters: z.object({ email: z.string().min(3) }),
         async execute({ email }, ctx: Ctx) {
           const t = turn(ctx);
-          if (!sameEmail(email, t.input.contact.email)) {
-            return { error: "Only the email address this customer writes from can be searched. Ask for an order number instead." };
+          if (!askerProvesEmail(t.input.asker, email)) {
+            return { error: 'Only an email address the customer has proven (the one they write from) can be searched. Ask for an order number instead.' };
           }
-          const orders = await t.input.tools.ordersForEmail(email);
+          const orders = await t.input.tools.ordersForEmail(normaliseEmail(email));
           for (const order of orders) t.ownOrders.set(order.id, order);
           t.evidence += orders.length;
           return { orders: orders.map(orderView) };
+        },
+      }),
+
+    verify_order_email: () =>
+      tool({
+        name: 'verify_order_email',
+        description:
+          'The order number + email check: compares the email address the customer says they used for an order with the order. ' +
+          'Call it with exactly what the customer wrote; never guess an email. Returns the order when it matches.',
+        parameters: z.object({
+          orderId: z.string().min(1).describe('The order number the customer gave'),
+          email: z.string().min(1).max(320).describe('The email address the customer gave for that order'),
+        }),
+        async execute({ orderId, email }, ctx: Ctx) {
+          const t = turn(ctx);
+          const handOff = () => {
+            t.handoff ??= { reason: 'order_verification_failed' };
+            t.evidence += 1;
+            return {
+              verified: false,
+              attemptsLeft: 0,
+              instruction: 'Too many wrong email addresses: do not check again. Tell the customer a person from the team will help them with this order here.',
+            };
+          };
+          if (t.verification.failures >= MAX_EMAIL_ATTEMPTS) return handOff();
+          const id = options.normaliseOrderId(orderId);
+          if (!id) return { verified: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
+          const order = await t.input.tools.lookupOrder(id);
+          if (order && emailMatchesOrder(order, email)) {
+            t.verification.verified.add(order.id);
+            t.ownOrders.set(order.id, order);
+            t.evidence += 1;
+            return { verified: true, order: orderView(order) };
+          }
+          // A wrong email and an unknown order look alike, so the check cannot probe for orders.
+          t.verification.failures += 1;
+          if (t.verification.failures >= MAX_EMAIL_ATTEMPTS) return handOff();
+          return {
+            verified: false,
+            attemptsLeft: MAX_EMAIL_ATTEMPTS - t.verification.failures,
+            note: 'The order number and email address do not match. Share nothing about the order; ask the customer to check both.',
+          };
         },
       }),
 
