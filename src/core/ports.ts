@@ -20,6 +20,7 @@ import type {
   MetricEvent,
   Order,
   OutboxJob,
+  PassageHit,
   Owner,
   Ticket,
   TicketPriority,
@@ -107,6 +108,8 @@ export interface AdapterContext {
 
 export interface AgentTools {
   searchKnowledge(query: string, limit?: number): Promise<KnowledgeHit[]>;
+  /** The knowledge passages that best match the query, best first (default limit 3). */
+  searchPassages(query: string, limit?: number): Promise<PassageHit[]>;
   lookupOrder(orderId: string): Promise<Order | null>;
   ordersForEmail(email: string): Promise<Order[]>;
 }
@@ -376,6 +379,13 @@ export interface Repository {
   // knowledge base
   upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt' | 'updatedAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;
   searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
+  /**
+   * Passages of the articles that best match the query, best first. Passages are rebuilt with
+   * their article in upsertArticle, so an edit is searchable as soon as it is written.
+   */
+  searchPassages(query: string, limit: number): Promise<PassageHit[]>;
+  /** Deletes the article with this slug and its passages; false when there was none. */
+  deleteArticle(slug: string): Promise<boolean>;
   listArticles(): Promise<KnowledgeArticle[]>;
   countArticles(): Promise<number>;
 

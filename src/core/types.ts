@@ -235,9 +235,36 @@ export interface KnowledgeHit {
   score: number;
 }
 
+/**
+ * One passage of a knowledge article (a section under a heading, a list, a table or a paragraph;
+ * src/core/passages.ts), indexed for search on its own with the article's title and its heading.
+ */
+export interface KnowledgePassage {
+  /** `<articleId>:<position>`; stable while the article's passages keep their order. */
+  id: string;
+  articleId: string;
+  /** The article's slug and title: the answer's source. */
+  slug: string;
+  title: string;
+  /** The section heading, without Markdown; null for text before the article's first heading. */
+  heading: string | null;
+  /** Markdown text of the passage, without its heading. */
+  text: string;
+  /** 0-based order within the article. */
+  position: number;
+}
+
+export interface PassageHit {
+  passage: KnowledgePassage;
+  /** Relevance, higher is better; comparable within one search only. */
+  score: number;
+}
+
 export interface Order {
   id: string;
   contactEmail: string;
+  /** E.164 phone number given with the order (SMS askers are matched against it), when there is one. */
+  contactPhone: string | null;
   status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
   items: { sku: string; name: string; quantity: number; priceCents: number }[];
   totalCents: number;
