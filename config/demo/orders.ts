@@ -36,6 +36,8 @@ export function shippingCents(method: ShippingMethod, subtotalCents: number): nu
 interface Draft {
   id: string;
   contactEmail: string;
+  /** E.164, fictitious 555 numbers; most demo orders have none, as phone is optional at checkout. */
+  contactPhone?: string;
   status: Order['status'];
   method: ShippingMethod;
   items: Item[];
@@ -53,6 +55,7 @@ function build(now: number, d: Draft): Order {
   return {
     id: d.id,
     contactEmail: d.contactEmail,
+    contactPhone: d.contactPhone ?? null,
     status: d.status,
     items: d.items,
     totalCents: subtotal + shippingCents(d.method, subtotal),
@@ -83,6 +86,7 @@ export function demoOrders(now: number): Order[] {
     {
       id: 'NW-10001',
       contactEmail: 'maria.lopez@example.com',
+      contactPhone: '+12065550101',
       status: 'delivered',
       method: 'standard',
       items: [
@@ -112,6 +116,7 @@ export function demoOrders(now: number): Order[] {
     {
       id: 'NW-10003',
       contactEmail: 'aisha.khan@example.com',
+      contactPhone: '+15035550123',
       status: 'shipped',
       method: 'standard',
       items: [
@@ -166,6 +171,7 @@ export function demoOrders(now: number): Order[] {
     {
       id: 'NW-10008',
       contactEmail: 'liam.nguyen@example.com',
+      contactPhone: '+13125550188',
       status: 'returned',
       method: 'standard',
       items: [item('NW-PRK-DWN-0902-M', 'Down Parka, Black, M', 24900)],

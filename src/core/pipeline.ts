@@ -81,6 +81,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
 
   const tools: AgentTools = {
     searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
+    searchPassages: (query, limit = 3) => store.repo.searchPassages(query, limit),
     lookupOrder: (orderId) => store.repo.getOrder(orderId),
     ordersForEmail: (email) => store.repo.ordersForEmail(email),
   };

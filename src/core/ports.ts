@@ -16,11 +16,11 @@ import type {
   InboundMessage,
   KnowledgeArticle,
   KnowledgeHit,
-  PassageHit,
   Message,
   MetricEvent,
   Order,
   OutboxJob,
+  PassageHit,
   Owner,
   Ticket,
   TicketPriority,
@@ -109,7 +109,7 @@ export interface AdapterContext {
 
 export interface AgentTools {
   searchKnowledge(query: string, limit?: number): Promise<KnowledgeHit[]>;
-  /** The knowledge base's best passages (a section, list, table or paragraph under its heading) for a question. */
+  /** The knowledge passages that best match the query, best first (default limit 3). */
   searchPassages(query: string, limit?: number): Promise<PassageHit[]>;
   lookupOrder(orderId: string): Promise<Order | null>;
   ordersForEmail(email: string): Promise<Order[]>;
@@ -398,6 +398,13 @@ export interface Repository {
   // knowledge base
   upsertArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt' | 'updatedAt'> & { id?: string; now: number }): Promise<KnowledgeArticle>;
   searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
+  /**
+   * Passages of the articles that best match the query, best first. Passages are rebuilt with
+   * their article in upsertArticle, so an edit is searchable as soon as it is written.
+   */
+  searchPassages(query: string, limit: number): Promise<PassageHit[]>;
+  /** Deletes the article with this slug and its passages; false when there was none. */
+  deleteArticle(slug: string): Promise<boolean>;
   listArticles(): Promise<KnowledgeArticle[]>;
   countArticles(): Promise<number>;
 

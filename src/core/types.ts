@@ -263,8 +263,8 @@ export interface PassageHit {
 export interface Order {
   id: string;
   contactEmail: string;
-  /** The phone given with the order (E.164), when the order system has one; proves an SMS sender. */
-  contactPhone?: string | null;
+  /** E.164 phone number given with the order (SMS askers are matched against it), when there is one. */
+  contactPhone: string | null;
   status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
   items: { sku: string; name: string; quantity: number; priceCents: number }[];
   totalCents: number;

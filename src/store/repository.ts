@@ -13,12 +13,15 @@ import type {
   ChannelKind,
   KnowledgeArticle,
   KnowledgeHit,
+  KnowledgePassage,
   Message,
   MetricEvent,
   Order,
+  PassageHit,
 } from '../core/types.ts';
+import { replacePassages } from './passages.ts';
 import { searchTerms } from './search-terms.ts';
-import { RERANK_CANDIDATES, rerankByTitle } from './title-rerank.ts';
+import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
 export type Schema = typeof pgSchema;
@@ -28,6 +31,13 @@ export type Db = PgDatabase<any, any>;
 /** Statements that cannot be written once for both dialects. */
 export interface DialectQueries {
   searchKnowledge(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
+  /** The best passages (by id) for OR-ed terms, best first. */
+  searchPassages(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
+  /**
+   * Runs `work` all or nothing: inside a transaction as a savepoint, otherwise as a transaction of
+   * its own (an article and its passages are written together).
+   */
+  atomically<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T>;
   /** Row locking for the claim's subquery: PostgreSQL skips rows other replicas hold. */
   lockDueJobs(query: PgSelect): PgSelect;
   /**
@@ -481,12 +491,20 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async upsertArticle(input) {
       const { now, id, tags, ...rest } = input;
       const values = { ...rest, tags: tags.join(', '), updatedAt: now };
-      const [row] = await db
-        .insert(t.kbArticles)
-        .values({ ...values, id: id ?? input.slug, createdAt: now })
-        .onConflictDoUpdate({ target: t.kbArticles.slug, set: values })
-        .returning(articleColumns);
-      return toArticle(row!);
+      return dialect.atomically(db, async (tx) => {
+        const [row] = await tx
+          .insert(t.kbArticles)
+          .values({ ...values, id: id ?? input.slug, createdAt: now })
+          .onConflictDoUpdate({ target: t.kbArticles.slug, set: values })
+          .returning(articleColumns);
+        await replacePassages(tx, t, row!);
+        return toArticle(row!);
+      });
+    },
+    async deleteArticle(slug) {
+      // Its passages go by the foreign key's cascade, their full-text rows with them.
+      const rows = await db.delete(t.kbArticles).where(eq(t.kbArticles.slug, slug)).returning({ id: t.kbArticles.id });
+      return rows.length > 0;
     },
     async searchKnowledge(query, limit) {
       const terms = searchTerms(query);
@@ -503,6 +521,32 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         return article ? [{ article, score: h.score }] : [];
       });
       return rerankByTitle(query, candidates, limit);
+    },
+    async searchPassages(query, limit) {
+      const terms = searchTerms(query);
+      if (terms.length === 0 || limit < 1) return [];
+      const hits = await dialect.searchPassages(db, terms, Math.max(limit, RERANK_CANDIDATES));
+      if (hits.length === 0) return [];
+      const kp = t.kbPassages;
+      const rows = await db
+        .select({
+          id: kp.id,
+          articleId: kp.articleId,
+          slug: t.kbArticles.slug,
+          title: t.kbArticles.title,
+          heading: kp.heading,
+          text: kp.text,
+          position: kp.position,
+        })
+        .from(kp)
+        .innerJoin(t.kbArticles, eq(t.kbArticles.id, kp.articleId))
+        .where(inArray(kp.id, hits.map((h) => h.id)));
+      const byId = new Map(rows.map((r) => [r.id, r as KnowledgePassage]));
+      const candidates = hits.flatMap((h): PassageHit[] => {
+        const passage = byId.get(h.id);
+        return passage ? [{ passage, score: h.score }] : [];
+      });
+      return rerankPassages(query, candidates, limit);
     },
     async listArticles() {
       return (await db.select(articleColumns).from(t.kbArticles).orderBy(asc(t.kbArticles.slug))).map(toArticle);

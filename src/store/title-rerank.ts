@@ -9,7 +9,7 @@
  * StackFAQ dev queries this lifts recall@1 from 71% to 82% and recall@3 from 90% to 94%.
  */
 import { foldText } from '../core/text.ts';
-import type { KnowledgeHit } from '../core/types.ts';
+import type { KnowledgeHit, PassageHit } from '../core/types.ts';
 
 /** Candidates taken from the full-text engine before re-ordering (more did not help). */
 export const RERANK_CANDIDATES = 10;
@@ -66,15 +66,28 @@ function cosine(a: Grams, b: Grams): number {
 
 /**
  * Re-orders candidates (best engine score first, positive scores) by engine score relative to the
- * best plus {@link TITLE_WEIGHT} × title similarity, and keeps the first `limit`. The returned
- * score is that combined one.
+ * best plus {@link TITLE_WEIGHT} × similarity of the question to `titleOf(candidate)`, and keeps
+ * the first `limit`. The returned score is that combined one.
  */
-export function rerankByTitle(query: string, candidates: KnowledgeHit[], limit: number): KnowledgeHit[] {
+function rerank<T extends { score: number }>(query: string, candidates: T[], limit: number, titleOf: (c: T) => string): T[] {
   if (candidates.length === 0) return [];
   const question = charGrams(query);
   const best = Math.max(...candidates.map((c) => c.score)) || 1;
   return candidates
-    .map((c) => ({ article: c.article, score: c.score / best + TITLE_WEIGHT * cosine(question, gramsOfTitle(c.article.title)) }))
+    .map((c) => ({ ...c, score: c.score / best + TITLE_WEIGHT * cosine(question, gramsOfTitle(titleOf(c))) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);
+}
+
+/** Articles re-ordered by their titles (see {@link rerank}). */
+export function rerankByTitle(query: string, candidates: KnowledgeHit[], limit: number): KnowledgeHit[] {
+  return rerank(query, candidates, limit, (c) => c.article.title);
+}
+
+/**
+ * Passages re-ordered by their article's title and their heading together: the pair names what
+ * the passage answers ("Warranty and defective items: 1-year warranty on Northwind-made products").
+ */
+export function rerankPassages(query: string, candidates: PassageHit[], limit: number): PassageHit[] {
+  return rerank(query, candidates, limit, ({ passage }) => (passage.heading ? `${passage.title}: ${passage.heading}` : passage.title));
 }

@@ -7,13 +7,14 @@ import { createLocalEngine } from './engine.ts';
 
 const order: Order = {
   id: 'NW-10001', contactEmail: 'a@example.com', status: 'shipped', items: [{ sku: 'J1', name: 'Rain Jacket', quantity: 1, priceCents: 9900 }],
-  totalCents: 9900, currency: 'USD', placedAt: 0, shippedAt: Date.UTC(2026, 10, 20), deliveredAt: null, carrier: 'UPS', trackingNumber: '1Z999', estimatedDelivery: Date.UTC(2026, 10, 25),
+  totalCents: 9900, currency: 'USD', contactPhone: null, placedAt: 0, shippedAt: Date.UTC(2026, 10, 20), deliveredAt: null, carrier: 'UPS', trackingNumber: '1Z999', estimatedDelivery: Date.UTC(2026, 10, 25),
 };
 const article = (body: string): KnowledgeHit => ({ article: { id: 'a', slug: 'returns', title: 'Returns', body, tags: [], createdAt: 0, updatedAt: 0 }, score: 5 });
 
 function input(text: string, agentState: Record<string, unknown> | null = null, hits: KnowledgeHit[] = []): AgentRunInput {
   const tools: AgentTools = {
     searchKnowledge: async () => hits,
+    searchPassages: async () => [],
     lookupOrder: async (id) => (id === order.id ? order : null),
     ordersForEmail: async () => [],
   };

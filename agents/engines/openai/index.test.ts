@@ -14,11 +14,12 @@ beforeEach(() => fake.reset());
 
 const order = (id: string, email: string): Order => ({
   id, contactEmail: email, status: 'shipped', items: [{ sku: 'J1', name: 'Rain jacket', quantity: 1, priceCents: 9900 }], totalCents: 9900,
-  currency: 'EUR', placedAt: 0, shippedAt: 0, deliveredAt: null, carrier: 'DHL', trackingNumber: 'TRK1', estimatedDelivery: null,
+  contactPhone: null, currency: 'EUR', placedAt: 0, shippedAt: 0, deliveredAt: null, carrier: 'DHL', trackingNumber: 'TRK1', estimatedDelivery: null,
 });
 const orders = [order('NW-10001', 'maria@example.com'), order('NW-10002', 'james@example.com')];
 const tools: AgentTools = {
   searchKnowledge: async () => [],
+  searchPassages: async () => [],
   lookupOrder: async (id) => orders.find((o) => o.id === id) ?? null,
   ordersForEmail: async (email) => orders.filter((o) => o.contactEmail === email),
 };

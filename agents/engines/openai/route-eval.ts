@@ -75,7 +75,7 @@ function evalInput(text: string): AgentRunInput {
       deliveryStatus: 'received', agentStatus: 'pending', attempts: 0, error: null, meta: null, createdAt: 0,
     },
     history: [],
-    tools: { searchKnowledge: none, lookupOrder: async () => null, ordersForEmail: none },
+    tools: { searchKnowledge: none, searchPassages: none, lookupOrder: async () => null, ordersForEmail: none },
     asker: { emails: [], phones: [] },
   };
 }

@@ -110,15 +110,16 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
     search_knowledge: () =>
       tool({
         name: 'search_knowledge',
-        description: 'Search the public help-centre articles of the store. Returns the best matching articles.',
+        description:
+          'Search the public help-centre articles of the store. Returns the best matching passages (a section of an article, with its title and heading); quote the one that answers.',
         parameters: z.object({ query: z.string().min(1).describe('What to look for, in a few words') }),
         async execute({ query }, ctx: Ctx) {
           const t = turn(ctx);
-          const hits = await t.input.tools.searchKnowledge(query, 3);
+          const hits = await t.input.tools.searchPassages(query, 4);
           t.evidence += hits.length;
-          t.publicText.push(...hits.map((h) => h.article.body));
-          if (hits.length === 0) return { articles: [], note: 'Nothing found. Do not guess; transfer to escalation if you cannot answer.' };
-          return { articles: hits.map((h) => ({ title: h.article.title, slug: h.article.slug, body: h.article.body.slice(0, 2_000) })) };
+          t.publicText.push(...hits.map((h) => h.passage.text));
+          if (hits.length === 0) return { passages: [], note: 'Nothing found. Do not guess; transfer to escalation if you cannot answer.' };
+          return { passages: hits.map(({ passage: p }) => ({ title: p.title, heading: p.heading, text: p.text, slug: p.slug })) };
         },
       }),
 

@@ -11,12 +11,16 @@ import type { Logger, Store } from '../../core/ports.ts';
 import { createRepository, type Db, type DialectQueries } from '../repository.ts';
 import * as schema from '../schema/pg.ts';
 import { searchKnowledge } from './knowledge-search.ts';
+import { searchPassages } from './passage-search.ts';
+import { backfillPassages } from '../passages.ts';
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/pg');
 
 const dialect: DialectQueries = {
   reusesQueries: false,
   searchKnowledge,
+  searchPassages,
+  atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
   lockDueJobs: (query) => query.for('update', { skipLocked: true }),
 };
 
@@ -43,6 +47,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     },
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS });
+      await backfillPassages(db as unknown as Db, schema);
     },
     async close() {
       await pool.end();

@@ -197,9 +197,23 @@ export const kbArticles = pgTable('kb_articles', {
   updatedAt: epoch().notNull(),
 });
 
+/**
+ * Knowledge articles cut into passages (src/core/passages.ts), rewritten with their article by
+ * upsertArticle. Its weighted tsvector (`search`, with the article's title) lives in a custom
+ * migration.
+ */
+export const kbPassages = pgTable('kb_passages', {
+  id: text().primaryKey(),
+  articleId: text().notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+  position: integer().notNull(),
+  heading: text(),
+  text: text().notNull(),
+}, (t) => [uniqueIndex('kb_passages_article_position_idx').on(t.articleId, t.position)]);
+
 export const orders = pgTable('orders', {
   id: text().primaryKey(),
   contactEmail: text().notNull(),
+  contactPhone: text(),
   status: text().$type<Order['status']>().notNull(),
   items: json<Order['items']>().notNull(),
   totalCents: integer().notNull(),

@@ -185,9 +185,24 @@ export const kbArticles = sqliteTable('kb_articles', {
   updatedAt: epoch().notNull(),
 });
 
+/**
+ * Knowledge articles cut into passages (src/core/passages.ts), rewritten with their article by
+ * upsertArticle. `seq` is the row's own key for the full-text index (kb_passage_fts, contentless:
+ * a rowid-table key that VACUUM could renumber would detach it); `id` is the passage's name.
+ */
+export const kbPassages = sqliteTable('kb_passages', {
+  seq: integer().primaryKey(),
+  id: text().notNull().unique(),
+  articleId: text().notNull().references(() => kbArticles.id, { onDelete: 'cascade' }),
+  position: integer().notNull(),
+  heading: text(),
+  text: text().notNull(),
+}, (t) => [uniqueIndex('kb_passages_article_position_idx').on(t.articleId, t.position)]);
+
 export const orders = sqliteTable('orders', {
   id: text().primaryKey(),
   contactEmail: text().notNull(),
+  contactPhone: text(),
   status: text().$type<Order['status']>().notNull(),
   items: json<Order['items']>().notNull(),
   totalCents: integer().notNull(),

@@ -17,6 +17,9 @@ import { createRepository, type Db, type DialectQueries, type Schema } from '../
 import * as schema from '../schema/sqlite.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { searchKnowledge } from './knowledge-search.ts';
+import { searchPassages } from './passage-search.ts';
+import { backfillPassages } from '../passages.ts';
+import { sql } from 'drizzle-orm';
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
 
@@ -26,6 +29,28 @@ const dialect: DialectQueries = {
   reusesQueries: true,
   async searchKnowledge(db, terms, limit) {
     return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
+  },
+  async searchPassages(db, terms, limit) {
+    return searchPassages((query) => sqliteOf(db).all(query), terms, limit);
+  },
+  // A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
+  // work out between its statements.
+  async atomically(db, work) {
+    const sqlite = sqliteOf(db);
+    sqlite.run(sql`savepoint atomically`);
+    try {
+      const result = await work(db);
+      sqlite.run(sql`release atomically`);
+      return result;
+    } catch (error) {
+      try {
+        sqlite.run(sql`rollback to atomically`);
+        sqlite.run(sql`release atomically`);
+      } catch {
+        // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
+      }
+      throw error;
+    }
   },
   lockDueJobs: (query) => query, // one writer at a time already
 };
@@ -83,7 +108,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     repo: guarded,
     transaction: createGroupCommit(sqlite, lock, repo),
     async migrate() {
-      await lock.run(async () => migrate(db, { migrationsFolder: MIGRATIONS }));
+      await lock.run(async () => {
+        migrate(db, { migrationsFolder: MIGRATIONS });
+        await backfillPassages(db as unknown as Db, schema as unknown as Schema);
+      });
     },
     async close() {
       await lock.run(async () => sqlite.close());
