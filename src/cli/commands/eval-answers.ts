@@ -32,6 +32,8 @@ const Expectations = {
   forbid: regexList,
   /** true: the conversation must be handed to a person with a ticket; false: it must stay with the bot. */
   handoff: z.boolean().optional(),
+  /** true: the conversation has a ticket after this turn (a case opened, with or without a handoff); false: none. */
+  ticket: z.boolean().optional(),
   note: z.string().optional(),
 };
 const Sender = z.strictObject({ email: z.string().min(3).optional(), phone: z.string().min(3).optional(), name: z.string().optional() });
@@ -47,6 +49,8 @@ export interface AnswerTurn {
   forbid: RegExp[];
   /** Declared or implied (false when `expect` is given); undefined: not measured. */
   handoff: boolean | undefined;
+  /** The conversation must (true) or must not (false) have a ticket after this turn; undefined: not measured. */
+  ticket: boolean | undefined;
   note?: string;
 }
 
@@ -85,14 +89,15 @@ function turnOf(row: z.infer<typeof TurnRow>, channel: AnswerItem['channel'], wh
     forbid: compile(row.forbid, where),
     // A question with facts to state is one the bot must answer itself.
     handoff: row.handoff ?? (expect.length > 0 ? false : undefined),
+    ticket: row.ticket,
     ...(row.note ? { note: row.note } : {}),
   };
 }
 
 /**
  * Parses fixture JSONL: each non-blank line is a question `{text, channel?, from?, subject?,
- * expect?, forbid?, handoff?, note?}` or a dialogue `{name?, channel?, from?, subject?, turns:
- * [{text, expect?, forbid?, handoff?, note?}]}`. A bad line throws a DatasetError naming
+ * expect?, forbid?, handoff?, ticket?, note?}` or a dialogue `{name?, channel?, from?, subject?,
+ * note?, turns: [{text, expect?, forbid?, handoff?, ticket?, note?}]}`. A bad line throws a DatasetError naming
  * `source:line`.
  */
 export function parseAnswerFixture(content: string, source = 'fixture'): AnswerItem[] {
@@ -112,7 +117,7 @@ export function parseAnswerFixture(content: string, source = 'fixture'): AnswerI
       const issue = parsed.error.issues[0]!;
       const path = issue.path.length ? `${issue.path.join('.')}: ` : '';
       throw new DatasetError(
-        `${where}: ${path}${issue.message} (expected a question {"text", "expect"?, "forbid"?, "handoff"?} or a dialogue {"turns": [...]})`,
+        `${where}: ${path}${issue.message} (expected a question {"text", "expect"?, "forbid"?, "handoff"?, "ticket"?} or a dialogue {"turns": [...]})`,
       );
     }
     const data = parsed.data;
@@ -150,6 +155,8 @@ export interface TurnOutcome {
   route: string | null;
   /** The conversation is owned by humans after this turn, with a ticket. */
   handedOff: boolean;
+  /** The conversation has a ticket after this turn. */
+  ticketed: boolean;
   /** A ticket of category engine_error was opened on this turn. */
   engineError: boolean;
   /** Why the turn failed; empty when it passed. */
@@ -206,6 +213,8 @@ export interface AnswerEvalOptions {
   /** Environment for the deployment settings (CONFIDENCE_THRESHOLD…); databases and model providers are overridden. */
   env?: Record<string, string | undefined>;
   onProgress?: (done: number, total: number) => void;
+  /** Sees every item's outcomes as they come (passes too: for looking at what customers got). */
+  onItem?: (item: AnswerItem, outcomes: TurnOutcome[]) => void;
 }
 
 /** Stands in for a provider channel: the reply counts as delivered, nothing leaves the process. */
@@ -257,7 +266,7 @@ function senderOf(item: AnswerItem, n: number) {
 const shorten = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** Checks one turn's reply against its expectations. */
-export function judgeTurn(turn: AnswerTurn, got: { reply: string | null; handedOff: boolean; engineError: boolean }): string[] {
+export function judgeTurn(turn: AnswerTurn, got: Omit<TurnOutcome, 'route' | 'reasons'>): string[] {
   const reasons: string[] = [];
   if (got.engineError) reasons.push('engine error');
   if (turn.expect.length > 0 && got.reply === null) reasons.push('no reply (the conversation is with humans)');
@@ -265,6 +274,8 @@ export function judgeTurn(turn: AnswerTurn, got: { reply: string | null; handedO
   for (const re of turn.forbid) if (got.reply !== null && re.test(got.reply)) reasons.push(`forbidden /${re.source}/`);
   if (turn.handoff === true && !got.handedOff) reasons.push('expected a handoff to a person with a ticket');
   if (turn.handoff === false && got.handedOff) reasons.push('handed to a person, expected the bot to answer');
+  if (turn.ticket === true && !got.ticketed) reasons.push('expected a ticket');
+  if (turn.ticket === false && got.ticketed) reasons.push('a ticket was opened, expected none');
   return reasons;
 }
 
@@ -311,6 +322,7 @@ async function runItem(frontdesk: Frontdesk, item: AnswerItem, n: number): Promi
     const got = {
       reply: reply?.text ?? null,
       handedOff: conversation.owner === 'human' && tickets.length > 0,
+      ticketed: tickets.length > 0,
       engineError: fresh.some((t) => t.category === 'engine_error'),
     };
     outcomes.push({ ...got, route: reply?.route ?? null, reasons: [...reasons, ...judgeTurn(turn, got)] });
@@ -395,7 +407,9 @@ export async function runAnswerEval(items: AnswerItem[], opts: AnswerEvalOptions
   try {
     for (const [n, item] of items.entries()) {
       const frontdesk = await pool.for(senderOf(item, n).keys);
-      outcomes.push(await runItem(frontdesk, item, n));
+      const result = await runItem(frontdesk, item, n);
+      outcomes.push(result);
+      opts.onItem?.(item, result);
       opts.onProgress?.(n + 1, items.length);
     }
   } finally {
