@@ -21,7 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   demo: { summary: 'send sample customer messages through the pipeline and print the replies', load: async () => (await import('./commands/demo.ts')).demo },
   doctor: { summary: 'check configuration, database and channels', load: async () => (await import('./commands/doctor.ts')).doctor },
   eval: {
-    summary: 'eval routes|kb …: measure triage and knowledge-base quality',
+    summary: 'eval routes|kb|answers …: measure triage, knowledge-base and answer quality',
     load: async () => {
       const { runEval } = await import('./commands/eval.ts');
       return (args, io) => runEval(args, io);

@@ -3,11 +3,13 @@
  *
  *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json]
  *   frontdesk eval kb --articles FILE --queries FILE [--json]
+ *   frontdesk eval answers --test FILE [--cache-dir DIR] [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
  * JSON (`file.json:val,oos_val` picks splits; without them `--train` validates on the file's val
  * splits and `--test` reads its test splits). Bad input → one line on stderr, exit code 2.
  * `--engine openai` routes each test text through the model engine's triage agent (OPENAI_* env).
+ * `answers` runs a JSONL fixture of questions and dialogues through the real pipeline (eval-answers.ts).
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -22,6 +24,7 @@ import { agentGraph } from '../../../config/agents.ts';
 import { defaultArticles } from '../../../config/knowledge-base.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
+import { formatAnswerReport, readAnswerFixture, runAnswerEval } from './eval-answers.ts';
 
 /** Output streams of a command. */
 export interface EvalIo {
@@ -32,7 +35,7 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json]';
+const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json] | eval answers --test FILE [--cache-dir DIR] [--json]';
 
 /** Runs `frontdesk eval …`; resolves to the process exit code. `env` supplies OPENAI_* for `--engine openai`. */
 export async function runEval(args: string[], io: EvalIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -40,6 +43,7 @@ export async function runEval(args: string[], io: EvalIo, env: Record<string, st
   try {
     if (sub === 'routes') return await evalRoutes(rest, io, env);
     if (sub === 'kb') return await evalKb(rest, io);
+    if (sub === 'answers') return await evalAnswers(rest, io, env);
     throw new UsageError(sub ? `unknown eval target "${sub}"; ${USAGE}` : USAGE);
   } catch (error) {
     if (error instanceof UsageError || error instanceof DatasetError) {
@@ -412,4 +416,22 @@ async function evalKb(args: string[], io: EvalIo): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+// ── answers ─────────────────────────────────────────────────────────────────
+
+async function evalAnswers(args: string[], io: EvalIo, env: Record<string, string | undefined>): Promise<number> {
+  const opts = options(args, { test: { type: 'string' }, 'cache-dir': { type: 'string' }, json: { type: 'boolean' } });
+  if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
+  const items = readAnswerFixture(opts.test);
+  if (items.length === 0) throw new UsageError(`no questions or dialogues in ${opts.test}`);
+  const bar = progress(io.stderr, 'answering');
+  const report = await runAnswerEval(items, {
+    cacheDir: opts['cache-dir'] ?? loadConfig(env).modelCacheDir,
+    env,
+    onProgress: bar.update,
+  });
+  bar.stop();
+  io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatAnswerReport(report, opts.test));
+  return 0;
 }
