@@ -56,7 +56,7 @@ export const agentGraph = defineAgentGraph({
       thanks: "You're welcome! Is there anything else I can help with?",
       goodbye: 'Thanks for contacting Northwind Outfitters. Have a great day!',
       acknowledgement: 'Great. Is there anything else I can help with?',
-      unclear: "Sorry, I didn't quite understand that. Could you say it in other words? For example: \"Where is my order NW-10001?\" or \"How do I return an item?\"",
+      unclear: "Sorry, I didn't quite understand that. Could you say it in other words? For example: \"Where is my order NW-12345?\" or \"How do I return an item?\"",
       empty: 'It looks like your message was empty. What can I help you with?',
       unanswerable:
         "I don't have a reliable answer to that in our help centre, so I've passed your question to our support team (ticket {{ticket_id}}). A person will reply here soon.",
@@ -108,7 +108,12 @@ export const agentGraph = defineAgentGraph({
           },
         },
         wrong_item: {
-          patterns: ['\\bwrong (item|size|colou?r|product|thing|order|shoes?|jacket)\\b', 'not what i ordered', "(isn'?t|is not|wasn'?t|was not) what i ordered", '\\bitem (is )?missing from\\b', 'missing (an )?item'],
+          patterns: [
+            '\\bwrong (item|size|colou?r|product|thing|order|shoes?|jacket)\\b',
+            '\\b(got|received|sent me|came with)\\b.{0,60}\\binstead\\b',
+            '\\bonly\\b.{0,60}\\b(i|we) ordered\\b',
+            '\\b(i|we) ordered\\b.{0,60}\\b(but|only)\\b.{0,30}\\b(got|received|came|arrived|was in)\\b',
+            'not what i ordered', "(isn'?t|is not|wasn'?t|was not) what i ordered", '\\bitem (is )?missing from\\b', 'missing (an )?item'],
           search: 'wrong or missing item in your order',
           ticket: {
             category: 'wrong_item',
@@ -138,8 +143,8 @@ export const agentGraph = defineAgentGraph({
         },
       },
       templates: {
-        ask_order_id: 'I can check that for you. What is your order number? It looks like NW-10001 and is in your confirmation email.',
-        not_found: 'I couldn\'t find an order {{order_id}}. Could you double-check the number? It looks like NW-10001.',
+        ask_order_id: 'I can check that for you. What is your order number? It looks like NW-12345 and is in your confirmation email.',
+        not_found: 'I couldn\'t find an order {{order_id}}. Could you double-check the number? It looks like NW-12345.',
         processing: 'Order {{order_id}} ({{items}}) is being prepared in our warehouse. It should ship within 1–2 business days.',
         shipped: 'Order {{order_id}} ({{items}}) shipped on {{shipped_date}} with {{carrier}}, tracking number {{tracking_number}}. Expected delivery: {{eta}}.',
         delivered: 'Order {{order_id}} ({{items}}) was delivered on {{delivered_date}}. If anything is missing or damaged, just tell me.',
@@ -152,7 +157,7 @@ export const agentGraph = defineAgentGraph({
         verification_failed:
           "I couldn't verify order {{order_id}} with the details given, so I've passed this to our support team (ticket {{ticket_id}}); a person will help you here.",
         not_found_for_you:
-          "I couldn't find an order {{order_id}} under your contact details. Could you double-check the number? It looks like NW-10001.",
+          "I couldn't find an order {{order_id}} under your contact details. Could you double-check the number? It looks like NW-12345.",
         cannot_cancel_shipped: 'Order {{order_id}} has already shipped, so it can\'t be cancelled any more, but you can return it free of charge within 30 days of delivery.',
       },
     },

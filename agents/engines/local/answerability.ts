@@ -12,6 +12,7 @@
  * the question. Its weights are fitted on data (training/fit-answerability.ts), not set by hand.
  */
 import { foldText } from '../../../src/core/text.ts';
+import { normalizeText } from './classifier/normalize.ts';
 import model from './answerability-model.json' with { type: 'json' };
 
 /** Words that say nothing about the topic of a question. */
@@ -30,7 +31,8 @@ export const stem = (word: string) => (word.length > 4 ? word.replace(/(?:ing|ed
 
 /** The question's content words, stemmed, each once. */
 export function contentWords(text: string): string[] {
-  const words = foldText(text)
+  // The classifier's normalisation first: SMS shorthand ("hrs", "pkg") meets the articles' words.
+  const words = normalizeText(text)
     // "how long", "how much": the kind of answer wanted, not its topic ("long sleeves" stays).
     .replace(/\bhow (long|much|many|soon|often|far)\b/g, ' ')
     .replace(/['’]/g, '')
@@ -40,6 +42,7 @@ export function contentWords(text: string): string[] {
 }
 
 export interface PassageText {
+  /** The article's title (and its tags, when known): what the whole article is about. */
   title: string;
   heading: string | null;
   text: string;
@@ -56,7 +59,7 @@ export interface CoverageFeatures {
 }
 
 export interface AnswerabilityModel {
-  weights: { local: number; title: number; unknown: number };
+  weights: { covered: number; title: number; unknown: number };
   bias: number;
   /** Probability from which a passage counts as answering. */
   threshold: number;
@@ -149,7 +152,7 @@ export const answerabilityModel: AnswerabilityModel = model as AnswerabilityMode
 
 /** Probability that a passage with these features answers the question. */
 export function answerProbability(f: CoverageFeatures, m: AnswerabilityModel = answerabilityModel): number {
-  const z = m.bias + m.weights.local * f.local + m.weights.title * f.title + m.weights.unknown * f.unknown;
+  const z = m.bias + m.weights.covered * (f.local + f.title) + m.weights.title * f.title + m.weights.unknown * f.unknown;
   return 1 / (1 + Math.exp(-z));
 }
 

@@ -102,6 +102,8 @@ export interface LocalEngineDeps {
   knowledge?: (text: string) => KnowledgeMatch;
   /** Word statistics of the knowledge base's passages, for choosing and judging answers (answerability.ts). */
   vocabulary?: Vocabulary;
+  /** An article's tags by slug: words the article is about that its passages may not use ("shop" for stores). */
+  tagsOf?: (slug: string) => string;
   /** Whether a word means anything to this deployment; a message of none is unclear. Default: any word does. */
   isKnownWord?: (word: string) => boolean;
   /** The language of a text (ISO 639-1) when it can be told reliably, else null. */
@@ -133,6 +135,13 @@ const PASSAGE_CANDIDATES = 10;
 const ANSWER_CHARS = 900;
 /** Words from which a language can be told apart reliably. */
 const LANGUAGE_MIN_WORDS = 3;
+const LANGUAGE_MIN_LETTERS = 8;
+/** The customer speaks of an order of theirs, so its number is needed before anything else. */
+const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff|refund|return)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+/** A question asks for a fact; a statement or request asks for something to be done. */
+const QUESTION = /\?\s*$|^\s*(how|what|whats|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|may|if)\b/i;
+const REQUEST = /\b(i want|i need|i would like|i'd like|please|pls|plz|can you|could you)\b/i;
+const isQuestion = (text: string) => QUESTION.test(text) && !REQUEST.test(text);
 
 export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const { graph } = deps;
@@ -180,7 +189,10 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   async function findAnswer(turn: Turn, query: string): Promise<{ text: string; slug: string; probability: number } | null> {
     const hits = await turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES);
     const vocabulary = deps.vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
-    const best = bestPassage(query, hits, vocabulary);
+    const tagsOf = deps.tagsOf;
+    const described = tagsOf ? hits.map((h) => ({ hit: h, passage: { ...h.passage, title: `${h.passage.title} ${tagsOf(h.passage.slug)}` } })) : hits.map((h) => ({ hit: h, passage: h.passage }));
+    const chosen = bestPassage(query, described, vocabulary);
+    const best = chosen && { ...chosen, hit: chosen.hit.hit };
     turn.trace.push({
       kind: 'tool',
       name: 'search_knowledge',
@@ -206,6 +218,10 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   async function answerFromKnowledge(turn: Turn): Promise<AgentRunResult> {
     const answer = await findAnswer(turn, turn.query);
     if (!answer) return handoff(turn, 'unanswerable', replies.unanswerable);
+    return answered(turn, answer);
+  }
+
+  function answered(turn: Turn, answer: { text: string; slug: string }): AgentRunResult {
     const topic = { route: turn.agent.route, intent: turn.intent, query: turn.query.slice(0, 500), slug: answer.slug };
     return result(turn, answer.text, { ...turn.memory, topic, awaiting: null });
   }
@@ -213,8 +229,12 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const specialists: Record<AgentDefinition['kind'], Specialist> = {
     async knowledge(turn) {
       const rule = turn.agent.tickets[turn.intent];
-      if (rule) return ticketReply(turn, rule, { order_id: extractOrderId(turn.text) ?? turn.memory.orderId });
-      return answerFromKnowledge(turn);
+      if (!rule) return answerFromKnowledge(turn);
+      // "How long do refunds take?" asks for a fact; "I want my refund" asks for something to be done.
+      const answer = await findAnswer(turn, turn.query);
+      if (answer && isQuestion(turn.text)) return answered(turn, answer);
+      const ticket = ticketReply(turn, rule, { order_id: extractOrderId(turn.text) ?? turn.memory.orderId });
+      return answer ? { ...ticket, text: `${answer.text}\n\n${ticket.text}` } : ticket;
     },
 
     async orders(turn) {
@@ -241,6 +261,11 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const orderId = extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(turn.input);
     const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
     if (!orderId) {
+      // "How long does standard delivery take?" is about delivery, not about one order of theirs.
+      if (!memory.awaiting && !OWN_ORDER.test(turn.text)) {
+        const answer = await findAnswer(turn, turn.query);
+        if (answer) return answered(turn, answer);
+      }
       return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     }
     const remembered: Memory = { ...memory, orderId, topic, pendingIntent: intent };
@@ -296,7 +321,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   }
 
   /** The turn's route: triage, or the topic before it when the message continues it. */
-  function decide(text: string, memory: Memory, trace: TraceStep[]): { agent: AgentDefinition; intent: string; confidence: number; query: string } {
+  function decide(text: string, memory: Memory, trace: TraceStep[]): { agent: AgentDefinition; intent: string; confidence: number; query: string; alsoAsked?: boolean } {
     // A customer answering our question (an order number, the order's email) stays with the orders agent.
     if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
       trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
@@ -324,6 +349,17 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
       return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` };
     }
+    // An order number with a question the knowledge base would take ("where is NW-10003, and do you
+    // have a student discount?"): the order is the primary need; the rest is acknowledged.
+    const mentioned = extractOrderId(text);
+    if (ordersAgent && mentioned) {
+      const agent = agentForRoute(graph, decision.route);
+      const ownTicket = agent.tickets[decision.intent] !== undefined;
+      if (agent.kind !== 'orders' && !ownTicket && (agent.kind === 'knowledge' || !decision.confident)) {
+        const intent = caseIn(text) || !topic || topic.route !== ordersAgent.route ? 'track_order' : topic.intent;
+        return { agent: ordersAgent, intent, confidence: Math.max(decision.confidence, 0.8), query: text, alsoAsked: agent.kind === 'knowledge' && decision.confident };
+      }
+    }
     // A case (a parcel that never came) is about an order whatever words it uses.
     if (ordersAgent && caseIn(text) && (extractOrderId(text) || decision.route === ordersAgent.route || !decision.confident)) {
       return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : 'track_order', confidence: Math.max(decision.confidence, 0.8), query: text };
@@ -346,18 +382,19 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       const memory = readMemory(input.conversation.agentState);
       const base: Turn = { input, agent: knowledgeAgent ?? fallbackAgent, intent: 'small_talk', confidence: 1, text, query: text, memory, trace };
 
-      const smallTalk = memory.awaiting && extractOrderId(text) ? null : detectSmallTalk(text, isKnownWord);
-      if (smallTalk) {
-        trace.push({ kind: 'triage', name: 'small_talk', data: { kind: smallTalk }, at: now() });
-        return { agent: graph.triage.name, route: 'small_talk', confidence: 1, text: replies[smallTalk], state: memory, trace };
-      }
       const language = languageOf(text);
       if (language) {
         trace.push({ kind: 'triage', name: 'language', data: { language }, at: now() });
         return handoff({ ...base, intent: 'other_language' }, `other_language:${language}`, replies.other_language, { language });
       }
-      const route = decide(text, memory, trace);
-      return specialists[route.agent.kind]({ ...base, ...route });
+      const smallTalk = memory.awaiting && extractOrderId(text) ? null : detectSmallTalk(text, isKnownWord);
+      if (smallTalk) {
+        trace.push({ kind: 'triage', name: 'small_talk', data: { kind: smallTalk }, at: now() });
+        return { agent: graph.triage.name, route: 'small_talk', confidence: 1, text: replies[smallTalk], state: memory, trace };
+      }
+      const { alsoAsked, ...route } = decide(text, memory, trace);
+      const answer = await specialists[route.agent.kind]({ ...base, ...route });
+      return alsoAsked && !answer.handoff ? { ...answer, text: `${answer.text}\n\n${replies.also_noted}` } : answer;
     },
   };
 
@@ -365,7 +402,12 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   function languageOf(text: string): string | null {
     if (!deps.detectLanguage) return null;
     const letters = text.replace(orderIdPattern, ' ');
-    if (letters.split(/[^\p{L}]+/u).filter((w) => w.length > 1).length < LANGUAGE_MIN_WORDS) return null;
+    const words = letters.split(/[^\p{L}]+/u).filter((w) => w.length > 1);
+    // Scripts without spaces (Japanese, Chinese) are told by their letters, not their words.
+    const enough = words.length >= LANGUAGE_MIN_WORDS || letters.replace(/[^\p{L}]/gu, '').length >= LANGUAGE_MIN_LETTERS;
+    if (!enough) return null;
+    // Mostly words this deployment knows: its own language, whatever a short text looks like.
+    if (words.length > 0 && words.filter((w) => isKnownWord(w)).length / words.length >= 0.6) return null;
     const language = deps.detectLanguage(letters);
     return language && !graph.triage.languages.includes(language) ? language : null;
   }

@@ -9,8 +9,12 @@ import { fileURLToPath } from 'node:url';
 import type { AgentEngine, Store } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Example } from './classifier/index.ts';
+import { splitPassages } from '../../../src/core/passages.ts';
+import { buildVocabulary } from './answerability.ts';
+import { tokenize } from './classifier/index.ts';
 import { createLocalEngine } from './engine.ts';
 import { createKnowledgeEvidence } from './knowledge-evidence.ts';
+import { detectLanguage } from './language.ts';
 import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
@@ -49,13 +53,25 @@ export async function createDeploymentEngine(opts: {
   cacheDir: string | null;
   confidenceThreshold?: number;
 }): Promise<AgentEngine> {
-  const classifier = await loadTriageModel({ examples: await triageExamples(opts.graph, opts.store), cacheDir: opts.cacheDir });
+  const examples = await triageExamples(opts.graph, opts.store);
+  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir });
   // Evidence from the articles in the store when the engine starts (`kb import` takes effect on restart).
-  const knowledge = createKnowledgeEvidence(await opts.store.repo.listArticles());
+  const articles = await opts.store.repo.listArticles();
+  const knowledge = createKnowledgeEvidence(articles);
+  const tagsBySlug = new Map(articles.map((a) => [a.slug, a.tags.join(' ')]));
+  const passages = articles.flatMap((a) => splitPassages(a).map((p) => `${a.title} ${a.tags.join(' ')} ${p.heading ?? ''} ${p.text}`));
+  // Every word the deployment has seen in its examples and articles: a message of none of them is unclear.
+  const known = new Set<string>();
+  for (const e of examples) for (const w of tokenize(e.text)) known.add(w);
+  for (const a of articles) for (const w of tokenize(`${a.title} ${a.tags.join(' ')} ${a.body}`)) known.add(w);
   return createLocalEngine({
     graph: opts.graph,
     classify: (text) => classifier.predict(text),
     knowledge,
+    vocabulary: buildVocabulary(passages),
+    tagsOf: (slug) => tagsBySlug.get(slug) ?? '',
+    isKnownWord: (word) => tokenize(word).some((w) => known.has(w)),
+    detectLanguage,
     confidenceThreshold: opts.confidenceThreshold,
   });
 }

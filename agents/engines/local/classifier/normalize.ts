@@ -60,6 +60,18 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(Object.entries({
   abt: 'about',
   nd: 'and',
   n: 'and',
+  hw: 'how',
+  hrs: 'hours',
+  hr: 'hour',
+  mins: 'minutes',
+  info: 'information',
+  wk: 'week',
+  wks: 'weeks',
+  pkg: 'package',
+  pkge: 'package',
+  shipg: 'shipping',
+  deliv: 'delivery',
+  rtn: 'return',
 }));
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
