@@ -141,6 +141,7 @@ const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|pur
 /** A question asks for a fact; a statement or request asks for something to be done. */
 const QUESTION = /\?\s*$|^\s*(how|what|whats|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|may|if)\b/i;
 const REQUEST = /\b(i want|i need|i would like|i'd like|please|pls|plz|can you|could you)\b/i;
+const POINTS_BACK_TO_ORDER = /\b(it|its|it's|that|this|that one|this one|the order|the parcel|the package|the delivery|them)\b/i;
 const isQuestion = (text: string) => QUESTION.test(text) && !REQUEST.test(text);
 
 export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
@@ -341,6 +342,11 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     });
     const words = contentWords(text).length;
     const topic = memory.topic;
+    // "Which carrier is it with?" about the order just discussed stays with that order.
+    if (topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !extractOrderId(text) && POINTS_BACK_TO_ORDER.test(text)) {
+      trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: topic.route }, at: now() });
+      return { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` };
+    }
     if (topic && isFollowUp(text, words, decision.confident)) {
       const agent = agentForRoute(graph, topic.route);
       // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
@@ -388,15 +394,24 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
         return handoff({ ...base, intent: 'other_language' }, `other_language:${language}`, replies.other_language, { language });
       }
       const smallTalk = memory.awaiting && extractOrderId(text) ? null : detectSmallTalk(text, isKnownWord);
+      if (smallTalk === 'unclear' && memory.topic) {
+        // "sun?" after the opening hours: a follow-up the topic may answer; otherwise it is unclear.
+        const followUp = await routeAndAnswer({ ...base }, text, memory, trace);
+        if (!followUp.handoff) return followUp;
+      }
       if (smallTalk) {
         trace.push({ kind: 'triage', name: 'small_talk', data: { kind: smallTalk }, at: now() });
         return { agent: graph.triage.name, route: 'small_talk', confidence: 1, text: replies[smallTalk], state: memory, trace };
       }
-      const { alsoAsked, ...route } = decide(text, memory, trace);
-      const answer = await specialists[route.agent.kind]({ ...base, ...route });
-      return alsoAsked && !answer.handoff ? { ...answer, text: `${answer.text}\n\n${replies.also_noted}` } : answer;
+      return routeAndAnswer(base, text, memory, trace);
     },
   };
+
+  async function routeAndAnswer(base: Turn, text: string, memory: Memory, trace: TraceStep[]): Promise<AgentRunResult> {
+    const { alsoAsked, ...route } = decide(text, memory, trace);
+    const answer = await specialists[route.agent.kind]({ ...base, ...route });
+    return alsoAsked && !answer.handoff ? { ...answer, text: `${answer.text}\n\n${replies.also_noted}` } : answer;
+  }
 
   /** The message's language when it is reliably one the deployment does not answer in. */
   function languageOf(text: string): string | null {
