@@ -1,5 +1,6 @@
 /**
- * `npm run bench:kb`: knowledge-base retrieval — `searchKnowledge(query, 3)`, the agents' lookup —
+ * `npm run bench:kb`: knowledge-base retrieval — `searchKnowledge(query, 3)`, the agents' lookup, and
+ * `searchPassages(query, 3)` on the same store (the "passages" lines; load time is the articles') —
  * with 10,000 articles, against the 34-article default knowledge base measured in the same run on
  * the same store. SQLite always; PostgreSQL as well when FRONTDESK_TEST_PG_URL or DATABASE_URL
  * names a server (a throwaway database is created there and dropped afterwards).
@@ -283,15 +284,20 @@ async function load(store: Store, articles: ArticleInput[]): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(repo: Repository, queries: string[], loadMs: number): Promise<Timing> {
-  for (const query of queries) await repo.searchKnowledge(query, LIMIT); // warm-up: JIT, statement cache, page cache
+/** What is timed: article search (the default) or passage search. */
+type Search = (repo: Repository, query: string) => Promise<unknown[]>;
+const articleSearch: Search = (repo, query) => repo.searchKnowledge(query, LIMIT);
+const passageSearch: Search = (repo, query) => repo.searchPassages(query, LIMIT);
+
+async function measure(repo: Repository, queries: string[], loadMs: number, search: Search = articleSearch): Promise<Timing> {
+  for (const query of queries) await search(repo, query); // warm-up: JIT, statement cache, page cache
   const times: number[] = [];
   let answered = 0;
   const started = performance.now();
   for (let pass = 0; pass < PASSES; pass++) {
     for (const query of queries) {
       const t0 = performance.now();
-      const hits = await repo.searchKnowledge(query, LIMIT);
+      const hits = await search(repo, query);
       times.push(performance.now() - t0);
       if (pass === 0 && hits.length > 0) answered += 1;
     }
@@ -324,10 +330,12 @@ async function bench(engine: string, store: Store, real: ArticleInput[], generat
   await store.migrate();
   const small = await measure(store.repo, queries, await load(store, real));
   process.stdout.write(`${line(engine, small)}\n`);
+  process.stdout.write(`${line('passages', await measure(store.repo, queries, 0, passageSearch))}\n`);
   const loadMs = await load(store, generated);
   await settle?.();
   const large = await measure(store.repo, queries, loadMs);
   process.stdout.write(`${line(engine, large)}\n`);
+  process.stdout.write(`${line('passages', await measure(store.repo, queries, 0, passageSearch))}\n`);
   process.stdout.write(
     `${''.padEnd(10)} ratio ${large.articles.toLocaleString('en-US')} / ${small.articles} articles: mean ${(large.mean / small.mean).toFixed(2)}  ` +
       `p50 ${(large.p50 / small.p50).toFixed(2)}  p99 ${(large.p99 / small.p99).toFixed(2)}   ` +

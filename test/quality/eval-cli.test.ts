@@ -1,5 +1,5 @@
 /** `frontdesk eval` end to end through runEval, on small files written here. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,5 +92,36 @@ describe('frontdesk eval kb', () => {
   });
   it('needs both files', async () => {
     expect((await run(['kb', '--articles', join(dir, 'articles.jsonl')])).code).toBe(2);
+  });
+  it('measures passages too: the best passage\'s article, and its text against expectText', async () => {
+    const kb = join(dir, 'kb');
+    mkdirSync(kb, { recursive: true });
+    writeFileSync(
+      join(kb, 'warranty.md'),
+      '---\ntitle: Warranty\n---\n**Faulty on arrival**\n\nTell us within 30 days of delivery.\n\n**1-year warranty**\n\nNorthwind products carry a 1-year warranty against defects.\n',
+    );
+    writeFileSync(join(kb, 'hours.md'), '---\ntitle: Opening hours\n---\nOur stores open every day from 10 am to 8 pm.\n');
+    writeFileSync(
+      join(dir, 'kb-queries.jsonl'),
+      [
+        { text: 'how long is the 1-year warranty against defects?', label: 'warranty', expectText: '1-year warranty' },
+        { text: 'when do your stores open?', label: 'hours', expectText: 'Sunday' }, // right article, the fact is not there
+        { text: 'opening hours', label: 'hours' },
+      ].map((r) => JSON.stringify(r)).join('\n'),
+    );
+    const { code, out, err } = await run(['kb', '--articles', kb, '--queries', join(dir, 'kb-queries.jsonl'), '--json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ n: 3, articles: 2, passage_recall_at_1: 1, passage_recall_at_3: 1, passage_text_checked: 2, passage_text_at_1: 0.5 });
+    const text = await run(['kb', '--articles', kb, '--queries', join(dir, 'kb-queries.jsonl')]);
+    expect(text.out).toContain('passages (by article): recall@1 100.00%');
+    expect(text.out).toContain('best passage states the expected text 50.00% (2 queries)');
+  });
+  it('says which expectText is not a regular expression', async () => {
+    writeFileSync(join(dir, 'bad-expect.jsonl'), JSON.stringify({ text: 'returns', label: 'returns', expectText: '(unclosed' }));
+    const { code, err } = await run(['kb', '--articles', join(dir, 'articles.jsonl'), '--queries', join(dir, 'bad-expect.jsonl')]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/bad-expect\.jsonl:1: "expectText" is not a valid regular expression/);
   });
 });

@@ -2,7 +2,7 @@
  * `frontdesk eval` — measures triage and knowledge-base quality.
  *
  *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json]
- *   frontdesk eval kb --articles FILE --queries FILE [--json]
+ *   frontdesk eval kb --articles FILE|DIR --queries FILE [--json]
  *   frontdesk eval answers --test FILE [--cache-dir DIR] [--json]
  *
  * Files: JSONL {"text","label"}, CSV (text,label | utterance,intent | text,category) or CLINC150
@@ -25,6 +25,9 @@ import { defaultArticles } from '../../../config/knowledge-base.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
 import { formatAnswerReport, readAnswerFixture, runAnswerEval } from './eval-answers.ts';
+import { parseArticleFile } from '../../core/knowledge.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 
 /** Output streams of a command. */
 export interface EvalIo {
@@ -35,7 +38,7 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE --queries FILE [--json] | eval answers --test FILE [--cache-dir DIR] [--json]';
+const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE|DIR --queries FILE [--json] | eval answers --test FILE [--cache-dir DIR] [--json]';
 
 /** Runs `frontdesk eval …`; resolves to the process exit code. `env` supplies OPENAI_* for `--engine openai`. */
 export async function runEval(args: string[], io: EvalIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -353,6 +356,8 @@ interface Article {
   id: string;
   title: string;
   body: string;
+  /** From a knowledge-base directory; JSONL rows have none. */
+  tags?: string[];
 }
 
 /** Reads articles JSONL rows `{id, question|title, answer|body}`. */
@@ -377,22 +382,69 @@ export function parseArticles(content: string, source = 'articles'): Article[] {
     });
 }
 
+/**
+ * The articles to evaluate on: a JSONL file as {@link parseArticles} reads it, or a knowledge-base
+ * directory (or file) of Markdown/JSON articles as `frontdesk kb import` reads it, slugs as ids.
+ */
+function readArticles(path: string): Article[] {
+  let directory: boolean;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    throw new DatasetError(`${path}: no such file or directory`);
+  }
+  if (!directory && extname(path).toLowerCase() === '.jsonl') return parseArticles(readText(path), path);
+  const files = directory
+    ? readdirSync(path).filter((f) => /\.(md|markdown|json|jsonl)$/i.test(f) && !/^readme\./i.test(f)).sort().map((f) => join(path, f))
+    : [path];
+  try {
+    return files.flatMap((file) => parseArticleFile(file, readText(file))).map((a) => ({ id: a.slug, title: a.title, body: a.body, tags: a.tags }));
+  } catch (error) {
+    throw new DatasetError((error as Error).message);
+  }
+}
+
+/** The `expectText` regex of each JSONL query row (null where absent), in the order readExamples returns the rows. */
+function expectedTexts(path: string, rows: number): (RegExp | null)[] {
+  if (!/\.(jsonl|ndjson)$/i.test(path)) return new Array<null>(rows).fill(null);
+  return readText(path)
+    .split(/\r?\n/)
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      const expect = (JSON.parse(line) as { expectText?: unknown }).expectText;
+      if (expect === undefined) return null;
+      if (typeof expect !== 'string') throw new DatasetError(`${path}:${i + 1}: "expectText" must be a regular expression as a string`);
+      try {
+        return new RegExp(expect, 'u');
+      } catch (error) {
+        throw new DatasetError(`${path}:${i + 1}: "expectText" is not a valid regular expression (${(error as Error).message})`);
+      }
+    });
+}
+
 async function evalKb(args: string[], io: EvalIo): Promise<number> {
   const opts = options(args, { articles: { type: 'string' }, queries: { type: 'string' }, json: { type: 'boolean' } });
   if (!opts.articles || !opts.queries) throw new UsageError(`missing --articles FILE or --queries FILE; ${USAGE}`);
-  const articles = parseArticles(readText(opts.articles), opts.articles);
+  const articles = readArticles(opts.articles);
   const queries = readExamples(opts.queries);
+  const expects = expectedTexts(opts.queries, queries.length);
   if (articles.length === 0 || queries.length === 0) throw new UsageError('no articles or no queries to evaluate');
 
   const store = createSqliteStore({ path: ':memory:' });
   try {
     await store.migrate();
     const now = Date.now();
-    for (const a of articles) await store.repo.upsertArticle({ slug: a.id, title: a.title, body: a.body, tags: [], now });
+    await store.transaction(async (repo) => {
+      for (const a of articles) await repo.upsertArticle({ slug: a.id, title: a.title, body: a.body, tags: a.tags ?? [], now });
+    });
     const bar = progress(io.stderr, 'searching');
     let hit1 = 0;
     let hit3 = 0;
     let rr = 0;
+    let passage1 = 0;
+    let passage3 = 0;
+    let textChecked = 0;
+    let text1 = 0;
     for (let i = 0; i < queries.length; i++) {
       const q = queries[i]!;
       const hits = await store.repo.searchKnowledge(q.text, 3);
@@ -402,15 +454,39 @@ async function evalKb(args: string[], io: EvalIo): Promise<number> {
         hit3++;
         rr += 1 / (rank + 1);
       }
+      // Passage level: is the best passage from the expected article, and does it say the fact?
+      const passages = await store.repo.searchPassages(q.text, 3);
+      const passageRank = passages.findIndex((h) => h.passage.slug === q.label);
+      if (passageRank === 0) passage1++;
+      if (passageRank >= 0) passage3++;
+      const expect = expects[i];
+      if (expect) {
+        textChecked++;
+        if (passages[0] && expect.test(passages[0].passage.text)) text1++;
+      }
       bar.update(i + 1, queries.length);
     }
     bar.stop();
     const n = queries.length;
-    const report = { n, articles: articles.length, recall_at_1: hit1 / n, recall_at_3: hit3 / n, mrr: rr / n };
+    const report = {
+      n,
+      articles: articles.length,
+      recall_at_1: hit1 / n,
+      recall_at_3: hit3 / n,
+      mrr: rr / n,
+      passage_recall_at_1: passage1 / n,
+      passage_recall_at_3: passage3 / n,
+      /** Share of the queries with an `expectText` whose best passage matches it; null when none has one. */
+      passage_text_at_1: textChecked ? text1 / textChecked : null,
+      passage_text_checked: textChecked,
+    };
+    const textLine = report.passage_text_at_1 === null ? '' : `  best passage states the expected text ${pct(report.passage_text_at_1)} (${textChecked} queries)`;
     io.stdout.write(
       opts.json
         ? `${JSON.stringify(report)}\n`
-        : `knowledge base: ${articles.length} articles, ${n} queries\nrecall@1 ${pct(report.recall_at_1)}  recall@3 ${pct(report.recall_at_3)}  MRR@3 ${report.mrr.toFixed(3)}\n`,
+        : `knowledge base: ${articles.length} articles, ${n} queries\n` +
+            `articles: recall@1 ${pct(report.recall_at_1)}  recall@3 ${pct(report.recall_at_3)}  MRR@3 ${report.mrr.toFixed(3)}\n` +
+            `passages (by article): recall@1 ${pct(report.passage_recall_at_1)}  recall@3 ${pct(report.passage_recall_at_3)}${textLine}\n`,
     );
     return 0;
   } finally {
