@@ -436,11 +436,19 @@ export function formatAnswerReport(r: AnswerReport, source: string): string {
     `engine errors:                  ${r.engineErrors}`,
     '',
     r.failures.length ? `failures (${r.failures.length}):` : 'no failures',
-    ...r.failures.flatMap((f) => [
-      `- ${f.source}${f.turn ? ` turn ${f.turn}` : ''} [${f.channel}${f.name ? `, ${f.name}` : ''}] ${JSON.stringify(f.text)}`,
-      `    ${f.reasons.join('; ')}`,
-      `    → ${f.route ?? '—'}: ${f.reply === null ? '(no reply)' : JSON.stringify(f.reply)}`,
-    ]),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${formatFailures(r.failures)}`;
+}
+
+/** Failures, three lines each: the item and its text, why it failed, and the reply it got. */
+export function formatFailures(failures: AnswerFailure[]): string {
+  return failures
+    .map((f) =>
+      [
+        `- ${f.source}${f.turn ? ` turn ${f.turn}` : ''} [${f.channel}${f.name ? `, ${f.name}` : ''}] ${JSON.stringify(f.text)}`,
+        `    ${f.reasons.join('; ')}`,
+        `    → ${f.route ?? '—'}: ${f.reply === null ? '(no reply)' : JSON.stringify(f.reply)}`,
+      ].join('\n') + '\n',
+    )
+    .join('');
 }
