@@ -119,7 +119,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
     const conversations = identity
       ? await store.repo.listConversations({ contactId: identity.contactId, channel: 'web', limit: RESUME_LIST_LIMIT * 5 })
       : [];
-    // The contact may also hold anonymous conversations linked by an (unverified) email; only those
+    // The contact may also hold anonymous conversations a person merged into it; only those
     // started under this signature carry its derived token, so only those are listed.
     const owned = conversations
       .map((conversation) => ({ conversation, visitorToken: signedVisitorToken(user.secret, conversation.id, user.userId) }))

@@ -156,9 +156,11 @@ describe('anonymous visitors next to signed ones', () => {
       await post(base, '/v1/conversations', { userId, userHash: sign(userId), email: 'grace@example.com', text: 'my secret order' }),
       201,
     );
-    // An unsigned visitor claiming the same email: linked to the contact by email, but anonymous.
+    // An unsigned visitor claiming the same email: a contact of its own (a typed email proves nothing), anonymous.
     const anon = await ok<Started>(await post(base, '/v1/conversations', { email: 'grace@example.com', text: 'who am I?' }), 201);
-    const anonIdentities = await fd.store.repo.listIdentities((await fd.store.repo.getConversation(anon.conversation.id))!.contactId);
+    const anonContactId = (await fd.store.repo.getConversation(anon.conversation.id))!.contactId;
+    expect(anonContactId).not.toBe((await fd.store.repo.getConversation(owner.conversation.id))!.contactId);
+    const anonIdentities = await fd.store.repo.listIdentities(anonContactId);
     const anonWeb = anonIdentities.find((i) => i.address.startsWith('visitor:'))!;
     expect(anonWeb.verified).toBe(false);
 
