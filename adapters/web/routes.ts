@@ -14,7 +14,7 @@ import { messageText, readJson } from '../../src/http/body.ts';
 import { streamTopic } from '../../src/http/sse.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
 import type { WebAdapterConfig } from './types.ts';
-import { VISITOR_TOKEN_PREFIX, bearerToken, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
+import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
 
 export interface WebRouteDeps extends AdapterContext {
   config: WebAdapterConfig;
@@ -38,6 +38,8 @@ export function createWebRoutes(deps: WebRouteDeps) {
     text: messageText(config.maxMessageChars).optional(),
     userId: z.string().min(1).max(200).optional(),
     userHash: z.string().max(200).optional(),
+    /** The host site's signature of `email` for this user (see emailHashOf): makes the email proven. */
+    emailHash: z.string().max(200).optional(),
   });
   const IdentityBody = z.object({ userId: z.string().min(1).max(200), userHash: z.string().max(200) });
   const MessageBody = z.object({ text: messageText(config.maxMessageChars), clientMessageId: z.string().max(100).optional() });
@@ -78,6 +80,21 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return { userId: body.userId, secret: config.identitySecret };
   }
 
+  /**
+   * Whether the host site signed the visitor's email too. The user hash covers the user id only,
+   * so without this an email sent along is merely typed: kept, but it proves nothing.
+   */
+  function signedEmail(body: { email?: string; emailHash?: string }, user: { userId: string; secret: string } | null): boolean {
+    if (body.emailHash === undefined) return false;
+    if (!user || body.email === undefined) {
+      throw new InvalidInputError('emailHash signs an email for a signed-in user: send it with email, userId and userHash.', undefined, 'incomplete_email_signature');
+    }
+    if (!isValidEmailHash(user.secret, user.userId, body.email, body.emailHash)) {
+      throw new ForbiddenError('emailHash is not the HMAC-SHA256 of "email\\n<userId>\\n<email>" with this site\'s identity secret.', 'invalid_email_hash');
+    }
+    return true;
+  }
+
   async function visitorAddress(conversation: Conversation): Promise<string> {
     const identities = await store.repo.listIdentities(conversation.contactId);
     return identities.find((i) => i.channel === 'web')!.address;
@@ -86,6 +103,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
   app.post('/conversations', async (c) => {
     const body = await readJson(c, StartBody);
     const user = signedUser(body);
+    const emailVerified = signedEmail(body, user);
     const id = newId();
     const visitorToken = user ? signedVisitorToken(user.secret, id, user.userId) : newSecret(VISITOR_TOKEN_PREFIX);
     const { conversation } = await pipeline.start({
@@ -96,6 +114,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
         name: body.name,
         email: body.email?.toLowerCase(),
         verified: user !== null,
+        emailVerified,
       },
       subject: body.subject,
       visitorTokenHash: hashSecret(visitorToken),
@@ -119,7 +138,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
     const conversations = identity
       ? await store.repo.listConversations({ contactId: identity.contactId, channel: 'web', limit: RESUME_LIST_LIMIT * 5 })
       : [];
-    // The contact may also hold anonymous conversations linked by an (unverified) email; only those
+    // The contact may also hold anonymous conversations a person merged into it; only those
     // started under this signature carry its derived token, so only those are listed.
     const owned = conversations
       .map((conversation) => ({ conversation, visitorToken: signedVisitorToken(user.secret, conversation.id, user.userId) }))

@@ -34,6 +34,20 @@ export function isValidUserHash(secret: string, userId: string, userHash: string
 }
 
 /**
+ * The hex HMAC-SHA256 the host site computes to vouch for a signed-in user's email (`email_hash`):
+ * over a fixed label, the user id and the trimmed, lower-cased email, one per line, so it is bound
+ * to that user and can be neither a user hash nor another user's proof.
+ */
+export function emailHashOf(secret: string, userId: string, email: string): string {
+  return createHmac('sha256', secret).update(`email\n${userId}\n${email.trim().toLowerCase()}`, 'utf8').digest('hex');
+}
+
+/** Whether `emailHash` is the host site's signature of this user's email; compared in constant time. */
+export function isValidEmailHash(secret: string, userId: string, email: string, emailHash: string): boolean {
+  return /^[0-9a-f]{64}$/i.test(emailHash) && sameHash(emailHashOf(secret, userId, email), emailHash.toLowerCase());
+}
+
+/**
  * The visitor token of a signed-in user's conversation, derived rather than random: every device
  * that proves the same user id gets the same token, so nothing per device is stored and the
  * conversation keeps its single `visitorTokenHash`. The conversation id (a ULID, no newline) comes

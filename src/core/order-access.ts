@@ -65,11 +65,12 @@ export function askerProvesEmail(asker: Asker, email: string): boolean {
 }
 
 /**
- * What a contact's identities prove. An email-channel identity proves its address (the sender of
- * the mail); an SMS identity proves its number (the carrier delivered from it). A signed web
+ * What a contact's identities prove. An email-channel identity proves its address: the sender of
+ * a mail, or an email the host site signed for a widget user (`emailHash`, kept as a verified email
+ * identity). An SMS identity proves its number (the carrier delivered from it). A signed web
  * identity proves only the host site's user id: its HMAC covers the user id alone, so an email
- * sent alongside it is what the visitor (or a signed-in visitor editing the request) typed and
- * proves nothing. Slack users and anonymous web visitors prove nothing either.
+ * sent alongside it without `emailHash` is what the visitor (or a signed-in visitor editing the
+ * request) typed and proves nothing. Slack users and anonymous web visitors prove nothing either.
  */
 export function askerFromIdentities(identities: readonly Pick<ContactIdentity, 'channel' | 'address'>[]): Asker {
   const asker: Asker = { emails: [], phones: [] };

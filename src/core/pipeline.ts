@@ -95,6 +95,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const identity = await repo.findIdentity(channel, from.address);
     if (identity) {
       const contact = (await repo.getContact(identity.contactId))!;
+      await recordSignedEmail(repo, contact, from, now);
       const patch = {
         ...(from.name && !contact.name ? { name: from.name } : {}),
         ...(from.email && !contact.email ? { email: from.email } : {}),
@@ -106,11 +107,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       return contact;
     }
     // One person across channels: an email we already know links the new identity to that contact,
-    // but only an email the channel vouches for (the mail's sender, a Slack profile). What a web
-    // visitor typed proves nothing (a signed widget identity signs the user id, not the email):
-    // such a visitor gets a contact of their own, and staff see a "possibly the same person" hint.
+    // but only an email the channel vouches for (the mail's sender, a Slack profile, an email the
+    // host site signed). What a web visitor typed proves nothing (a signed widget user id does not
+    // cover the email sent next to it): such a visitor gets a contact of their own, and staff see a
+    // "possibly the same person" hint.
     const email = from.email ?? (channel === 'email' ? from.address : undefined);
-    const known = email && channel !== 'web' ? await contactVouchedFor(repo, email) : null;
+    const vouched = channel !== 'web' || from.emailVerified === true;
+    const known = email && vouched ? await contactVouchedFor(repo, email) : null;
     const contact =
       known ?? (await repo.createContact({ id: newId(), name: from.name ?? null, email: email ?? null, createdAt: now }));
     await repo.createIdentity({
@@ -122,7 +125,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       verified: from.verified ?? false,
       createdAt: now,
     });
+    await recordSignedEmail(repo, contact, from, now);
     return contact;
+  }
+
+  /**
+   * An email the host site signed for a widget user is proven like a mail's sender: it is kept as
+   * a verified email identity of the contact (what the run's asker reads), unless that address
+   * already belongs to someone (then staff see the duplicate and decide).
+   */
+  async function recordSignedEmail(repo: Repository, contact: Contact, from: StartConversation['from'], now: number) {
+    if (!from.emailVerified || !from.email) return;
+    const address = from.email.trim().toLowerCase();
+    if (await repo.findIdentity('email', address)) return;
+    await repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: from.name ?? null, verified: true, createdAt: now });
   }
 
   /**

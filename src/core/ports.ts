@@ -236,7 +236,11 @@ export interface StartConversation {
   /** A preset conversation id, for callers that derive something from it before it is stored (the web channel's signed-in visitor token). */
   id?: string;
   channel: ChannelKind;
-  from: { address: string; name?: string; email?: string; verified?: boolean };
+  /**
+   * `verified`: the channel address is proven (a signed widget user id). `emailVerified`: `email`
+   * is proven too (signed by the host site); otherwise an email here is only what the visitor typed.
+   */
+  from: { address: string; name?: string; email?: string; verified?: boolean; emailVerified?: boolean };
   subject?: string;
   threadKey?: string;
   visitorTokenHash?: string;

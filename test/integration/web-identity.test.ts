@@ -18,6 +18,7 @@ type Resume = { conversations: Started[]; resume: Started | null };
 const SECRET = 'identity-secret-for-tests-0123456789';
 /** Exactly what the README tells host sites to compute. */
 const sign = (userId: string, secret = SECRET) => createHmac('sha256', secret).update(userId).digest('hex');
+const signEmail = (userId: string, email: string, secret = SECRET) => createHmac('sha256', secret).update(`email\n${userId}\n${email}`).digest('hex');
 
 const engine = scriptedEngine(({ message }) => ({ agent: 'faq', route: 'faq', confidence: 0.9, text: `You said: ${message.text}` }));
 
@@ -156,9 +157,11 @@ describe('anonymous visitors next to signed ones', () => {
       await post(base, '/v1/conversations', { userId, userHash: sign(userId), email: 'grace@example.com', text: 'my secret order' }),
       201,
     );
-    // An unsigned visitor claiming the same email: linked to the contact by email, but anonymous.
+    // An unsigned visitor claiming the same email: a contact of its own (a typed email proves nothing), anonymous.
     const anon = await ok<Started>(await post(base, '/v1/conversations', { email: 'grace@example.com', text: 'who am I?' }), 201);
-    const anonIdentities = await fd.store.repo.listIdentities((await fd.store.repo.getConversation(anon.conversation.id))!.contactId);
+    const anonContactId = (await fd.store.repo.getConversation(anon.conversation.id))!.contactId;
+    expect(anonContactId).not.toBe((await fd.store.repo.getConversation(owner.conversation.id))!.contactId);
+    const anonIdentities = await fd.store.repo.listIdentities(anonContactId);
     const anonWeb = anonIdentities.find((i) => i.address.startsWith('visitor:'))!;
     expect(anonWeb.verified).toBe(false);
 
@@ -170,5 +173,64 @@ describe('anonymous visitors next to signed ones', () => {
     // The signed user's list holds only what was started under the signature, not the anonymous chat.
     const listed = await ok<Resume>(await post(base, '/v1/identity/conversations', { userId, userHash: sign(userId) }), 200);
     expect(listed.conversations.map((c) => c.conversation.id)).toEqual([owner.conversation.id]);
+  });
+});
+
+describe('signed emails', () => {
+  const lastAsker = () => engine.calls.at(-1)!.asker;
+  const contactOf = async (fd: Frontdesk, conversationId: string) => (await fd.store.repo.getConversation(conversationId))!.contactId;
+
+  it('proves an email the host site signed, and joins the contact that already writes from it', async () => {
+    const { base, fd } = signed;
+    const email = 'linus@example.com';
+    const mail = await fd.pipeline.receive({ channel: 'email', from: { address: email, email }, text: 'hello by mail', providerMessageId: '<signed-1@test>', receivedAt: Date.now(), attachments: [] });
+    await mail.reply;
+    const userId = 'cust-linus';
+    const started = await ok<Started>(
+      await post(base, '/v1/conversations', { userId, userHash: sign(userId), email: 'Linus@Example.com', emailHash: signEmail(userId, email), text: 'where is my order?' }),
+      201,
+    );
+    await fd.pipeline.idle();
+    expect(lastAsker()).toEqual({ emails: [email], phones: [] });
+    expect(await contactOf(fd, started.conversation.id)).toBe(mail.conversation.contactId);
+  });
+
+  it('keeps a signed email as a verified email identity of a new contact', async () => {
+    const { base, fd } = signed;
+    const userId = 'cust-new-signed';
+    const email = 'new-signed@example.com';
+    const started = await ok<Started>(await post(base, '/v1/conversations', { userId, userHash: sign(userId), email, emailHash: signEmail(userId, email), text: 'hi' }), 201);
+    await fd.pipeline.idle();
+    const identities = await fd.store.repo.listIdentities(await contactOf(fd, started.conversation.id));
+    expect(identities.map((i) => [i.channel, i.address, i.verified]).sort()).toEqual([['email', email, true], ['web', `user:${userId}`, true]]);
+    expect(lastAsker()).toEqual({ emails: [email], phones: [] });
+  });
+
+  it('proves nothing for an email sent next to a signed user id without its own signature', async () => {
+    const { base, fd } = signed;
+    const email = 'victim@example.com';
+    const mail = await fd.pipeline.receive({ channel: 'email', from: { address: email, email }, text: 'hello', providerMessageId: '<signed-2@test>', receivedAt: Date.now(), attachments: [] });
+    await mail.reply;
+    const userId = 'cust-mallory';
+    const started = await ok<Started>(await post(base, '/v1/conversations', { userId, userHash: sign(userId), email, text: 'show me my orders' }), 201);
+    await fd.pipeline.idle();
+    expect(await contactOf(fd, started.conversation.id)).not.toBe(mail.conversation.contactId);
+    expect(lastAsker()).toEqual({ emails: [], phones: [] });
+  });
+
+  it('refuses a wrong or incomplete email signature and stores nothing', async () => {
+    const { base, fd } = signed;
+    const before = await counts(fd);
+    const userId = 'cust-wrong-email';
+    const email = 'someone@example.com';
+    const base_ = { userId, userHash: sign(userId), email };
+    await expectError(await post(base, '/v1/conversations', { ...base_, emailHash: signEmail(userId, 'other@example.com') }), 403, 'invalid_email_hash');
+    await expectError(await post(base, '/v1/conversations', { ...base_, emailHash: signEmail('cust-other', email) }), 403, 'invalid_email_hash');
+    await expectError(await post(base, '/v1/conversations', { ...base_, emailHash: sign(userId) }), 403, 'invalid_email_hash');
+    await expectError(await post(base, '/v1/conversations', { userId, userHash: sign(userId), emailHash: signEmail(userId, email) }), 400, 'incomplete_email_signature');
+    await expectError(await post(base, '/v1/conversations', { email, emailHash: signEmail(userId, email) }), 400, 'incomplete_email_signature');
+    expect(await counts(fd)).toBe(before);
+    expect(await fd.store.repo.findIdentity('web', `user:${userId}`)).toBeNull();
+    expect(await fd.store.repo.findIdentity('email', email)).toBeNull();
   });
 });

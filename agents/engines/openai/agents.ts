@@ -6,6 +6,7 @@
  */
 import { Agent, type Model, type RunContext } from '@openai/agents';
 import { z } from 'zod';
+import { askerProvesEmail } from '../../../src/core/order-access.ts';
 import type { AgentDefinition, AgentGraph } from '../../graph.ts';
 import { toolsFor, type ToolOptions, type TurnContext } from './tools.ts';
 
@@ -29,10 +30,14 @@ const SHARED_RULES = [
 ].join('\n');
 
 function customerLine(ctx: RunContext<TurnContext>): string {
-  const { contact, conversation } = ctx.context.input;
-  return `The customer writes on the ${conversation.channel} channel${contact.name ? `; their name is ${contact.name}` : ''}${
-    contact.email ? `; their email is ${contact.email}` : '; their email is unknown'
-  }.`;
+  const { contact, conversation, asker } = ctx.context.input;
+  // An email the customer only typed (the widget's start form) proves nothing about whose orders they may see.
+  const email = !contact.email
+    ? '; their email is unknown'
+    : askerProvesEmail(asker, contact.email)
+      ? `; their email is ${contact.email} (verified)`
+      : `; they gave the email ${contact.email} (not verified)`;
+  return `The customer writes on the ${conversation.channel} channel${contact.name ? `; their name is ${contact.name}` : ''}${email}.`;
 }
 
 export interface BuiltAgents {
