@@ -72,7 +72,7 @@ describe('createEmailSender', () => {
     expect(mail.to).toMatchObject({ value: [{ address: 'jane@example.org', name: 'Jane Doe' }] });
     expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
     expect(mail.text).toMatch(/^Your order NW-10004 is on its way\.[\s\S]*On Tue, 24 Nov 2026 09:30:00 UTC, you wrote:\n> Where is my order\?\n> It was due on Monday\./);
-    expect(mail.html).toContain('<a href="https://track.example/123">');
+    expect(mail.html).toMatch(/<a href="https:\/\/track\.example\/123"[^>]* rel="noopener noreferrer">https:\/\/track\.example\/123<\/a>/);
     expect(mail.html).toContain('<blockquote');
     expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['label.txt', 'label']]);
   });
@@ -83,6 +83,43 @@ describe('createEmailSender', () => {
     expect(mail.headers.has('auto-submitted')).toBe(false);
     expect(mail.inReplyTo).toBeUndefined();
     expect(mail.text).not.toContain('you wrote');
+  });
+
+  it('sends a Markdown reply as multipart/alternative: rendered HTML and a plain-text rendering', async () => {
+    const text = [
+      'Our **Seattle** store is open today.',
+      '',
+      '| Store | Address |',
+      '|---|---|',
+      '| Seattle | 1420 Pine Street, Seattle, WA 98101 |',
+      '| Portland | 915 NW Glisan Street, Portland, OR 97209 |',
+      '',
+      '- Monday to Saturday: 10 am – 8 pm',
+      '- Sunday: 11 am – 6 pm',
+      '',
+      'See [store hours](https://northwind.example/stores). <script>alert(1)</script>',
+    ].join('\n');
+    await sender().send(outbound({ text, attachments: [] }));
+    const raw = smtp.received.at(-1)!;
+    // The MIME structure nodemailer built: one multipart/alternative with a text and an HTML part, text first.
+    const boundary = /Content-Type: multipart\/alternative;\s+boundary="?([^"\r\n]+)"?/i.exec(raw)?.[1];
+    expect(boundary).toBeDefined();
+    const parts = raw.split(`--${boundary}`).slice(1, -1);
+    expect(parts.map((part) => /Content-Type: ([\w/]+)/i.exec(part)?.[1])).toEqual(['text/plain', 'text/html']);
+
+    const mail = await simpleParser(raw);
+    expect(mail.html).toContain('<strong>Seattle</strong>');
+    expect(mail.html).toMatch(/<table style="[^"]*border-collapse:collapse[^"]*">/);
+    expect(mail.html).toMatch(/<td style="[^"]*">1420 Pine Street, Seattle, WA 98101<\/td>/);
+    expect(mail.html).toMatch(/<a href="https:\/\/northwind\.example\/stores"[^>]*>store hours<\/a>/);
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.text).toMatch(
+      /^Our Seattle store is open today\.\n\nSeattle: 1420 Pine Street, Seattle, WA 98101\nPortland: 915 NW Glisan Street, Portland, OR 97209\n\n- Monday to Saturday: 10 am – 8 pm\n- Sunday: 11 am – 6 pm\n\nSee store hours \(https:\/\/northwind\.example\/stores\)\./,
+    );
+    expect(mail.text).not.toMatch(/\*\*|\|---/);
+    // The customer's quoted words stay plain text below the reply.
+    expect(mail.text).toContain('you wrote:\n> Where is my order?');
   });
 
   it('gives up on a permanent 5xx refusal and retries a temporary 4xx one', async () => {

@@ -9,7 +9,7 @@ import { FrontdeskError } from '../../src/core/errors.ts';
 import { createKeyedQueue } from '../../src/core/keyed-queue.ts';
 import type { AdapterContext, BusEvent } from '../../src/core/ports.ts';
 import type { Conversation, Ticket } from '../../src/core/types.ts';
-import { escapeMrkdwn, fromMrkdwn, SECTION_LIMIT, splitText, toMrkdwn } from './format.ts';
+import { escapeMrkdwn, fromMrkdwn, SECTION_LIMIT, splitText } from './format.ts';
 import { splitChannelTs } from './parse.ts';
 import { DESK_ACTIONS, DESK_TARGET, type SlackBlockActions, type SlackCommand, type SlackMessageEvent } from './types.ts';
 import type { UserDirectory } from './users.ts';
@@ -152,7 +152,9 @@ export function createSlackDesk(deps: SlackDeskDeps) {
       const thread = await deskThread(event.conversationId);
       if (!thread) return;
       if (event.type === 'message') {
-        const text = `*Customer* (${event.message.channel}):\n${toMrkdwn(event.message.text)}`;
+        // The customer's words as they wrote them: customer-provided markup (a link labelled
+        // "reset your password") is never rendered for staff.
+        const text = `*Customer* (${event.message.channel}):\n${escapeMrkdwn(event.message.text)}`;
         for (const chunk of splitText(text, 3_900)) await post(thread, chunk);
         return;
       }

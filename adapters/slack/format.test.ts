@@ -7,6 +7,7 @@ describe('toMrkdwn', () => {
     expect(toMrkdwn('See [the policy](https://example.com/returns?a=1&b=2).')).toBe('See <https://example.com/returns?a=1&b=2|the policy>.');
     expect(toMrkdwn('Track at https://track.example.com/x.')).toBe('Track at <https://track.example.com/x>.');
     expect(toMrkdwn('## Returns\n- one\n* two\n  + nested')).toBe('*Returns*\n• one\n• two\n  • nested');
+    expect(toMrkdwn('| Option | Cost |\n|---|---|\n| Express | $12.95 |')).toBe('*Express*: $12.95');
   });
 
   it('escapes &, < and > but leaves code alone', () => {

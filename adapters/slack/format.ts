@@ -1,43 +1,20 @@
 /**
- * Text ↔ Slack mrkdwn. Agents write light Markdown (**bold**, [text](url), lists, headings);
- * Slack has its own dialect and needs &, < and > escaped. Section blocks hold at most 3,000
- * characters, so long answers are split into several.
+ * Text ↔ Slack mrkdwn. Agents write Markdown (**bold**, [text](url), lists, tables); Slack has its
+ * own dialect and needs &, < and > escaped: answers go through the shared Markdown pipeline's
+ * markdownToSlack. Section blocks hold at most 3,000 characters, so long answers are split.
  */
+import { escapeSlack, markdownToSlack } from '../../src/render/markdown.ts';
 
 /** Slack truncates `text` beyond 40,000 characters; section blocks take 3,000. */
 export const SECTION_LIMIT = 3_000;
 const MAX_BLOCKS = 50;
 const FALLBACK_LIMIT = 3_000;
 
-/** Escapes the three characters Slack reserves for its control sequences. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Escapes the three characters Slack reserves for its control sequences (plain text, no markup). */
+export const escapeMrkdwn = escapeSlack;
 
-/** Markdown as agents write it → Slack mrkdwn. Code spans and blocks are left untouched. */
-export function toMrkdwn(markdown: string): string {
-  return markdown
-    .split(/(```[\s\S]*?```|`[^`\n]+`)/g)
-    .map((part, index) => (index % 2 === 1 ? escapeMrkdwn(part) : convertProse(part)))
-    .join('');
-}
-
-function convertProse(text: string): string {
-  // Links are pulled out first so their URLs are not escaped twice or styled.
-  const links: string[] = [];
-  const keep = (value: string) => `\u0000${links.push(value) - 1}\u0000`;
-  let out = text
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_, label: string, url: string) => keep(`<${url}|${escapeMrkdwn(label)}>`))
-    .replace(/https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g, (url) => keep(`<${url}>`));
-  out = escapeMrkdwn(out)
-    .replace(/^#{1,6}\s+(.+)$/gm, '**$1**')
-    .replace(/^(\s*)[-*+]\s+/gm, '$1• ')
-    // Italic before bold: Markdown's *x* is Slack's _x_, and Slack's *x* is bold.
-    .replace(/(?<![*\w])\*(?![*\s])([^*\n]*?[^*\s])\*(?![*\w])/g, '_$1_')
-    .replace(/\*\*([^*\n]+)\*\*|__([^_\n]+)__/g, (_, a?: string, b?: string) => `*${a ?? b}*`)
-    .replace(/~~([^~\n]+)~~/g, '~$1~');
-  return out.replace(/\u0000(\d+)\u0000/g, (_, i: string) => links[Number(i)]!);
-}
+/** Markdown as agents write it → Slack mrkdwn. */
+export const toMrkdwn = markdownToSlack;
 
 /** Slack mrkdwn as users type it → plain text for the agents: mentions, links, entities. */
 export function fromMrkdwn(text: string, names: (userId: string) => string | undefined = () => undefined): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments, formatSms, smartEncode, toPlainText } from './format.ts';
+import { countSegments, formatSms, smartEncode } from './format.ts';
 
 describe('countSegments', () => {
   it('counts GSM-7 at 160 septets for one segment and 153 per segment after', () => {
@@ -28,37 +28,36 @@ describe('countSegments', () => {
   });
 });
 
-describe('toPlainText', () => {
-  it('strips markdown and keeps link targets as URLs', () => {
+describe('formatSms', () => {
+  it('sends Markdown as plain text: no markers, tables as lines, links as text (url)', () => {
     const markdown = [
       '## Your order',
       '',
       '**Shipped** on _Monday_ with `UPS`.',
       '* Track it [here](https://track.example.com/a_b_c?id=1)',
       '* Or see https://example.com/orders/NW_10003',
-      '> Quoted',
-      '![label](https://cdn.example.com/x.png)',
+      '',
+      '| Store | Address |',
+      '|---|---|',
+      '| Seattle | 1420 Pine Street |',
     ].join('\n');
-    expect(toPlainText(markdown)).toBe(
-      [
+    expect(formatSms(markdown, { maxSegments: 5 })).toEqual({
+      body: [
         'Your order',
         '',
         'Shipped on Monday with UPS.',
         '- Track it here (https://track.example.com/a_b_c?id=1)',
         '- Or see https://example.com/orders/NW_10003',
-        'Quoted',
-        'https://cdn.example.com/x.png',
+        '',
+        'Seattle: 1420 Pine Street',
       ].join('\n'),
-    );
+      encoding: 'GSM-7',
+      segments: 2,
+      units: 166,
+      truncated: false,
+    });
   });
 
-  it('keeps snake_case, order ids and arithmetic untouched', () => {
-    expect(toPlainText('order_id NW-10003 costs 2 * 3 = 6')).toBe('order_id NW-10003 costs 2 * 3 = 6');
-    expect(toPlainText('[https://example.com](https://example.com)')).toBe('https://example.com');
-  });
-});
-
-describe('formatSms', () => {
   it('replaces typographic characters so a reply stays GSM-7', () => {
     expect(smartEncode('It’s “done” – really…')).toBe('It\'s "done" - really...');
     expect(formatSms('It’s shipped.', { maxSegments: 3 })).toMatchObject({ body: "It's shipped.", encoding: 'GSM-7', segments: 1, truncated: false });

@@ -1,8 +1,10 @@
 /**
- * Text for SMS: plain text (markdown stripped, links kept as URLs), characters that would force
+ * Text for SMS: plain text (Markdown rendered by markdownToText: tables as lines, links as
+ * "text (url)"), characters that would force
  * UCS-2 replaced by GSM-7 look-alikes, segments counted as carriers bill them, and replies over
  * the segment cap shortened at a sentence or word boundary with a link to the full text.
  */
+import { markdownToText } from '../../src/render/markdown.ts';
 
 // GSM 03.38 default alphabet (without ESC) and the extension table, whose characters take two septets.
 const GSM_BASIC = new Set(
@@ -57,43 +59,6 @@ export function smartEncode(text: string): string {
   return SMART_REPLACEMENTS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
 }
 
-/** Markdown (and stray HTML tags) to plain text; link targets survive as bare URLs. */
-export function toPlainText(markdown: string): string {
-  // URLs are set aside first so emphasis stripping never eats their underscores or asterisks.
-  const kept: string[] = [];
-  const keep = (value: string) => `\u0000${kept.push(value) - 1}\u0000`;
-  let text = markdown.replace(/\r\n?/g, '\n');
-  text = text.replace(/```[^\n]*\n([\s\S]*?)```/g, (_m, code: string) => keep(code.replace(/\n$/, '')));
-  text = text.replace(/`([^`\n]+)`/g, (_m, code: string) => keep(code));
-  text = text.replace(/!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, _alt, url: string) => keep(url));
-  text = text.replace(/\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, label: string, url: string) => {
-    const bare = url.replace(/^(https?:\/\/|mailto:)/, '').replace(/\/$/, '');
-    return label.trim() === url || label.trim() === bare ? keep(url) : `${label} (${keep(url)})`;
-  });
-  text = text.replace(/<((?:https?:\/\/|mailto:)[^>\s]+)>/g, (_m, url: string) => keep(url));
-  text = text.replace(/\bhttps?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g, (url) => keep(url));
-  text = text.replace(/<br\s*\/?>/gi, '\n').replace(/<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?>/gi, '');
-  text = text
-    .split('\n')
-    .map((line) =>
-      line
-        .replace(/^\s{0,3}#{1,6}\s+/, '')
-        .replace(/\s+#+\s*$/, '')
-        .replace(/^\s{0,3}>\s?/, '')
-        .replace(/^\s{0,3}([-*_])(\s*\1){2,}\s*$/, '')
-        .replace(/^(\s*)[*+]\s+/, '$1- ')
-        .trimEnd(),
-    )
-    .join('\n');
-  text = text
-    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
-    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
-    .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1$2')
-    .replace(/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, '$1$2');
-  text = text.replace(/\n{3,}/g, '\n\n').trim();
-  return text.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)]!);
-}
-
 export interface FormattedSms {
   body: string;
   encoding: SmsEncoding;
@@ -103,11 +68,11 @@ export interface FormattedSms {
 }
 
 /**
- * Formats a reply for SMS. When it is longer than `maxSegments`, it is cut at the last sentence
+ * Formats a reply (Markdown) for SMS. When it is longer than `maxSegments`, it is cut at the last sentence
  * end (or word boundary, with "...") that leaves room for `fullTextUrl`.
  */
 export function formatSms(text: string, options: { maxSegments: number; fullTextUrl?: string }): FormattedSms {
-  const plain = smartEncode(toPlainText(text));
+  const plain = smartEncode(markdownToText(text));
   const whole = countSegments(plain);
   if (whole.segments <= options.maxSegments) return { body: plain, ...whole, truncated: false };
 

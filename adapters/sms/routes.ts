@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import twilio from 'twilio';
 import { NotFoundError } from '../../src/core/errors.ts';
 import type { AdapterContext } from '../../src/core/ports.ts';
-import { formatSms, toPlainText } from './format.ts';
+import { markdownToText } from '../../src/render/markdown.ts';
+import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
 import { deliveryStatusOf, detectKeyword, isProgress, parseStatusCallback, parseSmsWebhook, toInboundMessage } from './parse.ts';
 import { readReplyLinkToken } from './send.ts';
@@ -109,7 +110,7 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     if (!message || message.channel !== 'sms' || message.direction !== 'outbound' || message.internal) {
       throw new NotFoundError('reply', token);
     }
-    return c.text(toPlainText(message.text), 200, { 'cache-control': 'private, no-store' });
+    return c.text(markdownToText(message.text), 200, { 'cache-control': 'private, no-store' });
   });
 
   return app;

@@ -1,6 +1,8 @@
 import type { Conversation, Message } from '../../src/core/types.ts';
+import { renderedHtmlOf } from '../../src/render/message-html.ts';
 import type { VisitorConversation, VisitorMessage } from './types.ts';
 
+/** What a visitor sees of a message, with our replies' Markdown rendered to safe HTML. */
 export function toVisitorMessage(m: Message): VisitorMessage {
   return {
     id: m.id,
@@ -8,6 +10,7 @@ export function toVisitorMessage(m: Message): VisitorMessage {
     direction: m.direction,
     authorKind: m.authorKind,
     text: m.text,
+    renderedHtml: renderedHtmlOf(m),
     agentName: m.agentName,
     route: m.route,
     confidence: m.confidence,

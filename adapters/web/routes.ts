@@ -12,6 +12,7 @@ import type { AdapterContext } from '../../src/core/ports.ts';
 import type { Conversation } from '../../src/core/types.ts';
 import { messageText, readJson } from '../../src/http/body.ts';
 import { streamTopic } from '../../src/http/sse.ts';
+import { withRenderedHtml } from '../../src/render/message-html.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
 import type { WebAdapterConfig } from './types.ts';
 import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
@@ -181,7 +182,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
     const after = c.req.query('after');
     const limit = Number(c.req.query('limit') ?? 100);
     const messages = await store.repo.listMessages(conversation.id, { after, limit: Number.isFinite(limit) ? limit : 100, includeInternal: staff });
-    return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages : messages.map(toVisitorMessage) });
+    return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages.map(withRenderedHtml) : messages.map(toVisitorMessage) });
   });
 
   app.get('/conversations/:id/events', async (c) => {
@@ -194,7 +195,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
         switch (event.type) {
           case 'message':
             if (event.message.internal && !staff) return null;
-            return { event: 'message', id: event.message.id, data: staff ? event.message : toVisitorMessage(event.message) };
+            return { event: 'message', id: event.message.id, data: staff ? withRenderedHtml(event.message) : toVisitorMessage(event.message) };
           case 'conversation':
             return { event: 'status', data: toVisitorConversation(event.conversation) };
           case 'typing':
@@ -208,7 +209,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
       async backlog() {
         if (!after) return [];
         const missed = await store.repo.listMessages(conversation.id, { after, limit: 200, includeInternal: staff });
-        return missed.map((m) => ({ event: 'message', id: m.id, data: staff ? m : toVisitorMessage(m) }));
+        return missed.map((m) => ({ event: 'message', id: m.id, data: staff ? withRenderedHtml(m) : toVisitorMessage(m) }));
       },
     });
   });

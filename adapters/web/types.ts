@@ -16,6 +16,9 @@ export interface WebAdapterConfig {
 export type VisitorMessage = Pick<
   Message,
   'id' | 'conversationId' | 'direction' | 'authorKind' | 'text' | 'agentName' | 'route' | 'confidence' | 'deliveryStatus' | 'createdAt'
->;
+> & {
+  /** Safe HTML rendered on the server from `text` (Markdown) for our replies; null for the visitor's own messages. */
+  renderedHtml: string | null;
+};
 
 export type VisitorConversation = Pick<Conversation, 'id' | 'status' | 'owner' | 'currentAgent' | 'createdAt' | 'lastMessageAt'>;

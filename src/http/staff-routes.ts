@@ -12,6 +12,7 @@ import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
 import { messageText, readJson } from './body.ts';
+import { withRenderedHtml } from '../render/message-html.ts';
 import { streamTopic } from './sse.ts';
 
 export interface StaffRouteDeps {
@@ -157,7 +158,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       (other) => other.id !== conversation.id,
     );
     const duplicates = await possibleDuplicates(store.repo, contact, identities);
-    return c.json({ conversation, contact, identities, messages, attachments, tickets, otherConversations, possibleDuplicates: duplicates });
+    return c.json({ conversation, contact, identities, messages: messages.map(withRenderedHtml), attachments, tickets, otherConversations, possibleDuplicates: duplicates });
   });
 
   /**
@@ -187,7 +188,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       text: body.text,
       internal: body.internal ?? false,
     });
-    return c.json({ message }, 201);
+    return c.json({ message: withRenderedHtml(message) }, 201);
   });
 
   app.post('/conversations/:id/takeover', async (c) => {
@@ -215,7 +216,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     await conversationOr404(c.req.param('id'));
     if (!deps.resumeApproval) throw new ConflictError('approvals_unsupported', 'The agent engine does not pause for approvals.');
     const message = await deps.resumeApproval(c.req.param('id'), { approve: body.approve, note: body.note, userId: principal.userId });
-    return c.json({ message, conversation: await store.repo.getConversation(c.req.param('id')) });
+    return c.json({ message: message && withRenderedHtml(message), conversation: await store.repo.getConversation(c.req.param('id')) });
   });
 
   /** A human corrects the route of a conversation's latest customer message (training data). */

@@ -133,10 +133,22 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     expect(await staff.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     expect(await staff.locator('.messages img').count()).toBe(0);
 
-    await staff.getByLabel(/Reply as Dana Reyes/).fill('Hi, Dana here from Northwind. Your jeans are with UPS and arrive Thursday.');
+    // Replies are Markdown: the visitor and the console see it rendered, not its asterisks and pipes.
+    await staff
+      .getByLabel(/Reply as Dana Reyes/)
+      .fill('Hi, **Dana** here from Northwind. Your jeans are with UPS:\n\n| Carrier | Arrives |\n|---|---|\n| UPS | Thursday |');
     await staff.getByRole('button', { name: 'Send reply' }).click();
-    await visitor.locator('[data-author="human"]').filter({ hasText: 'Dana here' }).waitFor();
-    await expect(visitor.locator('[data-author="human"]').textContent()).resolves.toContain('Support team · human');
+    const human = visitor.locator('[data-author="human"]').filter({ hasText: 'Dana here' });
+    await human.waitFor();
+    await expect(human.textContent()).resolves.toContain('Support team · human');
+    await expect(human.locator('strong').textContent()).resolves.toBe('Dana');
+    await expect(human.locator('table td').allTextContents()).resolves.toEqual(['UPS', 'Thursday']);
+    await expect(human.textContent()).resolves.not.toMatch(/\*\*|\|---/);
+    await visitor.screenshot({ path: join(ARTIFACTS_DIR, 'widget-markdown-reply.png') });
+    const rendered = staff.locator('.msg-text.md').filter({ hasText: 'Dana here' });
+    await rendered.waitFor();
+    await expect(rendered.locator('strong').textContent()).resolves.toBe('Dana');
+    await expect(rendered.locator('table th').allTextContents()).resolves.toEqual(['Carrier', 'Arrives']);
 
     // Drop the visitor's connection, reply while it is away, bring it back.
     await visitorContext.setOffline(true);

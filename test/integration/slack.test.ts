@@ -170,12 +170,13 @@ describe('Slack channel and support desk', () => {
       // The customer's SMS got the bot's handoff message.
       expect(sms.sent.map((m) => m.text)).toEqual(['I am passing you to a person now.']);
 
-      await fd.pipeline.receive({ channel: 'sms', from: { address: CUSTOMER }, text: 'Photos are on the way', providerMessageId: 'SM0002', receivedAt: Date.now(), thread: { key: `${CUSTOMER}:+15555550100` } });
+      await fd.pipeline.receive({ channel: 'sms', from: { address: CUSTOMER }, text: 'Photos are on the way **today**, see [reset your password](https://evil.example) <b>', providerMessageId: 'SM0002', receivedAt: Date.now(), thread: { key: `${CUSTOMER}:+15555550100` } });
       await slack.idle();
       const mirrored = api.of('chat.postMessage').filter((c) => c.args.thread_ts === parentTs);
       expect(mirrored).toHaveLength(1);
       expect(mirrored[0]!.args).toMatchObject({ channel: DESK });
-      expect(String(mirrored[0]!.args.text)).toContain('Photos are on the way');
+      // Shown as the customer wrote it: their markup is never rendered for staff.
+      expect(String(mirrored[0]!.args.text)).toContain('Photos are on the way **today**, see [reset your password](https://evil.example) &lt;b&gt;');
       expect(engine.calls).toHaveLength(1); // humans own it: the bot stays quiet
     });
 

@@ -5,11 +5,14 @@ import { api, formatTime, useLive } from './api.ts';
 import { ChannelBadge } from './inbox.tsx';
 import type { Me } from './main.tsx';
 
+/** A message as the staff API sends it: our replies also as server-rendered safe HTML. */
+type ApiMessage = Message & { renderedHtml?: string | null };
+
 interface Detail {
   conversation: Conversation;
   contact: Contact | null;
   identities: ContactIdentity[];
-  messages: Message[];
+  messages: ApiMessage[];
   attachments: Attachment[];
   tickets: Ticket[];
   otherConversations: Conversation[];
@@ -113,7 +116,12 @@ export function ConversationView({ id, me }: { id: string; me: Me }) {
                 {m.direction === 'outbound' && !m.internal && <span class="tag">{m.deliveryStatus}</span>}
                 <time>{formatTime(m.createdAt)}</time>
               </div>
-              <p class="msg-text">{m.text}</p>
+              {/* Only the server's safe rendering of our own replies is HTML; customer text stays text. */}
+              {m.direction === 'outbound' && m.renderedHtml ? (
+                <div class="msg-text md" dangerouslySetInnerHTML={{ __html: m.renderedHtml }} />
+              ) : (
+                <p class="msg-text">{m.text}</p>
+              )}
               {attachmentsOf(m.id).length > 0 && (
                 <ul class="attachments">
                   {attachmentsOf(m.id).map((a) => (

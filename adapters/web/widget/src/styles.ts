@@ -24,6 +24,18 @@ export function widgetCss(color: string): string {
 .fd-in { background: var(--fd-accent); color: #fff; border-bottom-right-radius: 4px; }
 .fd-out { background: #fff; border: 1px solid #d0d7de; border-bottom-left-radius: 4px; }
 .fd-greeting { margin-bottom: 6px; }
+.fd-md { white-space: normal; }
+.fd-md > :first-child { margin-top: 0; } .fd-md > :last-child { margin-bottom: 0; }
+.fd-md p, .fd-md ul, .fd-md ol, .fd-md pre, .fd-md blockquote { margin: 0 0 8px; }
+.fd-md ul, .fd-md ol { padding-left: 20px; } .fd-md li { margin: 2px 0; }
+.fd-md h1, .fd-md h2, .fd-md h3, .fd-md h4 { font-size: 15px; margin: 0 0 6px; }
+.fd-md a { color: #0969da; }
+.fd-md code { font: 13px ui-monospace, Menlo, Consolas, monospace; background: #f6f8fa; padding: 1px 4px; border-radius: 4px; }
+.fd-md pre { overflow-x: auto; background: #f6f8fa; padding: 6px 8px; border-radius: 6px; }
+.fd-md blockquote { padding-left: 10px; border-left: 3px solid #d0d7de; color: #57606a; }
+.fd-md table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; margin: 0 0 8px; font-size: 13px; }
+.fd-md th, .fd-md td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: normal; }
+.fd-md th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 .fd-typing { margin: 6px 4px; font-size: 13px; color: #57606a; font-style: italic; }
 .fd-error { margin: 0; padding: 8px 14px; background: #ffebe9; color: #82071e; font-size: 14px; border-top: 1px solid #ff8182; }
 .fd-compose, .fd-csat, .fd-done { padding: 10px 12px; border-top: 1px solid #d0d7de; background: #fff; }

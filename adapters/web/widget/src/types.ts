@@ -5,6 +5,8 @@ export interface WidgetMessage {
   direction: 'inbound' | 'outbound';
   authorKind: 'contact' | 'bot' | 'human' | 'system';
   text: string;
+  /** Safe HTML the server rendered from `text` (Markdown) for our replies; null for the visitor's messages. */
+  renderedHtml?: string | null;
   agentName: string | null;
   route: string | null;
   confidence: number | null;

@@ -1,6 +1,7 @@
 /**
- * The chat panel. Every piece of message text is rendered as a text node (preact escapes it);
- * nothing a visitor or an agent wrote ever reaches innerHTML.
+ * The chat panel. Message text is rendered as a text node (preact escapes it). The one exception
+ * is `renderedHtml`, which the server renders from our replies' Markdown with its safe pipeline
+ * (raw HTML escaped, only http/https/mailto links); the visitor's own messages never carry it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type WidgetClient } from './client.ts';
@@ -258,7 +259,11 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
             {messages.map((m) => (
               <div key={m.id} class={`fd-row ${m.direction === 'inbound' ? 'fd-mine' : 'fd-theirs'}`} data-message-id={m.id} data-author={m.authorKind}>
                 {m.direction === 'outbound' && <span class="fd-author">{agentLabel(m)}</span>}
-                <p class={`fd-msg ${m.direction === 'inbound' ? 'fd-in' : 'fd-out'}`}>{m.text}</p>
+                {m.direction === 'outbound' && m.renderedHtml ? (
+                  <div class="fd-msg fd-out fd-md" dangerouslySetInnerHTML={{ __html: m.renderedHtml }} />
+                ) : (
+                  <p class={`fd-msg ${m.direction === 'inbound' ? 'fd-in' : 'fd-out'}`}>{m.text}</p>
+                )}
               </div>
             ))}
             {/* Hidden from screen readers: the finished message is announced once, not every piece. */}
