@@ -14,34 +14,46 @@ type Status = Order['status'];
 
 const PATH_PATTERN = /^[A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+|\[\d+\])*$/;
 const Path = z.string().regex(PATH_PATTERN, 'must be a dotted path such as "order.customer.email" or "lines[0].sku"');
-const Constant = z.object({ value: z.union([z.string(), z.number(), z.null()]) }).strict();
+const Scalar = z.union([z.string(), z.number(), z.null()]);
 
-/** A text or number field: a path, a path with a default, or a constant. */
-const Field = z.union([Path, z.object({ path: Path, default: z.union([z.string(), z.number(), z.null()]).optional() }).strict(), Constant]);
+/**
+ * One field: a path (`"customer.email"`) or an object `{ path, default? }` / `{ value }` (a
+ * constant) with the field's own options. Strings are turned into `{ path }` first, so errors
+ * point at the field's own keys rather than at "one of several shapes".
+ */
+function fieldSpec<T extends z.ZodRawShape>(options: T, constant: z.ZodType = Scalar) {
+  return z.preprocess(
+    (input) => (typeof input === 'string' ? { path: input } : input),
+    z
+      .object(
+        { path: Path.optional(), value: constant.optional(), default: Scalar.optional(), ...options },
+        { error: (issue) => (issue.input === undefined ? 'required' : 'must be a path or an object with "path" or "value"') },
+      )
+      .strict()
+      .refine((spec: { path?: unknown; value?: unknown }) => (spec.path === undefined) !== (spec.value === undefined), 'set either "path" or "value"'),
+  );
+}
+
+/** A text or number field. */
+const Field = fieldSpec({});
 /** Money: whole cents by default; `unit: "major"` reads "49.95" as 4995. */
-const Money = z.union([Path, z.object({ path: Path, unit: z.enum(['cents', 'major']).default('cents'), default: z.number().nullable().optional() }).strict(), Constant]);
+const Money = fieldSpec({ unit: z.enum(['cents', 'major']).optional() });
 /** A time: ISO 8601 text or epoch milliseconds; `unit: "seconds"` for epoch seconds. */
-const Time = z.union([Path, z.object({ path: Path, unit: z.enum(['iso-or-ms', 'seconds']).default('iso-or-ms') }).strict(), Constant]);
+const Time = fieldSpec({ unit: z.enum(['iso-or-ms', 'seconds']).optional() });
+const StatusName = z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` });
 /** The status: the API's values mapped onto Frontdesk's (`map`), unmapped ones to `default`. */
-const Status = z.union([
-  Path,
-  z
-    .object({
-      path: Path,
-      map: z.record(z.string(), z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` })).default({}),
-      default: z.enum(STATUSES).optional(),
-    })
-    .strict(),
-  z.object({ value: z.enum(STATUSES) }).strict(),
-]);
+const Status = fieldSpec({ map: z.record(z.string(), StatusName).optional(), default: StatusName.optional() }, StatusName);
 const Items = z
-  .object({
-    path: Path,
-    name: Field,
-    quantity: Field.default({ value: 1 }),
-    sku: Field.default({ value: '' }),
-    priceCents: Money.default({ value: 0 }),
-  })
+  .object(
+    {
+      path: Path,
+      name: Field,
+      quantity: Field.default({ value: 1 }),
+      sku: Field.default({ value: '' }),
+      priceCents: Money.default({ value: 0 }),
+    },
+    { error: (issue) => (issue.input === undefined ? 'required' : 'must be an object with "path" and "name"') },
+  )
   .strict();
 
 const MappingSchema = z
@@ -108,24 +120,20 @@ export function readPath(root: unknown, path: string): unknown {
   return value;
 }
 
-type FieldSpec = z.output<typeof Field>;
-type MoneySpec = z.output<typeof Money>;
-type TimeSpec = z.output<typeof Time>;
+type Spec = { path?: string; value?: unknown; default?: unknown; unit?: string; map?: Record<string, Status> };
 
-const pathOf = (spec: FieldSpec | MoneySpec | TimeSpec | z.output<typeof Status>) =>
-  typeof spec === 'string' ? spec : 'path' in spec ? spec.path : '(constant)';
+const pathOf = (spec: Spec) => spec.path ?? '(constant)';
 
 /** The raw value of a field: constant, value at its path, or its default; undefined/null when absent. */
-function raw(spec: FieldSpec | MoneySpec | TimeSpec, from: unknown): unknown {
-  if (typeof spec === 'string') return readPath(from, spec);
-  if ('value' in spec) return spec.value;
+function raw(spec: Spec, from: unknown): unknown {
+  if (spec.path === undefined) return spec.value;
   const value = readPath(from, spec.path);
-  return value === undefined || value === null ? ('default' in spec ? spec.default : value) : value;
+  return value === undefined || value === null ? (spec.default ?? value) : value;
 }
 
-function text(field: string, spec: FieldSpec, from: unknown, required: true): string;
-function text(field: string, spec: FieldSpec | undefined, from: unknown, required: false): string | null;
-function text(field: string, spec: FieldSpec | undefined, from: unknown, required: boolean): string | null {
+function text(field: string, spec: Spec, from: unknown, required: true): string;
+function text(field: string, spec: Spec | undefined, from: unknown, required: false): string | null;
+function text(field: string, spec: Spec | undefined, from: unknown, required: boolean): string | null {
   if (!spec) return null;
   const value = raw(spec, from);
   if (value === undefined || value === null || value === '') {
@@ -136,44 +144,42 @@ function text(field: string, spec: FieldSpec | undefined, from: unknown, require
   return String(value);
 }
 
-function money(field: string, spec: MoneySpec, from: unknown): number {
+function money(field: string, spec: Spec, from: unknown): number {
   const value = raw(spec, from);
   if (value === undefined || value === null) throw new MappingMiss(field, pathOf(spec), 'is missing in the answer');
   const amount = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(amount)) throw new MappingMiss(field, pathOf(spec), 'is not a number');
-  const major = typeof spec === 'object' && 'unit' in spec && spec.unit === 'major';
-  if (major) return Math.round(amount * 100);
+  if (spec.unit === 'major') return Math.round(amount * 100);
   if (!Number.isInteger(amount)) throw new MappingMiss(field, pathOf(spec), 'is not whole cents (set "unit": "major" for amounts like 49.95)');
   return amount;
 }
 
-function time(field: string, spec: TimeSpec | undefined, from: unknown, required: boolean): number | null {
+function time(field: string, spec: Spec | undefined, from: unknown, required: boolean): number | null {
   if (!spec) return null;
   const value = raw(spec, from);
   if (value === undefined || value === null || value === '') {
     if (required) throw new MappingMiss(field, pathOf(spec), 'is missing in the answer');
     return null;
   }
-  const seconds = typeof spec === 'object' && 'unit' in spec && spec.unit === 'seconds';
-  const ms = typeof value === 'number' ? (seconds ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const ms = typeof value === 'number' ? (spec.unit === 'seconds' ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) throw new MappingMiss(field, pathOf(spec), 'is not a date (ISO 8601 text or epoch milliseconds)');
   return ms;
 }
 
-function status(spec: z.output<typeof Status>, from: unknown): Status {
-  if (typeof spec === 'object' && 'value' in spec) return spec.value;
-  const value = readPath(from, pathOf(spec));
-  const map = typeof spec === 'string' ? {} : spec.map;
-  const fallback = typeof spec === 'string' ? undefined : spec.default;
+function status(spec: Spec, from: unknown): Status {
+  if (spec.path === undefined) return spec.value as Status;
+  const value = readPath(from, spec.path);
+  const map = spec.map ?? {};
+  const fallback = spec.default as Status | undefined;
   if (typeof value === 'string' || typeof value === 'number') {
     const key = String(value);
     const mapped = map[key] ?? map[key.toLowerCase()] ?? (STATUSES as readonly string[]).find((s) => s === key.toLowerCase());
     if (mapped) return mapped as Status;
     if (fallback) return fallback;
-    throw new MappingMiss('status', pathOf(spec), 'has a value the mapping does not list (add it to "map" or set a "default")');
+    throw new MappingMiss('status', spec.path, 'has a value the mapping does not list (add it to "map" or set a "default")');
   }
   if (fallback) return fallback;
-  throw new MappingMiss('status', pathOf(spec), 'is missing in the answer');
+  throw new MappingMiss('status', spec.path, 'is missing in the answer');
 }
 
 /** Maps one order object of the API's answer onto a Frontdesk order; throws MappingMiss. */
@@ -189,7 +195,7 @@ export function mapOrder(mapping: OrderMapping, source: unknown): Order {
       quantity: Number(text('items.quantity', f.items!.quantity, item, true)),
       priceCents: money('items.priceCents', f.items!.priceCents, item),
     }));
-    for (const item of items) if (!Number.isFinite(item.quantity)) throw new MappingMiss('items.quantity', pathOf(f.items.quantity), 'is not a number');
+    for (const item of items) if (!Number.isFinite(item.quantity)) throw new MappingMiss('items.quantity', pathOf(f.items.quantity as Spec), 'is not a number');
   }
   return {
     id: text('id', f.id, source, true),

@@ -27,8 +27,12 @@ export interface ShopifyOrderSourceDeps {
 
 const SOURCE = 'shopify';
 
-/** Everything one answer needs; line items and fulfilments are bounded (query cost). */
-export const ORDERS_QUERY = `query FrontdeskOrders($query: String!, $first: Int!) {
+/**
+ * Everything one answer needs. Shopify prices a query by the most it could return (`first` ×
+ * nested `first`s, with the variables' values) and refuses one above 1,000 points, so a list of
+ * orders asks for fewer line items per order than a single order does.
+ */
+export const ORDERS_QUERY = `query FrontdeskOrders($query: String!, $first: Int!, $lines: Int!) {
   orders(first: $first, query: $query, sortKey: CREATED_AT, reverse: true) {
     nodes {
       name
@@ -39,8 +43,8 @@ export const ORDERS_QUERY = `query FrontdeskOrders($query: String!, $first: Int!
       returnStatus
       currencyCode
       totalPriceSet { shopMoney { amount currencyCode } }
-      lineItems(first: 50) { nodes { title quantity sku originalUnitPriceSet { shopMoney { amount currencyCode } } } }
-      fulfillments(first: 10) {
+      lineItems(first: $lines) { nodes { title quantity sku originalUnitPriceSet { shopMoney { amount currencyCode } } } }
+      fulfillments(first: 5) {
         status
         displayStatus
         createdAt
@@ -152,8 +156,8 @@ export function createShopifyOrderSource(config: ShopifyOrderSourceConfig, deps:
   const endpoint = `${base}/admin/api/${config.apiVersion}/graphql.json`;
   const headers = { 'content-type': 'application/json', 'x-shopify-access-token': config.adminToken };
 
-  async function orders(search: string, first: number, describe: string): Promise<ShopifyOrderNode[]> {
-    const body = JSON.stringify({ query: ORDERS_QUERY, variables: { query: search, first } });
+  async function orders(search: string, first: number, lines: number, describe: string): Promise<ShopifyOrderNode[]> {
+    const body = JSON.stringify({ query: ORDERS_QUERY, variables: { query: search, first, lines } });
     for (let attempt = 0; ; attempt += 1) {
       const answer = await requestJson(SOURCE, endpoint, { method: 'POST', headers, body }, policy, {
         describe,
@@ -197,14 +201,14 @@ export function createShopifyOrderSource(config: ShopifyOrderSourceConfig, deps:
       const name = orderName(orderId);
       if (!name) return null;
       const describe = 'Shopify (order by name)';
-      const [node] = await orders(`name:${name}`, 1, describe);
+      const [node] = await orders(`name:${name}`, 1, 50, describe);
       // Shopify's search can match loosely; only the order with exactly this name is the answer.
       return node && sameName(node.name, name) ? convert(node, describe) : null;
     },
     async ordersForEmail(email) {
       if (!SEARCHABLE_EMAIL.test(email)) return [];
       const describe = 'Shopify (orders by email)';
-      const nodes = await orders(`email:${email}`, 20, describe);
+      const nodes = await orders(`email:${email}`, 20, 5, describe);
       return nodes.filter((n) => n.email?.toLowerCase() === email.toLowerCase()).map((n) => convert(n, describe));
     },
   };
