@@ -75,7 +75,7 @@ const VARIABLES = {
   SHOPIFY_SHOP_DOMAIN: [z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be the shop's myshopify.com domain").optional(), 'northwind.myshopify.com', 'read orders from this Shopify shop'],
   SHOPIFY_ADMIN_TOKEN: [z.string().min(1).optional(), 'shpat_…', 'Admin API access token of a custom app with the read_orders scope'],
   SHOPIFY_API_VERSION: [z.string().regex(/^(\d{4}-\d{2}|unstable)$/, 'must look like 2025-10').default('2025-10'), '2025-10', 'Admin GraphQL API version'],
-  SHOPIFY_API_URL: [url.optional(), 'http://127.0.0.1:4012', 'override https://<shop domain> (tests, proxies)'],
+  SHOPIFY_API_URL: [url.optional(), 'http://127.0.0.1:4012', "replaces the shop's https:// address (tests, proxies)"],
 } as const;
 
 type Vars = typeof VARIABLES;
