@@ -224,6 +224,16 @@ describe('HTTP order source', () => {
     expect(error.message).not.toContain('s3cret');
   });
 
+  it('does not follow a redirect (the auth header would go along)', async () => {
+    const { url, requests } = await serve((req, res) => {
+      res.writeHead(302, { location: 'https://elsewhere.example/api/orders/B-1001' });
+      res.end();
+    });
+    const error = await failure(source(url).orders.getOrder('B-1001'));
+    expect(error.message).toMatch(/answered a redirect \(HTTP 302\)/);
+    expect(requests).toHaveLength(1);
+  });
+
   it('reuses answers for a short while (cache) but never failures', async () => {
     let healthy = false;
     const { url, requests } = await serve((_req, res) => (healthy ? sendJson(res, 200, { order: shopOrder('B-1001', 'ana@example.com') }) : sendJson(res, 400, {})));

@@ -87,7 +87,7 @@ async function attemptOnce(
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let response: Response;
   try {
-    response = await doFetch(url, { method: init.method ?? 'GET', headers: { accept: 'application/json', ...init.headers }, body: init.body, signal, redirect: 'follow' });
+    response = await doFetch(url, { method: init.method ?? 'GET', headers: { accept: 'application/json', ...init.headers }, body: init.body, signal, redirect: 'manual' });
   } catch (error) {
     if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
     // Connection refused, reset, DNS: worth another attempt.
@@ -105,6 +105,11 @@ async function attemptOnce(
   if (status === 401 || status === 403) {
     await response.body?.cancel().catch(() => undefined);
     throw new OrderSourceError(source, 'unauthorized', `${context.describe}: refused our credentials (HTTP ${status}); ${context.authHint}`);
+  }
+  if (status >= 300 && status < 400) {
+    // Not followed: the auth header would go along to wherever the redirect points.
+    await response.body?.cancel().catch(() => undefined);
+    throw new OrderSourceError(source, 'http_status', `${context.describe}: answered a redirect (HTTP ${status}); configure the final address`);
   }
   if (status < 200 || status >= 300) {
     await response.body?.cancel().catch(() => undefined);
