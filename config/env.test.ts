@@ -32,4 +32,26 @@ describe('configuration', () => {
     expect(both).toThrow(/TWILIO_ACCOUNT_SID: must look like AC/);
     expect(both).toThrow(/TRUST_PROXY: /);
   });
+
+  it('reads the order source settings, and refuses half a configuration instead of falling back to the demo orders', () => {
+    expect(loadConfig({}).orders).toMatchObject({ timeoutMs: 5000, retries: 2, cacheMs: 30_000, maxResponseBytes: 1_000_000, shopify: null, http: null });
+    const http = loadConfig({
+      ORDERS_API_URL: 'https://shop.example.com/api/orders/{orderId}',
+      ORDERS_API_AUTH_HEADER: 'Authorization: Bearer abc: 123',
+      ORDERS_API_MAPPING_FILE: './mapping.json',
+    }).orders.http;
+    expect(http).toMatchObject({ emailUrl: null, authHeader: { name: 'Authorization', value: 'Bearer abc: 123' }, mapping: { kind: 'file', path: './mapping.json' } });
+    expect(loadConfig({ SHOPIFY_SHOP_DOMAIN: 'northwind.myshopify.com', SHOPIFY_ADMIN_TOKEN: 'shpat_x' }).orders.shopify).toEqual({
+      shopDomain: 'northwind.myshopify.com',
+      adminToken: 'shpat_x',
+      apiVersion: '2025-10',
+      apiUrl: null,
+    });
+    expect(() => loadConfig({ SHOPIFY_SHOP_DOMAIN: 'northwind.myshopify.com' })).toThrow(/SHOPIFY_ADMIN_TOKEN: required when SHOPIFY_SHOP_DOMAIN is set \(example: SHOPIFY_ADMIN_TOKEN=shpat_…\)/);
+    expect(() => loadConfig({ SHOPIFY_SHOP_DOMAIN: 'northwind.com' })).toThrow(/SHOPIFY_SHOP_DOMAIN: must be the shop's myshopify.com domain/);
+    expect(() => loadConfig({ ORDERS_API_URL: 'https://shop.example.com/api/orders/{orderId}' })).toThrow(/ORDERS_API_MAPPING: required when ORDERS_API_URL is set/);
+    expect(() => loadConfig({ ORDERS_API_URL: 'https://shop.example.com/api/orders/' })).toThrow(/ORDERS_API_URL: must be an http\(s\) URL containing \{orderId\}/);
+    expect(() => loadConfig({ ORDERS_API_MAPPING: '{}' })).toThrow(/ORDERS_API_URL: required when ORDERS_API_MAPPING is set/);
+    expect(() => loadConfig({ ORDERS_API_URL: 'https://x.example/{orderId}', ORDERS_API_AUTH_HEADER: 'Bearer abc' })).toThrow(/ORDERS_API_AUTH_HEADER: must look like Header-Name: value/);
+  });
 });

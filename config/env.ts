@@ -62,6 +62,20 @@ const VARIABLES = {
   OPENAI_TIMEOUT_MS: [int(1).default(30_000), '30000', 'per request'],
   OPENAI_MAX_CONCURRENCY: [int(1).default(8), '8', 'model calls in flight per process'],
   OPENAI_TOKEN_BUDGET: [int(1).default(50_000), '50000', 'tokens per conversation before it goes to humans'],
+  // Orders: Shopify when its variables are set, else the generic HTTP API, else the demo table
+  ORDERS_API_URL: [z.string().regex(/^https?:\/\/\S*\{orderId\}/, 'must be an http(s) URL containing {orderId}').optional(), 'https://shop.example.com/api/orders/{orderId}', 'your order API: one order by id ({orderId} is URL-encoded)'],
+  ORDERS_API_EMAIL_URL: [z.string().regex(/^https?:\/\/\S*\{email\}/, 'must be an http(s) URL containing {email}').optional(), 'https://shop.example.com/api/orders?email={email}', "your order API: a customer's orders by email"],
+  ORDERS_API_AUTH_HEADER: [z.string().regex(/^[A-Za-z0-9-]+:\s*\S/, 'must look like Header-Name: value').optional(), 'Authorization: Bearer abc123', 'header sent with every order API request (never logged)'],
+  ORDERS_API_MAPPING: [z.string().optional(), '{"order":"order","fields":{"id":"name",…}}', "how the order API's JSON maps onto an order (see Connecting orders)"],
+  ORDERS_API_MAPPING_FILE: [z.string().optional(), './order-mapping.json', 'the same mapping, from a JSON file'],
+  ORDERS_TIMEOUT_MS: [int(1).default(5_000), '5000', 'per order-system request'],
+  ORDERS_RETRIES: [int(0).max(5).default(2), '2', 'retries after a network error, 5xx, 429 or Shopify throttling'],
+  ORDERS_CACHE_SECONDS: [int(0).default(30), '30', 'how long an order answer is reused (0: never)'],
+  ORDERS_MAX_RESPONSE_BYTES: [int(1024).default(1_000_000), '1000000', 'larger order-system answers are refused'],
+  SHOPIFY_SHOP_DOMAIN: [z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be the shop's myshopify.com domain").optional(), 'northwind.myshopify.com', 'read orders from this Shopify shop'],
+  SHOPIFY_ADMIN_TOKEN: [z.string().min(1).optional(), 'shpat_…', 'Admin API access token of a custom app with the read_orders scope'],
+  SHOPIFY_API_VERSION: [z.string().regex(/^(\d{4}-\d{2}|unstable)$/, 'must look like 2025-10').default('2025-10'), '2025-10', 'Admin GraphQL API version'],
+  SHOPIFY_API_URL: [url.optional(), 'http://127.0.0.1:4012', "replaces the shop's https:// address (tests, proxies)"],
 } as const;
 
 type Vars = typeof VARIABLES;
@@ -85,7 +99,33 @@ export function loadConfig(source: Record<string, string | undefined>) {
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  return toConfig(parsed.data as Env);
+  const env = parsed.data as Env;
+  const problems = orderSettingProblems(env).map(([name, message]) => `${name}: ${message} (example: ${name}=${VARIABLES[name][1]})`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return toConfig(env);
+}
+
+/**
+ * Order settings that only make sense together. Half a configuration must not fall back to the
+ * demo orders silently: customers would be told their real orders do not exist.
+ */
+function orderSettingProblems(env: Env): [keyof Vars, string][] {
+  const problems: [keyof Vars, string][] = [];
+  if (env.SHOPIFY_SHOP_DOMAIN && !env.SHOPIFY_ADMIN_TOKEN) problems.push(['SHOPIFY_ADMIN_TOKEN', 'required when SHOPIFY_SHOP_DOMAIN is set']);
+  if (env.SHOPIFY_ADMIN_TOKEN && !env.SHOPIFY_SHOP_DOMAIN && !env.SHOPIFY_API_URL) problems.push(['SHOPIFY_SHOP_DOMAIN', 'required when SHOPIFY_ADMIN_TOKEN is set']);
+  const httpParts = ['ORDERS_API_EMAIL_URL', 'ORDERS_API_AUTH_HEADER', 'ORDERS_API_MAPPING', 'ORDERS_API_MAPPING_FILE'] as const;
+  for (const name of httpParts) if (env[name] && !env.ORDERS_API_URL) problems.push(['ORDERS_API_URL', `required when ${name} is set`]);
+  if (env.ORDERS_API_URL && !env.ORDERS_API_MAPPING && !env.ORDERS_API_MAPPING_FILE) {
+    problems.push(['ORDERS_API_MAPPING', 'required when ORDERS_API_URL is set (or ORDERS_API_MAPPING_FILE)']);
+  }
+  if (env.ORDERS_API_MAPPING && env.ORDERS_API_MAPPING_FILE) problems.push(['ORDERS_API_MAPPING_FILE', 'set either ORDERS_API_MAPPING or ORDERS_API_MAPPING_FILE, not both']);
+  return problems;
+}
+
+/** `Name: value` → its two parts (the value is a secret: never logged). */
+function splitHeader(header: string): { name: string; value: string } {
+  const at = header.indexOf(':');
+  return { name: header.slice(0, at).trim(), value: header.slice(at + 1).trim() };
 }
 
 function toConfig(env: Env) {
@@ -147,6 +187,31 @@ function toConfig(env: Env) {
           tokenBudget: env.OPENAI_TOKEN_BUDGET,
         }
       : null,
+    // Which order source runs is decided in adapters/orders (createOrderSource): Shopify, else HTTP, else demo.
+    orders: {
+      timeoutMs: env.ORDERS_TIMEOUT_MS,
+      retries: env.ORDERS_RETRIES,
+      cacheMs: env.ORDERS_CACHE_SECONDS * 1000,
+      maxResponseBytes: env.ORDERS_MAX_RESPONSE_BYTES,
+      shopify: env.SHOPIFY_ADMIN_TOKEN
+        ? {
+            shopDomain: env.SHOPIFY_SHOP_DOMAIN ?? null,
+            adminToken: env.SHOPIFY_ADMIN_TOKEN,
+            apiVersion: env.SHOPIFY_API_VERSION,
+            apiUrl: env.SHOPIFY_API_URL ?? null,
+          }
+        : null,
+      http: env.ORDERS_API_URL
+        ? {
+            url: env.ORDERS_API_URL,
+            emailUrl: env.ORDERS_API_EMAIL_URL ?? null,
+            authHeader: env.ORDERS_API_AUTH_HEADER ? splitHeader(env.ORDERS_API_AUTH_HEADER) : null,
+            mapping: env.ORDERS_API_MAPPING
+              ? ({ kind: 'json', json: env.ORDERS_API_MAPPING, variable: 'ORDERS_API_MAPPING' } as const)
+              : ({ kind: 'file', path: env.ORDERS_API_MAPPING_FILE!, variable: 'ORDERS_API_MAPPING_FILE' } as const),
+          }
+        : null,
+    },
   };
 }
 

@@ -72,3 +72,21 @@ export class DeliveryError extends FrontdeskError {
     this.retryAfterMs = opts.retryAfterMs;
   }
 }
+
+/**
+ * The company's order system is down, slow, refused our credentials or answered something we
+ * cannot read. A provider/system error: the customer is told the order system is unavailable and
+ * a ticket is opened; "not found" is never this error (sources answer null or []).
+ */
+export class OrderSourceError extends FrontdeskError {
+  /** Which source failed (`http`, `shopify`, `demo`). */
+  readonly source: string;
+  /** Why, for logs and tests: what the operator should look at. */
+  readonly reason: 'timeout' | 'network' | 'http_status' | 'unauthorized' | 'bad_body' | 'too_large' | 'mapping' | 'throttled' | 'graphql';
+
+  constructor(source: string, reason: OrderSourceError['reason'], message: string, options?: ErrorOptions) {
+    super('order_source_unavailable', message, 503, { source, reason }, options);
+    this.source = source;
+    this.reason = reason;
+  }
+}

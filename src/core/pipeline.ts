@@ -3,10 +3,11 @@
  * transaction with the outbox row) → deliver (outbox). See DESIGN.md §2.
  */
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } from './errors.ts';
 import { newId } from './ids.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import { askerFromIdentities } from './order-access.ts';
+import { orderSystemUnavailableReply, orderToolsForRun } from './order-tools.ts';
 import type {
   AgentEngine,
   AgentRunResult,
@@ -15,6 +16,7 @@ import type {
   Clock,
   EventBus,
   Logger,
+  OrderSource,
   Pipeline,
   ReceiveResult,
   Repository,
@@ -45,6 +47,8 @@ export interface PipelineOptions {
 export interface PipelineDeps {
   store: Store;
   engine: AgentEngine;
+  /** The company's order system, behind the agents' order tools. */
+  orders: OrderSource;
   outbox: Outbox;
   escalations: Escalations;
   bus: EventBus;
@@ -75,15 +79,15 @@ export function metricEvent(
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise<void> } {
-  const { store, engine, outbox, escalations, bus, clock, logger } = deps;
+  const { store, engine, orders, outbox, escalations, bus, clock, logger } = deps;
   const options = { ...DEFAULTS, ...deps.options };
   const queue = createKeyedQueue();
 
   const tools: AgentTools = {
     searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
     searchPassages: (query, limit = 3) => store.repo.searchPassages(query, limit),
-    lookupOrder: (orderId) => store.repo.getOrder(orderId),
-    ordersForEmail: (email) => store.repo.ordersForEmail(email),
+    lookupOrder: (orderId) => orders.getOrder(orderId),
+    ordersForEmail: (email) => orders.ordersForEmail(email),
   };
 
   async function resolveContact(
@@ -326,10 +330,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       askerOf(contact),
     ]);
     const history = recent.filter((m) => m.id !== message.id && !m.internal);
+    const orderTools = orderToolsForRun(orders);
+    const orderSystemUnavailable = (failure: OrderSourceError) => {
+      // The error names the setting to check; it never holds the auth header or the customer's email.
+      logger.warn({ source: failure.source, reason: failure.reason, error: failure.message, conversationId: conversation.id }, 'order system unavailable; handing off');
+      return orderSystemUnavailableReply(message);
+    };
     try {
       const onDelta = (text: string, agent: string) => bus.publish({ type: 'delta', conversationId: conversation.id, agent, text });
-      return await engine.run({ conversation, contact, message, history, tools, asker, onDelta });
+      const runTools = { ...tools, lookupOrder: orderTools.lookupOrder, ordersForEmail: orderTools.ordersForEmail };
+      const result = await engine.run({ conversation, contact, message, history, tools: runTools, asker, onDelta });
+      // The order system failed and the run answered anyway without a person: say so, open a ticket.
+      const failure = orderTools.failure();
+      return failure && !result.ticket && !result.handoff ? orderSystemUnavailable(failure) : result;
     } catch (error) {
+      const failure = error instanceof OrderSourceError ? error : orderTools.failure();
+      if (failure) return orderSystemUnavailable(failure);
       // The customer still gets an answer: a clear handoff instead of silence.
       logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');
       return {

@@ -115,6 +115,20 @@ export interface AgentTools {
   ordersForEmail(email: string): Promise<Order[]>;
 }
 
+/**
+ * The company's order system (the demo table, a generic HTTP API, Shopify). Implementations never
+ * throw for "not found" (null / []); they throw OrderSourceError (a FrontdeskError with code
+ * 'order_source_unavailable') when the system is down, slow, or answers garbage.
+ */
+export interface OrderSource {
+  /** `demo`, `http` or `shopify`: for logs and `frontdesk doctor`. */
+  readonly name: string;
+  /** The order with this id as the customer writes it (`NW-10001`, `#1001`), or null. */
+  getOrder(orderId: string): Promise<Order | null>;
+  /** The orders placed with this email address, newest first (bounded), or []. */
+  ordersForEmail(email: string): Promise<Order[]>;
+}
+
 export interface AgentRunInput {
   conversation: Conversation;
   contact: Contact;

@@ -4,6 +4,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { createOrderSource, describeOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
 import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
@@ -18,7 +19,7 @@ import { createChannelRegistry } from '../core/channels.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
-import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, Store } from '../core/ports.ts';
+import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { createConsole } from '../console/server.ts';
@@ -65,6 +66,8 @@ export interface FrontdeskOptions {
   clock?: Clock;
   store?: Store;
   engine?: AgentEngine;
+  /** The company's order system (default: from the configuration, see adapters/orders). */
+  orders?: OrderSource;
   graph?: AgentGraph;
   /** Where the trained triage model is cached (null: never cache). */
   modelCacheDir?: string | null;
@@ -83,6 +86,15 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const clock = options.clock ?? { now: () => Date.now() };
   const graph = options.graph ?? agentGraph;
   const store = options.store ?? openStore(config, logger);
+  // Built before anything else starts: a bad order mapping stops start-up with a clear message.
+  let orders: OrderSource;
+  try {
+    orders = options.orders ?? createOrderSource(config.orders, { repo: store.repo, logger, clock });
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+  if (!options.orders) logger.info({ orders: describeOrderSource(config.orders) }, 'order source');
   await store.migrate();
   if (options.seed !== false) await seedDemoData(store, clock);
 
@@ -118,6 +130,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const pipeline = createPipeline({
     store,
     engine,
+    orders,
     outbox,
     escalations,
     bus,
@@ -169,6 +182,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     outbox,
     bus,
     engine,
+    orders,
     logger,
     clock,
     adapters,

@@ -1,21 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { agentGraph } from '../../../config/agents.ts';
+import { ANONYMOUS_ASKER, type Asker } from '../../../src/core/order-access.ts';
+import { splitPassages } from '../../../src/core/passages.ts';
 import type { AgentRunInput, AgentTools } from '../../../src/core/ports.ts';
-import type { Conversation, KnowledgeHit, Message, Order } from '../../../src/core/types.ts';
+import type { Conversation, Message, Order, PassageHit } from '../../../src/core/types.ts';
+import { buildVocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import { createLocalEngine } from './engine.ts';
 
 const order: Order = {
-  id: 'NW-10001', contactEmail: 'a@example.com', status: 'shipped', items: [{ sku: 'J1', name: 'Rain Jacket', quantity: 1, priceCents: 9900 }],
-  totalCents: 9900, currency: 'USD', contactPhone: null, placedAt: 0, shippedAt: Date.UTC(2026, 10, 20), deliveredAt: null, carrier: 'UPS', trackingNumber: '1Z999', estimatedDelivery: Date.UTC(2026, 10, 25),
+  id: 'NW-10001', contactEmail: 'a@example.com', contactPhone: null, status: 'shipped', items: [{ sku: 'J1', name: 'Rain Jacket', quantity: 1, priceCents: 9900 }],
+  totalCents: 9900, currency: 'USD', placedAt: 0, shippedAt: Date.UTC(2026, 10, 20), deliveredAt: null, carrier: 'UPS', trackingNumber: '1Z999', estimatedDelivery: Date.UTC(2026, 10, 25),
 };
-const article = (body: string): KnowledgeHit => ({ article: { id: 'a', slug: 'returns', title: 'Returns', body, tags: [], createdAt: 0, updatedAt: 0 }, score: 5 });
+const delivered: Order = { ...order, id: 'NW-10002', status: 'delivered', deliveredAt: Date.UTC(2026, 10, 24) };
 
-function input(text: string, agentState: Record<string, unknown> | null = null, hits: KnowledgeHit[] = []): AgentRunInput {
+const articles = [
+  {
+    id: 'hours', slug: 'store-hours', title: 'Store locations and opening hours',
+    body: 'Visit our store at 1 Pine Street.\n\n**Opening hours**\n\n- Monday to Saturday: 10 am – 8 pm\n- Sunday: 11 am – 6 pm\n\n**In-store services**\n\nFree gift wrapping.',
+  },
+  {
+    id: 'missing', slug: 'missing-package', title: 'Damaged or missing package',
+    body: '**Marked as delivered but not there?**\n\nCheck with neighbours and wait 48 hours, then contact us within 14 days.\n\n**Damaged parcel**\n\nTake photos of the packaging.',
+  },
+];
+const passages: PassageHit[] = articles.flatMap((a) =>
+  splitPassages(a).map((p) => ({ passage: { id: `${a.id}:${p.position}`, articleId: a.id, slug: a.slug, title: a.title, ...p }, score: 1 })),
+);
+const vocabulary = buildVocabulary(passages.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
+
+function input(text: string, agentState: Record<string, unknown> | null = null, asker: Asker = ANONYMOUS_ASKER): AgentRunInput {
   const tools: AgentTools = {
-    searchKnowledge: async () => hits,
-    searchPassages: async () => [],
-    lookupOrder: async (id) => (id === order.id ? order : null),
+    searchKnowledge: async () => [],
+    searchPassages: async () => passages,
+    lookupOrder: async (id) => [order, delivered].find((o) => o.id === id) ?? null,
     ordersForEmail: async () => [],
   };
   return {
@@ -24,72 +42,112 @@ function input(text: string, agentState: Record<string, unknown> | null = null, 
     message: { text } as Message,
     history: [],
     tools,
+    asker,
   };
 }
 
-const engineSaying = (label: string, confidence = 0.95) => createLocalEngine({ graph: agentGraph, classify: () => ({ label, confidence }) });
+const owner: Asker = { emails: ['A@example.com'], phones: [] };
+const engineSaying = (label: string, confidence = 0.95) =>
+  createLocalEngine({ graph: agentGraph, classify: () => ({ label, confidence }), vocabulary, isKnownWord: (w) => !/^(asdkjh|qwe)$/.test(w) });
 
-describe('local engine', () => {
-  it('answers an order question from the order system', async () => {
-    const result = await engineSaying('track_order').run(input('where is NW 10001?'));
+/** Runs a dialogue through one engine, carrying the agent state like the pipeline does. */
+async function dialogue(engine: ReturnType<typeof engineSaying>, turns: string[], asker: Asker = ANONYMOUS_ASKER) {
+  let state: Record<string, unknown> | null = null;
+  const results = [];
+  for (const text of turns) {
+    const result = await engine.run(input(text, state, asker));
+    if (result.state !== undefined) state = result.state;
+    results.push(result);
+  }
+  return results;
+}
+
+describe('local engine: orders and their privacy', () => {
+  it('answers the verified owner from the order system', async () => {
+    const result = await engineSaying('track_order').run(input('where is NW 10001?', null, owner));
     expect(result).toMatchObject({ agent: 'orders', route: 'orders', confidence: 0.95 });
     expect(result.text).toContain('1Z999');
-    expect(result.text).toContain('UPS');
+  });
+
+  it('asks an anonymous asker for the order email, alike for existing and unknown orders, and answers once it matches', async () => {
+    const engine = engineSaying('track_order');
+    const [existing] = await dialogue(engine, ['where is NW-10001?']);
+    const [unknown] = await dialogue(engine, ['where is NW-99999?']);
+    expect(existing!.text).not.toContain('1Z999');
+    expect(existing!.text.replace('NW-10001', 'X')).toBe(unknown!.text.replace('NW-99999', 'X'));
+    const turns = await dialogue(engine, ['where is NW-10001?', 'it is a@example.com', 'and when will it arrive?']);
+    expect(turns[1]!.text).toContain('1Z999');
+    expect(turns[2]!.text).toContain('1Z999'); // remembered: verified order, no second check
+  });
+
+  it('hands over after three wrong emails and never shows the order', async () => {
+    const turns = await dialogue(engineSaying('track_order'), ['NW-10001 status', 'b@example.com', 'c@example.com', 'd@example.com']);
+    expect(turns.map((t) => t.text).join(' ')).not.toContain('1Z999');
+    expect(turns[3]!.handoff).toBeDefined();
+    expect(turns[3]!.ticket).toMatchObject({ status: 'escalated', category: 'order_verification_failed' });
   });
 
   it('asks for the order id, remembers why, and resumes with it', async () => {
-    const engine = engineSaying('track_order');
-    const first = await engine.run(input('where is my parcel'));
-    expect(first.state).toEqual({ awaiting: 'order_id', intent: 'track_order' });
-    const unknown = await engine.run(input('NW-99999', first.state!));
-    expect(unknown.text).toContain("couldn't find an order NW-99999");
-    const second = await createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'complaint', confidence: 0.9 }) }).run(input('it is nw-10001', first.state!));
-    expect(second.agent).toBe('orders');
-    expect(second.state).toBeNull();
+    const [first, second] = await dialogue(engineSaying('track_order'), ['where is my parcel', 'it is nw-10001'], owner);
+    expect(first!.state).toMatchObject({ awaiting: 'order_id', pendingIntent: 'track_order' });
+    expect(second!.agent).toBe('orders');
+    expect(second!.text).toContain('1Z999');
   });
 
-  it('refuses to cancel a shipped order and opens a ticket for one that can be', async () => {
-    const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001'));
+  it('refuses to cancel a shipped order', async () => {
+    const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001', null, owner));
     expect(shipped.text).toMatch(/already shipped/);
     expect(shipped.ticket).toBeUndefined();
   });
 
-  it('escalates below the confidence threshold with a ticket and a handoff', async () => {
-    const result = await engineSaying('track_order', 0.3).run(input('hmm'));
-    expect(result.agent).toBe('escalation');
+  it('follows the missing-parcel procedure and opens a ticket instead of echoing "delivered"', async () => {
+    const result = await engineSaying('track_order').run(input('NW-10002 says delivered but I never got it', null, owner));
+    expect(result.text).toMatch(/48 hours/);
+    expect(result.ticket).toMatchObject({ category: 'missing_parcel' });
+  });
+});
+
+describe('local engine: knowledge, memory and small talk', () => {
+  it('answers with the passage that states the fact, and remembers the topic for a follow-up', async () => {
+    const engine = engineSaying('store_policy');
+    const [hours, sunday] = await dialogue(engine, ['what are your opening hours?', 'and on Sunday?']);
+    expect(hours!.text).toContain('10 am – 8 pm');
+    expect(hours!.text).not.toContain('1 Pine Street');
+    expect(sunday!.text).toContain('11 am – 6 pm');
+    expect(sunday!.handoff).toBeUndefined();
+  });
+
+  it('hands a question the knowledge base cannot answer to a person, with a ticket', async () => {
+    const result = await engineSaying('store_policy').run(input('do you sell wholesale to retailers?'));
     expect(result.handoff).toBeDefined();
-    expect(result.ticket).toMatchObject({ status: 'escalated', category: 'unrouted' });
-    expect(result.text).toContain(result.ticket!.id!);
+    expect(result.ticket).toMatchObject({ status: 'escalated', category: 'unanswerable' });
   });
 
-  it('answers from the top article, cut at the next section', async () => {
-    const hits = [article('Return within 30 days.\n\nFree return labels.\n\n**Exceptions**\n\nUnderwear cannot be returned.')];
-    const result = await engineSaying('check_refund_policy').run(input('can I return this?', null, hits));
-    expect(result.agent).toBe('faq');
-    expect(result.text).toContain('Free return labels.');
-    expect(result.text).not.toContain('Underwear');
+  it('answers greetings, thanks and gibberish without a ticket, and keeps the bot in charge', async () => {
+    for (const text of ['hi', 'hello there', 'ok thanks!', 'asdkjh qwe', '   ', '👍']) {
+      const result = await engineSaying('complaint', 0.3).run(input(text));
+      expect(result.route, text).toBe('small_talk');
+      expect(result.ticket, text).toBeUndefined();
+      expect(result.handoff, text).toBeUndefined();
+    }
   });
 
-  it('sends an unconfident message to the knowledge route when an article clearly covers it', async () => {
-    const hits = [article('We do not charge restocking fees on returns.')];
-    const knowledge = (text: string) => (/restocking/.test(text) ? { strength: 0.9, slug: 'refund-policy' } : { strength: 0.4, slug: 'refund-policy' });
-    const engine = (label: string) =>
-      createLocalEngine({ graph: agentGraph, classify: () => ({ label, confidence: 0.4, scores: [{ label, p: 0.4 }, { label: 'check_refund_policy', p: 0.3 }] }), knowledge });
-    const answered = await engine('get_refund').run(input('do you charge restocking fees on returns?', null, hits));
-    expect(answered).toMatchObject({ agent: 'faq', route: 'faq', confidence: 0.3 });
-    expect(answered.text).toContain('restocking fees');
-    expect(answered.trace?.[0]?.data).toMatchObject({ route: 'faq', intent: 'article_match', article: 'refund-policy' });
-    // a weak match, or a best guess that the customer wants a person, still goes to a person
-    expect((await engine('get_refund').run(input('refund?', null, hits))).agent).toBe('escalation');
-    expect((await engine('complaint').run(input('restocking fees are a scam, get me a manager', null, hits))).agent).toBe('escalation');
-    // a confident decision is not second-guessed
-    const confident = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'get_refund', confidence: 0.9 }), knowledge });
-    expect((await confident.run(input('restocking fees refund', null, hits))).agent).toBe('billing');
+  it('never fails on words that are names of object properties', async () => {
+    for (const text of ['constructor', '__proto__', 'toString hasOwnProperty']) {
+      await expect(engineSaying('complaint', 0.3).run(input(text))).resolves.toMatchObject({ agent: expect.any(String) });
+    }
   });
 
-  it('hands off when the knowledge base has nothing', async () => {
-    const result = await engineSaying('check_refund_policy').run(input('can I return this?'));
+  it('hands a message in a language the deployment does not answer in to a person, noting it', async () => {
+    const engine = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'track_order', confidence: 0.9 }), detectLanguage: () => 'es', isKnownWord: () => false });
+    const result = await engine.run(input('Dónde está mi pedido? No ha llegado todavía'));
+    expect(result.ticket).toMatchObject({ category: 'other_language:es', status: 'escalated' });
+  });
+
+  it('escalates below the confidence threshold when nothing answers', async () => {
+    const result = await engineSaying('complaint', 0.3).run(input('the jacket zipper stuff is weird and bad'));
     expect(result.agent).toBe('escalation');
+    expect(result.ticket).toMatchObject({ status: 'escalated' });
   });
 });
 

@@ -1,11 +1,13 @@
 import { probeEmail } from '../../../adapters/email/index.ts';
+import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
 import type { Io } from '../main.ts';
 
 /**
  * `frontdesk doctor`: is the configuration valid, does the database answer, which channels are on
- * (and why the others are off), and can we log in to the mail servers.
+ * (and why the others are off), which order source answers order questions (and why), and can we
+ * log in to the mail servers.
  */
 export async function doctor(_args: string[], io: Io): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
@@ -35,6 +37,18 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
     out(`Email IMAP: ${probe.imap}`);
     out(`Email SMTP: ${probe.smtp}`);
     if (probe.imap.startsWith('FAILED') || probe.smtp.startsWith('FAILED')) healthy = false;
+  }
+  const orders = describeOrderSource(config.orders);
+  out(`Orders: ${orders.name} (${orders.why})`);
+  if (config.orders.http) {
+    // The mapping is checked here as at start-up; the auth header's value is never printed.
+    try {
+      loadOrderMapping(config.orders.http.mapping);
+      out(`Orders mapping: valid (${config.orders.http.mapping.variable})`);
+    } catch (error) {
+      healthy = false;
+      out(`Orders mapping: FAILED: ${(error as Error).message}`);
+    }
   }
   out(`Engine: ${config.openai ? `openai (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})` : 'local (embedded, no key needed)'}`);
   const set = describeVariables().filter((v) => io.env[v.name]);

@@ -1,0 +1,164 @@
+/**
+ * One HTTP request to an order system with the policy every remote source shares: a timeout
+ * (AbortSignal.timeout, covering the body too), retries with a short backoff after network errors,
+ * 5xx and 429 (Retry-After honoured up to a cap), a body read as a stream up to a size limit, and
+ * JSON only. Failures become OrderSourceError; 404 is an answer, not a failure.
+ */
+import { OrderSourceError } from '../../src/core/errors.ts';
+
+export interface RequestPolicy {
+  timeoutMs: number;
+  /** Further attempts after the first. */
+  retries: number;
+  maxResponseBytes: number;
+  /** Longest wait before a retry, whatever the server asks (Retry-After, Shopify's restore time). */
+  maxRetryWaitMs: number;
+  /** First backoff; doubled per attempt. */
+  backoffMs: number;
+}
+
+export const DEFAULT_POLICY: RequestPolicy = { timeoutMs: 5_000, retries: 2, maxResponseBytes: 1_000_000, maxRetryWaitMs: 2_000, backoffMs: 200 };
+
+/** Waits; injectable so tests see the waits instead of sleeping through them. */
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface JsonAnswer {
+  status: number;
+  /** The parsed JSON body; undefined for 404 (its body is not read). */
+  body: unknown;
+}
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or undefined. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+class Retryable extends Error {
+  constructor(
+    message: string,
+    readonly reason: OrderSourceError['reason'],
+    readonly waitMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * GET or POST `url` and parse its JSON answer. `describe` names the request in error messages
+ * without its URL (which may hold an email address). Answers 2xx and 404 are returned; a 401/403 is
+ * an `unauthorized` OrderSourceError whose message says which setting to check (`authHint`).
+ */
+export async function requestJson(
+  source: string,
+  url: string,
+  init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  policy: RequestPolicy,
+  context: { describe: string; authHint: string; sleep?: Sleep; fetch?: typeof fetch },
+): Promise<JsonAnswer> {
+  const sleep = context.sleep ?? realSleep;
+  const doFetch = context.fetch ?? fetch;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await attemptOnce(source, url, init, policy, context, doFetch);
+    } catch (error) {
+      if (!(error instanceof Retryable)) throw error;
+      if (attempt >= policy.retries) {
+        throw new OrderSourceError(source, error.reason, `${context.describe}: ${error.message} (after ${attempt + 1} attempts)`);
+      }
+      const backoff = policy.backoffMs * 2 ** attempt;
+      await sleep(Math.min(policy.maxRetryWaitMs, error.waitMs ?? backoff));
+    }
+  }
+}
+
+async function attemptOnce(
+  source: string,
+  url: string,
+  init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  policy: RequestPolicy,
+  context: { describe: string; authHint: string },
+  doFetch: typeof fetch,
+): Promise<JsonAnswer> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  let response: Response;
+  try {
+    response = await doFetch(url, { method: init.method ?? 'GET', headers: { accept: 'application/json', ...init.headers }, body: init.body, signal, redirect: 'manual' });
+  } catch (error) {
+    if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
+    // Connection refused, reset, DNS: worth another attempt.
+    throw new Retryable(`could not connect (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`, 'network', undefined);
+  }
+  const { status } = response;
+  if (status === 404) {
+    await response.body?.cancel().catch(() => undefined);
+    return { status, body: undefined };
+  }
+  if (status === 429 || status >= 500) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new Retryable(`answered HTTP ${status}`, 'http_status', retryAfterMs(response.headers.get('retry-after')));
+  }
+  if (status === 401 || status === 403) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new OrderSourceError(source, 'unauthorized', `${context.describe}: refused our credentials (HTTP ${status}); ${context.authHint}`);
+  }
+  if (status >= 300 && status < 400) {
+    // Not followed: the auth header would go along to wherever the redirect points.
+    await response.body?.cancel().catch(() => undefined);
+    throw new OrderSourceError(source, 'http_status', `${context.describe}: answered a redirect (HTTP ${status}); configure the final address`);
+  }
+  if (status < 200 || status >= 300) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new OrderSourceError(source, 'http_status', `${context.describe}: answered HTTP ${status}`);
+  }
+  let text: string;
+  try {
+    text = await readCapped(response, policy.maxResponseBytes);
+  } catch (error) {
+    if (error instanceof OrderSourceError) throw error;
+    if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
+    throw new Retryable(`the answer broke off (${(error as Error).message})`, 'network', undefined);
+  }
+  const type = response.headers.get('content-type') ?? '';
+  try {
+    return { status, body: JSON.parse(text) };
+  } catch {
+    const kind = /html/i.test(type) || /^\s*</.test(text) ? 'an HTML page' : `${type || 'a body'} that is not JSON`;
+    throw new OrderSourceError(source, 'bad_body', `${context.describe}: answered ${kind} instead of JSON (HTTP ${status})`);
+  }
+  function tooLarge(): OrderSourceError {
+    return new OrderSourceError(source, 'too_large', `${context.describe}: the answer is larger than ${policy.maxResponseBytes} bytes (ORDERS_MAX_RESPONSE_BYTES)`);
+  }
+  /** Reads the body as a stream and stops at the cap, so a huge answer never sits in memory whole. */
+  async function readCapped(answer: Response, maxBytes: number): Promise<string> {
+    const declared = Number(answer.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await answer.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!answer.body) return '';
+    const reader = answer.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  }
+}
+
+function timeout(source: string, describe: string, ms: number, cause: unknown): OrderSourceError {
+  // Not retried: three slow attempts would keep the customer waiting three times as long.
+  return new OrderSourceError(source, 'timeout', `${describe}: no answer within ${ms} ms (ORDERS_TIMEOUT_MS)`, { cause });
+}
