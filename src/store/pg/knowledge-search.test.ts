@@ -103,7 +103,7 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
   });
 
   it('empties kb_search_terms with kb_articles', async () => {
-    await reference.query('truncate kb_articles');
+    await reference.query('truncate kb_articles cascade'); // kb_passages refers to it
     const { rows } = await reference.query('select count(*)::int as n from kb_search_terms');
     expect(rows[0].n).toBe(0);
   });
