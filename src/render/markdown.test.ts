@@ -11,8 +11,8 @@ const articles = readdirSync(KB_DIR)
   .map((name) => ({ name, body: readFileSync(join(KB_DIR, name), 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '') }));
 const article = (name: string) => articles.find((a) => a.name === name)!.body;
 
-const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'em', 's', 'a', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
-const ALLOWED_ATTRIBUTES = new Set(['href', 'target', 'rel', 'title', 'style', 'start']);
+const ALLOWED_TAGS = new Set(['div', 'p', 'br', 'strong', 'em', 's', 'a', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+const ALLOWED_ATTRIBUTES = new Set(['href', 'target', 'rel', 'title', 'style', 'start', 'class']);
 
 /** Every tag and attribute in `html`, so a test can hold them to an allowlist. */
 function markupOf(html: string): { tags: string[]; attributes: string[]; hrefs: string[]; styles: string[] } {
@@ -33,6 +33,8 @@ function markupOf(html: string): { tags: string[]; attributes: string[]; hrefs: 
 
 function expectSafeHtml(html: string): void {
   const { tags, attributes, hrefs, styles } = markupOf(html);
+  // The only class is the table's scroll box; the only div is that box.
+  expect([...html.matchAll(/class="([^"]*)"/g)].map((m) => m[1])).toEqual([...html.matchAll(/<div/g)].map(() => 'md-table'));
   expect(tags.filter((t) => !ALLOWED_TAGS.has(t))).toEqual([]);
   expect(attributes.filter((a) => !ALLOWED_ATTRIBUTES.has(a))).toEqual([]);
   expect(hrefs.filter((h) => !/^(https?:\/\/|mailto:)/i.test(h))).toEqual([]);
@@ -71,7 +73,7 @@ describe('every demo knowledge article on every channel', () => {
 describe('markdownToHtml', () => {
   it('renders the store table, bold lines and lists', () => {
     const html = markdownToHtml(article('store-locations-and-hours.md'));
-    expect(html).toContain('<table>\n<thead>\n<tr>\n<th>Store</th>\n<th>Address</th>\n</tr>\n</thead>');
+    expect(html).toContain('<div class="md-table">\n<table>\n<thead>\n<tr>\n<th>Store</th>\n<th>Address</th>\n</tr>\n</thead>');
     expect(html).toContain('<tr>\n<td>Seattle</td>\n<td>1420 Pine Street, Seattle, WA 98101</td>\n</tr>');
     expect(html).toContain('<p><strong>Opening hours (local time)</strong></p>\n<ul>\n<li>Monday to Saturday: 10 am – 8 pm</li>');
   });
@@ -121,7 +123,7 @@ describe('markdownToHtml', () => {
       ['[x](https://e.example "a\\" onmouseover=\\"alert(1)")', '<p><a href="https://e.example" title="a&quot; onmouseover=&quot;alert(1)" target="_blank" rel="noopener noreferrer">x</a></p>\n'],
       ['<a href="javascript:alert(1)">click</a>', '<p>&lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt;</p>\n'],
       ['`<b>bold</b>`', '<p><code>&lt;b&gt;bold&lt;/b&gt;</code></p>\n'],
-      ['| <img src=x onerror=alert(1)> | b |\n|---|---|\n| 1 | 2 |', '<table>\n<thead>\n<tr>\n<th>&lt;img src=x onerror=alert(1)&gt;</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n'],
+      ['| <img src=x onerror=alert(1)> | b |\n|---|---|\n| 1 | 2 |', '<div class="md-table">\n<table>\n<thead>\n<tr>\n<th>&lt;img src=x onerror=alert(1)&gt;</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n</div>\n'],
     ];
     for (const [input, expected] of attacks) {
       it(input, () => {

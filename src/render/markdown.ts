@@ -34,6 +34,9 @@ md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
   token.attrSet('rel', 'noopener noreferrer');
   return self.renderToken(tokens, idx, options);
 };
+// A table sits in its own box, so a narrow chat panel can scroll it sideways instead of squeezing it.
+md.renderer.rules.table_open = (tokens, idx, options, _env, self) => `<div class="md-table">\n${self.renderToken(tokens, idx, options)}`;
+md.renderer.rules.table_close = (tokens, idx, options, _env, self) => `${self.renderToken(tokens, idx, options)}</div>\n`;
 // Images become links to the image: no remote loads (tracking pixels) in the widget or in email.
 md.renderer.rules.image = (tokens, idx) => {
   const token = tokens[idx]!;

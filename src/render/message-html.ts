@@ -9,7 +9,8 @@ import { markdownToHtml } from './markdown.ts';
 
 /** Safe HTML of an outbound message's Markdown text; null for inbound (customer) messages. */
 export function renderedHtmlOf(message: Pick<Message, 'direction' | 'text'>): string | null {
-  return message.direction === 'outbound' ? markdownToHtml(message.text) : null;
+  // Trimmed: the trailing newline after the last block would be part of the bubble's text content.
+  return message.direction === 'outbound' ? markdownToHtml(message.text).trim() : null;
 }
 
 /** A message as the API serializes it: with `renderedHtml` (see renderedHtmlOf). */

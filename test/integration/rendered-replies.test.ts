@@ -69,7 +69,7 @@ it('a bot reply with a table comes back with safe rendered HTML; the customer me
   const replied = await fd.app.request(`/v1/conversations/${conversation.id}/replies`, post({ text: 'Hi, I am **Sam**:\n1. Bring ID\n2. Pick up' }, staff));
   expect(replied.status).toBe(201);
   expect(((await replied.json()) as { message: ApiMessage }).message.renderedHtml).toBe(
-    '<p>Hi, I am <strong>Sam</strong>:</p>\n<ol>\n<li>Bring ID</li>\n<li>Pick up</li>\n</ol>\n',
+    '<p>Hi, I am <strong>Sam</strong>:</p>\n<ol>\n<li>Bring ID</li>\n<li>Pick up</li>\n</ol>',
   );
   const detail = (await (await fd.app.request(`/v1/conversations/${conversation.id}`, { headers: staff })).json()) as { messages: ApiMessage[] };
   expect(detail.messages.map((m) => [m.authorKind, m.renderedHtml === null])).toEqual([

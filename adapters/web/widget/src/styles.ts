@@ -33,7 +33,8 @@ export function widgetCss(color: string): string {
 .fd-md code { font: 13px ui-monospace, Menlo, Consolas, monospace; background: #f6f8fa; padding: 1px 4px; border-radius: 4px; }
 .fd-md pre { overflow-x: auto; background: #f6f8fa; padding: 6px 8px; border-radius: 6px; }
 .fd-md blockquote { padding-left: 10px; border-left: 3px solid #d0d7de; color: #57606a; }
-.fd-md table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; margin: 0 0 8px; font-size: 13px; }
+.fd-md .md-table { max-width: 100%; overflow-x: auto; margin: 0 0 8px; }
+.fd-md table { border-collapse: collapse; font-size: 13px; width: max-content; max-width: max(100%, 30em); }
 .fd-md th, .fd-md td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: normal; }
 .fd-md th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 .fd-typing { margin: 6px 4px; font-size: 13px; color: #57606a; font-style: italic; }
