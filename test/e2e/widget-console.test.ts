@@ -204,4 +204,21 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     const mine = await staff.evaluate(async () => (await fetch('/console/api/me')).json());
     expect(mine).toMatchObject({ user: { email: EMAIL } });
   });
+
+  it('shows a visitor who typed a known email as possibly the same person, and merges them on request', async () => {
+    const email = 'kim.park@example.com';
+    const known = await frontdesk.pipeline.start({ channel: 'email', from: { address: email, email, name: 'Kim Park' }, subject: 'Earlier mail' });
+    const typed = await frontdesk.pipeline.start({ channel: 'web', from: { address: `visitor:${newId()}`, email } });
+    expect(typed.contact.id).not.toBe(known.contact.id);
+
+    await staff.goto(`${base}/console/#/c/${typed.conversation.id}`);
+    await staff.getByRole('heading', { name: 'Possibly the same person' }).waitFor();
+    staff.once('dialog', (dialog) => void dialog.accept());
+    await staff.getByRole('button', { name: 'Merge' }).click();
+    await staff.getByRole('heading', { name: 'Possibly the same person' }).waitFor({ state: 'detached' });
+    // The contact panel now lists the mail identity next to the visitor's.
+    await staff.locator('aside li').filter({ has: staff.locator('.badge.ch-email') }).filter({ hasText: email }).waitFor();
+    expect((await frontdesk.store.repo.getConversation(typed.conversation.id))!.contactId).toBe(known.contact.id);
+    expect(await frontdesk.store.repo.getContact(typed.contact.id)).toBeNull();
+  });
 });

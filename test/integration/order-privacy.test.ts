@@ -252,6 +252,22 @@ describe('the model engine’s order tools', () => {
     expect(toolLeaks(fake.requests)).toEqual([]);
   });
 
+  it('counts parallel guesses in one model turn against the limit', async () => {
+    const visitor = await webVisitor(fd);
+    const guesses = ['a', 'b', 'c', 'd'].map((g) => ({ name: 'verify_order_email', arguments: { orderId: 'NW-10001', email: `${g}@example.com` } }));
+    fake.script(
+      say.transfer('orders'),
+      say.tools(...guesses, { name: 'verify_order_email', arguments: { orderId: 'NW-10001', email: MARIA } }),
+      say.json({ answer: 'A person from our team will help you.', confidence: 0.9 }),
+    );
+    await visitor.say('one of these emails');
+    const outputs = toolOutputs(fake.requests, 'verify_order_email');
+    expect(outputs).toHaveLength(5);
+    expect(outputs.filter((o) => o.verified === true)).toEqual([]);
+    expect(toolLeaks(fake.requests)).toEqual([]);
+    expect((await fd.store.repo.getConversation(visitor.conversation.id))!).toMatchObject({ owner: 'human', agentState: { orderVerification: { failures: MAX_EMAIL_ATTEMPTS } } });
+  });
+
   it('shows an email sender their own order at once, lists their orders, and refuses listing a typed email', async () => {
     fake.script(
       say.transfer('orders'),

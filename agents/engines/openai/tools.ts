@@ -183,10 +183,12 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
               instruction: 'Too many wrong email addresses: do not check again. Tell the customer a person from the team will help them with this order here.',
             };
           };
-          if (t.verification.failures >= MAX_EMAIL_ATTEMPTS) return handOff();
           const id = options.normaliseOrderId(orderId);
           if (!id) return { verified: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
           const order = await t.input.tools.lookupOrder(id);
+          // Checked after the await, with nothing awaited until the count is updated: calls the model
+          // makes in parallel cannot all slip under the limit.
+          if (t.verification.failures >= MAX_EMAIL_ATTEMPTS) return handOff();
           if (order && emailMatchesOrder(order, email)) {
             t.verification.verified.add(order.id);
             t.ownOrders.set(order.id, order);

@@ -16,6 +16,8 @@ interface Detail {
   attachments: Attachment[];
   tickets: Ticket[];
   otherConversations: Conversation[];
+  /** Other contacts sharing this contact's email or phone (never joined automatically). */
+  possibleDuplicates: { contactId: string; name: string | null; email: string | null; channels: ContactIdentity['channel'][] }[];
 }
 
 function author(m: Message, detail: Detail, me: Me): string {
@@ -168,6 +170,32 @@ export function ConversationView({ id, me }: { id: string; me: Me }) {
             </li>
           ))}
         </ul>
+        {detail.possibleDuplicates.length > 0 && detail.contact && (
+          <>
+            <h2>Possibly the same person</h2>
+            <ul class="plain">
+              {detail.possibleDuplicates.map((d) => (
+                <li key={d.contactId}>
+                  {d.channels.map((c) => (
+                    <ChannelBadge key={c} channel={c} />
+                  ))}{' '}
+                  {d.name || 'Unnamed'} — {d.email ?? 'no email'}{' '}
+                  <button
+                    type="button"
+                    disabled={busy}
+                    title="Move this contact's identities and conversations to that contact"
+                    onClick={() => {
+                      if (!confirm(`Merge this contact into ${d.name || d.email || 'that contact'}? They will count as one person, who may see that person's orders.`)) return;
+                      void act(() => api('POST', `/v1/contacts/${encodeURIComponent(detail.contact!.id)}/merge`, { intoContactId: d.contactId }));
+                    }}
+                  >
+                    Merge
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         <h2>Tickets</h2>
         {detail.tickets.length === 0 ? (
           <p>None.</p>
