@@ -100,6 +100,7 @@ describe('HTTP order source', () => {
     expect(await orders.getOrder('B/1001 x')).toEqual({
       id: 'B/1001 x',
       contactEmail: 'ana+bikes@example.com',
+      contactPhone: null,
       status: 'shipped',
       items: [
         { name: 'Bike bell', sku: 'BELL-1', quantity: 2, priceCents: 1245 },

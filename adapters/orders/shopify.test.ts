@@ -53,6 +53,7 @@ describe('Shopify order source', () => {
     expect(order).toEqual({
       id: '#1001',
       contactEmail: 'ana.lima@example.com',
+      contactPhone: null,
       status: 'shipped',
       items: [
         { sku: 'TRJ-NAV-M', name: 'Trailhead Rain Jacket - Navy / M', quantity: 1, priceCents: 8900 },

@@ -70,9 +70,14 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await expect(input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
     await input.fill('Where is my order NW-10003?');
     await input.press('Enter');
-    const reply = visitor.locator('[data-author="bot"]').filter({ hasText: 'NW-10003' });
+    // An anonymous visitor is asked for the order's email before any detail is shown.
+    const question = visitor.locator('[data-author="bot"]').filter({ hasText: 'email address you used for order NW-10003' });
+    await question.waitFor();
+    await input.fill('aisha.khan@example.com');
+    await input.press('Enter');
+    const reply = visitor.locator('[data-author="bot"]').filter({ hasText: 'shipped' });
     await reply.waitFor();
-    await expect(reply.textContent()).resolves.toMatch(/Orders agent · AI.*shipped/);
+    await expect(reply.textContent()).resolves.toMatch(/Orders agent · AI.*NW-10003.*shipped/);
     await visitor.screenshot({ path: join(ARTIFACTS_DIR, 'widget-order-reply.png') });
   });
 
@@ -92,7 +97,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     await input.fill('');
-    expect(await frontdesk.store.repo.listMessages(conversationId, { limit: 50 })).toHaveLength(2);
+    expect(await frontdesk.store.repo.listMessages(conversationId, { limit: 50 })).toHaveLength(4);
   });
 
   it('a staff user signs in and sees the escalation arrive live in the inbox', async () => {

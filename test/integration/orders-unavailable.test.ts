@@ -93,7 +93,8 @@ describe('orders from an HTTP order API', () => {
 
   it('answers from the API once it is back', async () => {
     up = true;
-    const { reply, detail } = await ask('Where is my order NW-20001?');
+    // The order's email in the question is the "order number + email" check a web visitor passes.
+    const { reply, detail } = await ask('Where is my order NW-20001? It is kim@example.com');
     expect(reply.agentName).toBe('orders');
     expect(reply.text).toContain('NW-20001');
     expect(reply.text).toContain('Velo Express');
