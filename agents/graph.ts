@@ -33,6 +33,8 @@ const ConversationReplies = z.object({
   thanks: z.string().default("You're welcome! Is there anything else I can help with?"),
   goodbye: z.string().default('Thanks for getting in touch. Have a great day!'),
   acknowledgement: z.string().default('Great. Is there anything else I can help with?'),
+  /** "Are you a bot?": say so, and that a person can take over. */
+  bot_identity: z.string().default("I'm the virtual assistant. I can answer most questions right away, and a person from our team takes over whenever needed. How can I help?"),
   unclear: z.string().default("Sorry, I didn't quite get that. Could you tell me a bit more about what you need?"),
   empty: z.string().default('It looks like your message was empty. What can I help you with?'),
   /** The knowledge base has no answer: a person takes over ({{ticket_id}}). */

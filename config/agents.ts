@@ -56,6 +56,8 @@ export const agentGraph = defineAgentGraph({
       thanks: "You're welcome! Is there anything else I can help with?",
       goodbye: 'Thanks for contacting Northwind Outfitters. Have a great day!',
       acknowledgement: 'Great. Is there anything else I can help with?',
+      bot_identity:
+        "I'm the Northwind Outfitters virtual assistant. I can answer most questions right away, and a person from our support team takes over whenever needed. How can I help?",
       unclear: "Sorry, I didn't quite understand that. Could you say it in other words? For example: \"Where is my order NW-12345?\" or \"How do I return an item?\"",
       empty: 'It looks like your message was empty. What can I help you with?',
       unanswerable:

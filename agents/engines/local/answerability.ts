@@ -13,6 +13,7 @@
  */
 import { foldText } from '../../../src/core/text.ts';
 import { normalizeText } from './classifier/normalize.ts';
+import { SYNONYM_GROUPS } from './synonyms.ts';
 import model from './answerability-model.json' with { type: 'json' };
 
 /** Words that say nothing about the topic of a question. */
@@ -28,6 +29,41 @@ const STOPWORDS = new Set(
 
 /** Crude stemming: enough for "returns"/"returned"/"returning" to meet, no dictionary needed. */
 export const stem = (word: string) => (word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, '') : word.replace(/s$/, '')).slice(0, 8);
+
+/** A stem and the stems that mean the same (synonyms.ts): a question's word is found when any is. */
+const EQUIVALENTS = new Map<string, string[]>();
+for (const group of SYNONYM_GROUPS) {
+  const stems = [...new Set(group.map((w) => stem(foldText(w).replace(/[\s-]+/g, ''))))];
+  for (const s of stems) EQUIVALENTS.set(s, [...new Set([...(EQUIVALENTS.get(s) ?? [s]), ...stems])]);
+}
+const formsOf = (word: string): string[] => EQUIVALENTS.get(word) ?? [word];
+/** The plain words of the groups a stem is in, for a full-text search that stems on its own. */
+const PLAIN = new Map<string, string[]>();
+for (const group of SYNONYM_GROUPS) {
+  for (const w of group) {
+    const s = stem(foldText(w).replace(/[\s-]+/g, ''));
+    PLAIN.set(s, [...new Set([...(PLAIN.get(s) ?? []), ...group])]);
+  }
+}
+
+/** The question with the equivalents of its words added, so a search finds "Sunday" for "sun". */
+export function expandQuery(text: string): string {
+  const extra = new Set<string>();
+  for (const w of contentWords(text)) for (const plain of PLAIN.get(w) ?? []) extra.add(plain);
+  return extra.size > 0 ? `${text} ${[...extra].join(' ')}` : text;
+}
+
+/** How rare a question word is: its own idf, or its rarest known equivalent's; undefined when the knowledge base uses none. */
+function idfOf(word: string, vocabulary: Vocabulary): number | undefined {
+  const own = vocabulary.idf(word);
+  if (own !== undefined) return own;
+  let best: number | undefined;
+  for (const form of formsOf(word)) {
+    const idf = vocabulary.idf(form);
+    if (idf !== undefined && (best === undefined || idf > best)) best = idf;
+  }
+  return best;
+}
 
 /** The question's content words, stemmed, each once. */
 export function contentWords(text: string): string[] {
@@ -119,12 +155,13 @@ export function coverage(question: string[], passage: PassageText, vocabulary: V
   let inTitleOnly = 0;
   let unknown = 0;
   for (const w of question) {
-    const idf = vocabulary.idf(w);
+    const idf = idfOf(w, vocabulary);
     const weight = idf ?? vocabulary.maxIdf;
     total += weight;
     if (idf === undefined) unknown += weight;
-    if (words.local.has(w)) inLocal += weight;
-    else if (words.title.has(w)) inTitleOnly += weight;
+    const forms = formsOf(w);
+    if (forms.some((f) => words.local.has(f))) inLocal += weight;
+    else if (forms.some((f) => words.title.has(f))) inTitleOnly += weight;
   }
   return { local: inLocal / total, title: inTitleOnly / total, unknown: unknown / total };
 }
@@ -139,9 +176,10 @@ export function matchScore(question: string[], passage: PassageText, vocabulary:
   const words = wordsOf(passage);
   let score = 0;
   for (const w of question) {
-    const idf = vocabulary.idf(w);
+    const idf = idfOf(w, vocabulary);
     if (idf === undefined) continue;
-    const tf = (words.local.get(w) ?? 0) + (words.heading.has(w) ? 2 : 0) + (words.title.has(w) ? 1.5 : 0);
+    let tf = 0;
+    for (const f of formsOf(w)) tf = Math.max(tf, (words.local.get(f) ?? 0) + (words.heading.has(f) ? 2 : 0) + (words.title.has(f) ? 1.5 : 0));
     if (tf === 0) continue;
     score += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * words.length) / AVERAGE_PASSAGE_WORDS));
   }
@@ -157,21 +195,48 @@ export function answerProbability(f: CoverageFeatures, m: AnswerabilityModel = a
 }
 
 /**
- * The candidate that matches the question best (BM25 over the passage and its headings, computed
- * here so that both stores' candidates are ranked alike), with its answerability features.
+ * What kind of fact a question asks for, by its framing, and how a passage that states one looks:
+ * "how long" wants a duration, "how much" an amount, "what time" a time of day. A passage holding
+ * that kind of fact is more likely the answer than a sibling that only shares the topic word.
  */
-export function bestPassage<T extends { passage: PassageText }>(
+const ANSWER_TYPES: { asks: RegExp; states: RegExp }[] = [
+  { asks: /\bhow long\b|\bhow many (days|weeks|months|years)\b|\bhow soon\b|\bwhen will\b/i, states: /\b\d+(\s*[–-]\s*\d+)?[\s-]*(business |working )?(minute|hour|day|week|month|year)s?\b|\bwithin\b/i },
+  { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%/i },
+  { asks: /\bwhat time\b|\bopening hours\b|\bhours\b|\bwhen (do|are) you (open|close)/i, states: /\b\d{1,2}(:\d\d)?\s?(am|pm)\b/i },
+  { asks: /\bhow old\b|\bminimum age\b/i, states: /\b\d{2}\b.*\b(old|older|age)\b/i },
+];
+const ANSWER_TYPE_BONUS = 0.15;
+
+function answerTypeBonus(question: string, passage: PassageText): number {
+  return ANSWER_TYPES.some((t) => t.asks.test(question) && t.states.test(passage.text)) ? ANSWER_TYPE_BONUS : 0;
+}
+
+/** Weight of the search engine's own rank (its title re-rank catches paraphrases) against this module's BM25. */
+const ENGINE_WEIGHT = 0.75;
+
+/**
+ * The candidate that matches the question best, with its answerability features: BM25 over the
+ * passage and its headings computed here, so both stores' candidates are ranked alike, blended
+ * with the search engine's score (`score`, when candidates carry one) which brings paraphrases of a
+ * title. Both are scaled to the best candidate's before they are mixed.
+ */
+export function bestPassage<T extends { passage: PassageText; score?: number }>(
   questionText: string,
   candidates: T[],
   vocabulary: Vocabulary,
 ): { hit: T; features: CoverageFeatures; probability: number } | null {
   const question = contentWords(questionText);
   if (question.length === 0 || candidates.length === 0) return null;
-  let best: { hit: T; score: number } | null = null;
-  for (const hit of candidates) {
-    const score = matchScore(question, hit.passage, vocabulary);
-    if (!best || score > best.score) best = { hit, score };
-  }
-  const features = coverage(question, best!.hit.passage, vocabulary);
-  return { hit: best!.hit, features, probability: answerProbability(features) };
+  const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
+  const topMatch = Math.max(...matches) || 1;
+  const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
+  let best = 0;
+  let bestRank = -Infinity;
+  candidates.forEach((hit, i) => {
+    const rank = (1 - ENGINE_WEIGHT) * (matches[i]! / topMatch) + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage);
+    if (rank > bestRank) [best, bestRank] = [i, rank];
+  });
+  const hit = candidates[best]!;
+  const features = coverage(question, hit.passage, vocabulary);
+  return { hit, features, probability: answerProbability(features) };
 }

@@ -9,9 +9,9 @@
 import type { AgentEngine, AgentRunInput, AgentRunResult, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
 import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS } from '../../../src/core/order-access.ts';
-import type { Order } from '../../../src/core/types.ts';
+import type { Order, PassageHit } from '../../../src/core/types.ts';
 import { agentForRoute, renderTemplate, type AgentDefinition, type AgentGraph } from '../../graph.ts';
-import { answerabilityModel, bestPassage, buildVocabulary, contentWords, type Vocabulary } from './answerability.ts';
+import { answerabilityModel, bestPassage, buildVocabulary, contentWords, expandQuery, type Vocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import type { KnowledgeMatch } from './knowledge-evidence.ts';
 import { isFollowUp, readMemory, type Memory } from './memory.ts';
@@ -136,6 +136,10 @@ const ANSWER_CHARS = 900;
 /** Words from which a language can be told apart reliably. */
 const LANGUAGE_MIN_WORDS = 3;
 const LANGUAGE_MIN_LETTERS = 8;
+/** Triage's confidence from which a question routed to orders without an order number is about one. */
+const CONFIDENT_ORDER_QUESTION = 0.8;
+/** Languages written in the Latin script (a message in another script is in none of them). */
+const LATIN_SCRIPT = new Set('en es fr de it pt nl sv no da fi pl cs sk sl hr ro hu tr id ms vi ca et lv lt ga cy is af sq tl sw'.split(' '));
 /** The customer speaks of an order of theirs, so its number is needed before anything else. */
 const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff|refund|return)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
 /** A question asks for a fact; a statement or request asks for something to be done. */
@@ -188,32 +192,48 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
 
   /** The section of the knowledge base that answers the query, or null when none does. */
   async function findAnswer(turn: Turn, query: string): Promise<{ text: string; slug: string; probability: number } | null> {
-    const hits = await turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES);
+    const expanded = expandQuery(query);
+    // Passages only the synonyms find join as candidates, ranked by their match alone: the
+    // engine's score for the expanded query would reward a synonym as much as the customer's word.
+    const [hits, more] = await Promise.all([
+      turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES),
+      expanded === query ? Promise.resolve([]) : turn.input.tools.searchPassages(expanded, PASSAGE_CANDIDATES),
+    ]);
+    const seen = new Set(hits.map((h) => h.passage.id));
+    for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
     const vocabulary = deps.vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
-    const tagsOf = deps.tagsOf;
-    const described = tagsOf ? hits.map((h) => ({ hit: h, passage: { ...h.passage, title: `${h.passage.title} ${tagsOf(h.passage.slug)}` } })) : hits.map((h) => ({ hit: h, passage: h.passage }));
-    const chosen = bestPassage(query, described, vocabulary);
-    const best = chosen && { ...chosen, hit: chosen.hit.hit };
+    const sections = sectionsOf(hits);
+    const chosen = bestPassage(query, sections, vocabulary);
     turn.trace.push({
       kind: 'tool',
       name: 'search_knowledge',
-      data: { passages: hits.slice(0, 3).map((h) => h.passage.id), best: best?.hit.passage.id ?? null, answerable: best ? Number(best.probability.toFixed(3)) : 0 },
+      data: { passages: hits.slice(0, 3).map((h) => h.passage.id), best: chosen?.hit.members[0]!.id ?? null, answerable: chosen ? Number(chosen.probability.toFixed(3)) : 0 },
       at: now(),
     });
-    if (!best || best.probability < answerabilityModel.threshold) return null;
-    const { passage } = best.hit;
-    // The section's other passages that came up too (a section split in two), in article order.
-    const section = hits
-      .map((h) => h.passage)
-      .filter((p) => p.articleId === passage.articleId && p.heading === passage.heading)
-      .sort((a, b) => a.position - b.position);
-    let body = '';
-    for (const p of section) {
-      if (p !== passage && body.length + p.text.length > ANSWER_CHARS) continue;
-      body += `${body ? '\n\n' : ''}${p.text}`;
+    if (!chosen || chosen.probability < answerabilityModel.threshold) return null;
+    const { members } = chosen.hit;
+    const first = members[0]!;
+    const heading = first.heading ? `**${first.heading}**\n\n` : '';
+    return { text: `${heading}${chosen.hit.passage.text}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+  }
+
+  /**
+   * The candidates as whole sections: the passages of one article under one heading that came up
+   * (a section split in two) are judged and quoted together, in article order, up to a screenful.
+   */
+  function sectionsOf(hits: PassageHit[]) {
+    const groups = new Map<string, PassageHit[]>();
+    for (const h of hits) {
+      const key = `${h.passage.articleId}\u0000${h.passage.heading ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), h]);
     }
-    const heading = passage.heading ? `**${passage.heading}**\n\n` : '';
-    return { text: `${heading}${body}\n\n(From our help article "${passage.title}".)`, slug: passage.slug, probability: best.probability };
+    return [...groups.values()].map((group) => {
+      const members = group.map((h) => h.passage).sort((a, b) => a.position - b.position);
+      let text = '';
+      for (const p of members) if (!text || text.length + p.text.length <= ANSWER_CHARS) text += `${text ? '\n\n' : ''}${p.text}`;
+      const title = deps.tagsOf ? `${members[0]!.title} ${deps.tagsOf(members[0]!.slug)}` : members[0]!.title;
+      return { members, score: Math.max(...group.map((h) => h.score)), passage: { title, heading: members[0]!.heading, text } };
+    });
   }
 
   async function answerFromKnowledge(turn: Turn): Promise<AgentRunResult> {
@@ -261,22 +281,27 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const intent = memory.awaiting && memory.pendingIntent ? memory.pendingIntent : turn.intent;
     const orderId = extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(turn.input);
     const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
+    const typedEmail = extractEmail(turn.text) ?? memory.typedEmail;
     if (!orderId) {
       // "How long does standard delivery take?" is about delivery, not about one order of theirs.
       if (!memory.awaiting && !OWN_ORDER.test(turn.text)) {
         const answer = await findAnswer(turn, turn.query);
         if (answer) return answered(turn, answer);
       }
-      return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
+      // Not about an order of theirs, no answer in the knowledge base, and triage unsure: a person decides.
+      if (!memory.awaiting && !OWN_ORDER.test(turn.text) && turn.confidence < CONFIDENT_ORDER_QUESTION) {
+        return handoff(turn, 'unanswerable', replies.unanswerable);
+      }
+      return result(turn, templates.ask_order_id!, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
     }
-    const remembered: Memory = { ...memory, orderId, topic, pendingIntent: intent };
+    const remembered: Memory = { ...memory, orderId, topic, typedEmail: null, pendingIntent: intent };
     const order = await tools.lookupOrder(orderId);
     turn.trace.push({ kind: 'tool', name: 'lookup_order', data: { orderId, found: order !== null }, at: now() });
     const values = order ? orderValues(order) : { order_id: orderId };
 
     const proven = order !== null && (askerOwnsOrder(order, asker) || memory.verifiedOrders.includes(order.id));
     if (!proven) {
-      const typed = extractEmail(turn.text);
+      const typed = typedEmail;
       if (!typed) {
         // Asked the same whether the order exists or not: nothing about other customers' orders leaks.
         if (!order && (asker.emails.length > 0 || asker.phones.length > 0)) {
@@ -322,7 +347,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   }
 
   /** The turn's route: triage, or the topic before it when the message continues it. */
-  function decide(text: string, memory: Memory, trace: TraceStep[]): { agent: AgentDefinition; intent: string; confidence: number; query: string; alsoAsked?: boolean } {
+  function decide(text: string, memory: Memory, trace: TraceStep[]): RouteChoice {
     // A customer answering our question (an order number, the order's email) stays with the orders agent.
     if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
       trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
@@ -343,9 +368,17 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const words = contentWords(text).length;
     const topic = memory.topic;
     // "Which carrier is it with?" about the order just discussed stays with that order.
-    if (topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !extractOrderId(text) && POINTS_BACK_TO_ORDER.test(text)) {
-      trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: topic.route }, at: now() });
-      return { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` };
+    // "Which carrier is it with?" about the order just discussed stays with that order; when triage
+    // is sure it is about something else, that is tried first and the order is the fallback.
+    const aboutOrder =
+      topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !extractOrderId(text) && POINTS_BACK_TO_ORDER.test(text)
+        ? { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` }
+        : null;
+    if (aboutOrder) {
+      const elsewhere = decision.confident && decision.route !== topic!.route && decision.route !== graph.triage.fallbackRoute;
+      trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
+      if (!elsewhere) return aboutOrder;
+      return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };
     }
     if (topic && isFollowUp(text, words, decision.confident)) {
       const agent = agentForRoute(graph, topic.route);
@@ -353,7 +386,8 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute;
       const target = own ? agentForRoute(graph, decision.route) : agent;
       trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
-      return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` };
+      // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
+      return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}` };
     }
     // An order number with a question the knowledge base would take ("where is NW-10003, and do you
     // have a student discount?"): the order is the primary need; the rest is acknowledged.
@@ -385,7 +419,10 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     async run(input) {
       const trace: TraceStep[] = [];
       const text = cleanForTriage(input.message.text ?? '').slice(0, 4_000);
-      const memory = readMemory(input.conversation.agentState);
+      const read = readMemory(input.conversation.agentState);
+      // An email the customer types is kept for the order they name next ("my email is …, order NW-…").
+      const email = extractEmail(text);
+      const memory = email ? { ...read, typedEmail: email } : read;
       const base: Turn = { input, agent: knowledgeAgent ?? fallbackAgent, intent: 'small_talk', confidence: 1, text, query: text, memory, trace };
 
       const language = languageOf(text);
@@ -408,8 +445,13 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   };
 
   async function routeAndAnswer(base: Turn, text: string, memory: Memory, trace: TraceStep[]): Promise<AgentRunResult> {
-    const { alsoAsked, ...route } = decide(text, memory, trace);
-    const answer = await specialists[route.agent.kind]({ ...base, ...route });
+    const { alsoAsked, fallback, ...route } = decide(text, memory, trace);
+    let answer = await specialists[route.agent.kind]({ ...base, ...route });
+    // The first choice needs a person or a ticket, while the fallback (the order just discussed) may answer alone.
+    if (fallback && (answer.handoff || answer.ticket)) {
+      const second = await specialists[fallback.agent.kind]({ ...base, ...fallback, trace: [...trace] });
+      if (!second.handoff && !second.ticket) answer = second;
+    }
     return alsoAsked && !answer.handoff ? { ...answer, text: `${answer.text}\n\n${replies.also_noted}` } : answer;
   }
 
@@ -424,11 +466,27 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     // Mostly words this deployment knows: its own language, whatever a short text looks like.
     if (words.length > 0 && words.filter((w) => isKnownWord(w)).length / words.length >= 0.6) return null;
     const language = deps.detectLanguage(letters);
-    return language && !graph.triage.languages.includes(language) ? language : null;
+    if (language) return graph.triage.languages.includes(language) ? null : language;
+    // No reliable guess, but written mostly in a script none of the deployment's languages use.
+    const all = letters.replace(/[^\p{L}]/gu, '');
+    const latin = letters.replace(/[^\p{Script=Latin}]/gu, '');
+    return all.length >= LANGUAGE_MIN_LETTERS / 2 && latin.length / all.length < 0.5 && graph.triage.languages.every((l) => LATIN_SCRIPT.has(l)) ? 'und' : null;
   }
 }
 
 type TicketRule = AgentDefinition['tickets'][string];
+
+/** Where a turn goes: the agent, the intent it works with, and what to search the knowledge base with. */
+interface RouteChoice {
+  agent: AgentDefinition;
+  intent: string;
+  confidence: number;
+  query: string;
+  /** The message also asked something the answer does not cover (acknowledged at its end). */
+  alsoAsked?: boolean;
+  /** Tried when the first choice would need a person. */
+  fallback?: RouteChoice;
+}
 
 /** A ticket's summary: the customer's first sentence or two, not a whole email. */
 function ticketSummary(text: string): string {

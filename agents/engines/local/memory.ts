@@ -22,6 +22,8 @@ export const Memory = z.object({
   orderId: z.string().nullable().default(null),
   /** Orders the customer proved are theirs in this conversation (order number + email). */
   verifiedOrders: z.array(z.string()).default([]),
+  /** An email address the customer typed (unproven): checked against the order they name next. */
+  typedEmail: z.string().max(320).nullable().default(null),
   /** Wrong emails given for an order in this conversation. */
   emailFailures: z.number().int().min(0).default(0),
   /** What the last reply asked the customer for. */

@@ -7,14 +7,16 @@
  */
 import { foldText } from '../../../src/core/text.ts';
 
-export type SmallTalkKind = 'greeting' | 'thanks' | 'goodbye' | 'acknowledgement' | 'unclear' | 'empty';
+export type SmallTalkKind = 'greeting' | 'thanks' | 'goodbye' | 'acknowledgement' | 'bot_identity' | 'unclear' | 'empty';
 
 /** Phrases per kind, folded (lower case, no accents). Longer phrases are matched first. */
 const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
   greeting: [
     'hi', 'hii', 'hiya', 'hello', 'helo', 'hallo', 'hey', 'heya', 'heyy', 'yo', 'howdy', 'greetings', 'good morning', 'good afternoon',
     'good evening', 'morning', 'evening', 'anyone there', 'is anyone there', 'anybody there', 'are you there', 'you there',
-    'how are you', 'how are you doing', 'hows it going', 'whats up', 'sup',
+    'how are you', 'how are you doing', 'hows it going', 'whats up', 'sup', 'hope you are well', 'hope youre well',
+    'hope you are doing well', 'hope youre doing well', 'hope all is well', 'i have a question', 'i have a quick question',
+    'quick question', 'a quick question', 'i need some help', 'can you help me', 'can i ask something', 'can i ask a question',
   ],
   thanks: [
     'thanks', 'thank you', 'thankyou', 'thx', 'thnx', 'thanx', 'ty', 'tysm', 'cheers', 'much appreciated', 'appreciate it',
@@ -25,16 +27,21 @@ const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
     'ok', 'okay', 'okey', 'okie', 'k', 'kk', 'cool', 'great', 'perfect', 'got it', 'gotcha', 'sounds good', 'alright', 'all right',
     'understood', 'noted', 'sure', 'awesome', 'nice', 'fine', 'excellent', 'wonderful', 'lovely', 'that helps', 'that helped',
     'makes sense', 'will do', 'all good', 'no worries', 'np', 'yep', 'yup', 'good', 'super', 'amazing', 'fantastic', 'that is all',
-    'thats all', 'nothing else', 'no thanks', 'no thank you', 'im good', 'all set',
+    'thats all', 'nothing else', 'no thanks', 'no thank you', 'im good', 'all set', 'hold on', 'one sec', 'one second',
+    'just a sec', 'just a second', 'one moment', 'give me a moment', 'wait', 'brb',
+  ],
+  bot_identity: [
+    'are you a bot', 'are you a robot', 'are you human', 'are you a human', 'are you a real person', 'are you real',
+    'is this a bot', 'am i talking to a bot', 'am i talking to a human', 'am i talking to a person', 'who are you', 'what are you',
   ],
 };
 
 /** Words that may surround small talk without making it a request ("hi there team", "thanks so much guys"). */
 const FILLER = new Set(
-  'there team all guys folks everyone again so very much lot a you again for the help your support again again and oh ah well then just really again that this is it was'.split(' '),
+  'there team all guys folks everyone again so very much lot a you for the help your support and oh ah well then just really that this is it was i am im sorry sir madam please pls'.split(' '),
 );
 
-const KIND_ORDER: (keyof typeof PHRASES)[] = ['thanks', 'goodbye', 'greeting', 'acknowledgement'];
+const KIND_ORDER: (keyof typeof PHRASES)[] = ['bot_identity', 'thanks', 'goodbye', 'greeting', 'acknowledgement'];
 const phraseList = KIND_ORDER.flatMap((kind) => PHRASES[kind].map((phrase) => ({ kind, words: phrase.split(' ') }))).sort(
   (a, b) => b.words.length - a.words.length,
 );
@@ -64,7 +71,7 @@ export function detectSmallTalk(text: string, isKnownWord: (word: string) => boo
   }
   if (i === tokens.length && found.size > 0) {
     // "thanks, bye" is a goodbye; "hi, thanks" is thanks: the most final thing said wins.
-    for (const kind of ['goodbye', 'thanks', 'acknowledgement', 'greeting'] as const) if (found.has(kind)) return kind;
+    for (const kind of ['bot_identity', 'goodbye', 'thanks', 'acknowledgement', 'greeting'] as const) if (found.has(kind)) return kind;
   }
   // Letters, but not one word this deployment knows, and no digits that could be an order number.
   if (tokens.length <= 6 && !/\d/.test(text) && tokens.every((t) => !isKnownWord(t))) return 'unclear';
