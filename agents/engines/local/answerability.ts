@@ -105,15 +105,27 @@ export interface AnswerabilityModel {
 export interface Vocabulary {
   idf(word: string): number | undefined;
   maxIdf: number;
+  /**
+   * Weight of a word the knowledge base never uses. A word of everyday support English
+   * ("wholesale", "hiring") is a topic the articles do not cover and weighs as much as the rarest
+   * word; a word known nowhere (a name, a brand, a typo) says little and weighs less.
+   */
+  unknownWeight(word: string): number;
 }
 
-export function buildVocabulary(documents: string[]): Vocabulary {
+/** Share of the rarest word's weight a word known nowhere gets. */
+const NAME_WEIGHT = 0.3;
+
+/** Word statistics of `documents`; `generalText` is everyday language of the deployment (its training examples). */
+export function buildVocabulary(documents: string[], generalText: string[] = []): Vocabulary {
   const df = new Map<string, number>();
   for (const doc of documents) for (const w of new Set(contentWords(doc))) df.set(w, (df.get(w) ?? 0) + 1);
   const n = documents.length;
   const idf = new Map([...df].map(([w, k]) => [w, Math.log((n + 1) / (k + 0.5))]));
   const maxIdf = Math.max(1, ...idf.values());
-  return { idf: (w) => idf.get(w), maxIdf };
+  const general = new Set<string>();
+  for (const text of generalText) for (const w of contentWords(text)) general.add(w);
+  return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (general.size === 0 || general.has(w) ? maxIdf : maxIdf * NAME_WEIGHT) };
 }
 
 /** A passage's words per field, counted; cached per passage object (a search returns the same few often). */
@@ -156,7 +168,7 @@ export function coverage(question: string[], passage: PassageText, vocabulary: V
   let unknown = 0;
   for (const w of question) {
     const idf = idfOf(w, vocabulary);
-    const weight = idf ?? vocabulary.maxIdf;
+    const weight = idf ?? vocabulary.unknownWeight(w);
     total += weight;
     if (idf === undefined) unknown += weight;
     const forms = formsOf(w);
@@ -211,6 +223,24 @@ function answerTypeBonus(question: string, passage: PassageText): number {
   return ANSWER_TYPES.some((t) => t.asks.test(question) && t.states.test(passage.text)) ? ANSWER_TYPE_BONUS : 0;
 }
 
+/**
+ * Weight of the passage's best sentence, list item or table row against the passage as a whole:
+ * "You must be 16 or older" answers "how old do I have to be" inside a section about signing up.
+ */
+const UNIT_WEIGHT = 0.5;
+
+/** The best match of one sentence, list item or table row of the passage (under its heading). */
+function bestUnit(question: string[], questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
+  let best = 0;
+  for (const text of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
+    if (!text.trim()) continue;
+    const unit = { title: '', heading: null, text };
+    const typed = ANSWER_TYPES.some((t) => t.asks.test(questionText) && t.states.test(text)) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
+    best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
+  }
+  return best;
+}
+
 /** Weight of the search engine's own rank (its title re-rank catches paraphrases) against this module's BM25. */
 const ENGINE_WEIGHT = 0.75;
 
@@ -228,12 +258,15 @@ export function bestPassage<T extends { passage: PassageText; score?: number }>(
   const question = contentWords(questionText);
   if (question.length === 0 || candidates.length === 0) return null;
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
+  const units = candidates.map((hit) => bestUnit(question, questionText, hit.passage, vocabulary));
   const topMatch = Math.max(...matches) || 1;
+  const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
   let best = 0;
   let bestRank = -Infinity;
   candidates.forEach((hit, i) => {
-    const rank = (1 - ENGINE_WEIGHT) * (matches[i]! / topMatch) + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage);
+    const passageRank = (1 - ENGINE_WEIGHT) * (matches[i]! / topMatch) + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine);
+    const rank = (1 - UNIT_WEIGHT) * passageRank + UNIT_WEIGHT * (units[i]! / topUnit) + answerTypeBonus(questionText, hit.passage);
     if (rank > bestRank) [best, bestRank] = [i, rank];
   });
   const hit = candidates[best]!;

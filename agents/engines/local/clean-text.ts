@@ -12,6 +12,7 @@ const QUOTE_HEADERS = [
 ];
 const SIGNATURE_DELIMITER = /^(--|__+|—)\s*$/;
 const SIGN_OFF = /^(thanks|thank you|thx|cheers|best|best regards|kind regards|regards|many thanks|sincerely|br|ty)[,.!]*\s*$/i;
+const INLINE_SIGN_OFF = /[,.!?]\s*(many thanks|thanks so much|thanks a lot|thank you|thanks|thx|cheers|kind regards|best regards|regards|best wishes|best)[,.!]*(\s+\p{L}[\p{L}'-]*){1,2}[.!]?\s*$/iu;
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?\n]{0,40}[,!]?\s*$/i;
 
 export function cleanForTriage(text: string): string {
@@ -25,7 +26,8 @@ export function cleanForTriage(text: string): string {
     kept.push(line);
   }
   while (kept.length > 0 && (GREETING.test(kept[0]!.trim()) || !kept[0]!.trim())) kept.shift();
-  const cleaned = kept.join('\n').trim();
+  // "What is your returns window? Thanks, Sam": a sign-off and name on the question's own line.
+  const cleaned = kept.join('\n').trim().replace(INLINE_SIGN_OFF, (match) => (match[0] === ',' ? '' : match[0])).trim();
   // Never hand triage nothing: a message that was all greeting keeps its text.
   return cleaned || text.trim();
 }

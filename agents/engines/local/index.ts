@@ -68,7 +68,7 @@ export async function createDeploymentEngine(opts: {
     graph: opts.graph,
     classify: (text) => classifier.predict(text),
     knowledge,
-    vocabulary: buildVocabulary(passages),
+    vocabulary: buildVocabulary(passages, examples.map((e) => e.text)),
     tagsOf: (slug) => tagsBySlug.get(slug) ?? '',
     isKnownWord: (word) => tokenize(word).some((w) => known.has(w)),
     detectLanguage,

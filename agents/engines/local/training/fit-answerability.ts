@@ -21,6 +21,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMarkdownArticle } from '../../../../src/core/knowledge.ts';
 import { splitPassages } from '../../../../src/core/passages.ts';
+import { agentGraph } from '../../../../config/agents.ts';
+import { triageExamples } from '../index.ts';
 import { bestPassage, buildVocabulary, type CoverageFeatures, type PassageText } from '../answerability.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -48,13 +50,15 @@ const SHOP_LIKE = new Set(
   ),
 );
 
-function demoRows(): Row[] {
+async function demoRows(): Promise<Row[]> {
   const dir = join(root, 'config/kb');
   const articles = readdirSync(dir)
     .filter((f) => f.endsWith('.md') && f !== 'README.md')
     .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
   const candidates = passagesOf(articles);
-  const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`));
+  // Everyday support English, as the engine has it: the deployment's training examples.
+  const general = (await triageExamples(agentGraph, null)).map((e) => e.text);
+  const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`), general);
   const rows: Row[] = [];
   const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;
   const negatives = [...clinc.oos_train!, ...clinc.oos_val!, ...clinc.val!.filter(([, intent]) => !SHOP_LIKE.has(intent)).filter((_, i) => i % 6 === 0)];
@@ -113,7 +117,7 @@ function fit(rows: Row[]) {
   return { weights: { covered: w[0]!, title: w[1]!, unknown: w[2]! }, bias: b, threshold: best.threshold, probability, balanced: best.balanced };
 }
 
-const rows = demoRows();
+const rows = await demoRows();
 const model = fit(rows);
 for (const source of [...new Set(rows.map((r) => r.source))]) {
   const of = rows.filter((r) => r.source === source);
