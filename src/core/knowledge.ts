@@ -13,11 +13,12 @@ export interface ArticleInput {
   tags: string[];
 }
 
-const slugify = (s: string) =>
+/** A slug from a title or file name: lowercase letters, digits and hyphens, at most 80 characters. */
+export const slugify = (s: string) =>
   foldText(s)
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80);
+    .slice(0, 80)
+    .replace(/^-+|-+$/g, '');
 
 /** Tags as a list, or one comma-separated text; stored comma-joined, so a tag never holds a comma. */
 const splitTags = (v: unknown): string[] =>

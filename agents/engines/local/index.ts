@@ -10,7 +10,7 @@ import type { AgentEngine, Store } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Example } from './classifier/index.ts';
 import { createLocalEngine } from './engine.ts';
-import { createKnowledgeEvidence } from './knowledge-evidence.ts';
+import { createLiveKnowledge } from './live-knowledge.ts';
 import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
@@ -48,14 +48,28 @@ export async function createDeploymentEngine(opts: {
   store: Store;
   cacheDir: string | null;
   confidenceThreshold?: number;
+  /** A failed refresh of the knowledge evidence (the previous one stays in use). */
+  onKnowledgeError?(error: unknown): void;
 }): Promise<AgentEngine> {
   const classifier = await loadTriageModel({ examples: await triageExamples(opts.graph, opts.store), cacheDir: opts.cacheDir });
-  // Evidence from the articles in the store when the engine starts (`kb import` takes effect on restart).
-  const knowledge = createKnowledgeEvidence(await opts.store.repo.listArticles());
-  return createLocalEngine({
+  // Evidence from the store's articles, rebuilt when they change (live-knowledge.ts).
+  const knowledge = await createLiveKnowledge({ store: opts.store, onError: opts.onKnowledgeError });
+  const engine = createLocalEngine({
     graph: opts.graph,
     classify: (text) => classifier.predict(text),
-    knowledge,
+    knowledge: knowledge.match,
     confidenceThreshold: opts.confidenceThreshold,
   });
+  knowledgeReloads.set(engine, knowledge.refresh);
+  return engine;
+}
+
+const knowledgeReloads = new WeakMap<AgentEngine, () => Promise<void>>();
+
+/**
+ * Rebuilds the knowledge evidence of an engine made by createDeploymentEngine from the store's
+ * current articles (call it after changing them); undefined for any other engine. Never rejects.
+ */
+export function knowledgeReload(engine: AgentEngine): (() => Promise<void>) | undefined {
+  return knowledgeReloads.get(engine);
 }
