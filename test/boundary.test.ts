@@ -7,8 +7,8 @@ import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/paths.ts';
 
-/** Packages the core may use: validation and id generation, nothing that talks to the world. */
-const CORE_PACKAGES = new Set(['zod', 'ulidx']);
+/** Packages the core may use: validation, id generation and YAML parsing, nothing that talks to the world. */
+const CORE_PACKAGES = new Set(['zod', 'ulidx', 'yaml']);
 const FORBIDDEN_DIRS = ['adapters', 'agents/engines', 'src/store', 'src/http', 'src/entry', 'src/cli', 'src/console'];
 
 function importsOf(source: string): string[] {

@@ -34,7 +34,8 @@ export const WIDGET_BUNDLE: AssetBundle = {
 export const CONSOLE_BUNDLE: AssetBundle = {
   name: 'console',
   configFile: join(ROOT, 'src/console/vite.config.ts'),
-  sourceDirs: [join(ROOT, 'src/console/ui'), join(ROOT, 'src/console/vite.config.ts')],
+  // The article preview renders with the channels' Markdown renderer.
+  sourceDirs: [join(ROOT, 'src/console/ui'), join(ROOT, 'src/render/markdown.ts'), join(ROOT, 'src/console/vite.config.ts')],
 };
 
 function listFiles(path: string, out: string[] = []): string[] {

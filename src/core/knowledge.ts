@@ -1,7 +1,8 @@
 /**
- * Knowledge-base articles from files: Markdown with a small front matter (title, tags), or JSON
- * (one article, an array, or JSONL lines with id/slug, title|question, body|answer, tags).
+ * Knowledge-base articles from files: Markdown with a YAML front matter (title, slug, tags), or
+ * JSON (one article, an array, or JSONL lines with id/slug, title|question, body|answer, tags).
  */
+import { parseDocument, stringify } from 'yaml';
 import { InvalidInputError } from './errors.ts';
 import { foldText } from './text.ts';
 
@@ -12,23 +13,65 @@ export interface ArticleInput {
   tags: string[];
 }
 
-const slugify = (s: string) =>
+/** A slug from a title or file name: lowercase letters, digits and hyphens, at most 80 characters. */
+export const slugify = (s: string) =>
   foldText(s)
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80);
+    .slice(0, 80)
+    .replace(/^-+|-+$/g, '');
 
+/** Tags as a list, or one comma-separated text; stored comma-joined, so a tag never holds a comma. */
 const splitTags = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',').map((t) => t.trim()).filter(Boolean) : [];
+  Array.isArray(v)
+    ? v.flatMap((t) => splitTags(t === null || t === undefined ? '' : String(t)))
+    : typeof v === 'string' || typeof v === 'number'
+      ? String(v).split(',').map((t) => t.trim()).filter(Boolean)
+      : [];
+
+/** The front matter block: `---` on the first line, YAML, `---` on a line of its own. */
+const FRONT_MATTER = /^---[ \t]*\n(?:([\s\S]*?)\n)?---[ \t]*(?:\n|$)/;
+
+/**
+ * Reads the YAML front matter of a Markdown article with the `yaml` library: title, slug, tags
+ * (a YAML list, flow or block, or one comma-separated string). Other keys are ignored.
+ * A YAML error names the file and the line of the file it is on.
+ */
+function readFrontMatter(fileName: string, yamlText: string): { title?: string; slug?: string; tags: string[] } {
+  const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
+  const problem = doc.errors[0];
+  if (problem) {
+    // +1 for the opening `---` line; the library counts lines from 1 within the block.
+    const line = (problem.linePos?.[0]?.line ?? 1) + 1;
+    const what = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InvalidInputError(`${fileName}:${line}: the front matter is not valid YAML: ${what}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return { tags: [] };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidInputError(`${fileName}: the front matter must be YAML keys (title:, tags:), not a ${Array.isArray(data) ? 'list' : 'single value'}`);
+  }
+  const meta = Object.fromEntries(Object.entries(data).map(([k, v]) => [k.toLowerCase(), v as unknown]));
+  const scalar = (key: string): string | undefined => {
+    const v = meta[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v).trim() || undefined;
+    throw new InvalidInputError(`${fileName}: front matter "${key}" must be text, not a ${Array.isArray(v) ? 'list' : 'mapping'}`);
+  };
+  const tags = meta.tags;
+  if (Array.isArray(tags) && tags.some((t) => typeof t === 'object' && t !== null)) {
+    throw new InvalidInputError(`${fileName}: front matter "tags" must be a list of words or phrases`);
+  }
+  if (tags !== undefined && tags !== null && typeof tags === 'object' && !Array.isArray(tags)) {
+    throw new InvalidInputError(`${fileName}: front matter "tags" must be a list or a comma-separated text`);
+  }
+  return { title: scalar('title'), slug: scalar('slug'), tags: splitTags(tags) };
+}
 
 export function parseMarkdownArticle(fileName: string, content: string): ArticleInput {
   const text = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const front = /^---\n([\s\S]*?)\n---\n?/.exec(text);
-  const meta: Record<string, string> = {};
-  for (const line of front?.[1]?.split('\n') ?? []) {
-    const m = /^([A-Za-z_]+):\s*(.*)$/.exec(line);
-    if (m) meta[m[1]!.toLowerCase()] = m[2]!.trim().replace(/^["']|["']$/g, '');
-  }
+  const front = FRONT_MATTER.exec(text);
+  if (!front && /^---[ \t]*\n/.test(text)) throw new InvalidInputError(`${fileName}:1: the front matter opened with --- is never closed by a --- line`);
+  const meta = front ? readFrontMatter(fileName, front[1] ?? '') : { tags: [] as string[] };
   let body = front ? text.slice(front[0].length) : text;
   let title = meta.title;
   const heading = /^#\s+(.+)\n+/.exec(body.trimStart());
@@ -39,7 +82,16 @@ export function parseMarkdownArticle(fileName: string, content: string): Article
   if (!title) throw new InvalidInputError(`${fileName}: no title (front matter "title:" or a "# Heading")`);
   if (!body.trim()) throw new InvalidInputError(`${fileName}: the article has no body`);
   const base = fileName.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, '');
-  return { slug: meta.slug ?? slugify(base), title, body: body.trim(), tags: splitTags(meta.tags) };
+  return { slug: meta.slug ?? slugify(base), title, body: body.trim(), tags: meta.tags };
+}
+
+/**
+ * One article as a Markdown file whose YAML front matter (written by the `yaml` library) holds
+ * its title, slug and tags: what `parseMarkdownArticle` reads back unchanged.
+ */
+export function articleToMarkdown(article: ArticleInput): string {
+  const front = stringify({ title: article.title, slug: article.slug, tags: article.tags }, { lineWidth: 0 });
+  return `---\n${front}---\n\n${article.body.trim()}\n`;
 }
 
 function fromObject(source: string, o: unknown): ArticleInput {

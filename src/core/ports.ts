@@ -335,6 +335,12 @@ export interface EventAggregate {
   avgValue: number | null;
 }
 
+/** What updateArticle did: saved, found no article with that slug, or found a newer save than `ifUpdatedAt`. */
+export type ArticleUpdate =
+  | { status: 'updated'; article: KnowledgeArticle }
+  | { status: 'not_found' }
+  | { status: 'conflict'; current: KnowledgeArticle };
+
 /** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
 export interface Repository {
   // contacts
@@ -418,13 +424,26 @@ export interface Repository {
   searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
   /**
    * Passages of the articles that best match the query, best first. Passages are rebuilt with
-   * their article in upsertArticle, so an edit is searchable as soon as it is written.
+   * their article in upsertArticle, createArticle and updateArticle, so an edit is searchable as
+   * soon as it is written.
    */
   searchPassages(query: string, limit: number): Promise<PassageHit[]>;
-  /** Deletes the article with this slug and its passages; false when there was none. */
-  deleteArticle(slug: string): Promise<boolean>;
-  listArticles(): Promise<KnowledgeArticle[]>;
+  /** Articles in slug order: all of them, or a page of `limit` after the slug `after`. */
+  listArticles(opts?: { limit?: number; after?: string }): Promise<KnowledgeArticle[]>;
   countArticles(): Promise<number>;
+  /** The article with this slug, or null. */
+  getArticle(slug: string): Promise<KnowledgeArticle | null>;
+  /** Inserts a new article (id defaults to the slug); null when the slug is taken, and nothing is written. */
+  createArticle(input: Omit<KnowledgeArticle, 'id' | 'createdAt' | 'updatedAt'> & { id?: string; now: number }): Promise<KnowledgeArticle | null>;
+  /**
+   * Replaces an article's title, body and tags. With `ifUpdatedAt`, only if the article was last
+   * saved at that time (optimistic concurrency); the new updatedAt is always later than the old.
+   */
+  updateArticle(slug: string, input: Pick<KnowledgeArticle, 'title' | 'body' | 'tags'> & { now: number; ifUpdatedAt?: number }): Promise<ArticleUpdate>;
+  /** Deletes the article with this slug and its passages; false when there was none. Search no longer finds it. */
+  deleteArticle(slug: string): Promise<boolean>;
+  /** An opaque token that changes whenever an article is created, changed or deleted (cheap to read). */
+  knowledgeRevision(): Promise<string>;
 
   // demo store orders
   upsertOrder(order: Order): Promise<void>;

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { createOrderSource, describeOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
-import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
+import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import type { AgentGraph } from '../../agents/graph.ts';
 import { agentGraph } from '../../config/agents.ts';
@@ -105,6 +105,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       store,
       cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
+      onKnowledgeError: (error) => logger.warn({ err: error }, 'knowledge refresh failed; the engine keeps the previous articles'),
     }));
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
   const engine =
@@ -156,6 +157,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       routes: [...new Set(graph.agents.map((a) => a.route))],
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
+      knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,
     // The console SPA and its login under /console; widget.js and the demo store page at the root.

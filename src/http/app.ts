@@ -8,6 +8,7 @@ import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
 import { errorResponse } from './errors.ts';
+import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
 import { createWebhookRoute } from './webhooks.ts';
 
@@ -32,15 +33,17 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((error, c) => errorResponse(error, c, logger));
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
-  app.use(
-    '*',
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.maxBodyBytes,
+      maxSize,
       onError: () => {
-        throw new FrontdeskError('payload_too_large', `The body is larger than ${deps.maxBodyBytes} bytes.`, 413);
+        throw new FrontdeskError('payload_too_large', `The body is larger than ${maxSize} bytes.`, 413);
       },
-    }),
-  );
+    });
+  const generalLimit = limitTo(deps.maxBodyBytes);
+  // Knowledge articles may be longer than any message (kb-routes.ts checks the article itself).
+  const articleLimit = limitTo(Math.max(deps.maxBodyBytes, MAX_ARTICLE_REQUEST_BYTES));
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/kb/') ? articleLimit : generalLimit)(c, next));
 
   if (deps.widgetOrigins) {
     const origins = deps.widgetOrigins;

@@ -1,6 +1,6 @@
 /**
  * The staff API under /v1: conversations and tickets, replying as a human, taking over and
- * handing back, and analytics. Every route needs a staff API token.
+ * handing back, analytics, and the knowledge base (/v1/kb, kb-routes.ts). Every route needs a staff API token.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
 import { messageText, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
+import { createKnowledgeRoutes } from './kb-routes.ts';
 import { streamTopic } from './sse.ts';
 
 export interface StaffRouteDeps {
@@ -28,6 +29,8 @@ export interface StaffRouteDeps {
   sessionToken?(c: Context): Promise<string | null>;
   /** Resumes a run paused for approval (pipeline.resumeApproval); without it the approval route answers 409. */
   resumeApproval?: Pipeline['resumeApproval'];
+  /** Called after a knowledge article is created, replaced or deleted (refreshes the running engine); never rejects. */
+  knowledgeChanged?(): Promise<void>;
 }
 
 const DAY = 86_400_000;
@@ -285,6 +288,8 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     ]);
     return c.json({ ...analytics, daily });
   });
+
+  app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
 
   /** Everything that happens, live, for consoles. */
   app.get('/events', async (c) => {

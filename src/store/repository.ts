@@ -5,7 +5,7 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
 import type { ConversationFilter, EventAggregate, Repository, TicketFilter } from '../core/ports.ts';
 import type {
@@ -103,6 +103,10 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     createdAt: t.kbArticles.createdAt,
     updatedAt: t.kbArticles.updatedAt,
   };
+  async function getArticle(slug: string): Promise<KnowledgeArticle | null> {
+    const [row] = await db.select(articleColumns).from(t.kbArticles).where(eq(t.kbArticles.slug, slug)).limit(1);
+    return row ? toArticle(row) : null;
+  }
 
   return {
     // ── contacts ──
@@ -548,8 +552,51 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       });
       return rerankPassages(query, candidates, limit);
     },
-    async listArticles() {
-      return (await db.select(articleColumns).from(t.kbArticles).orderBy(asc(t.kbArticles.slug))).map(toArticle);
+    async listArticles(opts) {
+      const a = t.kbArticles;
+      const query = db.select(articleColumns).from(a).where(opts?.after === undefined ? undefined : gt(a.slug, opts.after)).orderBy(asc(a.slug)).$dynamic();
+      return (await (opts?.limit === undefined ? query : query.limit(clampLimit(opts.limit)))).map(toArticle);
+    },
+    async getArticle(slug) {
+      return getArticle(slug);
+    },
+    async createArticle(input) {
+      const { now, id, tags, ...rest } = input;
+      return dialect.atomically(db, async (tx) => {
+        const [row] = await tx
+          .insert(t.kbArticles)
+          .values({ ...rest, tags: tags.join(', '), id: id ?? input.slug, createdAt: now, updatedAt: now })
+          .onConflictDoNothing()
+          .returning(articleColumns);
+        if (!row) return null;
+        await replacePassages(tx, t, row);
+        return toArticle(row);
+      });
+    },
+    async updateArticle(slug, input) {
+      const a = t.kbArticles;
+      const { now, ifUpdatedAt, title, body, tags } = input;
+      // Strictly later than the previous save, so that ifUpdatedAt tells two saves in one millisecond apart.
+      const updatedAt = sql<number>`case when ${a.updatedAt} >= ${now} then ${a.updatedAt} + 1 else ${now} end`;
+      // The article and its passages change together: a search never sees the new title beside old passages.
+      const updated = await dialect.atomically(db, async (tx) => {
+        const [row] = await tx
+          .update(a)
+          .set({ title, body, tags: tags.join(', '), updatedAt })
+          .where(ifUpdatedAt === undefined ? eq(a.slug, slug) : and(eq(a.slug, slug), eq(a.updatedAt, ifUpdatedAt)))
+          .returning(articleColumns);
+        if (row) await replacePassages(tx, t, row);
+        return row;
+      });
+      if (updated) return { status: 'updated', article: toArticle(updated) };
+      const current = await getArticle(slug);
+      return current ? { status: 'conflict', current } : { status: 'not_found' };
+    },
+    async knowledgeRevision() {
+      const a = t.kbArticles;
+      // Every save raises its row's updatedAt, so the sum changes with it; a delete changes the count.
+      const [row] = await db.select({ n: count().mapWith(Number), newest: max(a.updatedAt), total: sum(a.updatedAt) }).from(a);
+      return `${row?.n ?? 0}:${row?.newest ?? 0}:${row?.total ?? 0}`;
     },
     async countArticles() {
       const [row] = await db.select({ n: count().mapWith(Number) }).from(t.kbArticles);

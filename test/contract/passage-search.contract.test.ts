@@ -93,6 +93,37 @@ function passageContract(open: () => Promise<Fixture>) {
     expect((await fx.store.repo.listArticles()).map((a) => a.slug)).not.toContain('gift-wrap-v2');
   });
 
+  it('keeps passages in step with createArticle and updateArticle (the staff API and the console)', async () => {
+    const slugsFor = async (query: string) => (await fx.store.repo.searchPassages(query, 10)).map((h) => h.passage.slug);
+    const created = await fx.store.repo.createArticle({ slug: 'bike-workshop', title: 'Bike workshop', body: '**Wheels**\n\nWe true wheels while you wait.', tags: [], now: NOW });
+    expect(await top('can you true my wheels?')).toMatchObject({ slug: 'bike-workshop', heading: 'Wheels' });
+    // A taken slug: nothing written, the passages stay those of the first article.
+    expect(await fx.store.repo.createArticle({ slug: 'bike-workshop', title: 'Other', body: 'Saddles fitted for free.', tags: [], now: NOW })).toBeNull();
+    expect(await slugsFor('saddles fitted')).not.toContain('bike-workshop');
+
+    // An edit that loses the conflict check leaves the passages alone.
+    const stale = await fx.store.repo.updateArticle('bike-workshop', { title: 'Bike workshop', body: 'Brakes adjusted in an hour.', tags: [], now: NOW + 1, ifUpdatedAt: created!.updatedAt - 1 });
+    expect(stale.status).toBe('conflict');
+    expect(await slugsFor('brakes adjusted hour')).not.toContain('bike-workshop');
+    // An edit rolled back with its transaction takes its passages with it.
+    await expect(
+      fx.store.transaction(async (repo) => {
+        await repo.updateArticle('bike-workshop', { title: 'Bike workshop', body: 'Chains oiled on Mondays.', tags: [], now: NOW + 1 });
+        throw new Error('the save failed half-way');
+      }),
+    ).rejects.toThrow('half-way');
+    expect(await slugsFor('chains oiled mondays')).not.toContain('bike-workshop');
+    expect(await top('can you true my wheels?')).toMatchObject({ slug: 'bike-workshop' });
+
+    // A saved edit replaces them: found by the new text, no longer by the old.
+    const saved = await fx.store.repo.updateArticle('bike-workshop', { title: 'Bike workshop', body: '**Brakes**\n\nBrakes adjusted in an hour.', tags: [], now: NOW + 2, ifUpdatedAt: created!.updatedAt });
+    expect(saved.status).toBe('updated');
+    expect(await top('how long to adjust my brakes?')).toMatchObject({ slug: 'bike-workshop', heading: 'Brakes', position: 0 });
+    expect(await slugsFor('true wheels wait')).not.toContain('bike-workshop');
+    expect(await fx.store.repo.deleteArticle('bike-workshop')).toBe(true);
+    expect(await slugsFor('brakes adjusted hour')).not.toContain('bike-workshop');
+  });
+
   it('writes the passages of articles stored before passages existed when the store migrates', async () => {
     await fx.exec('delete from kb_passages');
     expect(await fx.store.repo.searchPassages('how long is the refund?', 3)).toEqual([]);

@@ -242,6 +242,53 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect((await store.repo.searchKnowledge('saturday', 3)).map((h) => h.article.slug)).not.toContain('hours');
   });
 
+  it('creates, reads, updates and deletes articles, and search follows each change at once', async () => {
+    const repo = store.repo;
+    const slug = `kb-${newId().toLowerCase()}`;
+    const before = await repo.knowledgeRevision();
+    const created = await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Our workshop trues wheels and adjusts derailleurs.', tags: ['workshop', 'repair'], now: NOW });
+    expect(created).toMatchObject({ slug, id: slug, tags: ['workshop', 'repair'], createdAt: NOW, updatedAt: NOW });
+    expect(await repo.createArticle({ slug, title: 'Other', body: 'Other body.', tags: [], now: NOW + 5 })).toBeNull();
+    expect((await repo.getArticle(slug))?.title).toBe('Bicycle tune-up');
+    expect(await repo.getArticle(`${slug}-missing`)).toBeNull();
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).toContain(slug);
+    const created1 = await repo.knowledgeRevision();
+    expect(created1).not.toBe(before);
+
+    // Update: old words are no longer found, new ones are, at once.
+    const updated = await repo.updateArticle(slug, { title: 'Bicycle servicing', body: 'We replace brake pads and chains.', tags: ['service'], now: NOW, ifUpdatedAt: NOW });
+    expect(updated.status).toBe('updated');
+    const saved = updated.status === 'updated' ? updated.article : null;
+    expect(saved?.updatedAt).toBeGreaterThan(NOW); // same clock reading, still a later revision
+    expect(saved?.createdAt).toBe(NOW);
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('workshop', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('brake pads', 5)).map((h) => h.article.slug)).toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(created1);
+
+    // A save based on an old revision is refused and changes nothing.
+    const stale = await repo.updateArticle(slug, { title: 'Lost edit', body: 'Lost.', tags: [], now: NOW + 10, ifUpdatedAt: NOW });
+    expect(stale).toMatchObject({ status: 'conflict', current: { title: 'Bicycle servicing' } });
+    expect(await repo.updateArticle(`${slug}-missing`, { title: 'T', body: 'B', tags: [], now: NOW })).toEqual({ status: 'not_found' });
+
+    // Listing pages in slug order.
+    const all = await repo.listArticles();
+    expect(all.map((a) => a.slug)).toEqual([...all.map((a) => a.slug)].sort());
+    const page = await repo.listArticles({ limit: 1, after: all[0]!.slug });
+    expect(page.map((a) => a.slug)).toEqual(all.slice(1, 2).map((a) => a.slug));
+
+    // Delete: gone from reads and search at once.
+    const beforeDelete = await repo.knowledgeRevision();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+    expect(await repo.deleteArticle(slug)).toBe(false);
+    expect(await repo.getArticle(slug)).toBeNull();
+    expect((await repo.searchKnowledge('brake pads servicing', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(beforeDelete);
+    // The slug is free again.
+    expect(await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Trued wheels.', tags: [], now: NOW })).not.toBeNull();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+  });
+
   it('hands a lease to one holder and to another only after it expires', async () => {
     const name = `imap:${newId()}`;
     expect(await store.repo.acquireLease(name, 'a', NOW, 1_000)).toBe(true);

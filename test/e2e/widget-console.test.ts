@@ -226,4 +226,44 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     expect((await frontdesk.store.repo.getConversation(typed.conversation.id))!.contactId).toBe(known.contact.id);
     expect(await frontdesk.store.repo.getContact(typed.contact.id)).toBeNull();
   });
+
+  it('the staff edits an article with a live preview; search finds the change at once; a stale save and a delete are handled', async () => {
+    await staff.getByRole('link', { name: 'Knowledge base' }).click();
+    await staff.getByRole('heading', { name: 'Knowledge base' }).waitFor();
+    await staff.getByLabel('Search articles').fill('return policy');
+    await staff.locator('a[href="#/kb/return-policy"]').click();
+    const body = staff.getByLabel('Body (Markdown)');
+    await body.waitFor();
+    const before = Number(await staff.locator('time[data-revision]').getAttribute('data-revision'));
+
+    // The preview renders Markdown and keeps the text's own HTML as text.
+    await body.fill(`${await body.inputValue()}\n\n**Surfboards** can be returned within 90 days. <img src=x onerror="window.__xss=1">`);
+    await staff.locator('.markdown strong').filter({ hasText: 'Surfboards' }).waitFor();
+    await expect(staff.locator('.markdown').textContent()).resolves.toContain('<img src=x');
+    expect(await staff.locator('.markdown img').count()).toBe(0);
+    await staff.getByRole('button', { name: 'Save' }).click();
+    await staff.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect(Number(await staff.locator('time[data-revision]').getAttribute('data-revision'))).toBeGreaterThan(before);
+    expect(await staff.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    const found = await staff.evaluate(async () => (await (await fetch('/v1/kb/articles?search=surfboards')).json()) as { articles: { slug: string }[] });
+    expect(found.articles.map((a) => a.slug)).toContain('return-policy');
+    await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-kb-edit.png'), fullPage: true });
+
+    // Someone else saves meanwhile: the console says so instead of overwriting.
+    const current = (await frontdesk.store.repo.getArticle('return-policy'))!;
+    await frontdesk.store.repo.updateArticle('return-policy', { ...current, body: `${current.body}\n\nEdited elsewhere.`, now: Date.now() });
+    await body.fill(`${await body.inputValue()}\n\nMy late edit.`);
+    await staff.getByRole('button', { name: 'Save' }).click();
+    await staff.getByRole('alert').filter({ hasText: 'saved this article' }).waitFor();
+    expect((await frontdesk.store.repo.getArticle('return-policy'))!.body).not.toContain('My late edit');
+    await staff.getByRole('button', { name: 'Load the saved version' }).click();
+    await expect.poll(() => body.inputValue()).toContain('Edited elsewhere.');
+
+    // Delete behind a confirmation.
+    await staff.goto(`${base}/console/#/kb/newsletter`);
+    await staff.getByRole('button', { name: 'Delete…' }).click();
+    await staff.getByRole('dialog').getByRole('button', { name: 'Delete article' }).click();
+    await staff.getByRole('heading', { name: 'Knowledge base' }).waitFor();
+    expect(await frontdesk.store.repo.getArticle('newsletter')).toBeNull();
+  });
 });

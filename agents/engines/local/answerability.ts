@@ -116,16 +116,22 @@ export interface Vocabulary {
 /** Share of the rarest word's weight a word known nowhere gets. */
 const NAME_WEIGHT = 0.3;
 
-/** Word statistics of `documents`; `generalText` is everyday language of the deployment (its training examples). */
-export function buildVocabulary(documents: string[], generalText: string[] = []): Vocabulary {
+/** The content words of everyday texts (the deployment's training examples), for {@link buildVocabulary}. */
+export function generalWordsOf(texts: string[]): ReadonlySet<string> {
+  const general = new Set<string>();
+  for (const text of texts) for (const w of contentWords(text)) general.add(w);
+  return general;
+}
+
+/** Word statistics of `documents`, with `generalWords` the everyday language of the deployment. */
+export function buildVocabulary(documents: string[], generalWords: ReadonlySet<string> = new Set()): Vocabulary {
   const df = new Map<string, number>();
   for (const doc of documents) for (const w of new Set(contentWords(doc))) df.set(w, (df.get(w) ?? 0) + 1);
   const n = documents.length;
   const idf = new Map([...df].map(([w, k]) => [w, Math.log((n + 1) / (k + 0.5))]));
   const maxIdf = Math.max(1, ...idf.values());
-  const general = new Set<string>();
-  for (const text of generalText) for (const w of contentWords(text)) general.add(w);
-  return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (general.size === 0 || general.has(w) ? maxIdf : maxIdf * NAME_WEIGHT) };
+  const known = (w: string) => generalWords.size === 0 || generalWords.has(w);
+  return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (known(w) ? maxIdf : maxIdf * NAME_WEIGHT) };
 }
 
 /** A passage's words per field, counted; cached per passage object (a search returns the same few often). */

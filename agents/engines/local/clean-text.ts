@@ -27,7 +27,7 @@ export function cleanForTriage(text: string): string {
   }
   while (kept.length > 0 && (GREETING.test(kept[0]!.trim()) || !kept[0]!.trim())) kept.shift();
   // "What is your returns window? Thanks, Sam": a sign-off and name on the question's own line.
-  const cleaned = kept.join('\n').trim().replace(INLINE_SIGN_OFF, (match) => (match[0] === ',' ? '' : match[0])).trim();
+  const cleaned = kept.join('\n').trim().replace(INLINE_SIGN_OFF, (match: string) => (match.startsWith(',') ? '' : match.charAt(0))).trim();
   // Never hand triage nothing: a message that was all greeting keeps its text.
   return cleaned || text.trim();
 }

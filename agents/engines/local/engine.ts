@@ -100,7 +100,7 @@ export interface LocalEngineDeps {
   classify(text: string): IntentPrediction;
   /** Finds the article covering a message (knowledge-evidence.ts); without it triage ignores the knowledge base. */
   knowledge?: (text: string) => KnowledgeMatch;
-  /** Word statistics of the knowledge base's passages, for choosing and judging answers (answerability.ts). */
+  /** Word statistics of the knowledge base's passages, for choosing and judging answers (answerability.ts). Read per run, so a getter can follow a changing knowledge base. */
   vocabulary?: Vocabulary;
   /** An article's tags by slug: words the article is about that its passages may not use ("shop" for stores). */
   tagsOf?: (slug: string) => string;

@@ -9,12 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { AgentEngine, Store } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Example } from './classifier/index.ts';
-import { splitPassages } from '../../../src/core/passages.ts';
-import { buildVocabulary } from './answerability.ts';
+import { generalWordsOf } from './answerability.ts';
 import { tokenize } from './classifier/index.ts';
 import { createLocalEngine } from './engine.ts';
-import { createKnowledgeEvidence } from './knowledge-evidence.ts';
 import { detectLanguage } from './language.ts';
+import { createLiveKnowledge } from './live-knowledge.ts';
 import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
@@ -52,26 +51,43 @@ export async function createDeploymentEngine(opts: {
   store: Store;
   cacheDir: string | null;
   confidenceThreshold?: number;
+  /** A failed refresh of the knowledge snapshot (the previous one stays in use). */
+  onKnowledgeError?(error: unknown): void;
 }): Promise<AgentEngine> {
   const examples = await triageExamples(opts.graph, opts.store);
   const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir });
-  // Evidence from the articles in the store when the engine starts (`kb import` takes effect on restart).
-  const articles = await opts.store.repo.listArticles();
-  const knowledge = createKnowledgeEvidence(articles);
-  const tagsBySlug = new Map(articles.map((a) => [a.slug, a.tags.join(' ')]));
-  const passages = articles.flatMap((a) => splitPassages(a).map((p) => `${a.title} ${a.tags.join(' ')} ${p.heading ?? ''} ${p.text}`));
+  // Everything taken from the store's articles, rebuilt when they change (live-knowledge.ts).
+  const knowledge = await createLiveKnowledge({
+    store: opts.store,
+    onError: opts.onKnowledgeError,
+    generalWords: generalWordsOf(examples.map((e) => e.text)),
+  });
   // Every word the deployment has seen in its examples and articles: a message of none of them is unclear.
-  const known = new Set<string>();
-  for (const e of examples) for (const w of tokenize(e.text)) known.add(w);
-  for (const a of articles) for (const w of tokenize(`${a.title} ${a.tags.join(' ')} ${a.body}`)) known.add(w);
-  return createLocalEngine({
+  const exampleWords = new Set<string>();
+  for (const e of examples) for (const w of tokenize(e.text)) exampleWords.add(w);
+  const engine = createLocalEngine({
     graph: opts.graph,
     classify: (text) => classifier.predict(text),
-    knowledge,
-    vocabulary: buildVocabulary(passages, examples.map((e) => e.text)),
-    tagsOf: (slug) => tagsBySlug.get(slug) ?? '',
-    isKnownWord: (word) => tokenize(word).some((w) => known.has(w)),
+    knowledge: knowledge.match,
+    // A getter, read by the engine per run: an article change reaches the answers as well as triage.
+    get vocabulary() {
+      return knowledge.current().vocabulary;
+    },
+    tagsOf: (slug) => knowledge.current().tagsOf(slug),
+    isKnownWord: (word) => tokenize(word).some((w) => exampleWords.has(w) || knowledge.current().hasWord(w)),
     detectLanguage,
     confidenceThreshold: opts.confidenceThreshold,
   });
+  knowledgeReloads.set(engine, knowledge.refresh);
+  return engine;
+}
+
+const knowledgeReloads = new WeakMap<AgentEngine, () => Promise<void>>();
+
+/**
+ * Rebuilds the knowledge snapshot (evidence, vocabulary, tags, known words) of an engine made by createDeploymentEngine from the store's
+ * current articles (call it after changing them); undefined for any other engine. Never rejects.
+ */
+export function knowledgeReload(engine: AgentEngine): (() => Promise<void>) | undefined {
+  return knowledgeReloads.get(engine);
 }

@@ -1,10 +1,11 @@
-/** The console shell: sign-in gate, navigation and a hash router (#/inbox, #/c/<id>, #/tickets, #/analytics). */
+/** The console shell: sign-in gate, navigation and a hash router (#/inbox, #/c/<id>, #/tickets, #/analytics, #/kb). */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Analytics } from './analytics.tsx';
 import { api, ApiError } from './api.ts';
 import { ConversationView } from './conversation.tsx';
 import { Inbox } from './inbox.tsx';
+import { ArticleEditor, KnowledgeList, NEW_ARTICLE } from './knowledge.tsx';
 import './style.css';
 import { TicketDetail, Tickets } from './tickets.tsx';
 
@@ -13,6 +14,15 @@ export interface Me {
   email: string;
   name: string;
   role: string;
+}
+
+/** A hash segment as it was before encodeURIComponent; a malformed one stays as it is. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function useHash(): string {
@@ -100,6 +110,7 @@ function App() {
           {link('inbox', 'Inbox')}
           {link('tickets', 'Tickets')}
           {link('analytics', 'Analytics')}
+          {link('kb', 'Knowledge base')}
         </nav>
         <span class="me">
           {me.name}{' '}
@@ -117,6 +128,10 @@ function App() {
           <Tickets />
         ) : page === 'analytics' ? (
           <Analytics />
+        ) : page === 'kb' && id ? (
+          <ArticleEditor key={id} slug={id === NEW_ARTICLE ? null : safeDecode(id)} />
+        ) : page === 'kb' ? (
+          <KnowledgeList />
         ) : (
           <Inbox me={me} />
         )}

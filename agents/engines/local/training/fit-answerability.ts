@@ -23,7 +23,7 @@ import { parseMarkdownArticle } from '../../../../src/core/knowledge.ts';
 import { splitPassages } from '../../../../src/core/passages.ts';
 import { agentGraph } from '../../../../config/agents.ts';
 import { triageExamples } from '../index.ts';
-import { bestPassage, buildVocabulary, type CoverageFeatures, type PassageText } from '../answerability.ts';
+import { bestPassage, buildVocabulary, generalWordsOf, type CoverageFeatures, type PassageText } from '../answerability.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const data = resolve(root, '../shared/data');
@@ -57,7 +57,7 @@ async function demoRows(): Promise<Row[]> {
     .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
   const candidates = passagesOf(articles);
   // Everyday support English, as the engine has it: the deployment's training examples.
-  const general = (await triageExamples(agentGraph, null)).map((e) => e.text);
+  const general = generalWordsOf((await triageExamples(agentGraph, null)).map((e) => e.text));
   const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`), general);
   const rows: Row[] = [];
   const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;
