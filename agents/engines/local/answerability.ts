@@ -233,7 +233,7 @@ function answerTypeBonus(question: string, passage: PassageText): number {
  * Weight of the passage's best sentence, list item or table row against the passage as a whole:
  * "You must be 16 or older" answers "how old do I have to be" inside a section about signing up.
  */
-const UNIT_WEIGHT = 0.5;
+const UNIT_WEIGHT = 1.0;
 
 /** The best match of one sentence, list item or table row of the passage (under its heading). */
 function bestUnit(question: string[], questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
@@ -271,8 +271,9 @@ export function bestPassage<T extends { passage: PassageText; score?: number }>(
   let best = 0;
   let bestRank = -Infinity;
   candidates.forEach((hit, i) => {
-    const passageRank = (1 - ENGINE_WEIGHT) * (matches[i]! / topMatch) + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine);
-    const rank = (1 - UNIT_WEIGHT) * passageRank + UNIT_WEIGHT * (units[i]! / topUnit) + answerTypeBonus(questionText, hit.passage);
+    // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
+    const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
+    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage);
     if (rank > bestRank) [best, bestRank] = [i, rank];
   });
   const hit = candidates[best]!;

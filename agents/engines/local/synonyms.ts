@@ -20,7 +20,6 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['arrive', 'deliver', 'receive', 'get'],
   ['quick', 'fast', 'express', 'expedite', 'next-day', 'faster'],
   ['length', 'characters'],
-  ['hours', 'opening', 'hrs'],
   ['job', 'jobs', 'career', 'hiring', 'hire', 'vacancy'],
   ['discount', 'sale', 'deal', 'promo', 'coupon', 'voucher'],
   ['points', 'rewards', 'loyalty'],

@@ -14,7 +14,8 @@
  * synonyms the articles never use: as positives they taught that coverage does not matter).
  *
  * Run: `npx tsx agents/engines/local/training/fit-answerability.ts` (prints the fit's figures).
- * The model has three weights and a bias; the threshold maximises balanced accuracy on the data.
+ * The model has three weights and a bias, learnt from all rows; the threshold maximises balanced
+ * accuracy on the in-domain rows.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -108,10 +109,14 @@ function fit(rows: Row[]) {
     b -= (2 * gb) / rows.length;
   }
   const probability = (r: Row) => 1 / (1 + Math.exp(-(b + vector(r.features).reduce((s, v, i) => s + v * w[i]!, 0))));
+  // The weights learn from every row; the threshold is set where the questions of a support
+  // conversation are decided best (the in-domain rows), not where other domains' queries are.
+  const inDomain = rows.filter((r) => r.source === 'dev-fixture');
+  const inPositives = inDomain.filter((r) => r.answerable).length;
   let best = { threshold: 0.5, balanced: 0 };
   for (let t = 0.05; t < 0.96; t += 0.01) {
-    const tpr = rows.filter((r) => r.answerable && probability(r) >= t).length / positives;
-    const tnr = rows.filter((r) => !r.answerable && probability(r) < t).length / (rows.length - positives);
+    const tpr = inDomain.filter((r) => r.answerable && probability(r) >= t).length / inPositives;
+    const tnr = inDomain.filter((r) => !r.answerable && probability(r) < t).length / (inDomain.length - inPositives);
     if ((tpr + tnr) / 2 > best.balanced) best = { threshold: Number(t.toFixed(2)), balanced: (tpr + tnr) / 2 };
   }
   return { weights: { covered: w[0]!, title: w[1]!, unknown: w[2]! }, bias: b, threshold: best.threshold, probability, balanced: best.balanced };
@@ -124,7 +129,7 @@ for (const source of [...new Set(rows.map((r) => r.source))]) {
   const right = of.filter((r) => model.probability(r) >= model.threshold === r.answerable).length;
   console.log(`${source.padEnd(18)} ${of.length} rows, ${of.filter((r) => r.answerable).length} answerable, decided right ${((100 * right) / of.length).toFixed(1)}%`);
 }
-console.log(`balanced accuracy ${(100 * model.balanced).toFixed(1)}% at threshold ${model.threshold}`);
+console.log(`balanced accuracy on the in-domain rows ${(100 * model.balanced).toFixed(1)}% at threshold ${model.threshold}`);
 const out = {
   weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, Number(v.toFixed(4))])),
   bias: Number(model.bias.toFixed(4)),
