@@ -229,6 +229,9 @@ function answerTypeBonus(question: string, passage: PassageText): number {
   return ANSWER_TYPES.some((t) => t.asks.test(question) && t.states.test(passage.text)) ? ANSWER_TYPE_BONUS : 0;
 }
 
+/** The question as answer types read it: shorthand spelt out ("store hrs?" asks for hours). */
+const framing = (question: string) => normalizeText(question);
+
 /**
  * Weight of the passage's best sentence, list item or table row against the passage as a whole:
  * "You must be 16 or older" answers "how old do I have to be" inside a section about signing up.
@@ -238,8 +241,14 @@ const UNIT_WEIGHT = 1.0;
 /** The best match of one sentence, list item or table row of the passage (under its heading). */
 function bestUnit(question: string[], questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
   let best = 0;
-  for (const text of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
-    if (!text.trim()) continue;
+  let tableHeader = '';
+  for (const line of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
+    if (!line.trim()) continue;
+    // A table row is read with its header row: "| PayPal | 3–5 business days |" is about refunds.
+    const isRow = line.trimStart().startsWith('|');
+    if (isRow && !tableHeader) tableHeader = line;
+    if (!isRow) tableHeader = '';
+    const text = isRow && line !== tableHeader ? `${tableHeader} ${line}` : line;
     const unit = { title: '', heading: null, text };
     const typed = ANSWER_TYPES.some((t) => t.asks.test(questionText) && t.states.test(text)) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
     best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
@@ -263,6 +272,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number }>(
 ): { hit: T; features: CoverageFeatures; probability: number } | null {
   const question = contentWords(questionText);
   if (question.length === 0 || candidates.length === 0) return null;
+  questionText = framing(questionText);
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
   const units = candidates.map((hit) => bestUnit(question, questionText, hit.passage, vocabulary));
   const topMatch = Math.max(...matches) || 1;
