@@ -299,7 +299,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     turn.trace.push({ kind: 'tool', name: 'lookup_order', data: { orderId, found: order !== null }, at: now() });
     const values = order ? orderValues(order) : { order_id: orderId };
 
-    const proven = order !== null && (askerOwnsOrder(order, asker) || memory.verifiedOrders.includes(order.id));
+    const proven = order !== null && (askerOwnsOrder(order, asker) || memory.orderVerification.verified.includes(order.id));
     if (!proven) {
       const typed = typedEmail;
       if (!typed) {
@@ -310,15 +310,16 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
         return result(turn, renderTemplate(templates.ask_email!, values), { ...remembered, awaiting: 'order_email' });
       }
       if (!order || !emailMatchesOrder(order, typed)) {
-        const failures = memory.emailFailures + 1;
+        const failures = memory.orderVerification.failures + 1;
+        const orderVerification = { ...memory.orderVerification, failures };
         turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: false, failures }, at: now() });
         if (failures >= MAX_EMAIL_ATTEMPTS) {
-          return handoff({ ...turn, memory: { ...remembered, emailFailures: failures } }, 'order_verification_failed', templates.verification_failed, { order_id: orderId });
+          return handoff({ ...turn, memory: { ...remembered, orderVerification } }, 'order_verification_failed', templates.verification_failed, { order_id: orderId });
         }
-        return result(turn, renderTemplate(templates.email_mismatch!, values), { ...remembered, emailFailures: failures, awaiting: 'order_email' });
+        return result(turn, renderTemplate(templates.email_mismatch!, values), { ...remembered, orderVerification, awaiting: 'order_email' });
       }
       turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: true }, at: now() });
-      remembered.verifiedOrders = [...memory.verifiedOrders, order.id];
+      remembered.orderVerification = { ...memory.orderVerification, verified: [...memory.orderVerification.verified, order.id] };
     }
     const verified: Memory = { ...remembered, awaiting: null };
     const orderTurn = { ...turn, memory: verified };

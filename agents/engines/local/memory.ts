@@ -20,12 +20,16 @@ export const Memory = z.object({
   topic: Topic.nullable().default(null),
   /** The order the conversation is about. */
   orderId: z.string().nullable().default(null),
-  /** Orders the customer proved are theirs in this conversation (order number + email). */
-  verifiedOrders: z.array(z.string()).default([]),
+  /**
+   * The order + email check in this conversation: orders proved to be the customer's and wrong
+   * emails given. The model engine keeps the same shape under the same key, so either engine
+   * continues what the other started.
+   */
+  orderVerification: z
+    .object({ verified: z.array(z.string()).default([]), failures: z.number().int().min(0).default(0) })
+    .default({ verified: [], failures: 0 }),
   /** An email address the customer typed (unproven): checked against the order they name next. */
   typedEmail: z.string().max(320).nullable().default(null),
-  /** Wrong emails given for an order in this conversation. */
-  emailFailures: z.number().int().min(0).default(0),
   /** What the last reply asked the customer for. */
   awaiting: z.enum(['order_id', 'order_email']).nullable().default(null),
   /** The intent that waits for the answer (track_order while waiting for the order id). */
