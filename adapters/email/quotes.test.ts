@@ -71,6 +71,11 @@ describe('extractReply on forwards and hard-wrapped quotes', () => {
     expect(extractReply(body).text).toBe('Size 42, black.');
   });
 
+  it('keeps a sentence that ends like an attribution but is the customer\'s own', () => {
+    const body = 'I ordered NW-10003 on 12.03.2026 for jane@example.com:\n- boots\n- socks\nOnly the socks came.';
+    expect(extractReply(body).text).toBe(body);
+  });
+
   it('finishes quickly on a pathological body', () => {
     const body = `Hi\n${'On '.repeat(5_000)}\n${'x'.repeat(100_000)} <a@b.c>\n`;
     const started = performance.now();

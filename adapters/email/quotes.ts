@@ -30,9 +30,10 @@ const ATTRIBUTION: RegExp[] = [
 ];
 /**
  * Any-language Gmail/Yahoo/Mail.ru attributions ("2026-03-12 10:15 GMT+01:00 Name <a@b>:",
- * "ср, 12 мар. 2026 г. в 10:15, Name <a@b>:"): a date or time, an address, a final colon.
+ * "ср, 12 мар. 2026 г. в 10:15, Name <a@b>:"): a date or time, then an address in angle
+ * brackets right before the final colon (a sentence that ends "…to jane@example.com:" is not one).
  */
-const GENERIC_ATTRIBUTION = /^.{0,200}(\d{1,2}[:.]\d{2}|\d{4}).{0,200}[\s<("]?[^\s<>()"]+@[^\s<>()"]+[>)"]*\s*:$/;
+const GENERIC_ATTRIBUTION = /^.{0,200}(\d{1,2}[:.]\d{2}|\d{4}).{0,200}<[^\s<>]+@[^\s<>]+>\s*:$/;
 
 const ORIGINAL_MESSAGE =
   /^-{2,}\s*(original message|reply message|ursprüngliche nachricht|message d'origine|mensaje original|mensagem original|messaggio originale|oorspronkelijk bericht|oprindelig besked|opprinnelig melding|ursprungligt meddelande|alkuperäinen viesti|wiadomość oryginalna|исходное сообщение)\s*-{2,}$/i;
