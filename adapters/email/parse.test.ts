@@ -48,12 +48,81 @@ describe('parseEmail', () => {
   it.each([
     ['X-Autoreply: yes', 'x-autoreply'],
     ['X-Autorespond: vacation', 'x-autorespond'],
-    ['Precedence: bulk', 'precedence: bulk'],
-    ['Precedence: list', 'precedence: list'],
+    ['Precedence: junk', 'precedence: junk'],
+    ['Precedence: bulk\nList-Unsubscribe: <https://x.example/u>', 'bulk mail (precedence: bulk)'],
+    ['List-Unsubscribe: <mailto:u@x.example>', 'bulk mail (list-unsubscribe)'],
   ])('marks mail with "%s" as automatic', async (header, reason) => {
     const { inbound } = await parse(`From: a@b.example\nTo: support@northwind.test\nSubject: x\n${header}\n\nhello\n`);
     expect(inbound.noReply).toBe(true);
     expect((inbound.meta!.email as { automatic: string }).automatic).toBe(reason);
+  });
+
+  it.each(['Precedence: bulk', 'Precedence: list', 'Precedence: list\nList-Post: <mailto:l@x.example>\nList-Unsubscribe: <mailto:u@x.example>'])(
+    'answers a person whose mail says "%s"',
+    async (header) => {
+      const { inbound } = await parse(`From: a@b.example\nTo: support@northwind.test\nSubject: x\n${header}\n\nhello\n`);
+      expect(inbound.noReply).toBeUndefined();
+    },
+  );
+
+  it('answers a person writing through a mailing list, privately, and never a newsletter', async () => {
+    const list = (await parse(fixture('list-person.eml'))).inbound;
+    expect(list.noReply).toBeUndefined();
+    expect(list.from.address).toBe('priya@example.in');
+    expect(list.meta!.email).toMatchObject({ replyTo: { address: 'priya@example.in', name: 'Priya Shah' } });
+    expect(list.meta!.email).not.toHaveProperty('cc');
+    const newsletter = (await parse(fixture('newsletter.eml'))).inbound;
+    expect(newsletter.noReply).toBe(true);
+    expect((newsletter.meta!.email as { automatic: string }).automatic).toBe('bulk mail (precedence: bulk)');
+  });
+
+  it('answers the Reply-To and keeps the people in To and CC, never our own addresses', async () => {
+    const { inbound } = await parse(fixture('reply-to-cc.eml'));
+    expect(inbound.from).toEqual({ address: 'kim.home@example.org', name: 'Kim Lee', email: 'kim.home@example.org' });
+    expect(inbound.meta!.email).toMatchObject({
+      from: 'kim@work.example',
+      replyTo: { address: 'kim.home@example.org', name: 'Kim Lee' },
+      cc: ['sam@work.example', 'colleague@example.org'],
+    });
+    expect(inbound.thread.subjectKey).toBe('delivery nw-10050');
+    expect(InboundMessage.safeParse(inbound).success).toBe(true);
+  });
+
+  it('answers the From when there is no Reply-To', async () => {
+    const { inbound } = await parse('From: Lee <Lee@B.example>\nTo: support@northwind.test\nSubject: x\n\nhello\n');
+    expect(inbound.meta!.email).toMatchObject({ replyTo: { address: 'lee@b.example', name: 'Lee' } });
+    expect(inbound.meta!.email).not.toHaveProperty('cc');
+  });
+
+  it.each([
+    ['html-alternative-only.eml', 'The parcel for NW-10021 arrived damaged. Can you send a replacement?', 'Your order NW-10021 has shipped. Grüße.'],
+    ['html-with-pdf.eml', 'Hello,\n\nthe attached invoice INV-2291 charges shipping twice.', null],
+    ['html-inline-image.eml', 'I ordered the blue jacket but got this one:', null],
+  ])('reads the words of HTML-only multipart mail (%s)', async (file, words, history) => {
+    const { inbound } = await parse(fixture(file));
+    expect(inbound.text).toContain(words);
+    expect(inbound.text).not.toBe(inbound.subject);
+    if (history) {
+      expect(inbound.text).not.toContain(history);
+      expect(inbound.original).toContain(history);
+    }
+    expect(inbound.html).toBeTruthy();
+  });
+
+  it('keeps the HTML-only message with its image as an attachment and the text around it', async () => {
+    const { inbound } = await parse(fixture('html-inline-image.eml'));
+    expect(inbound.text).toContain('Can I exchange it?');
+    expect(inbound.attachments).toEqual([expect.objectContaining({ filename: 'photo.png', contentType: 'image/png' })]);
+    const pdf = (await parse(fixture('html-with-pdf.eml'))).inbound;
+    expect(pdf.attachments).toEqual([expect.objectContaining({ filename: 'INV-2291.pdf' })]);
+    expect(pdf.text).not.toContain('Sent from my iPhone');
+  });
+
+  it('keeps a forward for the agents and marks it', async () => {
+    const raw = 'From: a@b.example\nTo: support@northwind.test\nSubject: Fwd: Payment failed\n\nFYI\n\n---------- Forwarded message ---------\nFrom: Billing <billing@shop.example>\nSubject: Payment failed\n\nInvoice INV-2291 failed with error E42.\n';
+    const { inbound } = await parse(raw);
+    expect(inbound.text).toContain('Invoice INV-2291 failed with error E42.');
+    expect(inbound.meta!.email).toMatchObject({ forwarded: true });
   });
 
   it('answers mail that says Auto-Submitted: no, and not mail from postmaster', async () => {

@@ -29,8 +29,12 @@ export interface ParsedEmail {
 /** Senders that are machines answering machines. */
 const SYSTEM_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 const NO_REPLY_SENDER = /^(no-?reply|do-?not-?reply|bounces?)([+._-][^@]*)?@/i;
-const BULK_PRECEDENCE = new Set(['bulk', 'auto_reply', 'list', 'junk']);
+/** Precedence values that always mean a machine; `bulk` and `list` alone do not (see automaticReason). */
+const AUTOMATIC_PRECEDENCE = new Set(['auto_reply', 'junk']);
+const LIST_PRECEDENCE = new Set(['bulk', 'list']);
 const UNKNOWN_SENDER = 'unknown-sender@invalid';
+/** People kept in CC of our reply, at most. */
+const MAX_CC = 20;
 
 /** Windows-1252's printable characters at 0x80–0x9F (Node's decoder treats the label as Latin-1). */
 const CP1252_HIGH = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
@@ -77,7 +81,18 @@ export function normaliseAddress(address: string): string | null {
   return /^[^\s@]+@[^\s@]+$/.test(value) && value.length <= 320 ? value : null;
 }
 
-/** Why a message is automatic (auto-reply, bounce, bulk), or null for a person's mail. */
+/** mailparser gathers the List-* headers (RFC 2369/2919) under one `list` entry: `list.id`, `list.post`… */
+function hasListHeader(mail: ParsedMail, field: 'id' | 'post' | 'unsubscribe'): boolean {
+  const list = mail.headers.get('list') as Record<string, unknown> | undefined;
+  return mail.headers.has(`list-${field}`) || (!!list && typeof list === 'object' && field in list);
+}
+
+/**
+ * Why a message is automatic (auto-reply, bounce, bulk), or null for a person's mail.
+ * `Precedence: list|bulk` alone is not enough: mailing lists, Google Groups and some gateways set
+ * it on a person's mail. Newsletters and notifications are bulk: they carry `List-Unsubscribe`
+ * without a `List-Post` (nobody is meant to write back), or come from a no-reply sender.
+ */
 export function automaticReason(mail: ParsedMail, sender: string): string | null {
   const header = (name: string) => headerText(mail.headers.get(name)).trim().toLowerCase();
   const autoSubmitted = header('auto-submitted');
@@ -85,7 +100,10 @@ export function automaticReason(mail: ParsedMail, sender: string): string | null
   if (mail.headers.has('x-autoreply')) return 'x-autoreply';
   if (mail.headers.has('x-autorespond')) return 'x-autorespond';
   const precedence = header('precedence');
-  if (BULK_PRECEDENCE.has(precedence)) return `precedence: ${precedence}`;
+  if (AUTOMATIC_PRECEDENCE.has(precedence)) return `precedence: ${precedence}`;
+  const unsubscribe = hasListHeader(mail, 'unsubscribe');
+  const discussion = hasListHeader(mail, 'post');
+  if (unsubscribe && !discussion) return LIST_PRECEDENCE.has(precedence) ? `bulk mail (precedence: ${precedence})` : 'bulk mail (list-unsubscribe)';
   const contentType = header('content-type');
   if (contentType.startsWith('multipart/report')) return 'delivery report';
   if (SYSTEM_SENDER.test(sender)) return 'system sender';
@@ -94,21 +112,53 @@ export function automaticReason(mail: ParsedMail, sender: string): string | null
   return null;
 }
 
+/**
+ * The text of a message that has only HTML in a multipart (alternative without a text part,
+ * HTML + PDF, HTML + inline image): mailparser converts HTML to text only for a single-part
+ * HTML message, so the HTML is handed back to it as one (its own html-to-text conversion, with
+ * its size and nesting limits). Quoted history in `<blockquote>` comes back `>`-quoted.
+ */
+export async function htmlBodyText(html: string): Promise<string> {
+  const single = Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}`, 'utf8');
+  const parsed = await simpleParser(single, { skipTextToHtml: true, skipImageLinks: true });
+  // Inline images come back as "[cid:…]" links: noise to a reader, the image is an attachment.
+  return (parsed.text ?? '').replace(/ ?\[cid:[^\]\s]+\]/g, '');
+}
+
+/** Whether an address is ours: the support address or one of its `+token` variants. */
+function isOurs(address: string, ours: string | null): boolean {
+  if (!ours) return false;
+  const at = ours.lastIndexOf('@');
+  const [local, domain] = [ours.slice(0, at), ours.slice(at + 1)];
+  return address === ours || (address.endsWith(`@${domain}`) && address.startsWith(`${local}+`));
+}
+
 /** Parses one raw message. Never throws for malformed mail: whatever can be read is kept. */
 export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<ParsedEmail> {
   const mail = await simpleParser(repairHeaderBytes(raw), { skipTextToHtml: true, skipImageLinks: true });
-  const sender = addresses(mail.from)[0];
-  const address = (sender && normaliseAddress(sender.address)) ?? UNKNOWN_SENDER;
-  const name = sender?.name ? clip(clean(sender.name).replace(/\s+/g, ' ').trim(), 200) : '';
-  const recipients = [...addresses(mail.to), ...addresses(mail.cc), ...addresses(headerToAddresses(mail, 'delivered-to'))].map((r) =>
-    r.address.toLowerCase(),
-  );
   const ours = options.supportAddress?.toLowerCase() ?? null;
+  const sender = addresses(mail.from)[0];
+  const fromAddress = (sender && normaliseAddress(sender.address)) ?? UNKNOWN_SENDER;
+  // The person who wrote is whoever gets our answer: the Reply-To (a web form sending for a
+  // customer, a second address of the same person), else the From. List mail keeps the From:
+  // its Reply-To is the list. The contact is that address, so order details are only ever
+  // verified for the mailbox the reply goes to (a forged From with a foreign Reply-To gets nothing).
+  const listMail = hasListHeader(mail, 'id') || hasListHeader(mail, 'post');
+  const replyToEntry = listMail ? undefined : addresses(mail.replyTo).find((r) => normaliseAddress(r.address) && !isOurs(normaliseAddress(r.address)!, ours));
+  const person = replyToEntry ?? sender;
+  const address = (person && normaliseAddress(person.address)) ?? fromAddress;
+  const name = person?.name ? clip(clean(person.name).replace(/\s+/g, ' ').trim(), 200) : '';
+  const direct = [...addresses(mail.to), ...addresses(mail.cc)].map((r) => ({ ...r, address: r.address.toLowerCase() }));
+  const recipients = [...direct.map((r) => r.address), ...addresses(headerToAddresses(mail, 'delivered-to')).map((r) => r.address.toLowerCase())];
   const to = recipients.find((r) => ours && (r === ours || r.endsWith(`@${ours.split('@')[1]}`))) ?? recipients[0];
+  // Everyone else the customer wrote to stays in the conversation ("reply all"); a list is
+  // answered privately, without copying the list.
+  const cc = listMail ? [] : [...new Set(direct.map((r) => normaliseAddress(r.address)).filter((r): r is string => !!r && r !== address && r !== fromAddress && !isOurs(r, ours)))].slice(0, MAX_CC);
 
-  const body = clean(mail.text ?? '').trim();
-  const reply = extractReply(body);
   const subject = mail.subject ? clip(clean(mail.subject).replace(/\s+/g, ' ').trim(), 998) : undefined;
+  const plain = clean(mail.text ?? '').trim();
+  const body = plain || (mail.html ? clean(await htmlBodyText(mail.html)).trim() : '');
+  const reply = extractReply(body, { subject: subject ?? null });
   const { attachments, omitted } = limitAttachments(mail, options.maxAttachmentBytes);
   const text = reply.text || subject || (attachments.length > 0 ? `[${attachments.length} attachment(s), no text]` : '[empty message]');
 
@@ -140,6 +190,10 @@ export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<Pa
         ...(mail.date && !Number.isNaN(mail.date.getTime()) ? { date: mail.date.toISOString() } : {}),
         ...(automatic ? { automatic } : {}),
         ...(omitted.length > 0 ? { omittedAttachments: omitted } : {}),
+        ...(reply.forwarded ? { forwarded: true } : {}),
+        ...(fromAddress !== address ? { from: fromAddress } : {}),
+        ...(address !== UNKNOWN_SENDER ? { replyTo: { address, ...(name ? { name } : {}) } } : {}),
+        ...(cc.length > 0 ? { cc } : {}),
         contentHash,
       },
     },

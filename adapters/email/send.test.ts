@@ -122,6 +122,23 @@ describe('createEmailSender', () => {
     expect(mail.text).toContain('you wrote:\n> Where is my order?');
   });
 
+  it('answers whoever wrote the latest mail and keeps the people they had in CC', async () => {
+    const lastInbound = {
+      text: 'Please deliver to my home address instead.',
+      createdAt: Date.UTC(2026, 2, 12, 11),
+      meta: { email: { replyTo: { address: 'kim.home@example.org', name: 'Kim Lee' }, cc: ['sam@work.example', 'Kim.Home@example.org', 'colleague@example.org'] } },
+    };
+    await sender().send(outbound({ thread: { key: null, references: [], lastInbound } }));
+    const mail = await simpleParser(smtp.received.at(-1)!);
+    expect(mail.to).toMatchObject({ value: [{ address: 'kim.home@example.org', name: 'Kim Lee' }] });
+    expect((Array.isArray(mail.cc) ? mail.cc[0] : mail.cc)?.value.map((a) => a.address)).toEqual(['sam@work.example', 'colleague@example.org']);
+    // Without a recorded writer (older messages, a staff-started mail) the conversation's address, alone.
+    await sender().send(outbound());
+    const plain = await simpleParser(smtp.received.at(-1)!);
+    expect(plain.to).toMatchObject({ value: [{ address: 'jane@example.org' }] });
+    expect(plain.cc).toBeUndefined();
+  });
+
   it('gives up on a permanent 5xx refusal and retries a temporary 4xx one', async () => {
     smtp.refuse.set('gone@example.org', 550);
     smtp.refuse.set('busy@example.org', 451);

@@ -46,6 +46,24 @@ function attachmentsOf(message: OutboundMessage): Mail.Attachment[] {
   });
 }
 
+interface ReplyAddress {
+  address: string;
+  name?: string | null;
+}
+
+/**
+ * Who our reply goes to: the person who wrote the latest inbound mail (its Reply-To or From,
+ * recorded by parse.ts as `meta.email.replyTo`) with the people they had in To/CC, not the
+ * conversation's first address. Without an inbound mail (a staff-started message) it is the
+ * conversation's address, alone.
+ */
+export function replyRecipients(message: Pick<OutboundMessage, 'to' | 'thread'>): { to: ReplyAddress; cc: string[] } {
+  const email = (message.thread.lastInbound?.meta?.email ?? null) as { replyTo?: ReplyAddress; cc?: unknown } | null;
+  const to = email?.replyTo && typeof email.replyTo.address === 'string' ? email.replyTo : message.to;
+  const cc = Array.isArray(email?.cc) ? email.cc.filter((a): a is string => typeof a === 'string' && a.toLowerCase() !== to.address.toLowerCase()) : [];
+  return { to, cc };
+}
+
 export interface EmailSender {
   send(message: OutboundMessage): Promise<DeliveryResult>;
   close(): void;
@@ -61,10 +79,12 @@ export function createEmailSender(server: ServerUrl, fromAddress: string): Email
       const messageId = outboundMessageId(message.messageId, domain);
       const references = outboundReferences(message.thread.references.filter((id) => id !== messageId));
       const { text, html } = renderReply(message);
+      const { to, cc } = replyRecipients(message);
       try {
         await transport.sendMail({
           from: fromAddress,
-          to: message.to.name ? { name: message.to.name, address: message.to.address } : message.to.address,
+          to: to.name ? { name: to.name, address: to.address } : to.address,
+          ...(cc.length > 0 ? { cc } : {}),
           replyTo: tokenAddress(fromAddress, message.conversationId),
           subject: replySubject(message.subject),
           messageId,

@@ -8,6 +8,10 @@ describe('subjectKey', () => {
     expect(subjectKey('Re[2]: Hello')).toBe('hello');
     expect(subjectKey('Re: ')).toBeUndefined();
   });
+  it.each(['回复: Order late', '回复：Order late', 'R: Order late', 'AW: Order late', 'SV: Order late', 'Antw: Order late', 'RE : Order late', 'Rif: Order late', 'Отв: Order late', '答复: 转发: Order late', 'ΑΠ: Order late', 'Doorst: Order late'])(
+    'strips the localised prefix of "%s"',
+    (subject) => expect(subjectKey(subject)).toBe('order late'),
+  );
   it('keeps subjects that merely begin with a prefix-like word', () => {
     expect(subjectKey('Return label missing')).toBe('return label missing');
   });

@@ -10,7 +10,13 @@ export const MAX_OUTBOUND_REFERENCES = 20;
 const MAX_INBOUND_REFERENCES = 100;
 const MAX_ID_LENGTH = 998;
 
-const SUBJECT_PREFIX = /^\s*(?:(?:re|fwd?|aw|wg|sv|vs|vb|tr|rv|antw|odp|res|enc)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]{0,100}\]\s*)/i;
+/**
+ * Reply and forward prefixes of mail clients in many languages ("Re:", "RE :", "AW:", "SV:",
+ * "Antw:", "R:", "Rif:", "回复:", "答复:", "转发:", "Отв:", "ΑΠ:"…), with a counter ("Re[2]:") and a
+ * full-width colon, and "[list]" tags.
+ */
+const SUBJECT_PREFIX =
+  /^\s*(?:(?:re|fwd?|aw|wg|sv|vs|vb|vl|tr|rv|r|ref|rif|antw|antwort|doorst|odp|pd|res|enc|ynt|ilt|vá|továbbítás|svar|atb|回复|回覆|答复|答覆|转发|轉寄|転送|返信|отв|пересл|απ|σχετ|πρθ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]{0,100}\]\s*)/i;
 
 /** "Re: [Ticket #12] AW: Order late" → "order late"; undefined when nothing is left. */
 export function subjectKey(subject: string | undefined | null): string | undefined {

@@ -16,16 +16,29 @@ const EXTENSIONS: Record<string, string> = {
   'application/pdf': 'pdf',
 };
 
+/** The longest URL an attachment row keeps (the inbound schema's limit). */
+const MAX_URL_LENGTH = 2048;
+
+/** An http(s) URL we can fetch and keep, or null (garbage in MediaUrlN must not cost the message). */
+export function usableMediaUrl(url: string): URL | null {
+  if (url.length > MAX_URL_LENGTH) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Media on api.twilio.com follows an API override (tests, egress proxies); CDN redirects do not. */
 export function mediaUrl(url: string, apiUrl: string | null): string {
-  if (!apiUrl) return url;
-  const parsed = new URL(url);
-  if (parsed.hostname !== 'api.twilio.com') return url;
+  const parsed = usableMediaUrl(url);
+  if (!apiUrl || !parsed || parsed.hostname !== 'api.twilio.com') return url;
   return `${apiUrl.replace(/\/$/, '')}${parsed.pathname}${parsed.search}`;
 }
 
-function filenameFor(url: string, contentType: string, index: number): string {
-  const sid = new URL(url).pathname.split('/').filter(Boolean).pop() ?? `media-${index}`;
+function filenameFor(url: URL | null, contentType: string, index: number): string {
+  const sid = url?.pathname.split('/').filter(Boolean).pop()?.slice(0, 200) || `media-${index + 1}`;
   const extension = EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()];
   return extension ? `${sid}.${extension}` : sid;
 }
@@ -63,9 +76,17 @@ export async function fetchMedia(
   const notes: string[] = [];
   await Promise.all(
     media.map(async (item, index) => {
-      const filename = filenameFor(item.url, item.contentType, index);
+      const parsed = usableMediaUrl(item.url);
+      const contentType = item.contentType.slice(0, 255);
+      const filename = filenameFor(parsed, contentType, index);
+      if (!parsed) {
+        // Recorded without a link: the text and the fact that media came along are kept.
+        attachments[index] = { filename, contentType, size: 0 };
+        notes.push(`${filename}: the media URL cannot be used; recorded without it`);
+        return;
+      }
       const linkOnly = (size: number, note: string) => {
-        attachments[index] = { filename, contentType: item.contentType, size, url: item.url };
+        attachments[index] = { filename, contentType, size, url: item.url };
         notes.push(`${filename}: ${note}; kept as a link`);
       };
       try {
@@ -85,7 +106,7 @@ export async function fetchMedia(
         }
         const data = await readCapped(response, options.maxBytes);
         if (!data) return linkOnly(Number.isFinite(declared) ? declared : 0, tooLarge);
-        attachments[index] = { filename, contentType: item.contentType, size: data.byteLength, url: item.url, data };
+        attachments[index] = { filename, contentType, size: data.byteLength, url: item.url, data };
       } catch (error) {
         linkOnly(0, `download failed (${error instanceof Error ? error.name : 'error'})`);
       }

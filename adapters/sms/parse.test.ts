@@ -10,7 +10,7 @@ const fixture = (name: string) => formParams(readFileSync(new URL(`../../test/fi
 describe('detectKeyword', () => {
   it.each([
     ['STOP', 'stop'], ['stopall', 'stop'], ['Unsubscribe', 'stop'], ['cancel', 'stop'], ['END', 'stop'], ['quit', 'stop'],
-    [' Stop. ', 'stop'], ['START', 'start'], ['yes', 'start'], ['UNSTOP', 'start'], ['help', 'help'], ['INFO!', 'help'],
+    [' Stop. ', 'stop'], ['optout', 'stop'], ['REVOKE', 'stop'], ['START', 'start'], ['yes', 'start'], ['UNSTOP', 'start'], ['help', 'help'], ['INFO!', 'help'],
   ])('%j is %s', (body, keyword) => expect(detectKeyword(body)).toBe(keyword));
 
   it.each(['cancel my order', 'please stop texting me about this order', 'yes please', 'help me track NW-10003', ''])(

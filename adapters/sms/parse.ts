@@ -4,6 +4,11 @@ import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/
 import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
 import { param, type FormParams } from './verify.ts';
 
+/**
+ * Twilio's default keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out):
+ * opt-out STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, OPTOUT, REVOKE; opt-in START, YES,
+ * UNSTOP; help HELP, INFO. Twilio acts on the whole message being one of them, in any case.
+ */
 const KEYWORDS: Record<string, SmsKeyword> = {
   STOP: 'stop',
   STOPALL: 'stop',
@@ -11,6 +16,8 @@ const KEYWORDS: Record<string, SmsKeyword> = {
   CANCEL: 'stop',
   END: 'stop',
   QUIT: 'stop',
+  OPTOUT: 'stop',
+  REVOKE: 'stop',
   START: 'start',
   YES: 'start',
   UNSTOP: 'start',

@@ -5,10 +5,10 @@ import type { AdapterContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
-import { deliveryStatusOf, detectKeyword, isProgress, parseStatusCallback, parseSmsWebhook, toInboundMessage } from './parse.ts';
+import { deliveryStatusOf, detectKeyword, isProgress, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage } from './parse.ts';
 import { readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
-import { formParams, signedUrl, verifyTwilioSignature, type FormParams } from './verify.ts';
+import { formParams, signedUrl, verifyTwilioSignature, withoutCredentials, type FormParams } from './verify.ts';
 
 /** Key space of the processed-event markers that record keyword messages. */
 const PROCESSED_PROVIDER = 'twilio-sms';
@@ -16,6 +16,8 @@ const PROCESSED_PROVIDER = 'twilio-sms';
 const MEDIA_TIMEOUT_MS = 8_000;
 /** Twilio reports an unsubscribed recipient with this error code in status callbacks too. */
 const UNSUBSCRIBED = '21610';
+/** How long after the bot's question a keyword-shaped text counts as its answer. */
+const DEFAULT_ANSWER_WINDOW_MS = 30 * 60_000;
 
 function twiml(c: Context, message?: string) {
   const response = new twilio.twiml.MessagingResponse();
@@ -39,15 +41,38 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     try {
       verifyTwilioSignature({ authToken: config.authToken, signature: c.req.header('x-twilio-signature') ?? null, url, params });
     } catch (error) {
-      logger.warn({ path: c.req.path, url, messageSid: params.MessageSid ?? null }, 'rejected a Twilio webhook with a bad signature');
+      logger.warn({ path: c.req.path, url: withoutCredentials(url), messageSid: params.MessageSid ?? null }, 'rejected a Twilio webhook with a bad signature');
       throw error;
     }
     return params;
   }
 
-  /** STOP/START/HELP: answered here, never shown to the agents; the MessageSid marker makes replays no-ops. */
+  /**
+   * Whether a keyword-shaped text ("yes", "cancel") answers the bot: the last message we sent in
+   * this conversation was the bot's, ended with a question mark, and went out recently.
+   */
+  async function answersBotQuestion(sms: SmsWebhook): Promise<boolean> {
+    const conversation = await store.repo.latestByThreadKey('sms', threadKey(sms.from, sms.messagingServiceSid ?? sms.to));
+    if (!conversation) return false;
+    const recent = await store.repo.recentMessages(conversation.id, 10);
+    const last = [...recent].reverse().find((m) => m.direction === 'outbound' && !m.internal);
+    if (!last || last.authorKind !== 'bot') return false;
+    const asked = /\?["'”’)\]]*\s*$/u.test(markdownToText(last.text));
+    return asked && clock.now() - last.createdAt <= (config.answerWindowMs ?? DEFAULT_ANSWER_WINDOW_MS);
+  }
+
+  /**
+   * STOP/START/HELP. Twilio acts on them itself (it opts the number out or in, and confirms), so
+   * the opt-out state always follows it, even when the word answers the bot's question: a
+   * "Cancel" that answers "Shall I cancel NW-10003?" is an opt-out at Twilio, and no text of ours
+   * would reach the number until it writes START. Every such text is stored and shown to staff;
+   * it goes to the agents only as an answer to the bot's question (their reply to an opted-out
+   * number is recorded as refused). HELP is answered here with the help text.
+   * The MessageSid marker makes replays no-ops.
+   */
   async function handleKeyword(c: Context, sms: SmsWebhook, keyword: NonNullable<ReturnType<typeof detectKeyword>>) {
     const now = clock.now();
+    const answer = keyword !== 'help' && (await answersBotQuestion(sms));
     const outcome = await store.transaction(async (repo) => {
       if (!(await repo.markProcessed(PROCESSED_PROVIDER, sms.messageSid, now))) return 'duplicate' as const;
       if (keyword === 'stop') await repo.setOptOut('sms', sms.from, true, now);
@@ -55,10 +80,14 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
       if (keyword === 'help' && (await repo.isOptedOut('sms', sms.from))) return 'opted_out' as const;
       return 'done' as const;
     });
-    logger.info({ keyword, messageSid: sms.messageSid, outcome }, 'SMS compliance keyword');
+    logger.info({ keyword, messageSid: sms.messageSid, outcome, answer }, 'SMS compliance keyword');
+    const inbound = toInboundMessage(sms, { attachments: [], notes: [] }, now);
+    inbound.meta = { ...inbound.meta, smsKeyword: { keyword, answer } };
+    // The pipeline drops a replayed MessageSid, so a retried webhook stores nothing twice.
+    await pipeline.receive(answer ? inbound : { ...inbound, noReply: true });
     // Twilio confirms STOP and START itself (Advanced Opt-Out); HELP gets our text, from the number written to.
-    const answer = keyword === 'help' && outcome === 'done' ? formatSms(config.helpText, { maxSegments: config.maxSegments }).body : undefined;
-    return twiml(c, answer);
+    const reply = keyword === 'help' && outcome === 'done' ? formatSms(config.helpText, { maxSegments: config.maxSegments }).body : undefined;
+    return twiml(c, reply);
   }
 
   app.post('/', async (c) => {
@@ -75,6 +104,13 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
         apiUrl: config.apiUrl,
         fetch: fetchImpl,
         timeoutMs: MEDIA_TIMEOUT_MS,
+      }).catch((error: unknown) => {
+        // Whatever goes wrong with media, the text is stored: the items are named, not fetched.
+        logger.error({ messageSid: sms.messageSid, error: error instanceof Error ? error.message : String(error) }, 'MMS media handling failed');
+        return {
+          attachments: sms.media.map((_, i) => ({ filename: `media-${i + 1}`, contentType: 'application/octet-stream', size: 0 })),
+          notes: ['media could not be handled; recorded without it'],
+        };
       });
       for (const note of media.notes) logger.warn({ messageSid: sms.messageSid, note }, 'MMS media not stored');
       // Ingest only: the reply is sent later through the REST API, never awaited here.

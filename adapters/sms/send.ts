@@ -6,6 +6,7 @@ import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
 import { formatSms } from './format.ts';
 import { deliveryStatusOf, senderFromThreadKey } from './parse.ts';
 import type { SmsAdapterConfig } from './types.ts';
+import { withoutCredentials } from './verify.ts';
 
 /** Twilio error codes after which the recipient must not be texted again. */
 const UNSUBSCRIBED = 21610;
@@ -102,7 +103,8 @@ export function createSmsSender(
     if (!sender) {
       throw new DeliveryError('No sender: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID.', { retryable: false, code: 'sms_no_sender' });
     }
-    const fullTextUrl = `${config.publicUrl}/webhooks/sms/r/${replyLinkToken(config.authToken, message.messageId)}`;
+    // Customers open this link: PUBLIC_URL's basic-auth credentials (for Twilio) stay out of it.
+    const fullTextUrl = `${withoutCredentials(config.publicUrl)}/webhooks/sms/r/${replyLinkToken(config.authToken, message.messageId)}`;
     const { body } = formatSms(message.text, { maxSegments: config.maxSegments, fullTextUrl });
     const mediaUrl = message.attachments.map((a) => a.url).filter((u): u is string => !!u && /^https?:\/\//.test(u)).slice(0, 10);
     try {

@@ -21,6 +21,11 @@ export interface SmsAdapterConfig {
   publicUrl: string;
   /** Honour X-Forwarded-Proto/Host when rebuilding the URL Twilio signed. */
   trustProxy: boolean;
+  /**
+   * A keyword-shaped text ("yes", "cancel") within this long after the bot asked a question is
+   * an answer for the agents (default 30 minutes).
+   */
+  answerWindowMs?: number;
 }
 
 export interface SmsAdapterDeps {

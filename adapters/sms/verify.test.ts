@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../src/core/errors.ts';
-import { formParams, signedUrl, verifyTwilioSignature } from './verify.ts';
+import { formParams, signedUrl, verifyTwilioSignature, withoutCredentials } from './verify.ts';
 
 const TOKEN = 'test-auth-token-0123456789abcdef';
 const body = readFileSync(new URL('../../test/fixtures/sms/inbound-sms.form', import.meta.url), 'utf8');
@@ -19,6 +19,25 @@ describe('signedUrl', () => {
     const options = { publicUrl: 'http://localhost:3000', trustProxy: true };
     expect(signedUrl('http://10.0.0.5:3000/webhooks/sms', headers, options)).toBe('https://sms.example.net/webhooks/sms');
     expect(signedUrl('http://10.0.0.5:3000/webhooks/sms', new Headers(), options)).toBe('http://localhost:3000/webhooks/sms');
+  });
+});
+
+describe('signedUrl with credentials in PUBLIC_URL', () => {
+  const publicUrl = 'https://twilio:p%40ss@example.com/support';
+
+  it('keeps the user info Twilio signs, and twilio.validateRequest accepts it', () => {
+    const url = signedUrl('http://10.0.0.5:3000/webhooks/sms', new Headers(), { publicUrl, trustProxy: false });
+    expect(url).toBe('https://twilio:p%40ss@example.com/support/webhooks/sms');
+    const params = formParams(body);
+    const signature = twilio.getExpectedTwilioSignature(TOKEN, url, params);
+    expect(() => verifyTwilioSignature({ authToken: TOKEN, signature, url, params })).not.toThrow();
+    // Twilio's signature over the URL with credentials does not match the URL without them.
+    expect(() => verifyTwilioSignature({ authToken: TOKEN, signature, url: 'https://example.com/support/webhooks/sms', params })).toThrow(ForbiddenError);
+  });
+
+  it('drops the credentials for logs and links', () => {
+    expect(withoutCredentials('https://twilio:p%40ss@example.com/support')).toBe('https://example.com/support');
+    expect(withoutCredentials('https://example.com')).toBe('https://example.com');
   });
 });
 

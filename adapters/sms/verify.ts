@@ -23,9 +23,11 @@ export function param(params: FormParams, key: string): string | undefined {
 const firstValue = (header: string | null) => header?.split(',')[0]?.trim() || null;
 
 /**
- * The URL Twilio called, as Twilio saw it: PUBLIC_URL (with its base path) plus the request's path
- * and query. Behind a trusted proxy, X-Forwarded-Proto/Host name the scheme and host instead;
- * otherwise those headers are ignored, since anyone can send them.
+ * The URL Twilio called, as Twilio saw it: PUBLIC_URL (with its base path and any basic-auth
+ * credentials: Twilio signs the webhook URL as configured, `https://user:pass@host/…`, and
+ * twilio.validateRequest compares it with the user info kept) plus the request's path and query.
+ * Behind a trusted proxy, X-Forwarded-Proto/Host name the scheme and host instead; otherwise
+ * those headers are ignored, since anyone can send them.
  */
 export function signedUrl(requestUrl: string, headers: Headers, options: { publicUrl: string; trustProxy: boolean }): string {
   const requested = new URL(requestUrl);
@@ -40,7 +42,21 @@ export function signedUrl(requestUrl: string, headers: Headers, options: { publi
       if (!/:\d+$/.test(host)) base.port = '';
     }
   }
-  return `${base.origin}${base.pathname.replace(/\/$/, '')}${requested.pathname}${requested.search}`;
+  const userInfo = base.username ? `${base.username}${base.password ? `:${base.password}` : ''}@` : '';
+  return `${base.protocol}//${userInfo}${base.host}${base.pathname.replace(/\/$/, '')}${requested.pathname}${requested.search}`;
+}
+
+/** A URL without its user info, for logs and for links that leave Frontdesk (never the credentials). */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
 }
 
 /**

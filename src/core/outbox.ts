@@ -77,7 +77,7 @@ export function createOutbox(deps: {
       thread: {
         key: conversation.threadKey,
         references: recent.filter((m) => m.id !== message.id && m.providerMessageId).map((m) => m.providerMessageId!),
-        lastInbound: lastInbound ? { text: lastInbound.text, createdAt: lastInbound.createdAt } : null,
+        lastInbound: lastInbound ? { text: lastInbound.text, createdAt: lastInbound.createdAt, meta: lastInbound.meta } : null,
       },
       attachments,
       authorKind: message.authorKind,

@@ -40,7 +40,11 @@ export interface PipelineOptions {
   historyLimit: number;
   /** A resolved conversation on a thread key older than this starts a new one (per channel). */
   reopenWindowMs: Partial<Record<ChannelKind, number>>;
-  /** Subject threading only looks this far back. */
+  /**
+   * Subject threading (mail without references or token) only looks this far back, and only
+   * joins a conversation of the same sender that is still open or pending: a week-old "Question"
+   * that was resolved is not the same case as today's.
+   */
   subjectWindowMs: number;
 }
 
@@ -60,7 +64,7 @@ export interface PipelineDeps {
 const DEFAULTS: PipelineOptions = {
   historyLimit: 20,
   reopenWindowMs: {},
-  subjectWindowMs: 30 * 24 * 3_600_000,
+  subjectWindowMs: 7 * 24 * 3_600_000,
 };
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 
@@ -206,7 +210,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       if (conversation && (conversation.resolvedAt === null || now - conversation.resolvedAt < window)) return conversation;
     }
     if (thread.subjectKey) {
-      return repo.latestBySubject(contact.id, channel, thread.subjectKey, now - options.subjectWindowMs);
+      const bySubject = await repo.latestBySubject(contact.id, channel, thread.subjectKey, now - options.subjectWindowMs);
+      return bySubject && (bySubject.status === 'open' || bySubject.status === 'pending') ? bySubject : null;
     }
     return null;
   }

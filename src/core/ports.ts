@@ -50,8 +50,11 @@ export interface OutboundMessage {
   text: string;
   html?: string | null;
   subject?: string | null;
-  /** Threading context: the channel thread key and provider ids of earlier messages, oldest first. */
-  thread: { key: string | null; references: string[]; lastInbound?: Pick<Message, 'text' | 'createdAt'> | null };
+  /**
+   * Threading context: the channel thread key and provider ids of earlier messages, oldest first;
+   * the last inbound message with its adapter `meta` (email keeps who to answer and who was in CC).
+   */
+  thread: { key: string | null; references: string[]; lastInbound?: (Pick<Message, 'text' | 'createdAt'> & { meta?: Message['meta'] }) | null };
   attachments: AttachmentInput[];
   authorKind: Message['authorKind'];
   agentName: string | null;

@@ -28,6 +28,10 @@ const USERS: Record<string, string> = {
   'moved@northwind.test': 'secret-7',
   'token@northwind.test': 'secret-8',
   'jane@example.org': 'jane-secret',
+  'people@northwind.test': 'secret-9',
+  'kim.home@example.org': 'kim-secret',
+  'colleague@example.org': 'colleague-secret',
+  'priya@example.in': 'priya-secret',
 };
 const FAST: Partial<EmailTiming> = { pollIntervalMs: 250, leaseTtlMs: 15_000, reconnectMinMs: 50, reconnectMaxMs: 500 };
 
@@ -369,6 +373,40 @@ describeDovecot('email channel (Dovecot + SMTP)', () => {
       const byText = (text: string) => engine.calls.find((c) => c.message.text === text)!.conversation.id;
       expect(byText('Here is a photo.')).toBe(conversationId);
       expect(byText('Not my conversation.')).not.toBe(conversationId);
+    } finally {
+      await frontdesk.stop();
+    }
+  });
+
+  it('answers the person who wrote with their CC, reads HTML-only mail, answers list mail from a person and never a newsletter', async () => {
+    const user = 'people@northwind.test';
+    const engine = scriptedEngine((input) => reply(`Answer to: ${input.message.text.slice(0, 60)}`));
+    const frontdesk = await createTestFrontdesk({ adapters: [createEmailAdapter(emailConfig(user), { timing: FAST })], engine });
+    await frontdesk.start(100);
+    try {
+      const retarget = (name: string) => fixture(name).toString('utf8').replaceAll('support@northwind.test', user).replaceAll('support+', 'people+');
+      await dovecot.append(user, retarget('reply-to-cc.eml'));
+      await dovecot.append(user, retarget('html-with-pdf.eml'));
+      await dovecot.append(user, retarget('list-person.eml'));
+      await dovecot.append(user, retarget('newsletter.eml'));
+      await until(() => engine.calls.length >= 3, 'three answered mails');
+      await frontdesk.pipeline.idle();
+
+      const home = await until(async () => (await dovecot.messages('kim.home@example.org'))[0], 'the reply at the Reply-To address');
+      const answer = await simpleParser(home.source);
+      expect(answer.text).toContain('Answer to: Please deliver to my home address instead.');
+      expect(answer.to).toMatchObject({ value: [{ address: 'kim.home@example.org', name: 'Kim Lee' }] });
+      expect((Array.isArray(answer.cc) ? answer.cc[0] : answer.cc)?.value.map((a) => a.address)).toEqual(['sam@work.example', 'colleague@example.org']);
+      // sam@work.example is not a mailbox here and was refused by the server; the colleague got the copy.
+      await until(async () => (await dovecot.messages('colleague@example.org')).length === 1, 'the copy for the colleague in CC');
+
+      expect(engine.calls.map((c) => c.message.text)).toContain('Hello,\n\nthe attached invoice INV-2291 charges shipping twice.');
+      const priya = await until(async () => (await dovecot.messages('priya@example.in'))[0], 'the private answer to list mail');
+      expect((await simpleParser(priya.source)).cc).toBeUndefined();
+
+      const newsletter = (await frontdesk.store.repo.findMessageByProviderId('email', '<newsletter-1@news.acme.example>'))!;
+      expect(newsletter.agentStatus).toBe('skipped');
+      expect(engine.calls.map((c) => c.message.providerMessageId)).not.toContain('<newsletter-1@news.acme.example>');
     } finally {
       await frontdesk.stop();
     }

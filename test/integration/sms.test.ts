@@ -209,13 +209,113 @@ describe('SMS over Twilio', () => {
     expect(await frontdesk.store.repo.isOptedOut('sms', CUSTOMER)).toBe(true);
   });
 
-  it('answers HELP with the help text and keeps it from the agents', async () => {
+  it('answers HELP with the help text, keeps it from the agents and shows it to staff', async () => {
     await boot();
     const response = await send(textFromCustomer('help'));
     const twiml = await response.text();
     expect(twiml).toContain('<Message>Northwind support: text us your question. Reply STOP to opt out.</Message>');
     expect(engine.calls).toHaveLength(0);
-    expect(await frontdesk.store.repo.listConversations({})).toHaveLength(0);
+    const [conversation] = await frontdesk.store.repo.listConversations({});
+    const [stored] = await frontdesk.store.repo.listMessages(conversation!.id);
+    expect(stored).toMatchObject({ text: 'help', direction: 'inbound', agentStatus: 'skipped', meta: { smsKeyword: { keyword: 'help', answer: false } } });
+  });
+
+  it('stores every keyword text once, replays included, and keeps OPTOUT and REVOKE as opt-outs', async () => {
+    await boot();
+    const stop = textFromCustomer('STOP');
+    await send(stop);
+    await send(stop);
+    await send(textFromCustomer('Revoke'));
+    await send(textFromCustomer('start'));
+    await send(textFromCustomer('optout'));
+    expect(await frontdesk.store.repo.isOptedOut('sms', CUSTOMER)).toBe(true);
+    const [conversation] = await frontdesk.store.repo.listConversations({ channel: 'sms' });
+    const texts = (await frontdesk.store.repo.listMessages(conversation!.id)).map((m) => [m.text, m.agentStatus]);
+    expect(texts).toEqual([['STOP', 'skipped'], ['Revoke', 'skipped'], ['start', 'skipped'], ['optout', 'skipped']]);
+    expect(engine.calls).toHaveLength(0);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('hands "yes" and "cancel" to the agents when they answer the bot\'s recent question, and still follows Twilio\'s opt-out', async () => {
+    const clock = manualClock(Date.now());
+    await boot({}, clock);
+    replyText = () => 'Shall I cancel order NW-10003 for you?';
+    await send(textFromCustomer('I want to cancel NW-10003'));
+    replyText = () => 'Done: NW-10003 is cancelled.';
+    await send(textFromCustomer('Yes'));
+    expect(engine.calls.map((c) => c.message.text)).toEqual(['I want to cancel NW-10003', 'Yes']);
+    expect(api.requests.map((r) => r.form.get('Body'))).toEqual(['Shall I cancel order NW-10003 for you?', 'Done: NW-10003 is cancelled.']);
+
+    // The bot asks again; "Cancel" answers it, but Twilio has opted the number out: the opt-out is
+    // recorded, the agents see the answer, and their reply is refused instead of sent.
+    replyText = () => 'Do you want a refund to your card?';
+    await send(textFromCustomer('And my other order?'));
+    replyText = () => 'OK.';
+    await send(textFromCustomer('Cancel'));
+    expect(engine.calls.at(-1)!.message.text).toBe('Cancel');
+    expect(await frontdesk.store.repo.isOptedOut('sms', CUSTOMER)).toBe(true);
+    expect(api.requests).toHaveLength(3);
+    const [conversation] = await frontdesk.store.repo.listConversations({ channel: 'sms' });
+    const last = (await frontdesk.store.repo.listMessages(conversation!.id)).at(-1)!;
+    expect(last).toMatchObject({ direction: 'outbound', text: 'OK.', deliveryStatus: 'refused' });
+  });
+
+  it('treats "yes" as a keyword when the bot asked nothing, or asked too long ago', async () => {
+    const clock = manualClock(Date.now());
+    await boot({}, clock);
+    replyText = () => 'Your order NW-10003 is on its way.';
+    await send(textFromCustomer('Where is NW-10003?'));
+    await send(textFromCustomer('yes'));
+    expect(engine.calls).toHaveLength(1);
+
+    replyText = () => 'Would you like the tracking link?';
+    await send(textFromCustomer('Anything else to know?'));
+    clock.advance(31 * 60_000);
+    await send(textFromCustomer('YES'));
+    expect(engine.calls.map((c) => c.message.text)).toEqual(['Where is NW-10003?', 'Anything else to know?']);
+    const [conversation] = await frontdesk.store.repo.listConversations({ channel: 'sms' });
+    const inboundTexts = (await frontdesk.store.repo.listMessages(conversation!.id)).filter((m) => m.direction === 'inbound').map((m) => m.text);
+    expect(inboundTexts).toEqual(['Where is NW-10003?', 'yes', 'Anything else to know?', 'YES']);
+  });
+
+  it('keeps the text of a signed MMS whose MediaUrl0 cannot be parsed', async () => {
+    await boot();
+    const params = textFromCustomer('Photo of the broken box attached');
+    params.set('NumMedia', '2');
+    params.set('MediaUrl0', 'http://[not a url');
+    params.set('MediaContentType0', 'image/jpeg');
+    params.set('MediaUrl1', `https://api.twilio.com/${'x'.repeat(3000)}`);
+    params.set('MediaContentType1', 'image/png');
+    const response = await send(params);
+    expect(response.status).toBe(200);
+    const message = (await frontdesk.store.repo.findMessageByProviderId('sms', params.get('MessageSid')!))!;
+    expect(message.text).toBe('Photo of the broken box attached');
+    const attachments = await frontdesk.store.repo.listAttachments([message.id]);
+    expect(attachments.map((a) => [a.filename, a.url ?? null])).toEqual([['media-1.jpg', null], ['media-2.png', null]]);
+    expect(message.meta).toMatchObject({ mediaNotes: [expect.stringContaining('cannot be used'), expect.stringContaining('cannot be used')] });
+    expect(engine.calls.map((c) => c.message.text)).toEqual(['Photo of the broken box attached']);
+  });
+
+  it('verifies signatures when PUBLIC_URL carries basic-auth credentials, and keeps them out of customer links', async () => {
+    const withAuth = 'https://twilio:s3cret%21@support.example.com';
+    await boot({ PUBLIC_URL: withAuth, SMS_MAX_SEGMENTS: '1' });
+    replyText = () => 'word '.repeat(200).trim();
+    const params = textFromCustomer('Where is NW-10003?');
+    // Twilio signs the webhook URL as configured, credentials included (twilio's own function).
+    const signedWithout = await postWebhook(frontdesk.app, '/webhooks/sms', params, { signature: sign(`${PUBLIC_URL}/webhooks/sms`, params) });
+    expect(signedWithout.status).toBe(403);
+    const response = await postWebhook(frontdesk.app, '/webhooks/sms', params, { signature: sign(`${withAuth}/webhooks/sms`, params) });
+    expect(response.status).toBe(200);
+    await api.waitForRequests(1);
+    await frontdesk.pipeline.idle();
+    const [request] = api.requests;
+    expect(request!.form.get('StatusCallback')).toBe(`${withAuth}/webhooks/sms/status`);
+    expect(request!.form.get('Body')).toContain('https://support.example.com/webhooks/sms/r/');
+    expect(request!.form.get('Body')).not.toContain('s3cret');
+    // Status callbacks come back signed over the URL with credentials too.
+    const status = fixture('status-undelivered.form', { MessageSid: 'SM' + 'f'.repeat(32) });
+    const callback = await postWebhook(frontdesk.app, '/webhooks/sms/status', status, { signature: sign(`${withAuth}/webhooks/sms/status`, status) });
+    expect(callback.status).toBe(204);
   });
 
   it('stores MMS media, keeping items over the size limit as links', async () => {
