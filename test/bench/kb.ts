@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createRandom } from '../../agents/engines/local/classifier/random.ts';
-import { defaultArticles } from '../../config/knowledge-base.ts';
+import { defaultArticles } from '../support/deployment.ts';
 import type { ArticleInput } from '../../src/core/knowledge.ts';
 import type { Repository, Store } from '../../src/core/ports.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';

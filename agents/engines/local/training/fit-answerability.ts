@@ -49,7 +49,7 @@ const SHOP_LIKE = new Set(
 );
 
 function demoRows(): Row[] {
-  const dir = join(root, 'config/kb');
+  const dir = join(root, 'config/demo/kb');
   const articles = readdirSync(dir)
     .filter((f) => f.endsWith('.md') && f !== 'README.md')
     .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
