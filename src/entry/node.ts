@@ -9,7 +9,7 @@ import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
 import { createDeploymentEngine } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
-import { agentForRoute } from '../../agents/graph.ts';
+import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
 import { demoOrders } from '../../config/demo/orders.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
@@ -45,10 +45,14 @@ export function openStore(config: Config, logger?: Logger): Store {
 export async function seedDeployment(store: Store, clock: Clock, deployment: Deployment): Promise<{ articles: number; orders: number }> {
   let articles = 0;
   let orders = 0;
-  const stored = deployment.isDemo
-    ? (await store.repo.countArticles()) === 0 ? new Set<string>() : null
-    : new Set((await store.repo.listArticles()).map((a) => a.slug));
-  const missing = stored ? deployment.articles.filter((a) => !stored.has(a.slug)) : [];
+  let missing = deployment.articles;
+  if (deployment.isDemo) {
+    // As it always has: the demo fills an empty knowledge base once.
+    if ((await store.repo.countArticles()) > 0) missing = [];
+  } else {
+    const stored = new Set((await store.repo.listArticles()).map((a) => a.slug));
+    missing = deployment.articles.filter((a) => !stored.has(a.slug));
+  }
   if (missing.length > 0) {
     const now = clock.now();
     // One transaction: a failing article leaves the knowledge base as it was.
@@ -80,6 +84,8 @@ export interface FrontdeskOptions {
   orders?: OrderSource;
   /** The company's deployment directory, loaded (default: the one config.deploymentDir names, else the demo). */
   deployment?: Deployment;
+  /** Overrides the deployment's agent graph (tests of one engine behaviour). */
+  graph?: AgentGraph;
   /** Where the trained triage model is cached (null: never cache). */
   modelCacheDir?: string | null;
   /** Extra adapters (tests inject fakes of provider-backed channels). */
@@ -97,7 +103,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const clock = options.clock ?? { now: () => Date.now() };
   // Read and checked before anything opens: a wrong deployment file stops start-up with its line.
   const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir));
-  const { graph } = deployment;
+  const graph = options.graph ?? deployment.graph;
   const store = options.store ?? openStore(config, logger);
   // Built before anything else starts: a bad order mapping stops start-up with a clear message.
   let orders: OrderSource;
@@ -115,7 +121,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const localEngine =
     options.engine ??
     (await createDeploymentEngine({
-      deployment,
+      deployment: { ...deployment, graph },
       store,
       cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
