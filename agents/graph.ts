@@ -1,12 +1,16 @@
 /**
  * The agent graph as data: a triage agent that routes, specialists that answer with tools, and
  * the handoffs between them. Engines (the embedded `local` one, a model-backed one) run the same
- * graph. The default deployment's graph lives in config/agents.ts.
+ * graph. A deployment writes its graph in agents.yaml (config/deployment loads it; the demo's is
+ * config/demo/agents.yaml).
  */
 import { z } from 'zod';
 
 export const TOOL_NAMES = ['search_knowledge', 'lookup_order', 'verify_order_email', 'orders_for_email', 'create_ticket', 'handoff_to_human'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
+const ORDER_STATUSES = ['processing', 'shipped', 'delivered', 'cancelled', 'returned'] as const;
+/** Templates the embedded engine needs from an orders agent: the questions it asks and one answer per order status. */
+export const REQUIRED_ORDER_TEMPLATES = ['ask_order_id', 'not_found', 'ask_email', 'email_mismatch', ...ORDER_STATUSES] as const;
 
 const TicketRule = z.object({
   category: z.string(),
@@ -68,6 +72,13 @@ export const AgentDefinition = z.object({
    * (a parcel marked delivered that never came). The embedded engine recognises them by pattern.
    */
   cases: z.record(z.string(), CaseRule).default({}),
+  /** Orders agent: the intent of an order question that named none of its own (a bare order number). */
+  defaultIntent: z.string().optional(),
+  /**
+   * Orders agent: what cannot be done to an order in some statuses (cancelling a shipped order),
+   * intent → the statuses and the template that says so instead of opening the intent's ticket.
+   */
+  refusals: z.record(z.string(), z.object({ statuses: z.array(z.enum(ORDER_STATUSES)).min(1), template: z.string() })).default({}),
 });
 export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
@@ -95,26 +106,64 @@ export const AgentGraph = z
     }),
     agents: z.array(AgentDefinition).min(1),
     /** Pattern of the shop's order ids (first capture group or whole match). */
-    orderIdPattern: z.string(),
+    orderIdPattern: z.string().refine(isRegExp, 'must be a valid regular expression'),
+    /** An order number as customers see it, for prompts and tool descriptions ("format NW-12345"). */
+    orderIdExample: z.string().default('the number in the order confirmation'),
+    /** Ticket intents a person must approve before the model engine carries them out (refunds, cancellations). */
+    approvals: z.array(z.string()).default([]),
   })
   .superRefine((graph, ctx) => {
+    // Every issue carries the path of the offending key, so a YAML file can point at its line.
     const routes = new Set(graph.agents.map((a) => a.route));
     const names = new Set(graph.agents.map((a) => a.name));
+    const served = [...routes].join(', ');
     for (const [intent, route] of Object.entries(graph.triage.intents)) {
-      if (!routes.has(route)) ctx.addIssue({ code: 'custom', message: `intent ${intent} routes to ${route}, which no agent serves` });
+      if (!routes.has(route)) ctx.addIssue({ code: 'custom', path: ['triage', 'intents', intent], message: `intent ${intent} routes to ${route}, which no agent serves (routes: ${served})` });
     }
-    if (!routes.has(graph.triage.fallbackRoute)) ctx.addIssue({ code: 'custom', message: `no agent serves the fallback route ${graph.triage.fallbackRoute}` });
+    if (!routes.has(graph.triage.fallbackRoute)) ctx.addIssue({ code: 'custom', path: ['triage', 'fallbackRoute'], message: `no agent serves the fallback route ${graph.triage.fallbackRoute} (routes: ${served})` });
     const knowledge = graph.triage.knowledgeRoute;
     if (knowledge !== undefined && !graph.agents.some((a) => a.route === knowledge && a.kind === 'knowledge')) {
-      ctx.addIssue({ code: 'custom', message: `no knowledge agent serves the knowledge route ${knowledge}` });
+      ctx.addIssue({ code: 'custom', path: ['triage', 'knowledgeRoute'], message: `no knowledge agent serves the knowledge route ${knowledge}` });
     }
-    for (const agent of graph.agents) {
-      for (const target of agent.handoffs) {
-        if (!names.has(target)) ctx.addIssue({ code: 'custom', message: `${agent.name} hands off to unknown agent ${target}` });
+    const fallback = graph.agents.find((a) => a.route === graph.triage.fallbackRoute);
+    if (fallback && !fallback.tickets.unsure) {
+      ctx.addIssue({ code: 'custom', path: ['agents', graph.agents.indexOf(fallback), 'tickets'], message: `the fallback agent ${fallback.name} needs a ticket rule "unsure" (the reply when triage cannot place a message)` });
+    }
+    const ticketIntents = new Set(graph.agents.flatMap((a) => Object.keys(a.tickets)));
+    graph.approvals.forEach((intent, i) => {
+      if (!ticketIntents.has(intent)) ctx.addIssue({ code: 'custom', path: ['approvals', i], message: `approval ${intent} is no agent's ticket intent` });
+    });
+    graph.agents.forEach((agent, i) => {
+      agent.handoffs.forEach((target, j) => {
+        if (!names.has(target)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'handoffs', j], message: `${agent.name} hands off to unknown agent ${target} (agents: ${[...names].join(', ')})` });
+      });
+      if (agent.kind === 'orders') {
+        const missing = REQUIRED_ORDER_TEMPLATES.filter((t) => agent.templates[t] === undefined);
+        if (missing.length) ctx.addIssue({ code: 'custom', path: ['agents', i, 'templates'], message: `orders agent ${agent.name} lacks templates: ${missing.join(', ')}` });
       }
-    }
+      for (const [intent, refusal] of Object.entries(agent.refusals)) {
+        if (agent.templates[refusal.template] === undefined) ctx.addIssue({ code: 'custom', path: ['agents', i, 'refusals', intent, 'template'], message: `no template ${refusal.template} in ${agent.name}'s templates` });
+      }
+      if (agent.defaultIntent !== undefined && graph.triage.intents[agent.defaultIntent] !== agent.route) {
+        ctx.addIssue({ code: 'custom', path: ['agents', i, 'defaultIntent'], message: `default intent ${agent.defaultIntent} is not an intent of route ${agent.route}` });
+      }
+      for (const [name, rule] of Object.entries(agent.cases)) {
+        rule.patterns.forEach((pattern, j) => {
+          if (!isRegExp(pattern)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'cases', name, 'patterns', j], message: 'must be a valid regular expression' });
+        });
+      }
+    });
   });
 export type AgentGraph = z.infer<typeof AgentGraph>;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Validates a graph written as data; throws with every problem listed. */
 export function defineAgentGraph(input: z.input<typeof AgentGraph>): AgentGraph {

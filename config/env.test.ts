@@ -49,7 +49,8 @@ describe('configuration', () => {
     });
     expect(() => loadConfig({ SHOPIFY_SHOP_DOMAIN: 'northwind.myshopify.com' })).toThrow(/SHOPIFY_ADMIN_TOKEN: required when SHOPIFY_SHOP_DOMAIN is set \(example: SHOPIFY_ADMIN_TOKEN=shpat_…\)/);
     expect(() => loadConfig({ SHOPIFY_SHOP_DOMAIN: 'northwind.com' })).toThrow(/SHOPIFY_SHOP_DOMAIN: must be the shop's myshopify.com domain/);
-    expect(() => loadConfig({ ORDERS_API_URL: 'https://shop.example.com/api/orders/{orderId}' })).toThrow(/ORDERS_API_MAPPING: required when ORDERS_API_URL is set/);
+    // The mapping may come from the deployment instead (orders.mapping in deployment.yaml): checked when the source is built.
+    expect(loadConfig({ ORDERS_API_URL: 'https://shop.example.com/api/orders/{orderId}' }).orders.http?.mapping).toBeNull();
     expect(() => loadConfig({ ORDERS_API_URL: 'https://shop.example.com/api/orders/' })).toThrow(/ORDERS_API_URL: must be an http\(s\) URL containing \{orderId\}/);
     expect(() => loadConfig({ ORDERS_API_MAPPING: '{}' })).toThrow(/ORDERS_API_URL: required when ORDERS_API_MAPPING is set/);
     expect(() => loadConfig({ ORDERS_API_URL: 'https://x.example/{orderId}', ORDERS_API_AUTH_HEADER: 'Bearer abc' })).toThrow(/ORDERS_API_AUTH_HEADER: must look like Header-Name: value/);

@@ -17,6 +17,7 @@ const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filte
 
 /** Variable → [schema, example shown when it is wrong, one-line description for README/doctor]. */
 const VARIABLES = {
+  FRONTDESK_DEPLOYMENT: [z.string().min(1).optional(), './my-shop', 'the deployment directory: deployment.yaml, agents.yaml, kb/, training/ (default: the bundled demo)'],
   PORT: [int(1).max(65535).default(3000), '3000', 'HTTP port'],
   HOST: [z.string().default('0.0.0.0'), '0.0.0.0', 'interface to listen on'],
   LOG_LEVEL: [z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), 'info', 'log level'],
@@ -26,7 +27,7 @@ const VARIABLES = {
   TRUST_PROXY: [bool.default(false), 'true', 'honour X-Forwarded-Proto/Host from a reverse proxy'],
   MAX_BODY_BYTES: [int(1024).default(65536), '65536', 'largest accepted JSON body'],
   MAX_MESSAGE_CHARS: [int(1).default(8000), '8000', 'longest accepted message text'],
-  CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default from config/agents.ts)'],
+  CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default: confidenceThreshold in deployment.yaml)'],
   AUTO_RESOLVE_HOURS: [z.coerce.number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
   OUTBOX_MAX_ATTEMPTS: [int(1).default(8), '8', 'delivery attempts before a message is marked failed'],
   WIDGET_ALLOWED_ORIGINS: [list.default(['*']), 'https://shop.example.com,https://example.com', 'origins allowed to embed the web widget'],
@@ -115,9 +116,7 @@ function orderSettingProblems(env: Env): [keyof Vars, string][] {
   if (env.SHOPIFY_ADMIN_TOKEN && !env.SHOPIFY_SHOP_DOMAIN && !env.SHOPIFY_API_URL) problems.push(['SHOPIFY_SHOP_DOMAIN', 'required when SHOPIFY_ADMIN_TOKEN is set']);
   const httpParts = ['ORDERS_API_EMAIL_URL', 'ORDERS_API_AUTH_HEADER', 'ORDERS_API_MAPPING', 'ORDERS_API_MAPPING_FILE'] as const;
   for (const name of httpParts) if (env[name] && !env.ORDERS_API_URL) problems.push(['ORDERS_API_URL', `required when ${name} is set`]);
-  if (env.ORDERS_API_URL && !env.ORDERS_API_MAPPING && !env.ORDERS_API_MAPPING_FILE) {
-    problems.push(['ORDERS_API_MAPPING', 'required when ORDERS_API_URL is set (or ORDERS_API_MAPPING_FILE)']);
-  }
+  // Without either, the mapping comes from the deployment (orders.mapping in deployment.yaml), checked at start-up.
   if (env.ORDERS_API_MAPPING && env.ORDERS_API_MAPPING_FILE) problems.push(['ORDERS_API_MAPPING_FILE', 'set either ORDERS_API_MAPPING or ORDERS_API_MAPPING_FILE, not both']);
   return problems;
 }
@@ -134,6 +133,8 @@ function toConfig(env: Env) {
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
     : ({ kind: 'sqlite', path: env.SQLITE_PATH } as const);
   return {
+    /** The deployment directory (null: the bundled demo); see config/deployment. */
+    deploymentDir: env.FRONTDESK_DEPLOYMENT ?? null,
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
@@ -208,7 +209,9 @@ function toConfig(env: Env) {
             authHeader: env.ORDERS_API_AUTH_HEADER ? splitHeader(env.ORDERS_API_AUTH_HEADER) : null,
             mapping: env.ORDERS_API_MAPPING
               ? ({ kind: 'json', json: env.ORDERS_API_MAPPING, variable: 'ORDERS_API_MAPPING' } as const)
-              : ({ kind: 'file', path: env.ORDERS_API_MAPPING_FILE!, variable: 'ORDERS_API_MAPPING_FILE' } as const),
+              : env.ORDERS_API_MAPPING_FILE
+                ? ({ kind: 'file', path: env.ORDERS_API_MAPPING_FILE, variable: 'ORDERS_API_MAPPING_FILE' } as const)
+                : null,
           }
         : null,
     },

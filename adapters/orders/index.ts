@@ -26,7 +26,12 @@ export interface OrderSourceDeps {
   /** Test hooks: backoff and the cap on waits, and a sleep that records instead of waiting. */
   policy?: Partial<RequestPolicy>;
   sleep?: Sleep;
+  /** The deployment's mapping (orders.mapping in deployment.yaml), used when neither ORDERS_API_MAPPING nor ORDERS_API_MAPPING_FILE is set. */
+  deploymentMapping?: OrderMapping | null;
 }
+
+/** Where the deployment's own mapping comes from, as errors name it. */
+export const DEPLOYMENT_MAPPING_SOURCE = 'orders.mapping in deployment.yaml';
 
 /** Which source runs and why, in words for `frontdesk doctor` and the start-up log. */
 export function describeOrderSource(config: OrdersConfig): { name: 'shopify' | 'http' | 'demo'; why: string } {
@@ -44,7 +49,7 @@ export function describeOrderSource(config: OrdersConfig): { name: 'shopify' | '
 }
 
 /** Reads and validates the HTTP source's mapping (ORDERS_API_MAPPING or ORDERS_API_MAPPING_FILE). */
-export function loadOrderMapping(mapping: NonNullable<OrdersConfig['http']>['mapping']): OrderMapping {
+export function loadOrderMapping(mapping: NonNullable<NonNullable<OrdersConfig['http']>['mapping']>): OrderMapping {
   let text: string;
   let source: string;
   if (mapping.kind === 'json') {
@@ -75,9 +80,13 @@ export function createOrderSource(config: OrdersConfig, deps: OrderSourceDeps): 
     return withOrderCache(createShopifyOrderSource(config.shopify, { policy, logger: deps.logger, sleep: deps.sleep }), cache);
   }
   if (config.http) {
-    const mapping = loadOrderMapping(config.http.mapping);
+    const mapping = config.http.mapping ? loadOrderMapping(config.http.mapping) : deps.deploymentMapping;
+    if (!mapping) {
+      throw new ConfigError(`ORDERS_API_MAPPING: required when ORDERS_API_URL is set (or ORDERS_API_MAPPING_FILE, or ${DEPLOYMENT_MAPPING_SOURCE}) (see README, "Connecting orders")`);
+    }
+    const mappingSource = config.http.mapping?.variable ?? DEPLOYMENT_MAPPING_SOURCE;
     const source = createHttpOrderSource(
-      { url: config.http.url, emailUrl: config.http.emailUrl, authHeader: config.http.authHeader, mapping, mappingSource: config.http.mapping.variable },
+      { url: config.http.url, emailUrl: config.http.emailUrl, authHeader: config.http.authHeader, mapping, mappingSource },
       { policy, logger: deps.logger, sleep: deps.sleep },
     );
     return withOrderCache(source, cache);

@@ -84,6 +84,9 @@ const MappingSchema = z
   })
   .strict();
 
+/** The mapping's schema, for files that embed a mapping (a deployment's deployment.yaml). */
+export const OrderMappingSchema = MappingSchema;
+
 /** A validated mapping. */
 export type OrderMapping = z.output<typeof MappingSchema>;
 

@@ -2,7 +2,7 @@
  * The demo store's orders (Northwind Outfitters), used by `frontdesk demo`, the seeded SQLite
  * database and tests. Every timestamp is relative to `now`, so the demo always looks current and
  * the data is deterministic for a given `now`. Amounts are in cents (USD); `totalCents` is the sum
- * of the items plus shipping, following the store's shipping rules (config/kb/shipping-options-and-costs.md):
+ * of the items plus shipping, following the store's shipping rules (config/demo/kb/shipping-options-and-costs.md):
  * Standard $5.95 (free from $50), Express $12.95, Next-day $24.95, International Standard $14.95
  * (free from $150), International Express $29.95.
  */

@@ -36,11 +36,10 @@ export function orderToolsForRun(orders: OrderSource): RunOrderTools {
 export const ORDER_SYSTEM_UNAVAILABLE_TEXT =
   "Sorry, I can't reach our order system right now, so I can't look up your order. I've opened a ticket and a person from our team will follow up here.";
 
-/** The reply when the order system failed: the customer is told plainly, and a person takes over. */
-export function orderSystemUnavailableReply(message: Pick<Message, 'text'>): AgentRunResult {
+/** The reply when the order system failed: the customer is told plainly, and a person takes over (as the deployment's fallback agent). */
+export function orderSystemUnavailableReply(message: Pick<Message, 'text'>, fallback: { agent: string; route: string }): AgentRunResult {
   return {
-    agent: 'escalation',
-    route: 'escalation',
+    ...fallback,
     confidence: 0,
     text: ORDER_SYSTEM_UNAVAILABLE_TEXT,
     handoff: { reason: 'order_system_unavailable' },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArticleFile } from './knowledge.ts';
 import { MAX_PASSAGE_CHARS, splitPassages } from './passages.ts';
 
-const KB = join(import.meta.dirname, '../../config/kb');
+const KB = join(import.meta.dirname, '../../config/demo/kb');
 const demo = (slug: string) => splitPassages(parseArticleFile(`${slug}.md`, readFileSync(join(KB, `${slug}.md`), 'utf8'))[0]!);
 const headed = (slug: string, heading: string) => demo(slug).filter((p) => p.heading === heading);
 

@@ -46,6 +46,8 @@ export interface PipelineOptions {
    * that was resolved is not the same case as today's.
    */
   subjectWindowMs: number;
+  /** Who answers when the engine fails or the order system is down: the deployment's fallback agent and route. */
+  fallback: { agent: string; route: string };
 }
 
 export interface PipelineDeps {
@@ -65,6 +67,8 @@ const DEFAULTS: PipelineOptions = {
   historyLimit: 20,
   reopenWindowMs: {},
   subjectWindowMs: 7 * 24 * 3_600_000,
+  // The composition root passes the deployment's own (agents.yaml triage.fallbackRoute).
+  fallback: { agent: 'fallback', route: 'fallback' },
 };
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 
@@ -339,7 +343,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const orderSystemUnavailable = (failure: OrderSourceError) => {
       // The error names the setting to check; it never holds the auth header or the customer's email.
       logger.warn({ source: failure.source, reason: failure.reason, error: failure.message, conversationId: conversation.id }, 'order system unavailable; handing off');
-      return orderSystemUnavailableReply(message);
+      return orderSystemUnavailableReply(message, options.fallback);
     };
     try {
       const onDelta = (text: string, agent: string) => bus.publish({ type: 'delta', conversationId: conversation.id, agent, text });
@@ -354,8 +358,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       // The customer still gets an answer: a clear handoff instead of silence.
       logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');
       return {
-        agent: 'escalation',
-        route: 'escalation',
+        ...options.fallback,
         confidence: 0,
         text: "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.",
         handoff: { reason: 'engine_error' },

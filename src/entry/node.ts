@@ -9,10 +9,9 @@ import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
-import type { AgentGraph } from '../../agents/graph.ts';
-import { agentGraph } from '../../config/agents.ts';
+import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
 import { demoOrders } from '../../config/demo/orders.ts';
-import { defaultArticles } from '../../config/knowledge-base.ts';
+import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
 import { createChannelRegistry } from '../core/channels.ts';
@@ -36,20 +35,35 @@ export function openStore(config: Config, logger?: Logger): Store {
     : createSqliteStore({ path: config.database.path });
 }
 
-/** Loads the demo store's knowledge base and orders into an empty database. */
-export async function seedDemoData(store: Store, clock: Clock): Promise<{ articles: number; orders: number }> {
+/**
+ * Loads the deployment's own data into its database. Every deployment's kb/ articles are imported
+ * by slug: an article whose slug is not stored yet is added, a stored one is left as staff edited
+ * it (`frontdesk kb import` replaces articles on purpose). The demo keeps its first-start seeding
+ * (articles into an empty knowledge base) and is the only deployment whose demo orders are
+ * seeded: any other reads orders from its own order source, and its database never holds a demo row.
+ */
+export async function seedDeployment(store: Store, clock: Clock, deployment: Deployment): Promise<{ articles: number; orders: number }> {
   let articles = 0;
   let orders = 0;
-  if ((await store.repo.countArticles()) === 0) {
+  let missing = deployment.articles;
+  if (deployment.isDemo) {
+    // As it always has: the demo fills an empty knowledge base once.
+    if ((await store.repo.countArticles()) > 0) missing = [];
+  } else {
+    const stored = new Set((await store.repo.listArticles()).map((a) => a.slug));
+    missing = deployment.articles.filter((a) => !stored.has(a.slug));
+  }
+  if (missing.length > 0) {
     const now = clock.now();
+    // One transaction: a failing article leaves the knowledge base as it was.
     await store.transaction(async (repo) => {
-      for (const article of defaultArticles()) {
+      for (const article of missing) {
         await repo.upsertArticle({ ...article, now });
         articles += 1;
       }
     });
   }
-  if (!(await store.repo.getOrder('NW-10001'))) {
+  if (deployment.isDemo && !(await store.repo.getOrder('NW-10001'))) {
     await store.transaction(async (repo) => {
       for (const order of demoOrders(clock.now())) {
         await repo.upsertOrder(order);
@@ -68,12 +82,15 @@ export interface FrontdeskOptions {
   engine?: AgentEngine;
   /** The company's order system (default: from the configuration, see adapters/orders). */
   orders?: OrderSource;
+  /** The company's deployment directory, loaded (default: the one config.deploymentDir names, else the demo). */
+  deployment?: Deployment;
+  /** Overrides the deployment's agent graph (tests of one engine behaviour). */
   graph?: AgentGraph;
   /** Where the trained triage model is cached (null: never cache). */
   modelCacheDir?: string | null;
   /** Extra adapters (tests inject fakes of provider-backed channels). */
   adapters?: ChannelAdapter[];
-  /** Seed the demo knowledge base and orders into an empty database (default true). */
+  /** Import the deployment's kb/ articles (and, for the demo only, its demo orders) at start (default true). */
   seed?: boolean;
 }
 
@@ -84,24 +101,27 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? { now: () => Date.now() };
-  const graph = options.graph ?? agentGraph;
+  // Read and checked before anything opens: a wrong deployment file stops start-up with its line.
+  const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir));
+  const graph = options.graph ?? deployment.graph;
   const store = options.store ?? openStore(config, logger);
   // Built before anything else starts: a bad order mapping stops start-up with a clear message.
   let orders: OrderSource;
   try {
-    orders = options.orders ?? createOrderSource(config.orders, { repo: store.repo, logger, clock });
+    orders = options.orders ?? createOrderSource(config.orders, { repo: store.repo, logger, clock, deploymentMapping: deployment.settings.orders.mapping });
   } catch (error) {
     if (!options.store) await store.close();
     throw error;
   }
+  logger.info({ deployment: deployment.dir, demo: deployment.isDemo }, 'deployment');
   if (!options.orders) logger.info({ orders: describeOrderSource(config.orders) }, 'order source');
   await store.migrate();
-  if (options.seed !== false) await seedDemoData(store, clock);
+  if (options.seed !== false) await seedDeployment(store, clock, deployment);
 
   const localEngine =
     options.engine ??
     (await createDeploymentEngine({
-      graph,
+      deployment: { ...deployment, graph },
       store,
       cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
@@ -110,7 +130,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
   const engine =
     !options.engine && config.openai
-      ? createOpenAIEngine(config.openai, { graph, fallback: localEngine, confidenceThreshold: config.confidenceThreshold, logger })
+      ? createOpenAIEngine(config.openai, { graph, brand: deployment.settings.brand, fallback: localEngine, confidenceThreshold: config.confidenceThreshold, logger })
       : localEngine;
 
   // Replicas sharing PostgreSQL share live updates too; alone on SQLite, memory is enough.
@@ -123,7 +143,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
 
   const adapters: ChannelAdapter[] = [
     createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
-    ...(options.adapters ?? providerChannels(config, logger)),
+    // A channel the deployment turned off stays off even with its credentials set.
+    ...(options.adapters ?? providerChannels(config, logger)).filter((a) => deployment.settings.channels.includes(a.kind)),
   ];
   const channels = createChannelRegistry(adapters);
   const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
@@ -137,7 +158,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     bus,
     clock,
     logger,
-    options: { reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {} },
+    options: {
+      reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {},
+      fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute },
+    },
   });
 
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
@@ -178,6 +202,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
 
   return {
     app,
+    deployment,
     store,
     pipeline,
     support,

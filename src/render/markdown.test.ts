@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../test/support/paths.ts';
 import { markdownToHtml, markdownToSlack, markdownToText } from './markdown.ts';
 
-const KB_DIR = join(ROOT, 'config', 'kb');
+const KB_DIR = join(ROOT, 'config', 'demo', 'kb');
 /** The demo knowledge base: the Markdown the FAQ agent actually answers with (front matter cut). */
 const articles = readdirSync(KB_DIR)
   .filter((name) => name.endsWith('.md') && name !== 'README.md')

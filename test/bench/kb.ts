@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createRandom } from '../../agents/engines/local/classifier/random.ts';
-import { defaultArticles } from '../../config/knowledge-base.ts';
+import { defaultArticles } from '../support/deployment.ts';
 import type { ArticleInput } from '../../src/core/knowledge.ts';
 import type { Repository, Store } from '../../src/core/ports.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';
@@ -389,7 +389,7 @@ async function main() {
   const vocabulary = new Set(articles.flatMap((a) => `${a.title} ${a.body}`.toLowerCase().split(/[^\p{L}\p{N}]+/u))).size;
   process.stdout.write(
     `Knowledge-base search: searchKnowledge(query, ${LIMIT}), ${queries.length} queries × ${PASSES} passes after a warm-up pass; ` +
-      `${articles.length.toLocaleString('en-US')} articles (${real.length} from config/kb), ${Math.round(meanWords)} words each on average, ${vocabulary.toLocaleString('en-US')} distinct words\n`,
+      `${articles.length.toLocaleString('en-US')} articles (${real.length} from config/demo/kb), ${Math.round(meanWords)} words each on average, ${vocabulary.toLocaleString('en-US')} distinct words\n`,
   );
   await benchSqlite(real, generated, queries);
   const pgUrl = process.env.FRONTDESK_TEST_PG_URL || process.env.DATABASE_URL;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultArticles } from '../../config/knowledge-base.ts';
+import { defaultArticles } from '../support/deployment.ts';
 import type { Store } from '../../src/core/ports.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';

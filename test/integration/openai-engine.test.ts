@@ -3,7 +3,7 @@
  * speaks chat completions and plays a script; the whole pipeline (store, tickets, outbox) runs.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentGraph } from '../../config/agents.ts';
+import { agentGraph, demoDeployment } from '../support/deployment.ts';
 import { createLocalEngine } from '../../agents/engines/local/index.ts';
 import { triageExamples } from '../../agents/engines/local/index.ts';
 import { loadTriageModel } from '../../agents/engines/local/training/triage-model.ts';
@@ -18,7 +18,7 @@ let fake: FakeOpenAI;
 let local: AgentEngine;
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  const classifier = await loadTriageModel({ examples: await triageExamples(agentGraph, null), cacheDir: MODEL_CACHE_DIR });
+  const classifier = await loadTriageModel({ examples: await triageExamples(demoDeployment, null), cacheDir: MODEL_CACHE_DIR, deployment: demoDeployment.name });
   local = createLocalEngine({ graph: agentGraph, classify: (text) => classifier.predict(text) });
 });
 afterAll(() => fake.close());

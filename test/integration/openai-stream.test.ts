@@ -5,7 +5,7 @@
  * stored reply arrives as `event: message`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentGraph } from '../../config/agents.ts';
+import { agentGraph } from '../support/deployment.ts';
 import { createAnswerStream } from '../../agents/engines/openai/answer-stream.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { say, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';

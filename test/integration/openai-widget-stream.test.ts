@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { agentGraph } from '../../config/agents.ts';
+import { agentGraph } from '../support/deployment.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { ensureBuilt, WIDGET_BUNDLE } from '../../src/console/assets.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';

@@ -5,7 +5,7 @@
  * fake OpenAI server with scripted tool calls.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentGraph } from '../../config/agents.ts';
+import { agentGraph } from '../support/deployment.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { newId } from '../../src/core/ids.ts';
 import { MAX_EMAIL_ATTEMPTS } from '../../src/core/order-access.ts';

@@ -2,6 +2,7 @@
  * A whole Frontdesk for tests: a fresh in-memory SQLite store (or the store you pass), the
  * default graph and trained triage, the real pipeline, outbox and HTTP app.
  */
+import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
 import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Store } from '../../src/core/ports.ts';
 import { createFrontdesk } from '../../src/entry/node.ts';
@@ -14,6 +15,8 @@ export interface TestFrontdeskOptions {
   engine?: AgentEngine;
   adapters?: ChannelAdapter[];
   clock?: Clock;
+  /** Another deployment than the one the env names (default: the demo). */
+  deployment?: Deployment;
 }
 
 export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
@@ -24,6 +27,7 @@ export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
     engine: options.engine,
     adapters: options.adapters,
     clock: options.clock,
+    deployment: options.deployment,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     modelCacheDir: MODEL_CACHE_DIR,
   });

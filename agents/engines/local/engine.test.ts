@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentGraph } from '../../../config/agents.ts';
+import { loadDeployment } from '../../../config/deployment/index.ts';
 import { ANONYMOUS_ASKER, type Asker } from '../../../src/core/order-access.ts';
 import { splitPassages } from '../../../src/core/passages.ts';
 import type { AgentRunInput, AgentTools } from '../../../src/core/ports.ts';
@@ -7,6 +7,8 @@ import type { Conversation, Message, Order, PassageHit } from '../../../src/core
 import { buildVocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import { createLocalEngine } from './engine.ts';
+
+const agentGraph = loadDeployment().graph;
 
 const order: Order = {
   id: 'NW-10001', contactEmail: 'a@example.com', contactPhone: null, status: 'shipped', items: [{ sku: 'J1', name: 'Rain Jacket', quantity: 1, priceCents: 9900 }],

@@ -1,11 +1,9 @@
 /**
- * Builds the embedded engine of a deployment: the triage classifier is trained on the shipped
- * examples (config/triage), the graph's own examples and the route corrections humans made,
- * and cached on disk so restarts are instant.
+ * Builds the embedded engine of a deployment: the triage classifier is trained on the
+ * deployment's training/ examples (its general base rows and its own, which weigh more) and the
+ * route corrections humans made, and cached on disk so restarts are instant.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AgentEngine, Store } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Example } from './classifier/index.ts';
@@ -18,8 +16,6 @@ import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
 
-const DEFAULT_TRAINING_SET = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config/triage/bitext-intents.jsonl');
-
 export function readJsonlExamples(path: string): Example[] {
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -27,35 +23,45 @@ export function readJsonlExamples(path: string): Example[] {
     .map((line) => JSON.parse(line) as Example);
 }
 
-/** Training weight of a hand-written example relative to a shipped one. */
-export const WRITTEN_EXAMPLE_WEIGHT = 4;
+/** What a deployment trains its triage on (config/deployment's Deployment has this shape). */
+export interface TriageTraining {
+  /** The graph; its `triage.examples` are the deployment's own examples, by label. */
+  graph: AgentGraph;
+  training: {
+    /** General phrasing rows (weight 1). */
+    base: Example[];
+    /** How many base rows one own example (or route correction) counts as. */
+    weight: number;
+  };
+}
 
 /** Every example the deployment's triage learns from. */
-export async function triageExamples(graph: AgentGraph, store: Store | null, trainingSet = DEFAULT_TRAINING_SET): Promise<Example[]> {
-  const shipped = readJsonlExamples(trainingSet);
+export async function triageExamples(deployment: TriageTraining, store: Store | null): Promise<Example[]> {
+  const { graph, training } = deployment;
   // Written for this deployment in its channels' own phrasing, they are few beside the templated
-  // shipped rows: each counts as several so that it shapes the decision boundaries.
+  // base rows: each counts as several so that it shapes the decision boundaries.
   const written = Object.entries(graph.triage.examples).flatMap(([label, texts]) =>
-    texts.map((text) => ({ text, label, weight: WRITTEN_EXAMPLE_WEIGHT })),
+    texts.map((text) => ({ text, label, weight: training.weight })),
   );
   // A correction names a route; routes are labels of their own (the engine maps them to themselves).
   // Corrections are real messages of this deployment too, so they weigh as much as written ones.
   const corrections = store
-    ? (await store.repo.listRouteCorrections()).map((c) => ({ text: c.text, label: c.toRoute, weight: WRITTEN_EXAMPLE_WEIGHT }))
+    ? (await store.repo.listRouteCorrections()).map((c) => ({ text: c.text, label: c.toRoute, weight: training.weight }))
     : [];
-  return [...shipped, ...written, ...corrections];
+  return [...training.base, ...written, ...corrections];
 }
 
 export async function createDeploymentEngine(opts: {
-  graph: AgentGraph;
+  deployment: TriageTraining & { name: string };
   store: Store;
   cacheDir: string | null;
   confidenceThreshold?: number;
   /** A failed refresh of the knowledge snapshot (the previous one stays in use). */
   onKnowledgeError?(error: unknown): void;
 }): Promise<AgentEngine> {
-  const examples = await triageExamples(opts.graph, opts.store);
-  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir });
+  const { graph } = opts.deployment;
+  const examples = await triageExamples(opts.deployment, opts.store);
+  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, deployment: opts.deployment.name });
   // Everything taken from the store's articles, rebuilt when they change (live-knowledge.ts).
   const knowledge = await createLiveKnowledge({
     store: opts.store,
@@ -66,7 +72,7 @@ export async function createDeploymentEngine(opts: {
   const exampleWords = new Set<string>();
   for (const e of examples) for (const w of tokenize(e.text)) exampleWords.add(w);
   const engine = createLocalEngine({
-    graph: opts.graph,
+    graph,
     classify: (text) => classifier.predict(text),
     knowledge: knowledge.match,
     // A getter, read by the engine per run: an article change reaches the answers as well as triage.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultArticles } from '../../../config/knowledge-base.ts';
+import { loadDeployment } from '../../../config/deployment/index.ts';
 import { createKnowledgeEvidence } from './knowledge-evidence.ts';
+
+const defaultArticles = () => loadDeployment().articles;
 
 describe('knowledge-base evidence', () => {
   const match = createKnowledgeEvidence(defaultArticles());

@@ -1,11 +1,13 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentGraph } from '../../../config/agents.ts';
+import { loadDeployment } from '../../../config/deployment/index.ts';
 import type { AgentRunInput, AgentTools } from '../../../src/core/ports.ts';
 import type { Order } from '../../../src/core/types.ts';
 import { say, startFakeOpenAI, type FakeOpenAI } from '../../../test/support/fake-openai.ts';
 import { scriptedEngine } from '../../../test/support/frontdesk.ts';
 import { createOpenAIEngine } from './index.ts';
+
+const agentGraph = loadDeployment().graph;
 
 let fake: FakeOpenAI;
 beforeAll(async () => (fake = await startFakeOpenAI()));

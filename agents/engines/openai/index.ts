@@ -11,7 +11,7 @@ import { ModelRefusalError, RunContext, RunState, Runner, type AgentInputItem, t
 import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
 import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
-import { buildAgents, type FinalAnswer, type GraphAgent } from './agents.ts';
+import { buildAgents, type FinalAnswer, type GraphAgent, type Voice } from './agents.ts';
 import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
 import { createAnswerStream } from './answer-stream.ts';
 import { combineConfidence } from './confidence.ts';
@@ -42,8 +42,10 @@ export interface OpenAIEngineDeps {
   fallback?: AgentEngine;
   /** Overrides the graph's threshold (CONFIDENCE_THRESHOLD). */
   confidenceThreshold?: number;
-  /** Ticket intents that wait for a person's approval (default: cancel_order, get_refund); each is a tool that pauses the run. */
+  /** Ticket intents that wait for a person's approval (default: the graph's `approvals`); each is a tool that pauses the run. */
   approvalIntents?: string[];
+  /** How the company sounds (deployment.yaml brand): its name, tone and sign-off go into every agent's rules. */
+  brand?: Voice;
   /** Carries out an approved refund or cancellation in the shop; without it the approving person does. */
   onApproved?: ApprovedActionHandler;
   /** Client retries on 429/5xx/connection errors (default 2). */
@@ -66,7 +68,6 @@ export interface OpenAIEngineDeps {
 /** A run restored from its serialised state. */
 type PausedRun = Awaited<ReturnType<typeof RunState.fromStringWithContext<TurnContext, GraphAgent>>>;
 
-const DEFAULT_APPROVALS = ['cancel_order', 'get_refund'];
 const REFUSAL_TEXT =
   'I can only help with questions about your orders, your account and our store. Is there something along those lines I can do for you?';
 const SECURITY_TEXT =
@@ -77,7 +78,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   const { graph } = deps;
   const now = deps.now ?? Date.now;
   const threshold = deps.confidenceThreshold ?? graph.triage.confidenceThreshold;
-  const approvalIntents = new Set(deps.approvalIntents ?? DEFAULT_APPROVALS);
+  const approvalIntents = new Set(deps.approvalIntents ?? graph.approvals);
   const orderIdPattern = new RegExp(graph.orderIdPattern, 'i');
   const normaliseMatch = (m: RegExpExecArray) => (m.length > 2 ? `${m[1]!.toUpperCase()}-${m[2]}` : m[0].toUpperCase());
   const normaliseOrderId = (text: string) => {
@@ -90,7 +91,8 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   // No retries for the check: it fails open, so a slow retry would only delay the customer.
   const inputCheck =
     deps.inputCheck === false ? null : createModelInputCheck({ client: createModelClient(config, { maxRetries: 0 }).client, model: config.model, limit: (work) => limiter.run(work) });
-  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved });
+  const fallbackAgent = agentForRoute(graph, graph.triage.fallbackRoute).name;
+  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved, orderIdExample: graph.orderIdExample, fallbackAgent }, deps.brand);
   // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
   const runner = new Runner({ tracingDisabled: true });
   const breaker = createCircuitBreaker({ threshold: deps.circuit?.threshold ?? 3, cooldownMs: deps.circuit?.cooldownMs ?? 30_000, now });

@@ -73,6 +73,10 @@ export type ApprovedActionHandler = (action: ApprovedAction) => Promise<Record<s
 
 export interface ToolOptions {
   normaliseOrderId(text: string): string | null;
+  /** An order number as customers see it (agents.yaml orderIdExample), for descriptions and notes. */
+  orderIdExample?: string;
+  /** The agent that takes what no one else can (the deployment's fallback agent). */
+  fallbackAgent?: string;
   /** Ticket intents that need a person's approval (refunds, cancellations): each becomes a tool that pauses the run. */
   approvalIntents: ReadonlySet<string>;
   onApproved?: ApprovedActionHandler;
@@ -104,6 +108,8 @@ function orderView(order: Order) {
 
 /** The function tools an agent of the graph may call. */
 export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<TurnContext>[] {
+  const example = options.orderIdExample ?? 'the number in the order confirmation';
+  const badOrderNumber = `That is not a valid order number; ask the customer for it (format ${example}).`;
   const intents = Object.keys(agent.tickets).filter((intent) => !options.approvalIntents.has(intent));
   const approvals = agent.tools.includes('create_ticket') ? Object.keys(agent.tickets).filter((intent) => options.approvalIntents.has(intent)) : [];
   const build: Record<ToolName, () => Tool<TurnContext>> = {
@@ -118,7 +124,7 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
           const hits = await t.input.tools.searchPassages(query, 4);
           t.evidence += hits.length;
           t.publicText.push(...hits.map((h) => h.passage.text));
-          if (hits.length === 0) return { passages: [], note: 'Nothing found. Do not guess; transfer to escalation if you cannot answer.' };
+          if (hits.length === 0) return { passages: [], note: `Nothing found. Do not guess; transfer to ${options.fallbackAgent ?? 'a person'} if you cannot answer.` };
           return { passages: hits.map(({ passage: p }) => ({ title: p.title, heading: p.heading, text: p.text, slug: p.slug })) };
         },
       }),
@@ -127,13 +133,13 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
       tool({
         name: 'lookup_order',
         description:
-          'Look up one order of the customer by its order number (for example NW-10001). Details come back only when the customer ' +
+          `Look up one order of the customer by its order number (for example ${example}). Details come back only when the customer ` +
           'is verified for the order; otherwise ask for the email address used for the order and call verify_order_email.',
         parameters: z.object({ orderId: z.string().min(1) }),
         async execute({ orderId }, ctx: Ctx) {
           const t = turn(ctx);
           const id = options.normaliseOrderId(orderId);
-          if (!id) return { found: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
+          if (!id) return { found: false, note: badOrderNumber };
           const order = await t.input.tools.lookupOrder(id);
           // The same answer for someone else's order and for none at all: nothing leaks either way.
           if (!order || !(askerOwnsOrder(order, t.input.asker) || t.verification.verified.has(order.id))) {
@@ -184,7 +190,7 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
             };
           };
           const id = options.normaliseOrderId(orderId);
-          if (!id) return { verified: false, note: 'That is not a valid order number; ask the customer for it (format NW-12345).' };
+          if (!id) return { verified: false, note: badOrderNumber };
           const order = await t.input.tools.lookupOrder(id);
           // Checked after the await, with nothing awaited until the count is updated: calls the model
           // makes in parallel cannot all slip under the limit.
@@ -211,7 +217,7 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
         name: 'create_ticket',
         description:
           'Open a ticket for the support team when the request needs a person (see your instructions). ' +
-          (approvals.length ? `For ${approvals.join(' and ')} use the tool of that name instead.` : 'Refunds and cancellations are never done by you: open a ticket and tell the customer a person will confirm.'),
+          (approvals.length ? `For ${approvals.join(' and ')} use the tool of that name instead.` : 'Actions on orders and payments are never done by you: open a ticket and tell the customer a person will confirm.'),
         parameters: z.object({
           intent: z.enum(['other', ...intents]).describe('What the customer wants'),
           summary: z.string().min(1).max(500).describe('One or two sentences for the team'),

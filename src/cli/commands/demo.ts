@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../config/env.ts';
 import { sampleMessages } from '../../../config/demo/sample-messages.ts';
+import { loadDeployment } from '../../../config/deployment/index.ts';
 import type { ChannelAdapter } from '../../core/ports.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import { createFrontdesk } from '../../entry/node.ts';
@@ -13,13 +14,15 @@ const printed = (kind: ChannelKind): ChannelAdapter => ({ kind, send: async () =
 
 /**
  * `frontdesk demo`: the sample messages of config/demo go through the real pipeline (a throwaway
- * SQLite database with the demo store's data) and the replies are printed.
+ * SQLite database with the demo store's data) and the replies are printed. It always runs the
+ * demo deployment, whatever FRONTDESK_DEPLOYMENT says: the samples are the demo store's.
  */
 export async function demo(_args: string[], io: Io): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'frontdesk-demo-'));
   const config = loadConfig({ ...io.env, DATABASE_URL: undefined, SQLITE_PATH: join(dir, 'demo.db'), LOG_LEVEL: 'warn' });
   const frontdesk = await createFrontdesk({
     config,
+    deployment: loadDeployment(),
     modelCacheDir: join(process.cwd(), 'data'),
     adapters: (['sms', 'email', 'slack'] as const).map(printed),
   });

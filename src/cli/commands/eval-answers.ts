@@ -219,7 +219,7 @@ export interface AnswerEvalOptions {
 
 /** Stands in for a provider channel: the reply counts as delivered, nothing leaves the process. */
 const offline = (kind: ChannelKind): ChannelAdapter => ({ kind, send: async () => ({ status: 'delivered' }) });
-/** Our side of an SMS thread: the demo store's text number (config/kb/contact-customer-service.md). */
+/** Our side of an SMS thread: the demo store's text number (config/demo/kb/contact-customer-service.md). */
 const OUR_SMS_NUMBER = '+15550100199';
 
 /**

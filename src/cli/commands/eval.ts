@@ -20,8 +20,7 @@ import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { createKnowledgeEvidence } from '../../../agents/engines/local/knowledge-evidence.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { loadTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
-import { agentGraph } from '../../../config/agents.ts';
-import { defaultArticles } from '../../../config/knowledge-base.ts';
+import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../../config/deployment/index.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
 import { formatAnswerReport, readAnswerFixture, runAnswerEval } from './eval-answers.ts';
@@ -109,10 +108,11 @@ export interface EvaluatedClassifier {
 
 /** The model engine's triage agent (`--engine openai`); the route is its transfer tool call. */
 async function modelClassifier(env: Record<string, string | undefined>): Promise<EvaluatedClassifier> {
-  const config = loadConfig(env).openai;
+  const settings = loadConfig(env);
+  const config = settings.openai;
   if (!config) throw new UsageError('--engine openai needs OPENAI_API_KEY (and OPENAI_BASE_URL / OPENAI_MODEL for other endpoints)');
   const { createModelRouter } = await import('../../../agents/engines/openai/route-eval.ts');
-  const router = createModelRouter(config, { graph: agentGraph });
+  const router = createModelRouter(config, { graph: loadDeployment(resolveDeploymentDir(settings.deploymentDir)).graph });
   return {
     async predict(text) {
       const decision = await router.route(text);
@@ -129,21 +129,23 @@ function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
 
 /**
  * The deployment's triage as `eval routes` sees it without `--train`: the classifier trained on
- * the shipped examples (config/triage/bitext-intents.jsonl plus the graph's own), read from the
+ * the deployment's training/ examples (FRONTDESK_DEPLOYMENT, default the demo), read from the
  * deployment's model cache when `serve` or `train` put it there (trained and cached if not). A
  * test file labelled with routes is scored through the engine's own triage decision (text
  * cleaning, per-route probabilities, the confidence threshold, the knowledge-base evidence over
- * the demo store's articles in config/kb, and the fallback route); a file labelled with intents
+ * the deployment's kb/ articles, and the fallback route); a file labelled with intents
  * is scored on the classifier's intents.
  */
 export async function deploymentClassifier(
   test: Example[],
-  opts: { threshold?: number; cacheDir: string; onProgress?: (done: number, total: number) => void },
+  opts: { threshold?: number; cacheDir: string; deployment?: Deployment; onProgress?: (done: number, total: number) => void },
 ): Promise<EvaluatedClassifier> {
-  const examples = await triageExamples(agentGraph, null);
-  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, onProgress: opts.onProgress });
+  const deployment = opts.deployment ?? loadDeployment();
+  const agentGraph = deployment.graph;
+  const examples = await triageExamples(deployment, null);
+  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, deployment: deployment.name, onProgress: opts.onProgress });
   if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
-  const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(defaultArticles()));
+  const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(deployment.articles));
   return {
     predict(text) {
       const decision = triage(cleanForTriage(text));
@@ -285,8 +287,10 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   } else if (train) {
     evaluated = fromClassifier(trainClassifier(train, { validation: val, onProgress: bar.update }));
   } else {
-    const cacheDir = opts['cache-dir'] ?? loadConfig(env).modelCacheDir;
-    evaluated = await deploymentClassifier(test, { threshold, cacheDir, onProgress: bar.update });
+    const config = loadConfig(env);
+    const cacheDir = opts['cache-dir'] ?? config.modelCacheDir;
+    const deployment = loadDeployment(resolveDeploymentDir(config.deploymentDir));
+    evaluated = await deploymentClassifier(test, { threshold, cacheDir, deployment, onProgress: bar.update });
   }
   bar.stop();
   const trainMs = performance.now() - t0;

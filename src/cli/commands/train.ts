@@ -1,6 +1,6 @@
 /**
- * `frontdesk train [--cache-dir DIR] [--json]` — retrains the deployment's triage model on the
- * shipped examples, the agent graph's own examples and the route corrections humans made in the
+ * `frontdesk train [--cache-dir DIR] [--json]` — retrains the deployment's triage model on its
+ * training/ examples (FRONTDESK_DEPLOYMENT, default the demo) and the route corrections humans made in the
  * console, and writes it to the model cache the server loads at start-up (so the next start is
  * instant and uses the corrections). The cache defaults to the SQLite database's folder (the
  * repository's data/ on PostgreSQL).
@@ -8,8 +8,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
-import { examplesHash, loadTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
-import { agentGraph } from '../../../config/agents.ts';
+import { loadTriageModel, triageModelFile } from '../../../agents/engines/local/training/triage-model.ts';
+import { loadDeployment, resolveDeploymentDir } from '../../../config/deployment/index.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
 
@@ -31,14 +31,15 @@ export async function train(args: string[], io: TrainIo): Promise<number> {
   }
   const config = loadConfig(io.env);
   const cacheDir = values['cache-dir'] ?? config.modelCacheDir;
+  const deployment = loadDeployment(resolveDeploymentDir(config.deploymentDir));
   const store = openStore(config);
   try {
     await store.migrate();
-    const examples = await triageExamples(agentGraph, store);
+    const examples = await triageExamples(deployment, store);
     const started = performance.now();
-    const model = await loadTriageModel({ examples, cacheDir });
+    const model = await loadTriageModel({ examples, cacheDir, deployment: deployment.name });
     const ms = Math.round(performance.now() - started);
-    const file = resolve(cacheDir, `triage-model-${examplesHash(examples)}.json`);
+    const file = resolve(triageModelFile(cacheDir, examples, deployment.name));
     const summary = { examples: examples.length, labels: model.labels.length, ms, file };
     io.stdout.write(
       values.json

@@ -1,10 +1,10 @@
 /**
  * Builds the default triage training set of the demo store from the Bitext customer-service
- * utterances (CDLA-Sharing-1.0, see config/triage/README.md):
+ * utterances (CDLA-Sharing-1.0, see config/demo/training/README.md):
  *
  *   npx tsx agents/engines/local/training/build-training-set.ts [SOURCE_CSV] [OUT_JSONL]
  *
- * Keeps the Bitext intent as the label (the intent → route map lives in config/agents.ts) and at
+ * Keeps the Bitext intent as the label (the intent → route map lives in the deployment's agents.yaml) and at
  * most {@link PER_INTENT} rows per intent, picked deterministically (seeded shuffle of the
  * de-duplicated utterances), so the committed file stays small and reproducible.
  */
@@ -23,7 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** Where the shared data lives relative to the project root. */
 export const DEFAULT_SOURCE = resolve(ROOT, '../shared/data/bitext/utterances-20k.csv');
 /** The committed training set. */
-export const DEFAULT_OUTPUT = resolve(ROOT, 'config/triage/bitext-intents.jsonl');
+export const DEFAULT_OUTPUT = resolve(ROOT, 'config/demo/training/bitext-intents.jsonl');
 
 /** Samples at most `perIntent` distinct utterances per intent from Bitext CSV text. */
 export function buildTrainingSet(csv: string, perIntent = PER_INTENT, seed = SEED): Example[] {

@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMarkdownArticle } from '../../../../src/core/knowledge.ts';
 import { splitPassages } from '../../../../src/core/passages.ts';
-import { agentGraph } from '../../../../config/agents.ts';
+import { loadDeployment } from '../../../../config/deployment/index.ts';
 import { triageExamples } from '../index.ts';
 import { bestPassage, buildVocabulary, generalWordsOf, type CoverageFeatures, type PassageText } from '../answerability.ts';
 
@@ -52,13 +52,13 @@ const SHOP_LIKE = new Set(
 );
 
 async function demoRows(): Promise<Row[]> {
-  const dir = join(root, 'config/kb');
+  const dir = join(root, 'config/demo/kb');
   const articles = readdirSync(dir)
     .filter((f) => f.endsWith('.md') && f !== 'README.md')
     .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
   const candidates = passagesOf(articles);
   // Everyday support English, as the engine has it: the deployment's training examples.
-  const general = generalWordsOf((await triageExamples(agentGraph, null)).map((e) => e.text));
+  const general = generalWordsOf((await triageExamples(loadDeployment(), null)).map((e) => e.text));
   const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`), general);
   const rows: Row[] = [];
   const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;

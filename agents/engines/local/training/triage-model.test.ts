@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTrainingSet, toJsonl } from './build-training-set.ts';
 import { parseJsonl } from './datasets.ts';
-import { examplesHash, loadTriageModel } from './triage-model.ts';
+import { loadTriageModel, triageModelFile } from './triage-model.ts';
 
 const examples = ['track my order', 'where is my parcel', 'refund please', 'i want my money back'].flatMap((t, i) =>
   ['', 'hi ', 'please '].map((p) => ({ text: p + t, label: i < 2 ? 'track' : 'refund' })),
@@ -14,7 +14,8 @@ describe('loadTriageModel', () => {
   it('caches the model by content hash and loads it back with the same predictions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
     const first = await loadTriageModel({ examples, cacheDir: dir });
-    const file = join(dir, `triage-model-${examplesHash(examples)}.json`);
+    const file = triageModelFile(dir, examples);
+    expect(file).toMatch(/triage-model-default-[0-9a-f]{64}\.json$/);
     expect(existsSync(file)).toBe(true);
     const second = await loadTriageModel({ examples, cacheDir: dir });
     expect(second.predict('where is my order')).toEqual(first.predict('where is my order'));
@@ -22,9 +23,20 @@ describe('loadTriageModel', () => {
     await loadTriageModel({ examples: examples.slice(1), cacheDir: dir });
     expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(2);
   });
+  it('keeps one model per deployment: another deployment never loads a model it did not train', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
+    await loadTriageModel({ examples, cacheDir: dir, deployment: 'demo' });
+    const bikes = examples.map((e) => ({ ...e, label: e.label === 'track' ? 'order_status' : 'repairs' }));
+    const other = await loadTriageModel({ examples: bikes, cacheDir: dir, deployment: 'bike-shop' });
+    expect(other.labels).toEqual(['order_status', 'repairs']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json')).sort()).toEqual([
+      triageModelFile(dir, bikes, 'bike-shop').split('/').pop(),
+      triageModelFile(dir, examples, 'demo').split('/').pop(),
+    ]);
+  });
   it('retrains over a corrupt cache file, and writes nothing without a cache dir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
-    writeFileSync(join(dir, `triage-model-${examplesHash(examples)}.json`), '{broken');
+    writeFileSync(triageModelFile(dir, examples), '{broken');
     expect((await loadTriageModel({ examples, cacheDir: dir })).predict('refund').label).toBe('refund');
     expect((await loadTriageModel({ examples, cacheDir: null })).labels).toEqual(['refund', 'track']);
   });

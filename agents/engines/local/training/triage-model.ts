@@ -17,20 +17,30 @@ export function examplesHash(examples: Example[]): string {
   return hash.digest('hex');
 }
 
+/** The cache file of a model: named after the deployment, keyed by the hash of everything it learns from. */
+export function triageModelFile(cacheDir: string, examples: Example[], deployment = 'default'): string {
+  const name = deployment.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'default';
+  return join(cacheDir, `triage-model-${name}-${examplesHash(examples)}.json`);
+}
+
 /**
  * Returns a classifier trained on `examples`, loading it from
- * `cacheDir/triage-model-<sha256>.json` when present and writing it there after training.
+ * `cacheDir/triage-model-<deployment>-<sha256>.json` when present and writing it there after
+ * training. The hash covers every example, weight and label (the deployment's training files and
+ * its route corrections), so switching deployments or editing training/ never reuses a model.
  * With `cacheDir: null` it always trains and writes nothing. A corrupt cache file is ignored
  * (and overwritten).
  */
 export async function loadTriageModel(opts: {
   examples: Example[];
   cacheDir: string | null;
+  /** The deployment's name, for a cache file a person can tell apart (the hash decides reuse). */
+  deployment?: string;
   /** Training progress, when it has to train (see {@link trainClassifier}). */
   onProgress?: (done: number, total: number) => void;
 }): Promise<TextClassifier> {
   const { examples, cacheDir } = opts;
-  const file = cacheDir ? join(cacheDir, `triage-model-${examplesHash(examples)}.json`) : null;
+  const file = cacheDir ? triageModelFile(cacheDir, examples, opts.deployment) : null;
   if (file) {
     try {
       return loadClassifier(JSON.parse(await readFile(file, 'utf8')));

@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_DEPLOYMENT_DIR, DeploymentError, loadDeployment } from './index.ts';
+
+const BIKE_SHOP = join(import.meta.dirname, '../../test/fixtures/deployments/bike-shop');
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the bike shop with one file's text changed. */
+function variant(file: string, change: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-deployment-'));
+  made.push(dir);
+  cpSync(BIKE_SHOP, dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, change(readFileSync(path, 'utf8')));
+  return dir;
+}
+
+/** The 1-based line of the first line of `file` in `dir` containing `needle`. */
+function lineOf(dir: string, file: string, needle: string): number {
+  const index = readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  expect(index).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
+function problems(dir: string): string[] {
+  try {
+    loadDeployment(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeploymentError);
+    expect((error as DeploymentError).message).toMatch(/^Invalid deployment /);
+    return (error as DeploymentError).problems;
+  }
+  throw new Error('expected the deployment to be refused');
+}
+
+describe('loadDeployment', () => {
+  it('loads the demo and the bike shop with their own graphs, articles and training', () => {
+    const demo = loadDeployment();
+    expect(demo).toMatchObject({ dir: DEMO_DEPLOYMENT_DIR.replace(/\/$/, ''), isDemo: true });
+    expect(demo.graph.approvals).toEqual(['cancel_order', 'get_refund']);
+    expect(demo.articles.length).toBeGreaterThan(30);
+    const bikes = loadDeployment(BIKE_SHOP);
+    expect(bikes.isDemo).toBe(false);
+    expect(bikes.graph.triage).toMatchObject({ fallbackRoute: 'people', confidenceThreshold: 0.5, languages: ['en'] });
+    expect(bikes.articles).toHaveLength(8);
+    // CSV and JSONL both count: the repairs examples are in workshop.csv.
+    expect(bikes.graph.triage.examples.book_repair).toContain("I'd like to book a service for my bike");
+    expect(bikes.training.base).toEqual([]);
+  });
+
+  it('reports malformed YAML with the file and line', () => {
+    const dir = variant('agents.yaml', (t) => t.replace('  fallbackRoute: people', '  fallbackRoute: [people'));
+    const [problem] = problems(dir);
+    expect(problem).toMatch(/^agents\.yaml:\d+:\d+: invalid YAML: /);
+    const line = Number(/^agents\.yaml:(\d+)/.exec(problem!)![1]);
+    // The parser notices the open bracket on its own line or the next ones.
+    expect(line).toBeGreaterThanOrEqual(lineOf(dir, 'agents.yaml', 'fallbackRoute: [people'));
+  });
+
+  it('reports an unknown tool at its line with the tools it could be', () => {
+    const dir = variant('agents.yaml', (t) => t.replace('tools: [search_knowledge, create_ticket]', 'tools: [search_knowledge, book_in_calendar]'));
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(new RegExp(`^agents\\.yaml:${lineOf(dir, 'agents.yaml', 'book_in_calendar')}: agents\\[0\\]\\.tools\\[1\\]: Invalid option: expected one of "search_knowledge"`)),
+    ]);
+  });
+
+  it('reports a route no agent serves, and an intent mapped to a missing route', () => {
+    const dir = variant('agents.yaml', (t) => t.replace('  fallbackRoute: people', '  fallbackRoute: nobody').replace('    book_repair: repairs', '    book_repair: workshop'));
+    expect(problems(dir)).toEqual([
+      `agents.yaml:${lineOf(dir, 'agents.yaml', 'book_repair: workshop')}: triage.intents.book_repair: intent book_repair routes to workshop, which no agent serves (routes: repairs, orders, billing, faq, people)`,
+      `agents.yaml:${lineOf(dir, 'agents.yaml', 'fallbackRoute: nobody')}: triage.fallbackRoute: no agent serves the fallback route nobody (routes: repairs, orders, billing, faq, people)`,
+    ]);
+  });
+
+  it('refuses a deployment without kb/', () => {
+    const dir = variant('deployment.yaml', (t) => t);
+    rmSync(join(dir, 'kb'), { recursive: true });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^kb\/: missing directory \(expected the knowledge base/)]);
+  });
+
+  it('checks deployment.yaml: ranges, time zones, unknown keys and the order mapping, each at its line', () => {
+    const dir = variant('deployment.yaml', (t) =>
+      t
+        .replace('confidenceThreshold: 0.5', 'confidenceThreshold: 5')
+        .replace('timeZone: Europe/Amsterdam', 'timeZone: Mars/Olympus')
+        .replace('channels: [web, sms]', 'channels: [web, sms]\nchanels: [email]')
+        .replace('      contactEmail: buyer.email', '      contactEmail: buyer..email'),
+    );
+    const found = problems(dir);
+    expect(found).toContain(`deployment.yaml:${lineOf(dir, 'deployment.yaml', 'confidenceThreshold')}: confidenceThreshold: Too big: expected number to be <=1`);
+    expect(found).toContain(`deployment.yaml:${lineOf(dir, 'deployment.yaml', 'Mars/Olympus')}: hours.timeZone: must be an IANA time zone such as Europe/Berlin`);
+    expect(found).toContainEqual(expect.stringMatching(/^deployment\.yaml:\d+: Unrecognized key: "chanels"/));
+    expect(found).toContainEqual(
+      expect.stringMatching(new RegExp(`^deployment\\.yaml:${lineOf(dir, 'deployment.yaml', 'buyer..email')}: orders\\.mapping\\.fields\\.contactEmail\\.path: must be a dotted path`)),
+    );
+  });
+
+  it('names the file and line of a training example whose label no route knows', () => {
+    const dir = variant('training/examples.jsonl', (t) => `${t}{"text":"do you sell unicycles","label":"unicycles"}\n`);
+    expect(problems(dir)).toEqual([`training/examples.jsonl:${lineOf(dir, 'training/examples.jsonl', 'unicycles')}: label unicycles is neither an intent of agents.yaml (triage.intents) nor a route`]);
+  });
+
+  it('refuses settings that belong elsewhere, and a directory that is not there', () => {
+    const dir = variant('agents.yaml', (t) => t.replace('  fallbackRoute: people', '  fallbackRoute: people\n  languages: [en, nl]'));
+    expect(problems(dir)).toEqual([`agents.yaml:${lineOf(dir, 'agents.yaml', 'languages: [en, nl]')}: triage.languages: not allowed here (set languages in deployment.yaml)`]);
+    expect(() => loadDeployment(join(tmpdir(), 'no-such-deployment-here'))).toThrow(/no-such-deployment-here: no such directory \(FRONTDESK_DEPLOYMENT must name a deployment directory/);
+  });
+});
