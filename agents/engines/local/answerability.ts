@@ -263,9 +263,10 @@ const ENGINE_WEIGHT = 0.75;
  * The candidate that matches the question best, with its answerability features: BM25 over the
  * passage and its headings computed here, so both stores' candidates are ranked alike, blended
  * with the search engine's score (`score`, when candidates carry one) which brings paraphrases of a
- * title. Both are scaled to the best candidate's before they are mixed.
+ * title. Both are scaled to the best candidate's before they are mixed; `bonus` is the caller's
+ * preference (the article a follow-up continues).
  */
-export function bestPassage<T extends { passage: PassageText; score?: number }>(
+export function bestPassage<T extends { passage: PassageText; score?: number; bonus?: number }>(
   questionText: string,
   candidates: T[],
   vocabulary: Vocabulary,
@@ -283,7 +284,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number }>(
   candidates.forEach((hit, i) => {
     // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
     const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
-    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage);
+    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage) + (hit.bonus ?? 0);
     if (rank > bestRank) [best, bestRank] = [i, rank];
   });
   const hit = candidates[best]!;

@@ -123,6 +123,8 @@ interface Turn {
   text: string;
   /** What to search the knowledge base with: the text, or the topic and the text for a follow-up. */
   query: string;
+  /** The article a follow-up continues: its passages are preferred. */
+  topicSlug?: string | null;
   memory: Memory;
   trace: TraceStep[];
 }
@@ -136,6 +138,10 @@ const ANSWER_CHARS = 900;
 /** Words from which a language can be told apart reliably. */
 const LANGUAGE_MIN_WORDS = 3;
 const LANGUAGE_MIN_LETTERS = 8;
+/** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5). */
+const TOPIC_ARTICLE_BONUS = 0.2;
+/** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
+const SHORT_FOLLOW_UP_WORDS = 1;
 /** Triage's confidence from which a question routed to orders without an order number is about one. */
 const CONFIDENT_ORDER_QUESTION = 0.8;
 /** Languages written in the Latin script (a message in another script is in none of them). */
@@ -202,7 +208,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const seen = new Set(hits.map((h) => h.passage.id));
     for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
     const vocabulary = deps.vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
-    const sections = sectionsOf(hits);
+    const sections = sectionsOf(hits).map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
     const chosen = bestPassage(query, sections, vocabulary);
     turn.trace.push({
       kind: 'tool',
@@ -376,7 +382,8 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
         ? { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` }
         : null;
     if (aboutOrder) {
-      const elsewhere = decision.confident && decision.route !== topic!.route && decision.route !== graph.triage.fallbackRoute;
+      // Sure of another route, or an article clearly covers the message ("will I pay customs?").
+      const elsewhere = (decision.confident || decision.knowledge !== undefined) && decision.route !== topic!.route && decision.route !== graph.triage.fallbackRoute;
       trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
       if (!elsewhere) return aboutOrder;
       return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };
@@ -384,11 +391,12 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     if (topic && isFollowUp(text, words, decision.confident)) {
       const agent = agentForRoute(graph, topic.route);
       // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
-      const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute;
+      // A short "and for PayPal?" continues the topic even when its one word has a route of its own.
+      const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute && words > SHORT_FOLLOW_UP_WORDS;
       const target = own ? agentForRoute(graph, decision.route) : agent;
       trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
       // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
-      return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}` };
+      return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}`, topicSlug: own ? null : topic.slug };
     }
     // An order number with a question the knowledge base would take ("where is NW-10003, and do you
     // have a student discount?"): the order is the primary need; the rest is acknowledged.
@@ -487,6 +495,8 @@ interface RouteChoice {
   alsoAsked?: boolean;
   /** Tried when the first choice would need a person. */
   fallback?: RouteChoice;
+  /** The article a follow-up continues. */
+  topicSlug?: string | null;
 }
 
 /** A ticket's summary: the customer's first sentence or two, not a whole email. */

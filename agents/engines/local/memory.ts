@@ -61,5 +61,6 @@ const POINTS_BACK = /\b(it|that|this|those|them|they|same|one)\b/i;
 export function isFollowUp(text: string, contentWordCount: number, standsAlone: boolean): boolean {
   if (FOLLOW_UP_OPENER.test(text)) return true;
   if (contentWordCount <= 3 && POINTS_BACK.test(text)) return true;
-  return contentWordCount <= 2 && !standsAlone;
+  // One word ("sun?", "PayPal?") never stands alone after a topic, whatever triage makes of it.
+  return contentWordCount <= 1 || (contentWordCount <= 2 && !standsAlone);
 }
