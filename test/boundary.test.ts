@@ -57,3 +57,26 @@ describe('import boundary of src/core', () => {
     expect(report).toEqual([]);
   });
 });
+
+describe('engines know no deployment', () => {
+  it("names none of the demo deployment's routes, intents or templates in engine or core code", async () => {
+    const { loadDeployment } = await import('../config/deployment/index.ts');
+    const { graph } = loadDeployment();
+    const names = new Set<string>([
+      ...Object.keys(graph.triage.intents),
+      ...graph.agents.flatMap((a) => [a.route, ...Object.keys(a.templates), ...Object.keys(a.tickets), ...Object.keys(a.cases)]),
+    ]);
+    // Names the engines define themselves, not the deployment: templates the graph schema requires
+    // (one per order status), the agent kinds, and the engine's own fallback intent.
+    const { REQUIRED_ORDER_TEMPLATES } = await import('../agents/graph.ts');
+    for (const own of [...REQUIRED_ORDER_TEMPLATES, 'knowledge', 'orders', 'handoff', 'unsure', 'verification_failed', 'not_found_for_you']) names.delete(own);
+    const files = [...tsFiles(join(ROOT, 'agents', 'engines')), ...tsFiles(join(ROOT, 'src', 'core'))].filter((f) => !f.includes('/training/'));
+    const found = files.flatMap((file) => {
+      const source = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '') // comments may give examples
+        .replace(/const SHORTHAND[\s\S]*?\n\}\)\);/, ''); // English words, not routes ("acct" → "account")
+      return [...names].filter((name) => new RegExp(`['"\`]${name}['"\`]`).test(source)).map((name) => `${relative(ROOT, file)}: '${name}'`);
+    });
+    expect(found).toEqual([]);
+  });
+});

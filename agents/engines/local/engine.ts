@@ -165,6 +165,9 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
   const fallbackAgent = agentForRoute(graph, graph.triage.fallbackRoute);
   const knowledgeAgent = graph.triage.knowledgeRoute ? agentForRoute(graph, graph.triage.knowledgeRoute) : null;
   const ordersAgent = graph.agents.find((a) => a.kind === 'orders') ?? null;
+  /** The intent of an order question that named none of its own (a bare order number). */
+  const orderQuestion =
+    ordersAgent?.defaultIntent ?? Object.keys(graph.triage.intents).find((intent) => graph.triage.intents[intent] === ordersAgent?.route) ?? 'unsure';
   const caseRules = ordersAgent ? Object.entries(ordersAgent.cases).map(([name, rule]) => ({ name, rule, patterns: rule.patterns.map((p) => new RegExp(p, 'i')) })) : [];
 
   const extractOrderId = (text: string): string | null => {
@@ -335,8 +338,10 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       const procedure = await findAnswer(orderTurn, found.rule.search);
       return ticketReply({ ...orderTurn, intent: found.name }, found.rule.ticket, { ...values, procedure: procedure?.text ?? '' }, verified);
     }
-    if (intent === 'cancel_order' && (order!.status === 'shipped' || order!.status === 'delivered')) {
-      return result(orderTurn, renderTemplate(templates.cannot_cancel_shipped!, values), verified);
+    // What cannot be done to an order in its status (cancelling a shipped one) is said, not ticketed.
+    const refusal = turn.agent.refusals[intent];
+    if (refusal && refusal.statuses.includes(order!.status)) {
+      return result(orderTurn, renderTemplate(templates[refusal.template]!, values), verified);
     }
     const rule = turn.agent.tickets[intent];
     if (rule) return ticketReply({ ...orderTurn, intent }, rule, values, verified);
@@ -358,7 +363,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     // A customer answering our question (an order number, the order's email) stays with the orders agent.
     if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
       trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
-      return { agent: ordersAgent, intent: memory.pendingIntent ?? 'track_order', confidence: 0.95, query: memory.topic?.query ?? text };
+      return { agent: ordersAgent, intent: memory.pendingIntent ?? orderQuestion, confidence: 0.95, query: memory.topic?.query ?? text };
     }
     const decision = triage(text);
     trace.push({
@@ -398,20 +403,20 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
       return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}`, topicSlug: own ? null : topic.slug };
     }
-    // An order number with a question the knowledge base would take ("where is NW-10003, and do you
+    // An order number with a question the knowledge base would take ("where is <order>, and do you
     // have a student discount?"): the order is the primary need; the rest is acknowledged.
     const mentioned = extractOrderId(text);
     if (ordersAgent && mentioned) {
       const agent = agentForRoute(graph, decision.route);
       const ownTicket = agent.tickets[decision.intent] !== undefined;
       if (agent.kind !== 'orders' && !ownTicket && (agent.kind === 'knowledge' || !decision.confident)) {
-        const intent = caseIn(text) || !topic || topic.route !== ordersAgent.route ? 'track_order' : topic.intent;
+        const intent = caseIn(text) || !topic || topic.route !== ordersAgent.route ? orderQuestion : topic.intent;
         return { agent: ordersAgent, intent, confidence: Math.max(decision.confidence, 0.8), query: text, alsoAsked: agent.kind === 'knowledge' && decision.confident };
       }
     }
     // A case (a parcel that never came) is about an order whatever words it uses.
     if (ordersAgent && caseIn(text) && (extractOrderId(text) || decision.route === ordersAgent.route || !decision.confident)) {
-      return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : 'track_order', confidence: Math.max(decision.confidence, 0.8), query: text };
+      return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
     }
     // Not confident, but the classifier thinks of a specialist: the knowledge base may still answer it.
     if (!decision.confident && knowledgeAgent && decision.predictedRoute && decision.predictedRoute !== graph.triage.fallbackRoute) {
@@ -429,7 +434,7 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
       const trace: TraceStep[] = [];
       const text = cleanForTriage(input.message.text ?? '').slice(0, 4_000);
       const read = readMemory(input.conversation.agentState);
-      // An email the customer types is kept for the order they name next ("my email is …, order NW-…").
+      // An email the customer types is kept for the order they name next ("my email is …, order …").
       const email = extractEmail(text);
       const memory = email ? { ...read, typedEmail: email } : read;
       const base: Turn = { input, agent: knowledgeAgent ?? fallbackAgent, intent: 'small_talk', confidence: 1, text, query: text, memory, trace };

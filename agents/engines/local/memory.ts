@@ -32,7 +32,7 @@ export const Memory = z.object({
   typedEmail: z.string().max(320).nullable().default(null),
   /** What the last reply asked the customer for. */
   awaiting: z.enum(['order_id', 'order_email']).nullable().default(null),
-  /** The intent that waits for the answer (track_order while waiting for the order id). */
+  /** The intent that waits for the answer (an order status question while waiting for the order id). */
   pendingIntent: z.string().nullable().default(null),
   /** The ticket the bot opened in this conversation. */
   ticketId: z.string().nullable().default(null),
