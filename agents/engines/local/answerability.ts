@@ -46,11 +46,17 @@ for (const group of SYNONYM_GROUPS) {
   }
 }
 
-/** The question with the equivalents of its words added, so a search finds "Sunday" for "sun". */
-export function expandQuery(text: string): string {
+/**
+ * The question with the equivalents of the words the knowledge base does not use added ("sun" →
+ * "sunday"), so a search can find what the customer calls otherwise; null when there are none.
+ */
+export function expandQuery(text: string, vocabulary: Vocabulary): string | null {
   const extra = new Set<string>();
-  for (const w of contentWords(text)) for (const plain of PLAIN.get(w) ?? []) extra.add(plain);
-  return extra.size > 0 ? `${text} ${[...extra].join(' ')}` : text;
+  for (const w of contentWords(text)) {
+    if (vocabulary.idf(w) !== undefined) continue;
+    for (const plain of PLAIN.get(w) ?? []) extra.add(plain);
+  }
+  return extra.size > 0 ? `${text} ${[...extra].join(' ')}` : null;
 }
 
 /** How rare a question word is: its own idf, or its rarest known equivalent's; undefined when the knowledge base uses none. */
@@ -141,7 +147,12 @@ interface PassageWords {
   title: Set<string>;
   length: number;
 }
-const wordCache = new WeakMap<PassageText, PassageWords>();
+/**
+ * Counted words by field text: a search returns the same passages again and again, and sections and
+ * sentences are rebuilt per search, so the cache is keyed by text (bounded, oldest out first).
+ */
+const wordCache = new Map<string, PassageWords>();
+const WORD_CACHE_SIZE = 4_000;
 
 function countWords(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -154,13 +165,15 @@ function countWords(text: string): Map<string, number> {
 }
 
 function wordsOf(passage: PassageText): PassageWords {
-  let words = wordCache.get(passage);
+  const key = `${passage.title}\u0000${passage.heading ?? ''}\u0000${passage.text}`;
+  let words = wordCache.get(key);
   if (!words) {
     const local = countWords(`${passage.heading ?? ''} ${passage.text}`);
     let length = 0;
     for (const n of local.values()) length += n;
     words = { local, heading: new Set(countWords(passage.heading ?? '').keys()), title: new Set(countWords(passage.title).keys()), length };
-    wordCache.set(passage, words);
+    if (wordCache.size >= WORD_CACHE_SIZE) wordCache.delete(wordCache.keys().next().value!);
+    wordCache.set(key, words);
   }
   return words;
 }

@@ -201,18 +201,18 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
 
   /** The section of the knowledge base that answers the query, or null when none does. */
   async function findAnswer(turn: Turn, query: string): Promise<{ text: string; slug: string; probability: number } | null> {
-    const expanded = expandQuery(query);
+    const vocabulary = deps.vocabulary;
+    const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
     // Passages only the synonyms find join as candidates, ranked by their match alone: the
     // engine's score for the expanded query would reward a synonym as much as the customer's word.
     const [hits, more] = await Promise.all([
       turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES),
-      expanded === query ? Promise.resolve([]) : turn.input.tools.searchPassages(expanded, PASSAGE_CANDIDATES),
+      expanded ? turn.input.tools.searchPassages(expanded, PASSAGE_CANDIDATES) : Promise.resolve([]),
     ]);
     const seen = new Set(hits.map((h) => h.passage.id));
     for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
-    const vocabulary = deps.vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
     const sections = sectionsOf(hits).map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
-    const chosen = bestPassage(query, sections, vocabulary);
+    const chosen = bestPassage(query, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)));
     turn.trace.push({
       kind: 'tool',
       name: 'search_knowledge',
