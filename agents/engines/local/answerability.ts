@@ -251,8 +251,14 @@ const framing = (question: string) => normalizeText(question);
  */
 const UNIT_WEIGHT = 1.0;
 
+/** How well the passage's best sentence, list item or table row matches the question. */
+export function bestSentenceScore(questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
+  return bestUnit(contentWords(questionText), questionText, passage, vocabulary);
+}
+
 /** The best match of one sentence, list item or table row of the passage (under its heading). */
 function bestUnit(question: string[], questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
+  questionText = framing(questionText);
   let best = 0;
   let tableHeader = '';
   for (const line of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
@@ -289,6 +295,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   questionText = framing(questionText);
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
   const units = candidates.map((hit) => bestUnit(question, questionText, hit.passage, vocabulary));
+  // (bestUnit reads the framing itself; `questionText` is framed below for the passage-level bonus.)
   const topMatch = Math.max(...matches) || 1;
   const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;

@@ -9,9 +9,9 @@
 import type { AgentEngine, AgentRunInput, AgentRunResult, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
 import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS } from '../../../src/core/order-access.ts';
-import type { Order, PassageHit } from '../../../src/core/types.ts';
+import type { KnowledgePassage, Order, PassageHit } from '../../../src/core/types.ts';
 import { agentForRoute, renderTemplate, type AgentDefinition, type AgentGraph } from '../../graph.ts';
-import { answerabilityModel, bestPassage, buildVocabulary, contentWords, expandQuery, type Vocabulary } from './answerability.ts';
+import { answerabilityModel, bestPassage, bestSentenceScore, buildVocabulary, contentWords, expandQuery, type Vocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import type { KnowledgeMatch } from './knowledge-evidence.ts';
 import { isFollowUp, readMemory, type Memory } from './memory.ts';
@@ -223,7 +223,24 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const { members } = chosen.hit;
     const first = members[0]!;
     const heading = first.heading ? `**${first.heading}**\n\n` : '';
-    return { text: `${heading}${chosen.hit.passage.text}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+    return { text: `${heading}${quoteOf(members, query, vocabulary)}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+  }
+
+  /**
+   * What to quote of a section: its passages up to a screenful, the one holding the sentence that
+   * best matches the question first in, then shown in article order.
+   */
+  function quoteOf(members: KnowledgePassage[], query: string, vocabulary: Vocabulary | undefined): string {
+    if (members.length === 1 || !vocabulary) return members[0]!.text;
+    const ranked = [...members].sort((a, b) => bestSentenceScore(query, b, vocabulary) - bestSentenceScore(query, a, vocabulary));
+    const kept = new Set<KnowledgePassage>();
+    let length = 0;
+    for (const p of ranked) {
+      if (kept.size > 0 && length + p.text.length > ANSWER_CHARS) continue;
+      kept.add(p);
+      length += p.text.length;
+    }
+    return members.filter((p) => kept.has(p)).map((p) => p.text).join('\n\n');
   }
 
   /**
@@ -238,9 +255,9 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     }
     return [...groups.values()].map((group) => {
       const members = group.map((h) => h.passage).sort((a, b) => a.position - b.position);
-      let text = '';
-      for (const p of members) if (!text || text.length + p.text.length <= ANSWER_CHARS) text += `${text ? '\n\n' : ''}${p.text}`;
       const title = deps.tagsOf ? `${members[0]!.title} ${deps.tagsOf(members[0]!.slug)}` : members[0]!.title;
+      // Judged on everything the section showed; quoted up to a screenful (quoteOf).
+      const text = members.map((p) => p.text).join('\n\n');
       return { members, score: Math.max(...group.map((h) => h.score)), passage: { title, heading: members[0]!.heading, text } };
     });
   }
