@@ -29,6 +29,12 @@ const CaseRule = z.object({
   /** What to look up in the knowledge base for the procedure ({{procedure}} in the reply). */
   search: z.string(),
   ticket: TicketRule,
+  /**
+   * The procedure's own waiting time ("wait 48 hours, then contact us"): within this many hours of
+   * delivery the customer gets `waitReply` ({{procedure}}, order values) and no ticket yet.
+   */
+  waitHours: z.number().min(0).optional(),
+  waitReply: z.string().optional(),
 });
 
 /** Replies for messages that are not requests, and for what the bot cannot answer. */

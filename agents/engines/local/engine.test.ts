@@ -109,6 +109,17 @@ describe('local engine: orders and their privacy', () => {
   });
 });
 
+describe('local engine: cases with a waiting time', () => {
+  it('gives the steps without a ticket while the procedure says to wait, and opens one after', async () => {
+    const at = (ms: number) => createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'track_order', confidence: 0.95 }), vocabulary, now: () => ms });
+    const early = await at(delivered.deliveredAt! + 3_600_000).run(input('NW-10002 says delivered but I never got it', null, owner));
+    expect(early.ticket).toBeUndefined();
+    expect(early.text).toMatch(/48 hours/);
+    const late = await at(delivered.deliveredAt! + 72 * 3_600_000).run(input('NW-10002 says delivered but I never got it', null, owner));
+    expect(late.ticket).toMatchObject({ category: 'missing_parcel' });
+  });
+});
+
 describe('local engine: knowledge, memory and small talk', () => {
   it('answers with the passage that states the fact, and remembers the topic for a follow-up', async () => {
     const engine = engineSaying('store_policy');

@@ -353,7 +353,12 @@ export function createLocalEngine(deps: LocalEngineDeps): AgentEngine {
     const found = caseIn(turn.text) ?? (memory.awaiting ? caseIn(memory.topic?.query ?? '') : null);
     if (found && (found.rule.statuses.length === 0 || found.rule.statuses.includes(order!.status))) {
       const procedure = await findAnswer(orderTurn, found.rule.search);
-      return ticketReply({ ...orderTurn, intent: found.name }, found.rule.ticket, { ...values, procedure: procedure?.text ?? '' }, verified);
+      const caseValues = { ...values, procedure: procedure?.text ?? '' };
+      const { waitHours, waitReply } = found.rule;
+      if (waitHours !== undefined && waitReply && order!.deliveredAt !== null && now() - order!.deliveredAt < waitHours * 3_600_000) {
+        return result(orderTurn, renderTemplate(waitReply, caseValues), verified);
+      }
+      return ticketReply({ ...orderTurn, intent: found.name }, found.rule.ticket, caseValues, verified);
     }
     // What cannot be done to an order in its status (cancelling a shipped one) is said, not ticketed.
     const refusal = turn.agent.refusals[intent];
