@@ -1,7 +1,7 @@
 /**
  * The answer-quality gate of issue 13: the held-out fixture (test/fixtures/answers/held-out.jsonl,
  * never tuned on) runs through the real pipeline exactly as `frontdesk eval answers` runs it. The
- * floors are what the engine reaches today (84.5% answers, 25/35 dialogues), so a change that
+ * floors are what the engine reaches today (85.4% answers, 25/35 dialogues), so a change that
  * loses answers fails here; the issue's targets (90%, every dialogue) are not met yet and the
  * floors rise as the engine does. On a failure the message lists every failed item with its reply.
  */
@@ -12,7 +12,7 @@ import { MODEL_CACHE_DIR, ROOT } from '../support/paths.ts';
 
 const HELD_OUT = join(ROOT, 'test', 'fixtures', 'answers', 'held-out.jsonl');
 /** Knowledge answers that state the asked fact, and unanswerable questions sent to a person (target 0.9). */
-const ANSWER_FLOOR = 0.84;
+const ANSWER_FLOOR = 0.85;
 /** Multi-turn dialogues that pass (context, small talk, order privacy, missing parcels); target: all of them. */
 const DIALOGUE_FLOOR = 0.71;
 
