@@ -139,3 +139,35 @@ describe('log safety', () => {
     expect(logged.err.message).toContain('insert into identities');
   });
 });
+
+describe('delivery and handoff counters', () => {
+  it('counts what a provider accepted or refused per channel, and each escalation', async () => {
+    const { countDeliveries, countHandoffs, createFrontdeskMetrics } = await import('./frontdesk-metrics.ts');
+    const { createChannelRegistry } = await import('../../core/channels.ts');
+    const { createEscalations } = await import('../../core/escalations.ts');
+    const metrics = createFrontdeskMetrics({ outboxPending: async () => 4 });
+    let fail = false;
+    const sms = {
+      kind: 'sms' as const,
+      async send() {
+        if (fail) throw new Error('provider down');
+        return { status: 'sent' as const };
+      },
+    };
+    const channels = countDeliveries(createChannelRegistry([sms as never]), metrics);
+    const adapter = channels.get('sms')!;
+    await adapter.send({} as never);
+    fail = true;
+    await expect(adapter.send({} as never)).rejects.toThrow('provider down');
+    expect(adapter.kind).toBe('sms');
+    const escalations = createEscalations(() => undefined);
+    countHandoffs(escalations, metrics);
+    escalations.emit({ conversation: {} as never, ticket: null, reason: 'asked_for_human' });
+    const text = await metrics.registry.render();
+    metrics.close();
+    expect(text).toContain('frontdesk_replies_sent_total{channel="sms"} 1');
+    expect(text).toContain('frontdesk_replies_failed_total{channel="sms"} 1');
+    expect(text).toContain('frontdesk_handoffs_total 1');
+    expect(text).toContain('frontdesk_outbox_pending 4');
+  });
+});
