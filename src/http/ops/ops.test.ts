@@ -171,3 +171,16 @@ describe('delivery and handoff counters', () => {
     expect(text).toContain('frontdesk_outbox_pending 4');
   });
 });
+
+describe('start-up line', () => {
+  it('names the address and port actually bound, IPv6 in brackets', async () => {
+    const { listeningOn } = await import('../../cli/commands/serve.ts');
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    expect(listeningOn(server, '0.0.0.0', 3000)).toBe(`127.0.0.1:${port}`);
+    await new Promise((resolve) => server.close(resolve));
+    expect(listeningOn({ address: () => ({ address: '::', port: 8080 }) }, '::', 8080)).toBe('[::]:8080');
+  });
+});
