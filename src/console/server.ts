@@ -17,13 +17,12 @@ import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import type { Clock, Logger, Store } from '../core/ports.ts';
 import { authenticateStaffToken, createApiToken, revokeApiToken } from '../core/staff-auth.ts';
 import { readJson } from '../http/body.ts';
+import { createLoginThrottle, type LoginThrottle } from '../http/ops/login-throttle.ts';
 import { CONSOLE_BUNDLE, ensureBuilt, serveFile } from './assets.ts';
 
 /** The header that proves a cookie-authenticated mutation comes from the console's own scripts. */
 export const CSRF_HEADER = 'x-frontdesk-csrf';
 const SESSION_TTL_MS = 12 * 3_600_000;
-const LOGIN_WINDOW_MS = 15 * 60_000;
-const MAX_FAILED_LOGINS = 10;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ConsoleDeps {
@@ -34,7 +33,26 @@ export interface ConsoleDeps {
   publicUrl: string;
   /** SESSION_SECRET; null signs with a random key per process (sessions end at restart). */
   sessionSecret: string | null;
+  /** Slows repeated failed sign-ins per (address, email) and per address (default: the built-in settings). */
+  loginThrottle?: LoginThrottle;
 }
+
+/**
+ * The console's page policy: its own scripts and styles only (the built index.html has no inline
+ * script), article images from anywhere over https, and no framing by other sites.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: https:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().min(1).max(1024) });
 
@@ -46,7 +64,7 @@ export function createConsole(deps: ConsoleDeps) {
   const publicOrigin = new URL(deps.publicUrl).origin;
   // Unknown emails still cost one scrypt, so timing does not reveal which accounts exist.
   const decoy = hashPassword(newSecret('decoy'));
-  const failures = new Map<string, { count: number; since: number }>();
+  const throttle = deps.loginThrottle ?? createLoginThrottle(clock);
 
   /**
    * The staff token in the session cookie, or null without one. Throws 403 for a cookie-borne
@@ -78,20 +96,22 @@ export function createConsole(deps: ConsoleDeps) {
 
   app.post('/api/login', async (c) => {
     const body = await readJson(c, LoginBody);
-    const now = clock.now();
-    const seen = failures.get(body.email);
-    if (seen && now - seen.since < LOGIN_WINDOW_MS && seen.count >= MAX_FAILED_LOGINS) {
-      throw new FrontdeskError('too_many_attempts', 'Too many failed sign-ins for this email. Try again in 15 minutes.', 429);
+    const address = c.get('clientIp') ?? 'unknown';
+    // Checked before the password: a refused attempt tells nothing about it.
+    const wait = throttle.check(address, body.email);
+    if (wait) {
+      c.header('Retry-After', String(wait.retryAfterSeconds));
+      throw new FrontdeskError('too_many_attempts', `Too many failed sign-ins; try again in ${wait.retryAfterSeconds} s.`, 429, { retryAfterSeconds: wait.retryAfterSeconds });
     }
     const user = await store.repo.findUserByEmail(body.email);
     const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await verifyPassword(body.password, await decoy), false);
     if (!user || !ok) {
-      const fresh = !seen || now - seen.since >= LOGIN_WINDOW_MS;
-      failures.set(body.email, { count: fresh ? 1 : seen.count + 1, since: fresh ? now : seen.since });
-      logger.info({ email: body.email }, 'console sign-in failed');
+      throttle.failed(address, body.email);
+      // Never the email: a log line must not say who is being targeted, nor hold personal data.
+      (c.get('log') ?? logger).info({ knownUser: Boolean(user) }, 'console sign-in failed');
       throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
     }
-    failures.delete(body.email);
+    throttle.succeeded(address, body.email);
     const { token } = await createApiToken(store, clock, { name: `console session: ${user.email}`, userId: user.id, ttlMs: SESSION_TTL_MS });
     await setSignedCookie(c, cookieName, token, secret, {
       httpOnly: true,
@@ -122,6 +142,8 @@ export function createConsole(deps: ConsoleDeps) {
     const outDir = await ensureBuilt(CONSOLE_BUNDLE, (line) => logger.info(line));
     const response = serveFile(c, outDir, path) ?? (path.startsWith('assets/') ? null : serveFile(c, outDir, 'index.html'));
     if (!response) return c.json({ error: { code: 'not_found', message: `No console asset ${path}.` } }, 404);
+    response.headers.set('content-security-policy', CONSOLE_CSP);
+    response.headers.set('x-content-type-options', 'nosniff');
     response.headers.set('x-frame-options', 'DENY');
     response.headers.set('referrer-policy', 'same-origin');
     return response;

@@ -412,6 +412,8 @@ export interface Repository {
   /** Takes leases on up to `limit` due jobs; safe across replicas. */
   claimDueJobs(now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
   finishJob(id: string, patch: Pick<OutboxJob, 'status' | 'attempts' | 'lastError' | 'runAt'> & { now: number }): Promise<void>;
+  /** Jobs still waiting for delivery (the /metrics outbox gauge). */
+  countPendingJobs(): Promise<number>;
 
   // metrics
   insertEvents(events: MetricEvent[]): Promise<void>;

@@ -23,6 +23,8 @@ import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
+import { countDeliveries, countHandoffs, countReceived, createFrontdeskMetrics } from '../http/ops/frontdesk-metrics.ts';
+import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-throttle.ts';
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
@@ -146,10 +148,12 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     // A channel the deployment turned off stays off even with its credentials set.
     ...(options.adapters ?? providerChannels(config, logger)).filter((a) => deployment.settings.channels.includes(a.kind)),
   ];
-  const channels = createChannelRegistry(adapters);
+  const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
+  countHandoffs(escalations, metrics);
+  const channels = countDeliveries(createChannelRegistry(adapters), metrics);
   const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
-  const pipeline = createPipeline({
+  const pipeline = countReceived(createPipeline({
     store,
     engine,
     orders,
@@ -162,10 +166,11 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {},
       fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute },
     },
-  });
+  }), metrics);
 
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
-  const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret });
+  const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
+  const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   const app: Hono = createApp({
     context,
     adapters,
@@ -184,6 +189,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,
+    metrics,
+    metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
+    rateLimits: config.rateLimits,
     // The console SPA and its login under /console; widget.js and the demo store page at the root.
     mounts: [
       { path: '/console', app: staffConsole.app },
@@ -214,6 +223,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     clock,
     adapters,
     context,
+    metrics,
     sweep,
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
@@ -232,6 +242,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       for (const adapter of adapters) await adapter.stop?.();
       await pipeline.idle();
       await bus.close?.();
+      metrics.close();
       await store.close();
     },
   };

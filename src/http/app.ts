@@ -2,13 +2,18 @@
  * The Hono application: health, the staff API, each channel's routes (web visitor API under /v1,
  * provider webhooks under /webhooks/<kind>), body limits and one error mapping.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
 import { errorResponse } from './errors.ts';
 import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
+import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
+import { createMetricsRoute } from './ops/metrics-route.ts';
+import { createConcurrencyCap, createTokenBuckets, rateLimit, type BucketSettings } from './ops/rate-limit.ts';
+import { requestOperations } from './ops/request-log.ts';
+import { capStreams } from './ops/stream-cap.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
 import { createWebhookRoute } from './webhooks.ts';
 
@@ -22,16 +27,44 @@ export interface AppDeps {
   mounts?: { path: string; app: Hono }[];
   /** Origins whose pages may call the web visitor API (WIDGET_ALLOWED_ORIGINS; '*' for any). */
   widgetOrigins?: string[];
+  /** Request counters, durations and the rest of /metrics (none: not measured). */
+  metrics?: FrontdeskMetrics;
+  /** METRICS_TOKEN: /metrics answers only to this bearer token (null: /metrics is 404). */
+  metricsToken?: string | null;
+  /** TRUST_PROXY: the client address comes from X-Forwarded-For. */
+  trustProxy?: boolean;
+  /** Per-address limits on the web visitor API (none: unlimited). */
+  rateLimits?: VisitorLimits;
 }
 
-/** The web visitor routes an embedded widget calls from other origins. */
-const VISITOR_PATHS = ['/v1/conversations', '/v1/conversations/:id/messages', '/v1/conversations/:id/events', '/v1/conversations/:id/csat', '/v1/conversations/:id/handoff'];
+/** Limits on the public web visitor API, per client address (null bucket: no limit). */
+export interface VisitorLimits {
+  conversations: BucketSettings | null;
+  messages: BucketSettings | null;
+  streamsPerConversation: number;
+  streamsPerAddress: number;
+}
+
+/**
+ * The web visitor routes an embedded widget calls from other origins, with their methods. Only
+ * these answer CORS; `GET /v1/conversations` (the staff inbox) shares a path but not a method.
+ */
+const VISITOR_ROUTES: Record<string, string[]> = {
+  '/v1/conversations': ['POST'],
+  '/v1/identity/conversations': ['POST'],
+  '/v1/conversations/:id/messages': ['GET', 'POST'],
+  '/v1/conversations/:id/events': ['GET'],
+  '/v1/conversations/:id/csat': ['POST'],
+  '/v1/conversations/:id/handoff': ['POST'],
+};
 
 export function createApp(deps: AppDeps): Hono {
   const { logger } = deps;
   const app = new Hono();
 
   app.onError((error, c) => errorResponse(error, c, logger));
+  // First: every response, refusals included, gets a request id, a log line and its metrics.
+  if (deps.metrics) app.use('*', requestOperations({ logger, metrics: deps.metrics, trustProxy: deps.trustProxy ?? false }));
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
   const limitTo = (maxSize: number) =>
     bodyLimit({
@@ -54,7 +87,30 @@ export function createApp(deps: AppDeps): Hono {
       allowHeaders: ['content-type', 'authorization', 'last-event-id'],
       maxAge: 600,
     });
-    for (const path of VISITOR_PATHS) app.use(path, visitorCors);
+    for (const [path, methods] of Object.entries(VISITOR_ROUTES)) {
+      app.use(path, (c, next) => {
+        // A preflight names the method it asks for; only the visitor route's own methods get CORS.
+        const method = c.req.method === 'OPTIONS' ? c.req.header('access-control-request-method')?.toUpperCase() : c.req.method;
+        return method && methods.includes(method) ? visitorCors(c, next) : next();
+      });
+    }
+  }
+
+  if (deps.rateLimits) {
+    const limits = deps.rateLimits;
+    const clock = deps.context.clock;
+    const address = (c: Context) => c.get('clientIp') ?? 'unknown';
+    const refused = (limit: string) => () => deps.metrics?.rateLimited.inc({ limit });
+    if (limits.conversations) {
+      const starts = rateLimit(createTokenBuckets(limits.conversations, clock), address, refused('conversations'));
+      app.post('/v1/conversations', starts);
+      app.post('/v1/identity/conversations', starts);
+    }
+    if (limits.messages) app.post('/v1/conversations/:id/messages', rateLimit(createTokenBuckets(limits.messages, clock), address, refused('messages')));
+    app.get(
+      '/v1/conversations/:id/events',
+      capStreams({ perConversation: createConcurrencyCap(limits.streamsPerConversation), perAddress: createConcurrencyCap(limits.streamsPerAddress), onRefused: refused('streams') }),
+    );
   }
 
   app.get('/healthz', async (c) => {
@@ -67,6 +123,7 @@ export function createApp(deps: AppDeps): Hono {
     const extra = adapter.routes?.(deps.context);
     if (extra) app.route(extra.basePath, extra.app as Hono);
   }
+  if (deps.metrics && deps.metricsToken) app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
   app.route('/v1', createStaffRoutes(deps.staff));
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
   return app;

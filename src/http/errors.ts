@@ -5,7 +5,9 @@ import { FrontdeskError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 
 /** The one mapping from errors to HTTP: `{ error: { code, message } }` with the right status. */
-export function errorResponse(error: unknown, c: Context, logger: Logger) {
+export function errorResponse(error: unknown, c: Context, appLogger: Logger) {
+  // The request's own logger (bound to its request id) when the operations middleware ran.
+  const logger = c.get('log') ?? appLogger;
   if (error instanceof FrontdeskError) {
     if (error.status >= 500) logger.error({ err: error, path: c.req.path }, error.message);
     const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };

@@ -433,6 +433,11 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       await db.update(t.outbox).set({ ...rest, lockedUntil: null, updatedAt: now }).where(eq(t.outbox.id, id));
     },
 
+    async countPendingJobs() {
+      const [row] = await db.select({ n: count().mapWith(Number) }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
+      return row?.n ?? 0;
+    },
+
     // ── metrics ──
     async insertEvents(list) {
       if (list.length === 0) return;

@@ -4,7 +4,7 @@
  */
 import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
-import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Store } from '../../src/core/ports.ts';
+import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Logger, Store } from '../../src/core/ports.ts';
 import { createFrontdesk } from '../../src/entry/node.ts';
 import { createLogger } from '../../src/entry/logger.ts';
 import { MODEL_CACHE_DIR } from './paths.ts';
@@ -17,10 +17,13 @@ export interface TestFrontdeskOptions {
   clock?: Clock;
   /** Another deployment than the one the env names (default: the demo). */
   deployment?: Deployment;
+  /** Where log lines go (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
-  const config = loadConfig({ SQLITE_PATH: ':memory:', LOG_LEVEL: 'silent', ...options.env });
+  // Rate limits are off unless a test turns them on: suites start many conversations from one address.
+  const config = loadConfig({ SQLITE_PATH: ':memory:', LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0', ...options.env });
   return createFrontdesk({
     config,
     store: options.store,
@@ -28,7 +31,7 @@ export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
     adapters: options.adapters,
     clock: options.clock,
     deployment: options.deployment,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     modelCacheDir: MODEL_CACHE_DIR,
   });
 }

@@ -8,9 +8,10 @@ export async function serve(_args: string[], io: Io): Promise<number> {
   const frontdesk = await createFrontdesk({ config });
   const server = await listen(frontdesk.app, config.port, config.host);
   await frontdesk.start();
+  const listening = listeningOn(server, config.host, config.port);
   frontdesk.logger.info(
-    { port: config.port, database: config.database.kind, engine: frontdesk.engine.name, channels: frontdesk.adapters.map((a) => a.kind) },
-    `Frontdesk is listening on ${config.publicUrl}`,
+    { listening, publicUrl: config.publicUrl, database: config.database.kind, engine: frontdesk.engine.name, channels: frontdesk.adapters.map((a) => a.kind) },
+    `Frontdesk is listening on ${listening} (public URL ${config.publicUrl})`,
   );
   const shutdown = async (signal: string) => {
     frontdesk.logger.info({ signal }, 'shutting down');
@@ -21,4 +22,11 @@ export async function serve(_args: string[], io: Io): Promise<number> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   return -1;
+}
+
+/** HOST:PORT the socket is bound to (the port the OS picked when PORT is 0), IPv6 in brackets. */
+export function listeningOn(server: { address(): unknown }, host: string, port: number): string {
+  const bound = server.address() as { address: string; port: number } | string | null;
+  if (!bound || typeof bound === 'string') return `${host}:${port}`;
+  return bound.address.includes(':') ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
 }
