@@ -38,7 +38,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
       id: newId(),
       email: EMAIL,
       name: 'Dana Reyes',
-      role: 'agent',
+      role: 'admin',
       passwordHash: await hashPassword(PASSWORD),
       slackUserId: null,
       createdAt: Date.now(),
