@@ -7,6 +7,7 @@
 import type { webApi } from '@slack/bolt';
 import { FrontdeskError } from '../../src/core/errors.ts';
 import { createKeyedQueue } from '../../src/core/keyed-queue.ts';
+import { ticketRef } from '../../src/core/ticket-ref.ts';
 import type { AdapterContext, BusEvent } from '../../src/core/ports.ts';
 import type { Conversation, Ticket } from '../../src/core/types.ts';
 import { escapeMrkdwn, fromMrkdwn, SECTION_LIMIT, splitText } from './format.ts';
@@ -78,7 +79,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
           field('Channel', conversation.channel),
           field('Route', conversation.route ?? '—'),
           field('Confidence', confidence === null ? '—' : confidence.toFixed(2)),
-          field('Ticket', ticket ? `${ticket.id} (${ticket.status}, ${ticket.priority})` : '—'),
+          field('Ticket', ticket ? `${ticketRef(ticket)} (${ticket.status}, ${ticket.priority})` : '—'),
           field('Status', status),
           field('Assignee', assignee ? assignee.name : 'unassigned'),
         ],
@@ -105,7 +106,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
         ],
       });
     }
-    const text = `${closed ? 'Resolved' : 'Escalated'} ${conversation.channel} conversation with ${customer}${ticket ? ` — ticket ${ticket.id}` : ''}: ${short(summary, 300)}`;
+    const text = `${closed ? 'Resolved' : 'Escalated'} ${conversation.channel} conversation with ${customer}${ticket ? ` — ticket ${ticketRef(ticket)}` : ''}: ${short(summary, 300)}`;
     return { text, blocks, key: `${status}|${assignee?.id ?? ''}|${ticket?.status ?? ''}|${ticket?.assigneeId ?? ''}` };
   }
 
@@ -238,13 +239,19 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     }
   }
 
+  /** A ticket by what people type: `#1042`, `1042` or its id. */
+  async function ticketOfRef(ref: string): Promise<Ticket | null> {
+    const number = /^#?(\d{1,9})$/.exec(ref)?.[1];
+    return number ? store.repo.getTicketByNumber(Number(number)) : store.repo.getTicket(ref);
+  }
+
   /** `/frontdesk status <ticket>`, `/frontdesk resolve <ticket>`, `/frontdesk handback <ticket>`. */
   async function onCommand(command: SlackCommand): Promise<CommandResponse> {
     const reply = (text: string): CommandResponse => ({ response_type: 'ephemeral', text });
     const [verb = 'help', ref] = command.text.trim().split(/\s+/).filter(Boolean);
-    const usage = 'Usage: `/frontdesk status <ticket>`, `/frontdesk resolve <ticket>`, `/frontdesk handback <ticket>` (the ticket id or conversation id).';
+    const usage = 'Usage: `/frontdesk status <ticket>`, `/frontdesk resolve <ticket>`, `/frontdesk handback <ticket>` (the ticket number like #1042, the ticket id or the conversation id).';
     const conversationId = ref
-      ? ((await store.repo.getTicket(ref))?.conversationId ?? (await store.repo.getConversation(ref))?.id ?? null)
+      ? ((await ticketOfRef(ref))?.conversationId ?? (await store.repo.getConversation(ref))?.id ?? null)
       : command.thread_ts && command.channel_id === channel
         ? await conversationOfThread(command.thread_ts)
         : null;
@@ -263,7 +270,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     const assignee = conversation.assigneeId ? await store.repo.getUser(conversation.assigneeId) : null;
     return reply(
       [
-        ticket ? `*Ticket ${ticket.id}*: ${ticket.status}, ${ticket.priority} — ${escapeMrkdwn(ticket.summary)}` : `*Conversation ${conversation.id}*`,
+        ticket ? `*Ticket ${ticketRef(ticket)}*: ${ticket.status}, ${ticket.priority} — ${escapeMrkdwn(ticket.summary)}` : `*Conversation ${conversation.id}*`,
         `Conversation: ${conversation.status}, ${conversation.owner === 'human' ? 'human-owned' : 'bot-owned'}, channel ${conversation.channel}, route ${conversation.route ?? '—'}`,
         `Assignee: ${assignee ? escapeMrkdwn(assignee.name) : 'unassigned'}`,
       ].join('\n'),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } from './errors.ts';
 import { newId } from './ids.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
+import { showTicketNumber } from './ticket-ref.ts';
 import { askerFromIdentities } from './order-access.ts';
 import { orderSystemUnavailableReply, orderToolsForRun } from './order-tools.ts';
 import type {
@@ -407,6 +408,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const now = clock.now();
     const committed = await store.transaction(async (repo) => {
       if (!(await claim(repo, now))) return null;
+      // The ticket first: its number exists only once it is stored, and the reply shows it.
+      const ticket = result.ticket
+        ? await repo.createTicket({
+            id: result.ticket.id ?? newId(),
+            conversationId: conversation.id,
+            status: result.ticket.status,
+            category: result.ticket.category,
+            priority: result.ticket.priority,
+            summary: result.ticket.summary,
+            assigneeId: null,
+            createdAt: now,
+            updatedAt: now,
+            resolvedAt: null,
+          })
+        : null;
       const reply = (await repo.insertMessage({
         id: newId(),
         conversationId: conversation.id,
@@ -414,7 +430,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         direction: 'outbound',
         authorKind: 'bot',
         authorId: null,
-        text: result.text,
+        text: ticket ? showTicketNumber(result.text, ticket) : result.text,
         original: null,
         html: null,
         subject: conversation.subject,
@@ -432,20 +448,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       if (conversation.firstResponseAt === null) {
         events.push(metricEvent(conversation, 'first_response', 'bot', now, now - conversation.createdAt));
       }
-      const ticket = result.ticket
-        ? await repo.createTicket({
-            id: result.ticket.id ?? newId(),
-            conversationId: conversation.id,
-            status: result.ticket.status,
-            category: result.ticket.category,
-            priority: result.ticket.priority,
-            summary: result.ticket.summary,
-            assigneeId: null,
-            createdAt: now,
-            updatedAt: now,
-            resolvedAt: null,
-          })
-        : null;
       if (result.handoff) {
         events.push(metricEvent(conversation, 'handoff', 'bot', now, null, { reason: result.handoff.reason, agent: result.agent }));
         if (ticket) events.push(metricEvent(conversation, 'escalated', 'bot', now, null, { ticketId: ticket.id }));

@@ -400,7 +400,10 @@ export interface Repository {
   getAttachmentData(id: string): Promise<{ attachment: Attachment; data: Uint8Array | null } | null>;
 
   // tickets
-  createTicket(input: Ticket): Promise<Ticket>;
+  /** Stores a ticket; the store assigns its `number`, unique and increasing, in the same statement or transaction. */
+  createTicket(input: Omit<Ticket, 'number'>): Promise<Ticket>;
+  /** The ticket people call `#number`, or null. */
+  getTicketByNumber(number: number): Promise<Ticket | null>;
   getTicket(id: string): Promise<Ticket | null>;
   updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>): Promise<Ticket | null>;
   listTickets(filter: TicketFilter): Promise<Ticket[]>;

@@ -4,7 +4,7 @@
 import { UnauthorizedError } from './errors.ts';
 import { hashSecret, newId, newSecret } from './ids.ts';
 import type { Clock, Store } from './ports.ts';
-import type { ApiToken } from './types.ts';
+import type { ApiToken, User } from './types.ts';
 
 export const STAFF_TOKEN_PREFIX = 'fd';
 /** lastUsedAt is refreshed at most this often, so reads do not turn into writes. */
@@ -14,7 +14,15 @@ export interface StaffPrincipal {
   tokenId: string;
   userId: string | null;
   name: string;
+  /**
+   * What the caller may do: the token's user's role, or `admin` for an operator token made
+   * without a user (`frontdesk token create` without --user), which only the operator can mint.
+   */
+  role: StaffRole;
 }
+
+/** A staff member's role: agents work conversations and tickets, admins also manage the knowledge base, users and tokens. */
+export type StaffRole = User['role'];
 
 export async function createApiToken(
   store: Store,
@@ -44,8 +52,10 @@ export async function authenticateStaffToken(store: Store, clock: Clock, token: 
   if (!record || record.revokedAt !== null) throw new UnauthorizedError('Unknown or revoked API token.', 'invalid_token');
   const now = clock.now();
   if (record.expiresAt !== null && record.expiresAt <= now) throw new UnauthorizedError('The API token has expired.', 'token_expired');
+  const user = record.userId === null ? null : await store.repo.getUser(record.userId);
+  if (record.userId !== null && !user) throw new UnauthorizedError("The API token's user no longer exists.", 'invalid_token');
   if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await store.repo.touchApiToken(record.id, now);
-  return { tokenId: record.id, userId: record.userId, name: record.name };
+  return { tokenId: record.id, userId: record.userId, name: record.name, role: user?.role ?? 'admin' };
 }
 
 /** Revokes a token by its secret (sign-out). */

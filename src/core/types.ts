@@ -165,6 +165,8 @@ export interface Attachment {
 
 export interface Ticket {
   id: string;
+  /** The short number people see (#1042): sequential per deployment database, assigned by the store when the ticket is created. */
+  number: number;
   conversationId: string;
   status: TicketStatus;
   category: string;

@@ -14,6 +14,7 @@ import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES,
 import { messageText, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
+import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
 
 export interface StaffRouteDeps {
@@ -102,12 +103,21 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   const { store, support, bus } = deps;
   const app = new Hono();
 
-  const staff = async (c: Context): Promise<StaffPrincipal> => {
+  // One lookup per request: the role middleware and the handler both ask.
+  const principals = new WeakMap<Request, Promise<StaffPrincipal>>();
+  const staff = (c: Context): Promise<StaffPrincipal> => {
+    let principal = principals.get(c.req.raw);
+    if (!principal) principals.set(c.req.raw, (principal = authenticateRequest(c)));
+    return principal;
+  };
+  const authenticateRequest = async (c: Context): Promise<StaffPrincipal> => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     const token = match?.[1] ?? c.req.query('token') ?? (await deps.sessionToken?.(c));
     if (!token) throw new UnauthorizedError('A staff API token is required (Authorization: Bearer fd_…).');
     return deps.authenticate(token);
   };
+  // Registered before every route, so the role check runs before the handler it guards.
+  for (const route of ADMIN_ONLY_ROUTES) app.on(route.method, route.path, requireRole('admin', staff));
   const conversationOr404 = async (id: string) => {
     const conversation = await store.repo.getConversation(id);
     if (!conversation) throw new NotFoundError('conversation', id);

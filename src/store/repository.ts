@@ -46,6 +46,11 @@ export interface DialectQueries {
    * PostgreSQL runs a transaction's statements on its own client, so queries are built per use.
    */
   reusesQueries: boolean;
+  /**
+   * The next ticket number, taken inside the caller's transaction; undefined where the tickets
+   * table assigns it itself on insert (PostgreSQL's identity sequence).
+   */
+  nextTicketNumber(db: Db): Promise<number | undefined>;
 }
 
 interface Runnable<R> {
@@ -371,11 +376,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
 
     // ── tickets ──
     async createTicket(input) {
-      const [row] = await db.insert(t.tickets).values(input).returning();
-      return row!;
+      // The number and the ticket are written together: a failed insert gives the number back.
+      return dialect.atomically(db, async (tx) => {
+        const number = await dialect.nextTicketNumber(tx);
+        const [row] = await tx.insert(t.tickets).values({ ...input, number }).returning();
+        return row!;
+      });
     },
     async getTicket(id) {
       return first(await db.select().from(t.tickets).where(eq(t.tickets.id, id)).limit(1));
+    },
+    async getTicketByNumber(number) {
+      return first(await db.select().from(t.tickets).where(eq(t.tickets.number, number)).limit(1));
     },
     async updateTicket(id, patch) {
       return first(await db.update(t.tickets).set(patch).where(eq(t.tickets.id, id)).returning());

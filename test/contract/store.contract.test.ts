@@ -80,6 +80,21 @@ function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob>
   };
 }
 
+function ticket(conversation: Conversation) {
+  return {
+    id: newId(),
+    conversationId: conversation.id,
+    status: 'open' as const,
+    category: 'question',
+    priority: 'normal' as const,
+    summary: 'Where is my parcel?',
+    assigneeId: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    resolvedAt: null,
+  };
+}
+
 function storeContract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
   let store: Store;
   let close: () => Promise<void>;
@@ -333,6 +348,37 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect(rows.find((r) => r.type === 'first_response' && r.actor === 'bot')).toMatchObject({ count: 2, avgValue: 200 });
     expect(rows.find((r) => r.type === 'csat')).toMatchObject({ count: 1, avgValue: 4 });
     expect(await store.repo.firstEventAt(conversation.id, 'csat')).toBe(NOW + 5_000_000);
+  });
+
+  it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const numbers: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Each ticket in its own transaction, all started together: on PostgreSQL they run on separate connections.
+      const created = await Promise.all(Array.from({ length: 12 }, () => store.transaction((repo) => repo.createTicket(ticket(conversation)))));
+      const batch = created.map((t) => t.number);
+      expect(new Set(batch).size, 'unique within a batch').toBe(batch.length);
+      expect(Math.min(...batch), 'later batches get higher numbers').toBeGreaterThan(Math.max(0, ...numbers));
+      numbers.push(...batch);
+    }
+    expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    const first = (await store.repo.listTickets({ conversationId: conversation.id, limit: 200 })).find((t) => t.number === Math.min(...numbers))!;
+    expect((await store.repo.getTicketByNumber(first.number))?.id).toBe(first.id);
+    expect(await store.repo.getTicketByNumber(999_999_999)).toBeNull();
+  });
+
+  it('gives a ticket whose transaction rolled back no row, and the next ticket still a fresh number', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const before = await store.repo.createTicket(ticket(conversation));
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.createTicket(ticket(conversation));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const after = await store.repo.createTicket(ticket(conversation));
+    expect(after.number).toBeGreaterThan(before.number);
+    expect((await store.repo.listTickets({ conversationId: conversation.id })).map((t) => t.number).sort((a, b) => a - b)).toEqual([before.number, after.number]);
   });
 
   it('matches threads by subject key and by thread key', async () => {

@@ -38,7 +38,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
       id: newId(),
       email: EMAIL,
       name: 'Dana Reyes',
-      role: 'agent',
+      role: 'admin',
       passwordHash: await hashPassword(PASSWORD),
       slackUserId: null,
       createdAt: Date.now(),
@@ -265,5 +265,39 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await staff.getByRole('dialog').getByRole('button', { name: 'Delete article' }).click();
     await staff.getByRole('heading', { name: 'Knowledge base' }).waitFor();
     expect(await frontdesk.store.repo.getArticle('newsletter')).toBeNull();
+  });
+
+  it('an agent reads articles but gets no create, save or delete controls, and the API refuses the change', async () => {
+    await frontdesk.store.repo.createUser({
+      id: newId(),
+      email: 'sam@northwind.example',
+      name: 'Sam Agent',
+      role: 'agent',
+      passwordHash: await hashPassword(PASSWORD),
+      slackUserId: null,
+      createdAt: Date.now(),
+    });
+    const context = await newBrowserContext(browser, { viewport: { width: 1100, height: 760 } });
+    const agent = await context.newPage();
+    await agent.goto(`${base}/console/`);
+    await agent.getByLabel('Email').fill('sam@northwind.example');
+    await agent.getByLabel('Password').fill(PASSWORD);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await agent.getByRole('link', { name: 'Knowledge base' }).click();
+    await agent.locator('a[href="#/kb/return-policy"]').waitFor();
+    expect(await agent.getByRole('link', { name: 'New article' }).count()).toBe(0);
+    await agent.locator('a[href="#/kb/return-policy"]').click();
+    await agent.getByText('Only an admin can create, edit or delete articles.').waitFor();
+    await agent.locator('.markdown').first().waitFor();
+    for (const name of ['Save', 'Delete…']) expect(await agent.getByRole('button', { name }).count()).toBe(0);
+    expect(await agent.getByLabel('Body (Markdown)').count()).toBe(0);
+    const refused = await agent.evaluate(async () => {
+      const res = await fetch('/v1/kb/articles/return-policy', { method: 'DELETE', headers: { 'x-frontdesk-csrf': '1' } });
+      return { status: res.status, body: (await res.json()) as { error: { code: string } } };
+    });
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden_role' } } });
+    expect(await frontdesk.store.repo.getArticle('return-policy')).not.toBeNull();
+    await context.close();
   });
 });

@@ -124,7 +124,7 @@ describe('openai engine in the pipeline', () => {
     const [ticket] = await fd.store.repo.listTickets({ conversationId });
     expect(ticket).toMatchObject({ status: 'open', category: 'approval_required' });
     expect(ticket!.summary).toBe('refund: [NW-10001] Jacket does not fit, wants a refund');
-    expect(reply.text).toContain(`will confirm with you here (ticket ${ticket!.id})`);
+    expect(reply.text).toContain(`will confirm with you here (ticket #${ticket!.number})`);
     expect(sent.map((m) => m.text)).toEqual([reply.text]);
 
     // Staff see the pending request on the conversation.

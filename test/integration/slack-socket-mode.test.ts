@@ -121,10 +121,10 @@ describe('Slack over Socket Mode', () => {
 
     it('answers /frontdesk status in the acknowledgement', async () => {
       await escalateSms();
-      const fields = Object.fromEntries(new URLSearchParams(slackFixture<string>('slash_command.txt').replace('status+TICKET', 'status+TK-ESC-1')));
+      const fields = Object.fromEntries(new URLSearchParams(slackFixture<string>('slash_command.txt').replace('status+TICKET', 'status+%231')));
       const ack = await peer.deliver('slash_commands', fields);
       expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
-      expect(String(ack.payload!.text)).toContain('TK-ESC-1');
+      expect(String(ack.payload!.text)).toContain('*Ticket #1*');
       expect(String(ack.payload!.text)).toContain('escalated');
     });
   });

@@ -160,9 +160,9 @@ describe('Slack channel and support desk', () => {
     it('posts an escalated SMS conversation to the support channel with buttons and mirrors later messages', async () => {
       const { conversationId, parent, parentTs } = await escalateSms();
       expect(parent.args.thread_ts).toBeUndefined();
-      expect(String(parent.args.text)).toContain('TK-ESC-1');
+      expect(String(parent.args.text)).toContain('ticket #1');
       const blocks = JSON.stringify(parent.args.blocks);
-      for (const expected of ['Ada Customer', '+15555550123', 'sms', 'escalation', '0.31', 'TK-ESC-1', 'damaged parcel', 'crushed']) expect(blocks).toContain(expected);
+      for (const expected of ['Ada Customer', '+15555550123', 'sms', 'escalation', '0.31', '#1 (escalated', 'damaged parcel', 'crushed']) expect(blocks).toContain(expected);
       const actions = (parent.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!;
       expect(actions.elements!.map((e) => e.action_id)).toEqual(['frontdesk_take_over', 'frontdesk_hand_back', 'frontdesk_resolve', 'frontdesk_assign_me']);
       expect(actions.elements!.every((e) => e.value === conversationId)).toBe(true);
@@ -228,7 +228,7 @@ describe('Slack channel and support desk', () => {
       expect(resolved.args).toMatchObject({ channel: DESK, ts: parentTs });
       const blocks = resolved.args.blocks as { type: string }[];
       expect(blocks.some((b) => b.type === 'actions')).toBe(false);
-      expect(JSON.stringify(blocks)).toContain('TK-ESC-1 (resolved');
+      expect(JSON.stringify(blocks)).toContain('#1 (resolved');
     });
 
     it('answers /frontdesk status and resolves by ticket id', async () => {
@@ -238,7 +238,7 @@ describe('Slack channel and support desk', () => {
       expect(status.status).toBe(200);
       const body = (await status.json()) as { response_type: string; text: string };
       expect(body.response_type).toBe('ephemeral');
-      expect(body.text).toContain('TK-ESC-1');
+      expect(body.text).toContain('*Ticket #1*');
       expect(body.text).toContain('escalated');
 
       const resolve = await post('/commands', slackFixture<string>('slash_command.txt').replace('status+TICKET', 'resolve+TK-ESC-1'), FORM);

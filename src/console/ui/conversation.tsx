@@ -1,5 +1,6 @@
 /** One conversation: the thread with who answered and how sure it was, human replies, notes and ownership. */
 import { useEffect, useState } from 'preact/hooks';
+import { ticketRef } from '../../core/ticket-ref.ts';
 import type { Attachment, Contact, ContactIdentity, Conversation, Message, Ticket } from '../../core/types.ts';
 import { api, formatTime, useLive } from './api.ts';
 import { ChannelBadge } from './inbox.tsx';
@@ -203,7 +204,10 @@ export function ConversationView({ id, me }: { id: string; me: Me }) {
           <ul class="plain">
             {detail.tickets.map((t) => (
               <li key={t.id}>
-                <a href={`#/tickets/${t.id}`}>{t.summary}</a> — {t.status}, {t.priority}
+                <a href={`#/tickets/${t.id}`}>
+                  {ticketRef(t)} {t.summary}
+                </a>{' '}
+                — {t.status}, {t.priority}
               </li>
             ))}
           </ul>

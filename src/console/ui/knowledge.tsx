@@ -22,7 +22,8 @@ export const articleHref = (slug: string) => `#/kb/${encodeURIComponent(slug)}`;
 /** The hash segment of the new-article page: "~" is in no slug the API or the importer makes. */
 export const NEW_ARTICLE = '~new';
 
-export function KnowledgeList() {
+/** `canEdit`: the signed-in user is an admin (the API refuses knowledge-base changes to agents). */
+export function KnowledgeList({ canEdit }: { canEdit: boolean }) {
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
   const [articles, setArticles] = useState<ArticleSummary[] | null>(null);
@@ -49,9 +50,11 @@ export function KnowledgeList() {
     <section aria-labelledby="kb-title">
       <div class="row-between">
         <h1 id="kb-title">Knowledge base</h1>
-        <a class="button primary" href={`#/kb/${NEW_ARTICLE}`}>
-          New article
-        </a>
+        {canEdit && (
+          <a class="button primary" href={`#/kb/${NEW_ARTICLE}`}>
+            New article
+          </a>
+        )}
       </div>
       <form class="filters" role="search" onSubmit={(e) => (e.preventDefault(), setSearch(query.trim()))}>
         <label>
@@ -110,8 +113,8 @@ const splitTags = (text: string) =>
     .map((t) => t.trim())
     .filter(Boolean);
 
-/** One article: `slug` null creates a new one. */
-export function ArticleEditor({ slug }: { slug: string | null }) {
+/** One article: `slug` null creates a new one; without `canEdit` (an agent) it is shown read-only. */
+export function ArticleEditor({ slug, canEdit }: { slug: string | null; canEdit: boolean }) {
   const [saved, setSaved] = useState<KnowledgeArticle | null>(null);
   const [title, setTitle] = useState('');
   const [newSlug, setNewSlug] = useState('');
@@ -191,6 +194,18 @@ export function ArticleEditor({ slug }: { slug: string | null }) {
   };
 
   if (loading) return <p>Loading…</p>;
+  if (!canEdit && (slug === null || saved)) {
+    return (
+      <section aria-labelledby="article-title">
+        <p>
+          <a href="#/kb">← Knowledge base</a>
+        </p>
+        <h1 id="article-title">{saved ? saved.title : 'New article'}</h1>
+        <p class="meta">Only an admin can create, edit or delete articles.</p>
+        {saved && <div class="markdown md" dangerouslySetInnerHTML={{ __html: markdownToHtml(saved.body) }} />}
+      </section>
+    );
+  }
   if (slug !== null && !saved) {
     return (
       <section>

@@ -13,7 +13,8 @@ export interface Me {
   id: string;
   email: string;
   name: string;
-  role: string;
+  /** Agents work conversations and tickets; admins also change the knowledge base. */
+  role: 'agent' | 'admin';
 }
 
 /** A hash segment as it was before encodeURIComponent; a malformed one stays as it is. */
@@ -129,9 +130,9 @@ function App() {
         ) : page === 'analytics' ? (
           <Analytics />
         ) : page === 'kb' && id ? (
-          <ArticleEditor key={id} slug={id === NEW_ARTICLE ? null : safeDecode(id)} />
+          <ArticleEditor key={id} slug={id === NEW_ARTICLE ? null : safeDecode(id)} canEdit={me.role === 'admin'} />
         ) : page === 'kb' ? (
-          <KnowledgeList />
+          <KnowledgeList canEdit={me.role === 'admin'} />
         ) : (
           <Inbox me={me} />
         )}

@@ -1,5 +1,6 @@
 /** Tickets: a filtered list and a detail page to change status, priority and assignee. */
 import { useEffect, useState } from 'preact/hooks';
+import { ticketRef } from '../../core/ticket-ref.ts';
 import type { Conversation, Ticket } from '../../core/types.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
@@ -35,6 +36,7 @@ export function Tickets() {
         <table class="list">
           <thead>
             <tr>
+              <th scope="col">Ticket</th>
               <th scope="col">Summary</th>
               <th scope="col">Category</th>
               <th scope="col">Status</th>
@@ -46,6 +48,9 @@ export function Tickets() {
           <tbody>
             {tickets.map((t) => (
               <tr key={t.id}>
+                <td>
+                  <a href={`#/tickets/${t.id}`}>{ticketRef(t)}</a>
+                </td>
                 <td>
                   <a href={`#/tickets/${t.id}`}>{t.summary}</a>
                 </td>
@@ -82,7 +87,9 @@ export function TicketDetail({ id, me }: { id: string; me: Me }) {
       <p>
         <a href="#/tickets">← Tickets</a>
       </p>
-      <h1 id="ticket-title">{ticket.summary}</h1>
+      <h1 id="ticket-title">
+        <span class="ticket-ref">{ticketRef(ticket)}</span> {ticket.summary}
+      </h1>
       <p class="meta">
         {ticket.category} · created {formatTime(ticket.createdAt)} · updated {formatTime(ticket.updatedAt)}
         {ticket.resolvedAt && <> · resolved {formatTime(ticket.resolvedAt)}</>}

@@ -22,6 +22,8 @@ const dialect: DialectQueries = {
   searchPassages,
   atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
   lockDueJobs: (query) => query.for('update', { skipLocked: true }),
+  // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
+  nextTicketNumber: async () => undefined,
 };
 
 export interface PgStoreOptions {

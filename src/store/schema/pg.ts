@@ -136,6 +136,8 @@ export const attachments = pgTable('attachments', {
 
 export const tickets = pgTable('tickets', {
   id: text().primaryKey(),
+  /** From the column's identity sequence, assigned by the insert itself. */
+  number: integer().notNull().generatedByDefaultAsIdentity(),
   conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
   status: text().$type<TicketStatus>().notNull(),
   category: text().notNull(),
@@ -148,6 +150,7 @@ export const tickets = pgTable('tickets', {
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.createdAt),
   index('tickets_conversation_idx').on(t.conversationId),
+  uniqueIndex('tickets_number_idx').on(t.number),
 ]);
 
 export const outbox = pgTable('outbox', {

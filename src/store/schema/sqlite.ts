@@ -124,6 +124,8 @@ export const attachments = sqliteTable('attachments', {
 
 export const tickets = sqliteTable('tickets', {
   id: text().primaryKey(),
+  /** Taken from ticket_counter when the ticket is inserted (repository createTicket). */
+  number: integer().notNull(),
   conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
   status: text().$type<TicketStatus>().notNull(),
   category: text().notNull(),
@@ -136,7 +138,18 @@ export const tickets = sqliteTable('tickets', {
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.createdAt),
   index('tickets_conversation_idx').on(t.conversationId),
+  uniqueIndex('tickets_number_idx').on(t.number),
 ]);
+
+/**
+ * The last ticket number handed out: one row, bumped with UPDATE … RETURNING in the transaction
+ * that inserts the ticket (SQLite has no sequences; the write lock makes the bump atomic, and a
+ * counter, unlike MAX(number) + 1, never hands out a deleted ticket's number again).
+ */
+export const ticketCounter = sqliteTable('ticket_counter', {
+  id: integer().primaryKey(),
+  value: integer().notNull(),
+});
 
 export const outbox = sqliteTable('outbox', {
   id: text().primaryKey(),

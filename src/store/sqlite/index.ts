@@ -53,6 +53,12 @@ const dialect: DialectQueries = {
     }
   },
   lockDueJobs: (query) => query, // one writer at a time already
+  // One statement under SQLite's write lock: no other connection or process can take the same value.
+  async nextTicketNumber(db) {
+    const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
+    if (!row) throw new Error('ticket_counter has no row: run the migrations (migrations/sqlite/0004_ticket_numbers.sql).');
+    return row.value;
+  },
 };
 
 const STATEMENT_CACHE_SIZE = 500;
