@@ -1,0 +1,99 @@
+/**
+ * Answering from the knowledge base: the section that answers a question (when one does, judged
+ * by answerability.ts), quoted up to a screenful with the article it comes from.
+ */
+import type { AgentRunResult } from '../../../src/core/ports.ts';
+import type { KnowledgePassage, PassageHit } from '../../../src/core/types.ts';
+import { answerabilityModel, bestPassage, bestSentenceScore, buildVocabulary, expandQuery, type Vocabulary } from './answerability.ts';
+import type { EngineContext, Turn } from './engine-context.ts';
+import { handoff, result } from './replies.ts';
+
+/** Passages read from the store per question: enough to hold every section a question could mean. */
+const PASSAGE_CANDIDATES = 10;
+/** An answer quotes one section; its passages together stay about a screenful. */
+const ANSWER_CHARS = 900;
+/** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5). */
+const TOPIC_ARTICLE_BONUS = 0.2;
+
+/** An answer found in the knowledge base: the quoted section, its article and how surely it answers. */
+export interface KnowledgeAnswer {
+  text: string;
+  slug: string;
+  probability: number;
+}
+
+/** The section of the knowledge base that answers the query, or null when none does. */
+export async function findAnswer(ctx: EngineContext, turn: Turn, query: string): Promise<KnowledgeAnswer | null> {
+  const vocabulary = ctx.deps.vocabulary;
+  const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
+  // Passages only the synonyms find join as candidates, ranked by their match alone: the
+  // engine's score for the expanded query would reward a synonym as much as the customer's word.
+  const [hits, more] = await Promise.all([
+    turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES),
+    expanded ? turn.input.tools.searchPassages(expanded, PASSAGE_CANDIDATES) : Promise.resolve([]),
+  ]);
+  const seen = new Set(hits.map((h) => h.passage.id));
+  for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
+  const sections = sectionsOf(hits, ctx.deps.tagsOf).map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
+  const chosen = bestPassage(query, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)));
+  turn.trace.push({
+    kind: 'tool',
+    name: 'search_knowledge',
+    data: { passages: hits.slice(0, 3).map((h) => h.passage.id), best: chosen?.hit.members[0]!.id ?? null, answerable: chosen ? Number(chosen.probability.toFixed(3)) : 0 },
+    at: ctx.now(),
+  });
+  if (!chosen || chosen.probability < answerabilityModel.threshold) return null;
+  const { members } = chosen.hit;
+  const first = members[0]!;
+  const heading = first.heading ? `**${first.heading}**\n\n` : '';
+  return { text: `${heading}${quoteOf(members, query, vocabulary)}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+}
+
+/** The knowledge base's answer to the turn's query, or a person when it has none. */
+export async function answerFromKnowledge(ctx: EngineContext, turn: Turn): Promise<AgentRunResult> {
+  const answer = await findAnswer(ctx, turn, turn.query);
+  if (!answer) return handoff(ctx, turn, 'unanswerable', ctx.replies.unanswerable);
+  return answered(turn, answer);
+}
+
+/** The reply with a found answer; its article becomes the topic a follow-up continues. */
+export function answered(turn: Turn, answer: { text: string; slug: string }): AgentRunResult {
+  const topic = { route: turn.agent.route, intent: turn.intent, query: turn.query.slice(0, 500), slug: answer.slug };
+  return result(turn, answer.text, { ...turn.memory, topic, awaiting: null });
+}
+
+/**
+ * What to quote of a section: its passages up to a screenful, the one holding the sentence that
+ * best matches the question first in, then shown in article order.
+ */
+function quoteOf(members: KnowledgePassage[], query: string, vocabulary: Vocabulary | undefined): string {
+  if (members.length === 1 || !vocabulary) return members[0]!.text;
+  const ranked = [...members].sort((a, b) => bestSentenceScore(query, b, vocabulary) - bestSentenceScore(query, a, vocabulary));
+  const kept = new Set<KnowledgePassage>();
+  let length = 0;
+  for (const p of ranked) {
+    if (kept.size > 0 && length + p.text.length > ANSWER_CHARS) continue;
+    kept.add(p);
+    length += p.text.length;
+  }
+  return members.filter((p) => kept.has(p)).map((p) => p.text).join('\n\n');
+}
+
+/**
+ * The candidates as whole sections: the passages of one article under one heading that came up
+ * (a section split in two) are judged and quoted together, in article order, up to a screenful.
+ */
+function sectionsOf(hits: PassageHit[], tagsOf: ((slug: string) => string) | undefined) {
+  const groups = new Map<string, PassageHit[]>();
+  for (const h of hits) {
+    const key = `${h.passage.articleId}\u0000${h.passage.heading ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  return [...groups.values()].map((group) => {
+    const members = group.map((h) => h.passage).sort((a, b) => a.position - b.position);
+    const title = tagsOf ? `${members[0]!.title} ${tagsOf(members[0]!.slug)}` : members[0]!.title;
+    // Judged on everything the section showed; quoted up to a screenful (quoteOf).
+    const text = members.map((p) => p.text).join('\n\n');
+    return { members, score: Math.max(...group.map((h) => h.score)), passage: { title, heading: members[0]!.heading, text } };
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * The order specialist: finds which order a message is about, makes sure the asker may see it
+ * (order-access.ts), then answers its status, follows the procedure of a case (a missing parcel,
+ * with its waiting time), says what cannot be done in its status, or opens the ticket the intent
+ * needs.
+ */
+import type { AgentRunInput, AgentRunResult } from '../../../src/core/ports.ts';
+import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS } from '../../../src/core/order-access.ts';
+import type { Order } from '../../../src/core/types.ts';
+import { renderTemplate } from '../../graph.ts';
+import { cleanForTriage } from './clean-text.ts';
+import type { EngineContext, Turn } from './engine-context.ts';
+import { answered, findAnswer } from './knowledge-answers.ts';
+import type { Memory } from './memory.ts';
+import { handoff, result, ticketReply } from './replies.ts';
+
+/** Triage's confidence from which a question routed to orders without an order number is about one. */
+const CONFIDENT_ORDER_QUESTION = 0.8;
+/** The customer speaks of an order of theirs, so its number is needed before anything else. */
+const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff|refund|return)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+
+/**
+ * An order question: find which order, make sure the asker may see it (see order-access.ts),
+ * then answer its status, follow the procedure of a case (a missing parcel), or open the ticket
+ * the intent needs.
+ */
+export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRunResult> {
+  const { now, replies } = ctx;
+  const { tools } = turn.input;
+  const asker = turn.input.asker ?? ANONYMOUS_ASKER;
+  const templates = turn.agent.templates;
+  const memory = turn.memory;
+  const intent = memory.awaiting && memory.pendingIntent ? memory.pendingIntent : turn.intent;
+  const orderId = ctx.extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(ctx, turn.input);
+  const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
+  const typedEmail = ctx.extractEmail(turn.text) ?? memory.typedEmail;
+  if (!orderId) {
+    // "How long does standard delivery take?" is about delivery, not about one order of theirs.
+    if (!memory.awaiting && !OWN_ORDER.test(turn.text)) {
+      const answer = await findAnswer(ctx, turn, turn.query);
+      if (answer) return answered(turn, answer);
+    }
+    // Not about an order of theirs, no answer in the knowledge base, and triage unsure: a person decides.
+    if (!memory.awaiting && !OWN_ORDER.test(turn.text) && turn.confidence < CONFIDENT_ORDER_QUESTION) {
+      return handoff(ctx, turn, 'unanswerable', replies.unanswerable);
+    }
+    return result(turn, templates.ask_order_id!, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
+  }
+  const remembered: Memory = { ...memory, orderId, topic, typedEmail: null, pendingIntent: intent };
+  const order = await tools.lookupOrder(orderId);
+  turn.trace.push({ kind: 'tool', name: 'lookup_order', data: { orderId, found: order !== null }, at: now() });
+  const values = order ? orderValues(order) : { order_id: orderId };
+
+  const proven = order !== null && (askerOwnsOrder(order, asker) || memory.orderVerification.verified.includes(order.id));
+  if (!proven) {
+    const typed = typedEmail;
+    if (!typed) {
+      // Asked the same whether the order exists or not: nothing about other customers' orders leaks.
+      if (!order && (asker.emails.length > 0 || asker.phones.length > 0)) {
+        return result(turn, renderTemplate(templates.not_found_for_you ?? templates.not_found!, values), { ...remembered, orderId: null, awaiting: 'order_id' });
+      }
+      return result(turn, renderTemplate(templates.ask_email!, values), { ...remembered, awaiting: 'order_email' });
+    }
+    if (!order || !emailMatchesOrder(order, typed)) {
+      const failures = memory.orderVerification.failures + 1;
+      const orderVerification = { ...memory.orderVerification, failures };
+      turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: false, failures }, at: now() });
+      if (failures >= MAX_EMAIL_ATTEMPTS) {
+        return handoff(ctx, { ...turn, memory: { ...remembered, orderVerification } }, 'order_verification_failed', templates.verification_failed, { order_id: orderId });
+      }
+      return result(turn, renderTemplate(templates.email_mismatch!, values), { ...remembered, orderVerification, awaiting: 'order_email' });
+    }
+    turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: true }, at: now() });
+    remembered.orderVerification = { ...memory.orderVerification, verified: [...memory.orderVerification.verified, order.id] };
+  }
+  const verified: Memory = { ...remembered, awaiting: null };
+  const orderTurn = { ...turn, memory: verified };
+
+  const found = ctx.caseIn(turn.text) ?? (memory.awaiting ? ctx.caseIn(memory.topic?.query ?? '') : null);
+  if (found && (found.rule.statuses.length === 0 || found.rule.statuses.includes(order!.status))) {
+    const procedure = await findAnswer(ctx, orderTurn, found.rule.search);
+    const caseValues = { ...values, procedure: procedure?.text ?? '' };
+    const { waitHours, waitReply } = found.rule;
+    if (waitHours !== undefined && waitReply && order!.deliveredAt !== null && now() - order!.deliveredAt < waitHours * 3_600_000) {
+      return result(orderTurn, renderTemplate(waitReply, caseValues), verified);
+    }
+    return ticketReply({ ...orderTurn, intent: found.name }, found.rule.ticket, caseValues, verified);
+  }
+  // What cannot be done to an order in its status (cancelling a shipped one) is said, not ticketed.
+  const refusal = turn.agent.refusals[intent];
+  if (refusal && refusal.statuses.includes(order!.status)) {
+    return result(orderTurn, renderTemplate(templates[refusal.template]!, values), verified);
+  }
+  const rule = turn.agent.tickets[intent];
+  if (rule) return ticketReply({ ...orderTurn, intent }, rule, values, verified);
+  return result(orderTurn, renderTemplate(templates[order!.status]!, values), verified);
+}
+
+/** An order number the customer gave earlier in the thread (an email follow-up quoting nothing new). */
+function orderIdInHistory(ctx: EngineContext, input: AgentRunInput): string | null {
+  for (const m of [...input.history].reverse()) {
+    if (m.direction !== 'inbound') continue;
+    const id = ctx.extractOrderId(cleanForTriage(m.text));
+    if (id) return id;
+  }
+  return null;
+}
+
+/** The order's facts as template values ({{carrier}}, {{eta}}, …). */
+function orderValues(order: Order): Record<string, string> {
+  const day = (ms: number | null) => (ms === null ? 'unknown' : new Date(ms).toUTCString().slice(0, 16));
+  return {
+    order_id: order.id,
+    items: order.items.map((i) => (i.quantity > 1 ? `${i.quantity}× ${i.name}` : i.name)).join(', '),
+    carrier: order.carrier ?? 'our carrier',
+    tracking_number: order.trackingNumber ?? 'not available yet',
+    shipped_date: day(order.shippedAt),
+    delivered_date: day(order.deliveredAt),
+    eta: day(order.estimatedDelivery),
+  };
+}

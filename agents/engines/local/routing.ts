@@ -1,0 +1,99 @@
+/**
+ * Where a turn goes. Triage decides for a new message; the conversation's memory can overrule it:
+ * a customer answering our question resumes the order desk, a follow-up continues its topic, an
+ * order number or a case makes the order the primary need, and an unconfident message the
+ * classifier still thinks a specialist's is tried on the knowledge base before a person.
+ */
+import type { TraceStep } from '../../../src/core/ports.ts';
+import { agentForRoute, type AgentDefinition } from '../../graph.ts';
+import { contentWords } from './answerability.ts';
+import type { EngineContext } from './engine-context.ts';
+import type { TriageDecision } from './engine.ts';
+import { isFollowUp, type Memory } from './memory.ts';
+
+/** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
+const SHORT_FOLLOW_UP_WORDS = 1;
+const POINTS_BACK_TO_ORDER = /\b(it|its|it's|that|this|that one|this one|the order|the parcel|the package|the delivery|them)\b/i;
+
+/** Where a turn goes: the agent, the intent it works with, and what to search the knowledge base with. */
+export interface RouteChoice {
+  agent: AgentDefinition;
+  intent: string;
+  confidence: number;
+  query: string;
+  /** The message also asked something the answer does not cover (acknowledged at its end). */
+  alsoAsked?: boolean;
+  /** Tried when the first choice would need a person. */
+  fallback?: RouteChoice;
+  /** The article a follow-up continues. */
+  topicSlug?: string | null;
+}
+
+/** The turn's route: triage, or the topic before it when the message continues it. Steps are traced. */
+export function decide(ctx: EngineContext, triage: (text: string) => TriageDecision, text: string, memory: Memory, trace: TraceStep[]): RouteChoice {
+  const { graph, now, ordersAgent, knowledgeAgent, orderQuestion, extractOrderId, extractEmail, caseIn } = ctx;
+  // A customer answering our question (an order number, the order's email) stays with the orders agent.
+  if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
+    trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
+    return { agent: ordersAgent, intent: memory.pendingIntent ?? orderQuestion, confidence: 0.95, query: memory.topic?.query ?? text };
+  }
+  const decision = triage(text);
+  trace.push({
+    kind: 'triage',
+    name: graph.triage.name,
+    data: {
+      intent: decision.intent,
+      confidence: decision.confidence,
+      route: decision.route,
+      ...(decision.knowledge ? { article: decision.knowledge.slug, articleMatch: decision.knowledge.strength } : {}),
+    },
+    at: now(),
+  });
+  const words = contentWords(text).length;
+  const topic = memory.topic;
+  // "Which carrier is it with?" about the order just discussed stays with that order; when triage
+  // is sure it is about something else, that is tried first and the order is the fallback.
+  const aboutOrder =
+    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !extractOrderId(text) && POINTS_BACK_TO_ORDER.test(text)
+      ? { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` }
+      : null;
+  if (aboutOrder) {
+    // Sure of another route, or an article clearly covers the message ("will I pay customs?").
+    const elsewhere = (decision.confident || decision.knowledge !== undefined) && decision.route !== topic!.route && decision.route !== graph.triage.fallbackRoute;
+    trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
+    if (!elsewhere) return aboutOrder;
+    return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };
+  }
+  if (topic && isFollowUp(text, words, decision.confident)) {
+    const agent = agentForRoute(graph, topic.route);
+    // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
+    // A short "and for PayPal?" continues the topic even when its one word has a route of its own.
+    const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute && words > SHORT_FOLLOW_UP_WORDS;
+    const target = own ? agentForRoute(graph, decision.route) : agent;
+    trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
+    // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
+    return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}`, topicSlug: own ? null : topic.slug };
+  }
+  // An order number with a question the knowledge base would take ("where is <order>, and do you
+  // have a student discount?"): the order is the primary need; the rest is acknowledged.
+  const mentioned = extractOrderId(text);
+  if (ordersAgent && mentioned) {
+    const agent = agentForRoute(graph, decision.route);
+    const ownTicket = agent.tickets[decision.intent] !== undefined;
+    if (agent.kind !== 'orders' && !ownTicket && (agent.kind === 'knowledge' || !decision.confident)) {
+      const intent = caseIn(text) || !topic || topic.route !== ordersAgent.route ? orderQuestion : topic.intent;
+      return { agent: ordersAgent, intent, confidence: Math.max(decision.confidence, 0.8), query: text, alsoAsked: agent.kind === 'knowledge' && decision.confident };
+    }
+  }
+  // A case (a parcel that never came) is about an order whatever words it uses.
+  if (ordersAgent && caseIn(text) && (extractOrderId(text) || decision.route === ordersAgent.route || !decision.confident)) {
+    return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
+  }
+  // Not confident, but the classifier thinks of a specialist: the knowledge base may still answer it.
+  if (!decision.confident && knowledgeAgent && decision.predictedRoute && decision.predictedRoute !== graph.triage.fallbackRoute) {
+    const predicted = agentForRoute(graph, decision.predictedRoute);
+    const agent = predicted.kind === 'orders' && extractOrderId(text) ? predicted : knowledgeAgent;
+    return { agent, intent: agent === predicted ? decision.intent : 'article_match', confidence: decision.confidence, query: text };
+  }
+  return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text };
+}
