@@ -175,7 +175,10 @@ userdb {
     async messages(user, folder = 'INBOX') {
       const client = await connect(user);
       try {
-        await client.mailboxOpen(folder);
+        const box = await client.mailboxOpen(folder);
+        // A folder created a moment ago can still be empty, and FETCH 1:* on an empty folder is an
+        // error, not an empty answer (seen in CI between the adapter's CREATE and its MOVE).
+        if (box.exists === 0) return [];
         const list: { uid: number; source: string; flags: Set<string> }[] = [];
         for await (const message of client.fetch('1:*', { uid: true, source: true, flags: true })) {
           list.push({ uid: message.uid, source: message.source!.toString('utf8'), flags: message.flags ?? new Set() });
