@@ -30,21 +30,20 @@ const STOPWORDS = new Set(
 /** Crude stemming: enough for "returns"/"returned"/"returning" to meet, no dictionary needed. */
 export const stem = (word: string) => (word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, '') : word.replace(/s$/, '')).slice(0, 8);
 
-/** A stem and the stems that mean the same (synonyms.ts): a question's word is found when any is. */
+/**
+ * From the synonym groups (synonyms.ts), per stem: the stems that mean the same (a question's word
+ * is found when any is) and the groups' plain words (for a full-text search that stems on its own).
+ */
 const EQUIVALENTS = new Map<string, string[]>();
-for (const group of SYNONYM_GROUPS) {
-  const stems = [...new Set(group.map((w) => stem(foldText(w).replace(/[\s-]+/g, ''))))];
-  for (const s of stems) EQUIVALENTS.set(s, [...new Set([...(EQUIVALENTS.get(s) ?? [s]), ...stems])]);
-}
-const formsOf = (word: string): string[] => EQUIVALENTS.get(word) ?? [word];
-/** The plain words of the groups a stem is in, for a full-text search that stems on its own. */
 const PLAIN = new Map<string, string[]>();
 for (const group of SYNONYM_GROUPS) {
-  for (const w of group) {
-    const s = stem(foldText(w).replace(/[\s-]+/g, ''));
+  const stems = group.map((w) => stem(foldText(w).replace(/[\s-]+/g, '')));
+  for (const s of stems) {
+    EQUIVALENTS.set(s, [...new Set([...(EQUIVALENTS.get(s) ?? [s]), ...stems])]);
     PLAIN.set(s, [...new Set([...(PLAIN.get(s) ?? []), ...group])]);
   }
 }
+const formsOf = (word: string): string[] => EQUIVALENTS.get(word) ?? [word];
 
 /**
  * The question with the equivalents of the words the knowledge base does not use added ("sun" →
@@ -140,7 +139,7 @@ export function buildVocabulary(documents: string[], generalWords: ReadonlySet<s
   return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (known(w) ? maxIdf : maxIdf * NAME_WEIGHT) };
 }
 
-/** A passage's words per field, counted; cached per passage object (a search returns the same few often). */
+/** A passage's words per field, counted. */
 interface PassageWords {
   local: Map<string, number>;
   heading: Set<string>;
@@ -238,9 +237,8 @@ const ANSWER_TYPES: { asks: RegExp; states: RegExp }[] = [
 ];
 const ANSWER_TYPE_BONUS = 0.15;
 
-function answerTypeBonus(question: string, passage: PassageText): number {
-  return ANSWER_TYPES.some((t) => t.asks.test(question) && t.states.test(passage.text)) ? ANSWER_TYPE_BONUS : 0;
-}
+/** Whether `text` states the kind of fact the (framed) question asks for. */
+const statesAskedKind = (framedQuestion: string, text: string) => ANSWER_TYPES.some((t) => t.asks.test(framedQuestion) && t.states.test(text));
 
 /** The question as answer types read it: shorthand spelt out ("store hrs?" asks for hours). */
 const framing = (question: string) => normalizeText(question);
@@ -253,12 +251,11 @@ const UNIT_WEIGHT = 1.0;
 
 /** How well the passage's best sentence, list item or table row matches the question. */
 export function bestSentenceScore(questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
-  return bestUnit(contentWords(questionText), questionText, passage, vocabulary);
+  return bestUnit(contentWords(questionText), framing(questionText), passage, vocabulary);
 }
 
-/** The best match of one sentence, list item or table row of the passage (under its heading). */
-function bestUnit(question: string[], questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
-  questionText = framing(questionText);
+/** The best match of one sentence, list item or table row of the passage (`framedQuestion`: see framing). */
+function bestUnit(question: string[], framedQuestion: string, passage: PassageText, vocabulary: Vocabulary): number {
   let best = 0;
   let tableHeader = '';
   for (const line of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
@@ -269,7 +266,7 @@ function bestUnit(question: string[], questionText: string, passage: PassageText
     if (!isRow) tableHeader = '';
     const text = isRow && line !== tableHeader ? `${tableHeader} ${line}` : line;
     const unit = { title: '', heading: null, text };
-    const typed = ANSWER_TYPES.some((t) => t.asks.test(questionText) && t.states.test(text)) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
+    const typed = statesAskedKind(framedQuestion, text) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
     best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
   }
   return best;
@@ -292,10 +289,9 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
 ): { hit: T; features: CoverageFeatures; probability: number } | null {
   const question = contentWords(questionText);
   if (question.length === 0 || candidates.length === 0) return null;
-  questionText = framing(questionText);
+  const framed = framing(questionText);
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
-  const units = candidates.map((hit) => bestUnit(question, questionText, hit.passage, vocabulary));
-  // (bestUnit reads the framing itself; `questionText` is framed below for the passage-level bonus.)
+  const units = candidates.map((hit) => bestUnit(question, framed, hit.passage, vocabulary));
   const topMatch = Math.max(...matches) || 1;
   const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
@@ -304,7 +300,8 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   candidates.forEach((hit, i) => {
     // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
     const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
-    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + answerTypeBonus(questionText, hit.passage) + (hit.bonus ?? 0);
+    const typed = statesAskedKind(framed, hit.passage.text) ? ANSWER_TYPE_BONUS : 0;
+    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + typed + (hit.bonus ?? 0);
     if (rank > bestRank) [best, bestRank] = [i, rank];
   });
   const hit = candidates[best]!;

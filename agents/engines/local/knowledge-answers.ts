@@ -68,7 +68,8 @@ export function answered(turn: Turn, answer: { text: string; slug: string }): Ag
  */
 function quoteOf(members: KnowledgePassage[], query: string, vocabulary: Vocabulary | undefined): string {
   if (members.length === 1 || !vocabulary) return members[0]!.text;
-  const ranked = [...members].sort((a, b) => bestSentenceScore(query, b, vocabulary) - bestSentenceScore(query, a, vocabulary));
+  const scores = new Map(members.map((p) => [p, bestSentenceScore(query, p, vocabulary)]));
+  const ranked = [...members].sort((a, b) => scores.get(b)! - scores.get(a)!);
   const kept = new Set<KnowledgePassage>();
   let length = 0;
   for (const p of ranked) {

@@ -33,7 +33,8 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const intent = memory.awaiting && memory.pendingIntent ? memory.pendingIntent : turn.intent;
   const orderId = ctx.extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(ctx, turn.input);
   const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
-  const typedEmail = ctx.extractEmail(turn.text) ?? memory.typedEmail;
+  // run() has put an email in this message into the memory already.
+  const typedEmail = memory.typedEmail;
   if (!orderId) {
     // "How long does standard delivery take?" is about delivery, not about one order of theirs.
     if (!memory.awaiting && !OWN_ORDER.test(turn.text)) {

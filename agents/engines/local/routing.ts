@@ -51,15 +51,19 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   });
   const words = contentWords(text).length;
   const topic = memory.topic;
+  const mentioned = extractOrderId(text);
+  const isCase = caseIn(text) !== null;
+  /** Triage, when `sure`, points to a route other than `from` and other than a person's. */
+  const pointsElsewhere = (from: string, sure: boolean) => sure && decision.route !== from && decision.route !== graph.triage.fallbackRoute;
   // "Which carrier is it with?" about the order just discussed stays with that order; when triage
   // is sure it is about something else, that is tried first and the order is the fallback.
   const aboutOrder =
-    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !extractOrderId(text) && POINTS_BACK_TO_ORDER.test(text)
+    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && POINTS_BACK_TO_ORDER.test(text)
       ? { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` }
       : null;
   if (aboutOrder) {
     // Sure of another route, or an article clearly covers the message ("will I pay customs?").
-    const elsewhere = (decision.confident || decision.knowledge !== undefined) && decision.route !== topic!.route && decision.route !== graph.triage.fallbackRoute;
+    const elsewhere = pointsElsewhere(topic!.route, decision.confident || decision.knowledge !== undefined);
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
     if (!elsewhere) return aboutOrder;
     return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };
@@ -68,7 +72,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
     const agent = agentForRoute(graph, topic.route);
     // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
     // A short "and for PayPal?" continues the topic even when its one word has a route of its own.
-    const own = decision.confident && decision.route !== topic.route && decision.route !== graph.triage.fallbackRoute && words > SHORT_FOLLOW_UP_WORDS;
+    const own = pointsElsewhere(topic.route, decision.confident) && words > SHORT_FOLLOW_UP_WORDS;
     const target = own ? agentForRoute(graph, decision.route) : agent;
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
     // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
@@ -76,23 +80,22 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   }
   // An order number with a question the knowledge base would take ("where is <order>, and do you
   // have a student discount?"): the order is the primary need; the rest is acknowledged.
-  const mentioned = extractOrderId(text);
   if (ordersAgent && mentioned) {
     const agent = agentForRoute(graph, decision.route);
     const ownTicket = agent.tickets[decision.intent] !== undefined;
     if (agent.kind !== 'orders' && !ownTicket && (agent.kind === 'knowledge' || !decision.confident)) {
-      const intent = caseIn(text) || !topic || topic.route !== ordersAgent.route ? orderQuestion : topic.intent;
+      const intent = isCase || !topic || topic.route !== ordersAgent.route ? orderQuestion : topic.intent;
       return { agent: ordersAgent, intent, confidence: Math.max(decision.confidence, 0.8), query: text, alsoAsked: agent.kind === 'knowledge' && decision.confident };
     }
   }
   // A case (a parcel that never came) is about an order whatever words it uses.
-  if (ordersAgent && caseIn(text) && (extractOrderId(text) || decision.route === ordersAgent.route || !decision.confident)) {
+  if (ordersAgent && isCase && (mentioned || decision.route === ordersAgent.route || !decision.confident)) {
     return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
   }
   // Not confident, but the classifier thinks of a specialist: the knowledge base may still answer it.
   if (!decision.confident && knowledgeAgent && decision.predictedRoute && decision.predictedRoute !== graph.triage.fallbackRoute) {
     const predicted = agentForRoute(graph, decision.predictedRoute);
-    const agent = predicted.kind === 'orders' && extractOrderId(text) ? predicted : knowledgeAgent;
+    const agent = predicted.kind === 'orders' && mentioned ? predicted : knowledgeAgent;
     return { agent, intent: agent === predicted ? decision.intent : 'article_match', confidence: decision.confidence, query: text };
   }
   return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text };
