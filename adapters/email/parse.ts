@@ -84,7 +84,7 @@ export function normaliseAddress(address: string): string | null {
 /** mailparser gathers the List-* headers (RFC 2369/2919) under one `list` entry: `list.id`, `list.post`… */
 function hasListHeader(mail: ParsedMail, field: 'id' | 'post' | 'unsubscribe'): boolean {
   const list = mail.headers.get('list') as Record<string, unknown> | undefined;
-  return mail.headers.has(`list-${field}`) || (!!list && typeof list === 'object' && field in list);
+  return !!list && field in list;
 }
 
 /**

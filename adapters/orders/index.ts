@@ -9,7 +9,7 @@ import { ConfigError } from '../../src/core/errors.ts';
 import type { Clock, Logger, OrderSource, Repository } from '../../src/core/ports.ts';
 import { withOrderCache } from './cache.ts';
 import { createDemoOrderSource } from './demo.ts';
-import { createHttpOrderSource } from './http.ts';
+import { createHttpOrderSource, fillTemplate } from './http.ts';
 import { parseOrderMapping, type OrderMapping } from './mapping.ts';
 import type { RequestPolicy, Sleep } from './request.ts';
 import { createShopifyOrderSource } from './shopify.ts';
@@ -40,7 +40,7 @@ export function describeOrderSource(config: OrdersConfig): { name: 'shopify' | '
     return { name: 'shopify', why: `SHOPIFY_ADMIN_TOKEN is set: Admin GraphQL API ${config.shopify.apiVersion} at ${where}${config.http ? ' (ORDERS_API_URL is ignored)' : ''}` };
   }
   if (config.http) {
-    const host = new URL(config.http.url.replace(/\{orderId\}/g, 'x')).host;
+    const host = new URL(fillTemplate(config.http.url, 'orderId', 'x')).host;
     const parts = [`ORDERS_API_URL is set: ${host}`, config.http.emailUrl ? 'lookups by email on' : 'no ORDERS_API_EMAIL_URL, so no lookups by email'];
     if (config.http.authHeader) parts.push(`auth header ${config.http.authHeader.name}`);
     return { name: 'http', why: parts.join(', ') };

@@ -5,6 +5,7 @@
  * JSON only. Failures become OrderSourceError; 404 is an answer, not a failure.
  */
 import { OrderSourceError } from '../../src/core/errors.ts';
+import { readCapped, retryAfterMs } from '../../src/core/http-responses.ts';
 
 export interface RequestPolicy {
   timeoutMs: number;
@@ -29,13 +30,9 @@ export interface JsonAnswer {
   body: unknown;
 }
 
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or undefined. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/** How long to wait before retry `attempt + 1`: what the answer asked for, else exponential backoff, capped. */
+export function retryWait(policy: RequestPolicy, attempt: number, asked?: number): number {
+  return Math.min(policy.maxRetryWaitMs, asked ?? policy.backoffMs * 2 ** attempt);
 }
 
 class Retryable extends Error {
@@ -70,8 +67,7 @@ export async function requestJson(
       if (attempt >= policy.retries) {
         throw new OrderSourceError(source, error.reason, `${context.describe}: ${error.message} (after ${attempt + 1} attempts)`);
       }
-      const backoff = policy.backoffMs * 2 ** attempt;
-      await sleep(Math.min(policy.maxRetryWaitMs, error.waitMs ?? backoff));
+      await sleep(retryWait(policy, attempt, error.waitMs));
     }
   }
 }
@@ -117,7 +113,7 @@ async function attemptOnce(
   }
   let text: string;
   try {
-    text = await readCapped(response, policy.maxResponseBytes);
+    text = await readCappedText(response, policy.maxResponseBytes);
   } catch (error) {
     if (error instanceof OrderSourceError) throw error;
     if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
@@ -134,27 +130,15 @@ async function attemptOnce(
     return new OrderSourceError(source, 'too_large', `${context.describe}: the answer is larger than ${policy.maxResponseBytes} bytes (ORDERS_MAX_RESPONSE_BYTES)`);
   }
   /** Reads the body as a stream and stops at the cap, so a huge answer never sits in memory whole. */
-  async function readCapped(answer: Response, maxBytes: number): Promise<string> {
+  async function readCappedText(answer: Response, maxBytes: number): Promise<string> {
     const declared = Number(answer.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {
       await answer.body?.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    if (!answer.body) return '';
-    const reader = answer.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
+    const data = await readCapped(answer, maxBytes);
+    if (!data) throw tooLarge();
+    return new TextDecoder().decode(data);
   }
 }
 

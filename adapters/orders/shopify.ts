@@ -7,7 +7,7 @@
 import { OrderSourceError } from '../../src/core/errors.ts';
 import type { Logger, OrderSource } from '../../src/core/ports.ts';
 import type { Order } from '../../src/core/types.ts';
-import { DEFAULT_POLICY, realSleep, requestJson, type RequestPolicy, type Sleep } from './request.ts';
+import { DEFAULT_POLICY, realSleep, requestJson, retryWait, type RequestPolicy, type Sleep } from './request.ts';
 
 export interface ShopifyOrderSourceConfig {
   /** `northwind.myshopify.com`; null only when `apiUrl` is set. */
@@ -93,11 +93,14 @@ interface GraphQlAnswer {
 const cents = (money: Money) => Math.round(Number(money.shopMoney.amount) * 100);
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+/** The order's shipments that went out (not cancelled or failed). */
+const liveShipments = (node: ShopifyOrderNode) => node.fulfillments.filter((f) => f.status !== 'CANCELLED' && f.status !== 'ERROR' && f.status !== 'FAILURE');
+
 /** Shopify's statuses → Frontdesk's: cancelled and returned first, then how far fulfilment got. */
 export function orderStatus(node: ShopifyOrderNode): Order['status'] {
   if (node.cancelledAt) return 'cancelled';
   if (node.returnStatus === 'RETURNED' || node.returnStatus === 'INSPECTION_COMPLETE') return 'returned';
-  const shipments = node.fulfillments.filter((f) => f.status !== 'CANCELLED' && f.status !== 'ERROR' && f.status !== 'FAILURE');
+  const shipments = liveShipments(node);
   const fulfilled = node.displayFulfillmentStatus === 'FULFILLED';
   if (fulfilled && shipments.length > 0 && shipments.every((f) => f.displayStatus === 'DELIVERED' || f.deliveredAt)) return 'delivered';
   if (fulfilled || node.displayFulfillmentStatus === 'PARTIALLY_FULFILLED') return 'shipped';
@@ -106,9 +109,7 @@ export function orderStatus(node: ShopifyOrderNode): Order['status'] {
 
 /** One Shopify order as a Frontdesk order; the tracking of the latest shipment that has one. */
 export function toOrder(node: ShopifyOrderNode): Order {
-  const shipments = node.fulfillments
-    .filter((f) => f.status !== 'CANCELLED' && f.status !== 'ERROR' && f.status !== 'FAILURE')
-    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const shipments = liveShipments(node).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   const tracked = [...shipments].reverse().find((f) => f.trackingInfo.some((t) => t.number || t.company));
   const tracking = tracked?.trackingInfo.find((t) => t.number || t.company);
   const status = orderStatus(node);
@@ -175,7 +176,7 @@ export function createShopifyOrderSource(config: ShopifyOrderSourceConfig, deps:
       const errors = typeof result.errors === 'string' ? [{ message: result.errors }] : (result.errors ?? []);
       if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
         if (attempt >= policy.retries) throw new OrderSourceError(SOURCE, 'throttled', `${describe}: throttled by Shopify (query cost) after ${attempt + 1} attempts`);
-        await sleep(Math.min(policy.maxRetryWaitMs, throttleWaitMs(result) ?? policy.backoffMs * 2 ** attempt));
+        await sleep(retryWait(policy, attempt, throttleWaitMs(result)));
         continue;
       }
       const nodes = result.data?.orders?.nodes;

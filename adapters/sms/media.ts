@@ -1,4 +1,5 @@
 import type { AttachmentInput } from '../../src/core/types.ts';
+import { readCapped } from '../../src/core/http-responses.ts';
 import type { SmsWebhook } from './types.ts';
 
 const EXTENSIONS: Record<string, string> = {
@@ -43,24 +44,6 @@ function filenameFor(url: URL | null, contentType: string, index: number): strin
   return extension ? `${sid}.${extension}` : sid;
 }
 
-/** Reads a body up to `limit` bytes; null when it is longer (the rest is never downloaded). */
-async function readCapped(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!response.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * Downloads MMS media with the account credentials (Twilio media URLs need HTTP basic auth unless

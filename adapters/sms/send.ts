@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { DeliveryError } from '../../src/core/errors.ts';
+import { retryAfterMs } from '../../src/core/http-responses.ts';
 import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
 import { formatSms } from './format.ts';
 import { deliveryStatusOf, senderFromThreadKey } from './parse.ts';
@@ -20,14 +21,6 @@ class TwilioTransientError extends Error {
   ) {
     super(message);
   }
-}
-
-function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
