@@ -46,22 +46,25 @@ export function normalisePhone(phone: string | null | undefined): string | null 
  * order has one.
  */
 export function askerOwnsOrder(order: OrderOwner, asker: Asker): boolean {
-  const email = normaliseEmail(order.contactEmail);
-  if (email && asker.emails.some((proven) => normaliseEmail(proven) === email)) return true;
+  if (askerProvesEmail(asker, order.contactEmail)) return true;
   const phone = normalisePhone(order.contactPhone);
   return phone !== null && asker.phones.some((proven) => normalisePhone(proven) === phone);
 }
 
 /** The "order number + email" check: the email the customer typed matches the order's. */
 export function emailMatchesOrder(order: OrderOwner, typedEmail: string): boolean {
-  const email = normaliseEmail(order.contactEmail);
-  return email !== '' && normaliseEmail(typedEmail) === email;
+  return sameEmail(order.contactEmail, typedEmail);
 }
 
 /** Whether `email` is one the asker proved (for listing orders by email). */
 export function askerProvesEmail(asker: Asker, email: string): boolean {
-  const wanted = normaliseEmail(email);
-  return wanted !== '' && asker.emails.some((proven) => normaliseEmail(proven) === wanted);
+  return asker.emails.some((proven) => sameEmail(proven, email));
+}
+
+/** Two addresses are one when they are equal after normalising, and not empty. */
+function sameEmail(a: string | null | undefined, b: string | null | undefined): boolean {
+  const left = normaliseEmail(a);
+  return left !== '' && left === normaliseEmail(b);
 }
 
 /**

@@ -36,13 +36,21 @@ export function orderToolsForRun(orders: OrderSource): RunOrderTools {
 export const ORDER_SYSTEM_UNAVAILABLE_TEXT =
   "Sorry, I can't reach our order system right now, so I can't look up your order. I've opened a ticket and a person from our team will follow up here.";
 
-/** The reply when the order system failed: the customer is told plainly, and a person takes over (as the deployment's fallback agent). */
-export function orderSystemUnavailableReply(message: Pick<Message, 'text'>, fallback: { agent: string; route: string }): AgentRunResult {
+/**
+ * A reply the pipeline gives itself when a run cannot answer (the engine failed, the order system
+ * is down): the customer is told plainly and a person takes over, as the deployment's fallback agent.
+ */
+export function pipelineHandoffReply(message: Pick<Message, 'text'>, fallback: { agent: string; route: string }, reason: string, text: string): AgentRunResult {
   return {
     ...fallback,
     confidence: 0,
-    text: ORDER_SYSTEM_UNAVAILABLE_TEXT,
-    handoff: { reason: 'order_system_unavailable' },
-    ticket: { category: 'order_system_unavailable', priority: 'normal', summary: message.text.slice(0, 200), status: 'escalated' },
+    text,
+    handoff: { reason },
+    ticket: { category: reason, priority: 'normal', summary: message.text.slice(0, 200), status: 'escalated' },
   };
+}
+
+/** The reply when the order system failed. */
+export function orderSystemUnavailableReply(message: Pick<Message, 'text'>, fallback: { agent: string; route: string }): AgentRunResult {
+  return pipelineHandoffReply(message, fallback, 'order_system_unavailable', ORDER_SYSTEM_UNAVAILABLE_TEXT);
 }

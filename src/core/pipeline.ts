@@ -7,8 +7,8 @@ import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } fro
 import { newId } from './ids.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import { showTicketNumber } from './ticket-ref.ts';
-import { askerFromIdentities } from './order-access.ts';
-import { orderSystemUnavailableReply, orderToolsForRun } from './order-tools.ts';
+import { askerFromIdentities, normaliseEmail } from './order-access.ts';
+import { orderSystemUnavailableReply, orderToolsForRun, pipelineHandoffReply } from './order-tools.ts';
 import type {
   AgentEngine,
   AgentRunResult,
@@ -72,6 +72,8 @@ const DEFAULTS: PipelineOptions = {
   fallback: { agent: 'fallback', route: 'fallback' },
 };
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
+const ENGINE_ERROR_TEXT =
+  "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
 
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
 class DuplicateRace extends Error {}
@@ -149,7 +151,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
    */
   async function recordSignedEmail(repo: Repository, contact: Contact, from: StartConversation['from'], now: number) {
     if (!from.emailVerified || !from.email) return;
-    const address = from.email.trim().toLowerCase();
+    const address = normaliseEmail(from.email);
     if (await repo.findIdentity('email', address)) return;
     await repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: from.name ?? null, verified: true, createdAt: now });
   }
@@ -358,13 +360,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       if (failure) return orderSystemUnavailable(failure);
       // The customer still gets an answer: a clear handoff instead of silence.
       logger.error({ err: error, conversationId: conversation.id, engine: engine.name }, 'agent engine failed; handing off');
-      return {
-        ...options.fallback,
-        confidence: 0,
-        text: "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.",
-        handoff: { reason: 'engine_error' },
-        ticket: { category: 'engine_error', priority: 'normal', summary: message.text.slice(0, 200), status: 'escalated' },
-      };
+      return pipelineHandoffReply(message, options.fallback, 'engine_error', ENGINE_ERROR_TEXT);
     }
   }
 

@@ -14,7 +14,6 @@ const WEIGHTS = '{0.1, 0.5, 1.0, 0.3}';
 
 /** `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. */
 export async function searchPassages(db: Db, terms: string[], limit: number): Promise<Hit[]> {
-  if (limit < 1 || terms.length === 0) return [];
   const result = await db.execute(
     sql`select p.id, ts_rank_cd(${WEIGHTS}::float4[], p.search, q, 1) as score
         from kb_passages p, to_tsquery('english', ${terms.join(' | ')}) q

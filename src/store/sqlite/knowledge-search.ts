@@ -29,7 +29,8 @@ const PRUNE_FROM_MATCHES = 1_000;
 const MARGIN = 1e-6;
 
 const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
-const matchAny = (terms: string[]) => terms.map(phrase).join(' OR ');
+/** An FTS5 query matching any of the terms, each as a quoted phrase. */
+export const matchAny = (terms: string[]) => terms.map(phrase).join(' OR ');
 
 /**
  * Scores the matches of `query` (among articles matching `within`, when given) and joins the best

@@ -4,14 +4,13 @@
  * title is shared by every passage of the article and tells articles apart rather than passages.
  */
 import { sql } from 'drizzle-orm';
-import type { RunQuery, Hit } from './knowledge-search.ts';
+import { matchAny, type Hit, type RunQuery } from './knowledge-search.ts';
 
 /** bm25 column weights: title, heading, text. */
 const WEIGHTS = { title: 4, heading: 8, text: 1 };
 
 export function searchPassages(run: RunQuery, terms: string[], limit: number): Hit[] {
-  if (limit < 1 || terms.length === 0) return [];
-  const query = terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' OR ');
+  const query = matchAny(terms);
   // Lower bm25 is better, so the score is its negation.
   return run<Hit>(
     sql`select p.id as id, f.score as score
