@@ -96,7 +96,7 @@ export function createConsole(deps: ConsoleDeps) {
 
   app.post('/api/login', async (c) => {
     const body = await readJson(c, LoginBody);
-    const address = c.get('clientIp') ?? 'unknown';
+    const address = c.get('clientIp');
     // Checked before the password: a refused attempt tells nothing about it.
     const wait = throttle.check(address, body.email);
     if (wait) {

@@ -47,14 +47,15 @@ export function openStore(config: Config, logger?: Logger): Store {
 export async function seedDeployment(store: Store, clock: Clock, deployment: Deployment): Promise<{ articles: number; orders: number }> {
   let articles = 0;
   let orders = 0;
-  let missing = deployment.articles;
-  if (deployment.isDemo) {
-    // As it always has: the demo fills an empty knowledge base once.
-    if ((await store.repo.countArticles()) > 0) missing = [];
-  } else {
-    const stored = new Set((await store.repo.listArticles()).map((a) => a.slug));
-    missing = deployment.articles.filter((a) => !stored.has(a.slug));
-  }
+  // As it always has, the demo fills an empty knowledge base once; any other adds the slugs not stored yet.
+  const missing = deployment.isDemo
+    ? (await store.repo.countArticles()) > 0
+      ? []
+      : deployment.articles
+    : await store.repo.listArticles().then((stored) => {
+        const slugs = new Set(stored.map((a) => a.slug));
+        return deployment.articles.filter((a) => !slugs.has(a.slug));
+      });
   if (missing.length > 0) {
     const now = clock.now();
     // One transaction: a failing article leaves the knowledge base as it was.

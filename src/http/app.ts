@@ -12,6 +12,7 @@ import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
 import { createMetricsRoute } from './ops/metrics-route.ts';
 import { createConcurrencyCap, createTokenBuckets, rateLimit, type BucketSettings } from './ops/rate-limit.ts';
+import { clientIp } from './ops/client-ip.ts';
 import { requestOperations } from './ops/request-log.ts';
 import { capStreams } from './ops/stream-cap.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
@@ -64,7 +65,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((error, c) => errorResponse(error, c, logger));
   // First: every response, refusals included, gets a request id, a log line and its metrics.
-  if (deps.metrics) app.use('*', requestOperations({ logger, metrics: deps.metrics, trustProxy: deps.trustProxy ?? false }));
+  if (deps.metrics) app.use('*', requestOperations({ logger, metrics: deps.metrics }));
+  // Every request knows its client address: per-client limits (here and in mounted apps) key on it.
+  const trustProxy = deps.trustProxy ?? false;
+  app.use('*', async (c, next) => {
+    c.set('clientIp', clientIp(c, trustProxy));
+    await next();
+  });
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
   const limitTo = (maxSize: number) =>
     bodyLimit({
@@ -99,7 +106,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.rateLimits) {
     const limits = deps.rateLimits;
     const clock = deps.context.clock;
-    const address = (c: Context) => c.get('clientIp') ?? 'unknown';
+    const address = (c: Context) => c.get('clientIp');
     const refused = (limit: string) => () => deps.metrics?.rateLimited.inc({ limit });
     if (limits.conversations) {
       const starts = rateLimit(createTokenBuckets(limits.conversations, clock), address, refused('conversations'));

@@ -29,8 +29,15 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parsed.data;
 }
 
-// Control characters other than tab, newline and carriage return have no place in a message.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Reads the query string through the schema; a failure is a 400 `invalid_query` naming the problem. */
+export function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new InvalidInputError(z.prettifyError(parsed.error), undefined, 'invalid_query');
+  return parsed.data;
+}
+
+/** Control characters other than tab, newline and carriage return: no place in a message or an article. */
+export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A message text field: trimmed, non-empty, bounded, free of control characters. */
 export function messageText(maxChars: number) {

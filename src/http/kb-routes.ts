@@ -9,7 +9,7 @@ import { ConflictError, FrontdeskError, InvalidInputError } from '../core/errors
 import { slugify } from '../core/knowledge.ts';
 import type { Store } from '../core/ports.ts';
 import type { KnowledgeArticle } from '../core/types.ts';
-import { readJson } from './body.ts';
+import { CONTROL, query, readJson } from './body.ts';
 
 /** Longest article title, in characters. */
 export const MAX_TITLE_CHARS = 200;
@@ -33,8 +33,6 @@ export interface KnowledgeRouteDeps {
   knowledgeChanged?(): Promise<void>;
 }
 
-// Control characters other than tab, newline and carriage return have no place in an article.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 const Title = z
@@ -105,9 +103,7 @@ export function createKnowledgeRoutes(deps: KnowledgeRouteDeps) {
 
   app.get('/articles', async (c) => {
     await deps.authenticate(c);
-    const parsed = ListQuery.safeParse(c.req.query());
-    if (!parsed.success) throw new InvalidInputError(z.prettifyError(parsed.error), undefined, 'invalid_query');
-    const { search, limit = 50, after } = parsed.data;
+    const { search, limit = 50, after } = query(c, ListQuery);
     if (search) {
       // Best first, as the agents see them; a search is one page.
       const hits = await store.repo.searchKnowledge(search, limit);

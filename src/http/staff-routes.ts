@@ -11,7 +11,7 @@ import { metricEvent } from '../core/pipeline.ts';
 import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
-import { messageText, readJson } from './body.ts';
+import { messageText, query, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
@@ -93,12 +93,6 @@ async function possibleDuplicates(repo: Repository, contact: Contact | null, ide
   );
 }
 
-function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw new InvalidInputError(z.prettifyError(parsed.error), undefined, 'invalid_query');
-  return parsed.data;
-}
-
 export function createStaffRoutes(deps: StaffRouteDeps) {
   const { store, support, bus } = deps;
   const app = new Hono();
@@ -166,11 +160,12 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       store.repo.listMessages(conversation.id, { includeInternal: true, limit: 200 }),
       store.repo.listTickets({ conversationId: conversation.id }),
     ]);
-    const attachments = await store.repo.listAttachments(messages.map((m) => m.id));
-    const otherConversations = (await store.repo.listConversations({ contactId: conversation.contactId, limit: 20 })).filter(
-      (other) => other.id !== conversation.id,
-    );
-    const duplicates = await possibleDuplicates(store.repo, contact, identities);
+    const [attachments, sameContact, duplicates] = await Promise.all([
+      store.repo.listAttachments(messages.map((m) => m.id)),
+      store.repo.listConversations({ contactId: conversation.contactId, limit: 20 }),
+      possibleDuplicates(store.repo, contact, identities),
+    ]);
+    const otherConversations = sameContact.filter((other) => other.id !== conversation.id);
     return c.json({ conversation, contact, identities, messages: messages.map(withRenderedHtml), attachments, tickets, otherConversations, possibleDuplicates: duplicates });
   });
 

@@ -25,8 +25,9 @@ import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
 import { formatAnswerReport, readAnswerFixture, runAnswerEval } from './eval-answers.ts';
 import { parseArticleFile } from '../../core/knowledge.ts';
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { filesOf } from '../article-files.ts';
 
 /** Output streams of a command. */
 export interface EvalIo {
@@ -138,9 +139,9 @@ function fromClassifier(classifier: TextClassifier): EvaluatedClassifier {
  */
 export async function deploymentClassifier(
   test: Example[],
-  opts: { threshold?: number; cacheDir: string; deployment?: Deployment; onProgress?: (done: number, total: number) => void },
+  opts: { threshold?: number; cacheDir: string; deployment: Deployment; onProgress?: (done: number, total: number) => void },
 ): Promise<EvaluatedClassifier> {
-  const deployment = opts.deployment ?? loadDeployment();
+  const { deployment } = opts;
   const agentGraph = deployment.graph;
   const examples = await triageExamples(deployment, null);
   const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, deployment: deployment.name, onProgress: opts.onProgress });
@@ -398,11 +399,8 @@ function readArticles(path: string): Article[] {
     throw new DatasetError(`${path}: no such file or directory`);
   }
   if (!directory && extname(path).toLowerCase() === '.jsonl') return parseArticles(readText(path), path);
-  const files = directory
-    ? readdirSync(path).filter((f) => /\.(md|markdown|json|jsonl)$/i.test(f) && !/^readme\./i.test(f)).sort().map((f) => join(path, f))
-    : [path];
   try {
-    return files.flatMap((file) => parseArticleFile(file, readText(file))).map((a) => ({ id: a.slug, title: a.title, body: a.body, tags: a.tags }));
+    return filesOf(path).flatMap((file) => parseArticleFile(file, readText(file))).map((a) => ({ id: a.slug, title: a.title, body: a.body, tags: a.tags }));
   } catch (error) {
     throw new DatasetError((error as Error).message);
   }

@@ -6,24 +6,20 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEMO_DEPLOYMENT_DIR } from '../../../config/deployment/index.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { parseOptions } from '../args.ts';
 import type { Io } from '../main.ts';
 
 /** The parts of a deployment directory; the demo's TypeScript (orders, sample messages) stays behind. */
 export const DEPLOYMENT_PARTS = ['deployment.yaml', 'agents.yaml', 'kb', 'training'] as const;
 const TEMPLATES: Record<string, string> = { demo: DEMO_DEPLOYMENT_DIR };
+const USAGE = 'usage: frontdesk init DIR [--from demo]';
 
 export async function init(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { from: { type: 'string', default: 'demo' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new InvalidInputError(`${(error as Error).message.split('\n')[0]} (usage: frontdesk init DIR [--from demo])`);
-  }
+  const parsed = parseOptions(args, { from: { type: 'string', default: 'demo' } }, true, USAGE);
   const [target, ...extra] = parsed.positionals;
-  if (!target || extra.length > 0) throw new InvalidInputError('usage: frontdesk init DIR [--from demo]');
+  if (!target || extra.length > 0) throw new InvalidInputError(USAGE);
   const from = TEMPLATES[parsed.values.from!];
   if (!from) throw new InvalidInputError(`--from ${parsed.values.from}: unknown template (available: ${Object.keys(TEMPLATES).join(', ')})`);
   const dir = resolve(target);

@@ -12,24 +12,10 @@ import { articleToMarkdown, parseArticleFile, slugify, type ArticleInput } from 
 import type { Store } from '../../core/ports.ts';
 import { openStore } from '../../entry/node.ts';
 import { parseOptions } from '../args.ts';
+import { filesOf } from '../article-files.ts';
 import type { Io } from '../main.ts';
 
-const ARTICLE_FILE = /\.(md|markdown|json|jsonl)$/i;
 const USAGE = 'usage: frontdesk kb import <dir|file>… | kb list [--json] | kb export <dir> [--force] | kb delete <slug>…';
-
-function filesOf(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InvalidInputError(`${path}: no such file or directory`);
-  }
-  if (!stat.isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((f) => ARTICLE_FILE.test(f) && !/^readme\./i.test(f))
-    .sort()
-    .map((f) => join(path, f));
-}
 
 async function withStore<T>(io: Io, work: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore(loadConfig(io.env));

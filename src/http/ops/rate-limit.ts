@@ -5,6 +5,7 @@
  * addresses costs bounded memory (it can at worst forget someone's spent budget).
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { FrontdeskError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
 
 /** The most keys any limiter remembers. */
@@ -90,19 +91,14 @@ export function createConcurrencyCap(max: number): ConcurrencyCap {
   };
 }
 
-/** The 429 body and headers every limit answers with. */
-export function tooManyRequests(c: Context, refusal: Refusal, message: string) {
-  c.header('Retry-After', String(refusal.retryAfterSeconds));
-  return c.json({ error: { code: 'rate_limited', message, details: { retryAfterSeconds: refusal.retryAfterSeconds } } }, 429);
-}
-
 /** Middleware spending one token of `buckets` per request, keyed by `keyOf`. */
 export function rateLimit(buckets: TokenBuckets, keyOf: (c: Context) => string, onRefused?: () => void): MiddlewareHandler {
   return async (c, next) => {
     const refusal = buckets.take(keyOf(c));
     if (refusal) {
       onRefused?.();
-      return tooManyRequests(c, refusal, `Too many requests; try again in ${refusal.retryAfterSeconds} s.`);
+      c.header('Retry-After', String(refusal.retryAfterSeconds));
+      throw new FrontdeskError('rate_limited', `Too many requests; try again in ${refusal.retryAfterSeconds} s.`, 429, { retryAfterSeconds: refusal.retryAfterSeconds });
     }
     await next();
   };

@@ -7,7 +7,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/ports.ts';
-import { clientIp } from './client-ip.ts';
 import type { FrontdeskMetrics } from './frontdesk-metrics.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -22,7 +21,7 @@ declare module 'hono' {
     requestId: string;
     /** Logger bound to this request's id. */
     log: Logger;
-    /** The client's address (see clientIp); the key of per-client limits. */
+    /** The client's address (see clientIp, set by createApp); the key of per-client limits. */
     clientIp: string;
   }
 }
@@ -42,14 +41,13 @@ export function routePattern(c: Context): string {
   return route && route.method !== 'ALL' ? route.path : 'unmatched';
 }
 
-export function requestOperations(deps: { logger: Logger; metrics: FrontdeskMetrics; trustProxy: boolean }): MiddlewareHandler {
+export function requestOperations(deps: { logger: Logger; metrics: FrontdeskMetrics }): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header(REQUEST_ID_HEADER);
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('log', deps.logger.child({ requestId }));
-    c.set('clientIp', clientIp(c, deps.trustProxy));
     try {
       await next();
     } finally {

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { FrontdeskError } from '../../core/errors.ts';
 import type { ConcurrencyCap } from './rate-limit.ts';
 
 /**
@@ -14,7 +15,7 @@ export function capStreams(deps: { perConversation: ConcurrencyCap; perAddress: 
       deps.onRefused?.();
       c.header('Retry-After', '30');
       const scope = releaseConversation ? 'from this address' : 'on this conversation';
-      return c.json({ error: { code: 'too_many_streams', message: `Too many open event streams ${scope}; close one first.` } }, 429);
+      throw new FrontdeskError('too_many_streams', `Too many open event streams ${scope}; close one first.`, 429);
     }
     const release = () => {
       releaseConversation();
