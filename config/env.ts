@@ -29,7 +29,9 @@ const VARIABLES = {
   MAX_MESSAGE_CHARS: [int(1).default(8000), '8000', 'longest accepted message text'],
   CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default: confidenceThreshold in deployment.yaml)'],
   AUTO_RESOLVE_HOURS: [z.coerce.number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
-  OUTBOX_MAX_ATTEMPTS: [int(1).default(8), '8', 'delivery attempts before a message is marked failed'],
+  OUTBOX_MAX_AGE_HOURS: [z.coerce.number().positive().default(24), '24', 'a reply that could not be delivered is retried this long, then marked failed (staff can resend it)'],
+  OUTBOX_MAX_BACKOFF_SECONDS: [int(1).default(600), '600', "longest wait between two delivery attempts (a provider's Retry-After may ask for longer)"],
+  OUTBOX_LEASE_SECONDS: [int(1).default(60), '60', 'a delivery attempt not settled within this time (its process died) is taken up again; longer than a provider call takes'],
   // Operations
   METRICS_TOKEN: [z.string().min(16, 'must be at least 16 characters').optional(), 'a-long-random-scrape-token', 'serves Prometheus metrics at /metrics to `Authorization: Bearer <token>` (unset: /metrics answers 404)'],
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: [int(0).default(10), '10', 'new web conversations per client address per minute, after a burst (0: no limit)'],
@@ -167,7 +169,7 @@ function toConfig(env: Env) {
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxMessageChars: env.MAX_MESSAGE_CHARS },
     confidenceThreshold: env.CONFIDENCE_THRESHOLD,
     autoResolveMs: env.AUTO_RESOLVE_HOURS * 3_600_000,
-    outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    outbox: { maxAgeMs: env.OUTBOX_MAX_AGE_HOURS * 3_600_000, maxDelayMs: env.OUTBOX_MAX_BACKOFF_SECONDS * 1000, leaseMs: env.OUTBOX_LEASE_SECONDS * 1000 },
     widget: { allowedOrigins: env.WIDGET_ALLOWED_ORIGINS, identitySecret: env.WIDGET_IDENTITY_SECRET ?? null },
     sessionSecret: env.SESSION_SECRET ?? null,
     sms: both(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, () => ({

@@ -152,7 +152,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
   countHandoffs(escalations, metrics);
   const channels = countDeliveries(createChannelRegistry(adapters), metrics);
-  const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
+  const outbox = createOutbox({ store, channels, bus, clock, logger, options: config.outbox });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
   const pipeline = countReceived(createPipeline({
     store,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import type { Logger, Store } from '../../core/ports.ts';
 import { createRepository, type Db, type DialectQueries } from '../repository.ts';
 import * as schema from '../schema/pg.ts';
@@ -22,6 +23,10 @@ const dialect: DialectQueries = {
   searchPassages,
   atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
   lockDueJobs: (query) => query.for('update', { skipLocked: true }),
+  // A transaction-scoped advisory lock: replicas finding-or-creating the same thing wait for each other.
+  lockKey: async (db, key) => {
+    await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  },
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
 };

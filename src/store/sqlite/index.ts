@@ -53,6 +53,7 @@ const dialect: DialectQueries = {
     }
   },
   lockDueJobs: (query) => query, // one writer at a time already
+  lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
   // One statement under SQLite's write lock: no other connection or process can take the same value.
   async nextTicketNumber(db) {
     const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
