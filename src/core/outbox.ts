@@ -71,6 +71,35 @@ export async function requeueFailed(store: Store, messageId: string, now: number
   });
 }
 
+/** A reply the outbox gave up on, as staff see it (API, CLI). */
+export interface FailedDelivery {
+  messageId: string;
+  conversationId: string;
+  channel: ChannelKind;
+  attempts: number;
+  error: string | null;
+  failedAt: number;
+  /** The reply's text, for recognising it. */
+  text: string;
+}
+
+/** Failed replies, newest first; `before` is a job id to continue after. */
+export async function failedDeliveries(repo: Repository, filter: { before?: string; limit?: number } = {}): Promise<(FailedDelivery & { jobId: string })[]> {
+  const jobs = await repo.listJobs({ status: 'failed', ...filter });
+  return Promise.all(
+    jobs.map(async (job) => ({
+      jobId: job.id,
+      messageId: job.messageId,
+      conversationId: job.conversationId,
+      channel: job.channel,
+      attempts: job.attempts,
+      error: job.lastError,
+      failedAt: job.updatedAt,
+      text: (await repo.getMessage(job.messageId))?.text ?? '',
+    })),
+  );
+}
+
 export function createOutbox(deps: {
   store: Store;
   channels: ChannelRegistry;

@@ -187,6 +187,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       routes: [...new Set(graph.agents.map((a) => a.route))],
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
+      resend: outbox.resend,
       knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,
