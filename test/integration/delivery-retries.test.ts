@@ -136,7 +136,7 @@ describe('delivery retries by time', () => {
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ error: { code: 'not_failed', message: expect.any(String) } });
     expect((await fd.app.request('/v1/messages/nope/resend', { method: 'POST', headers: auth })).status).toBe(404);
-    expect((await fd.app.request('/v1/deliveries/failed', { headers: auth }).then((r) => r.json())).failed).toEqual([]);
+    expect((await (await fd.app.request('/v1/deliveries/failed', { headers: auth })).json()).failed).toEqual([]);
   });
 
   it('fails a permanent refusal at once, without retrying', async () => {
