@@ -193,25 +193,35 @@ export function createOutbox(deps: {
   }
 
   /**
-   * When an earlier attempt was claimed and never settled (its process died), the provider may
-   * have the reply already: the first provider record of it that no other message claims.
+   * When an earlier attempt was claimed and never settled (its process died, or stalled past its
+   * lease), the provider may have the reply already: the first provider record of it that no
+   * other message claims (a stalled attempt may have recorded it on this message meanwhile).
    */
   async function sentByCutOffAttempt(job: OutboxJob, claimedAt: number, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<DeliveryResult | null> {
     if (job.sendingSince === null || job.sendingSince >= claimedAt || !adapter.findSent) return null;
     for (const candidate of await adapter.findSent(outbound, job.sendingSince)) {
       const id = candidate.providerMessageId;
-      if (id && !(await store.repo.findMessageByProviderId(job.channel, id))) return candidate;
+      const owner = id ? await store.repo.findMessageByProviderId(job.channel, id) : null;
+      if (id && (!owner || owner.id === job.messageId)) return candidate;
     }
     return null;
   }
 
-  /** Sends unless the provider already has it; every failure becomes an outcome. */
-  async function attempt(job: OutboxJob, claimedAt: number, message: Message, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<Outcome> {
+  /**
+   * Sends unless the provider already has it; every failure becomes an outcome. Null when the
+   * lease ran out before the send began (a stalled process): another worker may hold the job now,
+   * so this one sends nothing and leaves the row to it.
+   */
+  async function attempt(job: OutboxJob, claimedAt: number, message: Message, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<Outcome | null> {
     try {
       const found = await sentByCutOffAttempt(job, claimedAt, adapter, outbound);
       if (found) {
         logger.info({ channel: job.channel, messageId: message.id }, 'a cut-off attempt had reached the provider; recorded instead of sending again');
         return { kind: 'sent', result: found };
+      }
+      if (job.lockedUntil !== null && clock.now() >= job.lockedUntil) {
+        logger.warn({ channel: job.channel, messageId: message.id }, 'delivery lease ran out before sending; left to the next claim');
+        return null;
       }
       return { kind: 'sent', result: await adapter.send(outbound) };
     } catch (error) {
@@ -239,7 +249,7 @@ export function createOutbox(deps: {
     }
     const prepared = await prepare(job, message);
     const outcome = 'kind' in prepared ? prepared : await attempt(job, claimedAt, message, prepared.adapter, prepared.outbound);
-    await settle(job, message, outcome);
+    if (outcome) await settle(job, message, outcome);
   }
 
   const deliveredOnStore = (channel: ChannelKind) => channels.get(channel)?.deliveredOnStore === true;

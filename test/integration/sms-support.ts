@@ -93,6 +93,7 @@ export async function startTwilioApi(options: { answerDelayMs?: number } = {}) {
   const accepted: MessageResource[] = [];
   const responders: Responder[] = [];
   let outage: Responder | null = null;
+  let unanswered = 0;
   const media = new Map<string, { contentType: string; data: Buffer }>();
   const waiters: { count: number; resolve: () => void }[] = [];
   let counter = 0;
@@ -160,7 +161,11 @@ export async function startTwilioApi(options: { answerDelayMs?: number } = {}) {
         return;
       }
       const message = accept(recorded.form);
-      if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
+      if (options.answerDelayMs) {
+        unanswered += 1;
+        await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
+        unanswered -= 1;
+      }
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify(message));
       return;
@@ -184,6 +189,10 @@ export async function startTwilioApi(options: { answerDelayMs?: number } = {}) {
     requests,
     /** Messages accepted (created), in order: what customers' phones receive. */
     accepted,
+    /** Messages accepted whose answer is still held back (`answerDelayMs`). */
+    get unanswered() {
+      return unanswered;
+    },
     /** The next Messages API call answers with this instead of a created message. */
     respondOnce(responder: Responder) {
       responders.push(responder);
