@@ -42,11 +42,14 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Its log lines (pino writes to stdout) go to ours, marked with the process id.
+  child.stdout!.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line && !line.startsWith('ready ')) process.stderr.write(`[frontdesk ${child.pid}] ${line}\n`);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
-      if (process.env.FAULT_DEBUG) process.stderr.write(`[${child.pid}] ${chunk}`);
       out += chunk;
       const ready = /ready (\d+)/.exec(out);
       if (ready) resolve(Number(ready[1]));
@@ -150,7 +153,6 @@ async function killDuringLoad(api: TwilioApi, cluster: ReturnType<typeof createC
     replies: state.replies,
   };
   console.log(`[delivery-faults] ${label}: ${JSON.stringify(figures)}`);
-  if (process.env.FAULT_DEBUG) for (const [body, n] of sends) if (n > 1) console.log(body, api.accepted.filter((m) => m.body === body).map((m) => [m.sid, m.date_created]), api.requests.filter((r) => r.form.get('Body') === body).length);
   expect(inFlightAtKill, 'the kill must hit replies Twilio accepted, or this run proves nothing').toBeGreaterThan(0);
   expect(new Set(state.inbound)).toEqual(new Set(texts.map((t) => t.text)));
   expect(figures).toMatchObject({ lost: 0, stuckPending: 0, doubleSends: 0, storedTwice: 0 });
@@ -159,7 +161,7 @@ async function killDuringLoad(api: TwilioApi, cluster: ReturnType<typeof createC
 
 /** The child processes' settings: SMS against the local API, a short lease so recovery is quick. */
 const childEnv = (api: TwilioApi, database: Record<string, string>) =>
-  smsEnv(api.url, { ...database, OUTBOX_LEASE_SECONDS: '2', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'error', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0' });
+  smsEnv(api.url, { ...database, OUTBOX_LEASE_SECONDS: '2', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0' });
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
