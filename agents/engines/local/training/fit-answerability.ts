@@ -137,7 +137,7 @@ for (const q of questions) {
   const group = await groupOf(q.text, q.expect);
   if (group) groups.push({ ...group, handoff: q.handoff });
 }
-const rankable = groups.filter((g) => !g.handoff && g.states.some(Boolean));
+const rankable: RankGroup[] = groups.filter((g) => !g.handoff && g.states.some(Boolean));
 const informative = rankable.filter((g) => !g.states.every(Boolean));
 const rightShare = (gs: RankGroup[], w: (g: RankGroup) => RankWeights) => gs.filter((g) => g.states[firstOf(g, w(g))]).length / gs.length;
 
