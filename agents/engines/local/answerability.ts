@@ -100,8 +100,6 @@ export interface CoverageFeatures {
 }
 
 export interface AnswerabilityModel {
-  /** How candidates are ranked (see {@link rankPassages}). */
-  rank: RankWeights;
   weights: { covered: number; title: number; unknown: number };
   bias: number;
   /** Probability from which a passage counts as answering. */
@@ -240,14 +238,19 @@ const ANSWER_TYPES: { asks: RegExp; states: RegExp }[] = [
   { asks: /\bemail address\b|\bwhat(?:'s| is) (your|the) email\b|\bemail you\b/i, states: /[\w.+-]+@[\w-]+\.[\w.]+/ },
   { asks: /\bhow many\b/i, states: /\b\d+\b/ },
 ];
-/** How much more a sentence stating the kind of fact asked for counts, when passages' sentences are compared. */
-const TYPED_SENTENCE = 1.6;
+const ANSWER_TYPE_BONUS = 0.15;
 
 /** Whether `text` states the kind of fact the (framed) question asks for. */
 const statesAskedKind = (framedQuestion: string, text: string) => ANSWER_TYPES.some((t) => t.asks.test(framedQuestion) && t.states.test(text));
 
 /** The question as answer types read it: shorthand spelt out ("store hrs?" asks for hours). */
 const framing = (question: string) => normalizeText(question);
+
+/**
+ * Weight of the passage's best sentence, list item or table row against the passage as a whole:
+ * "You must be 16 or older" answers "how old do I have to be" inside a section about signing up.
+ */
+const UNIT_WEIGHT = 1.0;
 
 /** How well the passage's best sentence, list item or table row matches the question. */
 export function bestSentenceScore(questionText: string, passage: PassageText, vocabulary: Vocabulary): number {
@@ -266,97 +269,45 @@ function bestUnit(question: string[], framedQuestion: string, passage: PassageTe
     if (!isRow) tableHeader = '';
     const text = isRow && line !== tableHeader ? `${tableHeader} ${line}` : line;
     const unit = { title: '', heading: null, text };
-    const typed = statesAskedKind(framedQuestion, text) ? TYPED_SENTENCE : 1;
+    const typed = statesAskedKind(framedQuestion, text) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
     best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
   }
   return best;
 }
 
+/** Weight of the search engine's own rank (its title re-rank catches paraphrases) against this module's BM25. */
+const ENGINE_WEIGHT = 0.75;
+
 /**
- * What a candidate's rank is made of, each scaled to 0–1 (the first three against the best
- * candidate's): its BM25 as a whole, its best sentence's, the search engine's score (whose title
- * re-rank catches paraphrases), whether it states the kind of fact asked for, and how much of the
- * question its heading and its own text cover.
+ * The candidate that matches the question best, with its answerability features: BM25 over the
+ * passage and its headings computed here, so both stores' candidates are ranked alike, blended
+ * with the search engine's score (`score`, when candidates carry one) which brings paraphrases of a
+ * title. Both are scaled to the best candidate's before they are mixed; `bonus` is the caller's
+ * preference (the article a follow-up continues).
  */
-export interface RankFeatures {
-  match: number;
-  sentence: number;
-  engine: number;
-  typed: number;
-  heading: number;
-  local: number;
-}
-export const RANK_FEATURES = ['match', 'sentence', 'engine', 'typed', 'heading', 'local'] as const satisfies readonly (keyof RankFeatures)[];
-
-/** A linear rank over {@link RankFeatures}, fitted on data (training/fit-answerability.ts). */
-export type RankWeights = Record<keyof RankFeatures, number>;
-
-/** One candidate's rank and what it is made of (see {@link rankPassages}). */
-export interface RankedPassage<T> {
-  hit: T;
-  rank: number;
-  features: RankFeatures;
-}
-
-/** Share of the question (idf-weighted) its heading covers. */
-function headingCoverage(question: string[], passage: PassageText, vocabulary: Vocabulary): number {
-  const words = wordsOf(passage);
-  let total = 0;
-  let covered = 0;
-  for (const w of question) {
-    const weight = idfOf(w, vocabulary) ?? vocabulary.unknownWeight(w);
-    total += weight;
-    if (formsOf(w).some((f) => words.heading.has(f))) covered += weight;
-  }
-  return total > 0 ? covered / total : 0;
-}
-
-/** The rank features of every candidate for the question (see {@link RankFeatures}). */
-export function rankFeatures<T extends { passage: PassageText; score?: number }>(questionText: string, candidates: T[], vocabulary: Vocabulary): RankFeatures[] {
+export function bestPassage<T extends { passage: PassageText; score?: number; bonus?: number }>(
+  questionText: string,
+  candidates: T[],
+  vocabulary: Vocabulary,
+): { hit: T; features: CoverageFeatures; probability: number } | null {
   const question = contentWords(questionText);
+  if (question.length === 0 || candidates.length === 0) return null;
   const framed = framing(questionText);
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
   const units = candidates.map((hit) => bestUnit(question, framed, hit.passage, vocabulary));
   const topMatch = Math.max(...matches) || 1;
   const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
-  return candidates.map((hit, i) => ({
-    match: matches[i]! / topMatch,
-    sentence: units[i]! / topUnit,
-    engine: (hit.score ?? 0) / topEngine,
-    typed: statesAskedKind(framed, hit.passage.text) ? 1 : 0,
-    heading: headingCoverage(question, hit.passage, vocabulary),
-    local: coverage(question, hit.passage, vocabulary).local,
-  }));
-}
-
-export const rankScore = (f: RankFeatures, w: RankWeights) => RANK_FEATURES.reduce((sum, k) => sum + w[k] * f[k], 0);
-
-/**
- * Every candidate ranked for the question, best first, by the fitted weights over its
- * {@link RankFeatures}, so both stores' candidates are ranked alike; `bonus` is the caller's
- * preference (the article a follow-up continues).
- */
-export function rankPassages<T extends { passage: PassageText; score?: number; bonus?: number }>(
-  questionText: string,
-  candidates: T[],
-  vocabulary: Vocabulary,
-  weights: RankWeights = answerabilityModel.rank,
-): RankedPassage<T>[] {
-  if (contentWords(questionText).length === 0 || candidates.length === 0) return [];
-  return rankFeatures(questionText, candidates, vocabulary)
-    .map((features, i) => ({ hit: candidates[i]!, features, rank: rankScore(features, weights) + (candidates[i]!.bonus ?? 0) }))
-    .sort((a, b) => b.rank - a.rank);
-}
-
-/** The candidate that matches the question best ({@link rankPassages}), with its answerability features. */
-export function bestPassage<T extends { passage: PassageText; score?: number; bonus?: number }>(
-  questionText: string,
-  candidates: T[],
-  vocabulary: Vocabulary,
-): { hit: T; features: CoverageFeatures; probability: number } | null {
-  const best = rankPassages(questionText, candidates, vocabulary)[0];
-  if (!best) return null;
-  const features = coverage(contentWords(questionText), best.hit.passage, vocabulary);
-  return { hit: best.hit, features, probability: answerProbability(features) };
+  let best = 0;
+  let bestRank = -Infinity;
+  candidates.forEach((hit, i) => {
+    // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
+    const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
+    const typed = statesAskedKind(framed, hit.passage.text) ? ANSWER_TYPE_BONUS : 0;
+    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + typed + (hit.bonus ?? 0);
+    if (rank > bestRank) [best, bestRank] = [i, rank];
+  });
+  const hit = candidates[best]!;
+  const features = coverage(question, hit.passage, vocabulary);
+  return { hit, features, probability: answerProbability(features) };
 }

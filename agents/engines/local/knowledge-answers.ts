@@ -12,8 +12,8 @@ import { handoff, result } from './replies.ts';
 const PASSAGE_CANDIDATES = 10;
 /** An answer quotes one section; its passages together stay about a screenful. */
 const ANSWER_CHARS = 900;
-/** Preference for the passages of the article a follow-up continues: about a tenth of a good rank (fitted ranks run to about 10). */
-const TOPIC_ARTICLE_BONUS = 1;
+/** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5). */
+const TOPIC_ARTICLE_BONUS = 0.2;
 
 /** An answer found in the knowledge base: the quoted section, its article and how surely it answers. */
 export interface KnowledgeAnswer {

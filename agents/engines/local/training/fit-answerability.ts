@@ -1,65 +1,47 @@
 /**
- * Fits the knowledge-answer model (agents/engines/local/answerability-model.json) on data, in two
- * steps, with candidates found as the engine finds them (the demo knowledge base in a SQLite
- * store, its passage search, the synonyms' second search, sections):
+ * Fits the answerability model (agents/engines/local/answerability-model.json) on data:
  *
- * 1. **Rank weights** (answerability.ts `RankFeatures`): for each tuning question whose expected
- *    fact some candidate section states, a softmax over the candidates is fitted to put those
- *    sections first (listwise, L2-regularised). Five-fold cross-validation reports how often the
- *    first candidate states the fact, against the weights in use before.
- * 2. **Answerability**: the section the fitted rank picks, described by its coverage features, is
- *    answerable when the question's fact is in the knowledge base and not when it is marked for a
- *    person; CLINC150 (../shared/data/clinc150) out-of-scope queries and queries of domains a
- *    shop's help centre does not cover add negatives. The threshold maximises balanced accuracy on
- *    the tuning questions.
- *
- * Tuning questions: the dev files of the answer fixture (test/fixtures/answers/dev*.jsonl); the
- * held-out files are never read here.
+ *  - the tuning files of the answer fixture (test/fixtures/answers/dev*.jsonl; the held-out files
+ *    are never read here): a question whose expected fact some passage of the demo knowledge base
+ *    states is answerable by the passage the engine would pick among those; one marked for a
+ *    person is not;
+ *  - CLINC150 (../shared/data/clinc150) out-of-scope queries and queries of domains a shop's help
+ *    centre does not cover (banking, travel, cooking, small devices), against the demo knowledge
+ *    base: not answerable.
  *
  * Tried and left out: StackFAQ paraphrases (their articles share so many words that a query with
  * its article removed covers as much as with it), and Bitext requests (templated, with typos and
  * synonyms the articles never use: as positives they taught that coverage does not matter).
  *
  * Run: `npx tsx agents/engines/local/training/fit-answerability.ts` (prints the fit's figures).
+ * The model has three weights and a bias, learnt from all rows; the threshold maximises balanced
+ * accuracy on the in-domain rows.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseMarkdownArticle } from '../../../../src/core/knowledge.ts';
+import { splitPassages } from '../../../../src/core/passages.ts';
 import { loadDeployment } from '../../../../config/deployment/index.ts';
-import { seedDeployment } from '../../../../src/entry/node.ts';
-import { createSqliteStore } from '../../../../src/store/sqlite/index.ts';
-import {
-  RANK_FEATURES,
-  answerabilityModel,
-  contentWords,
-  coverage,
-  generalWordsOf,
-  rankFeatures,
-  rankScore,
-  type CoverageFeatures,
-  type RankFeatures,
-  type RankWeights,
-} from '../answerability.ts';
-import { candidateSections } from '../knowledge-answers.ts';
-import { buildKnowledgeSnapshot } from '../knowledge-snapshot.ts';
 import { triageExamples } from '../index.ts';
+import { bestPassage, buildVocabulary, generalWordsOf, type CoverageFeatures, type PassageText } from '../answerability.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const data = resolve(root, '../shared/data');
-const fixtures = join(root, 'test/fixtures/answers');
-
-/** One question's candidates: their rank features and which state the expected fact. */
-interface RankGroup {
-  text: string;
-  features: RankFeatures[];
-  coverages: CoverageFeatures[];
-  states: boolean[];
-}
 
 interface Row {
   features: CoverageFeatures;
   answerable: boolean;
   source: string;
+}
+
+type Candidate = { passage: PassageText & { slug: string }; score: number };
+
+/** Passages as the engine sees them: the article's title and tags stand for what the whole article is about. */
+function passagesOf(articles: { slug: string; title: string; body: string; tags?: string[] }[]): Candidate[] {
+  return articles.flatMap((a) =>
+    splitPassages(a).map((p) => ({ passage: { slug: a.slug, title: `${a.title} ${(a.tags ?? []).join(' ')}`, heading: p.heading, text: p.text }, score: 1 })),
+  );
 }
 
 /** CLINC150 intents a clothing shop's help centre could plausibly cover; the rest are negatives. */
@@ -69,106 +51,49 @@ const SHOP_LIKE = new Set(
   ),
 );
 
-/** Standalone tuning questions: single items and dialogues' first turns (later turns lean on memory). */
-function tuningQuestions(): { text: string; expect?: RegExp[]; handoff: boolean }[] {
-  const files = readdirSync(fixtures).filter((f) => /^dev.*\.jsonl$/.test(f));
-  const questions = [];
-  for (const file of files) {
-    for (const line of readFileSync(join(fixtures, file), 'utf8').split('\n').filter(Boolean)) {
-      const item = JSON.parse(line);
-      const turn = item.turns ? item.turns[0] : item;
-      // Order questions are answered from the order, not the knowledge base.
+async function demoRows(): Promise<Row[]> {
+  const dir = join(root, 'config/demo/kb');
+  const articles = readdirSync(dir)
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
+  const candidates = passagesOf(articles);
+  // Everyday support English, as the engine has it: the deployment's training examples.
+  const general = generalWordsOf((await triageExamples(loadDeployment(), null)).map((e) => e.text));
+  const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`), general);
+  const rows: Row[] = [];
+  const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;
+  const negatives = [...clinc.oos_train!, ...clinc.oos_val!, ...clinc.val!.filter(([, intent]) => !SHOP_LIKE.has(intent)).filter((_, i) => i % 6 === 0)];
+  for (const [text] of negatives) {
+    const best = bestPassage(text, candidates, vocabulary);
+    if (best) rows.push({ features: best.features, answerable: false, source: 'clinc' });
+  }
+  // The tuning files of the answer fixture (the held-out files are never read here): a question whose
+  // expected fact some passage states is answerable by that passage; one marked for a person is not.
+  const fixtures = join(root, 'test/fixtures/answers');
+  const fixture = readdirSync(fixtures)
+    .filter((f) => /^dev.*\.jsonl$/.test(f))
+    .flatMap((f) => readFileSync(join(fixtures, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  for (const item of fixture) {
+    for (const turn of item.turns ?? [item]) {
       if (typeof turn.text !== 'string' || /NW-?\d/i.test(turn.text)) continue;
-      if (turn.handoff === true) questions.push({ text: turn.text, handoff: true });
-      else if (Array.isArray(turn.expect)) questions.push({ text: turn.text, expect: turn.expect.map((re: string) => new RegExp(re, 'i')), handoff: false });
+      if (turn.handoff === true) {
+        const best = bestPassage(turn.text, candidates, vocabulary);
+        if (best) rows.push({ features: best.features, answerable: false, source: 'dev-fixture' });
+      } else if (Array.isArray(turn.expect) && !item.turns) {
+        const stating = candidates.filter((c) => turn.expect.every((re: string) => new RegExp(re, 'i').test(c.passage.text)));
+        if (stating.length === 0) continue;
+        const best = bestPassage(turn.text, stating, vocabulary);
+        if (best) rows.push({ features: best.features, answerable: true, source: 'dev-fixture' });
+      }
     }
   }
-  return questions;
+  return rows;
 }
-
-const store = createSqliteStore({ path: ':memory:' });
-await store.migrate();
-const deployment = loadDeployment();
-await seedDeployment(store, { now: () => Date.now() }, deployment);
-// Everyday support English, as the engine has it: the deployment's training examples.
-const snapshot = buildKnowledgeSnapshot(await store.repo.listArticles(), generalWordsOf((await triageExamples(deployment, null)).map((e) => e.text)));
-const search = (query: string, limit: number) => store.repo.searchPassages(query, limit);
-
-async function groupOf(text: string, expect: RegExp[] = []): Promise<RankGroup | null> {
-  const { sections } = await candidateSections(search, text, snapshot.vocabulary, snapshot.tagsOf);
-  if (sections.length === 0 || contentWords(text).length === 0) return null;
-  return {
-    text,
-    features: rankFeatures(text, sections, snapshot.vocabulary),
-    coverages: sections.map((s) => coverage(contentWords(text), s.passage, snapshot.vocabulary)),
-    states: sections.map((s) => expect.length > 0 && expect.every((re) => re.test(`${s.passage.heading ?? ''}\n${s.passage.text}`))),
-  };
-}
-
-const firstOf = (g: RankGroup, w: RankWeights) => g.features.reduce((best, f, i) => (rankScore(f, w) > rankScore(g.features[best]!, w) ? i : best), 0);
-
-/** Listwise softmax fit of the rank weights on groups where some but not all candidates state the fact. */
-function fitRank(groups: RankGroup[]): RankWeights {
-  let w = RANK_FEATURES.map(() => 0);
-  const l2 = 0.01;
-  for (let epoch = 0; epoch < 2_000; epoch++) {
-    const g = w.map((v) => l2 * v);
-    for (const group of groups) {
-      const x = group.features.map((f) => RANK_FEATURES.map((k) => f[k]));
-      const z = x.map((row) => row.reduce((s, v, i) => s + v * w[i]!, 0));
-      const top = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - top));
-      const all = e.reduce((a, b) => a + b, 0);
-      const good = e.reduce((a, v, i) => a + (group.states[i] ? v : 0), 0);
-      // d(-log P(good))/dz_i = p_i - p_i·[good_i]/P(good)
-      x.forEach((row, i) => {
-        const d = e[i]! / all - (group.states[i] ? e[i]! / good : 0);
-        row.forEach((v, k) => (g[k]! += (d * v) / groups.length));
-      });
-    }
-    w = w.map((v, k) => v - 0.5 * g[k]!);
-  }
-  return Object.fromEntries(RANK_FEATURES.map((k, i) => [k, Number(w[i]!.toFixed(4))])) as RankWeights;
-}
-
-const questions = tuningQuestions();
-const groups: (RankGroup & { handoff: boolean })[] = [];
-for (const q of questions) {
-  const group = await groupOf(q.text, q.expect);
-  if (group) groups.push({ ...group, handoff: q.handoff });
-}
-const rankable: RankGroup[] = groups.filter((g) => !g.handoff && g.states.some(Boolean));
-const informative = rankable.filter((g) => !g.states.every(Boolean));
-const rightShare = (gs: RankGroup[], w: (g: RankGroup) => RankWeights) => gs.filter((g) => g.states[firstOf(g, w(g))]).length / gs.length;
-
-// Five folds, each question's weights fitted without it.
-const FOLDS = 5;
-const foldOf = new Map(rankable.map((g, i) => [g, i % FOLDS]));
-const foldWeights = Array.from({ length: FOLDS }, (_, k) => fitRank(informative.filter((g) => foldOf.get(g) !== k)));
-const rank = fitRank(informative);
-console.log(`rank: ${rankable.length} questions with the fact in a candidate (${informative.length} where the choice matters)`);
-console.log(`  first candidate states the fact: weights in use ${(100 * rightShare(rankable, () => answerabilityModel.rank)).toFixed(1)}%, fitted (5-fold cross-validation) ${(100 * rightShare(rankable, (g) => foldWeights[foldOf.get(g)!]!)).toFixed(1)}%`);
-console.log(`  weights ${JSON.stringify(rank)}`);
-
-// Answerability rows: the section the fitted rank picks.
-const rows: Row[] = [];
-for (const g of groups) {
-  if (!g.handoff && !g.states.some(Boolean)) continue;
-  const pick = g.handoff ? firstOf(g, rank) : g.states.map((s, i) => (s ? i : -1)).filter((i) => i >= 0).reduce((best, i) => (rankScore(g.features[i]!, rank) > rankScore(g.features[best]!, rank) ? i : best));
-  rows.push({ features: g.coverages[pick]!, answerable: !g.handoff, source: 'dev-fixture' });
-}
-const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;
-const negatives = [...clinc.oos_train!, ...clinc.oos_val!, ...clinc.val!.filter(([, intent]) => !SHOP_LIKE.has(intent)).filter((_, i) => i % 6 === 0)];
-for (const [text] of negatives) {
-  const g = await groupOf(text);
-  if (g) rows.push({ features: g.coverages[firstOf(g, rank)]!, answerable: false, source: 'clinc' });
-}
-await store.close();
 
 const vector = (f: CoverageFeatures) => [f.local + f.title, f.title, f.unknown];
 
 /** Logistic regression by gradient descent, classes weighted to count equally. */
-function fitAnswerability(rows: Row[]) {
+function fit(rows: Row[]) {
   const positives = rows.filter((r) => r.answerable).length;
   const classWeight = (r: Row) => (r.answerable ? rows.length / (2 * positives) : rows.length / (2 * (rows.length - positives)));
   let w = [0, 0, 0];
@@ -200,18 +125,18 @@ function fitAnswerability(rows: Row[]) {
   return { weights: { covered: w[0]!, title: w[1]!, unknown: w[2]! }, bias: b, threshold: best.threshold, probability, balanced: best.balanced };
 }
 
-const model = fitAnswerability(rows);
+const rows = await demoRows();
+const model = fit(rows);
 for (const source of [...new Set(rows.map((r) => r.source))]) {
   const of = rows.filter((r) => r.source === source);
   const right = of.filter((r) => model.probability(r) >= model.threshold === r.answerable).length;
-  console.log(`answerability: ${source.padEnd(12)} ${of.length} rows, ${of.filter((r) => r.answerable).length} answerable, decided right ${((100 * right) / of.length).toFixed(1)}%`);
+  console.log(`${source.padEnd(18)} ${of.length} rows, ${of.filter((r) => r.answerable).length} answerable, decided right ${((100 * right) / of.length).toFixed(1)}%`);
 }
-console.log(`  balanced accuracy on the tuning questions ${(100 * model.balanced).toFixed(1)}% at threshold ${model.threshold}`);
+console.log(`balanced accuracy on the in-domain rows ${(100 * model.balanced).toFixed(1)}% at threshold ${model.threshold}`);
 const out = {
-  rank,
   weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, Number(v.toFixed(4))])),
   bias: Number(model.bias.toFixed(4)),
   threshold: model.threshold,
-  fittedOn: `rank: ${informative.length} tuning questions; answerability: ${rows.length} rows (tuning questions over the demo knowledge base, CLINC150 out-of-scope and other-domain queries)`,
+  fittedOn: `${rows.length} rows: the tuning answer fixtures (dev*.jsonl) over the demo knowledge base, CLINC150 out-of-scope and other-domain queries`,
 };
 writeFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../answerability-model.json'), `${JSON.stringify(out, null, 2)}\n`);
