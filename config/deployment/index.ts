@@ -47,6 +47,14 @@ export interface Deployment {
     /** The company's own examples, each counting as `weight` base rows. */
     examples: LabelledExample[];
     weight: number;
+    /** Whether triage also learns from priors (training.priors). */
+    priors: boolean;
+    /**
+     * General customer-service rows to borrow from for routes that share their meaning: the
+     * bundled demo's training rows, labelled with its intents. Empty for the demo itself and
+     * when priors are off.
+     */
+    general: LabelledExample[];
   };
 }
 
@@ -111,8 +119,21 @@ export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
       base: training.base.map(({ text, label }) => ({ text, label })),
       examples: training.examples.map(({ text, label }) => ({ text, label })),
       weight: settings.training.weight,
+      priors: settings.training.priors,
+      general: settings.training.priors && !sameDirectory(root, DEMO_DEPLOYMENT_DIR) ? demoTrainingRows() : [],
     },
   };
+}
+
+let demoRows: LabelledExample[] | null = null;
+
+/** The bundled demo's training rows (read once): the general data other deployments borrow from. */
+function demoTrainingRows(): LabelledExample[] {
+  if (!demoRows) {
+    const { base, examples } = loadDeployment(DEMO_DEPLOYMENT_DIR).training;
+    demoRows = [...base, ...examples];
+  }
+  return demoRows;
 }
 
 function readYaml(root: string, name: string): YamlFile {
