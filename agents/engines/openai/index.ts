@@ -10,6 +10,7 @@
 import { ModelRefusalError, RunContext, RunState, Runner, type AgentInputItem, type Model, type RunToolApprovalItem } from '@openai/agents';
 import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
+import type { ActionCaller } from '../../actions.ts';
 import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
 import { buildAgents, type FinalAnswer, type GraphAgent, type Voice } from './agents.ts';
 import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
@@ -48,6 +49,8 @@ export interface OpenAIEngineDeps {
   brand?: Voice;
   /** Carries out an approved refund or cancellation in the shop; without it the approving person does. */
   onApproved?: ApprovedActionHandler;
+  /** Calls the graph's custom actions on the company's API (adapters/actions createActionCaller); required when an agent uses one. */
+  callAction?: ActionCaller;
   /** Client retries on 429/5xx/connection errors (default 2). */
   maxRetries?: number;
   /** Model turns per message before giving up (default 10). */
@@ -92,7 +95,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   const inputCheck =
     deps.inputCheck === false ? null : createModelInputCheck({ client: createModelClient(config, { maxRetries: 0 }).client, model: config.model, limit: (work) => limiter.run(work) });
   const fallbackAgent = agentForRoute(graph, graph.triage.fallbackRoute).name;
-  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved, orderIdExample: graph.orderIdExample, fallbackAgent }, deps.brand);
+  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved, orderIdExample: graph.orderIdExample, fallbackAgent, actions: graph.actions, callAction: deps.callAction }, deps.brand);
   // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
   const runner = new Runner({ tracingDisabled: true });
   const breaker = createCircuitBreaker({ threshold: deps.circuit?.threshold ?? 3, cooldownMs: deps.circuit?.cooldownMs ?? 30_000, now });
