@@ -70,12 +70,17 @@ export function renderBody(body: unknown, values: Record<string, unknown>): unkn
   return body;
 }
 
+const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] as const;
+const JsonType = z.enum(JSON_TYPES);
+/** One parameter's JSON Schema: its type is checked here (zod's conversion lets a misspelt one pass beside an enum), the rest by z.fromJSONSchema. */
+const Property = z.looseObject({ type: z.union([JsonType, z.array(JsonType)], { error: `must be a JSON Schema type (${JSON_TYPES.join(', ')}) or a list of them` }).optional() });
+
 /** A JSON Schema of the arguments, checked to be one zod can validate with (z.fromJSONSchema). */
 const Parameters = z
   .object({
     type: z.literal('object', { error: 'must be object (the arguments are a JSON object)' }),
     description: z.string().optional(),
-    properties: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _'), z.record(z.string(), z.unknown())).default({}),
+    properties: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _'), Property).default({}),
     required: z.array(z.string()).default([]),
     additionalProperties: z.boolean().optional(),
   })
