@@ -311,10 +311,13 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     } catch {
       // The SDK validated the arguments before asking for approval; unparsable ones only lose detail here.
     }
-    const rule = graph.agents.find((a) => a.name === last.name)?.tickets[tool];
+    // A custom action is described by its own name and arguments (a ticket rule of the same name is another thing).
+    const action = graph.actions.find((a) => a.name === tool);
+    const rule = action ? undefined : graph.agents.find((a) => a.name === last.name)?.tickets[tool];
     const orderId = typeof args.orderId === 'string' ? normaliseOrderId(args.orderId) : null;
     const id = newId();
     const what = rule?.category ?? tool.replace(/_/g, ' ');
+    const detail = action ? `(${Object.entries(args).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}) ${input.message.text}` : String(args.summary ?? input.message.text);
     const pending: PendingApproval = { id, tool, args, agent: last.name, runState: result.state.toString() };
     trace.push({ kind: 'guardrail', name: 'approval_required', data: { tool, arguments: args, ticketId: id }, at: now() });
     return {
@@ -327,7 +330,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
         id,
         category: 'approval_required',
         priority: rule?.priority ?? 'high',
-        summary: `${what}: ${orderId ? `[${orderId}] ` : ''}${String(args.summary ?? input.message.text)}`.slice(0, 500),
+        summary: `${what}: ${orderId ? `[${orderId}] ` : ''}${detail}`.slice(0, 500),
         status: 'open',
       },
       trace,
