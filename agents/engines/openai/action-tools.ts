@@ -15,7 +15,7 @@ import type { TurnContext } from './tools.ts';
  * The customer's proven identity as template values: an email they write from (or a signed-in
  * visitor's signed email), a number they text from. What they only typed is never one.
  */
-export function customerValues(input: Pick<AgentRunInput, 'asker' | 'contact'>): CustomerValues {
+function customerValues(input: Pick<AgentRunInput, 'asker' | 'contact'>): CustomerValues {
   const { asker, contact } = input;
   const email = asker.emails.find((e) => normaliseEmail(e) === normaliseEmail(contact.email)) ?? asker.emails[0];
   const phone = asker.phones.map(normalisePhone).find((p) => p !== null);

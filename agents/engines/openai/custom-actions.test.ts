@@ -15,6 +15,7 @@ import { say, startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../.
 import { scriptedEngine } from '../../../test/support/frontdesk.ts';
 import { sendJson, startLocalHttp, type LocalHttpServer, type RecordedRequest } from '../../../test/support/local-http.ts';
 import { createOpenAIEngine } from './index.ts';
+import { createModelRouter } from './route-eval.ts';
 
 const TOKEN = 'bk_live_7f3a9c2e51d04b68';
 const bikeShop = loadDeployment(BIKE_SHOP_DIR);
@@ -164,6 +165,14 @@ describe('custom actions in the model engine', () => {
       return say.json({ answer: 'I’ll pass this to the workshop so they can book you in.', confidence: 0.8 });
     });
     await e.resume!({ ...input('Full service on the 9th please', paused.state!, { emails: [], phones: [] }), decision: { approve: true, userId: 'u1' } });
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('routes with the graph’s actions offered but never called (frontdesk eval routes --engine openai)', async () => {
+    answer = (_req, res) => sendJson(res, 200, warranty);
+    const router = createModelRouter({ apiKey: 'sk-test', baseUrl: fake.baseURL, model: 'gpt-test', timeoutMs: 5_000, maxConcurrency: 2, tokenBudget: 50_000 }, { graph: bikeShop.graph, maxRetries: 0 });
+    fake.script(say.transfer('workshop'));
+    expect(await router.route('is my frame under warranty?')).toMatchObject({ route: 'repairs', transferredTo: 'repairs' });
     expect(api.requests).toHaveLength(0);
   });
 });
