@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envReferencesOf } from '../../agents/actions.ts';
 import { AgentGraph } from '../../agents/graph.ts';
 import { parseArticleFile, type ArticleInput } from '../../src/core/knowledge.ts';
 import { DeploymentError } from './errors.ts';
@@ -70,8 +71,16 @@ export function resolveDeploymentDir(setting: string | null | undefined): string
   return setting ? resolve(setting) : DEMO_DEPLOYMENT_DIR;
 }
 
+export interface LoadOptions {
+  /**
+   * Reads environment variables (`config.secret`): with it, every `${NAME}` a custom action's auth
+   * names must be set. Commands that never call actions (train, eval) leave it out.
+   */
+  secret?: (name: string) => string | undefined;
+}
+
 /** Reads and checks the deployment in `dir` (default: the demo); throws DeploymentError listing every problem. */
-export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
+export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR, options: LoadOptions = {}): Deployment {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new DeploymentError([`${root}: no such directory (FRONTDESK_DEPLOYMENT must name a deployment directory; \`frontdesk init DIR\` creates one)`]);
@@ -104,6 +113,7 @@ export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
     const merged = { ...data, triage: { ...triage, languages: settings.languages, confidenceThreshold: settings.confidenceThreshold, examples } };
     graph = attempt(() => validateYaml({ ...agentsFile, data: merged }, AgentGraph));
     if (graph) checkLabels(graph, training.examples, problems);
+    if (graph && options.secret) checkSecrets(graph, agentsFile, options.secret, problems);
   }
   const articles = readArticles(root, problems);
 
@@ -164,6 +174,17 @@ function checkLabels(graph: AgentGraph, examples: Located[], problems: string[])
     problems.push(`${e.file}:${e.line}: label ${e.label} is neither an intent of agents.yaml (triage.intents) nor a route`);
   }
   if (unknown.length > 10) problems.push(`… and ${unknown.length - 10} more examples with unknown labels`);
+}
+
+/** A custom action's credentials come from the environment; an unset variable would fail every call. */
+function checkSecrets(graph: AgentGraph, file: YamlFile, secret: (name: string) => string | undefined, problems: string[]) {
+  graph.actions.forEach((action, i) => {
+    for (const name of envReferencesOf(action.auth?.value ?? '')) {
+      if (secret(name) === undefined) {
+        problems.push(`${file.file}:${file.lineOf(['actions', i, 'auth', 'value'])}: actions[${i}].auth.value: environment variable ${name} is not set (the credentials of action ${action.name})`);
+      }
+    }
+  });
 }
 
 function readArticles(root: string, problems: string[]): ArticleInput[] {
