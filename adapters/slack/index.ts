@@ -171,12 +171,14 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
 
   /**
    * An event delivery (HTTP or Socket Mode): a message event is claimed by its event_id, then worked
-   * on in the background; any other event is acknowledged and ignored without storing anything.
+   * on in the background; any other event (or a message no person just wrote) is acknowledged and
+   * ignored without storing anything.
    */
   async function acceptEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, retry: string | null) {
     const event = toMessageEvent(envelope.event);
-    if (!event) {
-      logger.debug({ eventId: envelope.event_id, eventType: envelope.event.type }, 'slack event type not used');
+    // Edits, joins and bot posts are dropped here already (our own bot id is checked later).
+    if (!event || isIgnorable(event, null)) {
+      logger.debug({ eventId: envelope.event_id, eventType: envelope.event.type }, 'slack event not handled');
       return;
     }
     // Slack's retries and duplicate deliveries (of either transport) carry the same event_id.
