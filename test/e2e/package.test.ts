@@ -3,13 +3,12 @@
  * tarball installed into an empty folder, `npx frontdesk serve` on a free port with a fresh
  * SQLite file; then the widget, the console, a conversation and /metrics, all from that install.
  *
- * The install needs no registry: the folder gets the project's lockfile, so npm takes every
- * dependency, at the version the suites ran with, from its cache (`--offline`). better-sqlite3
- * then fetches its prebuilt binary from GitHub, or compiles it where GitHub is out of reach
- * (about 80 s of CPU).
+ * The install needs no network: the folder gets the project's lockfile, so npm takes every
+ * dependency, at the version the suites ran with, from its cache (`--offline`); better-sqlite3's
+ * install finds its binary in a local prebuilds folder (below).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +21,31 @@ const METRICS_TOKEN = 'package-test-scrape-token';
 // Hang guard for building, packing and installing on a loaded 2-core machine, not a speed limit.
 const SETUP_TIMEOUT_MS = 15 * 60_000;
 
-function npm(args: string[], cwd: string): void {
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
   try {
-    execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
+}
+
+/**
+ * better-sqlite3's install script (prebuild-install) takes a prebuilt binary from a local folder
+ * before downloading one from GitHub or compiling SQLite (about 80 s of CPU, 3-4 minutes on a
+ * loaded 2-core machine). Handed the binary the suites run with (same version, same Node ABI),
+ * the install stays offline and quick. Where the name does not match (musl), it compiles.
+ */
+function localPrebuilds(dir: string): NodeJS.ProcessEnv {
+  const pkg = join(ROOT, 'node_modules', 'better-sqlite3');
+  const binary = 'build/Release/better_sqlite3.node';
+  if (!existsSync(join(pkg, binary))) return {};
+  const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
+  const prebuilds = join(dir, 'prebuilds');
+  mkdirSync(prebuilds);
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  execFileSync('tar', ['-czf', join(prebuilds, name), '-C', pkg, binary]);
+  return { npm_config_better_sqlite3_local_prebuilds: prebuilds };
 }
 
 function filesUnder(dir: string): string[] {
@@ -56,7 +73,7 @@ describe('the packed package, installed in an empty folder', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ private: true, dependencies: { frontdesk: `file:../${tarball}` } }));
     copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
-    npm(['install', '--offline', '--no-audit', '--no-fund'], app);
+    npm(['install', '--offline', '--no-audit', '--no-fund'], app, { ...process.env, ...localPrebuilds(dir) });
     const installed = performance.now();
     process.stdout.write(`package test: npm pack (with the build) ${((packed - started) / 1000).toFixed(1)} s, install ${((installed - packed) / 1000).toFixed(1)} s\n`);
 
