@@ -5,6 +5,7 @@
  * are measured and stopped together.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -12,6 +13,8 @@ export interface ServerProcess {
   startupMs: number;
   /** Resident memory of the whole process group, in bytes (launchers included). */
   rss(): number;
+  /** CPU time the process group has used so far, in ms (Linux only: null elsewhere). */
+  cpuMs(): number | null;
   /** Everything the processes wrote so far, for failure messages. */
   output(): string;
   /** SIGTERM to the group; resolves when the command has exited. */
@@ -62,7 +65,7 @@ export async function startServer(
       child.once('error', reject);
       child.once('exit', (code, sig) => reject(new Error(`${command} ${args.join(' ')} exited (${code ?? sig}) before listening:\n${output}`)));
     });
-    return { child, startupMs, rss: () => groupRss(child.pid!), output: () => output, stop };
+    return { child, startupMs, rss: () => groupRss(child.pid!), cpuMs: () => groupCpuMs(child.pid!), output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -78,4 +81,26 @@ function groupRss(pgid: number): number {
     if (group === pgid) kib += rss ?? 0;
   }
   return kib * 1024;
+}
+
+/**
+ * Sum of user and system CPU time of a process group, from /proc/<pid>/stat (fields 5: process
+ * group, 14 and 15: user and system time in clock ticks, 100 per second on Linux). Processes
+ * that already exited are not counted: their time went to their parent only once reaped.
+ */
+function groupCpuMs(pgid: number): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
 }
