@@ -4,9 +4,9 @@
  * A channel whose credentials are absent is off (its section is null).
  */
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.ts';
+import { packagePath } from './package-root.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -154,11 +154,11 @@ function toConfig(env: Env, input: Record<string, string | undefined>) {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     database,
-    // The trained triage model is cached beside the SQLite file, else in the repository's data/.
+    // The trained triage model is cached beside the SQLite file, else in the package's data/.
     modelCacheDir:
       database.kind === 'sqlite' && database.path !== ':memory:'
         ? dirname(resolve(database.path))
-        : fileURLToPath(new URL('../data', import.meta.url)),
+        : packagePath('data'),
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN ?? null,

@@ -13,10 +13,10 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { envReferencesOf } from '../../agents/actions.ts';
 import { AgentGraph } from '../../agents/graph.ts';
 import { parseArticleFile, type ArticleInput } from '../../src/core/knowledge.ts';
+import { packagePath } from '../package-root.ts';
 import { DeploymentError } from './errors.ts';
 import { DeploymentSettings } from './schema.ts';
 import { readTrainingFile, type LabelledExample, type NumberedExample } from './training.ts';
@@ -27,7 +27,7 @@ export { DeploymentSettings, CHANNELS } from './schema.ts';
 export type { LabelledExample } from './training.ts';
 
 /** The bundled demo store (Northwind Outfitters): the deployment used when none is set. */
-export const DEMO_DEPLOYMENT_DIR = fileURLToPath(new URL('../demo', import.meta.url));
+export const DEMO_DEPLOYMENT_DIR = packagePath('config', 'demo');
 
 /** A loaded, validated deployment. */
 export interface Deployment {
