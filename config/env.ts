@@ -4,9 +4,9 @@
  * A channel whose credentials are absent is off (its section is null).
  */
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.ts';
+import { packagePath } from './package-root.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -115,7 +115,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
   const env = parsed.data as Env;
   const problems = orderSettingProblems(env).map(([name, message]) => `${name}: ${message} (example: ${name}=${VARIABLES[name][1]})`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return toConfig(env);
+  return toConfig(env, input);
 }
 
 /**
@@ -139,7 +139,7 @@ function splitHeader(header: string): { name: string; value: string } {
   return { name: header.slice(0, at).trim(), value: header.slice(at + 1).trim() };
 }
 
-function toConfig(env: Env) {
+function toConfig(env: Env, input: Record<string, string | undefined>) {
   const both = <T>(a: unknown, b: unknown, build: () => T) => (a && b ? build() : null);
   const database = env.DATABASE_URL
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
@@ -147,15 +147,20 @@ function toConfig(env: Env) {
   return {
     /** The deployment directory (null: the bundled demo); see config/deployment. */
     deploymentDir: env.FRONTDESK_DEPLOYMENT ?? null,
+    /**
+     * Reads a variable the deployment names (`${WARRANTY_API_TOKEN}` in a custom action's auth in
+     * agents.yaml): the only way to a variable outside this schema. Its value is a secret, never logged.
+     */
+    secret: (name: string): string | undefined => input[name],
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     database,
-    // The trained triage model is cached beside the SQLite file, else in the repository's data/.
+    // The trained triage model is cached beside the SQLite file, else in the package's data/.
     modelCacheDir:
       database.kind === 'sqlite' && database.path !== ':memory:'
         ? dirname(resolve(database.path))
-        : fileURLToPath(new URL('../data', import.meta.url)),
+        : packagePath('data'),
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN ?? null,

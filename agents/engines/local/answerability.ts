@@ -234,6 +234,9 @@ const ANSWER_TYPES: { asks: RegExp; states: RegExp }[] = [
   { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%/i },
   { asks: /\bwhat time\b|\bopening hours\b|\bhours\b|\bwhen (do|are) you (open|close)/i, states: /\b\d{1,2}(:\d\d)?\s?(am|pm)\b/i },
   { asks: /\bhow old\b|\bminimum age\b/i, states: /\b\d{2}\b.*\b(old|older|age)\b/i },
+  { asks: /\b(phone|telephone) number\b|\bnumber (to|i can) (call|text|ring)\b|\bcall you\b/i, states: /\+?\d[\d ().-]{8,}\d/ },
+  { asks: /\bemail address\b|\bwhat(?:'s| is) (your|the) email\b|\bemail you\b/i, states: /[\w.+-]+@[\w-]+\.[\w.]+/ },
+  { asks: /\bhow many\b/i, states: /\b\d+\b/ },
 ];
 const ANSWER_TYPE_BONUS = 0.15;
 

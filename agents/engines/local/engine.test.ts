@@ -103,9 +103,11 @@ describe('local engine: orders and their privacy', () => {
   });
 
   it('follows the missing-parcel procedure and opens a ticket instead of echoing "delivered"', async () => {
-    const result = await engineSaying('track_order').run(input('NW-10002 says delivered but I never got it', null, owner));
-    expect(result.text).toMatch(/48 hours/);
-    expect(result.ticket).toMatchObject({ category: 'missing_parcel' });
+    for (const text of ['NW-10002 says delivered but I never got it', "NW-10002 shows as delivered yesterday but there's nothing here", 'tracking says NW-10002 was delivered, no parcel at my door']) {
+      const result = await engineSaying('track_order').run(input(text, null, owner));
+      expect(result.text, text).toMatch(/48 hours/);
+      expect(result.ticket, text).toMatchObject({ category: 'missing_parcel' });
+    }
   });
 });
 
@@ -143,6 +145,25 @@ describe('local engine: knowledge, memory and small talk', () => {
       expect(result.ticket, text).toBeUndefined();
       expect(result.handoff, text).toBeUndefined();
     }
+  });
+
+  it('answers a question about who is answering, without handing over', async () => {
+    for (const text of ['am I talking to a real person?', 'is this an AI or a human', 'are you a bot']) {
+      const result = await engineSaying('contact_human_agent', 0.95).run(input(text));
+      expect(result.route, text).toBe('small_talk');
+      expect(result.text, text).toMatch(/virtual assistant/);
+      expect(result.handoff, text).toBeUndefined();
+    }
+  });
+
+  it('hands over when a person is asked for right after an answer, not reading it as a follow-up', async () => {
+    let label = 'store_policy';
+    const engine = createLocalEngine({ graph: agentGraph, classify: () => ({ label, confidence: 0.95 }), vocabulary });
+    const hours = await engine.run(input('what are your opening hours?'));
+    label = 'contact_human_agent';
+    const person = await engine.run(input("that doesn't help. get me an agent", hours.state ?? null));
+    expect(person.handoff).toBeDefined();
+    expect(person.ticket).toMatchObject({ category: 'human_requested', status: 'escalated' });
   });
 
   it('never fails on words that are names of object properties', async () => {

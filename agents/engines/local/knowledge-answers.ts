@@ -22,19 +22,28 @@ export interface KnowledgeAnswer {
   probability: number;
 }
 
+/** The passage search the candidates come from (the store's, or the fitting scripts'). */
+export type PassageSearch = (query: string, limit: number) => Promise<PassageHit[]>;
+
+/**
+ * The sections that could answer the query: the passages the search finds for it, and those only
+ * its synonyms find (expandQuery), grouped into sections (sectionsOf).
+ */
+export async function candidateSections(search: PassageSearch, query: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string) {
+  const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
+  const [hits, more] = await Promise.all([search(query, PASSAGE_CANDIDATES), expanded ? search(expanded, PASSAGE_CANDIDATES) : Promise.resolve([])]);
+  // Passages only the synonyms find join as candidates, ranked by their match alone: the
+  // engine's score for the expanded query would reward a synonym as much as the customer's word.
+  const seen = new Set(hits.map((h) => h.passage.id));
+  for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
+  return { hits, sections: sectionsOf(hits, tagsOf) };
+}
+
 /** The section of the knowledge base that answers the query, or null when none does. */
 export async function findAnswer(ctx: EngineContext, turn: Turn, query: string): Promise<KnowledgeAnswer | null> {
   const vocabulary = ctx.deps.vocabulary;
-  const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
-  // Passages only the synonyms find join as candidates, ranked by their match alone: the
-  // engine's score for the expanded query would reward a synonym as much as the customer's word.
-  const [hits, more] = await Promise.all([
-    turn.input.tools.searchPassages(query, PASSAGE_CANDIDATES),
-    expanded ? turn.input.tools.searchPassages(expanded, PASSAGE_CANDIDATES) : Promise.resolve([]),
-  ]);
-  const seen = new Set(hits.map((h) => h.passage.id));
-  for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
-  const sections = sectionsOf(hits, ctx.deps.tagsOf).map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
+  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf);
+  const sections = found.map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
   const chosen = bestPassage(query, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)));
   turn.trace.push({
     kind: 'tool',

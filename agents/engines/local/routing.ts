@@ -71,8 +71,10 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   if (topic && isFollowUp(text, words, decision.confident)) {
     const agent = agentForRoute(graph, topic.route);
     // A follow-up that itself names another route confidently ("and can I pay with PayPal?") goes there, with the context.
-    // A short "and for PayPal?" continues the topic even when its one word has a route of its own.
-    const own = pointsElsewhere(topic.route, decision.confident) && words > SHORT_FOLLOW_UP_WORDS;
+    // A short "and for PayPal?" continues the topic even when its one word has a route of its own;
+    // "that doesn't help, get me a person" never does: triage sure of a person's route is obeyed.
+    const toPerson = decision.confident && decision.route === graph.triage.fallbackRoute && decision.route !== topic.route;
+    const own = toPerson || (pointsElsewhere(topic.route, decision.confident) && words > SHORT_FOLLOW_UP_WORDS);
     const target = own ? agentForRoute(graph, decision.route) : agent;
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
     // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.

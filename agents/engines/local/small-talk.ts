@@ -32,9 +32,13 @@ const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
   ],
   bot_identity: [
     'are you a bot', 'are you a robot', 'are you human', 'are you a human', 'are you a real person', 'are you real',
-    'is this a bot', 'am i talking to a bot', 'am i talking to a human', 'am i talking to a person', 'who are you', 'what are you',
+    'is this a bot', 'who are you', 'what are you',
   ],
 };
+
+/** "Am I talking to a real person?", "is this an AI?", "are you a chatbot or a human": asking who answers, nothing more. */
+const WHO = '(a |an )?(real |actual |live )?(bot|robot|chatbot|chat bot|human|person|ai|machine|computer|automated|automatic|agent)( or (a |an )?(real |actual |live )?\\w+)?';
+const BOT_QUESTION = new RegExp(`^(hi |hello |hey )?(am i|are we) (talking|chatting|speaking|writing) (to|with) ${WHO}$|^(hi |hello |hey )?(are you|is this|is that) ${WHO}$`);
 
 /** Words that may surround small talk without making it a request ("hi there team", "thanks so much guys"). */
 const FILLER = new Set(
@@ -56,6 +60,7 @@ const words = (text: string) => foldText(text).replace(/['’]/g, '').split(/[^\
 export function detectSmallTalk(text: string, isKnownWord: (word: string) => boolean): SmallTalkKind | null {
   const tokens = words(text);
   if (tokens.length === 0) return 'empty';
+  if (BOT_QUESTION.test(tokens.join(' '))) return 'bot_identity';
   const found = new Set<SmallTalkKind>();
   let i = 0;
   outer: while (i < tokens.length) {

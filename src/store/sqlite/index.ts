@@ -8,9 +8,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
 import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
@@ -21,7 +21,7 @@ import { searchPassages } from './passage-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { sql } from 'drizzle-orm';
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
+const MIGRATIONS = packagePath('migrations', 'sqlite');
 
 const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
 

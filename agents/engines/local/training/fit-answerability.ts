@@ -1,8 +1,8 @@
 /**
  * Fits the answerability model (agents/engines/local/answerability-model.json) on data:
  *
- *  - the dev half of the answer fixture (test/fixtures/answers/dev.jsonl; the held-out half is
- *    never read here): a question whose expected fact some passage of the demo knowledge base
+ *  - the tuning files of the answer fixture (test/fixtures/answers/dev*.jsonl; the held-out files
+ *    are never read here): a question whose expected fact some passage of the demo knowledge base
  *    states is answerable by the passage the engine would pick among those; one marked for a
  *    person is not;
  *  - CLINC150 (../shared/data/clinc150) out-of-scope queries and queries of domains a shop's help
@@ -67,9 +67,12 @@ async function demoRows(): Promise<Row[]> {
     const best = bestPassage(text, candidates, vocabulary);
     if (best) rows.push({ features: best.features, answerable: false, source: 'clinc' });
   }
-  // The dev half of the answer fixture (the held-out half is never read here): a question whose
+  // The tuning files of the answer fixture (the held-out files are never read here): a question whose
   // expected fact some passage states is answerable by that passage; one marked for a person is not.
-  const fixture = readFileSync(join(root, 'test/fixtures/answers/dev.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const fixtures = join(root, 'test/fixtures/answers');
+  const fixture = readdirSync(fixtures)
+    .filter((f) => /^dev.*\.jsonl$/.test(f))
+    .flatMap((f) => readFileSync(join(fixtures, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
   for (const item of fixture) {
     for (const turn of item.turns ?? [item]) {
       if (typeof turn.text !== 'string' || /NW-?\d/i.test(turn.text)) continue;
@@ -134,6 +137,6 @@ const out = {
   weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, Number(v.toFixed(4))])),
   bias: Number(model.bias.toFixed(4)),
   threshold: model.threshold,
-  fittedOn: `${rows.length} rows: the dev answer fixture over the demo knowledge base, CLINC150 out-of-scope and other-domain queries`,
+  fittedOn: `${rows.length} rows: the tuning answer fixtures (dev*.jsonl) over the demo knowledge base, CLINC150 out-of-scope and other-domain queries`,
 };
 writeFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../answerability-model.json'), `${JSON.stringify(out, null, 2)}\n`);
