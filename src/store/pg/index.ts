@@ -13,6 +13,7 @@ import * as schema from '../schema/pg.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
 import { backfillPassages } from '../passages.ts';
+import { pendingMigrations } from '../migrations.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
 
@@ -54,6 +55,12 @@ export function createPgStore(options: PgStoreOptions): Store {
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS });
       await backfillPassages(db as unknown as Db, schema);
+    },
+    async pendingMigrations() {
+      // to_regclass is null before the first migration created drizzle's bookkeeping table.
+      const { rows } = await pool.query<{ exists: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as exists`);
+      const last = rows[0]?.exists ? (await pool.query<{ at: string | null }>('select max(created_at)::text as at from drizzle.__drizzle_migrations')).rows[0]?.at : null;
+      return pendingMigrations(MIGRATIONS, last == null ? null : Number(last));
     },
     async close() {
       await pool.end();
