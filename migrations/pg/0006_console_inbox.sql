@@ -49,4 +49,4 @@ ALTER TABLE "conversation_reads" ADD CONSTRAINT "conversation_reads_conversation
 CREATE INDEX "contact_notes_contact_idx" ON "contact_notes" USING btree ("contact_id","id");--> statement-breakpoint
 CREATE INDEX "conversation_labels_label_idx" ON "conversation_labels" USING btree ("label_id","conversation_id");--> statement-breakpoint
 CREATE INDEX "conversations_activity_idx" ON "conversations" USING btree ("last_message_at","id");--> statement-breakpoint
-CREATE INDEX "messages_text_search_idx" ON "messages" USING gin (to_tsvector('simple', "text"));
+CREATE INDEX "messages_text_search_idx" ON "messages" USING gin (to_tsvector('simple', regexp_replace("text", '[^[:alnum:]]+', ' ', 'g')));

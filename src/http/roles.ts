@@ -19,6 +19,10 @@ export const ADMIN_ONLY_ROUTES: readonly StaffRouteKey[] = [
   { method: 'POST', path: '/kb/articles' },
   { method: 'PUT', path: '/kb/articles/:slug' },
   { method: 'DELETE', path: '/kb/articles/:slug' },
+  // The label set is the team's shared vocabulary; agents put labels on conversations.
+  { method: 'POST', path: '/labels' },
+  { method: 'PATCH', path: '/labels/:labelId' },
+  { method: 'DELETE', path: '/labels/:labelId' },
 ];
 
 /**

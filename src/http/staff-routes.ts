@@ -13,6 +13,7 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
 import { messageText, query, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
+import { createInboxRoutes } from './inbox-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
@@ -160,13 +161,29 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       store.repo.listMessages(conversation.id, { includeInternal: true, limit: 200 }),
       store.repo.listTickets({ conversationId: conversation.id }),
     ]);
-    const [attachments, sameContact, duplicates] = await Promise.all([
+    const [attachments, sameContact, duplicates, contactTickets, notes, [summary]] = await Promise.all([
       store.repo.listAttachments(messages.map((m) => m.id)),
       store.repo.listConversations({ contactId: conversation.contactId, limit: 20 }),
       possibleDuplicates(store.repo, contact, identities),
+      store.repo.listTickets({ contactId: conversation.contactId, limit: 20 }),
+      store.repo.listContactNotes(conversation.contactId),
+      store.repo.summarizeConversations([conversation.id], null),
     ]);
     const otherConversations = sameContact.filter((other) => other.id !== conversation.id);
-    return c.json({ conversation, contact, identities, messages: messages.map(withRenderedHtml), attachments, tickets, otherConversations, possibleDuplicates: duplicates });
+    return c.json({
+      conversation,
+      contact,
+      identities,
+      messages: messages.map(withRenderedHtml),
+      attachments,
+      tickets,
+      otherConversations,
+      possibleDuplicates: duplicates,
+      labels: summary!.labels,
+      // The contact profile: their tickets on every conversation, and staff notes on them.
+      contactTickets,
+      notes,
+    });
   });
 
   /**
@@ -294,6 +311,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ ...analytics, daily });
   });
 
+  app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
 
   /** Everything that happens, live, for consoles. */

@@ -124,8 +124,9 @@ export const messages = pgTable('messages', {
   uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
   index('messages_conversation_idx').on(t.conversationId, t.id),
   index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
-  // Inbox search: words of any language as they are ('simple'), matched as prefixes (src/store/pg/message-search.ts).
-  index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', ${t.text})`),
+  // Inbox search: words of any language as they are ('simple'), split at every non-alphanumeric
+  // character as SQLite's FTS5 splits them, matched as prefixes (src/store/pg/message-search.ts).
+  index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', regexp_replace(${t.text}, '[^[:alnum:]]+', ' ', 'g'))`),
 ]);
 
 export const attachments = pgTable('attachments', {
