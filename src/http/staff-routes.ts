@@ -183,6 +183,8 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       // The contact profile: their tickets on every conversation, and staff notes on them.
       contactTickets,
       notes,
+      // What the route correction may choose from.
+      routes: deps.routes,
     });
   });
 

@@ -118,7 +118,7 @@ function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise
     expect(second.body.rows.map((r) => r.conversation.id)).toEqual([aisha.id]);
     const third = await inbox({ view: 'all', limit: '1', cursor: second.body.next! });
     expect(third.body).toMatchObject({ rows: [], next: null });
-    for (const params of [{ cursor: "1' or 1=1" }, { view: 'everything' }, { limit: '0' }]) {
+    for (const params of [{ cursor: "1' or 1=1" }, { view: 'everything' }, { limit: '0' }] as Record<string, string>[]) {
       const res = await inbox(params);
       expect(res.status, JSON.stringify(params)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'invalid_query' } });
