@@ -12,6 +12,7 @@ import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
 import { messageText, query, readJson } from './body.ts';
+import { csvRow } from './csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
@@ -285,6 +286,35 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       limit: q.limit,
     });
     return c.json({ tickets });
+  });
+
+  /**
+   * The ticket list (same filters) as CSV for a spreadsheet, every page of it, streamed a page at
+   * a time; numbers and times as people read them (#1042, ISO 8601 UTC), assignees by name.
+   */
+  app.get('/tickets/export.csv', async (c) => {
+    await staff(c);
+    const q = query(c, TicketQuery.omit({ before: true, limit: true }));
+    const names = new Map((await store.repo.listUsers()).map((u) => [u.id, u.name]));
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const encoder = new TextEncoder();
+    let before: string | undefined;
+    let done = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (done) return controller.close();
+        const header = before === undefined ? csvRow(['ticket', 'status', 'priority', 'category', 'summary', 'assignee', 'conversation', 'created', 'updated', 'resolved']) : '';
+        const page = await store.repo.listTickets({ status: q.status, priority: q.priority, assigneeId: q.assignee, conversationId: q.conversation, before, limit: 200 });
+        done = page.length < 200;
+        before = page.at(-1)?.id;
+        const rows = page.map((t) =>
+          csvRow([`#${t.number}`, t.status, t.priority, t.category, t.summary, t.assigneeId ? (names.get(t.assigneeId) ?? t.assigneeId) : null, t.conversationId, iso(t.createdAt), iso(t.updatedAt), iso(t.resolvedAt)]),
+        );
+        controller.enqueue(encoder.encode(header + rows.join('')));
+      },
+    });
+    const day = new Date(deps.now()).toISOString().slice(0, 10);
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="frontdesk-tickets-${day}.csv"` });
   });
 
   app.get('/tickets/:id', async (c) => {

@@ -176,6 +176,29 @@ function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise
     expect((await call('DELETE', `/contacts/${aisha.contactId}/notes/${note.body.note.id}`)).status).toBe(200);
   });
 
+  it('exports the ticket list as CSV, every page, with formulas defused', async () => {
+    const made = [];
+    for (let i = 0; i < 205; i++) {
+      made.push(
+        await fd.store.repo.createTicket({
+          id: newId(), conversationId: texter.id, status: 'open', category: 'orders', priority: i === 0 ? 'high' : 'normal',
+          summary: i === 0 ? '=HYPERLINK("http://evil.example") parcel, "late"' : `Parcel ${i}`, assigneeId: i === 0 ? sam.id : null,
+          createdAt: Date.UTC(2026, 0, 1) + i, updatedAt: Date.UTC(2026, 0, 1) + i, resolvedAt: null,
+        }),
+      );
+    }
+    const res = await fd.app.request('/v1/tickets/export.csv?status=open', { headers: { authorization: `Bearer ${tokens.sam}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="frontdesk-tickets-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = (await res.text()).split('\r\n');
+    expect(lines[0]).toBe('ticket,status,priority,category,summary,assignee,conversation,created,updated,resolved');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.length - 2).toBe(205);
+    expect(lines).toContain(`#${made[0]!.number},open,high,orders,"'=HYPERLINK(""http://evil.example"") parcel, ""late""",Sam,${texter.id},2026-01-01T00:00:00.000Z,2026-01-01T00:00:00.000Z,`);
+    expect((await call('GET', '/tickets/export.csv?status=nonsense')).status).toBe(400);
+  });
+
   it('lists staff for assignee choices without secrets', async () => {
     const { body } = await call<{ users: Record<string, unknown>[] }>('GET', '/users', undefined, tokens.sam);
     expect(body.users.map((u) => u.name).sort()).toEqual(['Dana', 'Sam']);

@@ -354,7 +354,7 @@ function Profile({ detail, busy, act }: { detail: Detail; busy: boolean; act(wor
           </label>
           <textarea id="note-text" rows={2} value={note} placeholder="Note about this customer (staff only)" onInput={(e) => setNote(e.currentTarget.value)} />
           <button type="submit" disabled={busy || !note.trim()}>
-            Add note
+            Save note
           </button>
         </form>
       )}

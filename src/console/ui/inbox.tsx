@@ -29,7 +29,13 @@ interface Page {
   counts: Counts;
 }
 
-const CHANNEL_ICONS: Record<string, string> = { web: '💬', sms: '📱', email: '✉', slack: '#' };
+/** 16×16 outline icons (no icon font: the console loads nothing from elsewhere). */
+const CHANNEL_ICONS: Record<string, string> = {
+  web: 'M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z', // a chat bubble
+  sms: 'M5 1.5h6v13H5zM7 12.5h2', // a phone
+  email: 'M1.5 3.5h13v9h-13zM1.5 3.5l6.5 5 6.5-5', // an envelope
+  slack: 'M6 2l-1.5 12M11.5 2L10 14M2.5 5.5h12M1.5 10.5h12', // a hash
+};
 
 export function ChannelBadge({ channel }: { channel: string }) {
   return <span class={`badge ch-${channel}`}>{channel}</span>;
@@ -39,7 +45,9 @@ export function ChannelBadge({ channel }: { channel: string }) {
 export function ChannelIcon({ channel }: { channel: string }) {
   return (
     <span class={`ch-icon ch-${channel}`} title={channel} role="img" aria-label={channel}>
-      {CHANNEL_ICONS[channel] ?? '•'}
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round">
+        <path d={CHANNEL_ICONS[channel] ?? 'M8 8h.01'} />
+      </svg>
     </span>
   );
 }
@@ -64,7 +72,9 @@ function preview(row: InboxRow): string {
   const m = row.lastMessage;
   if (!m) return 'No messages yet';
   const who = m.direction === 'inbound' ? '' : m.authorKind === 'bot' ? 'Bot: ' : m.authorKind === 'human' ? 'Agent: ' : '';
-  return who + m.text.replace(/\s+/g, ' ').slice(0, 160);
+  // Replies are Markdown; a preview is one line of their words.
+  const words = m.direction === 'inbound' ? m.text : m.text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>|~]+|-{3,}/g, ' ');
+  return who + words.replace(/\s+/g, ' ').trim().slice(0, 160);
 }
 
 export function Inbox({ me }: { me: Me }) {
