@@ -61,7 +61,9 @@ CREATE TABLE `message_search` (
 	`conversation_id` text NOT NULL
 );
 --> statement-breakpoint
-CREATE VIRTUAL TABLE `message_fts` USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+-- Prefix indexes for 2 and 3 characters: a search's words are matched as prefixes, and without
+-- them a short prefix ("nw" of NW-10003) reads the doclist of every word it begins.
+CREATE VIRTUAL TABLE `message_fts` USING fts5(text, content='', contentless_delete=1, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
 --> statement-breakpoint
 CREATE TRIGGER `message_search_ai` AFTER INSERT ON `message_search` BEGIN
   INSERT INTO message_fts(rowid, text) SELECT new.seq, text FROM messages WHERE id = new.message_id;

@@ -115,13 +115,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return row ? toArticle(row) : null;
   }
 
-  /** The conditions of a conversation filter, shared by the list and its count. */
-  function conversationWhere(filter: ConversationFilter): (SQL | undefined)[] {
+  /**
+   * The conditions of a conversation filter, shared by the list and its count. `statusIndexed`
+   * false writes the status test so no index serves it: listing open work by activity, SQLite
+   * otherwise reads every open conversation by the status index and sorts them all for one page,
+   * where walking the activity index stops after the page (40 → 1 ms at 20,000 conversations).
+   */
+  function conversationWhere(filter: ConversationFilter, statusIndexed = true): (SQL | undefined)[] {
     const c = t.conversations;
+    const status = statusIndexed ? sql`${c.status}` : sql`(${c.status} || '')`;
     const where: (SQL | undefined)[] = [
       filter.channel ? eq(c.channel, filter.channel) : undefined,
-      filter.status ? eq(c.status, filter.status) : undefined,
-      filter.statuses ? inArray(c.status, filter.statuses) : undefined,
+      filter.status ? sql`${status} = ${filter.status}` : undefined,
+      filter.statuses ? sql`${status} in (${sql.join(filter.statuses.map((s) => sql`${s}`), sql`, `)})` : undefined,
       filter.owner ? eq(c.owner, filter.owner) : undefined,
       filter.route ? eq(c.route, filter.route) : undefined,
       filter.assigneeId ? eq(c.assigneeId, filter.assigneeId) : undefined,
@@ -281,7 +287,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async listConversations(filter: ConversationFilter) {
       const c = t.conversations;
-      const query = db.select().from(c).where(and(...conversationWhere(filter))).$dynamic();
+      const query = db.select().from(c).where(and(...conversationWhere(filter, filter.order !== 'activity'))).$dynamic();
       const ordered = filter.order === 'activity' ? query.orderBy(desc(c.lastMessageAt), desc(c.id)) : query.orderBy(desc(c.id));
       return ordered.limit(clampLimit(filter.limit));
     },
