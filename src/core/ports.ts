@@ -348,6 +348,9 @@ export interface ConversationSummary {
   labels: Label[];
   /** The newest ticket's number and status, or null. */
   ticket: Pick<Ticket, 'id' | 'number' | 'status'> | null;
+  /** Who the customer is, to name them in a list. */
+  contact: Pick<Contact, 'id' | 'name' | 'email'> | null;
+  identities: Pick<ContactIdentity, 'channel' | 'address' | 'displayName'>[];
 }
 
 export interface TicketFilter {

@@ -10,7 +10,7 @@ import { newId } from '../core/ids.ts';
 import { INBOX_VIEWS, viewFilter, type InboxView } from '../core/inbox-views.ts';
 import type { ConversationFilter, ConversationSummary, EventBus, Store } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import { ChannelKind, CONVERSATION_STATUSES, type Contact, type ContactIdentity, type Conversation, type User } from '../core/types.ts';
+import { ChannelKind, CONVERSATION_STATUSES, type Conversation, type User } from '../core/types.ts';
 import { CONTROL, query, readJson } from './body.ts';
 
 export interface InboxRouteDeps {
@@ -25,7 +25,7 @@ export interface InboxRouteDeps {
 export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role'>;
 
 /** One inbox row: the conversation and what a person needs to pick it from a list. */
-export interface InboxRow extends Omit<ConversationSummary, 'conversationId'> {
+export interface InboxRow extends Omit<ConversationSummary, 'conversationId' | 'contact' | 'identities'> {
   conversation: Conversation;
   /** Who wrote: the contact's name, else their email, else a phone or other address. */
   customer: { id: string; name: string | null; handle: string | null };
@@ -90,9 +90,10 @@ const CannedPatch = z
 const NoteBody = z.object({ text: text('text', 5_000) });
 const CannedQuery = z.object({ search: z.string().max(100).optional() });
 
-/** Name, else email, else the first identity's address (a phone for SMS). */
-function customerOf(contact: Contact | undefined, identities: ContactIdentity[]): InboxRow['customer'] & { id: string } {
-  const handle = contact?.email ?? identities.find((i) => i.channel === 'sms')?.address ?? identities.find((i) => !i.address.startsWith('visitor:'))?.address ?? null;
+/** Name, else email, else a phone or another address that is not a web visitor's internal id. */
+function customerOf(summary: ConversationSummary): InboxRow['customer'] {
+  const { contact, identities } = summary;
+  const handle = contact?.email ?? identities.find((i) => i.channel === 'sms')?.address ?? identities.find((i) => i.channel !== 'web')?.address ?? null;
   const name = contact?.name ?? identities.find((i) => i.displayName)?.displayName ?? null;
   return { id: contact?.id ?? '', name, handle };
 }
@@ -115,17 +116,11 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
 
   /** Rows for conversations, with everything a list shows, in a fixed number of queries. */
   async function rowsOf(conversations: Conversation[], userId: string | null): Promise<InboxRow[]> {
-    const contactIds = [...new Set(conversations.map((c) => c.contactId))];
-    const [summaries, users, contacts] = await Promise.all([
-      store.repo.summarizeConversations(conversations.map((c) => c.id), userId),
-      store.repo.listUsers(),
-      Promise.all(contactIds.map(async (contactId) => [contactId, await store.repo.getContact(contactId), await store.repo.listIdentities(contactId)] as const)),
-    ]);
-    const byContact = new Map(contacts.map(([contactId, contact, identities]) => [contactId, customerOf(contact ?? undefined, identities)]));
+    const [summaries, users] = await Promise.all([store.repo.summarizeConversations(conversations.map((c) => c.id), userId), store.repo.listUsers()]);
     return conversations.map((conversation, i) => {
-      const { conversationId: _, ...summary } = summaries[i]!;
+      const { conversationId: _, contact: __, identities: ___, ...summary } = summaries[i]!;
       const assignee = users.find((u) => u.id === conversation.assigneeId);
-      return { conversation, customer: byContact.get(conversation.contactId)!, assignee: assignee ? member(assignee) : null, ...summary };
+      return { conversation, customer: customerOf(summaries[i]!), assignee: assignee ? member(assignee) : null, ...summary };
     });
   }
 

@@ -805,7 +805,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .groupBy(m.conversationId);
       const r = t.conversationReads;
       const unreadWhere = and(inArray(m.conversationId, conversationIds), eq(m.direction, 'inbound'), eq(m.internal, false));
-      const [latest, unread, labelled, tickets] = await Promise.all([
+      const ownerIds = db.select({ id: t.conversations.contactId }).from(t.conversations).where(inArray(t.conversations.id, conversationIds));
+      const [latest, unread, labelled, tickets, contacts, identities, owners] = await Promise.all([
         db
           .select({ id: m.id, conversationId: m.conversationId, text: m.text, direction: m.direction, authorKind: m.authorKind, createdAt: m.createdAt })
           .from(m)
@@ -829,16 +830,26 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           .from(t.tickets)
           .where(inArray(t.tickets.conversationId, conversationIds))
           .orderBy(asc(t.tickets.number)),
+        db.select({ id: t.contacts.id, name: t.contacts.name, email: t.contacts.email }).from(t.contacts).where(inArray(t.contacts.id, ownerIds)),
+        db
+          .select({ contactId: t.contactIdentities.contactId, channel: t.contactIdentities.channel, address: t.contactIdentities.address, displayName: t.contactIdentities.displayName })
+          .from(t.contactIdentities)
+          .where(inArray(t.contactIdentities.contactId, ownerIds))
+          .orderBy(asc(t.contactIdentities.createdAt), asc(t.contactIdentities.id)),
+        db.select({ id: t.conversations.id, contactId: t.conversations.contactId }).from(t.conversations).where(inArray(t.conversations.id, conversationIds)),
       ]);
       return conversationIds.map((conversationId) => {
         const last = latest.find((row) => row.conversationId === conversationId);
         const ticket = tickets.filter((row) => row.conversationId === conversationId).at(-1);
+        const contactId = owners.find((row) => row.id === conversationId)?.contactId;
         return {
           conversationId,
           lastMessage: last ? { id: last.id, text: last.text, direction: last.direction, authorKind: last.authorKind, createdAt: last.createdAt } : null,
           unread: unread.find((row) => row.conversationId === conversationId)?.n ?? 0,
           labels: labelled.filter((row) => row.conversationId === conversationId).map(({ conversationId: _, ...label }) => label),
           ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status } : null,
+          contact: contacts.find((row) => row.id === contactId) ?? null,
+          identities: identities.filter((row) => row.contactId === contactId).map(({ contactId: _, ...identity }) => identity),
         };
       });
     },

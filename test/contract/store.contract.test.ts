@@ -440,7 +440,9 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
   it('summarises inbox rows: last message without notes, unread per user, labels and newest ticket', async () => {
     const user = await store.repo.createUser({ id: newId(), email: `reader-${newId()}@example.com`, name: 'Reader', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
     const { conversation } = await contactWithConversation(store.repo);
-    const { conversation: quiet } = await contactWithConversation(store.repo);
+    const { contact: quietContact, conversation: quiet } = await contactWithConversation(store.repo);
+    const phone = { id: newId(), contactId: quietContact.id, channel: 'sms' as const, address: `+1888${Date.now() % 1e7}`, displayName: 'Ada L.', verified: false, createdAt: NOW };
+    await store.repo.createIdentity(phone);
     await store.repo.insertMessage(message(conversation, { text: 'first', createdAt: NOW + 1 }));
     await store.repo.insertMessage(message(conversation, { text: 'second', createdAt: NOW + 2 }));
     const last = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', authorKind: 'bot', text: 'our answer', createdAt: NOW + 3 })))!;
@@ -454,7 +456,15 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect(row).toMatchObject({ conversationId: conversation.id, unread: 2, lastMessage: { id: last.id, text: 'our answer', direction: 'outbound' } });
     expect(row!.labels).toEqual([label]);
     expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open' });
-    expect(empty).toEqual({ conversationId: quiet.id, lastMessage: null, unread: 0, labels: [], ticket: null });
+    expect(empty).toEqual({
+      conversationId: quiet.id,
+      lastMessage: null,
+      unread: 0,
+      labels: [],
+      ticket: null,
+      contact: { id: quietContact.id, name: 'Ada', email: quietContact.email },
+      identities: [{ channel: 'sms', address: phone.address, displayName: 'Ada L.' }],
+    });
 
     await store.repo.markRead(conversation.id, user.id, NOW + 1);
     expect((await store.repo.summarizeConversations([conversation.id], user.id))[0]!.unread).toBe(1);
