@@ -88,6 +88,12 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
   const reply = (event: Event) => {
     event.preventDefault();
     if (!text.trim()) return;
+    // A canned reply's placeholder with no value (no ticket yet) must not reach the customer as braces.
+    const unfilled = [...new Set(text.match(/\{\{\s*[a-z]+\.[a-z]+\s*\}\}/g) ?? [])];
+    if (unfilled.length > 0) {
+      setError(`Fill in or remove ${unfilled.join(', ')} before sending.`);
+      return;
+    }
     void act(async () => {
       await api('POST', `${base}/replies`, { text, internal });
       setText('');
