@@ -31,3 +31,13 @@ export function viewFilter(view: InboxView, userId: string | null): Conversation
       return { statuses: ['resolved', 'closed'] };
   }
 }
+
+/**
+ * `filter` narrowed to `view`: both must hold. Where both name an assignee and they differ, nothing
+ * matches (Mine with another person's filter), as the tab counts say.
+ */
+export function withinView(filter: ConversationFilter, view: ConversationFilter): ConversationFilter {
+  if (filter.assigneeId && view.assigneeId && filter.assigneeId !== view.assigneeId) return { ...filter, ids: [] };
+  const ids = view.ids && filter.ids ? filter.ids.filter((id) => view.ids!.includes(id)) : (view.ids ?? filter.ids);
+  return { ...filter, ...view, ids, assigneeId: view.assigneeId ?? filter.assigneeId };
+}

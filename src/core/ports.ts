@@ -526,8 +526,11 @@ export interface Repository {
   listRouteCorrections(): Promise<{ text: string; toRoute: string }[]>;
 
   // the staff console's inbox
-  /** How many conversations match (the inbox tabs' counts); ignores order, paging and limit. */
-  countConversations(filter: ConversationFilter): Promise<number>;
+  /**
+   * For each named part, how many conversations match both `filter` and the part (the inbox tabs'
+   * counts), in one pass over the conversations `filter` selects.
+   */
+  countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>): Promise<Record<K, number>>;
   /** Last message, unread count for `userId` (null: every customer message counts), labels and newest ticket, per conversation. */
   summarizeConversations(conversationIds: string[], userId: string | null): Promise<ConversationSummary[]>;
   /** Records that `userId` has read the conversation up to `at`; its earlier customer messages stop counting as unread. */

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { INBOX_VIEWS, viewFilter, type InboxView } from '../core/inbox-views.ts';
+import { INBOX_VIEWS, viewFilter, withinView, type InboxView } from '../core/inbox-views.ts';
 import type { ConversationFilter, ConversationSummary, EventBus, Store } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, type Conversation, type User } from '../core/types.ts';
@@ -129,18 +129,16 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     const q = query(c, InboxQuery);
     const userId = principal.userId ?? null;
     const base: ConversationFilter = { channel: q.channel, status: q.status, labelId: q.label, assigneeId: q.assignee, route: q.route, search: q.search };
-    const counts = Object.fromEntries(
-      await Promise.all(INBOX_VIEWS.map(async (view) => [view, await store.repo.countConversations({ ...base, ...viewFilter(view, userId) })] as const)),
-    ) as Record<InboxView, number>;
-    const view = viewFilter(q.view, userId);
-    const conversations = await store.repo.listConversations({
-      ...base,
-      ids: q.ids,
-      ...view,
-      order: 'activity',
-      after: q.ids ? undefined : q.cursor,
-      limit: q.ids ? 200 : q.limit,
-    });
+    const views = Object.fromEntries(INBOX_VIEWS.map((view) => [view, viewFilter(view, userId)])) as Record<InboxView, ConversationFilter>;
+    const [counts, conversations] = await Promise.all([
+      store.repo.countConversationsBy(base, views),
+      store.repo.listConversations({
+        ...withinView({ ...base, ids: q.ids }, views[q.view]),
+        order: 'activity',
+        after: q.ids ? undefined : q.cursor,
+        limit: q.ids ? 200 : q.limit,
+      }),
+    ]);
     const last = conversations.at(-1);
     const next = !q.ids && last && conversations.length === q.limit ? `${last.lastMessageAt}_${last.id}` : null;
     return c.json({ rows: await rowsOf(conversations, userId), next, counts });

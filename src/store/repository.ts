@@ -291,13 +291,6 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const ordered = filter.order === 'activity' ? query.orderBy(desc(c.lastMessageAt), desc(c.id)) : query.orderBy(desc(c.id));
       return ordered.limit(clampLimit(filter.limit));
     },
-    async countConversations(filter) {
-      const [row] = await db
-        .select({ n: count().mapWith(Number) })
-        .from(t.conversations)
-        .where(and(...conversationWhere({ ...filter, before: undefined, after: undefined })));
-      return row?.n ?? 0;
-    },
     async idleBotConversations(before, limit) {
       const c = t.conversations;
       return db
@@ -795,6 +788,17 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
 
     // ── the staff console's inbox ──
+    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+      const base = { ...filter, before: undefined, after: undefined };
+      const columns = Object.fromEntries(
+        Object.entries<ConversationFilter>(parts).map(([name, part]) => [
+          name,
+          sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
+        ]),
+      );
+      const [row] = await db.select(columns).from(t.conversations).where(and(...conversationWhere(base)));
+      return row as Record<K, number>;
+    },
     async summarizeConversations(conversationIds, userId) {
       if (conversationIds.length === 0) return [];
       const m = t.messages;

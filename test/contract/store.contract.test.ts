@@ -397,7 +397,7 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     }
     const expected = [...made].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id.localeCompare(a.id)).map((c) => c.id);
     expect(seen).toEqual(expected);
-    expect(await store.repo.countConversations({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 })).toBe(5);
+    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
   });
 
   it('filters the inbox by statuses, assignee, unassigned and label, and counts the same way', async () => {
@@ -413,8 +413,14 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect(await ids({ statuses: ['open', 'pending'], unassigned: true })).toEqual([open.id]);
     expect(await ids({ assigneeId: user.id })).toEqual([mine.id]);
     expect(await ids({ labelId: label.id })).toEqual([done.id]);
-    expect(await store.repo.countConversations({ contactId: contact.id, statuses: ['resolved', 'closed'] })).toBe(1);
-    expect(await store.repo.countConversations({ labelId: label.id })).toBe(1);
+    // Every part counted within the filter, in one pass.
+    expect(
+      await store.repo.countConversationsBy(
+        { contactId: contact.id },
+        { open: { statuses: ['open', 'pending'] }, unassigned: { statuses: ['open', 'pending'], unassigned: true }, mine: { assigneeId: user.id }, done: { statuses: ['resolved', 'closed'] }, labelled: { labelId: label.id }, none: { ids: [] } },
+      ),
+    ).toEqual({ open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 });
+    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
     await store.repo.removeConversationLabel(done.id, label.id);
     expect(await ids({ labelId: label.id })).toEqual([]);
   });
@@ -434,7 +440,7 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     const phone = `+1777${Date.now() % 1e7}`;
     await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
     expect(await found(phone.slice(2))).toEqual([conversation.id]);
-    expect(await store.repo.countConversations({ search: word })).toBe(2);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 2, email: 2, sms: 0 });
   });
 
   it('summarises inbox rows: last message without notes, unread per user, labels and newest ticket', async () => {

@@ -93,6 +93,9 @@ function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise
     expect((await call('POST', `/conversations/${aisha.id}/read`, {})).status).toBe(200);
     expect((await inbox({ view: 'mine' })).body.rows[0]!.unread).toBe(0);
     expect((await inbox({ ids: aisha.id }, tokens.sam)).body.rows[0]!.unread).toBe(1);
+    // Filters narrow every tab alike: Mine with someone else as assignee is empty, and its count says so.
+    const crossed = await inbox({ view: 'mine', assignee: sam.id });
+    expect([crossed.body.rows, crossed.body.counts.mine, crossed.body.counts.all]).toEqual([[], 0, 0]);
     expect((await inbox({ view: 'unassigned' })).body.rows.map((r) => r.conversation.id)).toEqual([texter.id]);
     expect((await inbox({ view: 'resolved' })).body.rows.map((r) => r.conversation.id)).toEqual([webVisitor.id]);
   });
