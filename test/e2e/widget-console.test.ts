@@ -370,6 +370,10 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await profile.getByText('lena.berg@example.com').first().waitFor();
     await staff.getByLabel('Add label').selectOption({ label: 'damaged' });
     await staff.locator('.labels .label-chip').filter({ hasText: 'damaged' }).waitFor();
+    // A faulty item is an orders matter, not billing: the correction is kept for training.
+    await staff.getByLabel('Route', { exact: true }).selectOption('orders');
+    await expect.poll(async () => (await frontdesk.store.repo.getConversation(lenaId))!.route).toBe('orders');
+    expect(await frontdesk.store.repo.listRouteCorrections()).toContainEqual({ text: expect.stringContaining('torn zipper'), toRoute: 'orders' });
     await profile.getByPlaceholder('Note about this customer (staff only)').fill('Second damaged parcel this year');
     await profile.getByRole('button', { name: 'Save note' }).click();
     await profile.locator('.note').filter({ hasText: 'Second damaged parcel' }).waitFor();

@@ -44,7 +44,8 @@ function author(m: Message, detail: Detail, me: Me): string {
   }
 }
 
-const pendingApproval = (c: Conversation) => (c.agentState?.pendingApproval as { id?: string; action?: string; summary?: string } | undefined) ?? null;
+/** What a model-engine run paused on, waiting for a person (agents/engines/openai: PendingApproval). */
+const pendingApproval = (c: Conversation) => (c.agentState?.pendingApproval as { id?: string; tool?: string; agent?: string } | undefined) ?? null;
 
 export function ConversationView({ id, me, focusReply }: { id: string; me: Me; focusReply?: boolean }) {
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -117,6 +118,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
   const { conversation: c } = detail;
   const attachmentsOf = (messageId: string) => detail.attachments.filter((a) => a.messageId === messageId);
   const approval = pendingApproval(c);
+  const approvalTicket = approval && detail.tickets.find((t) => t.id === approval.id);
   const unusedLabels = allLabels.filter((l) => !detail.labels.some((on) => on.id === l.id));
   const newestTicket = detail.tickets.reduce<Ticket | null>((a, t) => (!a || t.number > a.number ? t : a), null);
   return (
@@ -182,6 +184,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
             <label class="inline">
               Route
               <select
+                aria-label="Route"
                 value={c.route ?? ''}
                 disabled={busy}
                 title="Correct the route of the latest customer message (kept as training data)"
@@ -201,8 +204,15 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
         {approval && (
           <div class="approval" role="region" aria-label="Waiting for approval">
             <p>
-              <strong>The agent is waiting for a person's approval</strong>
-              {approval.summary ? `: ${approval.summary}` : approval.action ? ` to ${approval.action}` : '.'}
+              <strong>
+                {approval.agent ?? 'The agent'} waits for a person's approval{approval.tool ? ` to run ${approval.tool}` : ''}
+              </strong>
+              {approvalTicket && (
+                <>
+                  {' '}
+                  — <a href={`#/tickets/${approvalTicket.id}`}>{ticketRef(approvalTicket)}</a> {approvalTicket.summary}
+                </>
+              )}
             </p>
             <button type="button" class="primary" disabled={busy} onClick={post('approval', { approve: true })}>
               Approve
