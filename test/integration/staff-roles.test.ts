@@ -17,7 +17,7 @@ const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admi
 let ids: { conversation: string; contact: string; ticket: string; slug: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
-const ADMIN_ONLY = new Set(['POST /kb/articles', 'PUT /kb/articles/:slug', 'DELETE /kb/articles/:slug']);
+const ADMIN_ONLY = new Set(['POST /kb/articles', 'PUT /kb/articles/:slug', 'DELETE /kb/articles/:slug', 'GET /exports/:kind']);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
 function staffRoutes(): string[] {
@@ -40,7 +40,9 @@ async function call(key: string, token: string) {
       .replace('/conversations/:id', `/conversations/${ids.conversation}`)
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/tickets/:id', `/tickets/${ids.ticket}`)
-      .replace(':slug', ids.slug);
+      .replace(':slug', ids.slug)
+      // A valid export request, so an agent let through would get the data, not a 400.
+      .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
   const body = bodies[key] ?? (method === 'GET' ? undefined : {});
   const res = await fd.app.request(url, {
