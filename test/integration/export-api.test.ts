@@ -96,12 +96,14 @@ describe('GET /v1/exports/:kind', () => {
 
 describe('export streaming', () => {
   /** The export routes alone, over a store whose page reads are counted, three rows to a page. */
-  function countingApp() {
+  function countingApp(failOnRead?: number) {
     const reads: ExportPage[] = [];
-    const repo = new Proxy(fd.store.repo, {
-      get: (target, key: keyof Repository) =>
-        key === 'exportPage' ? (kind: ExportKind, page: ExportPage) => (reads.push(page), target.exportPage(kind, page)) : target[key],
-    });
+    const exportPage = async (kind: ExportKind, page: ExportPage) => {
+      reads.push(page);
+      if (reads.length === failOnRead) throw new Error('database went away');
+      return fd.store.repo.exportPage(kind, page);
+    };
+    const repo = new Proxy(fd.store.repo, { get: (target, key: keyof Repository) => (key === 'exportPage' ? exportPage : target[key]) });
     const app = new Hono();
     app.onError((error, c) => errorResponse(error, c, fd.logger));
     app.route('/exports', createExportRoutes({ store: { ...fd.store, repo } as Store, authenticate: async () => undefined, pageSize: 3 }));
@@ -121,5 +123,12 @@ describe('export streaming', () => {
     const text = await (await whole.app.request(`/exports/conversations?${RANGE}&format=jsonl`)).text();
     expect(text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(ids);
     expect(whole.reads.map((r) => r.after)).toEqual([null, ids[2]]);
+  });
+
+  it('cuts the download short when a later page fails, so it cannot pass for a complete file', async () => {
+    const { app } = countingApp(2);
+    const res = await app.request(`/exports/conversations?${RANGE}&format=jsonl`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow('database went away');
   });
 });
