@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { ConversationFilter, EventAggregate, ExportKind, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
+import type { ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -413,7 +413,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
 
     // ── exports ──
-    async exportPage<K extends ExportKind>(kind: K, page: { from: number; to: number; after: string | null; limit: number }) {
+    async exportPage<K extends ExportKind>(kind: K, page: ExportPage) {
       // Typed as one table for the builder (a union of tables is not selectable); each has id and createdAt.
       const table = { conversations: t.conversations, messages: t.messages, tickets: t.tickets, metrics: t.events }[kind] as typeof t.messages;
       const rows = await db
