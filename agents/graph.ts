@@ -5,6 +5,7 @@
  * config/demo/agents.yaml).
  */
 import { z } from 'zod';
+import { CustomAction } from './actions.ts';
 
 export const TOOL_NAMES = ['search_knowledge', 'lookup_order', 'verify_order_email', 'orders_for_email', 'create_ticket', 'handoff_to_human'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
@@ -64,7 +65,8 @@ export const AgentDefinition = z.object({
   instructions: z.string(),
   /** How the embedded engine runs it: answer from the knowledge base, look up orders, or hand to humans. */
   kind: z.enum(['knowledge', 'orders', 'handoff']),
-  tools: z.array(z.enum(TOOL_NAMES)),
+  /** Built-in tools (TOOL_NAMES) and the deployment's custom actions (`actions`), by name. */
+  tools: z.array(z.string()),
   /** Agents it may transfer to. */
   handoffs: z.array(z.string()).default([]),
   /** Intents that need a person: the agent opens a ticket instead of answering alone. */
@@ -117,6 +119,8 @@ export const AgentGraph = z
     orderIdExample: z.string().default('the number in the order confirmation'),
     /** Ticket intents a person must approve before the model engine carries them out (refunds, cancellations). */
     approvals: z.array(z.string()).default([]),
+    /** HTTP calls to the company's API that agents may use as tools (agents/actions.ts; the model engine runs them). */
+    actions: z.array(CustomAction).default([]),
   })
   .superRefine((graph, ctx) => {
     // Every issue carries the path of the offending key, so a YAML file can point at its line.
@@ -139,7 +143,27 @@ export const AgentGraph = z
     graph.approvals.forEach((intent, i) => {
       if (!ticketIntents.has(intent)) ctx.addIssue({ code: 'custom', path: ['approvals', i], message: `approval ${intent} is no agent's ticket intent` });
     });
+    const actionNames = new Set<string>();
+    graph.actions.forEach((action, i) => {
+      const clash = (TOOL_NAMES as readonly string[]).includes(action.name)
+        ? 'a built-in tool'
+        : action.name.startsWith('transfer_to_')
+          ? 'a handoff tool (transfer_to_<agent>)'
+          : graph.approvals.includes(action.name)
+            ? 'an approval tool (approvals)'
+            : actionNames.has(action.name)
+              ? 'another action'
+              : null;
+      if (clash) ctx.addIssue({ code: 'custom', path: ['actions', i, 'name'], message: `${action.name} is already the name of ${clash}; pick another` });
+      actionNames.add(action.name);
+    });
+    const toolList = `built-in: ${TOOL_NAMES.join(', ')}; actions: ${[...actionNames].join(', ') || 'none'}`;
     graph.agents.forEach((agent, i) => {
+      agent.tools.forEach((name, j) => {
+        if (!(TOOL_NAMES as readonly string[]).includes(name) && !actionNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['agents', i, 'tools', j], message: `unknown tool ${name} (${toolList})` });
+        }
+      });
       agent.handoffs.forEach((target, j) => {
         if (!names.has(target)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'handoffs', j], message: `${agent.name} hands off to unknown agent ${target} (agents: ${[...names].join(', ')})` });
       });

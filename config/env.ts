@@ -4,9 +4,9 @@
  * A channel whose credentials are absent is off (its section is null).
  */
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.ts';
+import { packagePath } from './package-root.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -29,7 +29,9 @@ const VARIABLES = {
   MAX_MESSAGE_CHARS: [int(1).default(8000), '8000', 'longest accepted message text'],
   CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default: confidenceThreshold in deployment.yaml)'],
   AUTO_RESOLVE_HOURS: [z.coerce.number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
-  OUTBOX_MAX_ATTEMPTS: [int(1).default(8), '8', 'delivery attempts before a message is marked failed'],
+  OUTBOX_MAX_AGE_HOURS: [z.coerce.number().positive().default(24), '24', 'a reply that could not be delivered is retried this long, then marked failed (staff can resend it)'],
+  OUTBOX_MAX_BACKOFF_SECONDS: [int(1).default(600), '600', "longest wait between two delivery attempts (a provider's Retry-After may ask for longer)"],
+  OUTBOX_LEASE_SECONDS: [int(1).default(60), '60', 'a delivery attempt not settled within this time (its process died) is taken up again; longer than a provider call takes'],
   // Operations
   METRICS_TOKEN: [z.string().min(16, 'must be at least 16 characters').optional(), 'a-long-random-scrape-token', 'serves Prometheus metrics at /metrics to `Authorization: Bearer <token>` (unset: /metrics answers 404)'],
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: [int(0).default(10), '10', 'new web conversations per client address per minute, after a burst (0: no limit)'],
@@ -113,7 +115,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
   const env = parsed.data as Env;
   const problems = orderSettingProblems(env).map(([name, message]) => `${name}: ${message} (example: ${name}=${VARIABLES[name][1]})`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return toConfig(env);
+  return toConfig(env, input);
 }
 
 /**
@@ -137,7 +139,7 @@ function splitHeader(header: string): { name: string; value: string } {
   return { name: header.slice(0, at).trim(), value: header.slice(at + 1).trim() };
 }
 
-function toConfig(env: Env) {
+function toConfig(env: Env, input: Record<string, string | undefined>) {
   const both = <T>(a: unknown, b: unknown, build: () => T) => (a && b ? build() : null);
   const database = env.DATABASE_URL
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
@@ -145,15 +147,20 @@ function toConfig(env: Env) {
   return {
     /** The deployment directory (null: the bundled demo); see config/deployment. */
     deploymentDir: env.FRONTDESK_DEPLOYMENT ?? null,
+    /**
+     * Reads a variable the deployment names (`${WARRANTY_API_TOKEN}` in a custom action's auth in
+     * agents.yaml): the only way to a variable outside this schema. Its value is a secret, never logged.
+     */
+    secret: (name: string): string | undefined => input[name],
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     database,
-    // The trained triage model is cached beside the SQLite file, else in the repository's data/.
+    // The trained triage model is cached beside the SQLite file, else in the package's data/.
     modelCacheDir:
       database.kind === 'sqlite' && database.path !== ':memory:'
         ? dirname(resolve(database.path))
-        : fileURLToPath(new URL('../data', import.meta.url)),
+        : packagePath('data'),
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN ?? null,
@@ -167,7 +174,7 @@ function toConfig(env: Env) {
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxMessageChars: env.MAX_MESSAGE_CHARS },
     confidenceThreshold: env.CONFIDENCE_THRESHOLD,
     autoResolveMs: env.AUTO_RESOLVE_HOURS * 3_600_000,
-    outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    outbox: { maxAgeMs: env.OUTBOX_MAX_AGE_HOURS * 3_600_000, maxDelayMs: env.OUTBOX_MAX_BACKOFF_SECONDS * 1000, leaseMs: env.OUTBOX_LEASE_SECONDS * 1000 },
     widget: { allowedOrigins: env.WIDGET_ALLOWED_ORIGINS, identitySecret: env.WIDGET_IDENTITY_SECRET ?? null },
     sessionSecret: env.SESSION_SECRET ?? null,
     sms: both(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, () => ({

@@ -2,7 +2,8 @@
  * One HTTP request to an order system with the policy every remote source shares: a timeout
  * (AbortSignal.timeout, covering the body too), retries with a short backoff after network errors,
  * 5xx and 429 (Retry-After honoured up to a cap), a body read as a stream up to a size limit, and
- * JSON only. Failures become OrderSourceError; 404 is an answer, not a failure.
+ * JSON only. Failures become OrderSourceError; 404 is an answer, not a failure. The custom actions
+ * of agents.yaml (adapters/actions) call the company's API with the same policy and their own error.
  */
 import { OrderSourceError } from '../../src/core/errors.ts';
 import { readCapped, retryAfterMs } from '../../src/core/http-responses.ts';
@@ -24,6 +25,24 @@ export const DEFAULT_POLICY: RequestPolicy = { timeoutMs: 5_000, retries: 2, max
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Why a request failed: what the operator should look at. */
+export type RequestFailure = Extract<OrderSourceError['reason'], 'timeout' | 'network' | 'http_status' | 'unauthorized' | 'bad_body' | 'too_large'>;
+
+export interface RequestContext {
+  /** Names the request in error messages, without its URL (which may hold an email address). */
+  describe: string;
+  /** Which setting to check when the credentials are refused. */
+  authHint: string;
+  sleep?: Sleep;
+  fetch?: typeof fetch;
+  /** Builds the error a failure throws (default: an OrderSourceError of the source). */
+  fail?: (reason: RequestFailure, message: string, options?: ErrorOptions) => Error;
+  /** The settings timeout and size errors point at (default: ORDERS_TIMEOUT_MS, ORDERS_MAX_RESPONSE_BYTES). */
+  settings?: { timeout: string; maxBytes: string };
+}
+
 export interface JsonAnswer {
   status: number;
   /** The parsed JSON body; undefined for 404 (its body is not read). */
@@ -38,7 +57,7 @@ export function retryWait(policy: RequestPolicy, attempt: number, asked?: number
 class Retryable extends Error {
   constructor(
     message: string,
-    readonly reason: OrderSourceError['reason'],
+    readonly reason: RequestFailure,
     readonly waitMs: number | undefined,
   ) {
     super(message);
@@ -46,26 +65,27 @@ class Retryable extends Error {
 }
 
 /**
- * GET or POST `url` and parse its JSON answer. `describe` names the request in error messages
- * without its URL (which may hold an email address). Answers 2xx and 404 are returned; a 401/403 is
- * an `unauthorized` OrderSourceError whose message says which setting to check (`authHint`).
+ * Sends a request to `url` and parses its JSON answer. Answers 2xx and 404 are returned; a 401/403
+ * is an `unauthorized` failure whose message says which setting to check (`authHint`).
  */
 export async function requestJson(
   source: string,
   url: string,
-  init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  init: { method?: HttpMethod; headers: Record<string, string>; body?: string },
   policy: RequestPolicy,
-  context: { describe: string; authHint: string; sleep?: Sleep; fetch?: typeof fetch },
+  context: RequestContext,
 ): Promise<JsonAnswer> {
   const sleep = context.sleep ?? realSleep;
   const doFetch = context.fetch ?? fetch;
+  const fail = context.fail ?? ((reason, message, options) => new OrderSourceError(source, reason, message, options));
+  const settings = context.settings ?? { timeout: 'ORDERS_TIMEOUT_MS', maxBytes: 'ORDERS_MAX_RESPONSE_BYTES' };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await attemptOnce(source, url, init, policy, context, doFetch);
+      return await attemptOnce(url, init, policy, { ...context, fail, settings }, doFetch);
     } catch (error) {
       if (!(error instanceof Retryable)) throw error;
       if (attempt >= policy.retries) {
-        throw new OrderSourceError(source, error.reason, `${context.describe}: ${error.message} (after ${attempt + 1} attempts)`);
+        throw fail(error.reason, `${context.describe}: ${error.message} (after ${attempt + 1} attempt${attempt ? 's' : ''})`);
       }
       await sleep(retryWait(policy, attempt, error.waitMs));
     }
@@ -73,19 +93,19 @@ export async function requestJson(
 }
 
 async function attemptOnce(
-  source: string,
   url: string,
-  init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  init: { method?: HttpMethod; headers: Record<string, string>; body?: string },
   policy: RequestPolicy,
-  context: { describe: string; authHint: string },
+  context: RequestContext & Required<Pick<RequestContext, 'fail' | 'settings'>>,
   doFetch: typeof fetch,
 ): Promise<JsonAnswer> {
+  const { fail } = context;
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let response: Response;
   try {
     response = await doFetch(url, { method: init.method ?? 'GET', headers: { accept: 'application/json', ...init.headers }, body: init.body, signal, redirect: 'manual' });
   } catch (error) {
-    if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
+    if (signal.aborted) throw timeout(error);
     // Connection refused, reset, DNS: worth another attempt.
     throw new Retryable(`could not connect (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`, 'network', undefined);
   }
@@ -100,49 +120,46 @@ async function attemptOnce(
   }
   if (status === 401 || status === 403) {
     await response.body?.cancel().catch(() => undefined);
-    throw new OrderSourceError(source, 'unauthorized', `${context.describe}: refused our credentials (HTTP ${status}); ${context.authHint}`);
+    throw fail('unauthorized', `${context.describe}: refused our credentials (HTTP ${status}); ${context.authHint}`);
   }
   if (status >= 300 && status < 400) {
     // Not followed: the auth header would go along to wherever the redirect points.
     await response.body?.cancel().catch(() => undefined);
-    throw new OrderSourceError(source, 'http_status', `${context.describe}: answered a redirect (HTTP ${status}); configure the final address`);
+    throw fail('http_status', `${context.describe}: answered a redirect (HTTP ${status}); configure the final address`);
   }
   if (status < 200 || status >= 300) {
     await response.body?.cancel().catch(() => undefined);
-    throw new OrderSourceError(source, 'http_status', `${context.describe}: answered HTTP ${status}`);
+    throw fail('http_status', `${context.describe}: answered HTTP ${status}`);
   }
-  let text: string;
+  let text: string | null;
   try {
     text = await readCappedText(response, policy.maxResponseBytes);
   } catch (error) {
-    if (error instanceof OrderSourceError) throw error;
-    if (signal.aborted) throw timeout(source, context.describe, policy.timeoutMs, error);
+    if (signal.aborted) throw timeout(error);
     throw new Retryable(`the answer broke off (${(error as Error).message})`, 'network', undefined);
   }
+  if (text === null) throw fail('too_large', `${context.describe}: the answer is larger than ${policy.maxResponseBytes} bytes (${context.settings.maxBytes})`);
   const type = response.headers.get('content-type') ?? '';
   try {
     return { status, body: JSON.parse(text) };
   } catch {
     const kind = /html/i.test(type) || /^\s*</.test(text) ? 'an HTML page' : `${type || 'a body'} that is not JSON`;
-    throw new OrderSourceError(source, 'bad_body', `${context.describe}: answered ${kind} instead of JSON (HTTP ${status})`);
+    throw fail('bad_body', `${context.describe}: answered ${kind} instead of JSON (HTTP ${status})`);
   }
-  function tooLarge(): OrderSourceError {
-    return new OrderSourceError(source, 'too_large', `${context.describe}: the answer is larger than ${policy.maxResponseBytes} bytes (ORDERS_MAX_RESPONSE_BYTES)`);
-  }
-  /** Reads the body as a stream and stops at the cap, so a huge answer never sits in memory whole. */
-  async function readCappedText(answer: Response, maxBytes: number): Promise<string> {
-    const declared = Number(answer.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      await answer.body?.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    const data = await readCapped(answer, maxBytes);
-    if (!data) throw tooLarge();
-    return new TextDecoder().decode(data);
+  function timeout(cause: unknown): Error {
+    // Not retried: three slow attempts would keep the customer waiting three times as long.
+    return fail('timeout', `${context.describe}: no answer within ${policy.timeoutMs} ms (${context.settings.timeout})`, { cause });
   }
 }
 
-function timeout(source: string, describe: string, ms: number, cause: unknown): OrderSourceError {
-  // Not retried: three slow attempts would keep the customer waiting three times as long.
-  return new OrderSourceError(source, 'timeout', `${describe}: no answer within ${ms} ms (ORDERS_TIMEOUT_MS)`, { cause });
+/** Reads the body as a stream and stops at the cap, so a huge answer never sits in memory whole; null when larger. */
+async function readCappedText(answer: Response, maxBytes: number): Promise<string | null> {
+  const declared = Number(answer.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await answer.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  const data = await readCapped(answer, maxBytes);
+  return data ? new TextDecoder().decode(data) : null;
 }
+

@@ -3,13 +3,16 @@
  * parent message in the support channel with buttons; later customer messages are mirrored
  * into its thread; staff answer in the thread (or write `note:` for internal notes), press the
  * buttons, or use `/frontdesk`. The parent message is kept up to date with status and assignee.
+ * Only linked staff (a Frontdesk user with that Slack id, or with the Slack profile's email), in the
+ * desk channel, may use commands, buttons and thread replies; changing anything needs a role in
+ * CHANGING_ROLES. Everyone else gets an ephemeral refusal and nothing changes.
  */
 import type { webApi } from '@slack/bolt';
 import { FrontdeskError } from '../../src/core/errors.ts';
 import { createKeyedQueue } from '../../src/core/keyed-queue.ts';
 import { ticketRef } from '../../src/core/ticket-ref.ts';
 import type { AdapterContext, BusEvent } from '../../src/core/ports.ts';
-import type { Conversation, Ticket } from '../../src/core/types.ts';
+import type { Conversation, Ticket, User } from '../../src/core/types.ts';
 import { escapeMrkdwn, fromMrkdwn, SECTION_LIMIT, splitText } from './format.ts';
 import { splitChannelTs } from './parse.ts';
 import { DESK_ACTIONS, DESK_TARGET, type SlackBlockActions, type SlackCommand, type SlackMessageEvent } from './types.ts';
@@ -17,6 +20,8 @@ import type { UserDirectory } from './users.ts';
 
 const LAST_MESSAGES = 5;
 const NOTE_PREFIX = /^\s*note:\s*/i;
+/** Roles that may change a conversation from Slack; any other role may only look (fails closed). */
+const CHANGING_ROLES: ReadonlySet<string> = new Set<User['role']>(['agent', 'admin']);
 
 export interface SlackDeskDeps {
   client: webApi.WebClient;
@@ -169,8 +174,25 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     if (linked) return linked;
     const profile = await users.get(slackUserId);
     const byEmail = profile.email ? await store.repo.findUserByEmail(profile.email) : null;
-    if (byEmail && !byEmail.slackUserId) await store.repo.updateUser(byEmail.id, { slackUserId });
-    return byEmail;
+    if (!byEmail) return null;
+    // Already linked to another Slack account: that link wins over a matching email.
+    if (byEmail.slackUserId) return null;
+    await store.repo.updateUser(byEmail.id, { slackUserId });
+    return { ...byEmail, slackUserId };
+  }
+
+  /**
+   * Who may use the desk: a Slack user linked to a Frontdesk staff user, acting in the desk channel,
+   * with a role that may `change` when asked to. Returns the staff user, or the refusal to show.
+   */
+  async function staffFor(slackUserId: string, channelId: string | null, change: boolean): Promise<{ user: User } | { refusal: string }> {
+    if (channelId !== channel) return { refusal: `Frontdesk desk commands and buttons work only in <#${channel}>.` };
+    const user = await frontdeskUser(slackUserId);
+    if (!user) {
+      return { refusal: 'Your Slack account is not linked to a Frontdesk staff user: an admin can create one with your Slack email (`frontdesk user create --email … --slack <your member id>`).' };
+    }
+    if (change && !CHANGING_ROLES.has(user.role)) return { refusal: `Your Frontdesk role (${user.role}) may look at conversations but not change them.` };
+    return { user };
   }
 
   /** The conversation a desk thread belongs to, or null for threads Frontdesk did not start. */
@@ -181,13 +203,17 @@ export function createSlackDesk(deps: SlackDeskDeps) {
   /** A staff reply in a desk thread: to the customer (taking the conversation over) or a `note:`. */
   async function onStaffMessage(event: SlackMessageEvent, conversationId: string): Promise<void> {
     const thread = { channel, ts: event.thread_ts! };
-    const user = await frontdeskUser(event.user!);
+    const staff = await staffFor(event.user!, event.channel ?? null, true);
+    if ('refusal' in staff) {
+      await client.chat.postEphemeral({ channel, user: event.user!, thread_ts: thread.ts, text: `Not sent to the customer. ${staff.refusal}` }).catch(() => undefined);
+      return;
+    }
     const raw = event.text ?? '';
     const internal = NOTE_PREFIX.test(raw);
     const text = fromMrkdwn(internal ? raw.replace(NOTE_PREFIX, '') : raw);
     if (!text) return;
     try {
-      const message = await support.replyAsHuman({ conversationId, userId: user?.id ?? null, text, internal });
+      const message = await support.replyAsHuman({ conversationId, userId: staff.user.id, text, internal });
       if (message.deliveryStatus === 'failed' || message.deliveryStatus === 'refused') {
         await post(thread, `:warning: Not delivered to the customer: ${escapeMrkdwn(message.error ?? message.deliveryStatus)}`);
       } else {
@@ -200,21 +226,26 @@ export function createSlackDesk(deps: SlackDeskDeps) {
 
   /** A button on a parent message. */
   async function onAction(payload: SlackBlockActions): Promise<void> {
+    const where = payload.channel?.id ?? payload.container?.channel_id ?? null;
+    const tell = (text: string) => client.chat.postEphemeral({ channel: where ?? channel, user: payload.user.id, text }).catch(() => undefined);
     for (const action of payload.actions) {
       const conversationId = action.value;
       if (!conversationId) continue;
-      const user = await frontdeskUser(payload.user.id);
+      const staff = await staffFor(payload.user.id, where, true);
+      if ('refusal' in staff) {
+        await tell(staff.refusal);
+        continue;
+      }
       try {
-        await runAction(action.action_id, conversationId, user?.id ?? null);
+        await runAction(action.action_id, conversationId, staff.user.id);
       } catch (error) {
-        const text = error instanceof FrontdeskError ? error.message : 'That did not work; see the Frontdesk logs.';
         if (!(error instanceof FrontdeskError)) logger.error({ err: error, action: action.action_id }, 'desk action failed');
-        await client.chat.postEphemeral({ channel: payload.channel?.id ?? channel, user: payload.user.id, text }).catch(() => undefined);
+        await tell(error instanceof FrontdeskError ? error.message : 'That did not work; see the Frontdesk logs.');
       }
     }
   }
 
-  async function runAction(actionId: string, conversationId: string, userId: string | null): Promise<string> {
+  async function runAction(actionId: string, conversationId: string, userId: string): Promise<string> {
     const ticket = await ticketOf(conversationId);
     switch (actionId) {
       case DESK_ACTIONS.takeOver:
@@ -228,9 +259,6 @@ export function createSlackDesk(deps: SlackDeskDeps) {
         await support.resolve(conversationId, 'human', userId);
         return 'Resolved.';
       case DESK_ACTIONS.assignMe:
-        if (!userId) {
-          throw new FrontdeskError('slack_user_unknown', 'Your Slack account is not linked to a Frontdesk user (same email, or set slackUserId).', 403);
-        }
         await support.assign(conversationId, userId);
         if (ticket) await support.updateTicket(ticket.id, { assigneeId: userId });
         return 'Assigned to you.';
@@ -250,17 +278,19 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     const reply = (text: string): CommandResponse => ({ response_type: 'ephemeral', text });
     const [verb = 'help', ref] = command.text.trim().split(/\s+/).filter(Boolean);
     const usage = 'Usage: `/frontdesk status <ticket>`, `/frontdesk resolve <ticket>`, `/frontdesk handback <ticket>` (the ticket number like #1042, the ticket id or the conversation id).';
+    if (verb === 'help' || !['status', 'resolve', 'handback'].includes(verb)) return reply(usage);
+    // Checked before any lookup, so nobody else learns even whether a ticket exists.
+    const staff = await staffFor(command.user_id, command.channel_id, verb !== 'status');
+    if ('refusal' in staff) return reply(staff.refusal);
     const conversationId = ref
       ? ((await ticketOfRef(ref))?.conversationId ?? (await store.repo.getConversation(ref))?.id ?? null)
-      : command.thread_ts && command.channel_id === channel
+      : command.thread_ts
         ? await conversationOfThread(command.thread_ts)
         : null;
-    if (verb === 'help' || !['status', 'resolve', 'handback'].includes(verb)) return reply(usage);
     if (!conversationId) return reply(ref ? `No ticket or conversation ${ref}.` : usage);
-    const user = await frontdeskUser(command.user_id);
     try {
-      if (verb === 'resolve') return reply(await runAction(DESK_ACTIONS.resolve, conversationId, user?.id ?? null));
-      if (verb === 'handback') return reply(await runAction(DESK_ACTIONS.handBack, conversationId, user?.id ?? null));
+      if (verb === 'resolve') return reply(await runAction(DESK_ACTIONS.resolve, conversationId, staff.user.id));
+      if (verb === 'handback') return reply(await runAction(DESK_ACTIONS.handBack, conversationId, staff.user.id));
     } catch (error) {
       if (error instanceof FrontdeskError) return reply(error.message);
       throw error;

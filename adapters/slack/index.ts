@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { UnauthorizedError } from '../../src/core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../../src/core/ports.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
-import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction } from './parse.ts';
+import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction, toMessageEvent } from './parse.ts';
 import { postReply } from './send.ts';
 import { createSlackSocket, type SlackSocket, type SocketEnvelope } from './socket.ts';
 import {
@@ -152,9 +152,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     await result.reply;
   }
 
-  async function onEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>) {
-    const event = envelope.event;
-    if (event.type !== 'message' && event.type !== 'app_mention') return;
+  async function onEvent(ctx: AdapterContext, event: SlackMessageEvent) {
     const bot = await botUserId();
     if (isIgnorable(event, bot)) return;
     if (desk && event.channel === config.supportChannel && event.thread_ts) {
@@ -171,14 +169,24 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     await ingest(ctx, event, bot);
   }
 
-  /** An event delivery (HTTP or Socket Mode): claimed by its event_id, then worked on in the background. */
+  /**
+   * An event delivery (HTTP or Socket Mode): a message event is claimed by its event_id, then worked
+   * on in the background; any other event (or a message no person just wrote) is acknowledged and
+   * ignored without storing anything.
+   */
   async function acceptEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, retry: string | null) {
+    const event = toMessageEvent(envelope.event);
+    // Edits, joins and bot posts are dropped here already (our own bot id is checked later).
+    if (!event || isIgnorable(event, null)) {
+      logger.debug({ eventId: envelope.event_id, eventType: envelope.event.type }, 'slack event not handled');
+      return;
+    }
     // Slack's retries and duplicate deliveries (of either transport) carry the same event_id.
     if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
       logger.debug({ eventId: envelope.event_id, retry }, 'slack event already processed');
       return;
     }
-    track(onEvent(ctx, envelope));
+    track(onEvent(ctx, event));
   }
 
   function acceptAction(payload: SlackBlockActions | null) {

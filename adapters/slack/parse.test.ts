@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { slackFixture } from '../../test/integration/slack-web-api.ts';
 import { FrontdeskError } from '../../src/core/errors.ts';
-import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toInbound } from './parse.ts';
+import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toInbound, toMessageEvent } from './parse.ts';
 import type { SlackMessageEvent } from './types.ts';
 
 const BOT = 'U0LAN0Z89';
@@ -10,7 +10,9 @@ const ADA = { id: 'U061F7AUR', name: 'Ada Lovelace', email: 'ada@northwind.examp
 function eventOf(name: string): SlackMessageEvent {
   const envelope = parseEnvelope(JSON.stringify(slackFixture(name)));
   if (envelope.type !== 'event_callback') throw new Error('not an event');
-  return envelope.event;
+  const event = toMessageEvent(envelope.event);
+  if (!event) throw new Error('not a message event');
+  return event;
 }
 
 describe('Slack payload parsing', () => {
@@ -46,6 +48,19 @@ describe('Slack payload parsing', () => {
     expect(parseInteraction(payload)).toMatchObject({ user: { id: 'U0STAFF01' }, actions: [{ action_id: 'frontdesk_resolve' }] });
     expect(parseInteraction(new URLSearchParams({ payload: '{"type":"view_submission"}' }).toString())).toBeNull();
     expect(parseCommand(slackFixture<string>('slash_command.txt'))).toMatchObject({ command: '/frontdesk', text: 'status TICKET', user_id: 'U0STAFF01', channel_id: 'C0DESK0001' });
+  });
+
+  it('reads events whose user or channel are objects, and keeps only message events', () => {
+    const messageOf = (name: string) => {
+      const envelope = parseEnvelope(JSON.stringify(slackFixture(name)));
+      return envelope.type === 'event_callback' ? toMessageEvent(envelope.event) : 'not an event';
+    };
+    expect(messageOf('user_change.json')).toBeNull();
+    expect(messageOf('channel_rename.json')).toBeNull();
+    expect(toMessageEvent({ type: 'message', user: { id: 'U1' }, channel: 'C1', ts: '1.2' })).toBeNull();
+    expect(toMessageEvent({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1.2' })).toMatchObject({ user: 'U1' });
+    // An edit is a message event, but no person just wrote it.
+    expect(isIgnorable(messageOf('message_changed.json') as SlackMessageEvent, null)).toBe(true);
   });
 
   it('rejects malformed bodies with a 400', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import type { InboundMessage } from '../../src/core/types.ts';
 import { fromMrkdwn } from './format.ts';
-import { SlackBlockActions, SlackCommand, SlackEnvelope, type SlackMessageEvent, type SlackUser } from './types.ts';
+import { SlackBlockActions, SlackCommand, SlackEnvelope, type SlackEvent, SlackMessageEvent, type SlackUser } from './types.ts';
 
 /** Message subtypes that carry a person's new words; edits, joins, deletions and bot posts do not. */
 const HUMAN_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -54,6 +54,17 @@ export function toCommand(value: unknown): SlackCommand {
 /** An Events API body already decoded (the payload of a Socket Mode `events_api` envelope). */
 export function toEnvelope(value: unknown): SlackEnvelope {
   return validate(SlackEnvelope, value, 'event');
+}
+
+/**
+ * The message or app_mention event of an envelope, or null for every other event (user_change,
+ * channel_rename, …) and for message events of a shape Frontdesk does not read: those are
+ * acknowledged and ignored, since refusing them only makes Slack retry.
+ */
+export function toMessageEvent(event: SlackEvent): SlackMessageEvent | null {
+  if (event.type !== 'message' && event.type !== 'app_mention') return null;
+  const parsed = SlackMessageEvent.safeParse(event);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

@@ -47,7 +47,14 @@ const SlackFile = z.object({
   url_private: z.string().optional(),
 });
 
-/** The inner event of an `event_callback` (message, app_mention); unknown fields are kept. */
+/**
+ * The inner event of an `event_callback` as the envelope carries it: only its type is known, since
+ * other event types (user_change, channel_rename, …) use `user`/`channel` as objects.
+ */
+export const SlackEvent = z.looseObject({ type: z.string() });
+export type SlackEvent = z.infer<typeof SlackEvent>;
+
+/** A message or app_mention event, the ones Frontdesk handles; unknown fields are kept. */
 export const SlackMessageEvent = z.looseObject({
   type: z.string(),
   subtype: z.string().optional(),
@@ -73,7 +80,7 @@ export const SlackEnvelope = z.discriminatedUnion('type', [
     api_app_id: z.string().optional(),
     event_id: z.string(),
     event_time: z.number().optional(),
-    event: SlackMessageEvent,
+    event: SlackEvent,
     authorizations: z.array(z.looseObject({ user_id: z.string().optional() })).optional(),
   }),
   z.looseObject({ type: z.literal('app_rate_limited') }),

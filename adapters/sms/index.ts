@@ -13,7 +13,7 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
   const fetchImpl = deps.fetch ?? fetch;
   // The store is known once the app mounts the adapter; sends only happen after that.
   let context: AdapterContext | null = null;
-  const send = createSmsSender(config, createTwilioClient(config), {
+  const sender = createSmsSender(config, createTwilioClient(config), {
     async onUnsubscribed(number) {
       if (context) await context.store.repo.setOptOut('sms', number, true, context.clock.now());
       else deps.logger?.warn('a recipient unsubscribed before the SMS adapter was mounted; opt-out not recorded');
@@ -21,7 +21,8 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
   });
   return {
     kind: 'sms',
-    send,
+    send: sender.send,
+    findSent: sender.findSent,
     routes(ctx) {
       context = ctx;
       return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx, config, fetchImpl) };

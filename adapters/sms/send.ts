@@ -74,11 +74,17 @@ export function readReplyLinkToken(authToken: string, token: string): string | n
   return ok ? messageId : null;
 }
 
+/** How far before the cut-off attempt's claim Twilio's DateSent may lie (clocks of two machines). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Sends one reply with `messages.create`, from the number (or Messaging Service) the customer
- * wrote to, falling back to the configured sender. There is no idempotency key on the Messages
- * API: a process that dies after Twilio accepted a message but before the outbox recorded it
- * sends it again on recovery; that duplicate is preferred over a lost reply.
+ * wrote to, falling back to the configured sender, and finds a reply an earlier attempt handed
+ * to Twilio. There is no idempotency key on the Messages API: when a process dies after Twilio
+ * accepted a reply but before the outbox recorded it, the outbox asks `findSent` before sending
+ * again. Twilio's message resource keeps no custom field, so the reply's marker is what we sent:
+ * the same To and sender, the exact body (a shortened reply carries its own signed link), sent
+ * since the cut-off attempt began; the outbox skips records another reply already claims.
  */
 export function createSmsSender(
   config: SmsAdapterConfig,
@@ -91,7 +97,8 @@ export function createSmsSender(
       ? { from: config.fromNumber }
       : null;
 
-  return async function sendSms(message: OutboundMessage): Promise<DeliveryResult> {
+  /** The sender and body a reply goes out with, the same on every attempt. */
+  function compose(message: OutboundMessage) {
     const sender = senderFromThreadKey(message.thread.key) ?? configured;
     if (!sender) {
       throw new DeliveryError('No sender: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID.', { retryable: false, code: 'sms_no_sender' });
@@ -99,6 +106,16 @@ export function createSmsSender(
     // Customers open this link: PUBLIC_URL's basic-auth credentials (for Twilio) stay out of it.
     const fullTextUrl = `${withoutCredentials(config.publicUrl)}/webhooks/sms/r/${replyLinkToken(config.authToken, message.messageId)}`;
     const { body } = formatSms(message.text, { maxSegments: config.maxSegments, fullTextUrl });
+    return { sender, body };
+  }
+
+  const resultOf = (twilioStatus: string, sid: string): DeliveryResult => {
+    const status = deliveryStatusOf(twilioStatus);
+    return { status: status === 'sent' || status === 'delivered' ? status : 'queued', providerMessageId: sid };
+  };
+
+  async function send(message: OutboundMessage): Promise<DeliveryResult> {
+    const { sender, body } = compose(message);
     const mediaUrl = message.attachments.map((a) => a.url).filter((u): u is string => !!u && /^https?:\/\//.test(u)).slice(0, 10);
     try {
       const created = await client.messages.create({
@@ -108,12 +125,32 @@ export function createSmsSender(
         ...(mediaUrl.length > 0 ? { mediaUrl } : {}),
         statusCallback: `${config.publicUrl}/webhooks/sms/status`,
       });
-      const status = deliveryStatusOf(created.status);
-      return { status: status === 'sent' || status === 'delivered' ? status : 'queued', providerMessageId: created.sid };
+      return resultOf(created.status, created.sid);
     } catch (error) {
       throw await toDeliveryError(error, message.to.address, hooks);
     }
-  };
+  }
+
+  async function findSent(message: OutboundMessage, since: number): Promise<DeliveryResult[]> {
+    const { sender, body } = compose(message);
+    try {
+      const listed = await client.messages.list({
+        to: message.to.address,
+        ...('from' in sender ? { from: sender.from } : {}),
+        dateSentAfter: new Date(since - CLOCK_SKEW_MS),
+        limit: 100,
+      });
+      return listed
+        .filter((m) => m.direction !== 'inbound' && m.body === body)
+        .filter((m) => !('messagingServiceSid' in sender) || m.messagingServiceSid === sender.messagingServiceSid)
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+        .map((m) => resultOf(m.status, m.sid));
+    } catch (error) {
+      throw await toDeliveryError(error, message.to.address, hooks);
+    }
+  }
+
+  return { send, findSent };
 }
 
 async function toDeliveryError(error: unknown, to: string, hooks: { onUnsubscribed(number: string): Promise<void> }): Promise<DeliveryError> {

@@ -63,10 +63,57 @@ describe('loadDeployment', () => {
   });
 
   it('reports an unknown tool at its line with the tools it could be', () => {
-    const dir = variant('agents.yaml', (t) => t.replace('tools: [search_knowledge, create_ticket]', 'tools: [search_knowledge, book_in_calendar]'));
+    const dir = variant('agents.yaml', (t) => t.replace('tools: [search_knowledge, create_ticket, check_warranty', 'tools: [search_knowledge, book_in_calendar, check_warranty'));
     expect(problems(dir)).toEqual([
-      expect.stringMatching(new RegExp(`^agents\\.yaml:${lineOf(dir, 'agents.yaml', 'book_in_calendar')}: agents\\[0\\]\\.tools\\[1\\]: Invalid option: expected one of "search_knowledge"`)),
+      `agents.yaml:${lineOf(dir, 'agents.yaml', 'book_in_calendar')}: agents[0].tools[1]: unknown tool book_in_calendar (built-in: search_knowledge, lookup_order, verify_order_email, orders_for_email, create_ticket, handoff_to_human; actions: check_warranty, book_repair)`,
     ]);
+  });
+
+  it('checks custom actions: names, templates, the JSON Schema and credentials, each at its line', () => {
+    const dir = variant('agents.yaml', (t) =>
+      t
+        .replace('url: https://api.spokeandchain.example/v1/warranty/{serial}', 'url: https://{region}.spokeandchain.example/v1/warranty/{serial_no}?by={customer.name}')
+        .replace("      date: '{preferred_date}'", "      date: '{preferred_date}'\n      note: '{notes}'")
+        .replace('          type: string\n          enum: [basic_service', '          type: text\n          enum: [basic_service')
+        .replace('      value: Bearer ${BIKE_SHOP_API_TOKEN}\n    returns: [model', '      value: Bearer sk-live-123\n    returns: [model'),
+    );
+    const line = (needle: string) => lineOf(dir, 'agents.yaml', needle);
+    const found = problems(dir);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        `agents.yaml:${line('type: text')}: actions[1].parameters.properties.service.type: must be a JSON Schema type (string, number, integer, boolean, object, array, null) or a list of them`,
+        `agents.yaml:${line('{serial_no}')}: actions[0].url: placeholder {serial_no} is not a parameter (parameters: serial)`,
+        `agents.yaml:${line('{serial_no}')}: actions[0].url: placeholder {region} is not a parameter (parameters: serial)`,
+        `agents.yaml:${line('{serial_no}')}: actions[0].url: placeholder {customer.name} is not a parameter (customer values: customer.email, customer.phone)`,
+        `agents.yaml:${line('{serial_no}')}: actions[0].url: placeholders may stand in the path or the query, not in the host`,
+        `agents.yaml:${line('sk-live-123')}: actions[0].auth.value: must name an environment variable such as \${WARRANTY_API_TOKEN} (never write the secret in agents.yaml)`,
+      ]),
+    );
+    const fixed = variant('agents.yaml', (t) =>
+      t
+        .replace('  - name: book_repair\n', '  - name: check_warranty\n')
+        .replace('check_warranty, book_repair]', 'check_warranty]')
+        .replace("      date: '{preferred_date}'", "      date: '{preferred_date}'\n      note: '{notes}'")
+        .replace('pattern: ^[A-Za-z0-9]{8,14}$', 'pattern: ^([A-Za-z0-9]{8,14}$'),
+    );
+    const lines = readFileSync(join(fixed, 'agents.yaml'), 'utf8').split('\n');
+    const second = lines.findIndex((l, i) => l === '  - name: check_warranty' && i > lines.indexOf('  - name: check_warranty')) + 1;
+    expect(problems(fixed)).toEqual([
+      `agents.yaml:${lineOf(fixed, 'agents.yaml', '        serial:')}: actions[0].parameters.properties.serial: not a usable JSON Schema: Invalid regular expression: /^([A-Za-z0-9]{8,14}$/: Unterminated group`,
+      `agents.yaml:${lineOf(fixed, 'agents.yaml', "note: '{notes}'")}: actions[1].body.note: placeholder {notes} is not a parameter (parameters: service, preferred_date)`,
+      `agents.yaml:${second}: actions[1].name: check_warranty is already the name of another action; pick another`,
+    ]);
+  });
+
+  it('refuses an action named like a built-in tool, and an unset credential when asked to check them', () => {
+    const dir = variant('agents.yaml', (t) => t.replace('  - name: book_repair\n', '  - name: create_ticket\n').replace('check_warranty, book_repair]', 'check_warranty, create_ticket]'));
+    expect(problems(dir)).toEqual([`agents.yaml:${lineOf(dir, 'agents.yaml', '- name: create_ticket')}: actions[1].name: create_ticket is already the name of a built-in tool; pick another`]);
+    const env: Record<string, string> = {};
+    expect(() => loadDeployment(BIKE_SHOP, { secret: (name) => env[name] })).toThrow(
+      `agents.yaml:${lineOf(BIKE_SHOP, 'agents.yaml', 'Bearer ${BIKE_SHOP_API_TOKEN}')}: actions[0].auth.value: environment variable BIKE_SHOP_API_TOKEN is not set (the credentials of action check_warranty)`,
+    );
+    env.BIKE_SHOP_API_TOKEN = 'secret';
+    expect(loadDeployment(BIKE_SHOP, { secret: (name) => env[name] }).graph.actions.map((a) => a.name)).toEqual(['check_warranty', 'book_repair']);
   });
 
   it('reports a route no agent serves, and an intent mapped to a missing route', () => {

@@ -13,9 +13,10 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { envReferencesOf } from '../../agents/actions.ts';
 import { AgentGraph } from '../../agents/graph.ts';
 import { parseArticleFile, type ArticleInput } from '../../src/core/knowledge.ts';
+import { packagePath } from '../package-root.ts';
 import { DeploymentError } from './errors.ts';
 import { DeploymentSettings } from './schema.ts';
 import { readTrainingFile, type LabelledExample, type NumberedExample } from './training.ts';
@@ -26,7 +27,7 @@ export { DeploymentSettings, CHANNELS } from './schema.ts';
 export type { LabelledExample } from './training.ts';
 
 /** The bundled demo store (Northwind Outfitters): the deployment used when none is set. */
-export const DEMO_DEPLOYMENT_DIR = fileURLToPath(new URL('../demo', import.meta.url));
+export const DEMO_DEPLOYMENT_DIR = packagePath('config', 'demo');
 
 /** A loaded, validated deployment. */
 export interface Deployment {
@@ -47,6 +48,14 @@ export interface Deployment {
     /** The company's own examples, each counting as `weight` base rows. */
     examples: LabelledExample[];
     weight: number;
+    /** Whether triage also learns from priors (training.priors). */
+    priors: boolean;
+    /**
+     * General customer-service rows to borrow from for routes that share their meaning: the
+     * bundled demo's training rows, labelled with its intents. Empty for the demo itself and
+     * when priors are off.
+     */
+    general: LabelledExample[];
   };
 }
 
@@ -62,8 +71,16 @@ export function resolveDeploymentDir(setting: string | null | undefined): string
   return setting ? resolve(setting) : DEMO_DEPLOYMENT_DIR;
 }
 
+export interface LoadOptions {
+  /**
+   * Reads environment variables (`config.secret`): with it, every `${NAME}` a custom action's auth
+   * names must be set. Commands that never call actions (train, eval) leave it out.
+   */
+  secret?: (name: string) => string | undefined;
+}
+
 /** Reads and checks the deployment in `dir` (default: the demo); throws DeploymentError listing every problem. */
-export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
+export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR, options: LoadOptions = {}): Deployment {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new DeploymentError([`${root}: no such directory (FRONTDESK_DEPLOYMENT must name a deployment directory; \`frontdesk init DIR\` creates one)`]);
@@ -96,6 +113,7 @@ export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
     const merged = { ...data, triage: { ...triage, languages: settings.languages, confidenceThreshold: settings.confidenceThreshold, examples } };
     graph = attempt(() => validateYaml({ ...agentsFile, data: merged }, AgentGraph));
     if (graph) checkLabels(graph, training.examples, problems);
+    if (graph && options.secret) checkSecrets(graph, agentsFile, options.secret, problems);
   }
   const articles = readArticles(root, problems);
 
@@ -111,8 +129,21 @@ export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR): Deployment {
       base: training.base.map(({ text, label }) => ({ text, label })),
       examples: training.examples.map(({ text, label }) => ({ text, label })),
       weight: settings.training.weight,
+      priors: settings.training.priors,
+      general: settings.training.priors && !sameDirectory(root, DEMO_DEPLOYMENT_DIR) ? demoTrainingRows() : [],
     },
   };
+}
+
+let demoRows: LabelledExample[] | null = null;
+
+/** The bundled demo's training rows (read once): the general data other deployments borrow from. */
+function demoTrainingRows(): LabelledExample[] {
+  if (!demoRows) {
+    const { base, examples } = loadDeployment(DEMO_DEPLOYMENT_DIR).training;
+    demoRows = [...base, ...examples];
+  }
+  return demoRows;
 }
 
 function readYaml(root: string, name: string): YamlFile {
@@ -143,6 +174,17 @@ function checkLabels(graph: AgentGraph, examples: Located[], problems: string[])
     problems.push(`${e.file}:${e.line}: label ${e.label} is neither an intent of agents.yaml (triage.intents) nor a route`);
   }
   if (unknown.length > 10) problems.push(`… and ${unknown.length - 10} more examples with unknown labels`);
+}
+
+/** A custom action's credentials come from the environment; an unset variable would fail every call. */
+function checkSecrets(graph: AgentGraph, file: YamlFile, secret: (name: string) => string | undefined, problems: string[]) {
+  graph.actions.forEach((action, i) => {
+    for (const name of envReferencesOf(action.auth?.value ?? '')) {
+      if (secret(name) === undefined) {
+        problems.push(`${file.file}:${file.lineOf(['actions', i, 'auth', 'value'])}: actions[${i}].auth.value: environment variable ${name} is not set (the credentials of action ${action.name})`);
+      }
+    }
+  });
 }
 
 function readArticles(root: string, problems: string[]): ArticleInput[] {

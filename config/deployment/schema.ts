@@ -62,9 +62,15 @@ export const DeploymentSettings = z
         examples: z.array(FileName).optional(),
         /** How many base rows one own example counts as. */
         weight: z.number().positive().default(4),
+        /**
+         * Learn also from what the deployment already knows: route descriptions, the knowledge
+         * base's titles, headings and tags, and the bundled general customer-service examples for
+         * routes that share their meaning (agents/engines/local/training/priors.ts).
+         */
+        priors: z.boolean().default(true),
       })
       .strict()
-      .default({ base: [], weight: 4 }),
+      .default({ base: [], weight: 4, priors: true }),
     orders: z
       .object({
         /** How the HTTP order API's JSON maps onto orders (used with ORDERS_API_URL). */

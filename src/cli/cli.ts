@@ -1,3 +1,6 @@
+#!/usr/bin/env node
+// The `frontdesk` command. Compiled to dist/src/cli/cli.js, the package's bin (`npm start`); `npm run frontdesk`
+// and `npm run dev` run this source with tsx.
 import { run } from './main.ts';
 
 const SERVING = -1;

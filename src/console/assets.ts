@@ -1,18 +1,22 @@
 /**
- * Front-end bundles (web widget, staff console) built with Vite on demand: at first use, when the
- * output under dist/ is missing or older than its sources. `npm install && npm start` is then all
- * it takes, and a source edit shows up after a restart without a separate build step.
+ * Front-end bundles (web widget, staff console), built with Vite into dist/<name>/.
+ *
+ * Compiled code (`npm run build`, which `npm install` runs as `prepare`; the published package)
+ * serves the bundles that were built with it and never loads Vite, a dev dependency. From the
+ * TypeScript sources (`npm run dev`, the tests) a bundle is built at first use when missing or
+ * older than its sources, so a source edit shows up after a restart without a separate build step.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { PACKAGE_ROOT } from '../../config/package-root.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Built bundles live here (git-ignored). */
-export const DIST_DIR = join(ROOT, 'dist');
+/** Built bundles live here (git-ignored), beside the compiled code. */
+export const DIST_DIR = join(PACKAGE_ROOT, 'dist');
+/** This module runs compiled (dist/…/assets.js), so `npm run build` built the bundles with it. */
+const COMPILED = import.meta.url.endsWith('.js');
 
 export interface AssetBundle {
   /** Folder name under dist/. */
@@ -26,16 +30,16 @@ export interface AssetBundle {
 /** The chat widget: one self-contained IIFE, dist/widget/widget.js. */
 export const WIDGET_BUNDLE: AssetBundle = {
   name: 'widget',
-  configFile: join(ROOT, 'adapters/web/widget/vite.config.ts'),
-  sourceDirs: [join(ROOT, 'adapters/web/widget/src'), join(ROOT, 'adapters/web/widget/vite.config.ts')],
+  configFile: join(PACKAGE_ROOT, 'adapters/web/widget/vite.config.ts'),
+  sourceDirs: [join(PACKAGE_ROOT, 'adapters/web/widget/src'), join(PACKAGE_ROOT, 'adapters/web/widget/vite.config.ts')],
 };
 
 /** The staff console: a single-page app served under /console/. */
 export const CONSOLE_BUNDLE: AssetBundle = {
   name: 'console',
-  configFile: join(ROOT, 'src/console/vite.config.ts'),
+  configFile: join(PACKAGE_ROOT, 'src/console/vite.config.ts'),
   // The article preview renders with the channels' Markdown renderer.
-  sourceDirs: [join(ROOT, 'src/console/ui'), join(ROOT, 'src/render/markdown.ts'), join(ROOT, 'src/console/vite.config.ts')],
+  sourceDirs: [join(PACKAGE_ROOT, 'src/console/ui'), join(PACKAGE_ROOT, 'src/render/markdown.ts'), join(PACKAGE_ROOT, 'src/console/vite.config.ts')],
 };
 
 function listFiles(path: string, out: string[] = []): string[] {
@@ -55,7 +59,7 @@ function listFiles(path: string, out: string[] = []): string[] {
 export function fingerprint(bundle: AssetBundle): string {
   const hash = createHash('sha256');
   for (const file of bundle.sourceDirs.flatMap((dir) => listFiles(dir))) {
-    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+    hash.update(relative(PACKAGE_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -63,8 +67,12 @@ export function fingerprint(bundle: AssetBundle): string {
 const STAMP = '.fingerprint';
 const building = new Map<string, Promise<string>>();
 
-/** Builds the bundle when missing or stale and resolves to its output folder. Concurrent callers share one build. */
+/**
+ * Resolves to the bundle's output folder. Compiled: the prebuilt one, as it is. From the sources:
+ * built first when missing or stale; concurrent callers share one build.
+ */
 export function ensureBuilt(bundle: AssetBundle, log: (line: string) => void = () => undefined): Promise<string> {
+  if (COMPILED) return prebuilt(bundle);
   let pending = building.get(bundle.name);
   if (!pending) {
     pending = build(bundle, log);
@@ -73,6 +81,12 @@ export function ensureBuilt(bundle: AssetBundle, log: (line: string) => void = (
     pending.catch(() => building.delete(bundle.name));
   }
   return pending;
+}
+
+async function prebuilt(bundle: AssetBundle): Promise<string> {
+  const outDir = join(DIST_DIR, bundle.name);
+  if (!existsSync(join(outDir, STAMP))) throw new Error(`The ${bundle.name} assets are missing from ${outDir}: run \`npm run build\`.`);
+  return outDir;
 }
 
 async function build(bundle: AssetBundle, log: (line: string) => void): Promise<string> {

@@ -1,19 +1,25 @@
 /**
  * Delivery through the outbox: a reply is stored together with its outbox row, then sent by
- * whichever process claims the row first. Failures are retried with exponential backoff; a
- * process that dies mid-send leaves a lease that expires, and the row is picked up again.
+ * whichever process claims the row first. An attempt's outcome and the message's delivery status
+ * are written in one transaction. Failures are retried by time: capped exponential backoff (or
+ * the provider's Retry-After) until the reply is `maxAgeMs` old, then it is marked failed and
+ * staff can resend it. Permanent refusals (an invalid number) fail at once. A process that dies
+ * mid-send leaves a lease that expires; before that reply is sent again, the channel is asked
+ * whether the cut-off attempt reached the provider (see ChannelAdapter.findSent).
  */
-import { DeliveryError } from './errors.ts';
+import { ConflictError, DeliveryError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { ChannelRegistry } from './channels.ts';
-import type { Clock, EventBus, Logger, OutboundMessage, Repository, Store } from './ports.ts';
+import type { ChannelAdapter, Clock, DeliveryResult, EventBus, Logger, OutboundMessage, Repository, Store } from './ports.ts';
 import type { ChannelKind, Message, OutboxJob } from './types.ts';
 
 export interface OutboxOptions {
-  maxAttempts: number;
+  /** How long after it was queued (or resent) a reply is retried before it is marked failed. */
+  maxAgeMs: number;
   /** How long a claimed job stays invisible to other workers. */
   leaseMs: number;
   baseDelayMs: number;
+  /** The longest backoff between attempts; a provider's Retry-After may ask for longer. */
   maxDelayMs: number;
 }
 
@@ -29,11 +35,70 @@ export interface Outbox {
   deliver(jobId: string): Promise<void>;
   /** Claims and delivers due jobs (retries, and work left by crashed processes). */
   drain(limit?: number): Promise<number>;
+  /**
+   * Sends a failed reply again (staff): its job is queued with a new delivery window and tried at
+   * once. 404 for an unknown message, 409 when the message has no failed delivery.
+   */
+  resend(messageId: string): Promise<Message>;
 }
 
-const DEFAULTS: OutboxOptions = { maxAttempts: 8, leaseMs: 60_000, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000 };
+const DEFAULTS: OutboxOptions = { maxAgeMs: 24 * 3_600_000, leaseMs: 60_000, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000 };
 /** Messages of a conversation whose provider ids thread a reply (email References). */
 const THREAD_REFERENCES = 20;
+
+/** What one attempt came to. */
+type Outcome =
+  | { kind: 'sent'; result: DeliveryResult }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'failed'; error: string };
+
+/** The row patches an outcome turns into. */
+interface Settlement {
+  job: Parameters<Repository['finishJob']>[1];
+  message: Parameters<Repository['updateMessage']>[1];
+}
+
+/**
+ * Puts a failed reply back in the queue and its message back to pending, in one transaction;
+ * null when the message has no failed job. The API resends through the outbox; the CLI calls this
+ * and leaves the sending to the running server's sweep.
+ */
+export async function requeueFailed(store: Store, messageId: string, now: number): Promise<OutboxJob | null> {
+  return store.transaction(async (repo) => {
+    const job = await repo.requeueFailedJob(messageId, now);
+    if (job) await repo.updateMessage(messageId, { deliveryStatus: 'pending', error: null });
+    return job;
+  });
+}
+
+/** A reply the outbox gave up on, as staff see it (API, CLI). */
+export interface FailedDelivery {
+  messageId: string;
+  conversationId: string;
+  channel: ChannelKind;
+  attempts: number;
+  error: string | null;
+  failedAt: number;
+  /** The reply's text, for recognising it. */
+  text: string;
+}
+
+/** Failed replies, newest first; `before` is a job id to continue after. */
+export async function failedDeliveries(repo: Repository, filter: { before?: string; limit?: number } = {}): Promise<(FailedDelivery & { jobId: string })[]> {
+  const jobs = await repo.listJobs({ status: 'failed', ...filter });
+  return Promise.all(
+    jobs.map(async (job) => ({
+      jobId: job.id,
+      messageId: job.messageId,
+      conversationId: job.conversationId,
+      channel: job.channel,
+      attempts: job.attempts,
+      error: job.lastError,
+      failedAt: job.updatedAt,
+      text: (await repo.getMessage(job.messageId))?.text ?? '',
+    })),
+  );
+}
 
 export function createOutbox(deps: {
   store: Store;
@@ -46,10 +111,11 @@ export function createOutbox(deps: {
   const { store, channels, bus, clock, logger } = deps;
   const options = { ...DEFAULTS, ...deps.options };
 
-  const backoff = (attempts: number, hintMs?: number) => {
+  /** Capped exponential backoff with jitter; a longer Retry-After wins. */
+  const backoff = (attempts: number, retryAfterMs?: number) => {
     const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
     const jittered = exponential / 2 + Math.random() * (exponential / 2);
-    return Math.max(jittered, hintMs ?? 0);
+    return Math.max(jittered, retryAfterMs ?? 0);
   };
 
   async function buildOutbound(message: Message): Promise<OutboundMessage | string> {
@@ -85,62 +151,114 @@ export function createOutbox(deps: {
     };
   }
 
-  async function settle(job: OutboxJob, message: Message, outcome: { ok: true; status: Message['deliveryStatus']; providerMessageId?: string } | { ok: false; error: string; retryable: boolean; retryAfterMs?: number }) {
-    const now = clock.now();
+  /** The patches for an outcome: sent, due again later (inside the delivery window), or failed. */
+  function settlementOf(job: OutboxJob, message: Message, outcome: Outcome, now: number): Settlement {
     const attempts = job.attempts + 1;
-    let patch: Parameters<Repository['updateMessage']>[1];
-    if (outcome.ok) {
-      await store.repo.finishJob(job.id, { status: 'sent', attempts, lastError: null, runAt: job.runAt, now });
-      patch = { deliveryStatus: outcome.status, attempts, error: null, providerMessageId: outcome.providerMessageId ?? message.providerMessageId };
-    } else if (outcome.retryable && attempts < options.maxAttempts) {
-      const runAt = now + backoff(attempts, outcome.retryAfterMs);
-      await store.repo.finishJob(job.id, { status: 'pending', attempts, lastError: outcome.error, runAt, now });
-      patch = { deliveryStatus: 'pending', attempts, error: outcome.error };
-    } else {
-      await store.repo.finishJob(job.id, { status: 'failed', attempts, lastError: outcome.error, runAt: job.runAt, now });
-      patch = { deliveryStatus: outcome.error.startsWith('refused:') ? 'refused' : 'failed', attempts, error: outcome.error };
+    if (outcome.kind === 'sent') {
+      const providerMessageId = outcome.result.providerMessageId ?? message.providerMessageId;
+      return {
+        job: { status: 'sent', attempts, lastError: null, runAt: job.runAt, now },
+        message: { deliveryStatus: outcome.result.status, attempts, error: null, providerMessageId },
+      };
     }
-    await store.repo.updateMessage(message.id, patch);
-    bus.publish({ type: 'message', conversationId: message.conversationId, message: { ...message, ...patch } as Message });
+    const deadline = job.createdAt + options.maxAgeMs;
+    if (outcome.kind === 'retry' && now < deadline) {
+      const runAt = Math.min(now + backoff(attempts, outcome.retryAfterMs), deadline);
+      return { job: { status: 'pending', attempts, lastError: outcome.error, runAt, now }, message: { deliveryStatus: 'pending', attempts, error: outcome.error } };
+    }
+    const error = outcome.kind === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}`.slice(0, 1000) : outcome.error;
+    return {
+      job: { status: 'failed', attempts, lastError: error, runAt: job.runAt, now },
+      message: { deliveryStatus: error.startsWith('refused:') ? 'refused' : 'failed', attempts, error },
+    };
   }
 
-  async function run(job: OutboxJob): Promise<void> {
+  /** Writes the job and the message together: a crash never leaves one settled and the other pending. */
+  async function settle(job: OutboxJob, message: Message, outcome: Outcome) {
+    const settlement = settlementOf(job, message, outcome, clock.now());
+    await store.transaction(async (repo) => {
+      await repo.finishJob(job.id, settlement.job);
+      await repo.updateMessage(message.id, settlement.message);
+    });
+    bus.publish({ type: 'message', conversationId: message.conversationId, message: { ...message, ...settlement.message } as Message });
+  }
+
+  /** An adapter's error as an outcome: retryable ones are tried again, the rest fail now. */
+  function outcomeOfError(job: OutboxJob, message: Message, error: unknown): Outcome {
+    const retryable = error instanceof DeliveryError ? error.retryable : true;
+    const text = (error instanceof Error ? `${(error as { code?: string }).code ?? 'error'}: ${error.message}` : String(error)).slice(0, 1000);
+    logger.warn({ channel: job.channel, messageId: message.id, attempt: job.attempts + 1, retryable, error: text }, 'delivery failed');
+    if (!retryable) return { kind: 'failed', error: text };
+    return { kind: 'retry', error: text, retryAfterMs: error instanceof DeliveryError ? error.retryAfterMs : undefined };
+  }
+
+  /**
+   * When an earlier attempt was claimed and never settled (its process died, or stalled past its
+   * lease), the provider may have the reply already: the first provider record of it that no
+   * other message claims (a stalled attempt may have recorded it on this message meanwhile).
+   */
+  async function sentByCutOffAttempt(job: OutboxJob, claimedAt: number, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<DeliveryResult | null> {
+    if (job.sendingSince === null || job.sendingSince >= claimedAt || !adapter.findSent) return null;
+    for (const candidate of await adapter.findSent(outbound, job.sendingSince)) {
+      const id = candidate.providerMessageId;
+      const owner = id ? await store.repo.findMessageByProviderId(job.channel, id) : null;
+      if (id && (!owner || owner.id === job.messageId)) return candidate;
+    }
+    return null;
+  }
+
+  /**
+   * Sends unless the provider already has it; every failure becomes an outcome. Null when the
+   * lease ran out before the send began (a stalled process): another worker may hold the job now,
+   * so this one sends nothing and leaves the row to it.
+   */
+  async function attempt(job: OutboxJob, claimedAt: number, message: Message, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<Outcome | null> {
+    try {
+      const found = await sentByCutOffAttempt(job, claimedAt, adapter, outbound);
+      if (found) {
+        logger.info({ channel: job.channel, messageId: message.id }, 'a cut-off attempt had reached the provider; recorded instead of sending again');
+        return { kind: 'sent', result: found };
+      }
+      if (job.lockedUntil !== null && clock.now() >= job.lockedUntil) {
+        logger.warn({ channel: job.channel, messageId: message.id }, 'delivery lease ran out before sending; left to the next claim');
+        return null;
+      }
+      return { kind: 'sent', result: await adapter.send(outbound) };
+    } catch (error) {
+      return outcomeOfError(job, message, error);
+    }
+  }
+
+  /** Why this reply cannot be sent at all (a permanent failure), or what to send. */
+  async function prepare(job: OutboxJob, message: Message): Promise<{ adapter: ChannelAdapter; outbound: OutboundMessage } | Outcome> {
+    const adapter = channels.get(job.channel);
+    if (!adapter) return { kind: 'failed', error: `channel_off: the ${job.channel} channel is not configured` };
+    const outbound = await buildOutbound(message);
+    if (typeof outbound === 'string') return { kind: 'failed', error: outbound };
+    if (await store.repo.isOptedOut(job.channel, outbound.to.address)) {
+      return { kind: 'failed', error: 'refused: the recipient opted out of this channel' };
+    }
+    return { adapter, outbound };
+  }
+
+  async function run(job: OutboxJob, claimedAt: number): Promise<void> {
     const message = await store.repo.getMessage(job.messageId);
     if (!message) {
       await store.repo.finishJob(job.id, { status: 'failed', attempts: job.attempts, lastError: 'message_missing', runAt: job.runAt, now: clock.now() });
       return;
     }
-    const adapter = channels.get(job.channel);
-    if (!adapter) {
-      await settle(job, message, { ok: false, retryable: false, error: `channel_off: the ${job.channel} channel is not configured` });
-      return;
-    }
-    const outbound = await buildOutbound(message);
-    if (typeof outbound === 'string') {
-      await settle(job, message, { ok: false, retryable: false, error: outbound });
-      return;
-    }
-    if (await store.repo.isOptedOut(job.channel, outbound.to.address)) {
-      await settle(job, message, { ok: false, retryable: false, error: 'refused: the recipient opted out of this channel' });
-      return;
-    }
-    try {
-      const result = await adapter.send(outbound);
-      await settle(job, message, { ok: true, status: result.status, providerMessageId: result.providerMessageId });
-    } catch (error) {
-      const retryable = error instanceof DeliveryError ? error.retryable : true;
-      const text = error instanceof Error ? `${(error as { code?: string }).code ?? 'error'}: ${error.message}` : String(error);
-      logger.warn({ channel: job.channel, messageId: message.id, attempt: job.attempts + 1, retryable, error: text }, 'delivery failed');
-      await settle(job, message, {
-        ok: false,
-        retryable,
-        error: text.slice(0, 1000),
-        retryAfterMs: error instanceof DeliveryError ? error.retryAfterMs : undefined,
-      });
-    }
+    const prepared = await prepare(job, message);
+    const outcome = 'kind' in prepared ? prepared : await attempt(job, claimedAt, message, prepared.adapter, prepared.outbound);
+    if (outcome) await settle(job, message, outcome);
   }
 
   const deliveredOnStore = (channel: ChannelKind) => channels.get(channel)?.deliveredOnStore === true;
+
+  async function deliver(jobId: string) {
+    const now = clock.now();
+    const job = await store.repo.claimJob(jobId, now, options.leaseMs);
+    if (job) await run(job, now);
+  }
 
   return {
     initialStatus: (channel) => (deliveredOnStore(channel) ? 'delivered' : 'pending'),
@@ -156,20 +274,28 @@ export function createOutbox(deps: {
         attempts: 0,
         runAt: now,
         lockedUntil: null,
+        sendingSince: null,
         lastError: null,
         createdAt: now,
         updatedAt: now,
       });
       return id;
     },
-    async deliver(jobId) {
-      const job = await store.repo.claimJob(jobId, clock.now(), options.leaseMs);
-      if (job) await run(job);
-    },
+    deliver,
     async drain(limit = 50) {
-      const jobs = await store.repo.claimDueJobs(clock.now(), options.leaseMs, limit);
-      await Promise.all(jobs.map((job) => run(job)));
+      const now = clock.now();
+      const jobs = await store.repo.claimDueJobs(now, options.leaseMs, limit);
+      await Promise.all(jobs.map((job) => run(job, now)));
       return jobs.length;
+    },
+    async resend(messageId) {
+      const message = await store.repo.getMessage(messageId);
+      if (!message) throw new NotFoundError('message', messageId);
+      const job = await requeueFailed(store, messageId, clock.now());
+      if (!job) throw new ConflictError('not_failed', `Message ${messageId} has no failed delivery to resend (its status is ${message.deliveryStatus}).`);
+      bus.publish({ type: 'message', conversationId: message.conversationId, message: { ...message, deliveryStatus: 'pending', error: null } });
+      await deliver(job.id);
+      return (await store.repo.getMessage(messageId))!;
     },
   };
 }

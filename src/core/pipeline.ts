@@ -131,7 +131,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const known = email && vouched ? await contactVouchedFor(repo, email) : null;
     const contact =
       known ?? (await repo.createContact({ id: newId(), name: from.name ?? null, email: email ?? null, createdAt: now }));
-    await repo.createIdentity({
+    const stored = await repo.createIdentity({
       id: newId(),
       contactId: contact.id,
       channel,
@@ -140,8 +140,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       verified: from.verified ?? false,
       createdAt: now,
     });
+    if (stored.contactId !== contact.id) return joinWinner(repo, contact, known, stored.contactId);
     await recordSignedEmail(repo, contact, from, now);
     return contact;
+  }
+
+  /**
+   * Another replica stored the same address first (two first messages from a new number at once):
+   * its contact is the one, and the contact made here for it goes.
+   */
+  async function joinWinner(repo: Repository, mine: Contact, known: Contact | null, winnerId: string): Promise<Contact> {
+    if (!known) await repo.deleteContact(mine.id);
+    return (await repo.getContact(winnerId))!;
   }
 
   /**
@@ -226,6 +236,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   async function ingest(inbound: ParsedInbound) {
     const now = clock.now();
     return store.transaction(async (repo) => {
+      // Replicas ingesting from one sender at once take turns: one finds the conversation the other made.
+      await repo.lockKey(`ingest:${inbound.channel}:${inbound.from.address}`);
       if (inbound.providerMessageId) {
         const existing = await repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId);
         if (existing) {

@@ -88,6 +88,14 @@ export interface ChannelAdapter {
    * Must be safe to call again for the same `messageId` after a crash (providers dedupe or we accept it).
    */
   send(message: OutboundMessage): Promise<DeliveryResult>;
+  /**
+   * The provider's records of `message` sent since `since` (epoch ms), oldest first: asked before
+   * a reply whose earlier attempt was cut off (its process died between the provider accepting it
+   * and the outbox recording it) is sent again. The outbox records the first one no other message
+   * claims instead of sending. Channels whose provider dedupes, or cannot be asked, leave it out.
+   * Throws DeliveryError when the provider cannot be asked (the outbox retries later).
+   */
+  findSent?(message: OutboundMessage, since: number): Promise<DeliveryResult[]>;
   /** Long-running inbound work (IMAP IDLE, Socket Mode). */
   start?(context: AdapterContext): Promise<void>;
   stop?(): Promise<void>;
@@ -370,7 +378,18 @@ export interface Repository {
   findIdentity(channel: ChannelKind, address: string): Promise<ContactIdentity | null>;
   /** Any identity or contact carrying this email, to link one person across channels. */
   findContactByEmail(email: string): Promise<Contact | null>;
+  /**
+   * Stores an identity unless its channel address has one (ON CONFLICT DO NOTHING); returns the
+   * stored one, which belongs to another contact when a concurrent writer (another replica) won.
+   */
   createIdentity(input: ContactIdentity): Promise<ContactIdentity>;
+  /** Deletes a contact nothing refers to yet (one made for an identity a concurrent writer stored first). */
+  deleteContact(id: string): Promise<void>;
+  /**
+   * Makes concurrent transactions on `key` (across replicas) run one after another until the
+   * caller's transaction ends: for find-or-create steps no unique key covers (a sender's conversation).
+   */
+  lockKey(key: string): Promise<void>;
   listIdentities(contactId: string): Promise<ContactIdentity[]>;
   /**
    * Contacts that share an email (contact email or email identity) or a phone (SMS identity) with
@@ -434,11 +453,19 @@ export interface Repository {
 
   // outbox
   enqueue(job: OutboxJob): Promise<void>;
-  /** Takes the lease on one job if it is due and free. */
+  /**
+   * Takes the lease on one job if it is due and free, and marks its attempt in flight
+   * (`sendingSince`, kept from an earlier attempt that never settled).
+   */
   claimJob(id: string, now: number, leaseMs: number): Promise<OutboxJob | null>;
   /** Takes leases on up to `limit` due jobs; safe across replicas. */
   claimDueJobs(now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
+  /** Records an attempt's outcome and ends its lease (the attempt is no longer in flight). */
   finishJob(id: string, patch: Pick<OutboxJob, 'status' | 'attempts' | 'lastError' | 'runAt'> & { now: number }): Promise<void>;
+  /** Jobs with this status, newest first (failed replies for staff). */
+  listJobs(filter: { status: OutboxJob['status']; before?: string; limit?: number }): Promise<OutboxJob[]>;
+  /** Puts a failed job back in the queue, due now, with a new delivery window; null when the message has no failed job. */
+  requeueFailedJob(messageId: string, now: number): Promise<OutboxJob | null>;
   /** Jobs still waiting for delivery (the /metrics outbox gauge). */
   countPendingJobs(): Promise<number>;
 

@@ -188,7 +188,10 @@ export interface OutboxJob {
   attempts: number;
   runAt: number;
   lockedUntil: number | null;
+  /** When the attempt in flight was claimed (null when none is): a claim that finds it set knows an earlier attempt was cut off. */
+  sendingSince: number | null;
   lastError: string | null;
+  /** Start of the delivery window (retries stop after the outbox's max age); a staff resend starts a new one. */
   createdAt: number;
   updatedAt: number;
 }

@@ -4,6 +4,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { createActionCaller } from '../../adapters/actions/http.ts';
 import { createOrderSource, describeOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
@@ -105,7 +106,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? { now: () => Date.now() };
   // Read and checked before anything opens: a wrong deployment file stops start-up with its line.
-  const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir));
+  // Custom actions run on the model engine only: their credentials must be set when it is on.
+  const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
   const graph = options.graph ?? deployment.graph;
   const store = options.store ?? openStore(config, logger);
   // Built before anything else starts: a bad order mapping stops start-up with a clear message.
@@ -133,7 +135,14 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
   const engine =
     !options.engine && config.openai
-      ? createOpenAIEngine(config.openai, { graph, brand: deployment.settings.brand, fallback: localEngine, confidenceThreshold: config.confidenceThreshold, logger })
+      ? createOpenAIEngine(config.openai, {
+          graph,
+          brand: deployment.settings.brand,
+          fallback: localEngine,
+          confidenceThreshold: config.confidenceThreshold,
+          logger,
+          callAction: createActionCaller(graph.actions, { secret: config.secret, logger }),
+        })
       : localEngine;
 
   // Replicas sharing PostgreSQL share live updates too; alone on SQLite, memory is enough.
@@ -152,7 +161,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
   countHandoffs(escalations, metrics);
   const channels = countDeliveries(createChannelRegistry(adapters), metrics);
-  const outbox = createOutbox({ store, channels, bus, clock, logger, options: { maxAttempts: config.outboxMaxAttempts } });
+  const outbox = createOutbox({ store, channels, bus, clock, logger, options: config.outbox });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
   const pipeline = countReceived(createPipeline({
     store,
@@ -187,6 +196,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       routes: [...new Set(graph.agents.map((a) => a.route))],
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
+      resend: outbox.resend,
       knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,

@@ -10,7 +10,8 @@ import { newId } from '../core/ids.ts';
 import { metricEvent } from '../core/pipeline.ts';
 import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity } from '../core/types.ts';
+import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
+import { failedDeliveries } from '../core/outbox.ts';
 import { messageText, query, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createExportRoutes } from './export-routes.ts';
@@ -29,6 +30,8 @@ export interface StaffRouteDeps {
   routes: string[];
   /** The staff token of a console session cookie, or null (src/console/server.ts); checked after the bearer token. */
   sessionToken?(c: Context): Promise<string | null>;
+  /** Sends a failed reply again (outbox.resend); without it the resend route answers 409. */
+  resend?(messageId: string): Promise<Message>;
   /** Resumes a run paused for approval (pipeline.resumeApproval); without it the approval route answers 409. */
   resumeApproval?: Pipeline['resumeApproval'];
   /** Called after a knowledge article is created, replaced or deleted (refreshes the running engine); never rejects. */
@@ -60,6 +63,7 @@ const TicketQuery = z.object({
   before: optionalId,
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
+const FailedQuery = z.object({ before: optionalId, limit: z.coerce.number().int().min(1).max(200).optional() });
 const AnalyticsQuery = z.object({ since: epoch.optional(), until: epoch.optional(), channel: ChannelKind.optional() });
 
 /** Another contact that may be the same person: shares an email or a phone number. */
@@ -226,6 +230,21 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     if (!deps.resumeApproval) throw new ConflictError('approvals_unsupported', 'The agent engine does not pause for approvals.');
     const message = await deps.resumeApproval(c.req.param('id'), { approve: body.approve, note: body.note, userId: principal.userId });
     return c.json({ message: message && withRenderedHtml(message), conversation: await store.repo.getConversation(c.req.param('id')) });
+  });
+
+  /** Replies the outbox gave up on (after its retry window, or refused by the provider), newest first: what staff may resend. */
+  app.get('/deliveries/failed', async (c) => {
+    await staff(c);
+    const filter = query(c, FailedQuery);
+    const failed = await failedDeliveries(store.repo, filter);
+    return c.json({ failed, next: failed.length === (filter.limit ?? 50) ? failed.at(-1)!.jobId : null });
+  });
+
+  /** Sends a failed reply again, now, with a new retry window (404 message_not_found, 409 not_failed). */
+  app.post('/messages/:id/resend', async (c) => {
+    await staff(c);
+    if (!deps.resend) throw new ConflictError('resend_unsupported', 'This server cannot send replies.');
+    return c.json({ message: withRenderedHtml(await deps.resend(c.req.param('id'))) });
   });
 
   /** A human corrects the route of a conversation's latest customer message (training data). */

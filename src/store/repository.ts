@@ -40,6 +40,8 @@ export interface DialectQueries {
   atomically<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T>;
   /** Row locking for the claim's subquery: PostgreSQL skips rows other replicas hold. */
   lockDueJobs(query: PgSelect): PgSelect;
+  /** Holds a lock on `key` until the caller's transaction ends (PostgreSQL); nothing where one writer runs at a time (SQLite). */
+  lockKey(db: Db, key: string): Promise<void>;
   /**
    * Whether built queries can be kept and reused. True where one connection serves every unit of
    * work (SQLite): building a drizzle query costs several times more than running it there.
@@ -86,6 +88,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     return { keys: Object.keys(values).sort(), values };
   }
+  /**
+   * A claim takes the lease and marks the attempt in flight; an attempt already marked (cut off
+   * before it settled) keeps its mark, so the claimer sees since when the provider may have it.
+   */
+  const claimPatch = (until: number, now: number) => ({
+    lockedUntil: until,
+    sendingSince: sql<number>`coalesce(${t.outbox.sendingSince}, ${now})`,
+    updatedAt: now,
+  });
   function hot<R>(name: string, build: () => Reusable<R>): Runnable<R> {
     if (!dialect.reusesQueries) return build();
     let query = reused.get(name) as Runnable<R> | undefined;
@@ -148,8 +159,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return first(await db.select().from(t.contacts).where(where).orderBy(asc(t.contacts.id)).limit(1));
     },
     async createIdentity(input) {
-      const [row] = await db.insert(t.contactIdentities).values(input).returning();
-      return row!;
+      const [row] = await db.insert(t.contactIdentities).values(input).onConflictDoNothing().returning();
+      if (row) return row;
+      // Another writer stored this address first; ON CONFLICT waited for it to commit, so it is visible now.
+      const [existing] = await db
+        .select()
+        .from(t.contactIdentities)
+        .where(and(eq(t.contactIdentities.channel, input.channel), eq(t.contactIdentities.address, input.address)))
+        .limit(1);
+      return existing!;
+    },
+    async deleteContact(id) {
+      await db.delete(t.contacts).where(eq(t.contacts.id, id));
     },
     async listIdentities(contactId) {
       return hot('listIdentities', () => db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, p('contactId')))).execute({ contactId });
@@ -181,6 +202,10 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       await db.update(t.contacts).set(patch).where(eq(t.contacts.id, intoId));
       await db.delete(t.contacts).where(eq(t.contacts.id, fromId));
       return { ...into, ...patch };
+    },
+
+    async lockKey(key) {
+      await dialect.lockKey(db, key);
     },
 
     // ── conversations ──
@@ -434,7 +459,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const query = hot('claimJob', () =>
         db
           .update(o)
-          .set({ lockedUntil: p('until') as unknown as number, updatedAt: p('now') as unknown as number })
+          .set({ ...claimPatch(p('until') as unknown as number, p('now') as unknown as number) })
           .where(and(eq(o.id, p('id')), eq(o.status, 'pending'), lte(o.runAt, p('now')), or(isNull(o.lockedUntil), lt(o.lockedUntil, p('now')))))
           .returning(),
       );
@@ -451,13 +476,31 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .$dynamic();
       return db
         .update(o)
-        .set({ lockedUntil: now + leaseMs, updatedAt: now })
+        .set(claimPatch(now + leaseMs, now))
         .where(inArray(o.id, dialect.lockDueJobs(due)))
         .returning();
     },
     async finishJob(id, patch) {
       const { now, ...rest } = patch;
-      await db.update(t.outbox).set({ ...rest, lockedUntil: null, updatedAt: now }).where(eq(t.outbox.id, id));
+      await db.update(t.outbox).set({ ...rest, lockedUntil: null, sendingSince: null, updatedAt: now }).where(eq(t.outbox.id, id));
+    },
+    async listJobs(filter) {
+      const o = t.outbox;
+      return db
+        .select()
+        .from(o)
+        .where(and(eq(o.status, filter.status), filter.before ? lt(o.id, filter.before) : undefined))
+        .orderBy(desc(o.id))
+        .limit(clampLimit(filter.limit));
+    },
+    async requeueFailedJob(messageId, now) {
+      const o = t.outbox;
+      const rows = await db
+        .update(o)
+        .set({ status: 'pending', runAt: now, lockedUntil: null, sendingSince: null, lastError: null, createdAt: now, updatedAt: now })
+        .where(and(eq(o.messageId, messageId), eq(o.status, 'failed')))
+        .returning();
+      return first(rows);
     },
 
     async countPendingJobs() {

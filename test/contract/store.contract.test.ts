@@ -73,6 +73,7 @@ function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob>
     attempts: 0,
     runAt: NOW,
     lockedUntil: null,
+    sendingSince: null,
     lastError: null,
     createdAt: NOW,
     updatedAt: NOW,
@@ -108,7 +109,9 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     const { contact } = await contactWithConversation(store.repo);
     const identity = { id: newId(), contactId: contact.id, channel: 'sms' as const, address: `+1555${Date.now() % 1e7}`, displayName: null, verified: false, createdAt: NOW };
     await store.repo.createIdentity(identity);
-    await expect(store.repo.createIdentity({ ...identity, id: newId() })).rejects.toThrow();
+    // A second writer of the same address (another replica) gets the stored identity back, not an error.
+    const other = await store.repo.createContact({ id: newId(), name: null, email: null, createdAt: NOW });
+    expect(await store.repo.createIdentity({ ...identity, id: newId(), contactId: other.id })).toMatchObject({ id: identity.id, contactId: contact.id });
     expect((await store.repo.findIdentity('sms', identity.address))?.contactId).toBe(contact.id);
     await store.repo.createIdentity({ ...identity, id: newId(), channel: 'email', address: contact.email! });
     expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
@@ -230,6 +233,8 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10, 1_000)).toBeNull(); // still leased
     const reclaimed = await store.repo.claimJob(jobs[0]!.id, NOW + 2_000, 1_000);
     expect(reclaimed?.id).toBe(jobs[0]!.id);
+    // The first claim's attempt never settled: the reclaim says since when it was in flight.
+    expect(reclaimed?.sendingSince).toBe(NOW);
     await store.repo.finishJob(jobs[0]!.id, { status: 'sent', attempts: 1, lastError: null, runAt: NOW, now: NOW + 2_001 });
     expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10_000, 1_000)).toBeNull(); // done for good
     // A job scheduled for later is not due yet.
@@ -237,7 +242,20 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     const laterJob = job(later, { runAt: NOW + 60_000 });
     await store.repo.enqueue(laterJob);
     expect(await store.repo.claimJob(laterJob.id, NOW, 1_000)).toBeNull();
-    expect(await store.repo.claimJob(laterJob.id, NOW + 60_000, 1_000)).not.toBeNull();
+    expect(await store.repo.claimJob(laterJob.id, NOW + 60_000, 1_000)).toMatchObject({ sendingSince: NOW + 60_000 });
+  });
+
+  it('lists failed jobs and requeues one with a new delivery window, once', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+    const failed = job(m);
+    await store.repo.enqueue(failed);
+    await store.repo.finishJob(failed.id, { status: 'failed', attempts: 3, lastError: 'twilio_http_503', runAt: NOW, now: NOW + 5 });
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).toContain(failed.id);
+    const requeued = await store.repo.requeueFailedJob(m.id, NOW + 1_000);
+    expect(requeued).toMatchObject({ status: 'pending', runAt: NOW + 1_000, createdAt: NOW + 1_000, lastError: null, attempts: 3 });
+    expect(await store.repo.requeueFailedJob(m.id, NOW + 2_000)).toBeNull(); // not failed any more
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).not.toContain(failed.id);
   });
 
   it('finds knowledge articles by full-text search, best first', async () => {

@@ -68,6 +68,7 @@ describe('frontdesk doctor on a deployment', () => {
     expect(out).toContain('  route repairs: agent workshop (knowledge), 2 intents, 17 own + 0 base examples');
     expect(out).toContain('Channel email: off (not in channels of deployment.yaml)');
     expect(out).toMatch(/Orders: warning: only the demo deployment has demo orders/);
+    expect(out).toContain('Custom actions: check_warranty, book_repair (approval) (off: they run on the model engine; set OPENAI_API_KEY)');
   });
 
   it('lists every problem with its file and line, and fails', async () => {

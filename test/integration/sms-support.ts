@@ -63,22 +63,70 @@ export interface RecordedRequest {
 
 type Responder = (request: RecordedRequest) => { status: number; body: unknown; headers?: Record<string, string> };
 
+/** A message the local API accepted, as Twilio's message resource (snake_case JSON). */
+type MessageResource = Record<string, unknown> & { sid: string; to: string | null; from: string | null; body: string | null; date_sent: string };
+
+/** Twilio's page envelope around a list of messages (one page: the local API never paginates). */
+function messagePage(path: string, messages: MessageResource[]) {
+  return { messages, end: Math.max(messages.length - 1, 0), first_page_uri: path, next_page_uri: null, page: 0, page_size: 1000, previous_page_uri: null, start: 0, uri: path };
+}
+
+/** Whether a message matches the list filters the twilio client sends (To, From, DateSent>=). */
+function matchesListQuery(message: MessageResource, query: URLSearchParams): boolean {
+  const to = query.get('To');
+  const from = query.get('From');
+  const sentAfter = query.get('DateSent>');
+  if (to && message.to !== to) return false;
+  if (from && message.from !== from) return false;
+  return !sentAfter || Date.parse(message.date_sent) >= Date.parse(sentAfter);
+}
+
 /**
  * A local Twilio API: `POST /2010-04-01/Accounts/{Sid}/Messages.json` answers a message resource
- * (201) unless a queued responder says otherwise; media paths answer from `media`.
+ * (201) unless a queued responder or an outage says otherwise; `GET` on the same path lists the
+ * accepted messages with Twilio's To/From/DateSent filters; media paths answer from `media`.
+ * `answerDelayMs` holds each accepted message's answer back (the message is accepted first, as
+ * at Twilio): a process killed in that window never learns that its reply went out.
  */
-export async function startTwilioApi() {
+export async function startTwilioApi(options: { answerDelayMs?: number } = {}) {
   const requests: RecordedRequest[] = [];
+  const accepted: MessageResource[] = [];
   const responders: Responder[] = [];
+  let outage: Responder | null = null;
+  let unanswered = 0;
   const media = new Map<string, { contentType: string; data: Buffer }>();
   const waiters: { count: number; resolve: () => void }[] = [];
   let counter = 0;
   const template = jsonFixture('message-resource.json');
+  const messagesPath = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
+
+  function accept(form: URLSearchParams): MessageResource {
+    counter += 1;
+    const sid = `SM${String(counter).padStart(32, '0')}`;
+    // RFC 2822 like Twilio's; seconds only, so a lookup's DateSent bound is rounded down the same way.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000).toUTCString().replace('GMT', '+0000');
+    const message: MessageResource = {
+      ...template,
+      sid,
+      body: form.get('Body'),
+      to: form.get('To'),
+      from: form.get('From'),
+      messaging_service_sid: form.get('MessagingServiceSid'),
+      status: form.get('MessagingServiceSid') ? 'accepted' : 'queued',
+      date_created: now,
+      date_updated: now,
+      date_sent: now,
+      uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid}.json`,
+    };
+    accepted.push(message);
+    return message;
+  }
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const path = new URL(req.url!, 'http://local').pathname;
+    const url = new URL(req.url!, 'http://local');
+    const path = url.pathname;
     const recorded: RecordedRequest = {
       method: req.method!,
       path,
@@ -97,31 +145,29 @@ export async function startTwilioApi() {
       res.end(item.data);
       return;
     }
-    if (req.method === 'POST' && path === `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`) {
+    if (req.method === 'GET' && path === messagesPath) {
+      const listed = accepted.filter((m) => matchesListQuery(m, url.searchParams)).reverse();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(messagePage(`${path}${url.search}`, listed)));
+      return;
+    }
+    if (req.method === 'POST' && path === messagesPath) {
       requests.push(recorded);
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
-      const answer = responders.shift()?.(recorded);
+      const answer = (responders.shift() ?? outage)?.(recorded);
       if (answer) {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(JSON.stringify(answer.body));
         return;
       }
-      counter += 1;
-      const sid = `SM${String(counter).padStart(32, '0')}`;
-      const form = recorded.form;
+      const message = accept(recorded.form);
+      if (options.answerDelayMs) {
+        unanswered += 1;
+        await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
+        unanswered -= 1;
+      }
       res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          ...template,
-          sid,
-          body: form.get('Body'),
-          to: form.get('To'),
-          from: form.get('From'),
-          messaging_service_sid: form.get('MessagingServiceSid'),
-          status: form.get('MessagingServiceSid') ? 'accepted' : 'queued',
-          uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid}.json`,
-        }),
-      );
+      res.end(JSON.stringify(message));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -139,11 +185,24 @@ export async function startTwilioApi() {
 
   return {
     url,
-    /** Message creations received, in order. */
+    /** Message creations received, in order (accepted or not). */
     requests,
+    /** Messages accepted (created), in order: what customers' phones receive. */
+    accepted,
+    /** Messages accepted whose answer is still held back (`answerDelayMs`). */
+    get unanswered() {
+      return unanswered;
+    },
     /** The next Messages API call answers with this instead of a created message. */
     respondOnce(responder: Responder) {
       responders.push(responder);
+    },
+    /** Every creation answers with this until `recover()` (a provider outage). */
+    startOutage(responder: Responder) {
+      outage = responder;
+    },
+    recover() {
+      outage = null;
     },
     serveMedia(path: string, contentType: string, data: Buffer) {
       media.set(path, { contentType, data });
@@ -153,7 +212,11 @@ export async function startTwilioApi() {
       if (requests.length >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

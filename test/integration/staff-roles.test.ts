@@ -14,7 +14,7 @@ import { createTestFrontdesk } from '../support/frontdesk.ts';
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
 const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admin: '', operator: '' };
-let ids: { conversation: string; contact: string; ticket: string; slug: string };
+let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
 const ADMIN_ONLY = new Set(['POST /kb/articles', 'PUT /kb/articles/:slug', 'DELETE /kb/articles/:slug', 'GET /exports/:kind']);
@@ -40,6 +40,7 @@ async function call(key: string, token: string) {
       .replace('/conversations/:id', `/conversations/${ids.conversation}`)
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/tickets/:id', `/tickets/${ids.ticket}`)
+      .replace('/messages/:id', `/messages/${ids.message}`)
       .replace(':slug', ids.slug)
       // A valid export request, so an agent let through would get the data, not a 400.
       .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
@@ -79,7 +80,8 @@ beforeAll(async () => {
   });
   const [ticket] = await fd.store.repo.listTickets({ conversationId: conversation.id });
   const [article] = await fd.store.repo.listArticles();
-  ids = { conversation: conversation.id, contact: conversation.contactId, ticket: ticket!.id, slug: article!.slug };
+  const [message] = await fd.store.repo.recentMessages(conversation.id, 1);
+  ids = { conversation: conversation.id, contact: conversation.contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id };
 });
 afterAll(async () => fd.stop());
 

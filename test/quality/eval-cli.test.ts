@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scoreRoutes } from '../../src/cli/commands/eval.ts';
+import { heldOutSplit, scoreRoutes } from '../../src/cli/commands/eval.ts';
+import { loadDeployment } from '../../config/deployment/index.ts';
+import { BIKE_SHOP_DIR } from '../support/deployment.ts';
 import { runEvalCaptured } from '../support/eval.ts';
 
 const run = (args: string[]) => runEvalCaptured(args);
@@ -42,7 +44,9 @@ describe('frontdesk eval routes', () => {
     expect(out).toMatch(/top confusions/);
   });
   it.each([
-    [['routes'], /missing --test/],
+    [['routes', '--train', join(dir, 'train.jsonl')], /missing --test/],
+    [['routes', '--learning-curve'], /--learning-curve needs --test/],
+    [['routes', '--learning-curve', '--test', join(dir, 'test.csv'), '--draws', '0'], /--draws must be/],
     [['routes', '--test', join(dir, 'nope.jsonl')], /file not found/],
     [['routes', '--test', join(dir, 'train.jsonl'), '--bogus'], /Unknown option/],
     [['routes', '--test', join(dir, 'x.yaml')], /file not found|unknown format/],
@@ -123,5 +127,22 @@ describe('frontdesk eval kb', () => {
     const { code, err } = await run(['kb', '--articles', join(dir, 'articles.jsonl'), '--queries', join(dir, 'bad-expect.jsonl')]);
     expect(code).toBe(2);
     expect(err).toMatch(/bad-expect\.jsonl:1: "expectText" is not a valid regular expression/);
+  });
+});
+
+describe('heldOutSplit (eval routes without --test)', () => {
+  it('holds out a stratified fifth of the own examples with a fixed seed, never trained on', () => {
+    const bikes = loadDeployment(BIKE_SHOP_DIR);
+    const { training, test } = heldOutSplit(bikes);
+    const own = Object.values(bikes.graph.triage.examples).flat();
+    const kept = Object.values(training.graph.triage.examples).flat();
+    expect(kept.length + test.length).toBe(own.length);
+    expect(test.filter((e) => kept.includes(e.text))).toEqual([]);
+    expect(test.length).toBeGreaterThan(own.length * 0.1);
+    expect(test.length).toBeLessThan(own.length * 0.3);
+    // Every label with enough examples is tested.
+    const tested = new Set(test.map((e) => e.label));
+    for (const [label, texts] of Object.entries(bikes.graph.triage.examples)) if (texts.length >= 5) expect(tested.has(label)).toBe(true);
+    expect(heldOutSplit(bikes).test).toEqual(test);
   });
 });

@@ -6,11 +6,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect, type AddressInfo } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { SMTPServer } from 'smtp-server';
+import { freePort } from './free-port.ts';
 
 const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((path) => existsSync(path)) ?? null;
 
@@ -20,17 +21,6 @@ export function dovecotUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'the Dovecot test server runs as root (it drops to the dovecot/dovenull users)';
   const users = spawnSync('id', ['dovecot']).status === 0 && spawnSync('id', ['dovenull']).status === 0;
   return users ? null : 'the dovecot and dovenull system users are missing';
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, deadlineMs: number, failed: () => string | null): Promise<void> {

@@ -3,14 +3,14 @@
  * built on first request when missing or stale (src/console/assets.ts).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+import { packagePath } from '../../../config/package-root.ts';
 import { ensureBuilt, gzippedSize, serveFile, WIDGET_BUNDLE } from '../../../src/console/assets.ts';
 import { FrontdeskError } from '../../../src/core/errors.ts';
 import type { Logger } from '../../../src/core/ports.ts';
 
-const DEMO_PAGE = join(dirname(fileURLToPath(import.meta.url)), 'demo.html');
+const DEMO_PAGE = packagePath('adapters', 'web', 'widget', 'demo.html');
 
 export function createWidgetRoutes(deps: { logger: Logger }) {
   const app = new Hono();

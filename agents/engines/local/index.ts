@@ -12,6 +12,7 @@ import { tokenize } from './classifier/index.ts';
 import { createLocalEngine } from './engine.ts';
 import { detectLanguage } from './language.ts';
 import { createLiveKnowledge } from './live-knowledge.ts';
+import type { TriagePriors } from './training/priors.ts';
 import { loadTriageModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
@@ -27,12 +28,36 @@ export function readJsonlExamples(path: string): Example[] {
 export interface TriageTraining {
   /** The graph; its `triage.examples` are the deployment's own examples, by label. */
   graph: AgentGraph;
+  /** The knowledge base's articles (their titles, headings and tags are priors). */
+  articles?: { title: string; body: string; tags: string[] }[];
   training: {
     /** General phrasing rows (weight 1). */
     base: Example[];
     /** How many base rows one own example (or route correction) counts as. */
     weight: number;
+    /** Learn also from priors (see {@link triagePriors}); off when absent. */
+    priors?: boolean;
+    /** General rows of another label set, borrowed for routes of the same meaning. */
+    general?: Example[];
   };
+}
+
+/**
+ * What the deployment already knows besides its examples, for few-shot training
+ * (training/priors.ts), or null when its priors are off. A route's description rows take the
+ * route's one label when its examples use one intent, else the route itself (a route is a label
+ * of its own: triage adds up a route's labels).
+ */
+export function triagePriors(deployment: TriageTraining): TriagePriors | null {
+  const { graph, training } = deployment;
+  if (!training.priors) return null;
+  const used = new Set([...Object.keys(graph.triage.examples), ...training.base.map((e) => e.label)]);
+  const routeOf = (label: string) => graph.triage.intents[label] ?? label;
+  const routes = graph.agents.map((agent) => {
+    const labels = [...used].filter((l) => routeOf(l) === agent.route);
+    return { label: labels.length === 1 ? labels[0]! : agent.route, description: agent.description };
+  });
+  return { routes, articles: deployment.articles ?? [], general: training.general ?? [], weight: training.weight };
 }
 
 /** Every example the deployment's triage learns from. */
@@ -61,7 +86,7 @@ export async function createDeploymentEngine(opts: {
 }): Promise<AgentEngine> {
   const { graph } = opts.deployment;
   const examples = await triageExamples(opts.deployment, opts.store);
-  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, deployment: opts.deployment.name });
+  const classifier = await loadTriageModel({ examples, priors: triagePriors(opts.deployment), cacheDir: opts.cacheDir, deployment: opts.deployment.name });
   // Everything taken from the store's articles, rebuilt when they change (live-knowledge.ts).
   const knowledge = await createLiveKnowledge({
     store: opts.store,

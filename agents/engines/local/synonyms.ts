@@ -42,5 +42,12 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['sun', 'sunday', 'weekend'],
   ['wore', 'worn', 'wear', 'unworn'],
   ['window', 'period', 'timeframe', 'deadline', 'within'],
+  ['report', 'contact', 'tell', 'notify', 'inform'],
+  ['fix', 'change', 'edit', 'correct', 'modify', 'amend'],
+  ['combine', 'merge', 'stack', 'together'],
+  ['gone', 'deleted', 'removed', 'erased'],
+  ['legit', 'genuine', 'scam', 'phishing', 'fraud'],
+  ['catch', 'condition', 'conditions', 'terms', 'rules'],
+  ['agent', 'representative', 'advisor', 'team'],
 ];
 

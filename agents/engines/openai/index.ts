@@ -10,6 +10,7 @@
 import { ModelRefusalError, RunContext, RunState, Runner, type AgentInputItem, type Model, type RunToolApprovalItem } from '@openai/agents';
 import type { AgentEngine, AgentRunInput, AgentRunResult, Logger, TraceStep } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
+import type { ActionCaller } from '../../actions.ts';
 import { agentForRoute, renderTemplate, type AgentGraph } from '../../graph.ts';
 import { buildAgents, type FinalAnswer, type GraphAgent, type Voice } from './agents.ts';
 import { createModelClient, knownPrice, type OpenAIConfig } from './client.ts';
@@ -48,6 +49,8 @@ export interface OpenAIEngineDeps {
   brand?: Voice;
   /** Carries out an approved refund or cancellation in the shop; without it the approving person does. */
   onApproved?: ApprovedActionHandler;
+  /** Calls the graph's custom actions on the company's API (adapters/actions createActionCaller); required when an agent uses one. */
+  callAction?: ActionCaller;
   /** Client retries on 429/5xx/connection errors (default 2). */
   maxRetries?: number;
   /** Model turns per message before giving up (default 10). */
@@ -92,7 +95,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   const inputCheck =
     deps.inputCheck === false ? null : createModelInputCheck({ client: createModelClient(config, { maxRetries: 0 }).client, model: config.model, limit: (work) => limiter.run(work) });
   const fallbackAgent = agentForRoute(graph, graph.triage.fallbackRoute).name;
-  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved, orderIdExample: graph.orderIdExample, fallbackAgent }, deps.brand);
+  const agents = buildAgents(graph, model, { normaliseOrderId, approvalIntents, onApproved: deps.onApproved, orderIdExample: graph.orderIdExample, fallbackAgent, actions: graph.actions, callAction: deps.callAction }, deps.brand);
   // Traces stay in Frontdesk (message meta); nothing is exported to the provider.
   const runner = new Runner({ tracingDisabled: true });
   const breaker = createCircuitBreaker({ threshold: deps.circuit?.threshold ?? 3, cooldownMs: deps.circuit?.cooldownMs ?? 30_000, now });
@@ -308,10 +311,13 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
     } catch {
       // The SDK validated the arguments before asking for approval; unparsable ones only lose detail here.
     }
-    const rule = graph.agents.find((a) => a.name === last.name)?.tickets[tool];
+    // A custom action is described by its own name and arguments (a ticket rule of the same name is another thing).
+    const action = graph.actions.find((a) => a.name === tool);
+    const rule = action ? undefined : graph.agents.find((a) => a.name === last.name)?.tickets[tool];
     const orderId = typeof args.orderId === 'string' ? normaliseOrderId(args.orderId) : null;
     const id = newId();
     const what = rule?.category ?? tool.replace(/_/g, ' ');
+    const detail = action ? `(${Object.entries(args).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}) ${input.message.text}` : String(args.summary ?? input.message.text);
     const pending: PendingApproval = { id, tool, args, agent: last.name, runState: result.state.toString() };
     trace.push({ kind: 'guardrail', name: 'approval_required', data: { tool, arguments: args, ticketId: id }, at: now() });
     return {
@@ -324,7 +330,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
         id,
         category: 'approval_required',
         priority: rule?.priority ?? 'high',
-        summary: `${what}: ${orderId ? `[${orderId}] ` : ''}${String(args.summary ?? input.message.text)}`.slice(0, 500),
+        summary: `${what}: ${orderId ? `[${orderId}] ` : ''}${detail}`.slice(0, 500),
         status: 'open',
       },
       trace,

@@ -8,6 +8,7 @@
 import { Runner } from '@openai/agents';
 import type { AgentRunInput } from '../../../src/core/ports.ts';
 import type { AgentGraph } from '../../graph.ts';
+import type { ActionCaller } from '../../actions.ts';
 import { buildAgents, type FinalAnswer } from './agents.ts';
 import { createModelClient, type OpenAIConfig } from './client.ts';
 import { screenInput } from './guardrails.ts';
@@ -34,7 +35,9 @@ export interface ModelRouter {
 export function createModelRouter(config: OpenAIConfig, deps: { graph: AgentGraph; maxRetries?: number }): ModelRouter {
   const { graph } = deps;
   const model = limitModel(createModelClient(config, { maxRetries: deps.maxRetries }).model, createLimiter(config.maxConcurrency));
-  const agents = buildAgents(graph, model, { normaliseOrderId: () => null, approvalIntents: new Set() });
+  // Routing stops at the transfer, before any specialist's tool: custom actions are offered, never called.
+  const notCalled: ActionCaller = async () => ({ ok: false, reason: 'unavailable', message: 'Actions do not run while routes are evaluated.' });
+  const agents = buildAgents(graph, model, { normaliseOrderId: () => null, approvalIntents: new Set(), actions: graph.actions, callAction: notCalled });
   const runner = new Runner({ tracingDisabled: true });
   const routeOf = (agent: string) => graph.agents.find((a) => a.name === agent)?.route ?? graph.triage.fallbackRoute;
 

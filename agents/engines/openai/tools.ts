@@ -11,7 +11,9 @@ import { newId } from '../../../src/core/ids.ts';
 import { askerOwnsOrder, askerProvesEmail, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, normaliseEmail } from '../../../src/core/order-access.ts';
 import type { AgentRunInput, TicketRequest } from '../../../src/core/ports.ts';
 import type { Order } from '../../../src/core/types.ts';
-import type { AgentDefinition, ToolName } from '../../graph.ts';
+import type { ActionCaller, CustomAction } from '../../actions.ts';
+import { TOOL_NAMES, type AgentDefinition, type ToolName } from '../../graph.ts';
+import { actionTool } from './action-tools.ts';
 
 /** What one run knows and collects; passed to the SDK as the run context. */
 export interface TurnContext {
@@ -80,6 +82,10 @@ export interface ToolOptions {
   /** Ticket intents that need a person's approval (refunds, cancellations): each becomes a tool that pauses the run. */
   approvalIntents: ReadonlySet<string>;
   onApproved?: ApprovedActionHandler;
+  /** The deployment's custom actions (agents.yaml `actions`), which agents list among their tools by name. */
+  actions?: readonly CustomAction[];
+  /** Calls a custom action on the company's API; required when an agent uses one. */
+  callAction?: ActionCaller;
 }
 
 type Ctx = RunContext<TurnContext> | undefined;
@@ -250,7 +256,14 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
         },
       }),
   };
-  return [...agent.tools.map((name) => build[name]()), ...approvals.map((intent) => approvalTool(agent, intent, options))];
+  const custom = (name: string) => {
+    const action = options.actions?.find((a) => a.name === name);
+    // The graph schema already refused unknown tool names; this is a wiring mistake, not a deployment's.
+    if (!action || !options.callAction) throw new Error(`agent ${agent.name} uses ${action ? 'the custom action' : 'the unknown tool'} ${name}${action ? ', but the engine got no callAction' : ''}`);
+    return actionTool(action, options.callAction);
+  };
+  const isBuiltIn = (name: string): name is ToolName => (TOOL_NAMES as readonly string[]).includes(name);
+  return [...agent.tools.map((name) => (isBuiltIn(name) ? build[name]() : custom(name))), ...approvals.map((intent) => approvalTool(agent, intent, options))];
 }
 
 /**

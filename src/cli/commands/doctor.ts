@@ -19,7 +19,8 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   const dir = resolveDeploymentDir(config.deploymentDir);
   let deployment: Deployment | null = null;
   try {
-    deployment = loadDeployment(dir);
+    // As at start-up: custom actions' credentials are needed when the model engine, which runs them, is on.
+    deployment = loadDeployment(dir, { secret: config.openai ? config.secret : undefined });
     for (const line of describeDeployment(deployment)) out(line);
   } catch (error) {
     if (!(error instanceof DeploymentError)) throw error;
@@ -79,6 +80,10 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
     }
   }
   out(`Engine: ${config.openai ? `openai (${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''})` : 'local (embedded, no key needed)'}`);
+  const actions = deployment?.graph.actions ?? [];
+  if (actions.length > 0) {
+    out(`Custom actions: ${actions.map((a) => `${a.name}${a.approval ? ' (approval)' : ''}`).join(', ')}${config.openai ? '' : ' (off: they run on the model engine; set OPENAI_API_KEY)'}`);
+  }
   const set = describeVariables().filter((v) => io.env[v.name]);
   out(`Variables set: ${set.map((v) => v.name).join(', ') || 'none (all defaults)'}`);
   return healthy ? 0 : 1;

@@ -2,6 +2,8 @@
  * `frontdesk eval` — measures triage and knowledge-base quality.
  *
  *   frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json]
+ *   frontdesk eval routes [--threshold P] [--cache-dir DIR] [--json]   (a held-out fifth of the deployment's own examples)
+ *   frontdesk eval routes --learning-curve --test FILE [--draws N] [--json]
  *   frontdesk eval kb --articles FILE|DIR --queries FILE [--json]
  *   frontdesk eval answers --test FILE [--cache-dir DIR] [--json]
  *
@@ -9,6 +11,7 @@
  * JSON (`file.json:val,oos_val` picks splits; without them `--train` validates on the file's val
  * splits and `--test` reads its test splits). Bad input → one line on stderr, exit code 2.
  * `--engine openai` routes each test text through the model engine's triage agent (OPENAI_* env).
+ * `--learning-curve` trains on 5–50 of the deployment's examples per label (learning-curve.ts).
  * `answers` runs a JSONL fixture of questions and dialogues through the real pipeline (eval-answers.ts).
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +23,9 @@ import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { createKnowledgeEvidence } from '../../../agents/engines/local/knowledge-evidence.ts';
 import { triageExamples } from '../../../agents/engines/local/index.ts';
 import { loadTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
+import { stratifiedSplit } from '../../../agents/engines/local/classifier/index.ts';
+import { triagePriors } from '../../../agents/engines/local/index.ts';
+import { formatCurve, learningCurve } from './learning-curve.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../../config/deployment/index.ts';
 import { loadConfig } from '../../../config/env.ts';
 import { createSqliteStore } from '../../store/sqlite/index.ts';
@@ -38,7 +44,7 @@ export interface EvalIo {
 /** A bad command line: reported in one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = 'usage: frontdesk eval routes --test FILE [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai] [--json] | eval kb --articles FILE|DIR --queries FILE [--json] | eval answers --test FILE [--cache-dir DIR] [--json]';
+const USAGE = 'usage: frontdesk eval routes [--test FILE] [--train FILE [--val FILE] | --threshold P [--cache-dir DIR] | --engine openai | --learning-curve [--draws N]] [--json] | eval kb --articles FILE|DIR --queries FILE [--json] | eval answers --test FILE [--cache-dir DIR] [--json]';
 
 /** Runs `frontdesk eval …`; resolves to the process exit code. `env` supplies OPENAI_* for `--engine openai`. */
 export async function runEval(args: string[], io: EvalIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -144,7 +150,7 @@ export async function deploymentClassifier(
   const { deployment } = opts;
   const agentGraph = deployment.graph;
   const examples = await triageExamples(deployment, null);
-  const classifier = await loadTriageModel({ examples, cacheDir: opts.cacheDir, deployment: deployment.name, onProgress: opts.onProgress });
+  const classifier = await loadTriageModel({ examples, priors: triagePriors(deployment), cacheDir: opts.cacheDir, deployment: deployment.name, onProgress: opts.onProgress });
   if (!routeLabelled(test, agentGraph.triage.intents)) return fromClassifier(classifier);
   const triage = createTriage(agentGraph, (text) => classifier.predict(text), opts.threshold, createKnowledgeEvidence(deployment.articles));
   return {
@@ -260,20 +266,25 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
     val: { type: 'string' },
     threshold: { type: 'string' },
     'cache-dir': { type: 'string' },
+    'learning-curve': { type: 'boolean' },
+    draws: { type: 'string' },
     json: { type: 'boolean' },
   });
+  if (opts['learning-curve'] || opts.draws !== undefined) return runLearningCurve(opts, io, env);
   const threshold = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number from 0 to 1');
   for (const flag of ['threshold', 'cache-dir'] as const) {
     if (opts[flag] !== undefined && opts.train) throw new UsageError(`--${flag} applies to the deployment triage (without --train)`);
   }
-  if (!opts.test) throw new UsageError(`missing --test FILE; ${USAGE}`);
+  if (!opts.test && (opts.train || opts.engine)) throw new UsageError(`missing --test FILE; ${USAGE}`);
   if (opts.val && !opts.train) throw new UsageError('--val needs --train');
   if (opts.engine !== undefined && opts.engine !== 'local' && opts.engine !== 'openai') throw new UsageError('--engine must be local or openai');
   const onModel = opts.engine === 'openai';
   if (onModel && (opts.train || threshold !== undefined || opts['cache-dir'] !== undefined)) throw new UsageError('--engine openai evaluates the model triage as deployed (no --train, --threshold or --cache-dir)');
-  const test = readTestData(opts.test);
-  if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
+  // Without --test: the deployment's own examples, a held-out fifth tested on a model trained on the rest.
+  const ownSplit = opts.test ? null : heldOutSplit(loadDeployment(resolveDeploymentDir(loadConfig(env).deploymentDir)));
+  const test = ownSplit ? ownSplit.test : readTestData(opts.test!);
+  if (test.length === 0) throw new UsageError(ownSplit ? `the deployment has too few examples to hold some out (${USAGE})` : `no rows in ${opts.test}`);
   const trainingData = opts.train ? readTrainingData(opts.train) : null;
   const train = trainingData?.train ?? null;
   // --val wins over validation splits the training file brings (CLINC150's val, oos_val).
@@ -290,7 +301,7 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
   } else {
     const config = loadConfig(env);
     const cacheDir = opts['cache-dir'] ?? config.modelCacheDir;
-    const deployment = loadDeployment(resolveDeploymentDir(config.deploymentDir));
+    const deployment = ownSplit?.training ?? loadDeployment(resolveDeploymentDir(config.deploymentDir));
     evaluated = await deploymentClassifier(test, { threshold, cacheDir, deployment, onProgress: bar.update });
   }
   bar.stop();
@@ -325,8 +336,41 @@ async function evalRoutes(args: string[], io: EvalIo, env: Record<string, string
     calibration: { min_confidence: 0.8, accuracy: high.accuracy, coverage: high.coverage },
     thresholds: thresholdTable(scored),
   };
-  const source = onModel ? `model triage (${loadConfig(env).openai!.model})` : (opts.train ?? 'deployment triage');
+  const source = onModel ? `model triage (${loadConfig(env).openai!.model})` : (opts.train ?? (ownSplit ? `deployment triage, tested on a held-out fifth of its examples (${test.length})` : 'deployment triage'));
   io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatRoutes(report, source));
+  return 0;
+}
+
+/** The share of the deployment's own examples `eval routes` holds out without --test, and its fixed seed. */
+const HELD_OUT_FRACTION = 0.2;
+const HELD_OUT_SEED = 1;
+
+/**
+ * The deployment with a stratified fifth of its own examples (fixed seed) taken out, and those
+ * examples as the test set, labelled as written (intents or routes).
+ */
+export function heldOutSplit(deployment: Deployment): { training: Deployment; test: Example[] } {
+  const own = Object.entries(deployment.graph.triage.examples).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
+  const [train, test] = stratifiedSplit(own, HELD_OUT_FRACTION, HELD_OUT_SEED);
+  const examples: Record<string, string[]> = {};
+  for (const e of train) (examples[e.label] ??= []).push(e.text);
+  return { training: { ...deployment, graph: { ...deployment.graph, triage: { ...deployment.graph.triage, examples } } }, test };
+}
+
+async function runLearningCurve(opts: { test?: string; train?: string; engine?: string; threshold?: string; 'cache-dir'?: string; draws?: string; json?: boolean }, io: EvalIo, env: Record<string, string | undefined>): Promise<number> {
+  if (!opts.test) throw new UsageError(`--learning-curve needs --test FILE (messages labelled with routes); ${USAGE}`);
+  for (const flag of ['train', 'engine', 'threshold', 'cache-dir'] as const) {
+    if (opts[flag] !== undefined) throw new UsageError(`--learning-curve trains the deployment's own triage (no --${flag})`);
+  }
+  const draws = opts.draws === undefined ? 3 : Number(opts.draws);
+  if (!Number.isInteger(draws) || draws < 1 || draws > 20) throw new UsageError('--draws must be a whole number from 1 to 20');
+  const test = readTestData(opts.test);
+  if (test.length === 0) throw new UsageError(`no rows in ${opts.test}`);
+  const deployment = loadDeployment(resolveDeploymentDir(loadConfig(env).deploymentDir));
+  const bar = progress(io.stderr, 'training');
+  const points = await learningCurve(deployment, test, { draws, onProgress: bar.update });
+  bar.stop();
+  io.stdout.write(opts.json ? `${JSON.stringify(points)}\n` : formatCurve(points, `${opts.test} (${test.length} messages), deployment ${deployment.name}`));
   return 0;
 }
 

@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { triageExamples } from '../../../agents/engines/local/index.ts';
+import { triageExamples, triagePriors } from '../../../agents/engines/local/index.ts';
 import { loadTriageModel, triageModelFile } from '../../../agents/engines/local/training/triage-model.ts';
 import { loadDeployment, resolveDeploymentDir } from '../../../config/deployment/index.ts';
 import { loadConfig } from '../../../config/env.ts';
@@ -37,9 +37,10 @@ export async function train(args: string[], io: TrainIo): Promise<number> {
     await store.migrate();
     const examples = await triageExamples(deployment, store);
     const started = performance.now();
-    const model = await loadTriageModel({ examples, cacheDir, deployment: deployment.name });
+    const priors = triagePriors(deployment);
+    const model = await loadTriageModel({ examples, priors, cacheDir, deployment: deployment.name });
     const ms = Math.round(performance.now() - started);
-    const file = resolve(triageModelFile(cacheDir, examples, deployment.name));
+    const file = resolve(triageModelFile(cacheDir, examples, deployment.name, priors));
     const summary = { examples: examples.length, labels: model.labels.length, ms, file };
     io.stdout.write(
       values.json

@@ -116,7 +116,12 @@ export function ConversationView({ id, me }: { id: string; me: Me }) {
                 {m.internal && <span class="badge note">internal note</span>}
                 {m.route && <span class="tag">route: {m.route}</span>}
                 {m.confidence !== null && <span class="tag">confidence {(m.confidence * 100).toFixed(0)}%</span>}
-                {m.direction === 'outbound' && !m.internal && <span class="tag">{m.deliveryStatus}</span>}
+                {m.direction === 'outbound' && !m.internal && <span class="tag" title={m.error ?? undefined}>{m.deliveryStatus}</span>}
+                {m.direction === 'outbound' && (m.deliveryStatus === 'failed' || m.deliveryStatus === 'refused') && (
+                  <button type="button" onClick={() => void act(() => api('POST', `/v1/messages/${encodeURIComponent(m.id)}/resend`))} disabled={busy}>
+                    Resend
+                  </button>
+                )}
                 <time>{formatTime(m.createdAt)}</time>
               </div>
               {/* Only the server's safe rendering of our own replies is HTML; customer text stays text. */}

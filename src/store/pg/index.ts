@@ -2,11 +2,11 @@
  * The shared store: PostgreSQL through node-postgres, for many replicas on one database.
  * Outbox claims use FOR UPDATE SKIP LOCKED so replicas never take the same job.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { packagePath } from '../../../config/package-root.ts';
 import type { Logger, Store } from '../../core/ports.ts';
 import { createRepository, type Db, type DialectQueries } from '../repository.ts';
 import * as schema from '../schema/pg.ts';
@@ -14,7 +14,7 @@ import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
 import { backfillPassages } from '../passages.ts';
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/pg');
+const MIGRATIONS = packagePath('migrations', 'pg');
 
 const dialect: DialectQueries = {
   reusesQueries: false,
@@ -22,6 +22,10 @@ const dialect: DialectQueries = {
   searchPassages,
   atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
   lockDueJobs: (query) => query.for('update', { skipLocked: true }),
+  // A transaction-scoped advisory lock: replicas finding-or-creating the same thing wait for each other.
+  lockKey: async (db, key) => {
+    await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  },
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
 };

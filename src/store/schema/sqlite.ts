@@ -160,6 +160,8 @@ export const outbox = sqliteTable('outbox', {
   attempts: integer().notNull().default(0),
   runAt: epoch().notNull(),
   lockedUntil: epoch(),
+  /** When the attempt in flight was claimed; cleared when it settles. Set at a claim: an earlier attempt may have reached the provider. */
+  sendingSince: epoch(),
   lastError: text(),
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),

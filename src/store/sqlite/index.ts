@@ -8,9 +8,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
 import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
@@ -21,7 +21,7 @@ import { searchPassages } from './passage-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { sql } from 'drizzle-orm';
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite');
+const MIGRATIONS = packagePath('migrations', 'sqlite');
 
 const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
 
@@ -53,6 +53,7 @@ const dialect: DialectQueries = {
     }
   },
   lockDueJobs: (query) => query, // one writer at a time already
+  lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
   // One statement under SQLite's write lock: no other connection or process can take the same value.
   async nextTicketNumber(db) {
     const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitTemperature, fitThreshold, type ValidationOutcome } from './calibration.ts';
+import { crossValidationFolds, trainClassifier, type Example } from './index.ts';
 
 describe('fitThreshold', () => {
   it('separates confident in-scope rows from unconfident out-of-scope rows', () => {
@@ -44,5 +45,39 @@ describe('fitTemperature with row weights', () => {
     expect(weighted).toBeCloseTo(copied, 4);
     // The up-weighted row is a confident mistake: it must soften the fit compared with weight 1.
     expect(weighted).toBeGreaterThan(fitTemperature(rows, truth));
+  });
+});
+
+describe('cross-validated calibration (trainClassifier folds)', () => {
+  // Two labels in few rows, some of them ambiguous ("charge" and "order" in both): a model
+  // calibrated on its own training rows would call nearly everything certain.
+  const rows: Example[] = [
+    ...['where is my order', 'track my parcel', 'order not arrived', 'has my order shipped', 'delivery is late', 'parcel never came', 'order status please', 'charge for my order delivery'].map((text) => ({ text, label: 'orders' })),
+    ...['why was i charged twice', 'refund my payment', 'my bill is wrong', 'card payment failed', 'invoice please', 'charge on my statement', 'money taken twice', 'refund for my order'].map((text) => ({ text, label: 'billing' })),
+  ];
+  it('deals every label across the folds, each example in exactly one', () => {
+    const folds = crossValidationFolds(rows, 4, 1);
+    expect(folds).toHaveLength(4);
+    expect(folds.flat()).toHaveLength(rows.length);
+    expect(new Set(folds.flat()).size).toBe(rows.length);
+    for (const fold of folds) expect(new Set(fold.map((e) => e.label))).toEqual(new Set(['orders', 'billing']));
+  });
+  it('fits the temperature on every row predicted out of fold, not on the handful a tenth holds back', () => {
+    const temperatureOf = (folds?: number) => (trainClassifier(rows, { seed: 3, folds }).toJSON() as { temperature: number }).temperature;
+    // A held-back tenth is one row per label here: the fit runs to the end of its search range.
+    expect(temperatureOf()).toBeGreaterThan(19);
+    // Out of fold, every row counts: the models' training fit is softened, within reason.
+    const crossValidated = temperatureOf(4);
+    expect(crossValidated).toBeGreaterThan(1);
+    expect(crossValidated).toBeLessThan(5);
+    const model = trainClassifier(rows, { seed: 3, folds: 4 });
+    expect(model.predict('where is my parcel').label).toBe('orders');
+    expect(model.predict('where is my parcel').confidence).toBeLessThan(0.999);
+  });
+  it('is deterministic for a seed and ignores folds when validation rows are given', () => {
+    const a = trainClassifier(rows, { seed: 2, folds: 4 });
+    expect(trainClassifier(rows, { seed: 2, folds: 4 }).predict('refund my parcel')).toEqual(a.predict('refund my parcel'));
+    const validation = [{ text: 'where is my stuff', label: 'orders' }, { text: 'double charge', label: 'billing' }];
+    expect(trainClassifier(rows, { seed: 2, folds: 4, validation }).predict('x')).toEqual(trainClassifier(rows, { seed: 2, validation }).predict('x'));
   });
 });

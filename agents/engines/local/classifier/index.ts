@@ -65,6 +65,17 @@ export interface TrainOptions {
   epochs?: number;
   /** Adagrad base step size of the linear model (default 0.5). */
   learningRate?: number;
+  /**
+   * Rows that only train (weak priors such as route descriptions): they join every fit but are
+   * never held back for calibration, which must reflect the deployment's own messages.
+   */
+  priors?: Example[];
+  /**
+   * Calibrate on `folds`-fold out-of-fold predictions of every example instead of a held-back
+   * share (when no `validation` is given). For small sets, where a tenth of the rows is a handful:
+   * every row is predicted once by models that did not learn from it. Costs `folds` extra fits.
+   */
+  folds?: number;
 }
 
 const FORMAT = 'frontdesk-text-classifier';
@@ -91,13 +102,18 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   if (examples.length === 0) throw new Error('trainClassifier: no training examples');
   const oosLabel = options.oosLabel ?? 'oos';
   const seed = options.seed ?? 1;
+  const priors = options.priors ?? [];
   const linearHyper = { epochs: options.epochs ?? 6, learningRate: options.learningRate ?? 0.5 };
-  const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const labels = [...new Set([...examples, ...priors].map((e) => e.label))].sort();
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const folds = !options.validation?.length && (options.folds ?? 0) >= 2 ? crossValidationFolds(examples, options.folds!, seed) : null;
 
   let fitRows: Example[];
   let valRows: Example[];
-  if (options.validation && options.validation.length > 0) {
+  if (folds) {
+    fitRows = examples;
+    valRows = [];
+  } else if (options.validation && options.validation.length > 0) {
     fitRows = examples;
     valRows = options.validation;
   } else {
@@ -110,46 +126,70 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   // only as much as keeps the oos class's share of the data as it was when the threshold was
   // fitted: at full weight they would double it (CLINC150: 100 oos_train + 100 oos_val rows) and
   // the refitted model would reject far more than the threshold allows for.
-  const refitRows = valRows.length > 0 ? [...fitRows, ...refitWeighted(fitRows, valRows.filter((e) => labelIndex.has(e.label)), oosLabel)] : [];
+  const refitRows = valRows.length > 0 ? [...fitRows, ...refitWeighted(fitRows, valRows.filter((e) => labelIndex.has(e.label)), oosLabel), ...priors] : [];
 
-  // Progress in epochs: both models, then their warm-start refits.
+  // Progress in epochs: both models per fit (each fold, then the final one), then any warm-start refits.
   const refitEpochs = (epochs: number) => (refitRows.length > 0 ? Math.max(1, Math.round(epochs / 4)) : 0);
-  const totalEpochs = linearHyper.epochs + NETWORK.epochs + refitEpochs(linearHyper.epochs) + refitEpochs(NETWORK.epochs);
+  const fits = folds ? folds.length + 1 : 1;
+  const totalEpochs = fits * (linearHyper.epochs + NETWORK.epochs) + refitEpochs(linearHyper.epochs) + refitEpochs(NETWORK.epochs);
   let epochsDone = 0;
   const onEpoch = () => options.onProgress?.(++epochsDone, totalEpochs);
   options.onProgress?.(0, totalEpochs);
 
   // idf and columns come from every row (labels unused), so the refits can warm-start from the
   // phase-1 weights in the same column space.
-  const allRows = [...examples, ...(options.validation ?? [])];
+  const allRows = [...examples, ...priors, ...(options.validation ?? [])];
   const counts = new Map(allRows.map((e) => [e, countTerms(e.text)]));
   const vocab = fitVocabulary([...counts.values()]);
   const vectorOf = (e: Example) => weigh(counts.get(e) ?? countTerms(e.text), vocab.column, vocab.idf);
   const classOf = (rows: Example[]) => Int32Array.from(rows.map((e) => labelIndex.get(e.label)!));
   const weightsOf = (rows: Example[]) => (rows.some((e) => e.weight !== undefined) ? Float32Array.from(rows.map((e) => e.weight ?? 1)) : undefined);
   const columns = vocab.buckets.length;
+  const fit = (rows: Example[]) => {
+    const vectors = rows.map(vectorOf);
+    return {
+      linear: trainSoftmax(vectors, classOf(rows), labels.length, columns, { ...linearHyper, seed, weights: weightsOf(rows), onEpoch }),
+      network: trainMlp(vectors, classOf(rows), labels.length, columns, { ...NETWORK, seed, weights: weightsOf(rows), onEpoch }),
+    };
+  };
 
-  // Phase 1: train both models on the fit rows, calibrate their mix on the validation rows.
-  const fitVectors = fitRows.map(vectorOf);
-  let linear = trainSoftmax(fitVectors, classOf(fitRows), labels.length, columns, { ...linearHyper, seed, weights: weightsOf(fitRows), onEpoch });
-  let network = trainMlp(fitVectors, classOf(fitRows), labels.length, columns, { ...NETWORK, seed, weights: weightsOf(fitRows), onEpoch });
+  // Phase 1: train both models, and predict rows they did not learn from: the validation rows, or
+  // with folds each example by the models fitted without its fold.
+  let calibration: { rows: Example[]; linear: Float64Array[]; network: Float64Array[] };
+  let { linear, network } = fit([...fitRows, ...priors]);
+  if (folds) {
+    calibration = { rows: [], linear: [], network: [] };
+    for (const fold of folds) {
+      const held = new Set(fold);
+      const models = fit([...examples.filter((e) => !held.has(e)), ...priors]);
+      for (const e of fold) {
+        const x = vectorOf(e);
+        calibration.rows.push(e);
+        calibration.linear.push(logits(models.linear, x));
+        calibration.network.push(mlpLogits(models.network, x));
+      }
+    }
+  } else {
+    const valVectors = valRows.map(vectorOf);
+    calibration = { rows: valRows, linear: valVectors.map((x) => logits(linear, x)), network: valVectors.map((x) => mlpLogits(network, x)) };
+  }
+
+  // Calibrate the mix, the temperature and the rejection threshold on those predictions.
   let mix = 0.5;
   let temperature = 1;
   let threshold = 0;
-  if (valRows.length > 0) {
-    const valVectors = valRows.map(vectorOf);
-    const linearLogits = valVectors.map((x) => logits(linear, x));
-    const networkLogits = valVectors.map((x) => mlpLogits(network, x));
-    const knownRows = valRows.flatMap((e, i) => (labelIndex.has(e.label) ? [i] : []));
+  const calRows = calibration.rows;
+  if (calRows.length > 0) {
+    const knownRows = calRows.flatMap((e, i) => (labelIndex.has(e.label) ? [i] : []));
     ({ mix, temperature } = fitMixture(
-      knownRows.map((i) => linearLogits[i]!),
-      knownRows.map((i) => networkLogits[i]!),
-      Int32Array.from(knownRows.map((i) => labelIndex.get(valRows[i]!.label)!)),
-      weightsOf(knownRows.map((i) => valRows[i]!)),
+      knownRows.map((i) => calibration.linear[i]!),
+      knownRows.map((i) => calibration.network[i]!),
+      Int32Array.from(knownRows.map((i) => labelIndex.get(calRows[i]!.label)!)),
+      weightsOf(knownRows.map((i) => calRows[i]!)),
     ));
     const oosIndex = labelIndex.get(oosLabel) ?? -1;
-    const outcomes: ValidationOutcome[] = valRows.map((e, i) => {
-      const p = softmax(mixLogits(linearLogits[i]!, networkLogits[i]!, mix), temperature);
+    const outcomes: ValidationOutcome[] = calRows.map((e, i) => {
+      const p = softmax(mixLogits(calibration.linear[i]!, calibration.network[i]!, mix), temperature);
       const best = argmax(p);
       const oos = e.label === oosLabel || !labelIndex.has(e.label);
       return { oos, correct: labels[best] === e.label, predictedOos: best === oosIndex, score: inScopeScore(p, best, oosIndex) };
@@ -157,9 +197,10 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
     threshold = fitThreshold(outcomes);
   }
 
-  // Phase 2: a few more epochs over every row, from the phase-1 weights (with a fresh Adagrad
-  // history), so the final models also learn from the validation rows while the calibration
-  // fitted on them stays valid.
+  // Phase 2 (held-back validation only): a few more epochs over every row, from the phase-1
+  // weights (with a fresh Adagrad history), so the final models also learn from the validation
+  // rows while the calibration fitted on them stays valid. With folds the phase-1 models already
+  // learned from every row.
   if (refitRows.length > 0) {
     const vectors = refitRows.map(vectorOf);
     const classes = classOf(refitRows);
@@ -182,6 +223,27 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
     });
   }
   return createClassifier({ labels, oosLabel, temperature, threshold, mix, buckets: vocab.buckets, idf: vocab.idf, linear, network });
+}
+
+/**
+ * Splits the examples into `folds` folds, each label's rows dealt round-robin after a seeded
+ * shuffle so every fold has its share of every label. Labels with fewer rows than folds leave
+ * some folds without them.
+ */
+export function crossValidationFolds(examples: Example[], folds: number, seed: number): Example[][] {
+  const out: Example[][] = Array.from({ length: folds }, () => []);
+  const byLabel = new Map<string, Example[]>();
+  for (const e of examples) {
+    const list = byLabel.get(e.label);
+    if (list) list.push(e);
+    else byLabel.set(e.label, [e]);
+  }
+  const random = createRandom(seed ^ 0xf01d);
+  let next = 0;
+  for (const label of [...byLabel.keys()].sort()) {
+    for (const e of shuffle([...byLabel.get(label)!], random)) out[next++ % folds]!.push(e);
+  }
+  return out.filter((fold) => fold.length > 0);
 }
 
 /**

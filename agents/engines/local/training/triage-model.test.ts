@@ -34,6 +34,26 @@ describe('loadTriageModel', () => {
       triageModelFile(dir, examples, 'demo').split('/').pop(),
     ]);
   });
+  it('keys the model by its priors too: a changed route description, article or general row retrains', () => {
+    const priors = {
+      routes: [{ label: 'track', description: 'Parcels and delivery' }],
+      articles: [{ title: 'Delivery times', body: '## Couriers', tags: ['delivery'] }],
+      general: [{ text: 'where is my package', label: 'track_order' }],
+      weight: 4,
+    };
+    const file = (p: typeof priors | null) => triageModelFile('/cache', examples, 'shop', p);
+    const variants = [
+      null,
+      priors,
+      { ...priors, routes: [{ label: 'track', description: 'Parcels, delivery and pick-up' }] },
+      { ...priors, articles: [{ ...priors.articles[0]!, tags: ['delivery', 'courier'] }] },
+      { ...priors, articles: [{ ...priors.articles[0]!, body: '## Couriers and lockers' }] },
+      { ...priors, general: [{ text: 'where is my package', label: 'delivery_period' }] },
+      { ...priors, weight: 2 },
+    ];
+    expect(new Set(variants.map(file)).size).toBe(variants.length);
+    expect(file({ ...priors })).toBe(file(priors));
+  });
   it('retrains over a corrupt cache file, and writes nothing without a cache dir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-triage-'));
     writeFileSync(triageModelFile(dir, examples), '{broken');

@@ -1,38 +1,79 @@
 /**
- * The triage model of the `local` engine: trained at start-up on the deployment's examples,
- * cached on disk by content hash so restarts are instant and a changed training set retrains.
+ * The triage model of the `local` engine: trained at start-up on the deployment's examples and
+ * priors, cached on disk by content hash so restarts are instant and any changed input retrains.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadClassifier, trainClassifier, type Example, type TextClassifier } from '../classifier/index.ts';
+import { priorExamples, type TriagePriors } from './priors.ts';
 
 /** Bumped when training changes in a way that makes old cached models stale. */
-const CACHE_VERSION = 'v4';
+const CACHE_VERSION = 'v5';
 
-/** sha256 over the examples with their weights (and the cache version), stable for the same rows in the same order. */
-export function examplesHash(examples: Example[]): string {
+/**
+ * Below this many examples the calibration is fitted on cross-validation (every example
+ * predicted once by models that did not learn from it) rather than on a held-back tenth, which
+ * would be a handful of rows.
+ */
+const CROSS_VALIDATE_BELOW = 2000;
+const FOLDS = 5;
+
+/**
+ * sha256 over everything the model learns from: the examples with their weights, the priors'
+ * sources (route descriptions, articles, general rows) and the cache version. Stable for the same
+ * inputs in the same order.
+ */
+export function examplesHash(examples: Example[], priors: TriagePriors | null = null): string {
   const hash = createHash('sha256').update(CACHE_VERSION);
-  for (const e of examples) hash.update(`${e.label}\u0000${e.text}\u0000${e.weight ?? 1}\u0001`);
+  const row = (e: Example) => hash.update(`${e.label}\u0000${e.text}\u0000${e.weight ?? 1}\u0001`);
+  examples.forEach(row);
+  if (priors) {
+    hash.update(`\u0002priors\u0000${priors.weight}`);
+    for (const r of priors.routes) hash.update(`${r.label}\u0000${r.description}\u0001`);
+    for (const a of priors.articles) hash.update(`${a.title}\u0000${a.tags.join('\u0000')}\u0000${a.body}\u0001`);
+    priors.general.forEach(row);
+  }
   return hash.digest('hex');
 }
 
 /** The cache file of a model: named after the deployment, keyed by the hash of everything it learns from. */
-export function triageModelFile(cacheDir: string, examples: Example[], deployment = 'default'): string {
+export function triageModelFile(cacheDir: string, examples: Example[], deployment = 'default', priors: TriagePriors | null = null): string {
   const name = deployment.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'default';
-  return join(cacheDir, `triage-model-${name}-${examplesHash(examples)}.json`);
+  return join(cacheDir, `triage-model-${name}-${examplesHash(examples, priors)}.json`);
 }
 
 /**
- * Returns a classifier trained on `examples`, loading it from
+ * Trains the triage classifier on `examples` and, when given, the prior rows derived from
+ * `priors`; small sets are calibrated on cross-validation.
+ */
+export function trainTriageModel(
+  examples: Example[],
+  priors: TriagePriors | null = null,
+  opts: { seed?: number; onProgress?: (done: number, total: number) => void } = {},
+): TextClassifier {
+  const prior = priors ? priorExamples(examples, priors).rows : [];
+  return trainClassifier(examples, {
+    seed: opts.seed ?? 1,
+    priors: prior,
+    folds: examples.length < CROSS_VALIDATE_BELOW ? FOLDS : undefined,
+    onProgress: opts.onProgress,
+  });
+}
+
+/**
+ * Returns a classifier trained on `examples` (and `priors`), loading it from
  * `cacheDir/triage-model-<deployment>-<sha256>.json` when present and writing it there after
  * training. The hash covers every example, weight and label (the deployment's training files and
- * its route corrections), so switching deployments or editing training/ never reuses a model.
+ * its route corrections) and every prior source (route descriptions, articles, general rows), so
+ * switching deployments or editing training/, agents.yaml or kb/ never reuses a model.
  * With `cacheDir: null` it always trains and writes nothing. A corrupt cache file is ignored
  * (and overwritten).
  */
 export async function loadTriageModel(opts: {
   examples: Example[];
+  /** What the deployment knows besides its examples (see triagePriors); none when absent. */
+  priors?: TriagePriors | null;
   cacheDir: string | null;
   /** The deployment's name, for a cache file a person can tell apart (the hash decides reuse). */
   deployment?: string;
@@ -40,7 +81,8 @@ export async function loadTriageModel(opts: {
   onProgress?: (done: number, total: number) => void;
 }): Promise<TextClassifier> {
   const { examples, cacheDir } = opts;
-  const file = cacheDir ? triageModelFile(cacheDir, examples, opts.deployment) : null;
+  const priors = opts.priors ?? null;
+  const file = cacheDir ? triageModelFile(cacheDir, examples, opts.deployment, priors) : null;
   if (file) {
     try {
       return loadClassifier(JSON.parse(await readFile(file, 'utf8')));
@@ -48,7 +90,7 @@ export async function loadTriageModel(opts: {
       // missing or unreadable: train below
     }
   }
-  const classifier = trainClassifier(examples, { seed: 1, onProgress: opts.onProgress });
+  const classifier = trainTriageModel(examples, priors, { onProgress: opts.onProgress });
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
     // Write then rename: a concurrent reader never sees half a file.
