@@ -372,6 +372,23 @@ export interface TicketFilter {
   limit?: number;
 }
 
+/** The record kinds a staff export reads (src/core/export.ts), each with its stored row type. */
+export interface ExportRows {
+  conversations: Conversation;
+  messages: Message;
+  tickets: Ticket;
+  metrics: MetricEvent;
+}
+export type ExportKind = keyof ExportRows;
+
+/** One page of an export: rows created in [from, to), with ids after `after` (null: from the start). */
+export interface ExportPage {
+  from: number;
+  to: number;
+  after: string | null;
+  limit: number;
+}
+
 export type NewMessage = Omit<Message, 'attempts' | 'error'> & { attempts?: number; error?: string | null };
 
 /** Per channel, per event type and actor: how many and the average value (analytics input). */
@@ -463,6 +480,13 @@ export interface Repository {
   getTicket(id: string): Promise<Ticket | null>;
   updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>): Promise<Ticket | null>;
   listTickets(filter: TicketFilter): Promise<Ticket[]>;
+
+  // exports
+  /**
+   * Rows of one kind created in [from, to), in id order, after the keyset cursor `after`. Paging by
+   * id rather than by offset keeps every page one primary-key range read, however deep the export.
+   */
+  exportPage<K extends ExportKind>(kind: K, page: ExportPage): Promise<ExportRows[K][]>;
 
   // outbox
   enqueue(job: OutboxJob): Promise<void>;

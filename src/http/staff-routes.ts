@@ -1,6 +1,6 @@
 /**
  * The staff API under /v1: conversations and tickets, replying as a human, taking over and
- * handing back, analytics, and the knowledge base (/v1/kb, kb-routes.ts). Every route needs a staff API token.
+ * handing back, analytics, the knowledge base (/v1/kb, kb-routes.ts) and data exports (/v1/exports, export-routes.ts). Every route needs a staff API token.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -13,9 +13,10 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { messageText, query, readJson } from './body.ts';
-import { csvRow } from './csv.ts';
+import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
+import { createExportRoutes } from './export-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
@@ -363,6 +364,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
+  app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
 
   /** Everything that happens, live, for consoles. */

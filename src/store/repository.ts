@@ -5,9 +5,9 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { ConversationFilter, EventAggregate, Repository, TicketFilter } from '../core/ports.ts';
+import type { ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -69,6 +69,8 @@ const MESSAGE_COLUMNS = [
   'agentName', 'route', 'confidence', 'providerMessageId', 'deliveryStatus', 'agentStatus', 'attempts', 'error', 'meta', 'createdAt',
 ] as const satisfies readonly (keyof Message)[];
 const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'value', 'data', 'createdAt'] as const satisfies readonly (keyof MetricEvent)[];
+/** The largest export page: big enough that round trips do not dominate, small enough to stream. */
+const MAX_EXPORT_PAGE = 5_000;
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -464,6 +466,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         )
         .orderBy(desc(k.id))
         .limit(clampLimit(filter.limit));
+    },
+
+    // ── exports ──
+    async exportPage<K extends ExportKind>(kind: K, page: ExportPage) {
+      // Typed as one table for the builder (a union of tables is not selectable); each has id and createdAt.
+      const table = { conversations: t.conversations, messages: t.messages, tickets: t.tickets, metrics: t.events }[kind] as typeof t.messages;
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(gte(table.createdAt, page.from), lt(table.createdAt, page.to), page.after === null ? undefined : gt(table.id, page.after)))
+        .orderBy(asc(table.id))
+        .limit(Math.max(1, Math.min(page.limit, MAX_EXPORT_PAGE)));
+      return rows as unknown as ExportRows[K][];
     },
 
     // ── outbox ──

@@ -24,6 +24,7 @@ const ADMIN_ONLY = new Set([
   'POST /labels',
   'PATCH /labels/:labelId',
   'DELETE /labels/:labelId',
+  'GET /exports/:kind',
 ]);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
@@ -53,7 +54,9 @@ async function call(key: string, token: string) {
       .replace(':slug', ids.slug)
       .replace(':labelId', ids.label)
       .replace(':replyId', ids.reply)
-      .replace(':noteId', ids.note);
+      .replace(':noteId', ids.note)
+      // A valid export request, so an agent let through would get the data, not a 400.
+      .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
   const body = bodies[key] ?? (method === 'GET' ? undefined : {});
   const res = await fd.app.request(url, {
