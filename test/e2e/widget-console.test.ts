@@ -4,7 +4,8 @@
  * sees the escalation live, replies (the visitor sees it, also across a dropped connection),
  * resolves; the visitor rates and the analytics page counts it. Hostile input stays text. The
  * inbox's tabs, search, labels and a canned reply are driven as a support lead would, by mouse and
- * keyboard, at desktop and phone widths (screenshots into docs/screenshots/).
+ * keyboard, at desktop and phone widths (screenshots into test/artifacts/screenshots/, or docs/screenshots/
+ * with UPDATE_SCREENSHOTS=1).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,9 @@ import { newId } from '../../src/core/ids.ts';
 import { hashPassword } from '../../src/core/passwords.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
 import { ROOT } from '../support/paths.ts';
+
+/** The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); a normal run leaves the checkout as it was. */
+const SCREENSHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test', 'artifacts', 'screenshots');
 import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
@@ -305,7 +309,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
   });
 
   it('the inbox has tabs with counts, finds a conversation by its words, labels it, and a canned reply fills in the customer', async () => {
-    const docs = join(ROOT, 'docs', 'screenshots');
+    const docs = SCREENSHOTS_DIR;
     // The team's canned reply and label, made on the console's own page.
     await staff.goto(`${base}/console/#/replies`);
     await staff.getByLabel('Shortcut', { exact: true }).fill('thanks');
@@ -417,7 +421,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
   });
 
   it('is usable at 375 px: nothing wider than the screen on the inbox or a conversation', async () => {
-    const docs = join(ROOT, 'docs', 'screenshots');
+    const docs = SCREENSHOTS_DIR;
     const context = await newBrowserContext(browser, { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await staffContext.storageState() });
     const phone = await context.newPage();
     await phone.goto(`${base}/console/#/inbox`);
