@@ -11,6 +11,9 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Attachment,
+  type CannedReply,
+  type ContactNote,
+  type Label,
   type Contact,
   type ContactIdentity,
   type Conversation,
@@ -18,6 +21,7 @@ import {
   type KnowledgeArticle,
   type Ticket,
 } from '../core/types.ts';
+import type { InboxRow, StaffMember } from './inbox-routes.ts';
 import type { PossibleDuplicate } from './staff-routes.ts';
 import type { RenderedMessage } from '../render/message-html.ts';
 import type { VisitorConversation, VisitorMessage } from '../../adapters/web/types.ts';
@@ -206,6 +210,34 @@ export const ChannelMetricsRecord = z
 export const PossibleDuplicateRecord = z
   .object({ contactId: z.string(), name: z.string().nullable(), email: z.string().nullable(), channels: z.array(ChannelKind) })
   .meta({ id: 'PossibleDuplicate' }) satisfies z.ZodType<PossibleDuplicate>;
+
+export const LabelRecord = z
+  .object({ id: z.string(), name: z.string(), color: z.string().describe('#rrggbb'), createdAt: time })
+  .meta({ id: 'Label' }) satisfies z.ZodType<Label>;
+
+export const CannedReplyRecord = z
+  .object({ id: z.string(), shortcut: z.string(), title: z.string(), body: z.string(), createdBy: z.string().nullable(), createdAt: time, updatedAt: time })
+  .meta({ id: 'CannedReply' }) satisfies z.ZodType<CannedReply>;
+
+export const ContactNoteRecord = z
+  .object({ id: z.string(), contactId: z.string(), authorId: z.string().nullable(), text: z.string(), createdAt: time })
+  .meta({ id: 'ContactNote' }) satisfies z.ZodType<ContactNote>;
+
+export const StaffMemberRecord = z
+  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']) })
+  .meta({ id: 'StaffMember' }) satisfies z.ZodType<StaffMember>;
+
+export const InboxRowRecord = z
+  .object({
+    conversation: ConversationRecord,
+    customer: z.object({ id: z.string(), name: z.string().nullable(), handle: z.string().nullable() }),
+    assignee: StaffMemberRecord.nullable(),
+    lastMessage: z.object({ id: z.string(), text: z.string(), direction: Direction, authorKind: AuthorKind, createdAt: time }).nullable(),
+    unread: z.number().int(),
+    labels: z.array(LabelRecord),
+    ticket: z.object({ id: z.string(), number: z.number().int(), status: z.enum(TICKET_STATUSES) }).nullable(),
+  })
+  .meta({ id: 'InboxRow' }) satisfies z.ZodType<InboxRow>;
 
 export const StaffUser = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']) })

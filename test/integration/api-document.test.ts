@@ -10,6 +10,7 @@ import { uniqueSymbol, type DescribeRouteOptions } from 'hono-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/core/staff-auth.ts';
 import { documentOptions, DOCS_CSP } from '../../src/http/ops/api-reference.ts';
+import { ADMIN_ONLY_ROUTES } from '../../src/http/roles.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
@@ -177,6 +178,17 @@ describe('the API document', () => {
         const pathParameters = parameters.filter((p) => p.in === 'path');
         expect(pathParameters.map((p) => p.name).sort(), where).toEqual([...templated].sort());
         for (const p of pathParameters) expect(p.required, where).toBe(true);
+      }
+    }
+  });
+
+  it('marks exactly the admin-only staff routes (roles.ts) as such, with their 403', () => {
+    const admin = new Set(ADMIN_ONLY_ROUTES.map((r) => `${r.method.toLowerCase()} /v1${openApiPath(r.path)}`));
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        expect(String(operation.summary).includes('(admin)'), where).toBe(admin.has(where));
+        if (admin.has(where)) expect(operation.responses, where).toHaveProperty('403');
       }
     }
   });
