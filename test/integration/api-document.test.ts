@@ -246,7 +246,15 @@ describe('the API document', () => {
     await conforms('GET /v1/deliveries/failed', await fd.app.request('/v1/deliveries/failed', { headers: staff }));
     const articles = (await conforms('GET /v1/kb/articles', await fd.app.request('/v1/kb/articles?limit=2', { headers: staff }))) as { articles: { slug: string }[] };
     await conforms('GET /v1/kb/articles/:slug', await fd.app.request(`/v1/kb/articles/${articles.articles[0]!.slug}`, { headers: staff }));
+    const profile = (await conforms('GET /v1/conversations/:id', await fd.app.request(`/v1/conversations/${id}`, { headers: staff }))) as { contact: { id: string } };
+    await conforms('GET /v1/contacts/:id', await fd.app.request(`/v1/contacts/${profile.contact.id}`, { headers: staff }));
+    await conforms('GET /v1/inbox', await fd.app.request('/v1/inbox?view=all', { headers: staff }));
+    await conforms('POST /v1/labels', await fd.app.request('/v1/labels', json({ name: 'vip' }, staff)));
+    await conforms('GET /v1/labels', await fd.app.request('/v1/labels', { headers: staff }));
+    await conforms('GET /v1/users', await fd.app.request('/v1/users', { headers: staff }));
     await conforms('GET /healthz', await fd.app.request('/healthz'));
+    // Built, not started: the documented 503.
+    await conforms('GET /readyz', await fd.app.request('/readyz'));
     await conforms('GET /livez', await fd.app.request('/livez'));
     // Errors: the shared error responses.
     await conforms('GET /v1/conversations/:id', await fd.app.request('/v1/conversations/nope', { headers: staff }));
