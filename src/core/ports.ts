@@ -618,10 +618,22 @@ export interface Repository {
 }
 
 /** The storage port: a repository plus atomic units of work. */
+/** A token bucket's shape: `burst` requests at once, refilled at `perMinute`. */
+export interface BucketSettings {
+  burst: number;
+  perMinute: number;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Single operations outside an explicit transaction. */
   readonly repo: Repository;
+  /**
+   * Spends one token of the bucket `name`/`key` kept in the database, so every replica sharing it
+   * counts against one budget; resolves to the seconds to wait when there was none, else null.
+   * Only stores shared by several processes have it (one process counts in memory).
+   */
+  takeToken?(name: string, key: string, settings: BucketSettings, now: number): Promise<number | null>;
   /** Runs `work` atomically: everything it wrote is committed together, or nothing is. */
   transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */

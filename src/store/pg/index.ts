@@ -15,6 +15,7 @@ import { searchPassages } from './passage-search.ts';
 import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { pendingMigrations } from '../migrations.ts';
+import { createPgTokenTaker } from './rate-limits.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
 
@@ -51,6 +52,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   return {
     dialect: 'postgres',
     repo,
+    takeToken: createPgTokenTaker(pool),
     transaction(work) {
       return db.transaction((tx) => work(createRepository(tx as unknown as Db, schema, dialect)));
     },
