@@ -93,7 +93,8 @@ async function main() {
     children.push(
       await startProcess(
         ['src/cli/cli.ts', 'serve'],
-        { PORT: String(fdPort), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'frontdesk.db'), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+        // One load generator is one client address: the rate limits would measure themselves.
+        { PORT: String(fdPort), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'frontdesk.db'), LOG_LEVEL: 'warn', DATABASE_URL: '', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0' },
         answers(`${fdBase}/healthz`),
       ),
     );
