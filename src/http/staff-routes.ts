@@ -15,6 +15,8 @@ import { failedDeliveries } from '../core/outbox.ts';
 import { messageText, query, readJson } from './body.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
+import { createWebhookRoutes } from './webhook-routes.ts';
+import type { Webhooks } from '../core/webhooks.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
 
@@ -35,6 +37,8 @@ export interface StaffRouteDeps {
   resumeApproval?: Pipeline['resumeApproval'];
   /** Called after a knowledge article is created, replaced or deleted (refreshes the running engine); never rejects. */
   knowledgeChanged?(): Promise<void>;
+  /** Outgoing webhook subscriptions (admins, /v1/webhooks). */
+  webhooks: Webhooks;
 }
 
 const DAY = 86_400_000;
@@ -314,6 +318,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
+  app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));
 
   /** Everything that happens, live, for consoles. */
   app.get('/events', async (c) => {

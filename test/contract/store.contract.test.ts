@@ -66,7 +66,10 @@ function message(conversation: Conversation, over: Partial<Message> = {}) {
 function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob> = {}): OutboxJob {
   return {
     id: newId(),
+    kind: 'reply',
     messageId: m.id,
+    eventId: null,
+    subscriptionId: null,
     conversationId: m.conversationId,
     channel: 'email',
     status: 'pending',

@@ -14,11 +14,13 @@ import type {
   Direction,
   MetricEvent,
   Order,
+  OutboxKind,
   OutboxStatus,
   Owner,
   TicketPriority,
   TicketStatus,
   User,
+  WebhookEventType,
 } from '../../core/types.ts';
 
 type Json = Record<string, unknown>;
@@ -153,7 +155,10 @@ export const ticketCounter = sqliteTable('ticket_counter', {
 
 export const outbox = sqliteTable('outbox', {
   id: text().primaryKey(),
-  messageId: text().notNull().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  kind: text().$type<OutboxKind>().notNull().default('reply'),
+  messageId: text().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  eventId: text().references(() => webhookEvents.id, { onDelete: 'cascade' }),
+  subscriptionId: text().references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
   conversationId: text().notNull(),
   channel: text().$type<ChannelKind>().notNull(),
   status: text().$type<OutboxStatus>().notNull(),
@@ -292,3 +297,24 @@ export const routeCorrections = sqliteTable('route_corrections', {
   createdAt: epoch().notNull(),
 });
 
+
+/** Outgoing webhook subscriptions (staff API and CLI); the secret signs requests, so it is kept as given. */
+export const webhookSubscriptions = sqliteTable('webhook_subscriptions', {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  secret: text().notNull(),
+  events: json<WebhookEventType[]>().notNull(),
+  active: bool().notNull().default(true),
+  disabledReason: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+});
+
+/** Events for webhook subscribers, written in the transaction of the change; one outbox job per subscriber. */
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: text().primaryKey(),
+  type: text().$type<WebhookEventType>().notNull(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  data: json<Json>().notNull(),
+  createdAt: epoch().notNull(),
+});
