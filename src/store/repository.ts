@@ -513,7 +513,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async activeWebhookSubscriptions() {
       const w = t.webhookSubscriptions;
-      return hot('activeWebhookSubscriptions', () => db.select().from(w).where(eq(w.active, p('active') as unknown as boolean))).execute({ active: true });
+      return hot('activeWebhookSubscriptions', () => db.select().from(w).where(eq(w.active, true))).execute();
     },
     async updateWebhookSubscription(id, patch) {
       const { now, ...rest } = patch;
