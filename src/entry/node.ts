@@ -257,6 +257,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     context,
     metrics,
     sweep,
+    /** Resolves once the webhook deliveries started right after their changes committed have settled. */
+    async deliveriesIdle() {
+      await Promise.all(deliveries);
+    },
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
       for (const adapter of adapters) await adapter.start?.(context);
