@@ -14,10 +14,20 @@ import { createTestFrontdesk } from '../support/frontdesk.ts';
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
 const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admin: '', operator: '' };
-let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string };
+let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; webhook: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
-const ADMIN_ONLY = new Set(['POST /kb/articles', 'PUT /kb/articles/:slug', 'DELETE /kb/articles/:slug']);
+const ADMIN_ONLY = new Set([
+  'POST /kb/articles',
+  'PUT /kb/articles/:slug',
+  'DELETE /kb/articles/:slug',
+  'GET /webhooks',
+  'POST /webhooks',
+  'GET /webhooks/:id',
+  'PATCH /webhooks/:id',
+  'DELETE /webhooks/:id',
+  'POST /webhooks/:id/test',
+]);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
 function staffRoutes(): string[] {
@@ -30,6 +40,8 @@ function staffRoutes(): string[] {
 const bodies: Record<string, unknown> = {
   'POST /kb/articles': { title: 'Agents may not write this', body: 'Created by an agent.', slug: 'agent-wrote-this' },
   'PUT /kb/articles/:slug': { title: 'Rewritten by an agent', body: 'Replaced by an agent.' },
+  'POST /webhooks': { url: 'https://hooks.example.com/agent', events: ['message.created'] },
+  'PATCH /webhooks/:id': { active: false },
 };
 
 async function call(key: string, token: string) {
@@ -41,6 +53,7 @@ async function call(key: string, token: string) {
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/tickets/:id', `/tickets/${ids.ticket}`)
       .replace('/messages/:id', `/messages/${ids.message}`)
+      .replace('/webhooks/:id', `/webhooks/${ids.webhook}`)
       .replace(':slug', ids.slug);
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
   const body = bodies[key] ?? (method === 'GET' ? undefined : {});
@@ -56,7 +69,10 @@ async function call(key: string, token: string) {
 /** Everything an agent could have changed through an admin-only route. */
 async function knowledgeSnapshot() {
   const articles = await fd.store.repo.listArticles();
-  return articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug));
+  return {
+    articles: articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug)),
+    webhooks: await fd.store.repo.listWebhookSubscriptions(),
+  };
 }
 
 async function userToken(role: User['role']) {
@@ -79,7 +95,11 @@ beforeAll(async () => {
   const [ticket] = await fd.store.repo.listTickets({ conversationId: conversation.id });
   const [article] = await fd.store.repo.listArticles();
   const [message] = await fd.store.repo.recentMessages(conversation.id, 1);
-  ids = { conversation: conversation.id, contact: conversation.contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id };
+  // An active subscription an agent could otherwise switch off or delete (never called: nothing listens there).
+  const webhook = await fd.store.repo.createWebhookSubscription({
+    id: newId(), url: 'https://hooks.example.com/admin', secret: 'whsec_staff-roles-secret', events: ['csat.created'], active: true, disabledReason: null, createdAt: Date.now(), updatedAt: Date.now(),
+  });
+  ids = { conversation: conversation.id, contact: conversation.contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, webhook: webhook.id };
 });
 afterAll(async () => fd.stop());
 
