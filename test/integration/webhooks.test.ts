@@ -6,19 +6,21 @@
  * followed, a wrong secret is caught by the receiver, and a delivery left pending when the
  * process stops is sent after the store is opened again.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EVENT_ID_HEADER, verifySignature } from '../../adapters/webhooks/sign.ts';
+import { EVENT_ID_HEADER } from '../../adapters/webhooks/sign.ts';
 import { run } from '../../src/cli/main.ts';
 import { newId } from '../../src/core/ids.ts';
 import { createApiToken } from '../../src/core/staff-auth.ts';
 import type { User } from '../../src/core/types.ts';
 import { createTestFrontdesk, manualClock, scriptedEngine } from '../support/frontdesk.ts';
 import { startLocalHttp, type LocalHttpServer, type RecordedRequest } from '../support/local-http.ts';
+import { ROOT } from '../support/paths.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-webhooks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +35,25 @@ interface Delivery {
   signed: boolean;
 }
 
+/** The README's verification recipe, run as written (its import line supplied as arguments). */
+function readmeVerifier(): (secret: string, header: string, rawBody: string) => boolean {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const code = /\*\*Verifying a request\*\*[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!code) throw new Error('README has no verification recipe');
+  const body = code.replace(/^import .*\n/m, '');
+  return new Function('createHmac', 'timingSafeEqual', `${body}\nreturn fromFrontdesk;`)(createHmac, timingSafeEqual);
+}
+const fromFrontdesk = readmeVerifier();
+
 /**
- * The test receiver: verifies each request with `secret` (the README recipe: HMAC-SHA256 over
- * `t.body`), answers with the next scripted status (then 200), and lets the test await the n-th request.
+ * The test receiver: verifies each request with `secret` exactly as the README tells receivers
+ * to, answers with the next scripted status (then 200), and lets the test await the n-th request.
  */
 async function startReceiver(secret: () => string, script: number[] = []) {
   const deliveries: Delivery[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const server: LocalHttpServer = await startLocalHttp((request, res: ServerResponse) => {
-    const signed = verifySignature(secret(), String(request.headers['frontdesk-signature'] ?? ''), request.body);
+    const signed = fromFrontdesk(secret(), String(request.headers['frontdesk-signature'] ?? ''), request.body);
     deliveries.push({ request, body: JSON.parse(request.body) as Delivery['body'], signed });
     const status = script.shift() ?? (signed ? 200 : 401);
     res.writeHead(status, { 'content-type': 'text/plain', ...(status === 302 ? { location: `${server.url}/elsewhere` } : {}), ...(status === 500 ? { 'retry-after': '2' } : {}) });
@@ -221,8 +233,8 @@ describe('outgoing webhooks', () => {
     expect(receiver.deliveries.map((d) => d.signed)).toEqual([false, false, false]);
     // With the right secret the same requests verify; a changed body does not.
     const first = receiver.deliveries[0]!;
-    expect(verifySignature(hook.secret, String(first.request.headers['frontdesk-signature']), first.request.body)).toBe(true);
-    expect(verifySignature(hook.secret, String(first.request.headers['frontdesk-signature']), first.request.body.replace('conversation', 'Conversation'))).toBe(false);
+    expect(fromFrontdesk(hook.secret, String(first.request.headers['frontdesk-signature']), first.request.body)).toBe(true);
+    expect(fromFrontdesk(hook.secret, String(first.request.headers['frontdesk-signature']), first.request.body.replace('conversation', 'Conversation'))).toBe(false);
 
     const shown = await api(fd, await adminToken(fd), 'GET', `/webhooks/${hook.id}`);
     const errors = shown.json!.deliveries.map((d: { status: string; attempts: number; lastError: string }) => [d.status, d.attempts, d.lastError]);
