@@ -46,4 +46,5 @@ DROP TABLE `outbox`;--> statement-breakpoint
 ALTER TABLE `__new_outbox` RENAME TO `outbox`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE UNIQUE INDEX `outbox_messageId_unique` ON `outbox` (`message_id`);--> statement-breakpoint
-CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`run_at`);
+CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`run_at`);--> statement-breakpoint
+CREATE INDEX `outbox_subscription_idx` ON `outbox` (`subscription_id`);

@@ -172,7 +172,7 @@ export const outbox = pgTable('outbox', {
   lastError: text(),
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),
-}, (t) => [index('outbox_due_idx').on(t.status, t.runAt)]);
+}, (t) => [index('outbox_due_idx').on(t.status, t.runAt), index('outbox_subscription_idx').on(t.subscriptionId)]);
 
 export const events = pgTable('events', {
   id: text().primaryKey(),

@@ -170,7 +170,7 @@ export const outbox = sqliteTable('outbox', {
   lastError: text(),
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),
-}, (t) => [index('outbox_due_idx').on(t.status, t.runAt)]);
+}, (t) => [index('outbox_due_idx').on(t.status, t.runAt), index('outbox_subscription_idx').on(t.subscriptionId)]);
 
 export const events = sqliteTable('events', {
   id: text().primaryKey(),
