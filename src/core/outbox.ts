@@ -290,7 +290,8 @@ export function createOutbox(deps: {
       gone = result.kind === 'gone';
       outcome = result.kind === 'delivered' ? { kind: 'sent' } : result.kind === 'gone' ? { kind: 'failed', error: result.error } : result;
       if (result.kind !== 'delivered') {
-        logger.warn({ subscriptionId: subscription.id, eventId: event.id, attempt: job.attempts + 1, error: result.error }, 'webhook delivery failed');
+        // Only the code: the receiver's answer text is kept on the job for staff, not logged.
+        logger.warn({ subscriptionId: subscription.id, eventId: event.id, attempt: job.attempts + 1, error: result.error.split(':')[0] }, 'webhook delivery failed');
       }
     }
     const now = clock.now();
