@@ -18,6 +18,7 @@ import * as schema from '../schema/sqlite.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
+import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { sql } from 'drizzle-orm';
 
@@ -54,6 +55,7 @@ const dialect: DialectQueries = {
   },
   lockDueJobs: (query) => query, // one writer at a time already
   lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
+  conversationsMatching,
   // One statement under SQLite's write lock: no other connection or process can take the same value.
   async nextTicketNumber(db) {
     const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
