@@ -21,6 +21,8 @@ import type { User } from '../../src/core/types.ts';
 import { createTestFrontdesk, manualClock, scriptedEngine } from '../support/frontdesk.ts';
 import { startLocalHttp, type LocalHttpServer, type RecordedRequest } from '../support/local-http.ts';
 import { ROOT } from '../support/paths.ts';
+import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
+import { describeWithService } from '../support/services.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-webhooks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -264,6 +266,47 @@ describe('outgoing webhooks', () => {
     await receiver.received(2);
     expect(receiver.deliveries[1]).toMatchObject({ signed: true, body: { id: receiver.deliveries[0]!.body.id, type: 'conversation.created' } });
     expect((await fd.store.repo.listJobs({ subscriptionId: id }))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+const pgReason = await postgresUnavailable();
+describeWithService('PostgreSQL', pgReason)('outgoing webhooks on PostgreSQL, two replicas', () => {
+  it('records events in the change transaction and delivers each once, whichever replica retries', async () => {
+    const db = await createTestDatabase();
+    let secret = '';
+    receiver = await startReceiver(() => secret, [500]);
+    const clock = manualClock(Date.now());
+    const env = { ...ALLOW_PRIVATE, DATABASE_URL: db.url };
+    fd = await createTestFrontdesk({ env, clock, engine: escalatingEngine });
+    const other = await createTestFrontdesk({ env, clock, engine: escalatingEngine });
+    try {
+      let id: string;
+      ({ id, secret } = await subscribe(fd, receiver.server.url, ['conversation.created', 'message.created', 'ticket.created']));
+      const { conversation, visitorToken } = await startWebConversation(fd);
+      await receiver.received(1); // conversation.created, answered 500
+      await fd.deliveriesIdle();
+      const posted = await other.app.request(`/v1/conversations/${conversation.id}/messages?wait=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${visitorToken}` },
+        body: JSON.stringify({ text: 'Where is my parcel?' }),
+      });
+      expect(posted.status).toBe(200);
+      await receiver.received(4); // inbound message, reply, ticket
+      await other.deliveriesIdle();
+      clock.advance(10 * MINUTE);
+      await Promise.all([fd.outbox.drain(), other.outbox.drain(), fd.outbox.drain(), other.outbox.drain()]);
+      await receiver.received(5);
+      const ids = receiver.deliveries.map((d) => d.body.id);
+      expect(ids).toHaveLength(5);
+      expect(new Set(ids).size).toBe(4); // the 500'd event twice, nothing else again
+      expect(receiver.deliveries.every((d) => d.signed)).toBe(true);
+      expect((await fd.store.repo.listJobs({ subscriptionId: id })).map((j) => j.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    } finally {
+      await other.stop();
+      await fd.stop();
+      fd = undefined;
+      await db.drop();
+    }
   });
 });
 
