@@ -7,6 +7,7 @@
 import { webApi } from '@slack/bolt';
 import { Hono } from 'hono';
 import { UnauthorizedError } from '../../src/core/errors.ts';
+import { errors, json, routeFamily, TAGS } from '../../src/http/api-doc.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../../src/core/ports.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
 import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction, toMessageEvent } from './parse.ts';
@@ -17,14 +18,17 @@ import {
   type SlackAdapterConfig,
   type SlackAdapterDeps,
   type SlackBlockActions,
-  type SlackCommand,
-  type SlackEnvelope,
+  SlackCommand,
+  SlackEnvelope,
   type SlackMessageEvent,
 } from './types.ts';
 import { createUserDirectory } from './users.ts';
 import { verifySlackRequest } from './verify.ts';
 
 export type { SlackAdapterConfig, SlackAdapterDeps } from './types.ts';
+
+/** Every Slack request carries Slack's signature of its raw body. */
+const slackRoute = routeFamily(TAGS.webhooks, [{ slackSignature: [] }], 400, 401);
 
 /** The Slack adapter plus `idle()`, which resolves once background work of acknowledged requests is done. */
 export interface SlackAdapter extends ChannelAdapter {
@@ -220,7 +224,10 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   function routes(ctx: AdapterContext) {
     attach(ctx);
     const app = new Hono();
-    app.post('/events', async (c) => {
+    app.post('/events', slackRoute('Slack Events API (messages in the support channel and DMs, url_verification)', {
+      requestBody: { required: true, content: json(SlackEnvelope, { type: 'url_verification', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' }) },
+      responses: { 200: { description: 'Acknowledged; for url_verification, `{challenge}`' } },
+    }), async (c) => {
       const rawBody = await c.req.text();
       verify(c.req.raw.headers, rawBody, ctx);
       const envelope = parseEnvelope(rawBody);
@@ -228,13 +235,19 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       if (envelope.type === 'event_callback') await acceptEvent(ctx, envelope, c.req.header('x-slack-retry-num') ?? null);
       return c.body(null, 200);
     });
-    app.post('/actions', async (c) => {
+    app.post('/actions', slackRoute('Slack interactivity (the desk post\'s buttons)', {
+      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['payload'], properties: { payload: { type: 'string', description: 'JSON of a block_actions payload' } } } } } },
+      responses: { 200: { description: 'Acknowledged' } },
+    }), async (c) => {
       const rawBody = await c.req.text();
       verify(c.req.raw.headers, rawBody, ctx);
       acceptAction(parseInteraction(rawBody));
       return c.body(null, 200);
     });
-    app.post('/commands', async (c) => {
+    app.post('/commands', slackRoute('Slack slash command (/frontdesk …)', {
+      requestBody: { required: true, content: json(SlackCommand, { command: '/frontdesk', text: 'open', user_id: 'U0123ABCD', channel_id: 'C0123456789' }, 'application/x-www-form-urlencoded') },
+      responses: { 200: { description: 'The command\'s answer as a Slack message' } },
+    }), async (c) => {
       const rawBody = await c.req.text();
       verify(c.req.raw.headers, rawBody, ctx);
       return c.json(await answerCommand(parseCommand(rawBody)));

@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import twilio from 'twilio';
 import { NotFoundError } from '../../src/core/errors.ts';
+import { errors, routeFamily, TAGS } from '../../src/http/api-doc.ts';
 import type { AdapterContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
@@ -18,6 +20,14 @@ const MEDIA_TIMEOUT_MS = 8_000;
 const UNSUBSCRIBED = '21610';
 /** How long after the bot's question a keyword-shaped text counts as its answer. */
 const DEFAULT_ANSWER_WINDOW_MS = 30 * 60_000;
+
+const twilioRoute = routeFamily(TAGS.webhooks, [{ twilioSignature: [] }], 400, 403);
+/** Twilio posts form fields; parse.ts reads the ones named here (media as NumMedia, MediaUrl0…, MediaContentType0…). */
+const twilioForm = (required: string[], properties: string[]) => ({
+  required: true,
+  content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' as const, required, properties: Object.fromEntries(properties.map((name) => [name, { type: 'string' as const }])) } } },
+});
+const TWIML = { description: 'TwiML: empty, or the answer to HELP', content: { 'text/xml': { schema: { type: 'string' as const } } } };
 
 function twiml(c: Context, message?: string) {
   const response = new twilio.twiml.MessagingResponse();
@@ -90,7 +100,7 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     return twiml(c, reply);
   }
 
-  app.post('/', async (c) => {
+  app.post('/', twilioRoute('Inbound SMS or MMS from Twilio', { requestBody: twilioForm(['MessageSid', 'From', 'To'], ['MessageSid', 'AccountSid', 'MessagingServiceSid', 'From', 'To', 'Body', 'NumMedia']), responses: { 200: TWIML } }), async (c) => {
     const params = await verified(c);
     const sms = parseSmsWebhook(params, config.accountSid);
     const keyword = sms.media.length === 0 ? detectKeyword(sms.body) : null;
@@ -119,7 +129,7 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     return twiml(c);
   });
 
-  app.post('/status', async (c) => {
+  app.post('/status', twilioRoute('Twilio delivery status callback', { requestBody: twilioForm(['MessageSid', 'MessageStatus'], ['MessageSid', 'AccountSid', 'MessageStatus', 'ErrorCode', 'To']), responses: { 204: { description: 'Recorded (or not ours)' } } }), async (c) => {
     const callback = parseStatusCallback(await verified(c), config.accountSid);
     const status = deliveryStatusOf(callback.status);
     if (callback.errorCode === UNSUBSCRIBED && callback.to) {
@@ -139,7 +149,12 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     return c.body(null, 204);
   });
 
-  app.get('/r/:token', async (c) => {
+  app.get('/r/:token', describeRoute({
+    tags: [TAGS.webhooks],
+    summary: 'The full text of a shortened SMS reply (the signed link at its end)',
+    security: [],
+    responses: { 200: { description: 'The reply as plain text', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(404) },
+  }), async (c) => {
     const token = c.req.param('token');
     const id = readReplyLinkToken(config.authToken, token);
     const message = id ? await store.repo.getMessage(id) : null;

@@ -10,6 +10,8 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/core
 import { hashSecret, newId, newSecret, sameHash } from '../../src/core/ids.ts';
 import type { AdapterContext } from '../../src/core/ports.ts';
 import type { Conversation } from '../../src/core/types.ts';
+import { errors, jsonBody, jsonResponse, routeFamily, TAGS, VISITOR_AUTH } from '../../src/http/api-doc.ts';
+import { CsatRecord, VisitorConversationRecord, VisitorMessageRecord } from '../../src/http/api-schemas.ts';
 import { messageText, readJson } from '../../src/http/body.ts';
 import { streamTopic } from '../../src/http/sse.ts';
 import { withRenderedHtml } from '../../src/render/message-html.ts';
@@ -27,6 +29,15 @@ type Access = { conversation: Conversation; staff: boolean };
 
 /** How many of a signed-in customer's web conversations the resume endpoint lists. */
 const RESUME_LIST_LIMIT = 20;
+
+/** Starting a conversation needs no credentials; 429 when the address starts too many. */
+const startRoute = routeFamily(TAGS.visitor, [], 400, 403, 429);
+/** A route of one conversation: its visitor token (or staff credentials). */
+const visitorRoute = routeFamily(TAGS.visitor, VISITOR_AUTH, 400, 401, 403, 404);
+const Started = z.object({ conversation: VisitorConversationRecord, visitorToken: z.string(), message: VisitorMessageRecord.nullable() });
+const Resumable = z.object({ conversation: VisitorConversationRecord, visitorToken: z.string() });
+const Exchange = z.object({ message: VisitorMessageRecord, reply: VisitorMessageRecord.nullable().optional(), duplicate: z.boolean().optional(), pending: z.boolean().optional() });
+const EXAMPLE_USER = { userId: 'customer-4711', userHash: '6b1f0c4e0f6d1e8a3d8a2b0e1c7f5a9d4e3b2a1c0f9e8d7c6b5a4f3e2d1c0b9a' };
 
 export function createWebRoutes(deps: WebRouteDeps) {
   const { pipeline, store, support, bus, clock, config } = deps;
@@ -101,7 +112,10 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return identities.find((i) => i.channel === 'web')!.address;
   }
 
-  app.post('/conversations', async (c) => {
+  app.post('/conversations', startRoute('Start a web conversation, optionally with a first message and a signed-in user', {
+    requestBody: jsonBody(StartBody, { name: 'Maria', email: 'maria@example.com', text: 'Where is my order NW-10003?' }),
+    responses: { 201: jsonResponse('The conversation and its visitor token (keep it: it opens this conversation)', Started) },
+  }), async (c) => {
     const body = await readJson(c, StartBody);
     const user = signedUser(body);
     const emailVerified = signedEmail(body, user);
@@ -133,7 +147,10 @@ export function createWebRoutes(deps: WebRouteDeps) {
 
   // A signed-in customer on another device: their recent web conversations, each with its
   // (derived, so identical on every device) visitor token, and the newest unresolved one to resume.
-  app.post('/identity/conversations', async (c) => {
+  app.post('/identity/conversations', startRoute('A signed-in customer\'s recent web conversations, with the one to resume', {
+    requestBody: jsonBody(IdentityBody, EXAMPLE_USER),
+    responses: { 200: jsonResponse('Up to 20 conversations, newest first, each with its visitor token; `resume` is the newest unresolved one', z.object({ conversations: z.array(Resumable), resume: Resumable.nullable() })) },
+  }), async (c) => {
     const user = signedUser(await readJson(c, IdentityBody))!;
     const identity = await store.repo.findIdentity('web', `user:${user.userId}`);
     const conversations = identity
@@ -163,7 +180,15 @@ export function createWebRoutes(deps: WebRouteDeps) {
     };
   }
 
-  app.post('/conversations/:id/messages', async (c) => {
+  app.post('/conversations/:id/messages', visitorRoute('Post a visitor message; with ?wait=1, wait for the agents\' reply', {
+    parameters: [{ in: 'query', name: 'wait', required: false, schema: { type: 'string', enum: ['1'] }, description: 'answer with the agents\' reply (200), or 202 with pending: true after 30 s' }],
+    requestBody: jsonBody(MessageBody, { text: 'Where is my order NW-10003?', clientMessageId: 'c-17' }),
+    responses: {
+      200: jsonResponse('The stored message and the agents\' reply (wait=1)', Exchange),
+      202: jsonResponse('The stored message; the reply follows on the event stream', Exchange),
+      ...errors(413, 429),
+    },
+  }), async (c) => {
     const { conversation } = await access(c);
     const body = await readJson(c, MessageBody);
     const address = await visitorAddress(conversation);
@@ -177,7 +202,13 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return c.json({ message, reply: reply && toVisitorMessage(reply), duplicate: received.duplicate }, 200);
   });
 
-  app.get('/conversations/:id/messages', async (c) => {
+  app.get('/conversations/:id/messages', visitorRoute('The conversation\'s messages, oldest first (staff also see internal notes)', {
+    parameters: [
+      { in: 'query', name: 'after', required: false, schema: { type: 'string' }, description: 'a message id: only messages after it' },
+      { in: 'query', name: 'limit', required: false, schema: { type: 'integer', default: 100 } },
+    ],
+    responses: { 200: jsonResponse('The conversation and its messages (the staff view of a message has more fields)', z.object({ conversation: VisitorConversationRecord, messages: z.array(VisitorMessageRecord) })) },
+  }), async (c) => {
     const { conversation, staff } = await access(c);
     const after = c.req.query('after');
     const limit = Number(c.req.query('limit') ?? 100);
@@ -185,7 +216,9 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages.map(withRenderedHtml) : messages.map(toVisitorMessage) });
   });
 
-  app.get('/conversations/:id/events', async (c) => {
+  app.get('/conversations/:id/events', visitorRoute('Follow the conversation live (Server-Sent Events); resumes after Last-Event-ID', {
+    responses: { 200: { description: 'An event stream: `message` (id: the message id), `status`, `typing`, `delta`', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(429) },
+  }), async (c) => {
     const { conversation, staff } = await access(c);
     const after = c.req.header('last-event-id') ?? c.req.query('after');
     return streamTopic(c, {
@@ -214,14 +247,19 @@ export function createWebRoutes(deps: WebRouteDeps) {
     });
   });
 
-  app.post('/conversations/:id/csat', async (c) => {
+  app.post('/conversations/:id/csat', visitorRoute('Rate the conversation', {
+    requestBody: jsonBody(CsatBody, { rating: 5, comment: 'Quick and friendly.' }),
+    responses: { 201: jsonResponse('The stored rating', z.object({ csat: CsatRecord })) },
+  }), async (c) => {
     const { conversation } = await access(c);
     const body = await readJson(c, CsatBody);
     const csat = await support.rate(conversation.id, body.rating, body.comment ?? null);
     return c.json({ csat }, 201);
   });
 
-  app.post('/conversations/:id/handoff', async (c) => {
+  app.post('/conversations/:id/handoff', visitorRoute('Ask for a human ("talk to a human")', {
+    responses: { 200: jsonResponse('The request, stored as a visitor message, and the agents\' answer', z.object({ message: VisitorMessageRecord, reply: VisitorMessageRecord.nullable() })) },
+  }), async (c) => {
     const { conversation } = await access(c);
     const address = await visitorAddress(conversation);
     // "Talk to a human" is a message like any other: triage routes it to escalation.

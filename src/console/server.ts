@@ -16,6 +16,8 @@ import { newSecret } from '../core/ids.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import type { Clock, Logger, Store } from '../core/ports.ts';
 import { authenticateStaffToken, createApiToken, revokeApiToken } from '../core/staff-auth.ts';
+import { errors, jsonBody, jsonResponse, routeFamily, TAGS } from '../http/api-doc.ts';
+import { StaffUser } from '../http/api-schemas.ts';
 import { readJson } from '../http/body.ts';
 import { createLoginThrottle, type LoginThrottle } from '../http/ops/login-throttle.ts';
 import { CONSOLE_BUNDLE, ensureBuilt, serveFile } from './assets.ts';
@@ -54,7 +56,10 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().min(1).max(1024) });
+export const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().min(1).max(1024) });
+
+const consoleRoute = routeFamily(TAGS.console, undefined);
+const UserEnvelope = z.object({ user: StaffUser });
 
 export function createConsole(deps: ConsoleDeps) {
   const { store, clock, logger } = deps;
@@ -94,7 +99,11 @@ export function createConsole(deps: ConsoleDeps) {
 
   const app = new Hono();
 
-  app.post('/api/login', async (c) => {
+  app.post('/api/login', consoleRoute('Sign in with email and password: sets the session cookie', {
+    security: [],
+    requestBody: jsonBody(LoginBody, { email: 'agent@example.com', password: 'correct horse battery staple' }),
+    responses: { 200: jsonResponse('The signed-in user; the session cookie is set (HttpOnly, 12 hours)', UserEnvelope), ...errors(400, 401, 429) },
+  }), async (c) => {
     const body = await readJson(c, LoginBody);
     const address = c.get('clientIp');
     // Checked before the password: a refused attempt tells nothing about it.
@@ -123,14 +132,17 @@ export function createConsole(deps: ConsoleDeps) {
     return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
   });
 
-  app.post('/api/logout', async (c) => {
+  app.post('/api/logout', consoleRoute('Sign out: revokes the session', {
+    security: [{ staffSession: [] }],
+    responses: { 200: jsonResponse('Signed out (also without a session)', z.object({ ok: z.literal(true) })), ...errors(403) },
+  }), async (c) => {
     const token = await sessionToken(c);
     if (token) await revokeApiToken(store, clock, token);
     deleteCookie(c, cookieName, { path: '/', secure });
     return c.json({ ok: true });
   });
 
-  app.get('/api/me', async (c) => c.json({ user: await currentUser(c) }));
+  app.get('/api/me', consoleRoute('The signed-in user', { security: [{ staffSession: [] }], responses: { 200: jsonResponse('The user of the session cookie', UserEnvelope), ...errors(401) } }), async (c) => c.json({ user: await currentUser(c) }));
 
   app.get('/', async (c) => serveApp(c, 'index.html'));
   app.get('/*', async (c) => {

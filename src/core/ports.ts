@@ -673,5 +673,7 @@ export interface Store {
   transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** How many of the package's migrations the database lacks (0: up to date). */
+  pendingMigrations(): Promise<number>;
   close(): Promise<void>;
 }

@@ -132,8 +132,9 @@ export function withWebhookEvents(store: Store, options: WebhookEventOptions): S
     return result;
   }
   const repo = store.repo;
+  // Everything else (migrations, close…) is the store's own.
   return {
-    dialect: store.dialect,
+    ...store,
     repo: {
       ...repo,
       createConversation: (input) => transaction((r) => r.createConversation(input)),
@@ -144,7 +145,5 @@ export function withWebhookEvents(store: Store, options: WebhookEventOptions): S
       insertCsat: (input) => transaction((r) => r.insertCsat(input)),
     },
     transaction,
-    migrate: () => store.migrate(),
-    close: () => store.close(),
   };
 }

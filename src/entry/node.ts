@@ -27,6 +27,7 @@ import { withWebhookEvents } from '../core/webhook-events.ts';
 import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
+import { frontdeskReadiness } from '../http/ops/health.ts';
 import { countDeliveries, countHandoffs, countReceived, createFrontdeskMetrics } from '../http/ops/frontdesk-metrics.ts';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-throttle.ts';
 import { createPgStore } from '../store/pg/index.ts';
@@ -200,6 +201,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
+  /** Set once start() has started every channel; /readyz reports it. */
+  let channelsStarted = false;
   const app: Hono = createApp({
     context,
     adapters,
@@ -224,6 +227,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
+    readiness: frontdeskReadiness(store, () => channelsStarted),
     // The console SPA and its login under /console; widget.js and the demo store page at the root.
     mounts: [
       { path: '/console', app: staffConsole.app },
@@ -264,6 +268,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
       for (const adapter of adapters) await adapter.start?.(context);
+      channelsStarted = true;
       const tick = (olderThanMs?: number) => {
         sweeping ??= sweep(olderThanMs).finally(() => (sweeping = null));
       };
@@ -273,6 +278,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       timer.unref();
     },
     async stop() {
+      channelsStarted = false;
       if (timer) clearInterval(timer);
       await sweeping;
       for (const adapter of adapters) await adapter.stop?.();

@@ -3,13 +3,19 @@
  * provider webhooks under /webhooks/<kind>), body limits and one error mapping.
  */
 import { Hono, type Context } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
+import { jsonResponse, TAGS } from './api-doc.ts';
+import { ChannelKind } from '../core/types.ts';
 import { errorResponse } from './errors.ts';
 import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
+import { createApiReference } from './ops/api-reference.ts';
+import { createHealthRoutes, type ReadinessCheck } from './ops/health.ts';
 import { createMetricsRoute } from './ops/metrics-route.ts';
 import { createConcurrencyCap, createSharedTokenBuckets, createTokenBuckets, rateLimit, type BucketSettings } from './ops/rate-limit.ts';
 import { clientIp } from './ops/client-ip.ts';
@@ -36,6 +42,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Per-address limits on the web visitor API (none: unlimited). */
   rateLimits?: VisitorLimits;
+  /** What /readyz checks (none: ready whenever the process answers). */
+  readiness?: ReadinessCheck[];
 }
 
 /** Limits on the public web visitor API, per client address (null bucket: no limit). */
@@ -124,10 +132,17 @@ export function createApp(deps: AppDeps): Hono {
     );
   }
 
-  app.get('/healthz', async (c) => {
+  app.get('/healthz', describeRoute({
+    tags: [TAGS.ops],
+    summary: 'Health: the database answers; the channels that are on',
+    security: [],
+    responses: { 200: jsonResponse('Healthy', z.object({ ok: z.literal(true), channels: z.array(ChannelKind) }), { ok: true, channels: ['web', 'sms'] }) },
+  }), async (c) => {
     await deps.context.store.repo.countArticles(); // proves the database answers
     return c.json({ ok: true, channels: deps.adapters.map((a) => a.kind) });
   });
+
+  app.route('/', createHealthRoutes(deps.readiness ?? [], logger));
 
   for (const adapter of deps.adapters) {
     if (adapter.verify && adapter.parse) app.route(`/webhooks/${adapter.kind}`, createWebhookRoute(adapter, deps.context));
@@ -137,5 +152,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.metrics && deps.metricsToken) app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
   app.route('/v1', createStaffRoutes(deps.staff));
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
+  // Last: the document describes every route registered above.
+  app.route('/', createApiReference(app));
   return app;
 }

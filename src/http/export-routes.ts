@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, EXPORT_KINDS, ExportRange, exportChunks, exportFileName, rangeOf } from '../core/export.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
+import { errors, queryParameters, staffRoute } from './api-doc.ts';
 import { query } from './body.ts';
 
 export interface ExportRouteDeps {
@@ -18,13 +19,19 @@ export interface ExportRouteDeps {
   pageSize?: number;
 }
 
-const ExportQuery = ExportRange.extend({ format: z.enum(EXPORT_FORMATS).default('csv') });
+export const ExportQuery = ExportRange.extend({ format: z.enum(EXPORT_FORMATS).default('csv') });
 const Kind = z.enum(EXPORT_KINDS);
 
 export function createExportRoutes(deps: ExportRouteDeps) {
   const app = new Hono();
 
-  app.get('/:kind', async (c) => {
+  app.get('/:kind', staffRoute('Export conversations, messages, tickets or metric events created in [from, to) (admin)', {
+    parameters: [{ in: 'path', name: 'kind', required: true, schema: { type: 'string', enum: [...EXPORT_KINDS] } }, ...queryParameters(ExportQuery)],
+    responses: {
+      200: { description: 'A download, streamed: CSV with a header row, or one JSON object per line', content: Object.fromEntries(EXPORT_FORMATS.map((format) => [EXPORT_CONTENT_TYPES[format].split(';')[0]!, { schema: { type: 'string' as const } }])) },
+      ...errors(403),
+    },
+  }), async (c) => {
     await deps.authenticate(c);
     const kind = Kind.safeParse(c.req.param('kind'));
     if (!kind.success) throw new InvalidInputError(`Export one of ${EXPORT_KINDS.join(', ')}.`, undefined, 'invalid_export_kind');

@@ -11,6 +11,8 @@ import { INBOX_VIEWS, viewFilter, withinView, type InboxView } from '../core/inb
 import type { ConversationFilter, ConversationSummary, EventBus, Store } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, type Conversation, type User } from '../core/types.ts';
+import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
+import { CannedReplyRecord, ContactNoteRecord, ContactRecord, ConversationRecord, IdentityRecord, InboxRowRecord, LabelRecord, StaffMemberRecord, TicketRecord } from './api-schemas.ts';
 import { CONTROL, query, readJson } from './body.ts';
 
 export interface InboxRouteDeps {
@@ -42,7 +44,7 @@ const Cursor = z
     const at = s.indexOf('_');
     return { lastMessageAt: Number(s.slice(0, at)), id: s.slice(at + 1) };
   });
-const InboxQuery = z.object({
+export const InboxQuery = z.object({
   view: z.enum(INBOX_VIEWS).default('all'),
   channel: ChannelKind.optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
@@ -81,14 +83,18 @@ const handle = (what: string) =>
     .refine((s) => /^[\p{Ll}\p{N}][\p{Ll}\p{N}_-]{0,39}$/u.test(s), `${what} must be 1–40 letters, digits, - or _`);
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb').transform((s) => s.toLowerCase());
 
-const LabelBody = z.object({ name: handle('name'), color: Color.default('#6e7781') });
-const LabelPatch = z.object({ name: handle('name').optional(), color: Color.optional() }).refine((p) => p.name !== undefined || p.color !== undefined, 'give name or color');
-const CannedBody = z.object({ shortcut: handle('shortcut'), title: oneLine('title', 120), body: text('body', 5_000) });
-const CannedPatch = z
+export const LabelBody = z.object({ name: handle('name'), color: Color.default('#6e7781') });
+export const LabelPatch = z.object({ name: handle('name').optional(), color: Color.optional() }).refine((p) => p.name !== undefined || p.color !== undefined, 'give name or color');
+export const CannedBody = z.object({ shortcut: handle('shortcut'), title: oneLine('title', 120), body: text('body', 5_000) });
+export const CannedPatch = z
   .object({ shortcut: handle('shortcut').optional(), title: oneLine('title', 120).optional(), body: text('body', 5_000).optional() })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'give shortcut, title or body');
-const NoteBody = z.object({ text: text('text', 5_000) });
-const CannedQuery = z.object({ search: z.string().max(100).optional() });
+export const NoteBody = z.object({ text: text('text', 5_000) });
+export const CannedQuery = z.object({ search: z.string().max(100).optional() });
+
+const Deleted = z.object({ deleted: z.literal(true) });
+const Labels = z.object({ labels: z.array(LabelRecord) });
+const EXAMPLE_CANNED = { shortcut: 'refund-eta', title: 'Refund timing', body: 'Refunds reach your account within 5 business days, {{contact.name}}.' };
 
 /** Name, else email, else a phone or another address that is not a web visitor's internal id. */
 function customerOf(summary: ConversationSummary): InboxRow['customer'] {
@@ -124,7 +130,10 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     });
   }
 
-  app.get('/inbox', async (c) => {
+  app.get('/inbox', staffRoute('The inbox: a page of rows for a view, with every view\'s count', {
+    parameters: queryParameters(InboxQuery),
+    responses: { 200: jsonResponse('Rows by latest activity; `next` is the `cursor` of the next page', z.object({ rows: z.array(InboxRowRecord), next: z.string().nullable(), counts: z.record(z.enum(INBOX_VIEWS), z.number().int()) })) },
+  }), async (c) => {
     const principal = await staff(c);
     const q = query(c, InboxQuery);
     const userId = principal.userId ?? null;
@@ -145,7 +154,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
   });
 
   /** The user has read the conversation as far as it goes now: its customer messages stop counting as unread. */
-  app.post('/conversations/:id/read', async (c) => {
+  app.post('/conversations/:id/read', staffRoute('Mark the conversation read by the signed-in user', { responses: { 200: jsonResponse('Marked', z.object({ ok: z.literal(true) })), ...errors(404) } }), async (c) => {
     const principal = await staff(c);
     const conversation = await conversationOr404(c.req.param('id'));
     if (!principal.userId) throw new InvalidInputError('Only a staff user reads conversations; this token has no user.', undefined, 'no_user');
@@ -153,24 +162,24 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     return c.json({ ok: true });
   });
 
-  app.get('/users', async (c) => {
+  app.get('/users', staffRoute('The staff directory (for assignee choices)', { responses: { 200: jsonResponse('Staff members', z.object({ users: z.array(StaffMemberRecord) })) } }), async (c) => {
     await staff(c);
     return c.json({ users: (await store.repo.listUsers()).map(member) });
   });
 
   // ── labels ──
-  app.get('/labels', async (c) => {
+  app.get('/labels', staffRoute('Labels', { responses: { 200: jsonResponse('Every label', Labels) } }), async (c) => {
     await staff(c);
     return c.json({ labels: await store.repo.listLabels() });
   });
-  app.post('/labels', async (c) => {
+  app.post('/labels', staffRoute('Create a label (admin)', { requestBody: jsonBody(LabelBody, { name: 'vip', color: '#d4a72c' }), responses: { 201: jsonResponse('The label', z.object({ label: LabelRecord })), ...errors(403, 409) } }), async (c) => {
     await staff(c);
     const body = await readJson(c, LabelBody);
     const label = await store.repo.createLabel({ id: newId(), ...body, createdAt: deps.now() });
     if (!label) throw new ConflictError('label_exists', `A label named ${JSON.stringify(body.name)} exists already.`);
     return c.json({ label }, 201);
   });
-  app.patch('/labels/:labelId', async (c) => {
+  app.patch('/labels/:labelId', staffRoute('Rename or recolour a label (admin)', { requestBody: jsonBody(LabelPatch, { color: '#cf222e' }), responses: { 200: jsonResponse('The label', z.object({ label: LabelRecord })), ...errors(403, 404, 409) } }), async (c) => {
     await staff(c);
     const patch = await readJson(c, LabelPatch);
     const label = await store.repo.updateLabel(c.req.param('labelId'), patch);
@@ -178,12 +187,12 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     if (!label) throw new NotFoundError('label', c.req.param('labelId'));
     return c.json({ label });
   });
-  app.delete('/labels/:labelId', async (c) => {
+  app.delete('/labels/:labelId', staffRoute('Delete a label (admin)', { responses: { 200: jsonResponse('Deleted', Deleted), ...errors(403, 404) } }), async (c) => {
     await staff(c);
     if (!(await store.repo.deleteLabel(c.req.param('labelId')))) throw new NotFoundError('label', c.req.param('labelId'));
     return c.json({ deleted: true });
   });
-  app.put('/conversations/:id/labels/:labelId', async (c) => {
+  app.put('/conversations/:id/labels/:labelId', staffRoute('Put a label on a conversation', { responses: { 200: jsonResponse('The conversation\'s labels', Labels), ...errors(404) } }), async (c) => {
     await staff(c);
     const conversation = await conversationOr404(c.req.param('id'));
     const label = await store.repo.getLabel(c.req.param('labelId'));
@@ -192,7 +201,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     await announce(conversation.id);
     return c.json({ labels: (await store.repo.summarizeConversations([conversation.id], null))[0]!.labels });
   });
-  app.delete('/conversations/:id/labels/:labelId', async (c) => {
+  app.delete('/conversations/:id/labels/:labelId', staffRoute('Take a label off a conversation', { responses: { 200: jsonResponse('The conversation\'s labels', Labels), ...errors(404) } }), async (c) => {
     await staff(c);
     const conversation = await conversationOr404(c.req.param('id'));
     await store.repo.removeConversationLabel(conversation.id, c.req.param('labelId'));
@@ -201,11 +210,11 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
   });
 
   // ── canned replies ──
-  app.get('/canned-replies', async (c) => {
+  app.get('/canned-replies', staffRoute('Canned replies', { parameters: queryParameters(CannedQuery), responses: { 200: jsonResponse('Canned replies, matching `search` when given', z.object({ cannedReplies: z.array(CannedReplyRecord) })) } }), async (c) => {
     await staff(c);
     return c.json({ cannedReplies: await store.repo.listCannedReplies(query(c, CannedQuery).search) });
   });
-  app.post('/canned-replies', async (c) => {
+  app.post('/canned-replies', staffRoute('Create a canned reply', { requestBody: jsonBody(CannedBody, EXAMPLE_CANNED), responses: { 201: jsonResponse('The canned reply', z.object({ cannedReply: CannedReplyRecord })), ...errors(409) } }), async (c) => {
     const principal = await staff(c);
     const body = await readJson(c, CannedBody);
     const now = deps.now();
@@ -213,7 +222,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     if (!reply) throw new ConflictError('shortcut_exists', `The shortcut /${body.shortcut} is taken.`);
     return c.json({ cannedReply: reply }, 201);
   });
-  app.patch('/canned-replies/:replyId', async (c) => {
+  app.patch('/canned-replies/:replyId', staffRoute('Change a canned reply', { requestBody: jsonBody(CannedPatch, { title: 'Refund timing (cards)' }), responses: { 200: jsonResponse('The canned reply', z.object({ cannedReply: CannedReplyRecord })), ...errors(404, 409) } }), async (c) => {
     await staff(c);
     const patch = await readJson(c, CannedPatch);
     const reply = await store.repo.updateCannedReply(c.req.param('replyId'), { ...patch, updatedAt: deps.now() });
@@ -221,7 +230,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     if (!reply) throw new NotFoundError('canned_reply', c.req.param('replyId'));
     return c.json({ cannedReply: reply });
   });
-  app.delete('/canned-replies/:replyId', async (c) => {
+  app.delete('/canned-replies/:replyId', staffRoute('Delete a canned reply', { responses: { 200: jsonResponse('Deleted', Deleted), ...errors(404) } }), async (c) => {
     await staff(c);
     if (!(await store.repo.deleteCannedReply(c.req.param('replyId')))) throw new NotFoundError('canned_reply', c.req.param('replyId'));
     return c.json({ deleted: true });
@@ -233,7 +242,9 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     if (!contact) throw new NotFoundError('contact', contactId);
     return contact;
   };
-  app.get('/contacts/:id', async (c) => {
+  app.get('/contacts/:id', staffRoute('The contact profile: identities, conversations, tickets and staff notes', {
+    responses: { 200: jsonResponse('The contact', z.object({ contact: ContactRecord, identities: z.array(IdentityRecord), conversations: z.array(ConversationRecord), tickets: z.array(TicketRecord), notes: z.array(ContactNoteRecord) })), ...errors(404) },
+  }), async (c) => {
     await staff(c);
     const contact = await contactOr404(c.req.param('id'));
     const [identities, conversations, tickets, notes] = await Promise.all([
@@ -244,14 +255,14 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     ]);
     return c.json({ contact, identities, conversations, tickets, notes });
   });
-  app.post('/contacts/:id/notes', async (c) => {
+  app.post('/contacts/:id/notes', staffRoute('Add a staff note on a contact', { requestBody: jsonBody(NoteBody, { text: 'Prefers email; VIP since 2024.' }), responses: { 201: jsonResponse('The note', z.object({ note: ContactNoteRecord })), ...errors(404) } }), async (c) => {
     const principal = await staff(c);
     const body = await readJson(c, NoteBody);
     const contact = await contactOr404(c.req.param('id'));
     const note = await store.repo.createContactNote({ id: newId(), contactId: contact.id, authorId: principal.userId ?? null, text: body.text, createdAt: deps.now() });
     return c.json({ note }, 201);
   });
-  app.delete('/contacts/:id/notes/:noteId', async (c) => {
+  app.delete('/contacts/:id/notes/:noteId', staffRoute('Delete a note', { responses: { 200: jsonResponse('Deleted', Deleted), ...errors(404) } }), async (c) => {
     await staff(c);
     if (!(await store.repo.deleteContactNote(c.req.param('id'), c.req.param('noteId')))) throw new NotFoundError('note', c.req.param('noteId'));
     return c.json({ deleted: true });

@@ -9,6 +9,8 @@ import { ConflictError, FrontdeskError, InvalidInputError } from '../core/errors
 import { slugify } from '../core/knowledge.ts';
 import type { Store } from '../core/ports.ts';
 import type { KnowledgeArticle } from '../core/types.ts';
+import { errors, jsonBody, jsonResponse, queryParameters, routeFamily, STAFF_AUTH, TAGS } from './api-doc.ts';
+import { ArticleRecord, ArticleSummary } from './api-schemas.ts';
 import { CONTROL, query, readJson } from './body.ts';
 
 /** Longest article title, in characters. */
@@ -63,15 +65,15 @@ const Slug = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, 'slug must be 1–80 lowercase letters, digits and hyphens, not starting or ending with a hyphen');
 
-const CreateBody = z.strictObject({ title: Title, body: Body, tags: Tags.optional(), slug: Slug.optional() });
-const ReplaceBody = z.strictObject({
+export const CreateBody = z.strictObject({ title: Title, body: Body, tags: Tags.optional(), slug: Slug.optional() });
+export const ReplaceBody = z.strictObject({
   title: Title,
   body: Body,
   tags: Tags.optional(),
   /** The updatedAt the editor started from; a later save in between answers 409 edit_conflict. */
   ifUpdatedAt: z.number().int().nonnegative().optional(),
 });
-const ListQuery = z.object({
+export const ListQuery = z.object({
   search: z.string().trim().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   after: z.string().max(200).optional(),
@@ -96,12 +98,21 @@ function articleNotFound(slug: string) {
   return new FrontdeskError('article_not_found', `No knowledge article with slug ${JSON.stringify(slug)}.`, 404);
 }
 
+const kbRoute = routeFamily(TAGS.kb, STAFF_AUTH, 400, 401);
+/** Changes: admins only (roles.ts), and larger bodies than the general limit. */
+const kbChange = routeFamily(TAGS.kb, STAFF_AUTH, 400, 401, 403, 404, 413);
+const ArticleEnvelope = z.object({ article: ArticleRecord });
+const EXAMPLE_ARTICLE = { title: 'Returns and refunds', body: '# Returns\n\nReturn unworn items within **30 days** for a full refund.', tags: ['returns', 'refunds'] };
+
 export function createKnowledgeRoutes(deps: KnowledgeRouteDeps) {
   const { store } = deps;
   const app = new Hono();
   const changed = () => deps.knowledgeChanged?.();
 
-  app.get('/articles', async (c) => {
+  app.get('/articles', kbRoute('List articles in slug order, or search them best first', {
+    parameters: queryParameters(ListQuery),
+    responses: { 200: jsonResponse('A page of article summaries; `next` is the `after` of the next page', z.object({ articles: z.array(ArticleSummary), next: z.string().nullable() })) },
+  }), async (c) => {
     await deps.authenticate(c);
     const { search, limit = 50, after } = query(c, ListQuery);
     if (search) {
@@ -114,14 +125,17 @@ export function createKnowledgeRoutes(deps: KnowledgeRouteDeps) {
     return c.json({ articles: articles.map(summary), next });
   });
 
-  app.get('/articles/:slug', async (c) => {
+  app.get('/articles/:slug', kbRoute('One whole article', { responses: { 200: jsonResponse('The article', ArticleEnvelope), ...errors(404) } }), async (c) => {
     await deps.authenticate(c);
     const article = await store.repo.getArticle(c.req.param('slug'));
     if (!article) throw articleNotFound(c.req.param('slug'));
     return c.json({ article });
   });
 
-  app.post('/articles', async (c) => {
+  app.post('/articles', kbChange('Create an article (admin)', {
+    requestBody: jsonBody(CreateBody, { ...EXAMPLE_ARTICLE, slug: 'returns' }),
+    responses: { 201: jsonResponse('The created article', ArticleEnvelope), ...errors(409) },
+  }), async (c) => {
     await deps.authenticate(c);
     const input = await readJson(c, CreateBody);
     const slug = input.slug ?? slugify(input.title);
@@ -132,7 +146,10 @@ export function createKnowledgeRoutes(deps: KnowledgeRouteDeps) {
     return c.json({ article }, 201);
   });
 
-  app.put('/articles/:slug', async (c) => {
+  app.put('/articles/:slug', kbChange('Replace an article (admin); 409 edit_conflict when saved since ifUpdatedAt', {
+    requestBody: jsonBody(ReplaceBody, { ...EXAMPLE_ARTICLE, ifUpdatedAt: 1764000000000 }),
+    responses: { 200: jsonResponse('The replaced article', ArticleEnvelope), ...errors(409) },
+  }), async (c) => {
     await deps.authenticate(c);
     const input = await readJson(c, ReplaceBody);
     const slug = c.req.param('slug');
@@ -148,7 +165,7 @@ export function createKnowledgeRoutes(deps: KnowledgeRouteDeps) {
     return c.json({ article: result.article });
   });
 
-  app.delete('/articles/:slug', async (c) => {
+  app.delete('/articles/:slug', kbChange('Delete an article (admin)', { responses: { 204: { description: 'Deleted' } } }), async (c) => {
     await deps.authenticate(c);
     const slug = c.req.param('slug');
     if (!(await store.repo.deleteArticle(slug))) throw articleNotFound(slug);

@@ -12,6 +12,8 @@ import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
+import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
+import { AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
 import { messageText, query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
@@ -48,7 +50,7 @@ const DAY = 86_400_000;
 const epoch = z.coerce.number().int().nonnegative();
 const optionalId = z.string().min(1).max(64).optional();
 
-const ConversationQuery = z.object({
+export const ConversationQuery = z.object({
   channel: ChannelKind.optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   owner: z.enum(['bot', 'human']).optional(),
@@ -61,7 +63,7 @@ const ConversationQuery = z.object({
   before: optionalId,
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
-const TicketQuery = z.object({
+export const TicketQuery = z.object({
   status: z.enum(TICKET_STATUSES).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
   assignee: optionalId,
@@ -69,8 +71,8 @@ const TicketQuery = z.object({
   before: optionalId,
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
-const FailedQuery = z.object({ before: optionalId, limit: z.coerce.number().int().min(1).max(200).optional() });
-const AnalyticsQuery = z.object({ since: epoch.optional(), until: epoch.optional(), channel: ChannelKind.optional() });
+export const FailedQuery = z.object({ before: optionalId, limit: z.coerce.number().int().min(1).max(200).optional() });
+export const AnalyticsQuery = z.object({ since: epoch.optional(), until: epoch.optional(), channel: ChannelKind.optional() });
 
 /** Another contact that may be the same person: shares an email or a phone number. */
 export interface PossibleDuplicate {
@@ -142,7 +144,10 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     })
     .refine((p) => Object.keys(p).length > 0, 'give at least one of status, priority, assigneeId');
 
-  app.get('/conversations', async (c) => {
+  app.get('/conversations', staffRoute('List conversations, newest first', {
+    parameters: queryParameters(ConversationQuery),
+    responses: { 200: jsonResponse('A page of conversations; `next` is the `before` of the next page, null on the last.', z.object({ conversations: z.array(ConversationRecord), next: z.string().nullable() })) },
+  }), async (c) => {
     await staff(c);
     const q = query(c, ConversationQuery);
     const conversations = await store.repo.listConversations({
@@ -162,7 +167,12 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ conversations, next: next ?? null });
   });
 
-  app.get('/conversations/:id', async (c) => {
+  app.get('/conversations/:id', staffRoute('A conversation with its contact, messages, attachments, tickets and possible duplicates', {
+    responses: {
+      200: jsonResponse('The conversation and what staff need to work it', z.object({ conversation: ConversationRecord, contact: ContactRecord.nullable(), identities: z.array(IdentityRecord), messages: z.array(MessageRecord), attachments: z.array(AttachmentRecord), tickets: z.array(TicketRecord), otherConversations: z.array(ConversationRecord), possibleDuplicates: z.array(PossibleDuplicateRecord), labels: z.array(LabelRecord), contactTickets: z.array(TicketRecord), notes: z.array(ContactNoteRecord), routes: z.array(z.string()) })),
+      ...errors(404),
+    },
+  }), async (c) => {
     await staff(c);
     const conversation = await conversationOr404(c.req.param('id'));
     const [contact, identities, messages, tickets] = await Promise.all([
@@ -203,7 +213,10 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
    * `intoContactId` and the emptied contact is deleted, in one transaction. What one identity
    * proves (an email sender's address) then counts for the merged contact's conversations too.
    */
-  app.post('/contacts/:id/merge', async (c) => {
+  app.post('/contacts/:id/merge', staffRoute('Merge a contact into another', {
+    requestBody: jsonBody(MergeBody, { intoContactId: '01JD0000000000000000000000' }),
+    responses: { 200: jsonResponse('The contact merged into, with all identities', z.object({ contact: ContactRecord, identities: z.array(IdentityRecord) })), ...errors(404, 409) },
+  }), async (c) => {
     await staff(c);
     const body = await readJson(c, MergeBody);
     const fromId = c.req.param('id');
@@ -216,7 +229,10 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ contact: merged, identities });
   });
 
-  app.post('/conversations/:id/replies', async (c) => {
+  app.post('/conversations/:id/replies', staffRoute('Reply as a human (or add an internal note)', {
+    requestBody: jsonBody(ReplyBody, { text: 'Hi Maria, I have re-sent the parcel.', internal: false }),
+    responses: { 201: jsonResponse('The stored reply, queued for delivery on the conversation\'s channel', z.object({ message: MessageRecord })), ...errors(404) },
+  }), async (c) => {
     const principal = await staff(c);
     const body = await readJson(c, ReplyBody);
     const message = await support.replyAsHuman({
@@ -228,26 +244,32 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ message: withRenderedHtml(message) }, 201);
   });
 
-  app.post('/conversations/:id/takeover', async (c) => {
+  app.post('/conversations/:id/takeover', staffRoute('Take the conversation over from the agents', { responses: { 200: jsonResponse('The conversation, owned by a human', ConversationEnvelope), ...errors(404) } }), async (c) => {
     const principal = await staff(c);
     return c.json({ conversation: await support.takeOver(c.req.param('id'), principal.userId) });
   });
-  app.post('/conversations/:id/handback', async (c) => {
+  app.post('/conversations/:id/handback', staffRoute('Hand the conversation back to the agents', { responses: { 200: jsonResponse('The conversation, owned by the bot', ConversationEnvelope), ...errors(404) } }), async (c) => {
     const principal = await staff(c);
     return c.json({ conversation: await support.handBack(c.req.param('id'), principal.userId) });
   });
-  app.post('/conversations/:id/resolve', async (c) => {
+  app.post('/conversations/:id/resolve', staffRoute('Resolve the conversation', { responses: { 200: jsonResponse('The resolved conversation', ConversationEnvelope), ...errors(404) } }), async (c) => {
     const principal = await staff(c);
     return c.json({ conversation: await support.resolve(c.req.param('id'), 'human', principal.userId) });
   });
-  app.post('/conversations/:id/assign', async (c) => {
+  app.post('/conversations/:id/assign', staffRoute('Assign the conversation to a staff user (null: nobody)', {
+    requestBody: jsonBody(AssignBody, { userId: '01JD0000000000000000000001' }),
+    responses: { 200: jsonResponse('The assigned conversation', ConversationEnvelope), ...errors(404) },
+  }), async (c) => {
     await staff(c);
     const body = await readJson(c, AssignBody);
     return c.json({ conversation: await support.assign(c.req.param('id'), body.userId) });
   });
 
   /** A person approves or rejects the refund or cancellation the agents paused on; the resumed reply goes to the customer. */
-  app.post('/conversations/:id/approval', async (c) => {
+  app.post('/conversations/:id/approval', staffRoute('Approve or reject the refund or cancellation the agents paused on', {
+    requestBody: jsonBody(ApprovalBody, { approve: true, note: 'Refund approved: damaged in transit.' }),
+    responses: { 200: jsonResponse('The resumed reply (null when none) and the conversation', z.object({ message: MessageRecord.nullable(), conversation: ConversationRecord.nullable() })), ...errors(404, 409) },
+  }), async (c) => {
     const principal = await staff(c);
     const body = await readJson(c, ApprovalBody);
     await conversationOr404(c.req.param('id'));
@@ -257,7 +279,10 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   /** Replies the outbox gave up on (after its retry window, or refused by the provider), newest first: what staff may resend. */
-  app.get('/deliveries/failed', async (c) => {
+  app.get('/deliveries/failed', staffRoute('Replies delivery gave up on, newest first', {
+    parameters: queryParameters(FailedQuery),
+    responses: { 200: jsonResponse('A page of failed deliveries; `next` is the `before` of the next page', z.object({ failed: z.array(FailedDeliveryRecord), next: z.string().nullable() })) },
+  }), async (c) => {
     await staff(c);
     const filter = query(c, FailedQuery);
     const failed = await failedDeliveries(store.repo, filter);
@@ -265,14 +290,17 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   /** Sends a failed reply again, now, with a new retry window (404 message_not_found, 409 not_failed). */
-  app.post('/messages/:id/resend', async (c) => {
+  app.post('/messages/:id/resend', staffRoute('Send a failed reply again, with a new retry window', { responses: { 200: jsonResponse('The requeued reply', z.object({ message: MessageRecord })), ...errors(404, 409) } }), async (c) => {
     await staff(c);
     if (!deps.resend) throw new ConflictError('resend_unsupported', 'This server cannot send replies.');
     return c.json({ message: withRenderedHtml(await deps.resend(c.req.param('id'))) });
   });
 
   /** A human corrects the route of a conversation's latest customer message (training data). */
-  app.post('/conversations/:id/route', async (c) => {
+  app.post('/conversations/:id/route', staffRoute('Correct the route of the latest customer message (kept as training data)', {
+    requestBody: jsonBody(RouteBody, { route: deps.routes[0] ?? 'faq' }),
+    responses: { 200: jsonResponse('The conversation with its corrected route', ConversationEnvelope), ...errors(404) },
+  }), async (c) => {
     const principal = await staff(c);
     const body = await readJson(c, RouteBody);
     const conversation = await conversationOr404(c.req.param('id'));
@@ -298,7 +326,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ conversation: await store.repo.getConversation(conversation.id) });
   });
 
-  app.get('/tickets', async (c) => {
+  app.get('/tickets', staffRoute('List tickets, newest first', { parameters: queryParameters(TicketQuery), responses: { 200: jsonResponse('Tickets', z.object({ tickets: z.array(TicketRecord) })) } }), async (c) => {
     await staff(c);
     const q = query(c, TicketQuery);
     const tickets = await store.repo.listTickets({
@@ -316,7 +344,10 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
    * The ticket list (same filters) as CSV for a spreadsheet, every page of it, streamed a page at
    * a time; numbers and times as people read them (#1042, ISO 8601 UTC), assignees by name.
    */
-  app.get('/tickets/export.csv', async (c) => {
+  app.get('/tickets/export.csv', staffRoute('The ticket list (same filters) as CSV, every page, streamed', {
+    parameters: queryParameters(TicketQuery.omit({ before: true, limit: true })),
+    responses: { 200: { description: 'CSV with a header row: ticket, status, priority, category, summary, assignee, conversation, created, updated, resolved', content: { 'text/csv': { schema: { type: 'string' } } } } },
+  }), async (c) => {
     await staff(c);
     const q = query(c, TicketQuery.omit({ before: true, limit: true }));
     const names = new Map((await store.repo.listUsers()).map((u) => [u.id, u.name]));
@@ -341,20 +372,28 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="frontdesk-tickets-${day}.csv"` });
   });
 
-  app.get('/tickets/:id', async (c) => {
+  app.get('/tickets/:id', staffRoute('A ticket and its conversation', { responses: { 200: jsonResponse('The ticket', z.object({ ticket: TicketRecord, conversation: ConversationRecord.nullable() })), ...errors(404) } }), async (c) => {
     await staff(c);
     const ticket = await store.repo.getTicket(c.req.param('id'));
     if (!ticket) throw new NotFoundError('ticket', c.req.param('id'));
     return c.json({ ticket, conversation: await store.repo.getConversation(ticket.conversationId) });
   });
 
-  app.patch('/tickets/:id', async (c) => {
+  app.patch('/tickets/:id', staffRoute('Change a ticket\'s status, priority or assignee', {
+    requestBody: jsonBody(TicketPatch, { status: 'in_progress', priority: 'high' }),
+    responses: { 200: jsonResponse('The changed ticket', z.object({ ticket: TicketRecord })), ...errors(404) },
+  }), async (c) => {
     await staff(c);
     const patch = await readJson(c, TicketPatch);
     return c.json({ ticket: await support.updateTicket(c.req.param('id'), patch) });
   });
 
-  app.get('/analytics', async (c) => {
+  app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days)', {
+    parameters: queryParameters(AnalyticsQuery),
+    responses: {
+      200: jsonResponse('Totals and per-channel metrics, and volume per day', z.object({ since: z.number(), until: z.number(), total: ChannelMetricsRecord, channels: z.partialRecord(ChannelKind, ChannelMetricsRecord), daily: z.array(z.object({ day: z.string(), channel: ChannelKind, count: z.number().int() })) })),
+    },
+  }), async (c) => {
     await staff(c);
     const q = query(c, AnalyticsQuery);
     const until = q.until ?? deps.now();
@@ -373,7 +412,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));
 
   /** Everything that happens, live, for consoles. */
-  app.get('/events', async (c) => {
+  app.get('/events', staffRoute('Everything that happens, live (Server-Sent Events)', { responses: { 200: { description: 'An event stream: `message`, `conversation`, `ticket`, `typing` and other events, each with its JSON data', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }), async (c) => {
     await staff(c);
     return streamTopic(c, {
       bus,

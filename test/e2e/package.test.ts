@@ -131,6 +131,18 @@ describe('the packed package, installed in an empty folder', () => {
     expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('serves the API document and its reference page from the installed swagger-ui-dist', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.paths).toHaveProperty(['/v1/conversations/{id}/messages']);
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const bundle = await fetch(`${base}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+  });
+
   it('answers a web visitor', async () => {
     const started = await fetch(`${base}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(started.status).toBe(201);

@@ -14,6 +14,7 @@ import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
 import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
+import { pendingMigrations } from '../migrations.ts';
 import { createPgTokenTaker } from './rate-limits.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
@@ -58,6 +59,12 @@ export function createPgStore(options: PgStoreOptions): Store {
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS });
       await backfillPassages(db as unknown as Db, schema);
+    },
+    async pendingMigrations() {
+      // to_regclass is null before the first migration created drizzle's bookkeeping table.
+      const { rows } = await pool.query<{ exists: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as exists`);
+      const last = rows[0]?.exists ? (await pool.query<{ at: string | null }>('select max(created_at)::text as at from drizzle.__drizzle_migrations')).rows[0]?.at : null;
+      return pendingMigrations(MIGRATIONS, last == null ? null : Number(last));
     },
     async close() {
       await pool.end();

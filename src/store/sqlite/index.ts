@@ -20,6 +20,7 @@ import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
 import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
+import { pendingMigrations } from '../migrations.ts';
 import { sql } from 'drizzle-orm';
 
 const MIGRATIONS = packagePath('migrations', 'sqlite');
@@ -120,6 +121,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await lock.run(async () => {
         migrate(db, { migrationsFolder: MIGRATIONS });
         await backfillPassages(db as unknown as Db, schema as unknown as Schema);
+      });
+    },
+    async pendingMigrations() {
+      return lock.run(async () => {
+        const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+        const last = table ? (sqlite.prepare('select max(created_at) as at from __drizzle_migrations').get() as { at: number | null }).at : null;
+        return pendingMigrations(MIGRATIONS, last === null ? null : Number(last));
       });
     },
     async close() {

@@ -1,0 +1,245 @@
+/**
+ * The records the HTTP API answers with, as zod schemas for the API document (/openapi.json).
+ * Each is checked against its domain type (`satisfies z.ZodType<…>`), so a field added to the
+ * model and not here fails the type check; `meta({ id })` makes each one a named component.
+ */
+import { z } from 'zod';
+import type { FailedDelivery } from '../core/outbox.ts';
+import {
+  ChannelKind,
+  CONVERSATION_STATUSES,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type Attachment,
+  type CannedReply,
+  type ContactNote,
+  type Label,
+  type Contact,
+  type ContactIdentity,
+  type Conversation,
+  type CsatResponse,
+  type KnowledgeArticle,
+  type Ticket,
+} from '../core/types.ts';
+import type { InboxRow, StaffMember } from './inbox-routes.ts';
+import type { PossibleDuplicate } from './staff-routes.ts';
+import type { RenderedMessage } from '../render/message-html.ts';
+import type { VisitorConversation, VisitorMessage } from '../../adapters/web/types.ts';
+
+/** Epoch milliseconds, UTC. */
+const time = z.number().int().describe('epoch milliseconds (UTC)');
+const nullableTime = time.nullable();
+const ConversationStatus = z.enum(CONVERSATION_STATUSES);
+const Owner = z.enum(['bot', 'human']);
+const Direction = z.enum(['inbound', 'outbound']);
+const AuthorKind = z.enum(['contact', 'bot', 'human', 'system']);
+const DeliveryStatus = z.enum(['received', 'pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'refused']);
+const renderedHtml = z.string().nullable().describe('safe HTML rendered from `text` (Markdown) for our replies; null for customer messages');
+
+/** Every API error: `{ error: { code, message, details? } }` with a 4xx or 5xx status. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('stable machine-readable code, e.g. invalid_input, conversation_not_found'),
+      message: z.string().describe('what went wrong, for people'),
+      details: z.unknown().optional().describe('per-field problems of invalid input, or facts such as retryAfterSeconds'),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const ConversationRecord = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    channel: ChannelKind,
+    threadKey: z.string().nullable(),
+    status: ConversationStatus,
+    owner: Owner,
+    currentAgent: z.string().nullable(),
+    route: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    subject: z.string().nullable(),
+    agentState: z.record(z.string(), z.unknown()).nullable(),
+    visitorTokenHash: z.string().nullable(),
+    firstResponseAt: nullableTime,
+    firstHumanResponseAt: nullableTime,
+    resolvedAt: nullableTime,
+    lastMessageAt: time,
+    createdAt: time,
+    updatedAt: time,
+  })
+  .meta({ id: 'Conversation' }) satisfies z.ZodType<Conversation>;
+
+/** The answer of the staff routes that change a conversation. */
+export const ConversationEnvelope = z.object({ conversation: ConversationRecord });
+
+export const MessageRecord = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    channel: ChannelKind,
+    direction: Direction,
+    authorKind: AuthorKind,
+    authorId: z.string().nullable(),
+    text: z.string(),
+    original: z.string().nullable(),
+    html: z.string().nullable(),
+    subject: z.string().nullable(),
+    internal: z.boolean(),
+    agentName: z.string().nullable(),
+    route: z.string().nullable(),
+    confidence: z.number().nullable(),
+    providerMessageId: z.string().nullable(),
+    deliveryStatus: DeliveryStatus,
+    agentStatus: z.enum(['pending', 'done', 'skipped']).nullable(),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    meta: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: time,
+    renderedHtml,
+  })
+  .meta({ id: 'Message' }) satisfies z.ZodType<RenderedMessage>;
+
+export const ContactRecord = z
+  .object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), createdAt: time, updatedAt: time })
+  .meta({ id: 'Contact' }) satisfies z.ZodType<Contact>;
+
+export const IdentityRecord = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    channel: ChannelKind,
+    address: z.string(),
+    displayName: z.string().nullable(),
+    verified: z.boolean(),
+    createdAt: time,
+  })
+  .meta({ id: 'ContactIdentity' }) satisfies z.ZodType<ContactIdentity>;
+
+export const AttachmentRecord = z
+  .object({ id: z.string(), messageId: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), url: z.string().nullable(), createdAt: time })
+  .meta({ id: 'Attachment' }) satisfies z.ZodType<Attachment>;
+
+export const TicketRecord = z
+  .object({
+    id: z.string(),
+    number: z.number().int().describe('the short reference people see (#1042)'),
+    conversationId: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    category: z.string(),
+    priority: z.enum(TICKET_PRIORITIES),
+    summary: z.string(),
+    assigneeId: z.string().nullable(),
+    createdAt: time,
+    updatedAt: time,
+    resolvedAt: nullableTime,
+  })
+  .meta({ id: 'Ticket' }) satisfies z.ZodType<Ticket>;
+
+export const ArticleRecord = z
+  .object({ id: z.string(), slug: z.string(), title: z.string(), body: z.string().describe('Markdown'), tags: z.array(z.string()), createdAt: time, updatedAt: time })
+  .meta({ id: 'KnowledgeArticle' }) satisfies z.ZodType<KnowledgeArticle>;
+
+export const ArticleSummary = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    tags: z.array(z.string()),
+    updatedAt: time,
+    excerpt: z.string(),
+    score: z.number().optional().describe('relevance of a search hit, higher is better'),
+  })
+  .meta({ id: 'KnowledgeArticleSummary' });
+
+export const VisitorConversationRecord = z
+  .object({ id: z.string(), status: ConversationStatus, owner: Owner, currentAgent: z.string().nullable(), createdAt: time, lastMessageAt: time })
+  .meta({ id: 'VisitorConversation' }) satisfies z.ZodType<VisitorConversation>;
+
+export const VisitorMessageRecord = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    direction: Direction,
+    authorKind: AuthorKind,
+    text: z.string(),
+    renderedHtml,
+    agentName: z.string().nullable(),
+    route: z.string().nullable(),
+    confidence: z.number().nullable(),
+    deliveryStatus: DeliveryStatus,
+    createdAt: time,
+  })
+  .meta({ id: 'VisitorMessage' }) satisfies z.ZodType<VisitorMessage>;
+
+export const CsatRecord = z
+  .object({ id: z.string(), conversationId: z.string(), rating: z.number().int().min(1).max(5), comment: z.string().nullable(), createdAt: time })
+  .meta({ id: 'Csat' }) satisfies z.ZodType<CsatResponse>;
+
+export const FailedDeliveryRecord = z
+  .object({
+    jobId: z.string(),
+    messageId: z.string(),
+    conversationId: z.string(),
+    channel: ChannelKind,
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    failedAt: time,
+    text: z.string(),
+  })
+  .meta({ id: 'FailedDelivery' }) satisfies z.ZodType<FailedDelivery & { jobId: string }>;
+
+const split = z.object({ bot: z.number(), human: z.number() });
+const splitMs = z.object({ bot: z.number().nullable(), human: z.number().nullable() });
+export const ChannelMetricsRecord = z
+  .object({
+    conversations: z.number().int(),
+    messagesIn: z.number().int(),
+    messagesOut: split,
+    handoffs: z.number().int(),
+    escalated: z.number().int(),
+    escalationRate: z.number().nullable(),
+    resolved: split,
+    botResolutionRate: z.number().nullable(),
+    firstResponseMs: splitMs,
+    resolutionMs: splitMs,
+    csat: z.object({ average: z.number().nullable(), count: z.number().int() }),
+  })
+  .meta({ id: 'ChannelMetrics' });
+
+/** Another contact that may be the same person (GET /v1/conversations/:id). */
+export const PossibleDuplicateRecord = z
+  .object({ contactId: z.string(), name: z.string().nullable(), email: z.string().nullable(), channels: z.array(ChannelKind) })
+  .meta({ id: 'PossibleDuplicate' }) satisfies z.ZodType<PossibleDuplicate>;
+
+export const LabelRecord = z
+  .object({ id: z.string(), name: z.string(), color: z.string().describe('#rrggbb'), createdAt: time })
+  .meta({ id: 'Label' }) satisfies z.ZodType<Label>;
+
+export const CannedReplyRecord = z
+  .object({ id: z.string(), shortcut: z.string(), title: z.string(), body: z.string(), createdBy: z.string().nullable(), createdAt: time, updatedAt: time })
+  .meta({ id: 'CannedReply' }) satisfies z.ZodType<CannedReply>;
+
+export const ContactNoteRecord = z
+  .object({ id: z.string(), contactId: z.string(), authorId: z.string().nullable(), text: z.string(), createdAt: time })
+  .meta({ id: 'ContactNote' }) satisfies z.ZodType<ContactNote>;
+
+export const StaffMemberRecord = z
+  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']) })
+  .meta({ id: 'StaffMember' }) satisfies z.ZodType<StaffMember>;
+
+export const InboxRowRecord = z
+  .object({
+    conversation: ConversationRecord,
+    customer: z.object({ id: z.string(), name: z.string().nullable(), handle: z.string().nullable() }),
+    assignee: StaffMemberRecord.nullable(),
+    lastMessage: z.object({ id: z.string(), text: z.string(), direction: Direction, authorKind: AuthorKind, createdAt: time }).nullable(),
+    unread: z.number().int(),
+    labels: z.array(LabelRecord),
+    ticket: z.object({ id: z.string(), number: z.number().int(), status: z.enum(TICKET_STATUSES) }).nullable(),
+  })
+  .meta({ id: 'InboxRow' }) satisfies z.ZodType<InboxRow>;
+
+export const StaffUser = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']) })
+  .meta({ id: 'StaffUser' });
+
