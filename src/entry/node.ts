@@ -8,6 +8,7 @@ import { createActionCaller } from '../../adapters/actions/http.ts';
 import { createOrderSource, describeOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
+import { createWebhookSender } from '../../adapters/webhooks/send.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
@@ -22,6 +23,8 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { withWebhookEvents } from '../core/webhook-events.ts';
+import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { frontdeskReadiness } from '../http/ops/health.ts';
@@ -110,7 +113,20 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   // Custom actions run on the model engine only: their credentials must be set when it is on.
   const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
   const graph = options.graph ?? deployment.graph;
-  const store = options.store ?? openStore(config, logger);
+  // Every change records its webhook events in its own transaction; once committed they are sent at once (deliverNow).
+  const deliveries = new Set<Promise<void>>();
+  let deliverNow: (jobId: string) => Promise<void> = async () => undefined;
+  const store = withWebhookEvents(options.store ?? openStore(config, logger), {
+    clock,
+    committed(jobIds) {
+      for (const jobId of jobIds) {
+        const delivery: Promise<void> = deliverNow(jobId)
+          .catch((error) => logger.error({ err: error, jobId }, 'webhook delivery failed'))
+          .finally(() => deliveries.delete(delivery));
+        deliveries.add(delivery);
+      }
+    },
+  });
   // Built before anything else starts: a bad order mapping stops start-up with a clear message.
   let orders: OrderSource;
   try {
@@ -162,7 +178,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
   countHandoffs(escalations, metrics);
   const channels = countDeliveries(createChannelRegistry(adapters), metrics);
-  const outbox = createOutbox({ store, channels, bus, clock, logger, options: config.outbox });
+  const webhookSender = createWebhookSender(config.webhooks);
+  const outbox = createOutbox({ store, channels, webhooks: webhookSender, bus, clock, logger, options: config.outbox });
+  deliverNow = outbox.deliver;
+  const webhooks = createWebhooks({ store, sender: webhookSender, clock });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
   const pipeline = countReceived(createPipeline({
     store,
@@ -200,6 +219,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      webhooks,
       knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,
@@ -231,6 +251,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     pipeline,
     support,
     outbox,
+    webhooks,
     bus,
     engine,
     orders,
@@ -240,6 +261,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     context,
     metrics,
     sweep,
+    /** Resolves once the webhook deliveries started right after their changes committed have settled. */
+    async deliveriesIdle() {
+      await Promise.all(deliveries);
+    },
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
       for (const adapter of adapters) await adapter.start?.(context);
@@ -258,6 +283,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       await sweeping;
       for (const adapter of adapters) await adapter.stop?.();
       await pipeline.idle();
+      await Promise.all(deliveries);
       await bus.close?.();
       metrics.close();
       await store.close();

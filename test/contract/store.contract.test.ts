@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
 import type { Repository, Store } from '../../src/core/ports.ts';
 import type { Conversation, Message, OutboxJob } from '../../src/core/types.ts';
+import { webhookJob } from '../../src/core/outbox.ts';
+import { withWebhookEvents } from '../../src/core/webhook-events.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
@@ -66,7 +68,10 @@ function message(conversation: Conversation, over: Partial<Message> = {}) {
 function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob> = {}): OutboxJob {
   return {
     id: newId(),
+    kind: 'reply',
     messageId: m.id,
+    eventId: null,
+    subscriptionId: null,
     conversationId: m.conversationId,
     channel: 'email',
     status: 'pending',
@@ -256,6 +261,69 @@ function storeContract(open: () => Promise<{ store: Store; close(): Promise<void
     expect(requeued).toMatchObject({ status: 'pending', runAt: NOW + 1_000, createdAt: NOW + 1_000, lastError: null, attempts: 3 });
     expect(await store.repo.requeueFailedJob(m.id, NOW + 2_000)).toBeNull(); // not failed any more
     expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).not.toContain(failed.id);
+  });
+
+  it('stores webhook subscriptions and events, queues their deliveries beside replies, and drops them with their subscription', async () => {
+    const subscription = {
+      id: newId(),
+      url: 'https://hooks.example.com/frontdesk',
+      secret: 'whsec_contract-secret-0001',
+      events: ['message.created' as const, 'ticket.created' as const],
+      active: true,
+      disabledReason: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    };
+    expect(await store.repo.createWebhookSubscription(subscription)).toEqual(subscription);
+    expect(await store.repo.getWebhookSubscription(subscription.id)).toEqual(subscription);
+    expect((await store.repo.listWebhookSubscriptions()).map((s) => s.id)).toContain(subscription.id);
+    expect((await store.repo.activeWebhookSubscriptions()).map((s) => s.id)).toContain(subscription.id);
+
+    const { conversation } = await contactWithConversation(store.repo);
+    const event = { id: newId(), type: 'message.created' as const, conversationId: conversation.id, data: { id: 'm1', text: 'Hello' }, createdAt: NOW };
+    await store.repo.insertWebhookEvent(event);
+    expect(await store.repo.getWebhookEvent(event.id)).toEqual(event);
+    const hookJob = webhookJob(event, subscription.id, conversation.channel, NOW);
+    await store.repo.enqueue(hookJob);
+    expect(await store.repo.claimJob(hookJob.id, NOW, 1_000)).toMatchObject({ kind: 'webhook', messageId: null, eventId: event.id, subscriptionId: subscription.id });
+    await store.repo.finishJob(hookJob.id, { status: 'failed', attempts: 1, lastError: 'http_400', runAt: NOW, now: NOW + 1 });
+    expect((await store.repo.listJobs({ subscriptionId: subscription.id })).map((j) => j.id)).toEqual([hookJob.id]);
+    // Failed webhook deliveries are not failed replies.
+    expect((await store.repo.listJobs({ status: 'failed', kind: 'reply', limit: 200 })).map((j) => j.id)).not.toContain(hookJob.id);
+
+    const off = await store.repo.updateWebhookSubscription(subscription.id, { active: false, disabledReason: 'gone', now: NOW + 5 });
+    expect(off).toMatchObject({ active: false, disabledReason: 'gone', updatedAt: NOW + 5 });
+    expect((await store.repo.activeWebhookSubscriptions()).map((s) => s.id)).not.toContain(subscription.id);
+    expect(await store.repo.updateWebhookSubscription('nope', { active: true, disabledReason: null, now: NOW })).toBeNull();
+
+    expect(await store.repo.deleteWebhookSubscription(subscription.id)).toBe(true);
+    expect(await store.repo.deleteWebhookSubscription(subscription.id)).toBe(false);
+    expect(await store.repo.listJobs({ subscriptionId: subscription.id })).toEqual([]); // its deliveries went with it
+  });
+
+  it('records webhook events in the transaction of the change: committed together, rolled back together', async () => {
+    const subscription = await store.repo.createWebhookSubscription({
+      id: newId(), url: 'https://hooks.example.com/t', secret: 'whsec_contract-secret-0002', events: ['ticket.created'], active: true, disabledReason: null, createdAt: NOW, updatedAt: NOW,
+    });
+    const committed: string[][] = [];
+    const recording = withWebhookEvents(store, { clock: { now: () => NOW }, committed: (ids) => committed.push(ids) });
+    const { conversation } = await contactWithConversation(store.repo);
+    await expect(
+      recording.transaction(async (repo) => {
+        await repo.createTicket(ticket(conversation));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await store.repo.listJobs({ subscriptionId: subscription.id })).toEqual([]);
+    expect(committed).toEqual([]);
+
+    const created = await recording.transaction((repo) => repo.createTicket(ticket(conversation)));
+    const [queued] = await store.repo.listJobs({ subscriptionId: subscription.id });
+    expect(committed).toEqual([[queued!.id]]);
+    const event = await store.repo.getWebhookEvent(queued!.eventId!);
+    expect(event).toMatchObject({ type: 'ticket.created', conversationId: conversation.id, data: { id: created.id, number: created.number, status: 'open' } });
+    expect(event!.data).not.toHaveProperty('summary'); // the customer's words stay home
+    await store.repo.deleteWebhookSubscription(subscription.id);
   });
 
   it('finds knowledge articles by full-text search, best first', async () => {
