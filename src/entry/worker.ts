@@ -12,7 +12,7 @@
  * `waitUntil`; should the object be evicted before it ends, the Cron Trigger's sweep answers the
  * stored message (pipeline.recoverPending) and drains the outbox.
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState, type ExecutionContext, type Fetcher, type ScheduledController } from 'cloudflare:workers';
+import { DurableObject, type DurableObjectNamespace, type DurableObjectState, type Fetcher, type ScheduledController } from 'cloudflare:workers';
 import { createOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
@@ -191,7 +191,8 @@ export default {
     return deskObject(env).fetch(request);
   },
 
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(deskObject(env).sweep());
+  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+    // Awaited rather than left to waitUntil: a failing sweep fails the invocation, which Cron Triggers report.
+    await deskObject(env).sweep();
   },
 };

@@ -1,0 +1,406 @@
+/**
+ * The Store contract: what every Store must do, as one suite. store.contract.test.ts runs it
+ * against SQLite and a real PostgreSQL server; test/workers runs it in workerd against the
+ * Durable Object store. It imports no store, so it bundles for workerd.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import type { Repository, Store } from '../../src/core/ports.ts';
+import type { Conversation, Message, OutboxJob } from '../../src/core/types.ts';
+
+const NOW = Date.UTC(2026, 10, 24, 12);
+
+async function contactWithConversation(repo: Repository, over: Partial<Conversation> = {}) {
+  const contact = await repo.createContact({ id: newId(), name: 'Ada', email: `ada-${newId()}@example.com`, createdAt: NOW });
+  const conversation = await repo.createConversation({
+    id: newId(),
+    contactId: contact.id,
+    channel: 'email',
+    threadKey: null,
+    status: 'open',
+    owner: 'bot',
+    currentAgent: null,
+    route: null,
+    assigneeId: null,
+    subject: 'Where is my parcel',
+    agentState: null,
+    visitorTokenHash: null,
+    firstResponseAt: null,
+    firstHumanResponseAt: null,
+    resolvedAt: null,
+    lastMessageAt: NOW,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...over,
+  });
+  return { contact, conversation };
+}
+
+function message(conversation: Conversation, over: Partial<Message> = {}) {
+  return {
+    id: newId(),
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    direction: 'inbound' as const,
+    authorKind: 'contact' as const,
+    authorId: null,
+    text: 'hello',
+    original: null,
+    html: null,
+    subject: null,
+    internal: false,
+    agentName: null,
+    route: null,
+    confidence: null,
+    providerMessageId: null,
+    deliveryStatus: 'received' as const,
+    agentStatus: 'pending' as const,
+    meta: null,
+    createdAt: NOW,
+    ...over,
+  };
+}
+
+function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob> = {}): OutboxJob {
+  return {
+    id: newId(),
+    messageId: m.id,
+    conversationId: m.conversationId,
+    channel: 'email',
+    status: 'pending',
+    attempts: 0,
+    runAt: NOW,
+    lockedUntil: null,
+    sendingSince: null,
+    lastError: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...over,
+  };
+}
+
+function ticket(conversation: Conversation) {
+  return {
+    id: newId(),
+    conversationId: conversation.id,
+    status: 'open' as const,
+    category: 'question',
+    priority: 'normal' as const,
+    summary: 'Where is my parcel?',
+    assigneeId: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    resolvedAt: null,
+  };
+}
+
+export function storeContract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+    await store.migrate();
+  });
+  afterAll(async () => close());
+
+  it('keeps one identity per channel and address, and links people across channels by email', async () => {
+    const { contact } = await contactWithConversation(store.repo);
+    const identity = { id: newId(), contactId: contact.id, channel: 'sms' as const, address: `+1555${Date.now() % 1e7}`, displayName: null, verified: false, createdAt: NOW };
+    await store.repo.createIdentity(identity);
+    // A second writer of the same address (another replica) gets the stored identity back, not an error.
+    const other = await store.repo.createContact({ id: newId(), name: null, email: null, createdAt: NOW });
+    expect(await store.repo.createIdentity({ ...identity, id: newId(), contactId: other.id })).toMatchObject({ id: identity.id, contactId: contact.id });
+    expect((await store.repo.findIdentity('sms', identity.address))?.contactId).toBe(contact.id);
+    await store.repo.createIdentity({ ...identity, id: newId(), channel: 'email', address: contact.email! });
+    expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
+  });
+
+  it('finds contacts sharing an email or a phone, and nobody for an empty query', async () => {
+    const { contact: typed } = await contactWithConversation(store.repo);
+    const { contact: sender } = await contactWithConversation(store.repo, { channel: 'sms' });
+    // The sender's proven address is an email identity; the typed one is only the contact's email.
+    await store.repo.updateContact(sender.id, { email: null }, NOW);
+    await store.repo.createIdentity({ id: newId(), contactId: sender.id, channel: 'email', address: typed.email!, displayName: null, verified: false, createdAt: NOW });
+    const phone = `+1666${Date.now() % 1e7}`;
+    const { contact: texter } = await contactWithConversation(store.repo, { channel: 'sms' });
+    await store.repo.createIdentity({ id: newId(), contactId: texter.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
+
+    expect((await store.repo.contactsSharing([typed.email!], [])).map((c) => c.id).sort()).toEqual([typed.id, sender.id].sort());
+    expect((await store.repo.contactsSharing(['nobody@example.com'], [phone])).map((c) => c.id)).toEqual([texter.id]);
+    // A phone is never matched against an email identity and vice versa.
+    expect(await store.repo.contactsSharing([phone], [typed.email!])).toEqual([]);
+    expect(await store.repo.contactsSharing([], [])).toEqual([]);
+  });
+
+  it('merges a contact into another in one transaction: identities, conversations and authored messages move, the empty contact goes', async () => {
+    const from = await contactWithConversation(store.repo, { channel: 'web' });
+    const into = await contactWithConversation(store.repo);
+    await store.repo.updateContact(into.contact.id, { name: null, email: null }, NOW);
+    const visitor = { id: newId(), contactId: from.contact.id, channel: 'web' as const, address: `visitor:${newId()}`, displayName: null, verified: false, createdAt: NOW };
+    await store.repo.createIdentity(visitor);
+    const typed = (await store.repo.insertMessage(message(from.conversation, { authorId: from.contact.id })))!;
+
+    const merged = await store.transaction((repo) => repo.mergeContacts(from.contact.id, into.contact.id, NOW + 1));
+    // Gaps of the kept contact are filled from the merged one.
+    expect(merged).toMatchObject({ id: into.contact.id, name: 'Ada', email: from.contact.email, updatedAt: NOW + 1 });
+    expect(await store.repo.getContact(from.contact.id)).toBeNull();
+    expect(await store.repo.getContact(into.contact.id)).toMatchObject({ name: 'Ada', email: from.contact.email });
+    expect((await store.repo.findIdentity('web', visitor.address))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.getConversation(from.conversation.id))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.listConversations({ contactId: into.contact.id })).map((c) => c.id).sort()).toEqual(
+      [from.conversation.id, into.conversation.id].sort(),
+    );
+    expect((await store.repo.getMessage(typed.id))?.authorId).toBe(into.contact.id);
+  });
+
+  it('merges nothing when a contact is missing or is the same, and a failed merge leaves both contacts whole', async () => {
+    const a = await contactWithConversation(store.repo);
+    expect(await store.repo.mergeContacts(a.contact.id, 'no-such-contact', NOW)).toBeNull();
+    expect(await store.repo.mergeContacts('no-such-contact', a.contact.id, NOW)).toBeNull();
+    expect(await store.repo.mergeContacts(a.contact.id, a.contact.id, NOW)).toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+
+    const b = await contactWithConversation(store.repo);
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.mergeContacts(a.contact.id, b.contact.id, NOW);
+        throw new Error('abort merge');
+      }),
+    ).rejects.toThrow('abort merge');
+    expect(await store.repo.getContact(a.contact.id)).not.toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+  });
+
+  it('drops a duplicate provider message id on the same channel only', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const pid = `<${newId()}@example.com>`;
+    expect(await store.repo.insertMessage(message(conversation, { providerMessageId: pid }))).not.toBeNull();
+    expect(await store.repo.insertMessage(message(conversation, { providerMessageId: pid }))).toBeNull();
+    const other = await contactWithConversation(store.repo, { channel: 'sms' });
+    expect(await store.repo.insertMessage(message(other.conversation, { providerMessageId: pid }))).not.toBeNull();
+    expect((await store.repo.findByProviderMessageIds('email', ['<unknown@x>', pid]))?.id).toBe(conversation.id);
+  });
+
+  it('commits a transaction whole or not at all', async () => {
+    const id = newId();
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.createContact({ id, name: 'Rolled back', email: null, createdAt: NOW });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.repo.getContact(id)).toBeNull();
+    await store.transaction(async (repo) => repo.createContact({ id, name: 'Kept', email: null, createdAt: NOW }));
+    expect((await store.repo.getContact(id))?.name).toBe('Kept');
+  });
+
+  it('isolates concurrent transactions', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const results = await Promise.allSettled([
+      store.transaction(async (repo) => {
+        await repo.insertMessage(message(conversation, { text: 'first' }));
+        throw new Error('abort first');
+      }),
+      store.transaction(async (repo) => repo.insertMessage(message(conversation, { text: 'second' }))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect((await store.repo.listMessages(conversation.id)).map((m) => m.text)).toEqual(['second']);
+  });
+
+  it('lets only one worker claim an inbound message', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation)))!;
+    expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(true);
+    const claims = await Promise.all([store.repo.claimInbound(m.id, 'done'), store.repo.claimInbound(m.id, 'done')]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(false);
+  });
+
+  it('leases outbox jobs to one worker at a time and hands them back after the lease', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const jobs: OutboxJob[] = [];
+    for (let i = 0; i < 6; i++) {
+      const m = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+      jobs.push(job(m));
+      await store.repo.enqueue(jobs.at(-1)!);
+    }
+    const ids = new Set(jobs.map((j) => j.id));
+    const [a, b] = await Promise.all([store.repo.claimDueJobs(NOW, 1_000, 4), store.repo.claimDueJobs(NOW, 1_000, 4)]);
+    const mine = [...a, ...b].filter((j) => ids.has(j.id)).map((j) => j.id);
+    expect(new Set(mine).size).toBe(mine.length); // nobody got a job twice
+    expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10, 1_000)).toBeNull(); // still leased
+    const reclaimed = await store.repo.claimJob(jobs[0]!.id, NOW + 2_000, 1_000);
+    expect(reclaimed?.id).toBe(jobs[0]!.id);
+    // The first claim's attempt never settled: the reclaim says since when it was in flight.
+    expect(reclaimed?.sendingSince).toBe(NOW);
+    await store.repo.finishJob(jobs[0]!.id, { status: 'sent', attempts: 1, lastError: null, runAt: NOW, now: NOW + 2_001 });
+    expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10_000, 1_000)).toBeNull(); // done for good
+    // A job scheduled for later is not due yet.
+    const later = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+    const laterJob = job(later, { runAt: NOW + 60_000 });
+    await store.repo.enqueue(laterJob);
+    expect(await store.repo.claimJob(laterJob.id, NOW, 1_000)).toBeNull();
+    expect(await store.repo.claimJob(laterJob.id, NOW + 60_000, 1_000)).toMatchObject({ sendingSince: NOW + 60_000 });
+  });
+
+  it('lists failed jobs and requeues one with a new delivery window, once', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+    const failed = job(m);
+    await store.repo.enqueue(failed);
+    await store.repo.finishJob(failed.id, { status: 'failed', attempts: 3, lastError: 'twilio_http_503', runAt: NOW, now: NOW + 5 });
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).toContain(failed.id);
+    const requeued = await store.repo.requeueFailedJob(m.id, NOW + 1_000);
+    expect(requeued).toMatchObject({ status: 'pending', runAt: NOW + 1_000, createdAt: NOW + 1_000, lastError: null, attempts: 3 });
+    expect(await store.repo.requeueFailedJob(m.id, NOW + 2_000)).toBeNull(); // not failed any more
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).not.toContain(failed.id);
+  });
+
+  it('finds knowledge articles by full-text search, best first', async () => {
+    await store.transaction(async (repo) => {
+      await repo.upsertArticle({ slug: 'returns', title: 'Returns and exchanges', body: 'You can return items within 30 days of delivery for a refund.', tags: ['returns', 'refund policy'], now: NOW });
+      await repo.upsertArticle({ slug: 'shipping', title: 'Shipping options', body: 'Standard shipping takes 3-5 business days. Express is faster.', tags: ['delivery', 'shipping'], now: NOW });
+      await repo.upsertArticle({ slug: 'hours', title: 'Opening hours', body: 'Our stores are open Monday to Saturday from 9 to 6.', tags: ['opening hours', 'stores'], now: NOW });
+    });
+    expect((await store.repo.searchKnowledge('How do I return an item?', 3))[0]?.article.slug).toBe('returns');
+    expect((await store.repo.searchKnowledge('how long does shipping take', 3))[0]?.article.slug).toBe('shipping');
+    expect((await store.repo.searchKnowledge('when are your stores open', 3))[0]?.article.slug).toBe('hours');
+    expect(await store.repo.searchKnowledge('the and of', 3)).toEqual([]);
+    expect(await store.repo.searchKnowledge('"; drop table kb_articles; --', 3)).toEqual([]);
+    // Updating an article keeps the index in sync.
+    await store.repo.upsertArticle({ slug: 'hours', title: 'Opening times', body: 'Open every day from 10 to 8, including Sunday.', tags: ['hours'], now: NOW + 1 });
+    expect((await store.repo.searchKnowledge('sunday', 3))[0]?.article.title).toBe('Opening times');
+    expect((await store.repo.searchKnowledge('saturday', 3)).map((h) => h.article.slug)).not.toContain('hours');
+  });
+
+  it('creates, reads, updates and deletes articles, and search follows each change at once', async () => {
+    const repo = store.repo;
+    const slug = `kb-${newId().toLowerCase()}`;
+    const before = await repo.knowledgeRevision();
+    const created = await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Our workshop trues wheels and adjusts derailleurs.', tags: ['workshop', 'repair'], now: NOW });
+    expect(created).toMatchObject({ slug, id: slug, tags: ['workshop', 'repair'], createdAt: NOW, updatedAt: NOW });
+    expect(await repo.createArticle({ slug, title: 'Other', body: 'Other body.', tags: [], now: NOW + 5 })).toBeNull();
+    expect((await repo.getArticle(slug))?.title).toBe('Bicycle tune-up');
+    expect(await repo.getArticle(`${slug}-missing`)).toBeNull();
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).toContain(slug);
+    const created1 = await repo.knowledgeRevision();
+    expect(created1).not.toBe(before);
+
+    // Update: old words are no longer found, new ones are, at once.
+    const updated = await repo.updateArticle(slug, { title: 'Bicycle servicing', body: 'We replace brake pads and chains.', tags: ['service'], now: NOW, ifUpdatedAt: NOW });
+    expect(updated.status).toBe('updated');
+    const saved = updated.status === 'updated' ? updated.article : null;
+    expect(saved?.updatedAt).toBeGreaterThan(NOW); // same clock reading, still a later revision
+    expect(saved?.createdAt).toBe(NOW);
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('workshop', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('brake pads', 5)).map((h) => h.article.slug)).toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(created1);
+
+    // A save based on an old revision is refused and changes nothing.
+    const stale = await repo.updateArticle(slug, { title: 'Lost edit', body: 'Lost.', tags: [], now: NOW + 10, ifUpdatedAt: NOW });
+    expect(stale).toMatchObject({ status: 'conflict', current: { title: 'Bicycle servicing' } });
+    expect(await repo.updateArticle(`${slug}-missing`, { title: 'T', body: 'B', tags: [], now: NOW })).toEqual({ status: 'not_found' });
+
+    // Listing pages in slug order.
+    const all = await repo.listArticles();
+    expect(all.map((a) => a.slug)).toEqual([...all.map((a) => a.slug)].sort());
+    const page = await repo.listArticles({ limit: 1, after: all[0]!.slug });
+    expect(page.map((a) => a.slug)).toEqual(all.slice(1, 2).map((a) => a.slug));
+
+    // Delete: gone from reads and search at once.
+    const beforeDelete = await repo.knowledgeRevision();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+    expect(await repo.deleteArticle(slug)).toBe(false);
+    expect(await repo.getArticle(slug)).toBeNull();
+    expect((await repo.searchKnowledge('brake pads servicing', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(beforeDelete);
+    // The slug is free again.
+    expect(await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Trued wheels.', tags: [], now: NOW })).not.toBeNull();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+  });
+
+  it('hands a lease to one holder and to another only after it expires', async () => {
+    const name = `imap:${newId()}`;
+    expect(await store.repo.acquireLease(name, 'a', NOW, 1_000)).toBe(true);
+    expect(await store.repo.acquireLease(name, 'b', NOW + 500, 1_000)).toBe(false);
+    expect(await store.repo.acquireLease(name, 'a', NOW + 900, 1_000)).toBe(true); // renewal
+    expect(await store.repo.acquireLease(name, 'b', NOW + 1_500, 1_000)).toBe(false);
+    expect(await store.repo.acquireLease(name, 'b', NOW + 2_000, 1_000)).toBe(true); // expired: taken over
+    await store.repo.releaseLease(name, 'b');
+    expect(await store.repo.acquireLease(name, 'a', NOW + 2_001, 1_000)).toBe(true);
+  });
+
+  it('records provider idempotency keys, opt-outs, cursors and external links', async () => {
+    const key = newId();
+    expect(await store.repo.markProcessed('slack', key, NOW)).toBe(true);
+    expect(await store.repo.markProcessed('slack', key, NOW)).toBe(false);
+    await store.repo.setOptOut('sms', '+15550001111', true, NOW);
+    expect(await store.repo.isOptedOut('sms', '+15550001111')).toBe(true);
+    await store.repo.setOptOut('sms', '+15550001111', false, NOW);
+    expect(await store.repo.isOptedOut('sms', '+15550001111')).toBe(false);
+    await store.repo.setCursor('imap', 'INBOX', { uidValidity: 7, lastUid: 42 }, NOW);
+    await store.repo.setCursor('imap', 'INBOX', { uidValidity: 7, lastUid: 43 }, NOW);
+    expect(await store.repo.getCursor('imap', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 43 });
+    const { conversation } = await contactWithConversation(store.repo);
+    await store.repo.linkExternal({ conversationId: conversation.id, target: 'slack-desk', externalId: 'C1:1.2', now: NOW });
+    expect(await store.repo.findByExternal('slack-desk', 'C1:1.2')).toBe(conversation.id);
+    expect(await store.repo.externalIdsFor(conversation.id, 'slack-desk')).toEqual(['C1:1.2']);
+  });
+
+  it('filters conversations and aggregates metric events', async () => {
+    const tag = newId();
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'sms', subject: `Parcel ${tag}`, owner: 'human' });
+    await store.repo.insertMessage(message(conversation, { text: `my parcel ${tag} is late` }));
+    expect((await store.repo.listConversations({ search: tag.toLowerCase() })).map((c) => c.id)).toEqual([conversation.id]);
+    expect((await store.repo.listConversations({ search: `${tag}%` }))).toEqual([]); // wildcards are literal
+    expect((await store.repo.listConversations({ channel: 'sms', owner: 'human', search: tag })).length).toBe(1);
+    expect((await store.repo.listConversations({ channel: 'web', search: tag })).length).toBe(0);
+    const event = (type: 'first_response' | 'csat', actor: 'bot' | 'human', value: number) => ({
+      id: newId(), conversationId: conversation.id, type, actor, channel: 'sms' as const, value, data: null, createdAt: NOW + 5_000_000,
+    });
+    await store.repo.insertEvents([event('first_response', 'bot', 100), event('first_response', 'bot', 300), event('csat', 'human', 4)]);
+    const rows = await store.repo.aggregateEvents(NOW + 4_000_000, NOW + 6_000_000, 'sms');
+    expect(rows.find((r) => r.type === 'first_response' && r.actor === 'bot')).toMatchObject({ count: 2, avgValue: 200 });
+    expect(rows.find((r) => r.type === 'csat')).toMatchObject({ count: 1, avgValue: 4 });
+    expect(await store.repo.firstEventAt(conversation.id, 'csat')).toBe(NOW + 5_000_000);
+  });
+
+  it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const numbers: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Each ticket in its own transaction, all started together: on PostgreSQL they run on separate connections.
+      const created = await Promise.all(Array.from({ length: 12 }, () => store.transaction((repo) => repo.createTicket(ticket(conversation)))));
+      const batch = created.map((t) => t.number);
+      expect(new Set(batch).size, 'unique within a batch').toBe(batch.length);
+      expect(Math.min(...batch), 'later batches get higher numbers').toBeGreaterThan(Math.max(0, ...numbers));
+      numbers.push(...batch);
+    }
+    expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    const first = (await store.repo.listTickets({ conversationId: conversation.id, limit: 200 })).find((t) => t.number === Math.min(...numbers))!;
+    expect((await store.repo.getTicketByNumber(first.number))?.id).toBe(first.id);
+    expect(await store.repo.getTicketByNumber(999_999_999)).toBeNull();
+  });
+
+  it('gives a ticket whose transaction rolled back no row, and the next ticket still a fresh number', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const before = await store.repo.createTicket(ticket(conversation));
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.createTicket(ticket(conversation));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const after = await store.repo.createTicket(ticket(conversation));
+    expect(after.number).toBeGreaterThan(before.number);
+    expect((await store.repo.listTickets({ conversationId: conversation.id })).map((t) => t.number).sort((a, b) => a - b)).toEqual([before.number, after.number]);
+  });
+
+  it('matches threads by subject key and by thread key', async () => {
+    const { contact, conversation } = await contactWithConversation(store.repo, { threadKey: `+1|+2|${newId()}`, subjectKey: 'where is my parcel' } as Partial<Conversation>);
+    expect((await store.repo.latestBySubject(contact.id, 'email', 'where is my parcel', NOW - 1))?.id).toBe(conversation.id);
+    expect(await store.repo.latestBySubject(contact.id, 'email', 'another subject', NOW - 1)).toBeNull();
+    expect((await store.repo.latestByThreadKey('email', conversation.threadKey!))?.id).toBe(conversation.id);
+  });
+}
