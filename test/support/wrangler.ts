@@ -35,12 +35,12 @@ export interface LocalWorker extends ServerProcess {
  * Starts the worker on a free port; its Durable Object's SQLite lives under `persistTo`, across
  * restarts. GET /__scheduled runs the Cron Trigger's handler.
  */
-export async function startLocalWorker(persistTo: string, config = 'wrangler.toml'): Promise<LocalWorker> {
+export async function startLocalWorker(persistTo: string, config = 'wrangler.toml', vars: Record<string, string> = {}): Promise<LocalWorker> {
   const port = await freePort();
   const inspector = await freePort();
   const server = await startServer(
     process.execPath,
-    [join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--local', '--config', config, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', persistTo, '--test-scheduled', '--show-interactive-dev-session=false'],
+    [join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--local', '--config', config, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', persistTo, '--test-scheduled', '--show-interactive-dev-session=false', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])],
     { cwd: ROOT, env: { ...process.env, ...OFFLINE_WRANGLER_ENV, CI: 'true' }, ready: 'Ready on', timeoutMs: 120_000 },
   );
   return { ...server, url: `http://127.0.0.1:${port}` };
