@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { triageExamples, triagePriors } from '../../agents/engines/local/index.ts';
 import { examplesHash, loadTriageModel } from '../../agents/engines/local/training/triage-model.ts';
 import { loadDeployment, resolveDeploymentDir } from '../../config/deployment/index.ts';
+import { loadConfig } from '../../config/env.ts';
 import { packagePath } from '../../config/package-root.ts';
 import { CONSOLE_BUNDLE, DIST_DIR, ensureBuilt, WIDGET_BUNDLE } from '../console/assets.ts';
 import { CONSOLE_CSP } from '../console/server.ts';
@@ -56,11 +57,15 @@ writeFileSync(
   ].join('\n'),
 );
 
-// The deployment the worker serves: FRONTDESK_DEPLOYMENT at build time, else the demo.
-const deployment = loadDeployment(resolveDeploymentDir(process.env.FRONTDESK_DEPLOYMENT));
+// The deployment the worker serves: FRONTDESK_DEPLOYMENT at build time, else the demo. The model
+// is trained here, or taken from the cache `frontdesk serve` uses (`--model-cache DIR` for another).
+const config = loadConfig(process.env);
+const deployment = loadDeployment(resolveDeploymentDir(config.deploymentDir));
 const examples = await triageExamples(deployment, null);
 const priors = triagePriors(deployment);
-const classifier = await loadTriageModel({ examples, priors, cacheDir: packagePath('data'), deployment: deployment.name });
+const cacheFlag = process.argv.indexOf('--model-cache');
+const cacheDir = cacheFlag >= 0 && process.argv[cacheFlag + 1] ? process.argv[cacheFlag + 1]! : config.modelCacheDir;
+const classifier = await loadTriageModel({ examples, priors, cacheDir, deployment: deployment.name });
 const boot = {
   deployment: { ...deployment, dir: `deployment:${deployment.name}` },
   model: { hash: examplesHash(examples, priors), model: classifier.toJSON() },

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { ROOT } from './paths.ts';
+import { MODEL_CACHE_DIR, ROOT } from './paths.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 export const OFFLINE_WRANGLER_ENV = {
@@ -15,10 +15,10 @@ export const OFFLINE_WRANGLER_ENV = {
   WRANGLER_HIDE_BANNER: 'true',
 };
 
-/** `npm run build:worker`: the static assets and the boot file wrangler.toml serves (about 40 s with a cold model cache). */
+/** `npm run build:worker`: the static assets and the boot file wrangler.toml serves, with the suites' cached model. */
 export function buildWorker(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli', 'build-worker.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli', 'build-worker.ts'), '--model-cache', MODEL_CACHE_DIR], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
