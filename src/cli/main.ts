@@ -1,5 +1,5 @@
 /**
- * `frontdesk <command>`: serve (default), migrate, token create, user create, kb import|list|export|delete, init, demo,
+ * `frontdesk <command>`: serve (default), migrate, token create, user create, kb import|list|export|delete, export, init, demo,
  * doctor, eval, outbox list|resend, train. Bad usage prints one clear line and exits with 2.
  */
 import { FrontdeskError } from '../core/errors.ts';
@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   token: { summary: 'token create --name NAME [--user EMAIL] [--days N]: a staff API token', load: async () => (await import('./commands/token.ts')).token },
   user: { summary: 'user create --email E --name N [--password P] [--role agent|admin]', load: async () => (await import('./commands/user.ts')).user },
   kb: { summary: 'kb import <dir|file>… | list [--json] | export <dir> | delete <slug>…: manage the knowledge base', load: async () => (await import('./commands/kb.ts')).kb },
+  export: {
+    summary: 'export conversations|messages|tickets|metrics --from ISO --to ISO [--format csv|jsonl] [--out FILE]',
+    load: async () => (await import('./commands/export.ts')).exportData,
+  },
   init: { summary: 'init DIR [--from demo]: scaffold a deployment directory to make your own', load: async () => (await import('./commands/init.ts')).init },
   demo: { summary: 'send sample customer messages through the pipeline and print the replies', load: async () => (await import('./commands/demo.ts')).demo },
   doctor: { summary: 'check configuration, the deployment directory, database and channels', load: async () => (await import('./commands/doctor.ts')).doctor },

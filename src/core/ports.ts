@@ -7,15 +7,18 @@ import type {
   ApiToken,
   Attachment,
   AttachmentInput,
+  CannedReply,
   ChannelKind,
   Contact,
   ContactIdentity,
+  ContactNote,
   Conversation,
   ConversationStatus,
   CsatResponse,
   InboundMessage,
   KnowledgeArticle,
   KnowledgeHit,
+  Label,
   Message,
   MetricEvent,
   Order,
@@ -317,22 +320,73 @@ export interface ConversationFilter {
   route?: string;
   assigneeId?: string;
   contactId?: string;
-  /** Case-insensitive match on subject or message text. */
+  /** Any of these statuses (with `status`, both must hold). */
+  statuses?: ConversationStatus[];
+  /** Only conversations nobody is assigned to. */
+  unassigned?: boolean;
+  /** Only conversations carrying this label (id). */
+  labelId?: string;
+  /** Only these conversations (a live update asks whether they still match). */
+  ids?: string[];
+  /**
+   * Words (all of them, as word prefixes) in one of the messages, by the store's full-text index;
+   * or a case-insensitive part of the subject, or of the contact's name, email or an address.
+   */
   search?: string;
   since?: number;
   until?: number;
   /** Id to continue after (ids are time-sortable; lists are newest first). */
   before?: string;
+  /**
+   * `created` (default): newest conversation first, paged by `before`. `activity`: latest message
+   * first, paged by `after` (the last row's lastMessageAt and id), as the inbox lists them.
+   */
+  order?: 'created' | 'activity';
+  after?: { lastMessageAt: number; id: string };
   limit?: number;
+}
+
+/** What an inbox row shows beside the conversation, read for many conversations at once. */
+export interface ConversationSummary {
+  conversationId: string;
+  /** The latest message that is not an internal note, or null. */
+  lastMessage: Pick<Message, 'id' | 'text' | 'direction' | 'authorKind' | 'createdAt'> | null;
+  /** Customer messages after the user last read the conversation (all of them when never read). */
+  unread: number;
+  labels: Label[];
+  /** The newest ticket's number and status, or null. */
+  ticket: Pick<Ticket, 'id' | 'number' | 'status'> | null;
+  /** Who the customer is, to name them in a list. */
+  contact: Pick<Contact, 'id' | 'name' | 'email'> | null;
+  identities: Pick<ContactIdentity, 'channel' | 'address' | 'displayName'>[];
 }
 
 export interface TicketFilter {
   status?: TicketStatus;
   assigneeId?: string;
   conversationId?: string;
+  /** Tickets of any conversation of this contact. */
+  contactId?: string;
   priority?: TicketPriority;
   before?: string;
   limit?: number;
+}
+
+/** The record kinds a staff export reads (src/core/export.ts), each with its stored row type. */
+export interface ExportRows {
+  conversations: Conversation;
+  messages: Message;
+  tickets: Ticket;
+  metrics: MetricEvent;
+}
+export type ExportKind = keyof ExportRows;
+
+/** One page of an export: rows created in [from, to), with ids after `after` (null: from the start). */
+export interface ExportPage {
+  from: number;
+  to: number;
+  after: string | null;
+  limit: number;
 }
 
 export type NewMessage = Omit<Message, 'attempts' | 'error'> & { attempts?: number; error?: string | null };
@@ -427,6 +481,13 @@ export interface Repository {
   updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>): Promise<Ticket | null>;
   listTickets(filter: TicketFilter): Promise<Ticket[]>;
 
+  // exports
+  /**
+   * Rows of one kind created in [from, to), in id order, after the keyset cursor `after`. Paging by
+   * id rather than by offset keeps every page one primary-key range read, however deep the export.
+   */
+  exportPage<K extends ExportKind>(kind: K, page: ExportPage): Promise<ExportRows[K][]>;
+
   // outbox
   enqueue(job: OutboxJob): Promise<void>;
   /**
@@ -514,13 +575,65 @@ export interface Repository {
   externalIdsFor(conversationId: string, target: string): Promise<string[]>;
   insertRouteCorrection(input: { id: string; messageId: string; conversationId: string; fromRoute: string | null; toRoute: string; text: string; userId: string | null; createdAt: number }): Promise<void>;
   listRouteCorrections(): Promise<{ text: string; toRoute: string }[]>;
+
+  // the staff console's inbox
+  /**
+   * For each named part, how many conversations match both `filter` and the part (the inbox tabs'
+   * counts), in one pass over the conversations `filter` selects.
+   */
+  countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>): Promise<Record<K, number>>;
+  /** Last message, unread count for `userId` (null: every customer message counts), labels and newest ticket, per conversation. */
+  summarizeConversations(conversationIds: string[], userId: string | null): Promise<ConversationSummary[]>;
+  /** Records that `userId` has read the conversation up to `at`; its earlier customer messages stop counting as unread. */
+  markRead(conversationId: string, userId: string, at: number): Promise<void>;
+
+  // labels
+  listLabels(): Promise<Label[]>;
+  getLabel(id: string): Promise<Label | null>;
+  /** Null when the name is taken. */
+  createLabel(input: Label): Promise<Label | null>;
+  /** The updated label; null when none has the id; 'conflict' when the new name is taken. */
+  updateLabel(id: string, patch: Partial<Pick<Label, 'name' | 'color'>>): Promise<Label | null | 'conflict'>;
+  /** Deletes the label and removes it from every conversation; false when none has the id. */
+  deleteLabel(id: string): Promise<boolean>;
+  /** Idempotent: adding a label twice keeps one. */
+  addConversationLabel(conversationId: string, labelId: string, now: number): Promise<void>;
+  removeConversationLabel(conversationId: string, labelId: string): Promise<void>;
+
+  // canned replies
+  /** Ordered by shortcut; `search` matches a part of the shortcut or title, case-insensitively. */
+  listCannedReplies(search?: string): Promise<CannedReply[]>;
+  getCannedReply(id: string): Promise<CannedReply | null>;
+  /** Null when the shortcut is taken. */
+  createCannedReply(input: CannedReply): Promise<CannedReply | null>;
+  updateCannedReply(id: string, patch: Partial<Pick<CannedReply, 'shortcut' | 'title' | 'body'>> & { updatedAt: number }): Promise<CannedReply | null | 'conflict'>;
+  deleteCannedReply(id: string): Promise<boolean>;
+
+  // contact notes
+  /** Newest first. */
+  listContactNotes(contactId: string): Promise<ContactNote[]>;
+  createContactNote(input: ContactNote): Promise<ContactNote>;
+  /** False when the contact has no note with the id. */
+  deleteContactNote(contactId: string, noteId: string): Promise<boolean>;
 }
 
 /** The storage port: a repository plus atomic units of work. */
+/** A token bucket's shape: `burst` requests at once, refilled at `perMinute`. */
+export interface BucketSettings {
+  burst: number;
+  perMinute: number;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Single operations outside an explicit transaction. */
   readonly repo: Repository;
+  /**
+   * Spends one token of the bucket `name`/`key` kept in the database, so every replica sharing it
+   * counts against one budget; resolves to the seconds to wait when there was none, else null.
+   * Only stores shared by several processes have it (one process counts in memory).
+   */
+  takeToken?(name: string, key: string, settings: BucketSettings, now: number): Promise<number | null>;
   /** Runs `work` atomically: everything it wrote is committed together, or nothing is. */
   transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */

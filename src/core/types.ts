@@ -311,3 +311,34 @@ export interface CsatResponse {
   comment: string | null;
   createdAt: number;
 }
+
+/** A label staff put on conversations (billing, vip…) to sort and filter the inbox. */
+export interface Label {
+  id: string;
+  /** Unique, lower case, letters, digits, - and _ (how it is typed in filters). */
+  name: string;
+  /** A CSS hex colour (#rrggbb) for its chip in the console. */
+  color: string;
+  createdAt: number;
+}
+
+/** A reply text staff insert with `/shortcut`; its body may hold placeholders (src/core/canned-replies.ts). */
+export interface CannedReply {
+  id: string;
+  /** Unique, what follows the `/` in the reply box. */
+  shortcut: string;
+  title: string;
+  body: string;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A staff note on a contact, never shown to the customer. */
+export interface ContactNote {
+  id: string;
+  contactId: string;
+  authorId: string | null;
+  text: string;
+  createdAt: number;
+}

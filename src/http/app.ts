@@ -11,7 +11,7 @@ import { errorResponse } from './errors.ts';
 import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
 import { createMetricsRoute } from './ops/metrics-route.ts';
-import { createConcurrencyCap, createTokenBuckets, rateLimit, type BucketSettings } from './ops/rate-limit.ts';
+import { createConcurrencyCap, createSharedTokenBuckets, createTokenBuckets, rateLimit, type BucketSettings } from './ops/rate-limit.ts';
 import { clientIp } from './ops/client-ip.ts';
 import { requestOperations } from './ops/request-log.ts';
 import { capStreams } from './ops/stream-cap.ts';
@@ -108,12 +108,16 @@ export function createApp(deps: AppDeps): Hono {
     const clock = deps.context.clock;
     const address = (c: Context) => c.get('clientIp');
     const refused = (limit: string) => () => deps.metrics?.rateLimited.inc({ limit });
+    // Replicas sharing a database share each client's budget; one process counts in memory.
+    const { store } = deps.context;
+    const buckets = (name: string, settings: BucketSettings) =>
+      store.takeToken ? createSharedTokenBuckets(name, settings, clock, { takeToken: store.takeToken.bind(store) }) : createTokenBuckets(settings, clock);
     if (limits.conversations) {
-      const starts = rateLimit(createTokenBuckets(limits.conversations, clock), address, refused('conversations'));
+      const starts = rateLimit(buckets('conversations', limits.conversations), address, refused('conversations'));
       app.post('/v1/conversations', starts);
       app.post('/v1/identity/conversations', starts);
     }
-    if (limits.messages) app.post('/v1/conversations/:id/messages', rateLimit(createTokenBuckets(limits.messages, clock), address, refused('messages')));
+    if (limits.messages) app.post('/v1/conversations/:id/messages', rateLimit(buckets('messages', limits.messages), address, refused('messages')));
     app.get(
       '/v1/conversations/:id/events',
       capStreams({ perConversation: createConcurrencyCap(limits.streamsPerConversation), perAddress: createConcurrencyCap(limits.streamsPerAddress), onRefused: refused('streams') }),

@@ -1,6 +1,6 @@
 /**
  * The staff API under /v1: conversations and tickets, replying as a human, taking over and
- * handing back, analytics, and the knowledge base (/v1/kb, kb-routes.ts). Every route needs a staff API token.
+ * handing back, analytics, the knowledge base (/v1/kb, kb-routes.ts) and data exports (/v1/exports, export-routes.ts). Every route needs a staff API token.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -13,7 +13,10 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { messageText, query, readJson } from './body.ts';
+import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
+import { createInboxRoutes } from './inbox-routes.ts';
+import { createExportRoutes } from './export-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
@@ -164,13 +167,31 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       store.repo.listMessages(conversation.id, { includeInternal: true, limit: 200 }),
       store.repo.listTickets({ conversationId: conversation.id }),
     ]);
-    const [attachments, sameContact, duplicates] = await Promise.all([
+    const [attachments, sameContact, duplicates, contactTickets, notes, [summary]] = await Promise.all([
       store.repo.listAttachments(messages.map((m) => m.id)),
       store.repo.listConversations({ contactId: conversation.contactId, limit: 20 }),
       possibleDuplicates(store.repo, contact, identities),
+      store.repo.listTickets({ contactId: conversation.contactId, limit: 20 }),
+      store.repo.listContactNotes(conversation.contactId),
+      store.repo.summarizeConversations([conversation.id], null),
     ]);
     const otherConversations = sameContact.filter((other) => other.id !== conversation.id);
-    return c.json({ conversation, contact, identities, messages: messages.map(withRenderedHtml), attachments, tickets, otherConversations, possibleDuplicates: duplicates });
+    return c.json({
+      conversation,
+      contact,
+      identities,
+      messages: messages.map(withRenderedHtml),
+      attachments,
+      tickets,
+      otherConversations,
+      possibleDuplicates: duplicates,
+      labels: summary!.labels,
+      // The contact profile: their tickets on every conversation, and staff notes on them.
+      contactTickets,
+      notes,
+      // What the route correction may choose from.
+      routes: deps.routes,
+    });
   });
 
   /**
@@ -287,6 +308,35 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ tickets });
   });
 
+  /**
+   * The ticket list (same filters) as CSV for a spreadsheet, every page of it, streamed a page at
+   * a time; numbers and times as people read them (#1042, ISO 8601 UTC), assignees by name.
+   */
+  app.get('/tickets/export.csv', async (c) => {
+    await staff(c);
+    const q = query(c, TicketQuery.omit({ before: true, limit: true }));
+    const names = new Map((await store.repo.listUsers()).map((u) => [u.id, u.name]));
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const encoder = new TextEncoder();
+    let before: string | undefined;
+    let done = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (done) return controller.close();
+        const header = before === undefined ? csvRow(['ticket', 'status', 'priority', 'category', 'summary', 'assignee', 'conversation', 'created', 'updated', 'resolved']) : '';
+        const page = await store.repo.listTickets({ status: q.status, priority: q.priority, assigneeId: q.assignee, conversationId: q.conversation, before, limit: 200 });
+        done = page.length < 200;
+        before = page.at(-1)?.id;
+        const rows = page.map((t) =>
+          csvRow([`#${t.number}`, t.status, t.priority, t.category, t.summary, t.assigneeId ? (names.get(t.assigneeId) ?? t.assigneeId) : null, t.conversationId, iso(t.createdAt), iso(t.updatedAt), iso(t.resolvedAt)]),
+        );
+        controller.enqueue(encoder.encode(header + rows.join('')));
+      },
+    });
+    const day = new Date(deps.now()).toISOString().slice(0, 10);
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="frontdesk-tickets-${day}.csv"` });
+  });
+
   app.get('/tickets/:id', async (c) => {
     await staff(c);
     const ticket = await store.repo.getTicket(c.req.param('id'));
@@ -313,6 +363,8 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ ...analytics, daily });
   });
 
+  app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
+  app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
 
   /** Everything that happens, live, for consoles. */

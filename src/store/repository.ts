@@ -5,9 +5,9 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { ConversationFilter, EventAggregate, Repository, TicketFilter } from '../core/ports.ts';
+import type { ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -53,6 +53,8 @@ export interface DialectQueries {
    * table assigns it itself on insert (PostgreSQL's identity sequence).
    */
   nextTicketNumber(db: Db): Promise<number | undefined>;
+  /** A subquery of the ids of conversations with a message holding every term (as word prefixes) by the full-text index. */
+  conversationsMatching(terms: string[]): SQL;
 }
 
 interface Runnable<R> {
@@ -67,6 +69,8 @@ const MESSAGE_COLUMNS = [
   'agentName', 'route', 'confidence', 'providerMessageId', 'deliveryStatus', 'agentStatus', 'attempts', 'error', 'meta', 'createdAt',
 ] as const satisfies readonly (keyof Message)[];
 const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'value', 'data', 'createdAt'] as const satisfies readonly (keyof MetricEvent)[];
+/** The largest export page: big enough that round trips do not dominate, small enough to stream. */
+const MAX_EXPORT_PAGE = 5_000;
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -122,6 +126,54 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   async function getArticle(slug: string): Promise<KnowledgeArticle | null> {
     const [row] = await db.select(articleColumns).from(t.kbArticles).where(eq(t.kbArticles.slug, slug)).limit(1);
     return row ? toArticle(row) : null;
+  }
+
+  /**
+   * The conditions of a conversation filter, shared by the list and its count. `statusIndexed`
+   * false writes the status test so no index serves it: listing open work by activity, SQLite
+   * otherwise reads every open conversation by the status index and sorts them all for one page,
+   * where walking the activity index stops after the page (40 → 1 ms at 20,000 conversations).
+   */
+  function conversationWhere(filter: ConversationFilter, statusIndexed = true): (SQL | undefined)[] {
+    const c = t.conversations;
+    const status = statusIndexed ? sql`${c.status}` : sql`(${c.status} || '')`;
+    const where: (SQL | undefined)[] = [
+      filter.channel ? eq(c.channel, filter.channel) : undefined,
+      filter.status ? sql`${status} = ${filter.status}` : undefined,
+      filter.statuses ? sql`${status} in (${sql.join(filter.statuses.map((s) => sql`${s}`), sql`, `)})` : undefined,
+      filter.owner ? eq(c.owner, filter.owner) : undefined,
+      filter.route ? eq(c.route, filter.route) : undefined,
+      filter.assigneeId ? eq(c.assigneeId, filter.assigneeId) : undefined,
+      filter.unassigned ? isNull(c.assigneeId) : undefined,
+      filter.contactId ? eq(c.contactId, filter.contactId) : undefined,
+      filter.ids ? inArray(c.id, filter.ids.length ? filter.ids : ['']) : undefined,
+      filter.labelId
+        ? inArray(c.id, db.select({ id: t.conversationLabels.conversationId }).from(t.conversationLabels).where(eq(t.conversationLabels.labelId, filter.labelId)))
+        : undefined,
+      filter.since !== undefined ? gt(c.lastMessageAt, filter.since) : undefined,
+      filter.until !== undefined ? lte(c.createdAt, filter.until) : undefined,
+      filter.before ? lt(c.id, filter.before) : undefined,
+      filter.after
+        ? or(lt(c.lastMessageAt, filter.after.lastMessageAt), and(eq(c.lastMessageAt, filter.after.lastMessageAt), lt(c.id, filter.after.id)))
+        : undefined,
+    ];
+    const search = filter.search?.trim();
+    if (search) {
+      // Messages by the full-text index; the subject and who the customer is by a plain part match (few rows).
+      const pattern = `%${search.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      const like = (column: SQL | typeof c.subject) => sql`lower(${column}) like ${pattern} escape '\\'`;
+      const ids = t.contactIdentities;
+      const terms = searchTerms(search);
+      where.push(
+        or(
+          like(c.subject),
+          inArray(c.contactId, db.select({ id: t.contacts.id }).from(t.contacts).where(or(like(sql`${t.contacts.name}`), like(sql`${t.contacts.email}`)))),
+          inArray(c.contactId, db.select({ id: ids.contactId }).from(ids).where(or(like(sql`${ids.address}`), like(sql`${ids.displayName}`)))),
+          terms.length ? sql`${c.id} in (${dialect.conversationsMatching(terms)})` : undefined,
+        ),
+      );
+    }
+    return where;
   }
 
   return {
@@ -192,6 +244,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       if (!from || !into || fromId === intoId) return null;
       await db.update(t.contactIdentities).set({ contactId: intoId }).where(eq(t.contactIdentities.contactId, fromId));
       await db.update(t.conversations).set({ contactId: intoId }).where(eq(t.conversations.contactId, fromId));
+      await db.update(t.contactNotes).set({ contactId: intoId }).where(eq(t.contactNotes.contactId, fromId));
       await db
         .update(t.messages)
         .set({ authorId: intoId })
@@ -261,32 +314,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async listConversations(filter: ConversationFilter) {
       const c = t.conversations;
-      const where: (SQL | undefined)[] = [
-        filter.channel ? eq(c.channel, filter.channel) : undefined,
-        filter.status ? eq(c.status, filter.status) : undefined,
-        filter.owner ? eq(c.owner, filter.owner) : undefined,
-        filter.route ? eq(c.route, filter.route) : undefined,
-        filter.assigneeId ? eq(c.assigneeId, filter.assigneeId) : undefined,
-        filter.contactId ? eq(c.contactId, filter.contactId) : undefined,
-        filter.since !== undefined ? gt(c.lastMessageAt, filter.since) : undefined,
-        filter.until !== undefined ? lte(c.createdAt, filter.until) : undefined,
-        filter.before ? lt(c.id, filter.before) : undefined,
-      ];
-      if (filter.search) {
-        const pattern = `%${filter.search.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-        where.push(
-          or(
-            sql`lower(${c.subject}) like ${pattern} escape '\\'`,
-            sql`exists (select 1 from ${t.messages} m where m.conversation_id = ${c.id} and lower(m.text) like ${pattern} escape '\\')`,
-          ),
-        );
-      }
-      return db
-        .select()
-        .from(c)
-        .where(and(...where))
-        .orderBy(desc(c.id))
-        .limit(clampLimit(filter.limit));
+      const query = db.select().from(c).where(and(...conversationWhere(filter, filter.order !== 'activity'))).$dynamic();
+      const ordered = filter.order === 'activity' ? query.orderBy(desc(c.lastMessageAt), desc(c.id)) : query.orderBy(desc(c.id));
+      return ordered.limit(clampLimit(filter.limit));
     },
     async idleBotConversations(before, limit) {
       const c = t.conversations;
@@ -427,12 +457,28 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
             filter.status ? eq(k.status, filter.status) : undefined,
             filter.assigneeId ? eq(k.assigneeId, filter.assigneeId) : undefined,
             filter.conversationId ? eq(k.conversationId, filter.conversationId) : undefined,
+            filter.contactId
+              ? inArray(k.conversationId, db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.contactId, filter.contactId)))
+              : undefined,
             filter.priority ? eq(k.priority, filter.priority) : undefined,
             filter.before ? lt(k.id, filter.before) : undefined,
           ),
         )
         .orderBy(desc(k.id))
         .limit(clampLimit(filter.limit));
+    },
+
+    // ── exports ──
+    async exportPage<K extends ExportKind>(kind: K, page: ExportPage) {
+      // Typed as one table for the builder (a union of tables is not selectable); each has id and createdAt.
+      const table = { conversations: t.conversations, messages: t.messages, tickets: t.tickets, metrics: t.events }[kind] as typeof t.messages;
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(gte(table.createdAt, page.from), lt(table.createdAt, page.to), page.after === null ? undefined : gt(table.id, page.after)))
+        .orderBy(asc(table.id))
+        .limit(Math.max(1, Math.min(page.limit, MAX_EXPORT_PAGE)));
+      return rows as unknown as ExportRows[K][];
     },
 
     // ── outbox ──
@@ -797,6 +843,161 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .select({ text: t.routeCorrections.text, toRoute: t.routeCorrections.toRoute })
         .from(t.routeCorrections)
         .orderBy(asc(t.routeCorrections.id));
+    },
+
+    // ── the staff console's inbox ──
+    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+      const base = { ...filter, before: undefined, after: undefined };
+      const columns = Object.fromEntries(
+        Object.entries<ConversationFilter>(parts).map(([name, part]) => [
+          name,
+          sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
+        ]),
+      );
+      const [row] = await db.select(columns).from(t.conversations).where(and(...conversationWhere(base)));
+      return row as Record<K, number>;
+    },
+    async summarizeConversations(conversationIds, userId) {
+      if (conversationIds.length === 0) return [];
+      const m = t.messages;
+      const latestIds = db
+        .select({ id: max(m.id) })
+        .from(m)
+        .where(and(inArray(m.conversationId, conversationIds), eq(m.internal, false)))
+        .groupBy(m.conversationId);
+      const r = t.conversationReads;
+      const unreadWhere = and(inArray(m.conversationId, conversationIds), eq(m.direction, 'inbound'), eq(m.internal, false));
+      const ownerIds = db.select({ id: t.conversations.contactId }).from(t.conversations).where(inArray(t.conversations.id, conversationIds));
+      const [latest, unread, labelled, tickets, contacts, identities, owners] = await Promise.all([
+        db
+          .select({ id: m.id, conversationId: m.conversationId, text: m.text, direction: m.direction, authorKind: m.authorKind, createdAt: m.createdAt })
+          .from(m)
+          .where(inArray(m.id, latestIds)),
+        userId
+          ? db
+              .select({ conversationId: m.conversationId, n: count().mapWith(Number) })
+              .from(m)
+              .leftJoin(r, and(eq(r.conversationId, m.conversationId), eq(r.userId, userId)))
+              .where(and(unreadWhere, or(isNull(r.readAt), gt(m.createdAt, r.readAt))))
+              .groupBy(m.conversationId)
+          : db.select({ conversationId: m.conversationId, n: count().mapWith(Number) }).from(m).where(unreadWhere).groupBy(m.conversationId),
+        db
+          .select({ conversationId: t.conversationLabels.conversationId, id: t.labels.id, name: t.labels.name, color: t.labels.color, createdAt: t.labels.createdAt })
+          .from(t.conversationLabels)
+          .innerJoin(t.labels, eq(t.labels.id, t.conversationLabels.labelId))
+          .where(inArray(t.conversationLabels.conversationId, conversationIds))
+          .orderBy(asc(t.labels.name)),
+        db
+          .select({ conversationId: t.tickets.conversationId, id: t.tickets.id, number: t.tickets.number, status: t.tickets.status })
+          .from(t.tickets)
+          .where(inArray(t.tickets.conversationId, conversationIds))
+          .orderBy(asc(t.tickets.number)),
+        db.select({ id: t.contacts.id, name: t.contacts.name, email: t.contacts.email }).from(t.contacts).where(inArray(t.contacts.id, ownerIds)),
+        db
+          .select({ contactId: t.contactIdentities.contactId, channel: t.contactIdentities.channel, address: t.contactIdentities.address, displayName: t.contactIdentities.displayName })
+          .from(t.contactIdentities)
+          .where(inArray(t.contactIdentities.contactId, ownerIds))
+          .orderBy(asc(t.contactIdentities.createdAt), asc(t.contactIdentities.id)),
+        db.select({ id: t.conversations.id, contactId: t.conversations.contactId }).from(t.conversations).where(inArray(t.conversations.id, conversationIds)),
+      ]);
+      return conversationIds.map((conversationId) => {
+        const last = latest.find((row) => row.conversationId === conversationId);
+        const ticket = tickets.filter((row) => row.conversationId === conversationId).at(-1);
+        const contactId = owners.find((row) => row.id === conversationId)?.contactId;
+        return {
+          conversationId,
+          lastMessage: last ? { id: last.id, text: last.text, direction: last.direction, authorKind: last.authorKind, createdAt: last.createdAt } : null,
+          unread: unread.find((row) => row.conversationId === conversationId)?.n ?? 0,
+          labels: labelled.filter((row) => row.conversationId === conversationId).map(({ conversationId: _, ...label }) => label),
+          ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status } : null,
+          contact: contacts.find((row) => row.id === contactId) ?? null,
+          identities: identities.filter((row) => row.contactId === contactId).map(({ contactId: _, ...identity }) => identity),
+        };
+      });
+    },
+    async markRead(conversationId, userId, at) {
+      const r = t.conversationReads;
+      await db
+        .insert(r)
+        .values({ conversationId, userId, readAt: at })
+        // Reading never moves the mark back (two tabs, a late request).
+        .onConflictDoUpdate({ target: [r.userId, r.conversationId], set: { readAt: at }, setWhere: lt(r.readAt, at) });
+    },
+
+    // ── labels ──
+    async listLabels() {
+      return db.select().from(t.labels).orderBy(asc(t.labels.name));
+    },
+    async getLabel(id) {
+      return first(await db.select().from(t.labels).where(eq(t.labels.id, id)).limit(1));
+    },
+    async createLabel(input) {
+      return first(await db.insert(t.labels).values(input).onConflictDoNothing().returning());
+    },
+    async updateLabel(id, patch) {
+      const l = t.labels;
+      if (patch.name !== undefined) {
+        const [taken] = await db.select({ id: l.id }).from(l).where(and(eq(l.name, patch.name), sql`${l.id} <> ${id}`)).limit(1);
+        if (taken) return 'conflict';
+      }
+      const { values } = patchOf(patch);
+      if (Object.keys(values).length === 0) return first(await db.select().from(l).where(eq(l.id, id)).limit(1));
+      return first(await db.update(l).set(values).where(eq(l.id, id)).returning());
+    },
+    async deleteLabel(id) {
+      // Its conversation_labels rows go by the foreign key's cascade.
+      return (await db.delete(t.labels).where(eq(t.labels.id, id)).returning({ id: t.labels.id })).length > 0;
+    },
+    async addConversationLabel(conversationId, labelId, now) {
+      await db.insert(t.conversationLabels).values({ conversationId, labelId, createdAt: now }).onConflictDoNothing();
+    },
+    async removeConversationLabel(conversationId, labelId) {
+      await db
+        .delete(t.conversationLabels)
+        .where(and(eq(t.conversationLabels.conversationId, conversationId), eq(t.conversationLabels.labelId, labelId)));
+    },
+
+    // ── canned replies ──
+    async listCannedReplies(search) {
+      const r = t.cannedReplies;
+      const text = search?.trim().toLowerCase();
+      const pattern = text ? `%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%` : null;
+      return db
+        .select()
+        .from(r)
+        .where(pattern ? or(sql`lower(${r.shortcut}) like ${pattern} escape '\\'`, sql`lower(${r.title}) like ${pattern} escape '\\'`) : undefined)
+        .orderBy(asc(r.shortcut))
+        .limit(MAX_LIST);
+    },
+    async getCannedReply(id) {
+      return first(await db.select().from(t.cannedReplies).where(eq(t.cannedReplies.id, id)).limit(1));
+    },
+    async createCannedReply(input) {
+      return first(await db.insert(t.cannedReplies).values(input).onConflictDoNothing().returning());
+    },
+    async updateCannedReply(id, patch) {
+      const r = t.cannedReplies;
+      if (patch.shortcut !== undefined) {
+        const [taken] = await db.select({ id: r.id }).from(r).where(and(eq(r.shortcut, patch.shortcut), sql`${r.id} <> ${id}`)).limit(1);
+        if (taken) return 'conflict';
+      }
+      return first(await db.update(r).set(patchOf(patch).values).where(eq(r.id, id)).returning());
+    },
+    async deleteCannedReply(id) {
+      return (await db.delete(t.cannedReplies).where(eq(t.cannedReplies.id, id)).returning({ id: t.cannedReplies.id })).length > 0;
+    },
+
+    // ── contact notes ──
+    async listContactNotes(contactId) {
+      return db.select().from(t.contactNotes).where(eq(t.contactNotes.contactId, contactId)).orderBy(desc(t.contactNotes.id)).limit(MAX_LIST);
+    },
+    async createContactNote(input) {
+      const [row] = await db.insert(t.contactNotes).values(input).returning();
+      return row!;
+    },
+    async deleteContactNote(contactId, noteId) {
+      const n = t.contactNotes;
+      return (await db.delete(n).where(and(eq(n.id, noteId), eq(n.contactId, contactId))).returning({ id: n.id })).length > 0;
     },
   };
 }

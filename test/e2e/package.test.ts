@@ -3,9 +3,10 @@
  * tarball installed into an empty folder, `npx frontdesk serve` on a free port with a fresh
  * SQLite file; then the widget, the console, a conversation and /metrics, all from that install.
  *
- * The install needs no network: the folder gets the project's lockfile, so npm takes every
- * dependency, at the version the suites ran with, from its cache (`--offline`); better-sqlite3's
- * install finds its binary in a local prebuilds folder (below).
+ * The folder gets the project's lockfile, so npm takes every dependency at the version the suites
+ * ran with, from its cache where it is there (`--prefer-offline`: `npm ci` caches tarballs but not
+ * always the registry's package documents, which npm asks the registry for); better-sqlite3's
+ * install finds its binary in a local prebuilds folder (below) instead of downloading one.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -73,7 +74,7 @@ describe('the packed package, installed in an empty folder', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ private: true, dependencies: { frontdesk: `file:../${tarball}` } }));
     copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
-    npm(['install', '--offline', '--no-audit', '--no-fund'], app, { ...process.env, ...localPrebuilds(dir) });
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], app, { ...process.env, ...localPrebuilds(dir) });
     const installed = performance.now();
     process.stdout.write(`package test: npm pack (with the build) ${((packed - started) / 1000).toFixed(1)} s, install ${((installed - packed) / 1000).toFixed(1)} s\n`);
 

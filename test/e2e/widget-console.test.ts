@@ -2,7 +2,10 @@
  * The web widget and the staff console in a real browser against a real Frontdesk: a visitor
  * asks about an order and gets the streamed answer, asks for a human; a staff user signs in,
  * sees the escalation live, replies (the visitor sees it, also across a dropped connection),
- * resolves; the visitor rates and the analytics page counts it. Hostile input stays text.
+ * resolves; the visitor rates and the analytics page counts it. Hostile input stays text. The
+ * inbox's tabs, search, labels and a canned reply are driven as a support lead would, by mouse and
+ * keyboard, at desktop and phone widths (screenshots into test/artifacts/screenshots/, or docs/screenshots/
+ * with UPDATE_SCREENSHOTS=1).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +16,10 @@ import { CONSOLE_BUNDLE, ensureBuilt, WIDGET_BUNDLE } from '../../src/console/as
 import { newId } from '../../src/core/ids.ts';
 import { hashPassword } from '../../src/core/passwords.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
+import { ROOT } from '../support/paths.ts';
+
+/** The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); a normal run leaves the checkout as it was. */
+const SCREENSHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test', 'artifacts', 'screenshots');
 import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
@@ -112,13 +119,13 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     const cookie = (await staffContext.cookies()).find((c) => c.name === 'fd_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     const [conversation] = await frontdesk.store.repo.listConversations({ limit: 1 });
-    const row = staff.locator(`tr[data-conversation-id="${conversation!.id}"]`);
+    const row = staff.locator(`li[data-conversation-id="${conversation!.id}"]`);
     await row.waitFor();
     expect(await row.getAttribute('class')).not.toContain('needs-human');
 
     await visitor.getByRole('button', { name: 'Talk to a human' }).click();
     await visitor.locator('[data-author="bot"]').filter({ hasText: 'member of our team' }).waitFor();
-    await staff.locator(`tr.needs-human[data-conversation-id="${conversation!.id}"]`).waitFor();
+    await staff.locator(`li.needs-human[data-conversation-id="${conversation!.id}"]`).waitFor();
     await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-inbox.png') });
   });
 
@@ -132,7 +139,7 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     expect(await visitor.locator('#frontdesk-widget img').count()).toBe(0);
 
     const [conversation] = await frontdesk.store.repo.listConversations({ limit: 1 });
-    await staff.locator(`tr[data-conversation-id="${conversation!.id}"] a`).click();
+    await staff.locator(`li[data-conversation-id="${conversation!.id}"] a.row-link`).click();
     await staff.locator('#conv-title').waitFor();
     await expect(staff.locator('.msg-text').filter({ hasText: '<script>' }).textContent()).resolves.toBe(XSS);
     expect(await staff.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
@@ -298,6 +305,135 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     });
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden_role' } } });
     expect(await frontdesk.store.repo.getArticle('return-policy')).not.toBeNull();
+    await context.close();
+  });
+
+  it('the inbox has tabs with counts, finds a conversation by its words, labels it, and a canned reply fills in the customer', async () => {
+    const docs = SCREENSHOTS_DIR;
+    // The team's canned reply and label, made on the console's own page.
+    await staff.goto(`${base}/console/#/replies`);
+    await staff.getByLabel('Shortcut', { exact: true }).fill('thanks');
+    await staff.getByLabel('Title', { exact: true }).fill('Thanks for waiting');
+    await staff.getByLabel('Text', { exact: true }).fill('Hi {{contact.name}}, thanks for waiting. {{agent.name}} here, I have your case {{ticket.number}} in front of me.');
+    await staff.getByRole('button', { name: 'Add canned reply' }).click();
+    await staff.locator('.canned-replies').getByText('/thanks').waitFor();
+    await staff.getByLabel('Label', { exact: true }).fill('damaged');
+    await staff.getByRole('button', { name: 'Add label' }).click();
+    await staff.locator('.label-chip').filter({ hasText: 'damaged' }).waitFor();
+
+    // A customer writes in by email while the inbox is open: the row appears live, unread, with their name.
+    await staff.goto(`${base}/console/#/inbox`);
+    await staff.getByRole('button', { name: /^All/ }).click();
+    const rows = staff.locator('.inbox-row');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    await frontdesk.pipeline.receive({
+      channel: 'email',
+      from: { address: 'lena.berg@example.com', email: 'lena.berg@example.com', name: 'Lena Berg' },
+      subject: 'Torn jacket',
+      text: 'Hello, the Alpine jacket arrived with a torn zipper. Could I get a replacement?',
+      receivedAt: Date.now(),
+      providerMessageId: `<${newId()}@example.com>`,
+    });
+    const lena = rows.filter({ hasText: 'Lena Berg' });
+    await lena.waitFor();
+    await expect(lena.locator('.row-preview').textContent()).resolves.toMatch(/torn zipper|Bot:/);
+    expect(await rows.count()).toBe(before + 1);
+    const lenaId = (await lena.getAttribute('data-conversation-id'))!;
+
+    // Tabs carry counts that agree with the rows they show.
+    await staff.getByRole('button', { name: /^Resolved/ }).click();
+    await staff.locator('.tab[data-view="resolved"][aria-pressed="true"]').waitFor();
+    const resolvedCount = Number(await staff.locator('.tab[data-view="resolved"] .count').textContent());
+    await expect.poll(() => rows.count()).toBe(resolvedCount);
+    await staff.getByRole('button', { name: /^All/ }).click();
+
+    // Search from the keyboard: / focuses the box, words of the message find it.
+    await staff.keyboard.press('/');
+    await expect(staff.evaluate(() => (document.activeElement as HTMLInputElement).type)).resolves.toBe('search');
+    await staff.keyboard.type('zipper replacement');
+    await staff.keyboard.press('Enter');
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')))).toEqual([lenaId]);
+    await staff.setViewportSize({ width: 1280, height: 800 });
+    await staff.getByRole('searchbox').fill('');
+    await staff.getByRole('searchbox').press('Enter');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    await staff.screenshot({ path: join(docs, 'console-inbox-1280.png') });
+
+    // j/k select, Enter… r opens the selected conversation with the cursor in the reply box.
+    await staff.keyboard.press('Escape');
+    const index = await rows.evaluateAll((els, id) => els.findIndex((e) => e.getAttribute('data-conversation-id') === id), lenaId);
+    for (let i = 0; i < index; i++) await staff.keyboard.press('j');
+    await expect(staff.locator('.inbox-row.selected').getAttribute('data-conversation-id')).resolves.toBe(lenaId);
+    await staff.keyboard.press('r');
+    await staff.locator('#conv-title').filter({ hasText: 'Torn jacket' }).waitFor();
+    await expect.poll(() => staff.evaluate(() => document.activeElement?.id)).toBe('reply-text');
+
+    // The profile shows who this is; the label goes on.
+    const profile = staff.getByRole('complementary', { name: 'Customer profile' });
+    await profile.getByText('lena.berg@example.com').first().waitFor();
+    await staff.getByLabel('Add label').selectOption({ label: 'damaged' });
+    await staff.locator('.labels .label-chip').filter({ hasText: 'damaged' }).waitFor();
+    // A faulty item is an orders matter, not billing: the correction is kept for training.
+    await staff.getByLabel('Route', { exact: true }).selectOption('orders');
+    await expect.poll(async () => (await frontdesk.store.repo.getConversation(lenaId))!.route).toBe('orders');
+    expect(await frontdesk.store.repo.listRouteCorrections()).toContainEqual({ text: expect.stringContaining('torn zipper'), toRoute: 'orders' });
+    await profile.getByPlaceholder('Note about this customer (staff only)').fill('Second damaged parcel this year');
+    await profile.getByRole('button', { name: 'Save note' }).click();
+    await profile.locator('.note').filter({ hasText: 'Second damaged parcel' }).waitFor();
+
+    // "/tha" lists the canned reply; Enter inserts it with the placeholders filled.
+    await staff.locator('#reply-text').focus();
+    await staff.keyboard.type('/tha');
+    await staff.getByRole('option', { name: /\/thanks/ }).waitFor();
+    await staff.screenshot({ path: join(docs, 'console-canned-reply-1280.png') });
+    await staff.keyboard.press('Enter');
+    const box = staff.locator('#reply-text');
+    // No ticket in this conversation: its placeholder stays, and the console will not send it as braces.
+    await expect(box.inputValue()).resolves.toBe('Hi Lena Berg, thanks for waiting. Dana Reyes here, I have your case {{ticket.number}} in front of me.');
+    await staff.keyboard.press('Control+Enter');
+    await staff.getByRole('alert').filter({ hasText: 'Fill in or remove {{ticket.number}} before sending.' }).waitFor();
+    await box.fill('Hi Lena Berg, thanks for waiting. Dana Reyes here, I have your case in front of me.');
+    await box.press('Control+Enter');
+    await staff.locator('.msg-text').filter({ hasText: 'Hi Lena Berg, thanks for waiting' }).waitFor();
+    const stored = await frontdesk.store.repo.listMessages(lenaId, { limit: 50 });
+    expect(stored.some((m) => m.authorKind === 'human' && m.text.startsWith('Hi Lena Berg, thanks for waiting.'))).toBe(true);
+    await staff.screenshot({ path: join(docs, 'console-conversation-1280.png'), fullPage: true });
+
+    // The label filters the inbox; a is assign to me, e resolves; the Mine tab follows. Esc leaves the reply box first.
+    await staff.keyboard.press('Escape');
+    await staff.keyboard.press('a');
+    await expect.poll(async () => (await frontdesk.store.repo.getConversation(lenaId))!.assigneeId).not.toBeNull();
+    await staff.keyboard.press('u');
+    await staff.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await staff.getByLabel('Label', { exact: true }).selectOption({ label: 'damaged' });
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')))).toEqual([lenaId]);
+    await staff.getByRole('button', { name: /^Mine/ }).click();
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')))).toEqual([lenaId]);
+    await staff.keyboard.press('e');
+    await expect.poll(async () => (await frontdesk.store.repo.getConversation(lenaId))!.status).toBe('resolved');
+    await expect.poll(() => rows.count()).toBe(0);
+
+    // ? lists the shortcuts.
+    await staff.keyboard.press('?');
+    await staff.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await staff.keyboard.press('Escape');
+  });
+
+  it('is usable at 375 px: nothing wider than the screen on the inbox or a conversation', async () => {
+    const docs = SCREENSHOTS_DIR;
+    const context = await newBrowserContext(browser, { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await staffContext.storageState() });
+    const phone = await context.newPage();
+    await phone.goto(`${base}/console/#/inbox`);
+    await phone.locator('.inbox-row').first().waitFor();
+    const overflow = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(docs, 'console-inbox-375.png') });
+    await phone.locator('.inbox-row a.row-link').first().click();
+    await phone.locator('#conv-title').waitFor();
+    await phone.getByRole('complementary', { name: 'Customer profile' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(docs, 'console-conversation-375.png') });
     await context.close();
   });
 });

@@ -14,10 +14,18 @@ import { createTestFrontdesk } from '../support/frontdesk.ts';
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
 const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admin: '', operator: '' };
-let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string };
+let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; label: string; reply: string; note: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
-const ADMIN_ONLY = new Set(['POST /kb/articles', 'PUT /kb/articles/:slug', 'DELETE /kb/articles/:slug']);
+const ADMIN_ONLY = new Set([
+  'POST /kb/articles',
+  'PUT /kb/articles/:slug',
+  'DELETE /kb/articles/:slug',
+  'POST /labels',
+  'PATCH /labels/:labelId',
+  'DELETE /labels/:labelId',
+  'GET /exports/:kind',
+]);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
 function staffRoutes(): string[] {
@@ -30,6 +38,8 @@ function staffRoutes(): string[] {
 const bodies: Record<string, unknown> = {
   'POST /kb/articles': { title: 'Agents may not write this', body: 'Created by an agent.', slug: 'agent-wrote-this' },
   'PUT /kb/articles/:slug': { title: 'Rewritten by an agent', body: 'Replaced by an agent.' },
+  'POST /labels': { name: 'agent-made' },
+  'PATCH /labels/:labelId': { name: 'agent-renamed' },
 };
 
 async function call(key: string, token: string) {
@@ -41,7 +51,12 @@ async function call(key: string, token: string) {
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/tickets/:id', `/tickets/${ids.ticket}`)
       .replace('/messages/:id', `/messages/${ids.message}`)
-      .replace(':slug', ids.slug);
+      .replace(':slug', ids.slug)
+      .replace(':labelId', ids.label)
+      .replace(':replyId', ids.reply)
+      .replace(':noteId', ids.note)
+      // A valid export request, so an agent let through would get the data, not a 400.
+      .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
   const body = bodies[key] ?? (method === 'GET' ? undefined : {});
   const res = await fd.app.request(url, {
@@ -56,7 +71,10 @@ async function call(key: string, token: string) {
 /** Everything an agent could have changed through an admin-only route. */
 async function knowledgeSnapshot() {
   const articles = await fd.store.repo.listArticles();
-  return articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug));
+  return {
+    articles: articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug)),
+    labels: await fd.store.repo.listLabels(),
+  };
 }
 
 async function userToken(role: User['role']) {
@@ -79,7 +97,12 @@ beforeAll(async () => {
   const [ticket] = await fd.store.repo.listTickets({ conversationId: conversation.id });
   const [article] = await fd.store.repo.listArticles();
   const [message] = await fd.store.repo.recentMessages(conversation.id, 1);
-  ids = { conversation: conversation.id, contact: conversation.contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id };
+  const now = Date.now();
+  const label = (await fd.store.repo.createLabel({ id: newId(), name: 'vip', color: '#cf222e', createdAt: now }))!;
+  const reply = (await fd.store.repo.createCannedReply({ id: newId(), shortcut: 'hello', title: 'Hello', body: 'Hello!', createdBy: null, createdAt: now, updatedAt: now }))!;
+  const { contactId } = (await fd.store.repo.getConversation(conversation.id))!;
+  const note = await fd.store.repo.createContactNote({ id: newId(), contactId, authorId: null, text: 'A note', createdAt: now });
+  ids = { conversation: conversation.id, contact: contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, label: label.id, reply: reply.id, note: note.id };
 });
 afterAll(async () => fd.stop());
 

@@ -49,14 +49,22 @@ export interface LiveEvent {
  * keeps; EventSource reconnects by itself, and each (re)connect triggers a refresh too, so
  * nothing missed while offline stays missing.
  */
-export function useLive(accept: (event: LiveEvent) => boolean, onChange: () => void, deps: unknown[]): void {
+export function useLive(accept: (event: LiveEvent) => boolean, onChange: (changed: Set<string> | null) => void, deps: unknown[]): void {
   const latest = useRef({ accept, onChange });
   latest.current = { accept, onChange };
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
+    // The conversations changed since the last call; null after a reconnect (anything may have).
+    let changed: Set<string> | null = new Set();
+    const refresh = (conversationId?: string) => {
+      if (conversationId === undefined) changed = null;
+      else changed?.add(conversationId);
       clearTimeout(timer);
-      timer = setTimeout(() => latest.current.onChange(), 150);
+      timer = setTimeout(() => {
+        const batch = changed;
+        changed = new Set();
+        latest.current.onChange(batch);
+      }, 150);
     };
     const source = new EventSource('/v1/events');
     let connectedOnce = false;
@@ -68,7 +76,7 @@ export function useLive(accept: (event: LiveEvent) => boolean, onChange: () => v
       source.addEventListener(type, (event) => {
         try {
           const data = JSON.parse((event as MessageEvent<string>).data) as LiveEvent;
-          if (latest.current.accept(data)) refresh();
+          if (latest.current.accept(data)) refresh(data.conversationId);
         } catch {
           // A malformed frame is ignored; the next one refreshes.
         }
@@ -96,4 +104,14 @@ export function formatDuration(ms: number | null | undefined): string {
 
 export function percent(ratio: number | null | undefined): string {
   return ratio === null || ratio === undefined ? '—' : `${Math.round(ratio * 100)}%`;
+}
+
+/** "3 min", "2 h", "5 d": how long ago, short enough for a list row (the full time is its title). */
+export function timeAgo(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return 'now';
+  if (s < 3_600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3_600)} h`;
+  if (s < 30 * 86_400) return `${Math.floor(s / 86_400)} d`;
+  return new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
 }

@@ -10,7 +10,7 @@ export function FilterSelect(props: {
   return (
     <label>
       {props.label}
-      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select value={props.value} aria-label={props.label} onChange={(e) => props.onChange(e.currentTarget.value)}>
         <option value="">{props.any ?? 'Any'}</option>
         {props.options.map((o) =>
           typeof o === 'string' ? (

@@ -1,95 +1,275 @@
-/** All conversations of all channels, filtered, refreshed live from the staff event stream. */
-import { useEffect, useState } from 'preact/hooks';
-import type { Conversation } from '../../core/types.ts';
-import { api, formatTime, queryString, useLive } from './api.ts';
+/**
+ * The inbox: tabs with counts (Mine, Unassigned, Handed to people, All, Resolved), filters,
+ * search, rows a person can read at a glance, paged by cursor and kept current from the staff
+ * event stream without moving what is on screen.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ticketRef } from '../../core/ticket-ref.ts';
+import type { Label } from '../../core/types.ts';
+import type { InboxRow, StaffMember } from '../../http/inbox-routes.ts';
+import { api, formatTime, queryString, timeAgo, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
 import type { Me } from './main.tsx';
+import { inboxOrder, useShortcuts } from './shortcuts.ts';
 
 const CHANNELS = ['web', 'sms', 'email', 'slack'];
 const STATUSES = ['open', 'pending', 'resolved', 'closed'];
+const TABS = [
+  ['mine', 'Mine'],
+  ['unassigned', 'Unassigned'],
+  ['human', 'Handed to people'],
+  ['all', 'All'],
+  ['resolved', 'Resolved'],
+] as const;
+type View = (typeof TABS)[number][0];
+type Counts = Record<View, number>;
+interface Page {
+  rows: InboxRow[];
+  next: string | null;
+  counts: Counts;
+}
+
+/** 16×16 outline icons (no icon font: the console loads nothing from elsewhere). */
+const CHANNEL_ICONS: Record<string, string> = {
+  web: 'M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z', // a chat bubble
+  sms: 'M5 1.5h6v13H5zM7 12.5h2', // a phone
+  email: 'M1.5 3.5h13v9h-13zM1.5 3.5l6.5 5 6.5-5', // an envelope
+  slack: 'M6 2l-1.5 12M11.5 2L10 14M2.5 5.5h12M1.5 10.5h12', // a hash
+};
 
 export function ChannelBadge({ channel }: { channel: string }) {
   return <span class={`badge ch-${channel}`}>{channel}</span>;
 }
 
+/** The channel as an icon with its name for screen readers and as a tooltip. */
+export function ChannelIcon({ channel }: { channel: string }) {
+  return (
+    <span class={`ch-icon ch-${channel}`} title={channel} role="img" aria-label={channel}>
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round">
+        <path d={CHANNEL_ICONS[channel] ?? 'M8 8h.01'} />
+      </svg>
+    </span>
+  );
+}
+
+export function LabelChip({ label, onRemove }: { label: Pick<Label, 'name' | 'color'>; onRemove?(): void }) {
+  return (
+    <span class="label-chip" style={{ '--label': label.color }}>
+      {label.name}
+      {onRemove && (
+        <button type="button" class="chip-x" aria-label={`Remove label ${label.name}`} onClick={onRemove}>
+          ×
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** Newest activity first, as the API orders rows. */
+const byActivity = (a: InboxRow, b: InboxRow) => b.conversation.lastMessageAt - a.conversation.lastMessageAt || (b.conversation.id < a.conversation.id ? -1 : 1);
+
+function preview(row: InboxRow): string {
+  const m = row.lastMessage;
+  if (!m) return 'No messages yet';
+  const who = m.direction === 'inbound' ? '' : m.authorKind === 'bot' ? 'Bot: ' : m.authorKind === 'human' ? 'Agent: ' : '';
+  // Replies are Markdown; a preview is one line of their words.
+  const words = m.direction === 'inbound' ? m.text : m.text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>|~]+|-{3,}/g, ' ');
+  return who + words.replace(/\s+/g, ' ').trim().slice(0, 160);
+}
+
 export function Inbox({ me }: { me: Me }) {
-  const [filters, setFilters] = useState({ channel: '', status: '', owner: '', route: '', assignee: '', search: '' });
-  const [conversations, setConversations] = useState<Conversation[] | null>(null);
+  const [view, setView] = useState<View>(() => (sessionStorage.getItem('frontdesk:inbox-view') as View | null) ?? 'all');
+  const [filters, setFilters] = useState({ channel: '', status: '', label: '', assignee: '', search: '' });
+  const [searchText, setSearchText] = useState('');
+  const [page, setPage] = useState<Page | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [labels, setLabels] = useState<Label[]>([]);
+  const [users, setUsers] = useState<StaffMember[]>([]);
+  const [selected, setSelected] = useState(0);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const params = { view, ...filters };
+
+  useEffect(() => {
+    void api<{ labels: Label[] }>('GET', '/v1/labels').then((r) => setLabels(r.labels)).catch(() => undefined);
+    void api<{ users: StaffMember[] }>('GET', '/v1/users').then((r) => setUsers(r.users)).catch(() => undefined);
+  }, []);
 
   const load = () =>
-    api<{ conversations: Conversation[] }>('GET', `/v1/conversations${queryString({ ...filters, limit: 100 })}`)
-      .then((page) => {
-        setConversations(page.conversations);
+    api<Page>('GET', `/v1/inbox${queryString(params)}`)
+      .then((p) => {
+        setPage(p);
+        setSelected(0);
         setError(null);
       })
       .catch((e: Error) => setError(e.message));
+  useEffect(() => {
+    sessionStorage.setItem('frontdesk:inbox-view', view);
+    void load();
+  }, [view, filters]);
+  useEffect(() => inboxOrder.set(page?.rows.map((r) => r.conversation.id) ?? []), [page]);
 
-  useEffect(() => void load(), [filters]);
-  useLive(() => true, load, [filters]);
+  /**
+   * Asks which of the changed conversations match now and patches only those rows: a new or
+   * busier one moves to its place, one that stopped matching goes, the rest stay where they are.
+   */
+  const update = async (changed: Set<string> | null) => {
+    if (!changed || !page) return load();
+    const ids = [...changed].slice(0, 50);
+    try {
+      const fresh = await api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`);
+      setPage((current) => {
+        if (!current) return current;
+        const kept = current.rows.filter((r) => !changed.has(r.conversation.id));
+        // Beyond the loaded pages a row would be out of order; the next page brings it.
+        const last = current.next ? current.rows.at(-1) : undefined;
+        const added = fresh.rows.filter((r) => !last || byActivity(r, last) <= 0);
+        return { ...current, rows: [...kept, ...added].sort(byActivity), counts: fresh.counts };
+      });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  useLive(() => true, (changed) => void update(changed), []);
+
+  const loadMore = async () => {
+    if (!page?.next) return;
+    setLoadingMore(true);
+    try {
+      const more = await api<Page>('GET', `/v1/inbox${queryString({ ...params, cursor: page.next })}`);
+      setPage({ rows: [...page.rows, ...more.rows.filter((r) => !page.rows.some((o) => o.conversation.id === r.conversation.id))], next: more.next, counts: more.counts });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const rows = page?.rows ?? [];
+  const current = rows[selected];
+  const act = (action: string, body: unknown = {}) => {
+    if (!current) return;
+    void api('POST', `/v1/conversations/${encodeURIComponent(current.conversation.id)}/${action}`, body)
+      .then(() => update(new Set([current.conversation.id])))
+      .catch((e: Error) => setError(e.message));
+  };
+  const move = (step: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, selected + step));
+    setSelected(next);
+    list.current?.querySelectorAll<HTMLElement>('.row-link')[next]?.focus();
+  };
+  const open = (reply = false) => current && (location.hash = `#/c/${current.conversation.id}${reply ? '/reply' : ''}`);
+  useShortcuts({
+    j: () => move(1),
+    k: () => move(-1),
+    o: () => open(),
+    r: () => open(true),
+    e: () => act('resolve'),
+    a: () => act('assign', { userId: me.id }),
+    '/': () => searchBox.current?.focus(),
+  });
 
   const setFilter = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
-  const set = (key: keyof typeof filters) => (e: Event) => setFilter(key)((e.currentTarget as HTMLInputElement).value);
+  const userName = (id: string) => (id === me.id ? 'me' : (users.find((u) => u.id === id)?.name ?? 'someone'));
   return (
-    <section aria-labelledby="inbox-title">
+    <section aria-labelledby="inbox-title" class="inbox">
       <h1 id="inbox-title">Inbox</h1>
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <nav class="tabs" aria-label="Inbox views">
+        {TABS.map(([key, label]) => (
+          <button key={key} type="button" class="tab" aria-pressed={view === key} data-view={key} onClick={() => setView(key)}>
+            {label} <span class="count">{page ? page.counts[key] : ''}</span>
+          </button>
+        ))}
+      </nav>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter('search')(searchText.trim());
+        }}
+      >
+        <label class="search">
+          Search
+          <input
+            ref={searchBox}
+            type="search"
+            value={searchText}
+            onInput={(e) => setSearchText(e.currentTarget.value)}
+            // Clearing the box shows everything again without another Enter.
+            onChange={(e) => setFilter('search')(e.currentTarget.value.trim())}
+            placeholder="Words in messages, name, email, phone"
+          />
+        </label>
         <FilterSelect label="Channel" value={filters.channel} onChange={setFilter('channel')} options={CHANNELS} any="All" />
         <FilterSelect label="Status" value={filters.status} onChange={setFilter('status')} options={STATUSES} />
-        <FilterSelect label="Owner" value={filters.owner} onChange={setFilter('owner')} options={['bot', 'human']} />
-        <FilterSelect label="Assignee" value={filters.assignee} onChange={setFilter('assignee')} options={[{ value: me.id, label: 'Me' }]} any="Anyone" />
-        <label>
-          Route
-          <input value={filters.route} onChange={set('route')} placeholder="orders, billing…" size={10} />
-        </label>
-        <label>
-          Search
-          <input type="search" value={filters.search} onChange={set('search')} placeholder="Words in messages" />
-        </label>
+        <FilterSelect label="Label" value={filters.label} onChange={setFilter('label')} options={labels.map((l) => ({ value: l.id, label: l.name }))} />
+        <FilterSelect
+          label="Assignee"
+          value={filters.assignee}
+          onChange={setFilter('assignee')}
+          options={[{ value: me.id, label: 'Me' }, ...users.filter((u) => u.id !== me.id).map((u) => ({ value: u.id, label: u.name }))]}
+          any="Anyone"
+        />
       </form>
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      {conversations === null ? (
+      {page === null ? (
         <p>Loading…</p>
-      ) : conversations.length === 0 ? (
-        <p>No conversations match.</p>
+      ) : rows.length === 0 ? (
+        <p class="empty">No conversations here.</p>
       ) : (
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Conversation</th>
-              <th scope="col">Status</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Route / agent</th>
-              <th scope="col">Last message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {conversations.map((c) => (
-              <tr key={c.id} class={c.owner === 'human' && c.status !== 'resolved' ? 'needs-human' : ''} data-conversation-id={c.id}>
-                <td>
-                  <ChannelBadge channel={c.channel} />
-                </td>
-                <td>
-                  <a href={`#/c/${c.id}`}>{c.subject || `Conversation ${c.id.slice(-6)}`}</a>
-                </td>
-                <td>
+        <ul class="inbox-list" ref={list} aria-label="Conversations">
+          {rows.map((row, i) => {
+            const c = row.conversation;
+            const who = row.customer.name ?? row.customer.handle ?? 'Anonymous visitor';
+            return (
+              <li
+                key={c.id}
+                class={`inbox-row ${c.owner === 'human' && c.status !== 'resolved' && c.status !== 'closed' ? 'needs-human' : ''} ${row.unread > 0 ? 'unread' : ''} ${i === selected ? 'selected' : ''}`}
+                data-conversation-id={c.id}
+              >
+                <ChannelIcon channel={c.channel} />
+                <a class="row-link" href={`#/c/${c.id}`} onFocus={() => setSelected(i)}>
+                  <span class="row-who">{who}</span>
+                  {row.customer.name && row.customer.handle && <span class="row-handle"> {row.customer.handle}</span>}
+                  <span class="row-preview">{preview(row)}</span>
+                </a>
+                <div class="row-meta">
+                  <time dateTime={new Date(c.lastMessageAt).toISOString()} title={formatTime(c.lastMessageAt)}>
+                    {timeAgo(c.lastMessageAt)}
+                  </time>
+                  {row.unread > 0 && (
+                    <span class="unread-count" aria-label={`${row.unread} unread`}>
+                      {row.unread}
+                    </span>
+                  )}
+                </div>
+                <div class="row-tags">
                   <span class={`status st-${c.status}`}>{c.status}</span>
-                </td>
-                <td>{c.owner === 'human' ? (c.assigneeId === me.id ? 'human (me)' : 'human') : 'bot'}</td>
-                <td>
-                  {c.route ?? '—'}
-                  {c.currentAgent && c.currentAgent !== c.route ? ` / ${c.currentAgent}` : ''}
-                </td>
-                <td>{formatTime(c.lastMessageAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  <span class="tag">{c.owner === 'bot' ? 'bot' : c.assigneeId ? `→ ${userName(c.assigneeId)}` : 'unassigned'}</span>
+                  {row.ticket && (
+                    <a class="tag" href={`#/tickets/${row.ticket.id}`}>
+                      {ticketRef(row.ticket)}
+                    </a>
+                  )}
+                  {row.labels.map((l) => (
+                    <LabelChip key={l.id} label={l} />
+                  ))}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {page?.next && (
+        <button type="button" class="more" onClick={loadMore} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'Load more'}
+        </button>
       )}
     </section>
   );

@@ -1,11 +1,13 @@
-/** The console shell: sign-in gate, navigation and a hash router (#/inbox, #/c/<id>, #/tickets, #/analytics, #/kb). */
+/** The console shell: sign-in gate, navigation, shortcut help and a hash router (#/inbox, #/c/<id>[/reply], #/tickets, #/analytics, #/kb, #/replies). */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Analytics } from './analytics.tsx';
 import { api, ApiError } from './api.ts';
 import { ConversationView } from './conversation.tsx';
 import { Inbox } from './inbox.tsx';
 import { ArticleEditor, KnowledgeList, NEW_ARTICLE } from './knowledge.tsx';
+import { Library } from './library.tsx';
+import { SHORTCUTS, useShortcuts } from './shortcuts.ts';
 import './style.css';
 import { TicketDetail, Tickets } from './tickets.tsx';
 
@@ -79,6 +81,32 @@ function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
   );
 }
 
+/** `?` opens the list of keyboard shortcuts. */
+function ShortcutHelp() {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useShortcuts({ '?': () => dialog.current?.showModal() });
+  return (
+    <dialog ref={dialog} aria-labelledby="help-title" class="help">
+      <h2 id="help-title">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map(([key, what]) => (
+            <tr key={key}>
+              <th scope="row">
+                <kbd>{key}</kbd>
+              </th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="dialog">
+        <button type="submit">Close</button>
+      </form>
+    </dialog>
+  );
+}
+
 function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const hash = useHash();
@@ -93,7 +121,7 @@ function App() {
   if (me === undefined) return <p class="loading">Loading…</p>;
   if (me === null) return <Login onSignedIn={setMe} />;
 
-  const [, page = 'inbox', id] = hash.split('/');
+  const [, page = 'inbox', id, sub] = hash.split('/');
   const logout = async () => {
     await api('POST', '/console/api/logout').catch(() => undefined);
     setMe(null);
@@ -112,6 +140,7 @@ function App() {
           {link('tickets', 'Tickets')}
           {link('analytics', 'Analytics')}
           {link('kb', 'Knowledge base')}
+          {link('replies', 'Replies & labels')}
         </nav>
         <span class="me">
           {me.name}{' '}
@@ -122,7 +151,7 @@ function App() {
       </header>
       <main class="page">
         {page === 'c' && id ? (
-          <ConversationView id={id} me={me} />
+          <ConversationView key={id} id={id} me={me} focusReply={sub === 'reply'} />
         ) : page === 'tickets' && id ? (
           <TicketDetail id={id} me={me} />
         ) : page === 'tickets' ? (
@@ -133,10 +162,16 @@ function App() {
           <ArticleEditor key={id} slug={id === NEW_ARTICLE ? null : safeDecode(id)} canEdit={me.role === 'admin'} />
         ) : page === 'kb' ? (
           <KnowledgeList canEdit={me.role === 'admin'} />
+        ) : page === 'replies' ? (
+          <Library me={me} />
         ) : (
           <Inbox me={me} />
         )}
       </main>
+      <ShortcutHelp />
+      <p class="shortcut-hint">
+        Press <kbd>?</kbd> for keyboard shortcuts
+      </p>
     </div>
   );
 }

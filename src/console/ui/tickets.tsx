@@ -26,6 +26,9 @@ export function Tickets() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <FilterSelect label="Status" value={status} onChange={setStatus} options={STATUSES} />
         <FilterSelect label="Priority" value={priority} onChange={setPriority} options={PRIORITIES} />
+        <a class="button" href={`/v1/tickets/export.csv${queryString({ status, priority })}`} download>
+          Export CSV
+        </a>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {tickets === null ? (

@@ -1,22 +1,18 @@
 /**
- * In-memory limits for one process: token buckets per key (client address), a cap on
- * concurrent streams per key, and growing sign-in delays. Every map is bounded: idle entries are
- * pruned and, past the cap, the oldest entries are dropped first, so a flood of distinct
- * addresses costs bounded memory (it can at worst forget someone's spent budget).
+ * Limits: token buckets per key (client address), in memory for one process or in the shared
+ * database for replicas (createSharedTokenBuckets), and a cap on concurrent streams per key.
+ * Every in-memory map is bounded: idle entries are pruned and, past the cap, the oldest entries
+ * are dropped first, so a flood of distinct addresses costs bounded memory (it can at worst
+ * forget someone's spent budget).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { FrontdeskError } from '../../core/errors.ts';
-import type { Clock } from '../../core/ports.ts';
+import type { BucketSettings, Clock, Store } from '../../core/ports.ts';
 
 /** The most keys any limiter remembers. */
 export const MAX_TRACKED_KEYS = 10_000;
 
-export interface BucketSettings {
-  /** Requests allowed in a burst. */
-  burst: number;
-  /** Tokens added back per minute. */
-  perMinute: number;
-}
+export type { BucketSettings };
 
 /** A refused request: how long until it could pass. */
 export interface Refusal {
@@ -25,12 +21,29 @@ export interface Refusal {
 
 /** Token buckets keyed by client: `take(key)` spends one token or says how long to wait. */
 export interface TokenBuckets {
+  take(key: string): Refusal | null | Promise<Refusal | null>;
+}
+
+/** In-memory buckets also say how many keys they remember (tests of pruning). */
+export interface MemoryTokenBuckets extends TokenBuckets {
   take(key: string): Refusal | null;
-  /** Keys remembered right now (tests of pruning). */
   size(): number;
 }
 
-export function createTokenBuckets(settings: BucketSettings, clock: Clock, maxKeys = MAX_TRACKED_KEYS): TokenBuckets {
+/**
+ * Buckets kept in the database (`store.takeToken`), so replicas behind a load balancer share one
+ * budget per client. `name` tells this limit's buckets from the others'.
+ */
+export function createSharedTokenBuckets(name: string, settings: BucketSettings, clock: Clock, store: Required<Pick<Store, 'takeToken'>>): TokenBuckets {
+  return {
+    async take(key) {
+      const wait = await store.takeToken(name, key, settings, clock.now());
+      return wait === null ? null : { retryAfterSeconds: wait };
+    },
+  };
+}
+
+export function createTokenBuckets(settings: BucketSettings, clock: Clock, maxKeys = MAX_TRACKED_KEYS): MemoryTokenBuckets {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = settings.perMinute / 60_000;
   // A bucket full again is indistinguishable from a new one, so it can be forgotten.
@@ -94,7 +107,7 @@ export function createConcurrencyCap(max: number): ConcurrencyCap {
 /** Middleware spending one token of `buckets` per request, keyed by `keyOf`. */
 export function rateLimit(buckets: TokenBuckets, keyOf: (c: Context) => string, onRefused?: () => void): MiddlewareHandler {
   return async (c, next) => {
-    const refusal = buckets.take(keyOf(c));
+    const refusal = await buckets.take(keyOf(c));
     if (refusal) {
       onRefused?.();
       c.header('Retry-After', String(refusal.retryAfterSeconds));

@@ -12,7 +12,9 @@ import { createRepository, type Db, type DialectQueries } from '../repository.ts
 import * as schema from '../schema/pg.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
+import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
+import { createPgTokenTaker } from './rate-limits.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
 
@@ -28,6 +30,7 @@ const dialect: DialectQueries = {
   },
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
+  conversationsMatching,
 };
 
 export interface PgStoreOptions {
@@ -48,6 +51,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   return {
     dialect: 'postgres',
     repo,
+    takeToken: createPgTokenTaker(pool),
     transaction(work) {
       return db.transaction((tx) => work(createRepository(tx as unknown as Db, schema, dialect)));
     },

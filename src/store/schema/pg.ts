@@ -16,6 +16,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type {
   AgentStatus,
   AuthorKind,
@@ -93,6 +94,8 @@ export const conversations = pgTable('conversations', {
   index('conversations_thread_idx').on(t.channel, t.threadKey),
   index('conversations_contact_idx').on(t.contactId, t.channel),
   index('conversations_status_idx').on(t.status, t.owner, t.lastMessageAt),
+  // The inbox lists by latest activity and pages on (lastMessageAt, id).
+  index('conversations_activity_idx').on(t.lastMessageAt, t.id),
 ]);
 
 export const messages = pgTable('messages', {
@@ -121,6 +124,9 @@ export const messages = pgTable('messages', {
   uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
   index('messages_conversation_idx').on(t.conversationId, t.id),
   index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
+  // Inbox search: words of any language as they are ('simple'), split at every non-alphanumeric
+  // character as SQLite's FTS5 splits them, matched as prefixes (src/store/pg/message-search.ts).
+  index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', regexp_replace(${t.text}, '[^[:alnum:]]+', ' ', 'g'))`),
 ]);
 
 export const attachments = pgTable('attachments', {
@@ -293,3 +299,47 @@ export const routeCorrections = pgTable('route_corrections', {
   createdAt: epoch().notNull(),
 });
 
+
+/** Labels staff put on conversations; conversation_labels holds which conversation carries which. */
+export const labels = pgTable('labels', {
+  id: text().primaryKey(),
+  name: text().notNull().unique(),
+  color: text().notNull(),
+  createdAt: epoch().notNull(),
+});
+
+export const conversationLabels = pgTable('conversation_labels', {
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  labelId: text().notNull().references(() => labels.id, { onDelete: 'cascade' }),
+  createdAt: epoch().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.conversationId, t.labelId] }),
+  index('conversation_labels_label_idx').on(t.labelId, t.conversationId),
+]);
+
+/** Reply texts staff insert with /shortcut in the console. */
+export const cannedReplies = pgTable('canned_replies', {
+  id: text().primaryKey(),
+  shortcut: text().notNull().unique(),
+  title: text().notNull(),
+  body: text().notNull(),
+  createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+});
+
+/** Staff notes on a contact (the console's profile panel); they move with the contact on a merge. */
+export const contactNotes = pgTable('contact_notes', {
+  id: text().primaryKey(),
+  contactId: text().notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  authorId: text().references(() => users.id, { onDelete: 'set null' }),
+  text: text().notNull(),
+  createdAt: epoch().notNull(),
+}, (t) => [index('contact_notes_contact_idx').on(t.contactId, t.id)]);
+
+/** How far each staff user has read each conversation: customer messages after it count as unread. */
+export const conversationReads = pgTable('conversation_reads', {
+  userId: text().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  readAt: epoch().notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.conversationId] })]);

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Db, DialectQueries } from '../repository.ts';
 import { searchKnowledge } from './knowledge-search.ts';
+import { conversationsMatching } from './message-search.ts';
 import { searchPassages } from './passage-search.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,7 @@ export function sqliteDialect(atomically: DialectQueries['atomically']): Dialect
     atomically,
     lockDueJobs: (query) => query, // one writer at a time already
     lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
+    conversationsMatching,
     // One statement under SQLite's write lock: no other connection or process can take the same value.
     async nextTicketNumber(db) {
       const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
