@@ -120,7 +120,7 @@ describe('Frontdesk on Workers (wrangler dev --local)', () => {
       const res = await fetch(`${contract.url}/run`);
       expect(res.status, contract.output()).toBe(200);
       const outcomes = (await res.json()) as { name: string; ok: boolean; error?: string }[];
-      expect(outcomes.length).toBeGreaterThanOrEqual(18);
+      expect(outcomes.length).toBeGreaterThanOrEqual(24);
       expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     } finally {
       await contract.stop();
