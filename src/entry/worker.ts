@@ -79,6 +79,7 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     store,
     cacheDir: null,
     prebuilt: model,
+    learnCorrections: false,
     confidenceThreshold: config.confidenceThreshold,
     onKnowledgeError: (error) => logger.warn({ err: error }, 'knowledge refresh failed; the engine keeps the previous articles'),
   });
