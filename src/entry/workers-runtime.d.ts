@@ -4,20 +4,13 @@
  */
 declare module 'cloudflare:workers' {
   export interface DurableObjectState {
-    readonly storage: import('../store/durable/index.ts').DurableStorage & {
-      getAlarm(): Promise<number | null>;
-      setAlarm(scheduledTime: number): Promise<void>;
-    };
+    readonly storage: import('../store/durable/index.ts').DurableStorage;
     waitUntil(promise: Promise<unknown>): void;
-    blockConcurrencyWhile<T>(callback: () => Promise<T>): Promise<T>;
   }
   export abstract class DurableObject<Env = unknown> {
     protected ctx: DurableObjectState;
     protected env: Env;
     constructor(ctx: DurableObjectState, env: Env);
-  }
-  export interface ExecutionContext {
-    waitUntil(promise: Promise<unknown>): void;
   }
   export interface ScheduledController {
     readonly scheduledTime: number;

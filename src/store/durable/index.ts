@@ -24,6 +24,7 @@ import { sqliteDialect } from '../sqlite/dialect.ts';
 export interface DurableStorage {
   sql: { exec(query: string, ...bindings: unknown[]): unknown };
   transaction<T>(closure: () => Promise<T>): Promise<T>;
+  /** drizzle's durable-sqlite driver runs its migrator in it. */
   transactionSync<T>(closure: () => T): T;
 }
 
