@@ -12,7 +12,6 @@ import { createWebhookSender } from '../../adapters/webhooks/send.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
-import { demoOrders } from '../../config/demo/orders.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
@@ -33,6 +32,7 @@ import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-t
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
+import { seedDeployment } from './seed.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
@@ -42,45 +42,7 @@ export function openStore(config: Config, logger?: Logger): Store {
     : createSqliteStore({ path: config.database.path });
 }
 
-/**
- * Loads the deployment's own data into its database. Every deployment's kb/ articles are imported
- * by slug: an article whose slug is not stored yet is added, a stored one is left as staff edited
- * it (`frontdesk kb import` replaces articles on purpose). The demo keeps its first-start seeding
- * (articles into an empty knowledge base) and is the only deployment whose demo orders are
- * seeded: any other reads orders from its own order source, and its database never holds a demo row.
- */
-export async function seedDeployment(store: Store, clock: Clock, deployment: Deployment): Promise<{ articles: number; orders: number }> {
-  let articles = 0;
-  let orders = 0;
-  // As it always has, the demo fills an empty knowledge base once; any other adds the slugs not stored yet.
-  const missing = deployment.isDemo
-    ? (await store.repo.countArticles()) > 0
-      ? []
-      : deployment.articles
-    : await store.repo.listArticles().then((stored) => {
-        const slugs = new Set(stored.map((a) => a.slug));
-        return deployment.articles.filter((a) => !slugs.has(a.slug));
-      });
-  if (missing.length > 0) {
-    const now = clock.now();
-    // One transaction: a failing article leaves the knowledge base as it was.
-    await store.transaction(async (repo) => {
-      for (const article of missing) {
-        await repo.upsertArticle({ ...article, now });
-        articles += 1;
-      }
-    });
-  }
-  if (deployment.isDemo && !(await store.repo.getOrder('NW-10001'))) {
-    await store.transaction(async (repo) => {
-      for (const order of demoOrders(clock.now())) {
-        await repo.upsertOrder(order);
-        orders += 1;
-      }
-    });
-  }
-  return { articles, orders };
-}
+export { seedDeployment } from './seed.ts';
 
 export interface FrontdeskOptions {
   config: Config;
