@@ -114,13 +114,19 @@ export function smsDriver(): ChannelDriver {
         // Signed, but no From or To: not a message Twilio sends.
         deliverMalformed: async () => handled(await postWebhook(frontdesk.app, '/webhooks/sms', new URLSearchParams({ AccountSid: ACCOUNT_SID, MessageSid: sid('malformed'), Body: 'hi' }))),
         async echoOwnReply() {
-          // Twilio reports on our own sends with status callbacks (to the StatusCallback URL we
-          // gave it, and to the inbound URL when a number is configured that way): never a customer's text.
+          // Twilio reports on sends from our number with status callbacks: to the StatusCallback
+          // URL Frontdesk gives, and to the inbound URL when the number or Messaging Service is set
+          // up that way (then also for texts sent from our number outside Frontdesk, the console's).
+          // None of them is a customer's text.
           const ours = api.accepted.at(-1)!;
-          for (const [name, path] of [['status-sent.form', '/webhooks/sms/status'], ['status-delivered.form', '/webhooks/sms']] as const) {
-            const callback = fixture(name, { MessageSid: ours.sid, SmsSid: ours.sid, To: CUSTOMER });
+          const callbacks = [
+            ['/webhooks/sms/status', fixture('status-sent.form', { MessageSid: ours.sid, SmsSid: ours.sid, To: CUSTOMER })],
+            ['/webhooks/sms', fixture('status-delivered.form', { MessageSid: ours.sid, SmsSid: ours.sid, To: CUSTOMER })],
+            ['/webhooks/sms', fixture('status-sent.form', { To: CUSTOMER })],
+          ] as const;
+          for (const [path, callback] of callbacks) {
             const response = await handled(await postWebhook(frontdesk.app, path, callback));
-            if (response.status >= 300) throw new Error(`status callback to ${path} answered ${response.status}`);
+            if (response.status >= 300) throw new Error(`a status callback to ${path} answered ${response.status}`);
           }
         },
         providerSends: async () => api.accepted.length,
