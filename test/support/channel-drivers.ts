@@ -290,8 +290,15 @@ export function emailDriver(): ChannelDriver {
         deliverForged: unsupported,
         deliverMalformed: unsupported,
         // Our own sent reply in the support mailbox (a Bcc to ourselves, a server that files sent
-        // mail into the inbox, a customer's reply-all): the mail exactly as the SMTP server took it.
-        echoOwnReply: async () => void (await arrive(smtp.received.at(-1)!.raw)),
+        // mail into the inbox): as the SMTP server took it, and with the Message-ID a relay such as
+        // Amazon SES puts in place of ours (so it matches no stored reply).
+        async echoOwnReply() {
+          const sent = smtp.received.at(-1)!.raw;
+          await arrive(sent);
+          const rewritten = sent.replace(/^Message-ID: <[^>]+>/im, 'Message-ID: <0100018c2f5e7a9b-rewritten@email.amazonses.com>');
+          if (rewritten === sent) throw new Error('the sent reply has no Message-ID header to rewrite');
+          await arrive(rewritten);
+        },
         providerSends: async () => smtp.received.length,
         failNextSend: (kind) => smtp.rejectNext(CUSTOMER_MAILBOX, kind === 'retryable' ? 451 : 550),
         async close() {
