@@ -32,6 +32,8 @@ const VARIABLES = {
   OUTBOX_MAX_AGE_HOURS: [z.coerce.number().positive().default(24), '24', 'a reply that could not be delivered is retried this long, then marked failed (staff can resend it)'],
   OUTBOX_MAX_BACKOFF_SECONDS: [int(1).default(600), '600', "longest wait between two delivery attempts (a provider's Retry-After may ask for longer)"],
   OUTBOX_LEASE_SECONDS: [int(1).default(60), '60', 'a delivery attempt not settled within this time (its process died) is taken up again; longer than a provider call takes'],
+  WEBHOOK_TIMEOUT_SECONDS: [int(1).max(60).default(10), '10', 'an outgoing webhook request without an answer after this long is retried later'],
+  WEBHOOKS_ALLOW_PRIVATE_URLS: [bool.default(false), 'false', 'let webhook subscriptions call loopback and private network addresses (off: such URLs are refused)'],
   // Operations
   METRICS_TOKEN: [z.string().min(16, 'must be at least 16 characters').optional(), 'a-long-random-scrape-token', 'serves Prometheus metrics at /metrics to `Authorization: Bearer <token>` (unset: /metrics answers 404)'],
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: [int(0).default(10), '10', 'new web conversations per client address per minute, after a burst (0: no limit)'],
@@ -175,6 +177,7 @@ function toConfig(env: Env, input: Record<string, string | undefined>) {
     confidenceThreshold: env.CONFIDENCE_THRESHOLD,
     autoResolveMs: env.AUTO_RESOLVE_HOURS * 3_600_000,
     outbox: { maxAgeMs: env.OUTBOX_MAX_AGE_HOURS * 3_600_000, maxDelayMs: env.OUTBOX_MAX_BACKOFF_SECONDS * 1000, leaseMs: env.OUTBOX_LEASE_SECONDS * 1000 },
+    webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000, allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE_URLS },
     widget: { allowedOrigins: env.WIDGET_ALLOWED_ORIGINS, identitySecret: env.WIDGET_IDENTITY_SECRET ?? null },
     sessionSecret: env.SESSION_SECRET ?? null,
     sms: both(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, () => ({

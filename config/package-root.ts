@@ -15,7 +15,9 @@ function findRoot(from: string): string {
   }
 }
 
-export const PACKAGE_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+// A Workers bundle has neither a module URL nor the package's files (src/entry/worker.ts gets
+// them as static assets): paths under this root are built there but never read.
+export const PACKAGE_ROOT = import.meta.url ? findRoot(dirname(fileURLToPath(import.meta.url))) : '/frontdesk-package';
 
 /** A path inside the package, e.g. packagePath('migrations', 'sqlite'). */
 export const packagePath = (...parts: string[]): string => join(PACKAGE_ROOT, ...parts);

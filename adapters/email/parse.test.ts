@@ -94,6 +94,15 @@ describe('parseEmail', () => {
     expect(inbound.meta!.email).not.toHaveProperty('cc');
   });
 
+  it('knows our own mail, but not a web form sending as us for a customer', async () => {
+    const ours = await parse('From: Northwind <support@northwind.test>\nReply-To: support+01jr0000000000000000000000@northwind.test\nTo: lee@b.example\nSubject: Re: x\n\nOur answer\n');
+    expect(ours.fromUs).toBe(true);
+    const form = await parse('From: Web form <support@northwind.test>\nReply-To: Lee <lee@b.example>\nTo: support@northwind.test\nSubject: Contact form\n\nhello\n');
+    expect(form.fromUs).toBe(false);
+    expect(form.inbound.from.address).toBe('lee@b.example');
+    expect((await parse('From: Lee <Lee@B.example>\nTo: support@northwind.test\nSubject: x\n\nhello\n')).fromUs).toBe(false);
+  });
+
   it.each([
     ['html-alternative-only.eml', 'The parcel for NW-10021 arrived damaged. Can you send a replacement?', 'Your order NW-10021 has shipped. Grüße.'],
     ['html-with-pdf.eml', 'Hello,\n\nthe attached invoice INV-2291 charges shipping twice.', null],

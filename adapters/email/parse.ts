@@ -24,6 +24,12 @@ export interface ParsedEmail {
   token: string | null;
   /** A digest of what the sender wrote (not of transport headers): tells a re-delivery from a reused Message-ID. */
   contentHash: string;
+  /**
+   * Mail from our own address with no one else to answer (no foreign Reply-To, which a web form
+   * sending as us would carry): our own replies coming back (a Bcc to ourselves, a relay that
+   * rewrote their Message-ID, a mailbox that files sent mail in its inbox). Never a customer's.
+   */
+  fromUs: boolean;
 }
 
 /** Senders that are machines answering machines. */
@@ -198,7 +204,7 @@ export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<Pa
       },
     },
   };
-  return { inbound, token: tokenFrom(recipients, ours), contentHash };
+  return { inbound, token: tokenFrom(recipients, ours), contentHash, fromUs: isOurs(address, ours) };
 }
 
 function headerToAddresses(mail: ParsedMail, name: string): AddressObject | undefined {

@@ -89,6 +89,13 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
       receivedAt: clock.now(),
     });
     const { inbound } = parsed;
+    const markHandled = () =>
+      config.handledFolder ? connection.messageMove(String(uid), config.handledFolder, { uid: true }) : connection.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+    if (parsed.fromUs) {
+      logger.info({ uid }, 'our own mail in the mailbox; not a customer message, ignored');
+      await markHandled();
+      return { date };
+    }
     (inbound.meta!.email as Record<string, unknown>).imap = { folder: config.folder, uid, uidValidity };
 
     // The reply-address token names the conversation, but only its own contact may continue it:
@@ -116,8 +123,7 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
       logger.error({ uid, code: error.code, error: error.message }, 'email refused by the pipeline; left unread in the mailbox');
       return { date };
     }
-    if (config.handledFolder) await connection.messageMove(String(uid), config.handledFolder, { uid: true });
-    else await connection.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+    await markHandled();
     return { date };
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
-import { deliveryStatusOf, detectKeyword, isProgress, normaliseNumber, parseSmsWebhook, parseStatusCallback, senderFromThreadKey, toInboundMessage } from './parse.ts';
+import { deliveryStatusOf, detectKeyword, isProgress, isStatusCallback, normaliseNumber, parseSmsWebhook, parseStatusCallback, senderFromThreadKey, toInboundMessage } from './parse.ts';
 import { formParams } from './verify.ts';
 
 const ACCOUNT = 'AC5f2e8d0c9b7a4e3f1d6c8b2a9e7f4d01';
@@ -69,5 +69,11 @@ describe('status callbacks', () => {
     expect(isProgress('sent', 'failed')).toBe(true);
     expect(isProgress('delivered', 'sent')).toBe(false);
     expect(isProgress('delivered', 'undelivered')).toBe(false);
+  });
+
+  it('tells a status callback on the inbound URL from a message coming in', () => {
+    for (const name of ['status-sent.form', 'status-delivered.form', 'status-undelivered.form']) expect(isStatusCallback(fixture(name))).toBe(true);
+    for (const name of ['inbound-sms.form', 'inbound-mms.form', 'inbound-sms-messaging-service.form']) expect(isStatusCallback(fixture(name))).toBe(false);
+    expect(isStatusCallback({ ...fixture('inbound-sms.form'), MessageStatus: 'received' })).toBe(false);
   });
 });

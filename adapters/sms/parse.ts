@@ -52,6 +52,19 @@ export function senderFromThreadKey(key: string | null): { from: string } | { me
   return ours.startsWith('MG') ? { messagingServiceSid: ours } : { from: ours };
 }
 
+/** The states Twilio reports for a message coming in; any other is the state of a message sent. */
+const INBOUND_STATES = new Set(['received', 'receiving']);
+
+/**
+ * Whether a request to the inbound URL is a status callback: Twilio posts those there when a
+ * number or Messaging Service has its status callback set to that URL (for texts sent from our
+ * number outside Frontdesk too). They carry From = our number and no Body: not a customer's text.
+ */
+export function isStatusCallback(params: FormParams): boolean {
+  const state = param(params, 'MessageStatus') ?? param(params, 'SmsStatus');
+  return !!state && !INBOUND_STATES.has(state.toLowerCase());
+}
+
 /** Validates an inbound message webhook (SMS or MMS, sent to a number or a Messaging Service). */
 export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebhook {
   const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsMessageSid');

@@ -7,7 +7,7 @@ import type { AdapterContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
-import { deliveryStatusOf, detectKeyword, isProgress, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage } from './parse.ts';
+import { deliveryStatusOf, detectKeyword, isProgress, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage } from './parse.ts';
 import { readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
 import { formParams, signedUrl, verifyTwilioSignature, withoutCredentials, type FormParams } from './verify.ts';
@@ -102,6 +102,10 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
 
   app.post('/', twilioRoute('Inbound SMS or MMS from Twilio', { requestBody: twilioForm(['MessageSid', 'From', 'To'], ['MessageSid', 'AccountSid', 'MessagingServiceSid', 'From', 'To', 'Body', 'NumMedia']), responses: { 200: TWIML } }), async (c) => {
     const params = await verified(c);
+    if (isStatusCallback(params)) {
+      logger.debug({ messageSid: params.MessageSid ?? null }, 'status callback on the inbound URL ignored');
+      return twiml(c);
+    }
     const sms = parseSmsWebhook(params, config.accountSid);
     const keyword = sms.media.length === 0 ? detectKeyword(sms.body) : null;
     if (keyword) return handleKeyword(c, sms, keyword);

@@ -1,6 +1,6 @@
 /**
  * `frontdesk <command>`: serve (default), migrate, token create, user create, kb import|list|export|delete, export, init, demo,
- * doctor, eval, outbox list|resend, train. Bad usage prints one clear line and exits with 2.
+ * doctor, eval, outbox list|resend, webhooks list|add|remove|test, train. Bad usage prints one clear line and exits with 2.
  */
 import { FrontdeskError } from '../core/errors.ts';
 
@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   outbox: {
     summary: 'outbox list --failed [--json] | resend MESSAGE_ID…|--all-failed: replies delivery gave up on, and sending them again',
     load: async () => (await import('./commands/outbox.ts')).outbox,
+  },
+  webhooks: {
+    summary: 'webhooks list [--json] | add URL --events TYPE,… [--secret S] | remove ID… | test ID: outgoing webhook subscriptions',
+    load: async () => (await import('./commands/webhooks.ts')).webhooks,
   },
   train: { summary: 'retrain the triage model, including human route corrections', load: async () => (await import('./commands/train.ts')).train },
 };

@@ -16,7 +16,7 @@ import { PACKAGE_ROOT } from '../../config/package-root.ts';
 /** Built bundles live here (git-ignored), beside the compiled code. */
 export const DIST_DIR = join(PACKAGE_ROOT, 'dist');
 /** This module runs compiled (dist/…/assets.js), so `npm run build` built the bundles with it. */
-const COMPILED = import.meta.url.endsWith('.js');
+const COMPILED = import.meta.url?.endsWith('.js') ?? false;
 
 export interface AssetBundle {
   /** Folder name under dist/. */

@@ -6,12 +6,16 @@
  * staff can resend it. Permanent refusals (an invalid number) fail at once. A process that dies
  * mid-send leaves a lease that expires; before that reply is sent again, the channel is asked
  * whether the cut-off attempt reached the provider (see ChannelAdapter.findSent).
+ *
+ * The same queue delivers outgoing webhooks (jobs of kind `webhook`, one per event and
+ * subscription, written with the change that caused the event): same claims, leases, backoff and
+ * delivery window; a 410 from the receiver disables its subscription in the settling transaction.
  */
 import { ConflictError, DeliveryError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { ChannelRegistry } from './channels.ts';
-import type { ChannelAdapter, Clock, DeliveryResult, EventBus, Logger, OutboundMessage, Repository, Store } from './ports.ts';
-import type { ChannelKind, Message, OutboxJob } from './types.ts';
+import type { ChannelAdapter, Clock, DeliveryResult, EventBus, Logger, OutboundMessage, Repository, Store, WebhookSender } from './ports.ts';
+import type { ChannelKind, Message, OutboxJob, WebhookEvent } from './types.ts';
 
 export interface OutboxOptions {
   /** How long after it was queued (or resent) a reply is retried before it is marked failed. */
@@ -85,24 +89,47 @@ export interface FailedDelivery {
 
 /** Failed replies, newest first; `before` is a job id to continue after. */
 export async function failedDeliveries(repo: Repository, filter: { before?: string; limit?: number } = {}): Promise<(FailedDelivery & { jobId: string })[]> {
-  const jobs = await repo.listJobs({ status: 'failed', ...filter });
+  const jobs = await repo.listJobs({ status: 'failed', kind: 'reply', ...filter });
   return Promise.all(
     jobs.map(async (job) => ({
       jobId: job.id,
-      messageId: job.messageId,
+      messageId: job.messageId!,
       conversationId: job.conversationId,
       channel: job.channel,
       attempts: job.attempts,
       error: job.lastError,
       failedAt: job.updatedAt,
-      text: (await repo.getMessage(job.messageId))?.text ?? '',
+      text: (await repo.getMessage(job.messageId!))?.text ?? '',
     })),
   );
+}
+
+/** The outbox job that takes an event to one subscriber, written in the transaction that records the event. */
+export function webhookJob(event: WebhookEvent, subscriptionId: string, channel: ChannelKind, now: number): OutboxJob {
+  return {
+    id: newId(),
+    kind: 'webhook',
+    messageId: null,
+    eventId: event.id,
+    subscriptionId,
+    conversationId: event.conversationId,
+    channel,
+    status: 'pending',
+    attempts: 0,
+    runAt: now,
+    lockedUntil: null,
+    sendingSince: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export function createOutbox(deps: {
   store: Store;
   channels: ChannelRegistry;
+  /** Sends outgoing webhooks; without it webhook jobs fail with `webhooks_off`. */
+  webhooks?: WebhookSender;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -151,26 +178,29 @@ export function createOutbox(deps: {
     };
   }
 
-  /** The patches for an outcome: sent, due again later (inside the delivery window), or failed. */
-  function settlementOf(job: OutboxJob, message: Message, outcome: Outcome, now: number): Settlement {
+  /** The job's patch for an outcome of any kind: sent, due again later (inside the delivery window), or failed. */
+  function jobSettlement(job: OutboxJob, outcome: Outcome | { kind: 'sent' }, now: number): Settlement['job'] {
     const attempts = job.attempts + 1;
-    if (outcome.kind === 'sent') {
-      const providerMessageId = outcome.result.providerMessageId ?? message.providerMessageId;
-      return {
-        job: { status: 'sent', attempts, lastError: null, runAt: job.runAt, now },
-        message: { deliveryStatus: outcome.result.status, attempts, error: null, providerMessageId },
-      };
-    }
+    if (outcome.kind === 'sent') return { status: 'sent', attempts, lastError: null, runAt: job.runAt, now };
     const deadline = job.createdAt + options.maxAgeMs;
     if (outcome.kind === 'retry' && now < deadline) {
       const runAt = Math.min(now + backoff(attempts, outcome.retryAfterMs), deadline);
-      return { job: { status: 'pending', attempts, lastError: outcome.error, runAt, now }, message: { deliveryStatus: 'pending', attempts, error: outcome.error } };
+      return { status: 'pending', attempts, lastError: outcome.error, runAt, now };
     }
     const error = outcome.kind === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}`.slice(0, 1000) : outcome.error;
-    return {
-      job: { status: 'failed', attempts, lastError: error, runAt: job.runAt, now },
-      message: { deliveryStatus: error.startsWith('refused:') ? 'refused' : 'failed', attempts, error },
-    };
+    return { status: 'failed', attempts, lastError: error, runAt: job.runAt, now };
+  }
+
+  /** The patches for a reply's outcome: the job's, and the message's delivery status beside it. */
+  function settlementOf(job: OutboxJob, message: Message, outcome: Outcome, now: number): Settlement {
+    const settled = jobSettlement(job, outcome, now);
+    const { attempts, lastError: error } = settled;
+    if (outcome.kind === 'sent') {
+      const providerMessageId = outcome.result.providerMessageId ?? message.providerMessageId;
+      return { job: settled, message: { deliveryStatus: outcome.result.status, attempts, error: null, providerMessageId } };
+    }
+    if (settled.status === 'pending') return { job: settled, message: { deliveryStatus: 'pending', attempts, error } };
+    return { job: settled, message: { deliveryStatus: error!.startsWith('refused:') ? 'refused' : 'failed', attempts, error } };
   }
 
   /** Writes the job and the message together: a crash never leaves one settled and the other pending. */
@@ -241,8 +271,40 @@ export function createOutbox(deps: {
     return { adapter, outbound };
   }
 
+  /**
+   * One webhook attempt. The receiver dedupes by event id, so a cut-off attempt is simply sent
+   * again (at least once). 410 Gone disables the subscription in the settling transaction.
+   */
+  async function runWebhook(job: OutboxJob): Promise<void> {
+    const [event, subscription] = await Promise.all([store.repo.getWebhookEvent(job.eventId!), store.repo.getWebhookSubscription(job.subscriptionId!)]);
+    let outcome: Outcome | { kind: 'sent' };
+    let gone = false;
+    if (!event || !subscription) outcome = { kind: 'failed', error: 'event_missing' };
+    else if (!subscription.active) outcome = { kind: 'failed', error: 'subscription_disabled: the subscription was turned off before delivery' };
+    else if (!deps.webhooks) outcome = { kind: 'failed', error: 'webhooks_off: this process cannot send webhooks' };
+    else if (job.lockedUntil !== null && clock.now() >= job.lockedUntil) {
+      logger.warn({ jobId: job.id }, 'webhook lease ran out before sending; left to the next claim');
+      return;
+    } else {
+      const result = await deps.webhooks.send(subscription, event);
+      gone = result.kind === 'gone';
+      outcome = result.kind === 'delivered' ? { kind: 'sent' } : result.kind === 'gone' ? { kind: 'failed', error: result.error } : result;
+      if (result.kind !== 'delivered') {
+        // Only the code: the receiver's answer text is kept on the job for staff, not logged.
+        logger.warn({ subscriptionId: subscription.id, eventId: event.id, attempt: job.attempts + 1, error: result.error.split(':')[0] }, 'webhook delivery failed');
+      }
+    }
+    const now = clock.now();
+    const settled = jobSettlement(job, outcome, now);
+    await store.transaction(async (repo) => {
+      await repo.finishJob(job.id, settled);
+      if (gone) await repo.updateWebhookSubscription(job.subscriptionId!, { active: false, disabledReason: settled.lastError, now });
+    });
+  }
+
   async function run(job: OutboxJob, claimedAt: number): Promise<void> {
-    const message = await store.repo.getMessage(job.messageId);
+    if (job.kind === 'webhook') return runWebhook(job);
+    const message = await store.repo.getMessage(job.messageId!);
     if (!message) {
       await store.repo.finishJob(job.id, { status: 'failed', attempts: job.attempts, lastError: 'message_missing', runAt: job.runAt, now: clock.now() });
       return;
@@ -267,7 +329,10 @@ export function createOutbox(deps: {
       const id = newId();
       await repo.enqueue({
         id,
+        kind: 'reply',
         messageId: message.id,
+        eventId: null,
+        subscriptionId: null,
         conversationId: message.conversationId,
         channel: message.channel,
         status: 'pending',

@@ -29,6 +29,8 @@ import type {
   TicketPriority,
   TicketStatus,
   User,
+  WebhookEvent,
+  WebhookSubscription,
 } from './types.ts';
 import type { Asker } from './order-access.ts';
 
@@ -107,6 +109,25 @@ export interface ChannelAdapter {
    * status callbacks, `/v1` for the web channel's visitor API.
    */
   routes?(context: AdapterContext): { basePath: string; app: unknown };
+}
+
+/** What one webhook request came to. */
+export type WebhookAttempt =
+  /** The receiver answered 2xx. */
+  | { kind: 'delivered'; status: number }
+  /** 5xx, 429, a timeout or a network error: try again later (after Retry-After when given). */
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /** 410 Gone: the receiver wants no more; the subscription is disabled. */
+  | { kind: 'gone'; error: string }
+  /** Any other answer (4xx, a redirect, a refused address): retrying would not help. */
+  | { kind: 'failed'; error: string };
+
+/** Posts signed events to subscribers' URLs (adapters/webhooks). */
+export interface WebhookSender {
+  /** One signed POST of `event` to the subscription's URL; never throws. */
+  send(subscription: Pick<WebhookSubscription, 'id' | 'url' | 'secret'>, event: Pick<WebhookEvent, 'id' | 'data' | 'createdAt'> & { type: string }): Promise<WebhookAttempt>;
+  /** Throws InvalidInputError for a URL Frontdesk will not call (scheme, credentials, private address unless allowed). */
+  checkUrl(url: string): Promise<void>;
 }
 
 /** What an adapter may use at run time. */
@@ -499,12 +520,26 @@ export interface Repository {
   claimDueJobs(now: number, leaseMs: number, limit: number): Promise<OutboxJob[]>;
   /** Records an attempt's outcome and ends its lease (the attempt is no longer in flight). */
   finishJob(id: string, patch: Pick<OutboxJob, 'status' | 'attempts' | 'lastError' | 'runAt'> & { now: number }): Promise<void>;
-  /** Jobs with this status, newest first (failed replies for staff). */
-  listJobs(filter: { status: OutboxJob['status']; before?: string; limit?: number }): Promise<OutboxJob[]>;
+  /** Jobs matching every given filter, newest first (failed replies, a webhook subscription's deliveries). */
+  listJobs(filter: { status?: OutboxJob['status']; kind?: OutboxJob['kind']; subscriptionId?: string; before?: string; limit?: number }): Promise<OutboxJob[]>;
   /** Puts a failed job back in the queue, due now, with a new delivery window; null when the message has no failed job. */
   requeueFailedJob(messageId: string, now: number): Promise<OutboxJob | null>;
   /** Jobs still waiting for delivery (the /metrics outbox gauge). */
   countPendingJobs(): Promise<number>;
+
+  // outgoing webhooks
+  createWebhookSubscription(input: WebhookSubscription): Promise<WebhookSubscription>;
+  getWebhookSubscription(id: string): Promise<WebhookSubscription | null>;
+  /** All subscriptions, oldest first. */
+  listWebhookSubscriptions(): Promise<WebhookSubscription[]>;
+  /** The subscriptions events are recorded for (read in every transaction that records one). */
+  activeWebhookSubscriptions(): Promise<WebhookSubscription[]>;
+  /** Turns delivery on or off (a 410 from the receiver turns it off with a reason); null for an unknown id. */
+  updateWebhookSubscription(id: string, patch: { active: boolean; disabledReason: string | null; now: number }): Promise<WebhookSubscription | null>;
+  /** Deletes a subscription and its queued deliveries; false when there was none. */
+  deleteWebhookSubscription(id: string): Promise<boolean>;
+  insertWebhookEvent(event: WebhookEvent): Promise<void>;
+  getWebhookEvent(id: string): Promise<WebhookEvent | null>;
 
   // metrics
   insertEvents(events: MetricEvent[]): Promise<void>;

@@ -179,9 +179,17 @@ export interface Ticket {
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
+/** What an outbox job delivers: a reply to a customer, or an event to a webhook subscription. */
+export type OutboxKind = 'reply' | 'webhook';
 export interface OutboxJob {
   id: string;
-  messageId: string;
+  kind: OutboxKind;
+  /** The reply (kind `reply`); null for webhook jobs. */
+  messageId: string | null;
+  /** The webhook event and the subscription it goes to (kind `webhook`); null for replies. */
+  eventId: string | null;
+  subscriptionId: string | null;
+  /** The conversation the reply or event belongs to, and its channel. */
   conversationId: string;
   channel: ChannelKind;
   status: OutboxStatus;
@@ -340,5 +348,38 @@ export interface ContactNote {
   contactId: string;
   authorId: string | null;
   text: string;
+  createdAt: number;
+}
+
+/** The events outgoing webhooks announce (README "Outgoing webhooks"). */
+export const WEBHOOK_EVENT_TYPES = [
+  'conversation.created',
+  'conversation.updated',
+  'message.created',
+  'ticket.created',
+  'ticket.updated',
+  'csat.created',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Where and what to send; the secret signs every request (HMAC-SHA256). */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  secret: string;
+  events: WebhookEventType[];
+  active: boolean;
+  /** Why delivery stopped (the receiver answered 410 Gone), or null. */
+  disabledReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One thing that happened, as sent to subscribers: ids and states, customer text only in message.created. */
+export interface WebhookEvent {
+  id: string;
+  type: WebhookEventType;
+  conversationId: string;
+  data: Record<string, unknown>;
   createdAt: number;
 }

@@ -8,10 +8,10 @@ import { createActionCaller } from '../../adapters/actions/http.ts';
 import { createOrderSource, describeOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
+import { createWebhookSender } from '../../adapters/webhooks/send.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
-import { demoOrders } from '../../config/demo/orders.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
@@ -22,6 +22,8 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { withWebhookEvents } from '../core/webhook-events.ts';
+import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { frontdeskReadiness } from '../http/ops/health.ts';
@@ -30,6 +32,7 @@ import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-t
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
+import { seedDeployment } from './seed.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
@@ -39,45 +42,7 @@ export function openStore(config: Config, logger?: Logger): Store {
     : createSqliteStore({ path: config.database.path });
 }
 
-/**
- * Loads the deployment's own data into its database. Every deployment's kb/ articles are imported
- * by slug: an article whose slug is not stored yet is added, a stored one is left as staff edited
- * it (`frontdesk kb import` replaces articles on purpose). The demo keeps its first-start seeding
- * (articles into an empty knowledge base) and is the only deployment whose demo orders are
- * seeded: any other reads orders from its own order source, and its database never holds a demo row.
- */
-export async function seedDeployment(store: Store, clock: Clock, deployment: Deployment): Promise<{ articles: number; orders: number }> {
-  let articles = 0;
-  let orders = 0;
-  // As it always has, the demo fills an empty knowledge base once; any other adds the slugs not stored yet.
-  const missing = deployment.isDemo
-    ? (await store.repo.countArticles()) > 0
-      ? []
-      : deployment.articles
-    : await store.repo.listArticles().then((stored) => {
-        const slugs = new Set(stored.map((a) => a.slug));
-        return deployment.articles.filter((a) => !slugs.has(a.slug));
-      });
-  if (missing.length > 0) {
-    const now = clock.now();
-    // One transaction: a failing article leaves the knowledge base as it was.
-    await store.transaction(async (repo) => {
-      for (const article of missing) {
-        await repo.upsertArticle({ ...article, now });
-        articles += 1;
-      }
-    });
-  }
-  if (deployment.isDemo && !(await store.repo.getOrder('NW-10001'))) {
-    await store.transaction(async (repo) => {
-      for (const order of demoOrders(clock.now())) {
-        await repo.upsertOrder(order);
-        orders += 1;
-      }
-    });
-  }
-  return { articles, orders };
-}
+export { seedDeployment } from './seed.ts';
 
 export interface FrontdeskOptions {
   config: Config;
@@ -110,7 +75,20 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   // Custom actions run on the model engine only: their credentials must be set when it is on.
   const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
   const graph = options.graph ?? deployment.graph;
-  const store = options.store ?? openStore(config, logger);
+  // Every change records its webhook events in its own transaction; once committed they are sent at once (deliverNow).
+  const deliveries = new Set<Promise<void>>();
+  let deliverNow: (jobId: string) => Promise<void> = async () => undefined;
+  const store = withWebhookEvents(options.store ?? openStore(config, logger), {
+    clock,
+    committed(jobIds) {
+      for (const jobId of jobIds) {
+        const delivery: Promise<void> = deliverNow(jobId)
+          .catch((error) => logger.error({ err: error, jobId }, 'webhook delivery failed'))
+          .finally(() => deliveries.delete(delivery));
+        deliveries.add(delivery);
+      }
+    },
+  });
   // Built before anything else starts: a bad order mapping stops start-up with a clear message.
   let orders: OrderSource;
   try {
@@ -162,7 +140,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
   countHandoffs(escalations, metrics);
   const channels = countDeliveries(createChannelRegistry(adapters), metrics);
-  const outbox = createOutbox({ store, channels, bus, clock, logger, options: config.outbox });
+  const webhookSender = createWebhookSender(config.webhooks);
+  const outbox = createOutbox({ store, channels, webhooks: webhookSender, bus, clock, logger, options: config.outbox });
+  deliverNow = outbox.deliver;
+  const webhooks = createWebhooks({ store, sender: webhookSender, clock });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
   const pipeline = countReceived(createPipeline({
     store,
@@ -200,6 +181,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      webhooks,
       knowledgeChanged: knowledgeReload(localEngine),
     },
     widgetOrigins: config.widget.allowedOrigins,
@@ -231,6 +213,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     pipeline,
     support,
     outbox,
+    webhooks,
     bus,
     engine,
     orders,
@@ -240,6 +223,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     context,
     metrics,
     sweep,
+    /** Resolves once the webhook deliveries started right after their changes committed have settled. */
+    async deliveriesIdle() {
+      await Promise.all(deliveries);
+    },
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
       for (const adapter of adapters) await adapter.start?.(context);
@@ -258,6 +245,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       await sweeping;
       for (const adapter of adapters) await adapter.stop?.();
       await pipeline.idle();
+      await Promise.all(deliveries);
       await bus.close?.();
       metrics.close();
       await store.close();

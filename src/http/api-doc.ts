@@ -61,7 +61,7 @@ export const STAFF_AUTH: Security = [{ staffToken: [] }, { staffSession: [] }, {
 /** The visitor token of one web conversation (bearer or `?token=`), or any staff credential. */
 export const VISITOR_AUTH: Security = [{ visitorToken: [] }, { tokenQuery: [] }, ...STAFF_AUTH];
 /** Tags that group the operations in the reference page. */
-export const TAGS = { visitor: 'Web visitor', staff: 'Staff', kb: 'Knowledge base', console: 'Console session', webhooks: 'Webhooks', ops: 'Operations' } as const;
+export const TAGS = { visitor: 'Web visitor', staff: 'Staff', kb: 'Knowledge base', console: 'Console session', webhooks: 'Webhooks', outgoing: 'Outgoing webhooks', ops: 'Operations' } as const;
 
 /**
  * A describer for a family of routes: each description gets the family's tag, credentials and
@@ -90,6 +90,7 @@ export function apiDocumentation(version: string): GenerateSpecOptions['document
       { name: TAGS.kb, description: 'Knowledge-base articles; changes need the admin role.' },
       { name: TAGS.console, description: 'Password sign-in to a session cookie for the staff console.' },
       { name: TAGS.webhooks, description: 'Inbound provider webhooks, each checked against its signature.' },
+      { name: TAGS.outgoing, description: 'Subscriptions to signed event POSTs (conversations, messages, tickets, ratings); admins only.' },
       { name: TAGS.ops, description: 'Health, readiness and metrics.' },
     ],
     components: {

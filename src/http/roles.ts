@@ -1,7 +1,7 @@
 /**
  * Role checks for the staff API (/v1). Agents work conversations, contacts, tickets and analytics;
- * admins may also change the knowledge base and the label set, export data (and, as they come,
- * users, tokens and settings).
+ * admins may also change the knowledge base and the label set, export data, manage outgoing
+ * webhooks (and, as they come, users, tokens and settings).
  * The admin-only routes are listed once here, so the README's API table and the test that walks
  * every staff route (test/integration/staff-roles.test.ts) have one place to agree with.
  */
@@ -20,6 +20,13 @@ export const ADMIN_ONLY_ROUTES: readonly StaffRouteKey[] = [
   { method: 'POST', path: '/kb/articles' },
   { method: 'PUT', path: '/kb/articles/:slug' },
   { method: 'DELETE', path: '/kb/articles/:slug' },
+  // Outgoing webhooks send conversation data elsewhere and hold signing secrets.
+  { method: 'GET', path: '/webhooks' },
+  { method: 'POST', path: '/webhooks' },
+  { method: 'GET', path: '/webhooks/:id' },
+  { method: 'PATCH', path: '/webhooks/:id' },
+  { method: 'DELETE', path: '/webhooks/:id' },
+  { method: 'POST', path: '/webhooks/:id/test' },
   // The label set is the team's shared vocabulary; agents put labels on conversations.
   { method: 'POST', path: '/labels' },
   { method: 'PATCH', path: '/labels/:labelId' },

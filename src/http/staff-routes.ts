@@ -20,6 +20,8 @@ import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
 import { createExportRoutes } from './export-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
+import { createWebhookRoutes } from './webhook-routes.ts';
+import type { Webhooks } from '../core/webhooks.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
 import { streamTopic } from './sse.ts';
 
@@ -40,6 +42,8 @@ export interface StaffRouteDeps {
   resumeApproval?: Pipeline['resumeApproval'];
   /** Called after a knowledge article is created, replaced or deleted (refreshes the running engine); never rejects. */
   knowledgeChanged?(): Promise<void>;
+  /** Outgoing webhook subscriptions (admins, /v1/webhooks); absent where the runtime has none (Workers). */
+  webhooks?: Webhooks;
 }
 
 const DAY = 86_400_000;
@@ -405,6 +409,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
   app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
+  if (deps.webhooks) app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));
 
   /** Everything that happens, live, for consoles. */
   app.get('/events', staffRoute('Everything that happens, live (Server-Sent Events)', { responses: { 200: { description: 'An event stream: `message`, `conversation`, `ticket`, `typing` and other events, each with its JSON data', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }), async (c) => {

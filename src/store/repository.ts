@@ -520,7 +520,14 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return db
         .select()
         .from(o)
-        .where(and(eq(o.status, filter.status), filter.before ? lt(o.id, filter.before) : undefined))
+        .where(
+          and(
+            filter.status ? eq(o.status, filter.status) : undefined,
+            filter.kind ? eq(o.kind, filter.kind) : undefined,
+            filter.subscriptionId ? eq(o.subscriptionId, filter.subscriptionId) : undefined,
+            filter.before ? lt(o.id, filter.before) : undefined,
+          ),
+        )
         .orderBy(desc(o.id))
         .limit(clampLimit(filter.limit));
     },
@@ -537,6 +544,36 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async countPendingJobs() {
       const [row] = await db.select({ n: count().mapWith(Number) }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
       return row?.n ?? 0;
+    },
+
+    // ── outgoing webhooks ──
+    async createWebhookSubscription(input) {
+      const [row] = await db.insert(t.webhookSubscriptions).values(input).returning();
+      return row!;
+    },
+    async getWebhookSubscription(id) {
+      return first(await db.select().from(t.webhookSubscriptions).where(eq(t.webhookSubscriptions.id, id)).limit(1));
+    },
+    async listWebhookSubscriptions() {
+      return db.select().from(t.webhookSubscriptions).orderBy(asc(t.webhookSubscriptions.id));
+    },
+    async activeWebhookSubscriptions() {
+      const w = t.webhookSubscriptions;
+      return hot('activeWebhookSubscriptions', () => db.select().from(w).where(eq(w.active, true))).execute();
+    },
+    async updateWebhookSubscription(id, patch) {
+      const { now, ...rest } = patch;
+      return first(await db.update(t.webhookSubscriptions).set({ ...rest, updatedAt: now }).where(eq(t.webhookSubscriptions.id, id)).returning());
+    },
+    async deleteWebhookSubscription(id) {
+      const rows = await db.delete(t.webhookSubscriptions).where(eq(t.webhookSubscriptions.id, id)).returning({ id: t.webhookSubscriptions.id });
+      return rows.length > 0;
+    },
+    async insertWebhookEvent(event) {
+      await db.insert(t.webhookEvents).values(event);
+    },
+    async getWebhookEvent(id) {
+      return first(await db.select().from(t.webhookEvents).where(eq(t.webhookEvents.id, id)).limit(1));
     },
 
     // ── metrics ──

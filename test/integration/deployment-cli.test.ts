@@ -69,6 +69,7 @@ describe('frontdesk doctor on a deployment', () => {
     expect(out).toContain('Channel email: off (not in channels of deployment.yaml)');
     expect(out).toMatch(/Orders: warning: only the demo deployment has demo orders/);
     expect(out).toContain('Custom actions: check_warranty, book_repair (approval) (off: they run on the model engine; set OPENAI_API_KEY)');
+    expect(out).toContain('Workers build: would start (web channel, embedded engine, SQLite in a Durable Object)');
   });
 
   it('lists every problem with its file and line, and fails', async () => {

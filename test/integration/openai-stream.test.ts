@@ -10,6 +10,7 @@ import { createAnswerStream } from '../../agents/engines/openai/answer-stream.ts
 import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { say, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { readEvents } from '../support/sse.ts';
 
 let fake: FakeOpenAI;
 beforeAll(async () => (fake = await startFakeOpenAI()));
@@ -28,28 +29,6 @@ async function frontdesk() {
     { graph: agentGraph, maxRetries: 0 },
   );
   return createTestFrontdesk({ engine, adapters: [] });
-}
-
-/** Reads SSE events from a response until `stop` says so. */
-async function readEvents(res: Response, stop: (events: { event: string; data: string }[]) => boolean) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: { event: string; data: string }[] = [];
-  let buffer = '';
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('stream ended');
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data !== undefined) events.push({ event, data });
-    }
-  }
-  await reader.cancel();
-  return events;
 }
 
 describe('streaming replies to the web widget', () => {

@@ -14,7 +14,7 @@ import { createTestFrontdesk } from '../support/frontdesk.ts';
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
 const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admin: '', operator: '' };
-let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; label: string; reply: string; note: string };
+let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; label: string; reply: string; note: string; webhook: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
 const ADMIN_ONLY = new Set([
@@ -25,6 +25,12 @@ const ADMIN_ONLY = new Set([
   'PATCH /labels/:labelId',
   'DELETE /labels/:labelId',
   'GET /exports/:kind',
+  'GET /webhooks',
+  'POST /webhooks',
+  'GET /webhooks/:id',
+  'PATCH /webhooks/:id',
+  'DELETE /webhooks/:id',
+  'POST /webhooks/:id/test',
 ]);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
@@ -40,6 +46,8 @@ const bodies: Record<string, unknown> = {
   'PUT /kb/articles/:slug': { title: 'Rewritten by an agent', body: 'Replaced by an agent.' },
   'POST /labels': { name: 'agent-made' },
   'PATCH /labels/:labelId': { name: 'agent-renamed' },
+  'POST /webhooks': { url: 'https://hooks.example.com/agent', events: ['message.created'] },
+  'PATCH /webhooks/:id': { active: false },
 };
 
 async function call(key: string, token: string) {
@@ -51,6 +59,7 @@ async function call(key: string, token: string) {
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/tickets/:id', `/tickets/${ids.ticket}`)
       .replace('/messages/:id', `/messages/${ids.message}`)
+      .replace('/webhooks/:id', `/webhooks/${ids.webhook}`)
       .replace(':slug', ids.slug)
       .replace(':labelId', ids.label)
       .replace(':replyId', ids.reply)
@@ -74,6 +83,7 @@ async function knowledgeSnapshot() {
   return {
     articles: articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug)),
     labels: await fd.store.repo.listLabels(),
+    webhooks: await fd.store.repo.listWebhookSubscriptions(),
   };
 }
 
@@ -102,7 +112,11 @@ beforeAll(async () => {
   const reply = (await fd.store.repo.createCannedReply({ id: newId(), shortcut: 'hello', title: 'Hello', body: 'Hello!', createdBy: null, createdAt: now, updatedAt: now }))!;
   const { contactId } = (await fd.store.repo.getConversation(conversation.id))!;
   const note = await fd.store.repo.createContactNote({ id: newId(), contactId, authorId: null, text: 'A note', createdAt: now });
-  ids = { conversation: conversation.id, contact: contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, label: label.id, reply: reply.id, note: note.id };
+  // An active subscription an agent could otherwise switch off or delete (never called: nothing listens there).
+  const webhook = await fd.store.repo.createWebhookSubscription({
+    id: newId(), url: 'https://hooks.example.com/admin', secret: 'whsec_staff-roles-secret', events: ['csat.created'], active: true, disabledReason: null, createdAt: Date.now(), updatedAt: Date.now(),
+  });
+  ids = { conversation: conversation.id, contact: contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, label: label.id, reply: reply.id, note: note.id, webhook: webhook.id };
 });
 afterAll(async () => fd.stop());
 

@@ -27,7 +27,7 @@ const LISTENING = 'Frontdesk is listening on';
 export async function startServer(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; /** The line that says it is ready (default: Frontdesk's start-up line). */ ready?: string },
 ): Promise<ServerProcess> {
   const started = performance.now();
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -56,7 +56,7 @@ export async function startServer(
     const startupMs = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start within ${options.timeoutMs ?? 120_000} ms:\n${output}`)), options.timeoutMs ?? 120_000);
       const onData = () => {
-        if (!output.includes(LISTENING)) return;
+        if (!output.includes(options.ready ?? LISTENING)) return;
         clearTimeout(timer);
         child.stdout!.off('data', onData);
         resolve(performance.now() - started);

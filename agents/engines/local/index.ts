@@ -13,7 +13,7 @@ import { createLocalEngine } from './engine.ts';
 import { detectLanguage } from './language.ts';
 import { createLiveKnowledge } from './live-knowledge.ts';
 import type { TriagePriors } from './training/priors.ts';
-import { loadTriageModel } from './training/triage-model.ts';
+import { loadTriageModel, type PrebuiltModel } from './training/triage-model.ts';
 
 export { createLocalEngine } from './engine.ts';
 
@@ -80,13 +80,21 @@ export async function createDeploymentEngine(opts: {
   deployment: TriageTraining & { name: string };
   store: Store;
   cacheDir: string | null;
+  /** A model trained at build time for this deployment (Workers); trained here when it does not match. */
+  prebuilt?: PrebuiltModel | null;
+  /**
+   * Learn from the route corrections stored by staff (default true). The Workers build turns it
+   * off: a correction would change the model's inputs, and training inside a request there costs
+   * more CPU than a request may use, so it keeps the model built at deploy time.
+   */
+  learnCorrections?: boolean;
   confidenceThreshold?: number;
   /** A failed refresh of the knowledge snapshot (the previous one stays in use). */
   onKnowledgeError?(error: unknown): void;
 }): Promise<AgentEngine> {
   const { graph } = opts.deployment;
-  const examples = await triageExamples(opts.deployment, opts.store);
-  const classifier = await loadTriageModel({ examples, priors: triagePriors(opts.deployment), cacheDir: opts.cacheDir, deployment: opts.deployment.name });
+  const examples = await triageExamples(opts.deployment, opts.learnCorrections === false ? null : opts.store);
+  const classifier = await loadTriageModel({ examples, priors: triagePriors(opts.deployment), cacheDir: opts.cacheDir, deployment: opts.deployment.name, prebuilt: opts.prebuilt });
   // Everything taken from the store's articles, rebuilt when they change (live-knowledge.ts).
   const knowledge = await createLiveKnowledge({
     store: opts.store,

@@ -3,6 +3,7 @@ import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/
 import { DeploymentError, loadDeployment, resolveDeploymentDir, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
+import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
 import type { Io } from '../main.ts';
 
 /**
@@ -84,6 +85,10 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   if (actions.length > 0) {
     out(`Custom actions: ${actions.map((a) => `${a.name}${a.approval ? ' (approval)' : ''}`).join(', ')}${config.openai ? '' : ' (off: they run on the model engine; set OPENAI_API_KEY)'}`);
   }
+  // Informational: Node runs every part; the Workers build (npm run deploy:worker) refuses what it cannot run.
+  const refused = unsupportedOnWorkers(config);
+  out(`Workers build: ${refused.length === 0 ? 'would start (web channel, embedded engine, SQLite in a Durable Object)' : 'would refuse to start:'}`);
+  for (const line of refused) out(`  ${line}`);
   const set = describeVariables().filter((v) => io.env[v.name]);
   out(`Variables set: ${set.map((v) => v.name).join(', ') || 'none (all defaults)'}`);
   return healthy ? 0 : 1;

@@ -14,11 +14,13 @@ import type {
   Direction,
   MetricEvent,
   Order,
+  OutboxKind,
   OutboxStatus,
   Owner,
   TicketPriority,
   TicketStatus,
   User,
+  WebhookEventType,
 } from '../../core/types.ts';
 
 type Json = Record<string, unknown>;
@@ -155,7 +157,10 @@ export const ticketCounter = sqliteTable('ticket_counter', {
 
 export const outbox = sqliteTable('outbox', {
   id: text().primaryKey(),
-  messageId: text().notNull().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  kind: text().$type<OutboxKind>().notNull().default('reply'),
+  messageId: text().unique().references(() => messages.id, { onDelete: 'cascade' }),
+  eventId: text().references(() => webhookEvents.id, { onDelete: 'cascade' }),
+  subscriptionId: text().references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
   conversationId: text().notNull(),
   channel: text().$type<ChannelKind>().notNull(),
   status: text().$type<OutboxStatus>().notNull(),
@@ -167,7 +172,7 @@ export const outbox = sqliteTable('outbox', {
   lastError: text(),
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),
-}, (t) => [index('outbox_due_idx').on(t.status, t.runAt)]);
+}, (t) => [index('outbox_due_idx').on(t.status, t.runAt), index('outbox_subscription_idx').on(t.subscriptionId)]);
 
 export const events = sqliteTable('events', {
   id: text().primaryKey(),
@@ -338,3 +343,24 @@ export const conversationReads = sqliteTable('conversation_reads', {
   conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
   readAt: epoch().notNull(),
 }, (t) => [primaryKey({ columns: [t.userId, t.conversationId] })]);
+
+/** Outgoing webhook subscriptions (staff API and CLI); the secret signs requests, so it is kept as given. */
+export const webhookSubscriptions = sqliteTable('webhook_subscriptions', {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  secret: text().notNull(),
+  events: json<WebhookEventType[]>().notNull(),
+  active: bool().notNull().default(true),
+  disabledReason: text(),
+  createdAt: epoch().notNull(),
+  updatedAt: epoch().notNull(),
+});
+
+/** Events for webhook subscribers, written in the transaction of the change; one outbox job per subscriber. */
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: text().primaryKey(),
+  type: text().$type<WebhookEventType>().notNull(),
+  conversationId: text().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  data: json<Json>().notNull(),
+  createdAt: epoch().notNull(),
+});

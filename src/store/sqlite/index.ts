@@ -13,12 +13,10 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
-import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
+import { createRepository, type Db, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { searchKnowledge } from './knowledge-search.ts';
-import { searchPassages } from './passage-search.ts';
-import { conversationsMatching } from './message-search.ts';
+import { sqliteDialect } from './dialect.ts';
 import { backfillPassages } from '../passages.ts';
 import { pendingMigrations } from '../migrations.ts';
 import { sql } from 'drizzle-orm';
@@ -27,43 +25,25 @@ const MIGRATIONS = packagePath('migrations', 'sqlite');
 
 const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
 
-const dialect: DialectQueries = {
-  reusesQueries: true,
-  async searchKnowledge(db, terms, limit) {
-    return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
-  },
-  async searchPassages(db, terms, limit) {
-    return searchPassages((query) => sqliteOf(db).all(query), terms, limit);
-  },
-  // A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
-  // work out between its statements.
-  async atomically(db, work) {
-    const sqlite = sqliteOf(db);
-    sqlite.run(sql`savepoint atomically`);
+// A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
+// work out between its statements.
+const dialect = sqliteDialect(async (db, work) => {
+  const sqlite = sqliteOf(db);
+  sqlite.run(sql`savepoint atomically`);
+  try {
+    const result = await work(db);
+    sqlite.run(sql`release atomically`);
+    return result;
+  } catch (error) {
     try {
-      const result = await work(db);
+      sqlite.run(sql`rollback to atomically`);
       sqlite.run(sql`release atomically`);
-      return result;
-    } catch (error) {
-      try {
-        sqlite.run(sql`rollback to atomically`);
-        sqlite.run(sql`release atomically`);
-      } catch {
-        // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
-      }
-      throw error;
+    } catch {
+      // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
     }
-  },
-  lockDueJobs: (query) => query, // one writer at a time already
-  lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
-  conversationsMatching,
-  // One statement under SQLite's write lock: no other connection or process can take the same value.
-  async nextTicketNumber(db) {
-    const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
-    if (!row) throw new Error('ticket_counter has no row: run the migrations (migrations/sqlite/0004_ticket_numbers.sql).');
-    return row.value;
-  },
-};
+    throw error;
+  }
+});
 
 const STATEMENT_CACHE_SIZE = 500;
 

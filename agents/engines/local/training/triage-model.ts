@@ -61,6 +61,12 @@ export function trainTriageModel(
   });
 }
 
+/** A trained model (its toJSON()) and the hash of what it learned from. */
+export interface PrebuiltModel {
+  hash: string;
+  model: unknown;
+}
+
 /**
  * Returns a classifier trained on `examples` (and `priors`), loading it from
  * `cacheDir/triage-model-<deployment>-<sha256>.json` when present and writing it there after
@@ -79,9 +85,15 @@ export async function loadTriageModel(opts: {
   deployment?: string;
   /** Training progress, when it has to train (see {@link trainClassifier}). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A model trained elsewhere (the Workers build ships one beside the bundle, see
+   * src/cli/build-worker.ts), used when `hash` is the {@link examplesHash} of these inputs.
+   */
+  prebuilt?: PrebuiltModel | null;
 }): Promise<TextClassifier> {
   const { examples, cacheDir } = opts;
   const priors = opts.priors ?? null;
+  if (opts.prebuilt && opts.prebuilt.hash === examplesHash(examples, priors)) return loadClassifier(opts.prebuilt.model);
   const file = cacheDir ? triageModelFile(cacheDir, examples, opts.deployment, priors) : null;
   if (file) {
     try {

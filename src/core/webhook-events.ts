@@ -1,0 +1,149 @@
+/**
+ * Outgoing webhook events, recorded in the transaction of the change that caused them: a store
+ * whose units of work note every conversation, message, ticket and rating they write, and add the
+ * event row and one outbox job per active subscriber before they commit. A crash therefore loses
+ * neither the change's event nor its delivery; the outbox delivers it (src/core/outbox.ts).
+ *
+ * The live bus is not the source: it is published after commit and only in memory, it has no
+ * ratings, and it repeats a message on every delivery status change. The decorated writes are the
+ * ones the pipeline and the support desk publish on the bus, seen before they commit.
+ */
+import { newId } from './ids.ts';
+import { webhookJob } from './outbox.ts';
+import type { Clock, Repository, Store } from './ports.ts';
+import type { Conversation, CsatResponse, Message, Ticket, WebhookEvent, WebhookEventType, WebhookSubscription } from './types.ts';
+
+/** Conversation fields whose change is a `conversation.updated` (not every message's lastMessageAt). */
+const WATCHED_CONVERSATION_FIELDS = ['status', 'owner', 'assigneeId'] as const satisfies readonly (keyof Conversation)[];
+const TICKET_FIELDS = ['status', 'priority', 'assigneeId'] as const satisfies readonly (keyof Ticket)[];
+
+/** What subscribers learn about a conversation: ids and states, nothing the customer wrote. */
+const conversationData = (c: Conversation) => ({
+  id: c.id,
+  channel: c.channel,
+  contactId: c.contactId,
+  status: c.status,
+  owner: c.owner,
+  assigneeId: c.assigneeId,
+  createdAt: c.createdAt,
+});
+/** The one payload with customer text: the message itself. */
+const messageData = (m: Message) => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  channel: m.channel,
+  direction: m.direction,
+  authorKind: m.authorKind,
+  text: m.text,
+  createdAt: m.createdAt,
+});
+/** A ticket without its summary (written from the customer's words). */
+const ticketData = (t: Ticket) => ({
+  id: t.id,
+  number: t.number,
+  conversationId: t.conversationId,
+  status: t.status,
+  priority: t.priority,
+  category: t.category,
+  assigneeId: t.assigneeId,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
+/** A rating without its comment. */
+const csatData = (r: CsatResponse) => ({ id: r.id, conversationId: r.conversationId, rating: r.rating, createdAt: r.createdAt });
+
+export interface WebhookEventOptions {
+  clock: Clock;
+  /** Told the outbox jobs a unit of work queued, once it has committed (to deliver them at once). */
+  committed?(jobIds: string[]): void;
+}
+
+/** Wraps a repository of one unit of work so that its changes record webhook events in it. */
+function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): Repository {
+  let subscribers: Promise<WebhookSubscription[]> | null = null;
+
+  async function record(type: WebhookEventType, conversation: Pick<Conversation, 'id' | 'channel'>, data: Record<string, unknown>) {
+    // Read once per unit of work: the subscriptions as they are when the change commits.
+    const active = (await (subscribers ??= repo.activeWebhookSubscriptions())).filter((s) => s.events.includes(type));
+    if (active.length === 0) return;
+    const now = clock.now();
+    const event: WebhookEvent = { id: newId(), type, conversationId: conversation.id, data, createdAt: now };
+    await repo.insertWebhookEvent(event);
+    for (const subscription of active) {
+      const job = webhookJob(event, subscription.id, conversation.channel, now);
+      await repo.enqueue(job);
+      jobIds.push(job.id);
+    }
+  }
+  async function channelOf(conversationId: string) {
+    return (await repo.getConversation(conversationId))!;
+  }
+
+  return {
+    ...repo,
+    async createConversation(input) {
+      const conversation = await repo.createConversation(input);
+      await record('conversation.created', conversation, conversationData(conversation));
+      return conversation;
+    },
+    async updateConversation(id, patch) {
+      const watched = WATCHED_CONVERSATION_FIELDS.filter((f) => patch[f] !== undefined);
+      const before = watched.length > 0 ? await repo.getConversation(id) : null;
+      const after = await repo.updateConversation(id, patch);
+      const changed = before && after ? watched.filter((f) => before[f] !== after[f]) : [];
+      if (after && changed.length > 0) await record('conversation.updated', after, { ...conversationData(after), changed });
+      return after;
+    },
+    async insertMessage(input) {
+      const message = await repo.insertMessage(input);
+      // Internal notes stay among staff.
+      if (message && !message.internal) await record('message.created', { id: message.conversationId, channel: message.channel }, messageData(message));
+      return message;
+    },
+    async createTicket(input) {
+      const ticket = await repo.createTicket(input);
+      await record('ticket.created', await channelOf(ticket.conversationId), ticketData(ticket));
+      return ticket;
+    },
+    async updateTicket(id, patch) {
+      const ticket = await repo.updateTicket(id, patch);
+      const changed = TICKET_FIELDS.filter((f) => patch[f] !== undefined);
+      if (ticket) await record('ticket.updated', await channelOf(ticket.conversationId), { ...ticketData(ticket), changed });
+      return ticket;
+    },
+    async insertCsat(input) {
+      const csat = await repo.insertCsat(input);
+      if (csat) await record('csat.created', await channelOf(csat.conversationId), csatData(csat));
+      return csat;
+    },
+  };
+}
+
+/**
+ * The store with webhook events recorded in every unit of work. Writes through `repo` outside a
+ * transaction that would record an event run as a transaction of their own, so the event is
+ * never written apart from its change.
+ */
+export function withWebhookEvents(store: Store, options: WebhookEventOptions): Store {
+  async function transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T> {
+    const jobIds: string[] = [];
+    const result = await store.transaction((repo) => work(recordingRepository(repo, options.clock, jobIds)));
+    if (jobIds.length > 0) options.committed?.(jobIds);
+    return result;
+  }
+  const repo = store.repo;
+  // Everything else (migrations, close…) is the store's own.
+  return {
+    ...store,
+    repo: {
+      ...repo,
+      createConversation: (input) => transaction((r) => r.createConversation(input)),
+      updateConversation: (id, patch) => transaction((r) => r.updateConversation(id, patch)),
+      insertMessage: (input) => transaction((r) => r.insertMessage(input)),
+      createTicket: (input) => transaction((r) => r.createTicket(input)),
+      updateTicket: (id, patch) => transaction((r) => r.updateTicket(id, patch)),
+      insertCsat: (input) => transaction((r) => r.insertCsat(input)),
+    },
+    transaction,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The parts of the Cloudflare Workers runtime that src/entry/worker.ts uses, typed here so the
+ * project type-checks without @cloudflare/workers-types (the runtime supplies the module).
+ */
+declare module 'cloudflare:workers' {
+  export interface DurableObjectState {
+    readonly storage: import('../store/durable/index.ts').DurableStorage;
+    waitUntil(promise: Promise<unknown>): void;
+  }
+  export abstract class DurableObject<Env = unknown> {
+    protected ctx: DurableObjectState;
+    protected env: Env;
+    constructor(ctx: DurableObjectState, env: Env);
+  }
+  export interface ScheduledController {
+    readonly scheduledTime: number;
+    readonly cron: string;
+  }
+  export interface Fetcher {
+    fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  }
+  /** A stub's RPC methods return promises of what the object's methods return. */
+  export type DurableObjectStub<T> = Fetcher & { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
+  export interface DurableObjectNamespace<T> {
+    idFromName(name: string): unknown;
+    get(id: unknown): DurableObjectStub<T>;
+  }
+}

@@ -1,0 +1,616 @@
+/**
+ * The Store contract: what every Store must do, as one suite. store.contract.test.ts runs it
+ * against SQLite and a real PostgreSQL server; test/workers runs it in workerd against the
+ * Durable Object store. It imports no store, so it bundles for workerd.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import type { Repository, Store } from '../../src/core/ports.ts';
+import type { Conversation, Message, OutboxJob } from '../../src/core/types.ts';
+import { webhookJob } from '../../src/core/outbox.ts';
+import { withWebhookEvents } from '../../src/core/webhook-events.ts';
+
+const NOW = Date.UTC(2026, 10, 24, 12);
+
+async function contactWithConversation(repo: Repository, over: Partial<Conversation> = {}) {
+  const contact = await repo.createContact({ id: newId(), name: 'Ada', email: `ada-${newId()}@example.com`, createdAt: NOW });
+  const conversation = await repo.createConversation({
+    id: newId(),
+    contactId: contact.id,
+    channel: 'email',
+    threadKey: null,
+    status: 'open',
+    owner: 'bot',
+    currentAgent: null,
+    route: null,
+    assigneeId: null,
+    subject: 'Where is my parcel',
+    agentState: null,
+    visitorTokenHash: null,
+    firstResponseAt: null,
+    firstHumanResponseAt: null,
+    resolvedAt: null,
+    lastMessageAt: NOW,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...over,
+  });
+  return { contact, conversation };
+}
+
+function message(conversation: Conversation, over: Partial<Message> = {}) {
+  return {
+    id: newId(),
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    direction: 'inbound' as const,
+    authorKind: 'contact' as const,
+    authorId: null,
+    text: 'hello',
+    original: null,
+    html: null,
+    subject: null,
+    internal: false,
+    agentName: null,
+    route: null,
+    confidence: null,
+    providerMessageId: null,
+    deliveryStatus: 'received' as const,
+    agentStatus: 'pending' as const,
+    meta: null,
+    createdAt: NOW,
+    ...over,
+  };
+}
+
+function job(m: { id: string; conversationId: string }, over: Partial<OutboxJob> = {}): OutboxJob {
+  return {
+    id: newId(),
+    kind: 'reply',
+    messageId: m.id,
+    eventId: null,
+    subscriptionId: null,
+    conversationId: m.conversationId,
+    channel: 'email',
+    status: 'pending',
+    attempts: 0,
+    runAt: NOW,
+    lockedUntil: null,
+    sendingSince: null,
+    lastError: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...over,
+  };
+}
+
+function ticket(conversation: Conversation) {
+  return {
+    id: newId(),
+    conversationId: conversation.id,
+    status: 'open' as const,
+    category: 'question',
+    priority: 'normal' as const,
+    summary: 'Where is my parcel?',
+    assigneeId: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    resolvedAt: null,
+  };
+}
+
+export function storeContract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+    await store.migrate();
+  });
+  afterAll(async () => close());
+
+  it('keeps one identity per channel and address, and links people across channels by email', async () => {
+    const { contact } = await contactWithConversation(store.repo);
+    const identity = { id: newId(), contactId: contact.id, channel: 'sms' as const, address: `+1555${Date.now() % 1e7}`, displayName: null, verified: false, createdAt: NOW };
+    await store.repo.createIdentity(identity);
+    // A second writer of the same address (another replica) gets the stored identity back, not an error.
+    const other = await store.repo.createContact({ id: newId(), name: null, email: null, createdAt: NOW });
+    expect(await store.repo.createIdentity({ ...identity, id: newId(), contactId: other.id })).toMatchObject({ id: identity.id, contactId: contact.id });
+    expect((await store.repo.findIdentity('sms', identity.address))?.contactId).toBe(contact.id);
+    await store.repo.createIdentity({ ...identity, id: newId(), channel: 'email', address: contact.email! });
+    expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
+  });
+
+  it('finds contacts sharing an email or a phone, and nobody for an empty query', async () => {
+    const { contact: typed } = await contactWithConversation(store.repo);
+    const { contact: sender } = await contactWithConversation(store.repo, { channel: 'sms' });
+    // The sender's proven address is an email identity; the typed one is only the contact's email.
+    await store.repo.updateContact(sender.id, { email: null }, NOW);
+    await store.repo.createIdentity({ id: newId(), contactId: sender.id, channel: 'email', address: typed.email!, displayName: null, verified: false, createdAt: NOW });
+    const phone = `+1666${Date.now() % 1e7}`;
+    const { contact: texter } = await contactWithConversation(store.repo, { channel: 'sms' });
+    await store.repo.createIdentity({ id: newId(), contactId: texter.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
+
+    expect((await store.repo.contactsSharing([typed.email!], [])).map((c) => c.id).sort()).toEqual([typed.id, sender.id].sort());
+    expect((await store.repo.contactsSharing(['nobody@example.com'], [phone])).map((c) => c.id)).toEqual([texter.id]);
+    // A phone is never matched against an email identity and vice versa.
+    expect(await store.repo.contactsSharing([phone], [typed.email!])).toEqual([]);
+    expect(await store.repo.contactsSharing([], [])).toEqual([]);
+  });
+
+  it('merges a contact into another in one transaction: identities, conversations and authored messages move, the empty contact goes', async () => {
+    const from = await contactWithConversation(store.repo, { channel: 'web' });
+    const into = await contactWithConversation(store.repo);
+    await store.repo.updateContact(into.contact.id, { name: null, email: null }, NOW);
+    const visitor = { id: newId(), contactId: from.contact.id, channel: 'web' as const, address: `visitor:${newId()}`, displayName: null, verified: false, createdAt: NOW };
+    await store.repo.createIdentity(visitor);
+    const typed = (await store.repo.insertMessage(message(from.conversation, { authorId: from.contact.id })))!;
+
+    const merged = await store.transaction((repo) => repo.mergeContacts(from.contact.id, into.contact.id, NOW + 1));
+    // Gaps of the kept contact are filled from the merged one.
+    expect(merged).toMatchObject({ id: into.contact.id, name: 'Ada', email: from.contact.email, updatedAt: NOW + 1 });
+    expect(await store.repo.getContact(from.contact.id)).toBeNull();
+    expect(await store.repo.getContact(into.contact.id)).toMatchObject({ name: 'Ada', email: from.contact.email });
+    expect((await store.repo.findIdentity('web', visitor.address))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.getConversation(from.conversation.id))?.contactId).toBe(into.contact.id);
+    expect((await store.repo.listConversations({ contactId: into.contact.id })).map((c) => c.id).sort()).toEqual(
+      [from.conversation.id, into.conversation.id].sort(),
+    );
+    expect((await store.repo.getMessage(typed.id))?.authorId).toBe(into.contact.id);
+  });
+
+  it('merges nothing when a contact is missing or is the same, and a failed merge leaves both contacts whole', async () => {
+    const a = await contactWithConversation(store.repo);
+    expect(await store.repo.mergeContacts(a.contact.id, 'no-such-contact', NOW)).toBeNull();
+    expect(await store.repo.mergeContacts('no-such-contact', a.contact.id, NOW)).toBeNull();
+    expect(await store.repo.mergeContacts(a.contact.id, a.contact.id, NOW)).toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+
+    const b = await contactWithConversation(store.repo);
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.mergeContacts(a.contact.id, b.contact.id, NOW);
+        throw new Error('abort merge');
+      }),
+    ).rejects.toThrow('abort merge');
+    expect(await store.repo.getContact(a.contact.id)).not.toBeNull();
+    expect((await store.repo.getConversation(a.conversation.id))?.contactId).toBe(a.contact.id);
+  });
+
+  it('drops a duplicate provider message id on the same channel only', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const pid = `<${newId()}@example.com>`;
+    expect(await store.repo.insertMessage(message(conversation, { providerMessageId: pid }))).not.toBeNull();
+    expect(await store.repo.insertMessage(message(conversation, { providerMessageId: pid }))).toBeNull();
+    const other = await contactWithConversation(store.repo, { channel: 'sms' });
+    expect(await store.repo.insertMessage(message(other.conversation, { providerMessageId: pid }))).not.toBeNull();
+    expect((await store.repo.findByProviderMessageIds('email', ['<unknown@x>', pid]))?.id).toBe(conversation.id);
+  });
+
+  it('commits a transaction whole or not at all', async () => {
+    const id = newId();
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.createContact({ id, name: 'Rolled back', email: null, createdAt: NOW });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.repo.getContact(id)).toBeNull();
+    await store.transaction(async (repo) => repo.createContact({ id, name: 'Kept', email: null, createdAt: NOW }));
+    expect((await store.repo.getContact(id))?.name).toBe('Kept');
+  });
+
+  it('isolates concurrent transactions', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const results = await Promise.allSettled([
+      store.transaction(async (repo) => {
+        await repo.insertMessage(message(conversation, { text: 'first' }));
+        throw new Error('abort first');
+      }),
+      store.transaction(async (repo) => repo.insertMessage(message(conversation, { text: 'second' }))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect((await store.repo.listMessages(conversation.id)).map((m) => m.text)).toEqual(['second']);
+  });
+
+  it('lets only one worker claim an inbound message', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation)))!;
+    expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(true);
+    const claims = await Promise.all([store.repo.claimInbound(m.id, 'done'), store.repo.claimInbound(m.id, 'done')]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(false);
+  });
+
+  it('leases outbox jobs to one worker at a time and hands them back after the lease', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const jobs: OutboxJob[] = [];
+    for (let i = 0; i < 6; i++) {
+      const m = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+      jobs.push(job(m));
+      await store.repo.enqueue(jobs.at(-1)!);
+    }
+    const ids = new Set(jobs.map((j) => j.id));
+    const [a, b] = await Promise.all([store.repo.claimDueJobs(NOW, 1_000, 4), store.repo.claimDueJobs(NOW, 1_000, 4)]);
+    const mine = [...a, ...b].filter((j) => ids.has(j.id)).map((j) => j.id);
+    expect(new Set(mine).size).toBe(mine.length); // nobody got a job twice
+    expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10, 1_000)).toBeNull(); // still leased
+    const reclaimed = await store.repo.claimJob(jobs[0]!.id, NOW + 2_000, 1_000);
+    expect(reclaimed?.id).toBe(jobs[0]!.id);
+    // The first claim's attempt never settled: the reclaim says since when it was in flight.
+    expect(reclaimed?.sendingSince).toBe(NOW);
+    await store.repo.finishJob(jobs[0]!.id, { status: 'sent', attempts: 1, lastError: null, runAt: NOW, now: NOW + 2_001 });
+    expect(await store.repo.claimJob(jobs[0]!.id, NOW + 10_000, 1_000)).toBeNull(); // done for good
+    // A job scheduled for later is not due yet.
+    const later = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+    const laterJob = job(later, { runAt: NOW + 60_000 });
+    await store.repo.enqueue(laterJob);
+    expect(await store.repo.claimJob(laterJob.id, NOW, 1_000)).toBeNull();
+    expect(await store.repo.claimJob(laterJob.id, NOW + 60_000, 1_000)).toMatchObject({ sendingSince: NOW + 60_000 });
+  });
+
+  it('lists failed jobs and requeues one with a new delivery window, once', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', agentStatus: null })))!;
+    const failed = job(m);
+    await store.repo.enqueue(failed);
+    await store.repo.finishJob(failed.id, { status: 'failed', attempts: 3, lastError: 'twilio_http_503', runAt: NOW, now: NOW + 5 });
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).toContain(failed.id);
+    const requeued = await store.repo.requeueFailedJob(m.id, NOW + 1_000);
+    expect(requeued).toMatchObject({ status: 'pending', runAt: NOW + 1_000, createdAt: NOW + 1_000, lastError: null, attempts: 3 });
+    expect(await store.repo.requeueFailedJob(m.id, NOW + 2_000)).toBeNull(); // not failed any more
+    expect((await store.repo.listJobs({ status: 'failed', limit: 200 })).map((j) => j.id)).not.toContain(failed.id);
+  });
+
+  it('stores webhook subscriptions and events, queues their deliveries beside replies, and drops them with their subscription', async () => {
+    const subscription = {
+      id: newId(),
+      url: 'https://hooks.example.com/frontdesk',
+      secret: 'whsec_contract-secret-0001',
+      events: ['message.created' as const, 'ticket.created' as const],
+      active: true,
+      disabledReason: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    };
+    expect(await store.repo.createWebhookSubscription(subscription)).toEqual(subscription);
+    expect(await store.repo.getWebhookSubscription(subscription.id)).toEqual(subscription);
+    expect((await store.repo.listWebhookSubscriptions()).map((s) => s.id)).toContain(subscription.id);
+    expect((await store.repo.activeWebhookSubscriptions()).map((s) => s.id)).toContain(subscription.id);
+
+    const { conversation } = await contactWithConversation(store.repo);
+    const event = { id: newId(), type: 'message.created' as const, conversationId: conversation.id, data: { id: 'm1', text: 'Hello' }, createdAt: NOW };
+    await store.repo.insertWebhookEvent(event);
+    expect(await store.repo.getWebhookEvent(event.id)).toEqual(event);
+    const hookJob = webhookJob(event, subscription.id, conversation.channel, NOW);
+    await store.repo.enqueue(hookJob);
+    expect(await store.repo.claimJob(hookJob.id, NOW, 1_000)).toMatchObject({ kind: 'webhook', messageId: null, eventId: event.id, subscriptionId: subscription.id });
+    await store.repo.finishJob(hookJob.id, { status: 'failed', attempts: 1, lastError: 'http_400', runAt: NOW, now: NOW + 1 });
+    expect((await store.repo.listJobs({ subscriptionId: subscription.id })).map((j) => j.id)).toEqual([hookJob.id]);
+    // Failed webhook deliveries are not failed replies.
+    expect((await store.repo.listJobs({ status: 'failed', kind: 'reply', limit: 200 })).map((j) => j.id)).not.toContain(hookJob.id);
+
+    const off = await store.repo.updateWebhookSubscription(subscription.id, { active: false, disabledReason: 'gone', now: NOW + 5 });
+    expect(off).toMatchObject({ active: false, disabledReason: 'gone', updatedAt: NOW + 5 });
+    expect((await store.repo.activeWebhookSubscriptions()).map((s) => s.id)).not.toContain(subscription.id);
+    expect(await store.repo.updateWebhookSubscription('nope', { active: true, disabledReason: null, now: NOW })).toBeNull();
+
+    expect(await store.repo.deleteWebhookSubscription(subscription.id)).toBe(true);
+    expect(await store.repo.deleteWebhookSubscription(subscription.id)).toBe(false);
+    expect(await store.repo.listJobs({ subscriptionId: subscription.id })).toEqual([]); // its deliveries went with it
+  });
+
+  it('records webhook events in the transaction of the change: committed together, rolled back together', async () => {
+    const subscription = await store.repo.createWebhookSubscription({
+      id: newId(), url: 'https://hooks.example.com/t', secret: 'whsec_contract-secret-0002', events: ['ticket.created'], active: true, disabledReason: null, createdAt: NOW, updatedAt: NOW,
+    });
+    const committed: string[][] = [];
+    const recording = withWebhookEvents(store, { clock: { now: () => NOW }, committed: (ids) => committed.push(ids) });
+    const { conversation } = await contactWithConversation(store.repo);
+    await expect(
+      recording.transaction(async (repo) => {
+        await repo.createTicket(ticket(conversation));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await store.repo.listJobs({ subscriptionId: subscription.id })).toEqual([]);
+    expect(committed).toEqual([]);
+
+    const created = await recording.transaction((repo) => repo.createTicket(ticket(conversation)));
+    const [queued] = await store.repo.listJobs({ subscriptionId: subscription.id });
+    expect(committed).toEqual([[queued!.id]]);
+    const event = await store.repo.getWebhookEvent(queued!.eventId!);
+    expect(event).toMatchObject({ type: 'ticket.created', conversationId: conversation.id, data: { id: created.id, number: created.number, status: 'open' } });
+    expect(event!.data).not.toHaveProperty('summary'); // the customer's words stay home
+    await store.repo.deleteWebhookSubscription(subscription.id);
+  });
+
+  it('finds knowledge articles by full-text search, best first', async () => {
+    await store.transaction(async (repo) => {
+      await repo.upsertArticle({ slug: 'returns', title: 'Returns and exchanges', body: 'You can return items within 30 days of delivery for a refund.', tags: ['returns', 'refund policy'], now: NOW });
+      await repo.upsertArticle({ slug: 'shipping', title: 'Shipping options', body: 'Standard shipping takes 3-5 business days. Express is faster.', tags: ['delivery', 'shipping'], now: NOW });
+      await repo.upsertArticle({ slug: 'hours', title: 'Opening hours', body: 'Our stores are open Monday to Saturday from 9 to 6.', tags: ['opening hours', 'stores'], now: NOW });
+    });
+    expect((await store.repo.searchKnowledge('How do I return an item?', 3))[0]?.article.slug).toBe('returns');
+    expect((await store.repo.searchKnowledge('how long does shipping take', 3))[0]?.article.slug).toBe('shipping');
+    expect((await store.repo.searchKnowledge('when are your stores open', 3))[0]?.article.slug).toBe('hours');
+    expect(await store.repo.searchKnowledge('the and of', 3)).toEqual([]);
+    expect(await store.repo.searchKnowledge('"; drop table kb_articles; --', 3)).toEqual([]);
+    // Updating an article keeps the index in sync.
+    await store.repo.upsertArticle({ slug: 'hours', title: 'Opening times', body: 'Open every day from 10 to 8, including Sunday.', tags: ['hours'], now: NOW + 1 });
+    expect((await store.repo.searchKnowledge('sunday', 3))[0]?.article.title).toBe('Opening times');
+    expect((await store.repo.searchKnowledge('saturday', 3)).map((h) => h.article.slug)).not.toContain('hours');
+  });
+
+  it('creates, reads, updates and deletes articles, and search follows each change at once', async () => {
+    const repo = store.repo;
+    const slug = `kb-${newId().toLowerCase()}`;
+    const before = await repo.knowledgeRevision();
+    const created = await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Our workshop trues wheels and adjusts derailleurs.', tags: ['workshop', 'repair'], now: NOW });
+    expect(created).toMatchObject({ slug, id: slug, tags: ['workshop', 'repair'], createdAt: NOW, updatedAt: NOW });
+    expect(await repo.createArticle({ slug, title: 'Other', body: 'Other body.', tags: [], now: NOW + 5 })).toBeNull();
+    expect((await repo.getArticle(slug))?.title).toBe('Bicycle tune-up');
+    expect(await repo.getArticle(`${slug}-missing`)).toBeNull();
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).toContain(slug);
+    const created1 = await repo.knowledgeRevision();
+    expect(created1).not.toBe(before);
+
+    // Update: old words are no longer found, new ones are, at once.
+    const updated = await repo.updateArticle(slug, { title: 'Bicycle servicing', body: 'We replace brake pads and chains.', tags: ['service'], now: NOW, ifUpdatedAt: NOW });
+    expect(updated.status).toBe('updated');
+    const saved = updated.status === 'updated' ? updated.article : null;
+    expect(saved?.updatedAt).toBeGreaterThan(NOW); // same clock reading, still a later revision
+    expect(saved?.createdAt).toBe(NOW);
+    expect((await repo.searchKnowledge('derailleurs', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('workshop', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect((await repo.searchKnowledge('brake pads', 5)).map((h) => h.article.slug)).toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(created1);
+
+    // A save based on an old revision is refused and changes nothing.
+    const stale = await repo.updateArticle(slug, { title: 'Lost edit', body: 'Lost.', tags: [], now: NOW + 10, ifUpdatedAt: NOW });
+    expect(stale).toMatchObject({ status: 'conflict', current: { title: 'Bicycle servicing' } });
+    expect(await repo.updateArticle(`${slug}-missing`, { title: 'T', body: 'B', tags: [], now: NOW })).toEqual({ status: 'not_found' });
+
+    // Listing pages in slug order.
+    const all = await repo.listArticles();
+    expect(all.map((a) => a.slug)).toEqual([...all.map((a) => a.slug)].sort());
+    const page = await repo.listArticles({ limit: 1, after: all[0]!.slug });
+    expect(page.map((a) => a.slug)).toEqual(all.slice(1, 2).map((a) => a.slug));
+
+    // Delete: gone from reads and search at once.
+    const beforeDelete = await repo.knowledgeRevision();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+    expect(await repo.deleteArticle(slug)).toBe(false);
+    expect(await repo.getArticle(slug)).toBeNull();
+    expect((await repo.searchKnowledge('brake pads servicing', 5)).map((h) => h.article.slug)).not.toContain(slug);
+    expect(await repo.knowledgeRevision()).not.toBe(beforeDelete);
+    // The slug is free again.
+    expect(await repo.createArticle({ slug, title: 'Bicycle tune-up', body: 'Trued wheels.', tags: [], now: NOW })).not.toBeNull();
+    expect(await repo.deleteArticle(slug)).toBe(true);
+  });
+
+  it('hands a lease to one holder and to another only after it expires', async () => {
+    const name = `imap:${newId()}`;
+    expect(await store.repo.acquireLease(name, 'a', NOW, 1_000)).toBe(true);
+    expect(await store.repo.acquireLease(name, 'b', NOW + 500, 1_000)).toBe(false);
+    expect(await store.repo.acquireLease(name, 'a', NOW + 900, 1_000)).toBe(true); // renewal
+    expect(await store.repo.acquireLease(name, 'b', NOW + 1_500, 1_000)).toBe(false);
+    expect(await store.repo.acquireLease(name, 'b', NOW + 2_000, 1_000)).toBe(true); // expired: taken over
+    await store.repo.releaseLease(name, 'b');
+    expect(await store.repo.acquireLease(name, 'a', NOW + 2_001, 1_000)).toBe(true);
+  });
+
+  it('records provider idempotency keys, opt-outs, cursors and external links', async () => {
+    const key = newId();
+    expect(await store.repo.markProcessed('slack', key, NOW)).toBe(true);
+    expect(await store.repo.markProcessed('slack', key, NOW)).toBe(false);
+    await store.repo.setOptOut('sms', '+15550001111', true, NOW);
+    expect(await store.repo.isOptedOut('sms', '+15550001111')).toBe(true);
+    await store.repo.setOptOut('sms', '+15550001111', false, NOW);
+    expect(await store.repo.isOptedOut('sms', '+15550001111')).toBe(false);
+    await store.repo.setCursor('imap', 'INBOX', { uidValidity: 7, lastUid: 42 }, NOW);
+    await store.repo.setCursor('imap', 'INBOX', { uidValidity: 7, lastUid: 43 }, NOW);
+    expect(await store.repo.getCursor('imap', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 43 });
+    const { conversation } = await contactWithConversation(store.repo);
+    await store.repo.linkExternal({ conversationId: conversation.id, target: 'slack-desk', externalId: 'C1:1.2', now: NOW });
+    expect(await store.repo.findByExternal('slack-desk', 'C1:1.2')).toBe(conversation.id);
+    expect(await store.repo.externalIdsFor(conversation.id, 'slack-desk')).toEqual(['C1:1.2']);
+  });
+
+  it('filters conversations and aggregates metric events', async () => {
+    const tag = newId();
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'sms', subject: `Parcel ${tag}`, owner: 'human' });
+    await store.repo.insertMessage(message(conversation, { text: `my parcel ${tag} is late` }));
+    expect((await store.repo.listConversations({ search: tag.toLowerCase() })).map((c) => c.id)).toEqual([conversation.id]);
+    expect((await store.repo.listConversations({ search: `${tag.slice(0, 10)}%` })).map((c) => c.id)).toEqual([conversation.id]); // % is no wildcard: a word prefix
+    expect((await store.repo.listConversations({ channel: 'sms', owner: 'human', search: tag })).length).toBe(1);
+    expect((await store.repo.listConversations({ channel: 'web', search: tag })).length).toBe(0);
+    const event = (type: 'first_response' | 'csat', actor: 'bot' | 'human', value: number) => ({
+      id: newId(), conversationId: conversation.id, type, actor, channel: 'sms' as const, value, data: null, createdAt: NOW + 5_000_000,
+    });
+    await store.repo.insertEvents([event('first_response', 'bot', 100), event('first_response', 'bot', 300), event('csat', 'human', 4)]);
+    const rows = await store.repo.aggregateEvents(NOW + 4_000_000, NOW + 6_000_000, 'sms');
+    expect(rows.find((r) => r.type === 'first_response' && r.actor === 'bot')).toMatchObject({ count: 2, avgValue: 200 });
+    expect(rows.find((r) => r.type === 'csat')).toMatchObject({ count: 1, avgValue: 4 });
+    expect(await store.repo.firstEventAt(conversation.id, 'csat')).toBe(NOW + 5_000_000);
+  });
+
+  it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const numbers: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Each ticket in its own transaction, all started together: on PostgreSQL they run on separate connections.
+      const created = await Promise.all(Array.from({ length: 12 }, () => store.transaction((repo) => repo.createTicket(ticket(conversation)))));
+      const batch = created.map((t) => t.number);
+      expect(new Set(batch).size, 'unique within a batch').toBe(batch.length);
+      expect(Math.min(...batch), 'later batches get higher numbers').toBeGreaterThan(Math.max(0, ...numbers));
+      numbers.push(...batch);
+    }
+    expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    const first = (await store.repo.listTickets({ conversationId: conversation.id, limit: 200 })).find((t) => t.number === Math.min(...numbers))!;
+    expect((await store.repo.getTicketByNumber(first.number))?.id).toBe(first.id);
+    expect(await store.repo.getTicketByNumber(999_999_999)).toBeNull();
+  });
+
+  it('gives a ticket whose transaction rolled back no row, and the next ticket still a fresh number', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const before = await store.repo.createTicket(ticket(conversation));
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.createTicket(ticket(conversation));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const after = await store.repo.createTicket(ticket(conversation));
+    expect(after.number).toBeGreaterThan(before.number);
+    expect((await store.repo.listTickets({ conversationId: conversation.id })).map((t) => t.number).sort((a, b) => a - b)).toEqual([before.number, after.number]);
+  });
+
+  it('lists the inbox by latest activity and pages it by cursor without skipping or repeating', async () => {
+    const { contact } = await contactWithConversation(store.repo);
+    const made = [];
+    // Two share a lastMessageAt: the id breaks the tie, so the cursor still separates them.
+    for (const at of [NOW + 3, NOW + 1, NOW + 2, NOW + 2, NOW + 5]) made.push((await contactWithConversation(store.repo, { contactId: contact.id, lastMessageAt: at } as Partial<Conversation>)).conversation);
+    const filter = { contactId: contact.id, order: 'activity' as const, ids: made.map((c) => c.id) };
+    const seen: string[] = [];
+    let after: { lastMessageAt: number; id: string } | undefined;
+    for (;;) {
+      const page = await store.repo.listConversations({ ...filter, after, limit: 2 });
+      seen.push(...page.map((c) => c.id));
+      if (page.length < 2) break;
+      after = { lastMessageAt: page.at(-1)!.lastMessageAt, id: page.at(-1)!.id };
+    }
+    const expected = [...made].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id.localeCompare(a.id)).map((c) => c.id);
+    expect(seen).toEqual(expected);
+    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
+  });
+
+  it('filters the inbox by statuses, assignee, unassigned and label, and counts the same way', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `agent-${newId()}@example.com`, name: 'Agent', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const { contact, conversation: mine } = await contactWithConversation(store.repo, { assigneeId: user.id, owner: 'human' });
+    const { conversation: open } = await contactWithConversation(store.repo, { contactId: contact.id } as Partial<Conversation>);
+    const { conversation: done } = await contactWithConversation(store.repo, { contactId: contact.id, status: 'resolved' } as Partial<Conversation>);
+    const label = (await store.repo.createLabel({ id: newId(), name: `vip-${newId().toLowerCase()}`, color: '#cf222e', createdAt: NOW }))!;
+    await store.repo.addConversationLabel(done.id, label.id, NOW);
+    await store.repo.addConversationLabel(done.id, label.id, NOW); // twice keeps one
+    const ids = (filter: object) => store.repo.listConversations({ contactId: contact.id, ...filter }).then((list) => list.map((c) => c.id).sort());
+    expect(await ids({ statuses: ['open', 'pending'] })).toEqual([mine.id, open.id].sort());
+    expect(await ids({ statuses: ['open', 'pending'], unassigned: true })).toEqual([open.id]);
+    expect(await ids({ assigneeId: user.id })).toEqual([mine.id]);
+    expect(await ids({ labelId: label.id })).toEqual([done.id]);
+    // Every part counted within the filter, in one pass.
+    expect(
+      await store.repo.countConversationsBy(
+        { contactId: contact.id },
+        { open: { statuses: ['open', 'pending'] }, unassigned: { statuses: ['open', 'pending'], unassigned: true }, mine: { assigneeId: user.id }, done: { statuses: ['resolved', 'closed'] }, labelled: { labelId: label.id }, none: { ids: [] } },
+      ),
+    ).toEqual({ open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 });
+    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
+    await store.repo.removeConversationLabel(done.id, label.id);
+    expect(await ids({ labelId: label.id })).toEqual([]);
+  });
+
+  it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {
+    const word = `zq${newId().slice(-8).toLowerCase()}`;
+    const { contact, conversation } = await contactWithConversation(store.repo, { subject: null });
+    await store.repo.insertMessage(message(conversation, { text: `The ${word}refunded jacket never arrived` }));
+    const { conversation: other } = await contactWithConversation(store.repo, { subject: null });
+    await store.repo.insertMessage(message(other, { text: `Another ${word} question, no jacket` }));
+    const found = (search: string) => store.repo.listConversations({ search, limit: 10 }).then((list) => list.map((c) => c.id).sort());
+    expect(await found(`${word}refund`)).toEqual([conversation.id]);
+    expect(await found(`jacket ${word}`)).toEqual([conversation.id, other.id].sort());
+    expect(await found(`${word} arrived`)).toEqual([conversation.id]); // every word, in one message
+    expect(await found(`"${word}" AND *(`)).toEqual([conversation.id, other.id].sort()); // query syntax is just text
+    expect(await found(contact.email!.toUpperCase())).toEqual([conversation.id]);
+    const phone = `+1777${Date.now() % 1e7}`;
+    await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
+    expect(await found(phone.slice(2))).toEqual([conversation.id]);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 2, email: 2, sms: 0 });
+  });
+
+  it('summarises inbox rows: last message without notes, unread per user, labels and newest ticket', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `reader-${newId()}@example.com`, name: 'Reader', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const { conversation } = await contactWithConversation(store.repo);
+    const { contact: quietContact, conversation: quiet } = await contactWithConversation(store.repo);
+    const phone = { id: newId(), contactId: quietContact.id, channel: 'sms' as const, address: `+1888${Date.now() % 1e7}`, displayName: 'Ada L.', verified: false, createdAt: NOW };
+    await store.repo.createIdentity(phone);
+    await store.repo.insertMessage(message(conversation, { text: 'first', createdAt: NOW + 1 }));
+    await store.repo.insertMessage(message(conversation, { text: 'second', createdAt: NOW + 2 }));
+    const last = (await store.repo.insertMessage(message(conversation, { direction: 'outbound', authorKind: 'bot', text: 'our answer', createdAt: NOW + 3 })))!;
+    await store.repo.insertMessage(message(conversation, { direction: 'outbound', authorKind: 'human', internal: true, text: 'a note', createdAt: NOW + 4 }));
+    const label = (await store.repo.createLabel({ id: newId(), name: `billing-${newId().toLowerCase()}`, color: '#0969da', createdAt: NOW }))!;
+    await store.repo.addConversationLabel(conversation.id, label.id, NOW);
+    await store.repo.createTicket(ticket(conversation));
+    const newest = await store.repo.createTicket(ticket(conversation));
+
+    const [row, empty] = await store.repo.summarizeConversations([conversation.id, quiet.id], user.id);
+    expect(row).toMatchObject({ conversationId: conversation.id, unread: 2, lastMessage: { id: last.id, text: 'our answer', direction: 'outbound' } });
+    expect(row!.labels).toEqual([label]);
+    expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open' });
+    expect(empty).toEqual({
+      conversationId: quiet.id,
+      lastMessage: null,
+      unread: 0,
+      labels: [],
+      ticket: null,
+      contact: { id: quietContact.id, name: 'Ada', email: quietContact.email },
+      identities: [{ channel: 'sms', address: phone.address, displayName: 'Ada L.' }],
+    });
+
+    await store.repo.markRead(conversation.id, user.id, NOW + 1);
+    expect((await store.repo.summarizeConversations([conversation.id], user.id))[0]!.unread).toBe(1);
+    await store.repo.markRead(conversation.id, user.id, NOW + 10);
+    await store.repo.markRead(conversation.id, user.id, NOW); // never back
+    expect((await store.repo.summarizeConversations([conversation.id], user.id))[0]!.unread).toBe(0);
+    expect((await store.repo.summarizeConversations([conversation.id], null))[0]!.unread).toBe(2);
+    expect(await store.repo.summarizeConversations([], user.id)).toEqual([]);
+  });
+
+  it('keeps label names and canned shortcuts unique through create and update, and deletes them', async () => {
+    const name = `urgent-${newId().toLowerCase()}`;
+    const label = (await store.repo.createLabel({ id: newId(), name, color: '#cf222e', createdAt: NOW }))!;
+    expect(await store.repo.createLabel({ id: newId(), name, color: '#000000', createdAt: NOW })).toBeNull();
+    const other = (await store.repo.createLabel({ id: newId(), name: `${name}-2`, color: '#000000', createdAt: NOW }))!;
+    expect(await store.repo.updateLabel(other.id, { name })).toBe('conflict');
+    expect(await store.repo.updateLabel(other.id, { color: '#ffffff' })).toMatchObject({ name: `${name}-2`, color: '#ffffff' });
+    expect(await store.repo.updateLabel(newId(), { color: '#ffffff' })).toBeNull();
+    const { conversation } = await contactWithConversation(store.repo);
+    await store.repo.addConversationLabel(conversation.id, label.id, NOW);
+    expect(await store.repo.deleteLabel(label.id)).toBe(true);
+    expect(await store.repo.deleteLabel(label.id)).toBe(false);
+    expect((await store.repo.summarizeConversations([conversation.id], null))[0]!.labels).toEqual([]);
+
+    const shortcut = `ship${newId().slice(-6).toLowerCase()}`;
+    const canned = { id: newId(), shortcut, title: 'Shipping times', body: 'Hi {{contact.name}}, 3–5 days.', createdBy: null, createdAt: NOW, updatedAt: NOW };
+    expect(await store.repo.createCannedReply(canned)).toEqual(canned);
+    expect(await store.repo.createCannedReply({ ...canned, id: newId() })).toBeNull();
+    const second = (await store.repo.createCannedReply({ ...canned, id: newId(), shortcut: `${shortcut}x`, title: 'Returns' }))!;
+    expect((await store.repo.listCannedReplies(shortcut.toUpperCase())).map((r) => r.id)).toEqual([canned.id, second.id]);
+    expect((await store.repo.listCannedReplies('RETURNS')).map((r) => r.id)).toContain(second.id);
+    expect(await store.repo.listCannedReplies('100%_none')).toEqual([]);
+    expect(await store.repo.updateCannedReply(second.id, { shortcut, updatedAt: NOW + 1 })).toBe('conflict');
+    expect(await store.repo.updateCannedReply(second.id, { body: 'New body', updatedAt: NOW + 1 })).toMatchObject({ body: 'New body', updatedAt: NOW + 1 });
+    expect(await store.repo.deleteCannedReply(second.id)).toBe(true);
+    expect(await store.repo.getCannedReply(second.id)).toBeNull();
+  });
+
+  it('keeps notes on a contact, newest first, deletes one only through its contact, and moves them on a merge', async () => {
+    const { contact } = await contactWithConversation(store.repo);
+    const { contact: into } = await contactWithConversation(store.repo);
+    const note = (text: string, createdAt: number) => ({ id: newId(), contactId: contact.id, authorId: null, text, createdAt });
+    const older = await store.repo.createContactNote(note('Prefers email', NOW));
+    const newer = await store.repo.createContactNote(note('VIP since 2024', NOW + 1));
+    expect((await store.repo.listContactNotes(contact.id)).map((n) => n.text)).toEqual(['VIP since 2024', 'Prefers email']);
+    expect(await store.repo.deleteContactNote(into.id, older.id)).toBe(false);
+    await store.transaction((repo) => repo.mergeContacts(contact.id, into.id, NOW));
+    expect((await store.repo.listContactNotes(into.id)).map((n) => n.id)).toEqual([newer.id, older.id]);
+    expect(await store.repo.deleteContactNote(into.id, older.id)).toBe(true);
+    expect((await store.repo.listContactNotes(into.id)).map((n) => n.id)).toEqual([newer.id]);
+  });
+
+  it('matches threads by subject key and by thread key', async () => {
+    const { contact, conversation } = await contactWithConversation(store.repo, { threadKey: `+1|+2|${newId()}`, subjectKey: 'where is my parcel' } as Partial<Conversation>);
+    expect((await store.repo.latestBySubject(contact.id, 'email', 'where is my parcel', NOW - 1))?.id).toBe(conversation.id);
+    expect(await store.repo.latestBySubject(contact.id, 'email', 'another subject', NOW - 1)).toBeNull();
+    expect((await store.repo.latestByThreadKey('email', conversation.threadKey!))?.id).toBe(conversation.id);
+  });
+}
