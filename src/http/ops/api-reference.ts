@@ -71,7 +71,8 @@ export function apiDocument(app: Hono) {
 /** Routes for /openapi.json and /docs describing `app` (mount them on it, after its other routes). */
 export function createApiReference(app: Hono) {
   const routes = new Hono();
-  const dir = swaggerDir();
+  // Found on first use: where there is no file system (Workers) the rest of the app still starts.
+  let dir: string | undefined;
   // Built once, on first request: every route is registered by then.
   let document: ReturnType<typeof apiDocument> | null = null;
 
@@ -92,7 +93,7 @@ export function createApiReference(app: Hono) {
   routes.get('/docs/frontdesk-docs.js', (c) => secured(c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' })));
   routes.get('/docs/:file', (c) => {
     const file = c.req.param('file');
-    const response = SWAGGER_FILES.has(file) ? serveFile(c, dir, file) : null;
+    const response = SWAGGER_FILES.has(file) ? serveFile(c, (dir ??= swaggerDir()), file) : null;
     if (!response) throw new NotFoundError('file', file);
     return secured(response);
   });
