@@ -118,10 +118,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await lock.run(async () => {
         migrate(db, { migrationsFolder: MIGRATIONS });
         await backfillPassages(db as unknown as Db, schema as unknown as Schema);
+        // Statistics for the planner on tables that have none yet or changed much (new indexes on
+        // an existing database): cheap when there is nothing to do.
+        sqlite.pragma('optimize=0x10002');
       });
     },
     async close() {
-      await lock.run(async () => sqlite.close());
+      await lock.run(async () => {
+        sqlite.pragma('optimize'); // what this session's queries showed the planner could use
+        sqlite.close();
+      });
     },
   };
 }
