@@ -8,82 +8,19 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
 import { createLock } from '../lock.ts';
-import { createRepository, type Db, type DialectQueries, type Schema } from '../repository.ts';
+import { createRepository, type Db, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { searchKnowledge } from './knowledge-search.ts';
-import { searchPassages } from './passage-search.ts';
+import { cacheStatements, dialect } from './dialect.ts';
+import { createOffThreadReader, goesOffThread, OFF_THREAD_READS, type OffThreadRead, type OffThreadReader } from './reader.ts';
 import { backfillPassages } from '../passages.ts';
-import { sql } from 'drizzle-orm';
 
 const MIGRATIONS = packagePath('migrations', 'sqlite');
-
-const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
-
-const dialect: DialectQueries = {
-  reusesQueries: true,
-  async searchKnowledge(db, terms, limit) {
-    return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
-  },
-  async searchPassages(db, terms, limit) {
-    return searchPassages((query) => sqliteOf(db).all(query), terms, limit);
-  },
-  // A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
-  // work out between its statements.
-  async atomically(db, work) {
-    const sqlite = sqliteOf(db);
-    sqlite.run(sql`savepoint atomically`);
-    try {
-      const result = await work(db);
-      sqlite.run(sql`release atomically`);
-      return result;
-    } catch (error) {
-      try {
-        sqlite.run(sql`rollback to atomically`);
-        sqlite.run(sql`release atomically`);
-      } catch {
-        // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
-      }
-      throw error;
-    }
-  },
-  lockDueJobs: (query) => query, // one writer at a time already
-  lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
-  // One statement under SQLite's write lock: no other connection or process can take the same value.
-  async nextTicketNumber(db) {
-    const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
-    if (!row) throw new Error('ticket_counter has no row: run the migrations (migrations/sqlite/0004_ticket_numbers.sql).');
-    return row.value;
-  },
-};
-
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * drizzle prepares every query anew; preparing costs more than running most of ours. The SQL of
- * one query shape is always the same string, so prepared statements are reused by their text.
- */
-function cacheStatements(sqlite: Database.Database) {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (statement) {
-      // drizzle switches statements to raw mode for mapped selects; plain ones expect objects.
-      if (statement.reader) statement.raw(false);
-      return statement;
-    }
-    statement = prepare(source);
-    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(source, statement);
-    return statement;
-  }) as typeof sqlite.prepare;
-}
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
@@ -103,11 +40,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const repo = createRepository(db as unknown as Db, schema as unknown as Schema, dialect);
   const lock = createLock();
 
+  // Opened after the migrations (the reader needs the file and its tables), on first use.
+  let reader: OffThreadReader | undefined;
+  const offThread = options.path !== ':memory:';
   const guarded = Object.fromEntries(
-    Object.entries(repo).map(([name, fn]) => [
-      name,
-      (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args)),
-    ]),
+    Object.entries(repo).map(([name, fn]) => {
+      const inPlace = (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+      if (!offThread || !(OFF_THREAD_READS as readonly string[]).includes(name)) return [name, inPlace];
+      const method = name as OffThreadRead;
+      return [name, (...args: unknown[]) => (goesOffThread(method, args) ? (reader ??= createOffThreadReader(options.path)).run(method, args) : inPlace(...args))];
+    }),
   ) as unknown as Repository;
 
   return {
@@ -124,6 +66,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async close() {
+      await reader?.close();
       await lock.run(async () => {
         sqlite.pragma('optimize'); // what this session's queries showed the planner could use
         sqlite.close();

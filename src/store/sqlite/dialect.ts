@@ -1,0 +1,74 @@
+/**
+ * What the SQLite store's connections share: the dialect's own statements and the prepared
+ * statement cache (the store's writer connection and the off-thread reader both use them).
+ */
+import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Db, DialectQueries } from '../repository.ts';
+import type * as schema from '../schema/sqlite.ts';
+import { searchKnowledge } from './knowledge-search.ts';
+import { searchPassages } from './passage-search.ts';
+
+const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
+
+export const dialect: DialectQueries = {
+  reusesQueries: true,
+  async searchKnowledge(db, terms, limit) {
+    return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
+  },
+  async searchPassages(db, terms, limit) {
+    return searchPassages((query) => sqliteOf(db).all(query), terms, limit);
+  },
+  // A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
+  // work out between its statements.
+  async atomically(db, work) {
+    const sqlite = sqliteOf(db);
+    sqlite.run(sql`savepoint atomically`);
+    try {
+      const result = await work(db);
+      sqlite.run(sql`release atomically`);
+      return result;
+    } catch (error) {
+      try {
+        sqlite.run(sql`rollback to atomically`);
+        sqlite.run(sql`release atomically`);
+      } catch {
+        // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
+      }
+      throw error;
+    }
+  },
+  lockDueJobs: (query) => query, // one writer at a time already
+  lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
+  // One statement under SQLite's write lock: no other connection or process can take the same value.
+  async nextTicketNumber(db) {
+    const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
+    if (!row) throw new Error('ticket_counter has no row: run the migrations (migrations/sqlite/0004_ticket_numbers.sql).');
+    return row.value;
+  },
+};
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle prepares every query anew; preparing costs more than running most of ours. The SQL of
+ * one query shape is always the same string, so prepared statements are reused by their text.
+ */
+export function cacheStatements(sqlite: Database.Database) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      // drizzle switches statements to raw mode for mapped selects; plain ones expect objects.
+      if (statement.reader) statement.raw(false);
+      return statement;
+    }
+    statement = prepare(source);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
