@@ -8,10 +8,12 @@
  *   3. customer latency at 50 messages/s, alone and while one staff client repeats the 90-day
  *      analytics and a search back to back.
  * SQLite always; PostgreSQL as well when FRONTDESK_TEST_PG_URL or DATABASE_URL names a server
- * (a throwaway database is created there and dropped afterwards).
+ * (a throwaway database is created there and dropped afterwards); `--store sqlite|postgres` picks
+ * one. On PostgreSQL the message path also counts the statements sent per message.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/env.ts';
 import { createApiToken } from '../../src/core/staff-auth.ts';
@@ -31,6 +33,8 @@ const argOf = (name: string) => {
   return at >= 0 ? Number(args[at + 1]) : undefined;
 };
 const small = args.includes('--small');
+/** `--store sqlite` or `--store postgres` measures one of them only. */
+const only = args.includes('--store') ? args[args.indexOf('--store') + 1] : undefined;
 const SIZE: SeedSize = {
   conversations: argOf('conversations') ?? Number(process.env.SCALE_CONVERSATIONS ?? (small ? 10_000 : 100_000)),
   messages: argOf('messages') ?? Number(process.env.SCALE_MESSAGES ?? (small ? 100_000 : 1_000_000)),
@@ -44,6 +48,15 @@ const CUSTOMER_RATE = 50;
 const CUSTOMER_SECONDS = small ? 8 : 12;
 const TARGET_READ_P99_MS = 50;
 const pgUrl = process.env.FRONTDESK_TEST_PG_URL ?? process.env.DATABASE_URL;
+
+// Every statement sent to PostgreSQL (pools and the notify bus go through Client#query).
+let pgQueries = 0;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  pgQueries += 1;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
+const load = () => `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${availableParallelism()} cores`;
 
 type Frontdesk = Awaited<ReturnType<typeof createFrontdesk>>;
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
@@ -101,9 +114,10 @@ async function messagePath(fd: Frontdesk) {
     }));
   };
   await run(PATH_MESSAGES / 4);
+  const queriesBefore = pgQueries;
   const started = performance.now();
   await run(PATH_MESSAGES);
-  return (PATH_MESSAGES / (performance.now() - started)) * 1000;
+  return { rate: (PATH_MESSAGES / (performance.now() - started)) * 1000, queries: (pgQueries - queriesBefore) / PATH_MESSAGES };
 }
 
 async function staffGet(fd: Frontdesk, token: string, path: string) {
@@ -228,6 +242,7 @@ function pgTarget(): Target {
 
 async function measure(target: Target) {
   out(`\n── ${target.name}: ${SIZE.conversations.toLocaleString('en')} conversations, ${SIZE.messages.toLocaleString('en')} messages ──`);
+  out(load());
   const big = await target.seed();
   out(`seeded in ${big.seconds.toFixed(1)} s (${big.detail})`);
   const seeded = await open(big.config, big.store);
@@ -238,9 +253,10 @@ async function measure(target: Target) {
     out(`${'staff read'.padEnd(32)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  samples  ≤ ${TARGET_READ_P99_MS} ms p99`);
     for (const r of reads) out(`${r.name.padEnd(32)} ${ms(r.p50)} ${ms(r.p99)}  ${String(r.n).padStart(7)}  ${r.p99 <= TARGET_READ_P99_MS ? 'yes' : 'NO'}`);
 
-    const emptyRate = await messagePath(bare.fd);
-    const bigRate = await messagePath(seeded.fd);
-    out(`message path (${IN_FLIGHT} in flight): empty ${emptyRate.toFixed(0)} msg/s, seeded ${bigRate.toFixed(0)} msg/s, ratio seeded/empty ${(bigRate / emptyRate).toFixed(2)}`);
+    const emptyPath = await messagePath(bare.fd);
+    const bigPath = await messagePath(seeded.fd);
+    const queries = target.name === 'PostgreSQL' ? `, ${bigPath.queries.toFixed(1)} PostgreSQL queries per message` : '';
+    out(`message path (${IN_FLIGHT} in flight): empty ${emptyPath.rate.toFixed(0)} msg/s, seeded ${bigPath.rate.toFixed(0)} msg/s, ratio seeded/empty ${(bigPath.rate / emptyPath.rate).toFixed(2)}${queries}`);
 
     const list = await customers(seeded.fd, 50);
     const alone = await customerLatency(seeded.fd, list);
@@ -249,6 +265,7 @@ async function measure(target: Target) {
     out(`  alone                        p50 ${ms(alone.p50)} ms  p99 ${ms(alone.p99)} ms  ${alone.rate.toFixed(0)} msg/s`);
     out(`  staff client hammering        p50 ${ms(hammered.p50)} ms  p99 ${ms(hammered.p99)} ms  ${hammered.rate.toFixed(0)} msg/s  (${hammered.staffRequests} staff requests)`);
     out(`  ratio p99 hammered/alone: ${(hammered.p99 / alone.p99).toFixed(2)} (target ≤ 2)`);
+    out(load());
   } finally {
     await seeded.fd.stop();
     await bare.fd.stop();
@@ -259,8 +276,9 @@ async function measure(target: Target) {
 
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-bench-scale-'));
 try {
-  await measure(sqliteTarget(dir));
-  if (pgUrl) await measure(pgTarget());
+  if (only !== 'postgres') await measure(sqliteTarget(dir));
+  if (only === 'sqlite') out('\nPostgreSQL: not asked for (--store sqlite)');
+  else if (pgUrl) await measure(pgTarget());
   else out('\nPostgreSQL: skipped (set FRONTDESK_TEST_PG_URL or DATABASE_URL to a server where a database may be created)');
 } finally {
   rmSync(dir, { recursive: true, force: true });

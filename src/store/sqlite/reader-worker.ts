@@ -4,11 +4,21 @@
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRepository, type Db, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
 import { cacheStatements, dialect } from './dialect.ts';
 import type { OffThreadRead } from './reader.ts';
+
+// On a machine with few cores the reader competes with the event loop for CPU: on Linux this
+// thread (its own task id) yields to it. Elsewhere the reader runs at normal priority.
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+} catch {
+  // not Linux, or not allowed: no harm
+}
 
 const sqlite = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
