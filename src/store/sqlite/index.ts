@@ -40,15 +40,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const repo = createRepository(db as unknown as Db, schema as unknown as Schema, dialect);
   const lock = createLock();
 
-  // Opened after the migrations (the reader needs the file and its tables), on first use.
+  // Started by the first read that goes off the thread (stores that never serve staff, such as the
+  // CLI's, never start one), and again should its thread die.
   let reader: OffThreadReader | undefined;
   const offThread = options.path !== ':memory:';
+  const readerThread = () => (reader?.alive ? reader : (reader = createOffThreadReader(options.path)));
   const guarded = Object.fromEntries(
     Object.entries(repo).map(([name, fn]) => {
       const inPlace = (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
       if (!offThread || !(OFF_THREAD_READS as readonly string[]).includes(name)) return [name, inPlace];
       const method = name as OffThreadRead;
-      return [name, (...args: unknown[]) => (goesOffThread(method, args) ? (reader ??= createOffThreadReader(options.path)).run(method, args) : inPlace(...args))];
+      return [name, (...args: unknown[]) => (goesOffThread(method, args) ? readerThread().run(method, args) : inPlace(...args))];
     }),
   ) as unknown as Repository;
 

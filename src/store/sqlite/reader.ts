@@ -18,6 +18,8 @@ export const goesOffThread = (method: OffThreadRead, args: unknown[]) =>
 
 export interface OffThreadReader {
   run(method: OffThreadRead, args: unknown[]): Promise<unknown>;
+  /** False once the thread has exited (a crash): the store then starts another. */
+  readonly alive: boolean;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export function createOffThreadReader(path: string): OffThreadReader {
   worker.unref(); // an idle reader does not keep the process alive
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 0;
+  let alive = true;
   const failAll = (error: Error) => {
     for (const { reject } of waiting.values()) reject(error);
     waiting.clear();
@@ -45,8 +48,14 @@ export function createOffThreadReader(path: string): OffThreadReader {
     else call.resolve(reply.result);
   });
   worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`the SQLite reader thread exited (${code})`)));
+  worker.on('exit', (code) => {
+    alive = false;
+    failAll(new Error(`the SQLite reader thread exited (${code})`));
+  });
   return {
+    get alive() {
+      return alive;
+    },
     run(method, args) {
       const id = next++;
       return new Promise((resolve, reject) => {
