@@ -71,6 +71,37 @@ const MESSAGE_COLUMNS = [
 const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'value', 'data', 'createdAt'] as const satisfies readonly (keyof MetricEvent)[];
 /** The largest export page: big enough that round trips do not dominate, small enough to stream. */
 const MAX_EXPORT_PAGE = 5_000;
+
+const DAY_MS = 86_400_000;
+
+/** One row of event_rollups: the events of one UTC day, channel, type and actor. */
+interface EventRollup {
+  day: number;
+  channel: ChannelKind;
+  type: MetricEvent['type'];
+  actor: MetricEvent['actor'];
+  count: number;
+  valueSum: number;
+  valueCount: number;
+}
+
+/** The events summed per rollup row. */
+function rollupsOf(list: MetricEvent[]): EventRollup[] {
+  const rollups = new Map<string, EventRollup>();
+  for (const event of list) {
+    const day = Math.floor(event.createdAt / DAY_MS) * DAY_MS;
+    const key = `${day}|${event.channel}|${event.type}|${event.actor}`;
+    const rollup = rollups.get(key) ?? { day, channel: event.channel, type: event.type, actor: event.actor, count: 0, valueSum: 0, valueCount: 0 };
+    rollup.count += 1;
+    if (event.value !== null) {
+      rollup.valueSum += event.value;
+      rollup.valueCount += 1;
+    }
+    rollups.set(key, rollup);
+  }
+  return [...rollups.values()];
+}
+
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -579,46 +610,105 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     // ── metrics ──
     async insertEvents(list) {
       if (list.length === 0) return;
+      const r = t.eventRollups;
+      const addToRollup = {
+        count: sql`${r.count} + excluded.count`,
+        valueSum: sql`${r.valueSum} + excluded.value_sum`,
+        valueCount: sql`${r.valueCount} + excluded.value_count`,
+      };
       if (!dialect.reusesQueries) {
-        await db.insert(t.events).values(list); // one round trip for all of them
+        // One statement, so one round trip and atomic on its own: the events, and their sums added
+        // to the day's rollups from what the insert returns.
+        const e = t.events;
+        const insert = db.insert(e).values(list).returning({ createdAt: e.createdAt, channel: e.channel, type: e.type, actor: e.actor, value: e.value });
+        await db.execute(sql`with inserted as ${insert}
+          insert into ${r} (day, channel, type, actor, count, value_sum, value_count)
+          select created_at / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}, channel, type, actor, count(*), coalesce(sum(value), 0), count(value)
+          from inserted group by 1, 2, 3, 4
+          on conflict (day, channel, type, actor) do update set count = ${addToRollup.count}, value_sum = ${addToRollup.valueSum}, value_count = ${addToRollup.valueCount}`);
         return;
       }
-      const query = hot('insertEvent', () =>
+      const insertEvent = hot('insertEvent', () =>
         db.insert(t.events).values(Object.fromEntries(EVENT_COLUMNS.map((column) => [column, p(column)])) as unknown as typeof t.events.$inferInsert),
       );
-      for (const event of list) await query.execute({ ...event });
+      const addRollup = hot('addRollup', () =>
+        db
+          .insert(r)
+          .values(placeholders(['day', 'channel', 'type', 'actor', 'count', 'valueSum', 'valueCount']) as unknown as typeof r.$inferInsert)
+          .onConflictDoUpdate({ target: [r.day, r.channel, r.type, r.actor], set: addToRollup }),
+      );
+      // The events and their rollups are written all or nothing, also outside a transaction.
+      await dialect.atomically(db, async () => {
+        for (const event of list) await insertEvent.execute({ ...event });
+        for (const rollup of rollupsOf(list)) await addRollup.execute({ ...rollup });
+      });
     },
     async aggregateEvents(since, until, channel) {
       const e = t.events;
-      const rows = await db
-        .select({
-          channel: e.channel,
-          type: e.type,
-          actor: e.actor,
-          count: count().mapWith(Number),
-          avgValue: sql<number | null>`avg(${e.value})`.mapWith((v) => (v === null ? null : Number(v))),
-        })
-        .from(e)
-        .where(and(gt(e.createdAt, since - 1), lte(e.createdAt, until), channel ? eq(e.channel, channel) : undefined))
-        .groupBy(e.channel, e.type, e.actor);
-      return rows as EventAggregate[];
+      const r = t.eventRollups;
+      // Whole UTC days inside the range come from the rollups; the partial days at either end,
+      // from the events themselves.
+      const firstDay = Math.ceil(since / DAY_MS) * DAY_MS;
+      const endDay = Math.floor((until + 1) / DAY_MS) * DAY_MS;
+      const wholeDays = firstDay < endDay;
+      const edges = wholeDays
+        ? or(and(gt(e.createdAt, since - 1), lt(e.createdAt, firstDay)), and(gt(e.createdAt, endDay - 1), lte(e.createdAt, until)))
+        : and(gt(e.createdAt, since - 1), lte(e.createdAt, until));
+      const [raw, rolled] = await Promise.all([
+        db
+          .select({
+            channel: e.channel,
+            type: e.type,
+            actor: e.actor,
+            count: count().mapWith(Number),
+            valueSum: sql<number>`coalesce(sum(${e.value}), 0)`.mapWith(Number),
+            valueCount: count(e.value).mapWith(Number),
+          })
+          .from(e)
+          .where(and(edges, channel ? eq(e.channel, channel) : undefined))
+          .groupBy(e.channel, e.type, e.actor),
+        wholeDays
+          ? db
+              .select({
+                channel: r.channel,
+                type: r.type,
+                actor: r.actor,
+                count: sql<number>`sum(${r.count})`.mapWith(Number),
+                valueSum: sql<number>`sum(${r.valueSum})`.mapWith(Number),
+                valueCount: sql<number>`sum(${r.valueCount})`.mapWith(Number),
+              })
+              .from(r)
+              .where(and(gt(r.day, firstDay - 1), lt(r.day, endDay), channel ? eq(r.channel, channel) : undefined))
+              .groupBy(r.channel, r.type, r.actor)
+          : [],
+      ]);
+      const merged = new Map<string, Omit<EventRollup, 'day'>>();
+      for (const row of [...raw, ...rolled]) {
+        const key = `${row.channel}|${row.type}|${row.actor}`;
+        const sumSoFar = merged.get(key);
+        if (!sumSoFar) merged.set(key, { ...row });
+        else {
+          sumSoFar.count += row.count;
+          sumSoFar.valueSum += row.valueSum;
+          sumSoFar.valueCount += row.valueCount;
+        }
+      }
+      return [...merged.values()].map(
+        ({ valueSum, valueCount, ...row }): EventAggregate => ({ ...row, avgValue: valueCount === 0 ? null : valueSum / valueCount }),
+      );
     },
     async dailyVolume(since, until) {
       const c = t.conversations;
+      // Integer division gives the UTC day in both dialects; the constant is inlined so the grouped
+      // expression and the selected one are the same text.
+      const day = sql<number>`${c.createdAt} / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`.mapWith(Number);
       const rows = await db
-        .select({ createdAt: c.createdAt, channel: c.channel })
+        .select({ day, channel: c.channel, count: count().mapWith(Number) })
         .from(c)
-        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until)));
-      // Bucketing in JS keeps the SQL portable (date functions differ between dialects).
-      const buckets = new Map<string, { day: string; channel: ChannelKind; count: number }>();
-      for (const row of rows) {
-        const day = new Date(row.createdAt).toISOString().slice(0, 10);
-        const key = `${day}|${row.channel}`;
-        const b = buckets.get(key) ?? { day, channel: row.channel, count: 0 };
-        b.count += 1;
-        buckets.set(key, b);
-      }
-      return [...buckets.values()].sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel));
+        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until)))
+        .groupBy(day, c.channel)
+        .orderBy(day, c.channel);
+      return rows.map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
     },
     async insertCsat(input) {
       return first(await db.insert(t.csatResponses).values(input).onConflictDoNothing().returning());

@@ -2,6 +2,7 @@
  * Two replicas on one PostgreSQL database: an event published on one reaches the other's
  * subscribers, with the record read from the shared database.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
 import type { BusEvent, Store } from '../../src/core/ports.ts';
@@ -53,5 +54,33 @@ describeWithService('PostgreSQL', reason)('PostgreSQL event bus across replicas'
     a.publish({ type: 'typing', conversationId: conversation.id, agent: 'orders' });
     expect(await typing).toMatchObject({ type: 'typing', agent: 'orders' });
     expect(onA.map((e) => e.type)).toEqual(['conversation', 'typing']); // local delivery, not echoed back
+  });
+
+  it('sends what one turn publishes as one NOTIFY, split under the payload cap, in order', async () => {
+    const conversationId = newId();
+    const watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
+    const payloads: string[] = [];
+    watcher.on('notification', (msg) => payloads.push(msg.payload ?? ''));
+    await watcher.query('LISTEN frontdesk_events');
+    try {
+      const pieces = Array.from({ length: 60 }, (_, i) => `piece ${i} ${'x'.repeat(200)}`); // about 17 KB: more than one payload
+      const seen: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        b.subscribe(conversationId, (event) => {
+          if (event.type === 'delta') seen.push(event.text);
+          if (seen.length === pieces.length) resolve();
+        }),
+      );
+      for (const text of pieces) a.publish({ type: 'delta', conversationId, agent: 'faq', text });
+      await all;
+      expect(seen).toEqual(pieces);
+      const ours = payloads.filter((p) => p.includes(conversationId));
+      expect(ours.length).toBeGreaterThan(1);
+      expect(ours.length).toBeLessThanOrEqual(3); // not one per event
+      for (const payload of ours) expect(Buffer.byteLength(payload)).toBeLessThan(8_000);
+    } finally {
+      await watcher.end();
+    }
   });
 });

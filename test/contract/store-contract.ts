@@ -434,6 +434,52 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.firstEventAt(conversation.id, 'csat')).toBe(NOW + 5_000_000);
   });
 
+  it('sums events into daily rollups in the same transaction, and reads whole days from them and partial days from the events', async () => {
+    const DAY = 86_400_000;
+    const day0 = Math.floor(NOW / DAY) * DAY + 400 * DAY; // days no other test writes events on
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'slack' });
+    const event = (at: number, type: 'first_response' | 'message_in', value: number | null) => ({
+      id: newId(), conversationId: conversation.id, type, actor: 'bot' as const, channel: 'slack' as const, value, data: null, createdAt: at,
+    });
+    // Day 0 afternoon, day 1 (two writes: the second adds to the first's rollup), day 2 morning.
+    await store.repo.insertEvents([event(day0 + 15 * 3_600_000, 'first_response', 100), event(day0 + 16 * 3_600_000, 'message_in', null)]);
+    await store.transaction((repo) => repo.insertEvents([event(day0 + DAY + 1, 'first_response', 200), event(day0 + DAY + 2, 'first_response', null)]));
+    await store.repo.insertEvents([event(day0 + 2 * DAY - 1, 'first_response', 600)]);
+    await store.repo.insertEvents([event(day0 + 2 * DAY + 3_600_000, 'first_response', 1000)]);
+    // A transaction that fails leaves neither events nor rollups behind.
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.insertEvents([event(day0 + DAY + 5, 'first_response', 99_999)]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const firstResponse = async (since: number, until: number) =>
+      (await store.repo.aggregateEvents(since, until, 'slack')).find((r) => r.type === 'first_response');
+    // Day 1 alone: whole, so from the rollup only (three events, two with a value).
+    expect(await firstResponse(day0 + DAY, day0 + 2 * DAY - 1)).toMatchObject({ count: 3, avgValue: 400 });
+    // Noon of day 0 to 02:00 of day 2: partial ends from the events, day 1 from its rollup.
+    expect(await firstResponse(day0 + 12 * 3_600_000, day0 + 2 * DAY + 2 * 3_600_000)).toMatchObject({ count: 5, avgValue: 475 });
+    // Within one day: events only.
+    expect(await firstResponse(day0 + 2 * DAY, day0 + 2 * DAY + 2 * 3_600_000)).toMatchObject({ count: 1, avgValue: 1000 });
+    expect(await firstResponse(day0 + 3 * DAY, day0 + 9 * DAY)).toBeUndefined();
+    const messagesIn = (await store.repo.aggregateEvents(day0, day0 + 3 * DAY, 'slack')).find((r) => r.type === 'message_in');
+    expect(messagesIn).toMatchObject({ count: 1, avgValue: null });
+  });
+
+  it('counts conversations per UTC day and channel in the database', async () => {
+    const DAY = 86_400_000;
+    const day0 = Math.floor(NOW / DAY) * DAY + 500 * DAY;
+    for (const [at, channel] of [[day0 + 1, 'web'], [day0 + DAY - 1, 'web'], [day0 + DAY, 'web'], [day0 + DAY + 5, 'sms']] as const) {
+      await contactWithConversation(store.repo, { channel, createdAt: at });
+    }
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(await store.repo.dailyVolume(day0, day0 + 2 * DAY - 1)).toEqual([
+      { day: day(day0), channel: 'web', count: 2 },
+      { day: day(day0 + DAY), channel: 'sms', count: 1 },
+      { day: day(day0 + DAY), channel: 'web', count: 1 },
+    ]);
+  });
+
   it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
     const { conversation } = await contactWithConversation(store.repo);
     const numbers: number[] = [];

@@ -10,8 +10,33 @@ import type { BusEvent, EventBus, Logger, Store } from '../../core/ports.ts';
 
 const CHANNEL = 'frontdesk_events';
 const RECONNECT_MS = 1_000;
+/** Notices sent in one NOTIFY stay under PostgreSQL's 8,000-byte payload cap. */
+const MAX_PAYLOAD_BYTES = 7_500;
 
-type Notice = { origin: string; type: BusEvent['type']; conversationId: string; id?: string; agent?: string | null; text?: string };
+type Notice = { type: BusEvent['type']; conversationId: string; id?: string; agent?: string | null; text?: string };
+/** One NOTIFY: the notices a replica published in one turn of its event loop, in order. */
+type Batch = { origin: string; notices: Notice[] };
+
+/** Notices cut into payloads under the cap, order kept. */
+function payloads(origin: string, notices: Notice[]): string[] {
+  const out: string[] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  const overhead = Buffer.byteLength(JSON.stringify({ origin, notices: [] }));
+  for (const notice of notices) {
+    const json = JSON.stringify(notice);
+    const size = Buffer.byteLength(json) + 1;
+    if (batch.length > 0 && overhead + bytes + size > MAX_PAYLOAD_BYTES) {
+      out.push(`{"origin":${JSON.stringify(origin)},"notices":[${batch.join(',')}]}`);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(json);
+    bytes += size;
+  }
+  if (batch.length > 0) out.push(`{"origin":${JSON.stringify(origin)},"notices":[${batch.join(',')}]}`);
+  return out;
+}
 
 export interface NotifyBus extends EventBus {
   close(): Promise<void>;
@@ -26,6 +51,7 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   sender.on('error', (error) => logger.warn({ err: error }, 'database dropped an idle notify connection; the pool opens a new one'));
   let listener: pg.Client | null = null;
   let closed = false;
+  let relaying = Promise.resolve();
 
   async function load(notice: Notice): Promise<BusEvent | null> {
     switch (notice.type) {
@@ -52,15 +78,19 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   async function listen() {
     const client = new pg.Client({ connectionString: opts.url });
     client.on('notification', (msg) => {
-      let notice: Notice;
+      let batch: Batch;
       try {
-        notice = JSON.parse(msg.payload ?? '') as Notice;
+        batch = JSON.parse(msg.payload ?? '') as Batch;
       } catch {
         return;
       }
-      if (notice.origin === origin) return; // delivered locally when published
-      load(notice)
-        .then((event) => event && local.publish(event))
+      if (batch.origin === origin || !Array.isArray(batch.notices)) return; // delivered locally when published
+      // Loaded together, published in the order they were sent, after the batches before.
+      relaying = relaying
+        .then(() => Promise.all(batch.notices.map(load)))
+        .then((events) => {
+          for (const event of events) if (event) local.publish(event);
+        })
         .catch((error) => logger.warn({ err: error }, 'could not relay a notification'));
     });
     client.on('error', (error) => {
@@ -74,24 +104,42 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   }
   await listen();
 
+  // What one turn of the event loop publishes (a reply's message, conversation and ticket events,
+  // a run of typing pieces) goes out as one NOTIFY: a round trip per turn, not per event.
+  // Sent one after another, so that other replicas receive them in publishing order.
+  let queued: Notice[] = [];
+  let sending = Promise.resolve();
+  const flush = () => {
+    const notices = queued;
+    queued = [];
+    for (const payload of payloads(origin, notices)) {
+      sending = sending
+        .then(() => sender.query('select pg_notify($1, $2)', [CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (error) => logger.warn({ err: error }, 'could not notify other replicas'),
+        );
+    }
+  };
+
   return {
     publish(event) {
       local.publish(event);
       const notice: Notice = {
-        origin,
         type: event.type,
         conversationId: event.conversationId,
         id: event.type === 'message' ? event.message.id : event.type === 'ticket' ? event.ticket.id : undefined,
         agent: event.type === 'typing' || event.type === 'delta' ? event.agent : undefined,
         text: event.type === 'delta' ? event.text : undefined,
       };
-      sender.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]).catch((error) => {
-        logger.warn({ err: error }, 'could not notify other replicas');
-      });
+      if (queued.length === 0) setImmediate(flush);
+      queued.push(notice);
     },
     subscribe: local.subscribe,
     async close() {
       closed = true;
+      if (queued.length > 0) flush();
+      await sending;
       await listener?.end().catch(() => undefined);
       await sender.end();
     },

@@ -4,6 +4,7 @@
  * (../durable). Both are drizzle's synchronous SQLite drivers, so the same queries run on either;
  * only how a unit of work is made atomic differs, and each store supplies that.
  */
+import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Db, DialectQueries } from '../repository.ts';
@@ -34,4 +35,51 @@ export function sqliteDialect(atomically: DialectQueries['atomically']): Dialect
       return row.value;
     },
   };
+}
+
+/**
+ * How a unit of work is made atomic on a better-sqlite3 connection: a savepoint opens a
+ * transaction of its own outside one; the store's lock keeps other units of work out between its
+ * statements.
+ */
+export const savepointAtomically: DialectQueries['atomically'] = async (db, work) => {
+  const sqlite = sqliteOf(db);
+  sqlite.run(sql`savepoint atomically`);
+  try {
+    const result = await work(db);
+    sqlite.run(sql`release atomically`);
+    return result;
+  } catch (error) {
+    try {
+      sqlite.run(sql`rollback to atomically`);
+      sqlite.run(sql`release atomically`);
+    } catch {
+      // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
+    }
+    throw error;
+  }
+};
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle prepares every query anew; preparing costs more than running most of ours. The SQL of
+ * one query shape is always the same string, so prepared statements are reused by their text
+ * (the store's writer connection and the off-thread reader both do).
+ */
+export function cacheStatements(sqlite: Database.Database) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      // drizzle switches statements to raw mode for mapped selects; plain ones expect objects.
+      if (statement.reader) statement.raw(false);
+      return statement;
+    }
+    statement = prepare(source);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
@@ -16,57 +16,14 @@ import { createLock } from '../lock.ts';
 import { createRepository, type Db, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { sqliteDialect } from './dialect.ts';
+import { cacheStatements, savepointAtomically, sqliteDialect } from './dialect.ts';
+import { createOffThreadReader, goesOffThread, OFF_THREAD_READS, type OffThreadRead, type OffThreadReader } from './reader.ts';
 import { backfillPassages } from '../passages.ts';
 import { pendingMigrations } from '../migrations.ts';
-import { sql } from 'drizzle-orm';
 
 const MIGRATIONS = packagePath('migrations', 'sqlite');
 
-const sqliteOf = (db: Db) => db as unknown as BetterSQLite3Database<typeof schema>;
-
-// A savepoint opens a transaction of its own outside one; the store's lock keeps other units of
-// work out between its statements.
-const dialect = sqliteDialect(async (db, work) => {
-  const sqlite = sqliteOf(db);
-  sqlite.run(sql`savepoint atomically`);
-  try {
-    const result = await work(db);
-    sqlite.run(sql`release atomically`);
-    return result;
-  } catch (error) {
-    try {
-      sqlite.run(sql`rollback to atomically`);
-      sqlite.run(sql`release atomically`);
-    } catch {
-      // SQLite rolled back the whole transaction itself (disk full, I/O error): nothing to undo.
-    }
-    throw error;
-  }
-});
-
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * drizzle prepares every query anew; preparing costs more than running most of ours. The SQL of
- * one query shape is always the same string, so prepared statements are reused by their text.
- */
-function cacheStatements(sqlite: Database.Database) {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (statement) {
-      // drizzle switches statements to raw mode for mapped selects; plain ones expect objects.
-      if (statement.reader) statement.raw(false);
-      return statement;
-    }
-    statement = prepare(source);
-    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(source, statement);
-    return statement;
-  }) as typeof sqlite.prepare;
-}
+const dialect = sqliteDialect(savepointAtomically);
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
@@ -86,11 +43,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const repo = createRepository(db as unknown as Db, schema as unknown as Schema, dialect);
   const lock = createLock();
 
+  // Started by the first read that goes off the thread (stores that never serve staff, such as the
+  // CLI's, never start one), and again should its thread die.
+  let reader: OffThreadReader | undefined;
+  const offThread = options.path !== ':memory:';
+  const readerThread = () => (reader?.alive ? reader : (reader = createOffThreadReader(options.path)));
   const guarded = Object.fromEntries(
-    Object.entries(repo).map(([name, fn]) => [
-      name,
-      (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args)),
-    ]),
+    Object.entries(repo).map(([name, fn]) => {
+      const inPlace = (...args: unknown[]) => lock.run(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+      if (!offThread || !(OFF_THREAD_READS as readonly string[]).includes(name)) return [name, inPlace];
+      const method = name as OffThreadRead;
+      return [name, (...args: unknown[]) => (goesOffThread(method, args) ? readerThread().run(method, args) : inPlace(...args))];
+    }),
   ) as unknown as Repository;
 
   return {
@@ -101,6 +65,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await lock.run(async () => {
         migrate(db, { migrationsFolder: MIGRATIONS });
         await backfillPassages(db as unknown as Db, schema as unknown as Schema);
+        // Statistics for the planner on tables that have none yet or changed much (new indexes on
+        // an existing database): cheap when there is nothing to do.
+        sqlite.pragma('optimize=0x10002');
       });
     },
     async pendingMigrations() {
@@ -111,7 +78,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async close() {
-      await lock.run(async () => sqlite.close());
+      await reader?.close();
+      await lock.run(async () => {
+        sqlite.pragma('optimize'); // what this session's queries showed the planner could use
+        sqlite.close();
+      });
     },
   };
 }

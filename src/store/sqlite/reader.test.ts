@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId } from '../../core/ids.ts';
+import type { Store } from '../../core/ports.ts';
+import { createSqliteStore } from './index.ts';
+
+const NOW = Date.UTC(2026, 10, 24, 12);
+const dir = mkdtempSync(join(tmpdir(), 'frontdesk-reader-'));
+let store: Store;
+beforeAll(async () => {
+  store = createSqliteStore({ path: join(dir, 'frontdesk.db') });
+  await store.migrate();
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('answers searches and analytics from the reader thread with what was committed just before', async () => {
+  const contact = await store.repo.createContact({ id: newId(), name: 'Ada', email: null, createdAt: NOW });
+  const conversation = await store.transaction(async (repo) => {
+    const created = await repo.createConversation({
+      id: newId(), contactId: contact.id, channel: 'sms', threadKey: null, status: 'open', owner: 'bot', currentAgent: null, route: null,
+      assigneeId: null, subject: null, agentState: { step: 1 }, visitorTokenHash: null, firstResponseAt: null, firstHumanResponseAt: null,
+      resolvedAt: null, lastMessageAt: NOW, createdAt: NOW, updatedAt: NOW,
+    });
+    await repo.insertEvents([{ id: newId(), conversationId: created.id, type: 'conversation_created', actor: 'contact', channel: 'sms', value: null, data: null, createdAt: NOW }]);
+    return created;
+  });
+  await store.repo.insertMessage({
+    id: newId(), conversationId: conversation.id, channel: 'sms', direction: 'inbound', authorKind: 'contact', authorId: null, text: 'my umbrella broke',
+    original: null, html: null, subject: null, internal: false, agentName: null, route: null, confidence: null, providerMessageId: null,
+    deliveryStatus: 'received', agentStatus: 'pending', meta: null, createdAt: NOW,
+  });
+  // Rows cross the thread boundary as plain data: JSON columns and all.
+  expect(await store.repo.listConversations({ search: 'umbrella' })).toEqual([await store.repo.getConversation(conversation.id)]);
+  expect(await store.repo.listConversations({ search: 'raincoat' })).toEqual([]);
+  expect(await store.repo.aggregateEvents(NOW - 1, NOW + 1)).toEqual([{ channel: 'sms', type: 'conversation_created', actor: 'contact', count: 1, avgValue: null }]);
+  expect(await store.repo.dailyVolume(NOW - 1, NOW + 1)).toEqual([{ day: '2026-11-24', channel: 'sms', count: 1 }]);
+});

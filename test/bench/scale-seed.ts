@@ -1,0 +1,195 @@
+/**
+ * The data `npm run bench:scale` measures on: a deployment's history generated deterministically
+ * and written with bulk SQL (prepared inserts in one transaction on SQLite, multi-row inserts on
+ * PostgreSQL), far faster than the message path. Conversations spread over the last 180 days with
+ * a realistic mix of channels, statuses and owners; each has its messages, the metric events the
+ * pipeline records for them (about 13.6 per conversation with 10 messages), and about half a
+ * ticket. Ids are ULID-shaped and sort by creation time, as the store's own are.
+ */
+import Database from 'better-sqlite3';
+import { encodeTime } from 'ulidx';
+import pg from 'pg';
+import { createRandom } from '../../agents/engines/local/classifier/random.ts';
+import { BENCH_MESSAGES } from './messages.ts';
+
+export interface SeedSize {
+  conversations: number;
+  messages: number;
+}
+
+const DAY = 86_400_000;
+const SPAN_DAYS = 180;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const REPLIES = [
+  'Your order is on its way and should arrive within three business days.',
+  'You can return any item within 30 days for a full refund.',
+  'Standard shipping is free over 50 dollars; express costs 12 dollars.',
+  'Yes, we accept PayPal, Visa, Mastercard and American Express.',
+  'Use the reset link on the sign-in page; it is valid for one hour.',
+  'I have passed this to a colleague who will reply shortly.',
+  'Thanks for waiting, the refund has been issued to your card.',
+];
+
+const pick = <T>(random: () => number, weighted: [T, number][]): T => {
+  let r = random();
+  for (const [value, weight] of weighted) if ((r -= weight) < 0) return value;
+  return weighted.at(-1)![0];
+};
+
+type Row = unknown[];
+type Table = 'contacts' | 'contact_identities' | 'conversations' | 'messages' | 'tickets' | 'events';
+const COLUMNS: Record<Table, string[]> = {
+  contacts: ['id', 'name', 'email', 'created_at', 'updated_at'],
+  contact_identities: ['id', 'contact_id', 'channel', 'address', 'verified', 'created_at'],
+  conversations: ['id', 'contact_id', 'channel', 'thread_key', 'status', 'owner', 'route', 'subject', 'first_response_at', 'resolved_at', 'last_message_at', 'created_at', 'updated_at'],
+  messages: ['id', 'conversation_id', 'channel', 'direction', 'author_kind', 'text', 'internal', 'agent_name', 'route', 'delivery_status', 'agent_status', 'attempts', 'created_at'],
+  tickets: ['id', 'number', 'conversation_id', 'status', 'category', 'priority', 'summary', 'created_at', 'updated_at', 'resolved_at'],
+  events: ['id', 'conversation_id', 'type', 'actor', 'channel', 'value', 'created_at'],
+};
+
+/** Row sink per dialect; `flush` ends the bulk load. */
+interface Writer {
+  add(table: Table, row: Row): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** Generates the history and hands every row to `writer`, parents before children. */
+async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ events: number; tickets: number }> {
+  const random = createRandom(17);
+  const id = (at: number) => {
+    let tail = '';
+    for (let i = 0; i < 16; i++) tail += CROCKFORD[Math.floor(random() * 32)];
+    return encodeTime(at, 10) + tail;
+  };
+  const perConversation = size.messages / size.conversations;
+  const start = now - SPAN_DAYS * DAY;
+  let messagesLeft = size.messages;
+  let events = 0;
+  let tickets = 0;
+  for (let i = 0; i < size.conversations; i++) {
+    // Evenly spread in time, in order, so that ids and creation times agree.
+    const createdAt = Math.floor(start + ((i + random()) / size.conversations) * SPAN_DAYS * DAY);
+    const channel = pick(random, [['web', 0.45], ['email', 0.25], ['sms', 0.2], ['slack', 0.1]] as const);
+    const status = pick(random, [['open', 0.12], ['pending', 0.05], ['resolved', 0.58], ['closed', 0.25]] as const);
+    const owner = random() < 0.3 ? 'human' : 'bot';
+    const route = pick(random, [['faq', 0.4], ['orders', 0.3], ['billing', 0.15], ['account', 0.1], ['escalation', 0.05]] as const);
+    const contactId = id(createdAt);
+    const conversationId = id(createdAt);
+    const address = channel === 'sms' ? `+1555${String(i).padStart(7, '0')}` : `customer${i}@example.com`;
+    await writer.add('contacts', [contactId, `Customer ${i}`, `customer${i}@example.com`, createdAt, createdAt]);
+    await writer.add('contact_identities', [id(createdAt), contactId, channel, address, 0, createdAt]);
+
+    const remaining = size.conversations - i;
+    const count = i === size.conversations - 1 ? messagesLeft : Math.max(2, Math.min(messagesLeft - 2 * (remaining - 1), Math.round(perConversation * (0.4 + 1.2 * random()))));
+    messagesLeft -= count;
+    const rows: Row[] = [];
+    const eventRows: Row[] = [];
+    const event = (type: string, actor: string, at: number, value: number | null = null) => eventRows.push([id(at), conversationId, type, actor, channel, value, at]);
+    event('conversation_created', 'contact', createdAt);
+    let at = createdAt;
+    let firstResponseAt: number | null = null;
+    for (let m = 0; m < count; m++) {
+      const inbound = m % 2 === 0;
+      at += inbound ? Math.floor(random() * 600_000) : 800 + Math.floor(random() * 4000);
+      const human = !inbound && owner === 'human' && m > 2;
+      const text = inbound ? BENCH_MESSAGES[Math.floor(random() * BENCH_MESSAGES.length)]! : REPLIES[Math.floor(random() * REPLIES.length)]!;
+      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'agent', text, 0,
+        inbound || human ? null : 'faq', inbound ? route : null, inbound ? 'received' : 'delivered', inbound ? 'done' : null, inbound ? 0 : 1, at]);
+      event(inbound ? 'message_in' : 'message_out', inbound ? 'contact' : human ? 'human' : 'bot', at);
+      if (!inbound && firstResponseAt === null) {
+        firstResponseAt = at;
+        event('first_response', 'bot', at, at - createdAt);
+      }
+    }
+    if (owner === 'human') event('handoff', 'bot', createdAt + 1000);
+    const resolved = status === 'resolved' || status === 'closed';
+    const resolvedAt = resolved ? at + 1000 : null;
+    if (resolvedAt !== null) {
+      event('resolved', owner, resolvedAt, resolvedAt - createdAt);
+      if (random() < 0.3) event('csat', 'contact', resolvedAt + 1000, 1 + Math.floor(random() * 5));
+    }
+    await writer.add('conversations', [conversationId, contactId, channel, channel === 'email' ? `<${conversationId}@example.com>` : address, status, owner, route,
+      channel === 'email' ? 'Question about my order' : null, firstResponseAt, resolvedAt, at, createdAt, resolvedAt ?? at]);
+    for (const row of rows) await writer.add('messages', row);
+    for (const row of eventRows) await writer.add('events', row);
+    events += eventRows.length;
+    if (random() < 0.52) {
+      tickets += 1;
+      const ticketStatus = resolved ? 'resolved' : pick(random, [['open', 0.5], ['in_progress', 0.35], ['escalated', 0.15]] as const);
+      await writer.add('tickets', [id(createdAt + 2000), tickets, conversationId, ticketStatus, route, pick(random, [['low', 0.2], ['normal', 0.6], ['high', 0.15], ['urgent', 0.05]] as const),
+        `${route} request from customer ${i}`, createdAt + 2000, resolvedAt ?? createdAt + 2000, resolvedAt]);
+    }
+  }
+  await writer.flush();
+  return { events, tickets };
+}
+
+/** Seeds a migrated SQLite file in one transaction. */
+export async function seedSqlite(path: string, size: SeedSize, now: number) {
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = OFF'); // a throwaway database: no durability needed while loading
+  const statements = Object.fromEntries(
+    Object.entries(COLUMNS).map(([table, columns]) => [table, sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`)]),
+  ) as Record<Table, Database.Statement>;
+  sqlite.exec('begin');
+  try {
+    const counts = await generate(size, now, {
+      add: async (table, row) => void statements[table].run(row),
+      flush: async () => undefined,
+    });
+    sqlite.prepare('update ticket_counter set value = ? where id = 1').run(counts.tickets);
+    sqlite.exec('commit');
+    sqlite.exec('analyze');
+    return counts;
+  } finally {
+    if (sqlite.inTransaction) sqlite.exec('rollback');
+    sqlite.close();
+  }
+}
+
+/** Seeds a migrated PostgreSQL database with multi-row inserts in one transaction. */
+export async function seedPostgres(url: string, size: SeedSize, now: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const buffers = Object.fromEntries(Object.keys(COLUMNS).map((t) => [t, [] as Row[]])) as Record<Table, Row[]>;
+  const write = async (table: Table) => {
+    const rows = buffers[table];
+    if (rows.length === 0) return;
+    const columns = COLUMNS[table];
+    const values = rows.map((_, r) => `(${columns.map((_c, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
+    const params = rows.flat().map((v, k) => (columns[k % columns.length] === 'verified' || columns[k % columns.length] === 'internal' ? Boolean(v) : v));
+    await client.query(`insert into ${table} (${columns.join(', ')}) values ${values.join(', ')}`, params);
+    buffers[table] = [];
+  };
+  // Parents are written before children: a child's batch first flushes the tables it refers to.
+  const parents: Record<Table, Table[]> = {
+    contacts: [], contact_identities: ['contacts'], conversations: ['contacts'],
+    messages: ['contacts', 'conversations'], events: ['contacts', 'conversations'], tickets: ['contacts', 'conversations'],
+  };
+  try {
+    await client.query('begin');
+    const counts = await generate(size, now, {
+      async add(table, row) {
+        const buffer = buffers[table];
+        buffer.push(row);
+        if (buffer.length * COLUMNS[table].length >= 60_000) {
+          for (const parent of parents[table]) await write(parent);
+          await write(table);
+        }
+      },
+      async flush() {
+        for (const table of ['contacts', 'contact_identities', 'conversations', 'messages', 'events', 'tickets'] as Table[]) await write(table);
+      },
+    });
+    await client.query(`select setval(pg_get_serial_sequence('tickets', 'number'), $1)`, [counts.tickets]);
+    await client.query('commit');
+    await client.query('vacuum analyze'); // what autovacuum would have done by now: statistics and the visibility map (index-only scans)
+    return counts;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
