@@ -434,6 +434,15 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.firstEventAt(conversation.id, 'csat')).toBe(NOW + 5_000_000);
   });
 
+  it('counts conversations per day, of one channel when asked', async () => {
+    const day = NOW + 400 * 86_400_000; // a day no other test writes on
+    for (const channel of ['sms', 'sms', 'web'] as const) await contactWithConversation(store.repo, { channel, createdAt: day, lastMessageAt: day, updatedAt: day });
+    const iso = new Date(day).toISOString().slice(0, 10);
+    expect(await store.repo.dailyVolume(day, day + 1000)).toEqual([{ day: iso, channel: 'sms', count: 2 }, { day: iso, channel: 'web', count: 1 }]);
+    expect(await store.repo.dailyVolume(day, day + 1000, 'sms')).toEqual([{ day: iso, channel: 'sms', count: 2 }]);
+    expect(await store.repo.dailyVolume(day, day + 1000, 'slack')).toEqual([]);
+  });
+
   it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
     const { conversation } = await contactWithConversation(store.repo);
     const numbers: number[] = [];
