@@ -604,6 +604,12 @@ export interface Repository {
   /** Ends a token now (console sign-out); later use answers 401. */
   revokeApiToken(tokenHash: string, now: number): Promise<void>;
   listUsers(): Promise<User[]>;
+  /** Every token, revoked and expired ones too, newest first (`frontdesk token list`). */
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Ends one token now; false when there is no such token or it was already revoked. */
+  revokeApiTokenById(id: string, now: number): Promise<boolean>;
+  /** Ends every live token of a user now (console sessions too); how many were ended. */
+  revokeUserTokens(userId: string, now: number): Promise<number>;
 
   // provider bookkeeping
   /** Records an idempotency key; false when it was already there. */

@@ -826,6 +826,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async listUsers() {
       return db.select().from(t.users).orderBy(asc(t.users.name));
     },
+    async listApiTokens() {
+      return db.select().from(t.apiTokens).orderBy(desc(t.apiTokens.createdAt), desc(t.apiTokens.id));
+    },
+    async revokeApiTokenById(id, now) {
+      const a = t.apiTokens;
+      const rows = await db.update(a).set({ revokedAt: now }).where(and(eq(a.id, id), isNull(a.revokedAt))).returning({ id: a.id });
+      return rows.length > 0;
+    },
+    async revokeUserTokens(userId, now) {
+      const a = t.apiTokens;
+      const rows = await db.update(a).set({ revokedAt: now }).where(and(eq(a.userId, userId), isNull(a.revokedAt))).returning({ id: a.id });
+      return rows.length;
+    },
 
     // ── provider bookkeeping ──
     async markProcessed(provider, key, now) {

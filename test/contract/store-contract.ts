@@ -493,6 +493,22 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
   });
 
+  it('lists API tokens newest first and revokes one, or all of a user', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `tokens-${newId()}@example.com`, name: 'Tokens', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const token = (userId: string | null, createdAt: number) => store.repo.createApiToken({
+      id: newId(), userId, name: 'contract', tokenHash: newId(), prefix: 'fd_abcde', createdAt, expiresAt: null, lastUsedAt: null, revokedAt: null,
+    });
+    const [a, b, other] = [await token(user.id, NOW + 1), await token(user.id, NOW + 2), await token(null, NOW + 3)];
+    const listed = (await store.repo.listApiTokens()).map((t) => t.id);
+    expect(listed.filter((id) => [a.id, b.id, other.id].includes(id))).toEqual([other.id, b.id, a.id]);
+    expect(await store.repo.revokeApiTokenById(a.id, NOW + 10)).toBe(true);
+    expect(await store.repo.revokeApiTokenById(a.id, NOW + 11)).toBe(false); // already revoked: the first time stays
+    expect(await store.repo.revokeApiTokenById('no-such-token', NOW)).toBe(false);
+    expect(await store.repo.revokeUserTokens(user.id, NOW + 20)).toBe(1); // only b was still live
+    const after = new Map((await store.repo.listApiTokens()).map((t) => [t.id, t.revokedAt]));
+    expect([after.get(a.id), after.get(b.id), after.get(other.id)]).toEqual([NOW + 10, NOW + 20, null]);
+  });
+
   it('filters the inbox by statuses, assignee, unassigned and label, and counts the same way', async () => {
     const user = await store.repo.createUser({ id: newId(), email: `agent-${newId()}@example.com`, name: 'Agent', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
     const { contact, conversation: mine } = await contactWithConversation(store.repo, { assigneeId: user.id, owner: 'human' });
