@@ -1,5 +1,5 @@
 /**
- * `frontdesk <command>`: serve (default), migrate, token create, user create, kb import|list|export|delete, export, init, demo,
+ * `frontdesk <command>`: serve (default), migrate, token create|list|revoke, user create|list|disable|reset-password, kb import|list|export|delete, export, init, demo,
  * doctor, eval, outbox list|resend, webhooks list|add|remove|test, train. Bad usage prints one clear line and exits with 2.
  */
 import { FrontdeskError } from '../core/errors.ts';
@@ -15,8 +15,8 @@ type Command = (args: string[], io: Io) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'serve the API, webhooks, widget and console (default)', load: async () => (await import('./commands/serve.ts')).serve },
   migrate: { summary: 'apply database migrations', load: async () => (await import('./commands/migrate.ts')).migrate },
-  token: { summary: 'token create --name NAME [--user EMAIL] [--days N]: a staff API token', load: async () => (await import('./commands/token.ts')).token },
-  user: { summary: 'user create --email E --name N [--password P] [--role agent|admin]', load: async () => (await import('./commands/user.ts')).user },
+  token: { summary: 'token create --name NAME [--user EMAIL] [--days N] | list [--user EMAIL] | revoke ID: staff API tokens', load: async () => (await import('./commands/token.ts')).token },
+  user: { summary: 'user create --email E --name N [--password P] [--role agent|admin] | list | disable --email E | reset-password --email E [--password P]', load: async () => (await import('./commands/user.ts')).user },
   kb: { summary: 'kb import <dir|file>… | list [--json] | export <dir> | delete <slug>…: manage the knowledge base', load: async () => (await import('./commands/kb.ts')).kb },
   export: {
     summary: 'export conversations|messages|tickets|metrics --from ISO --to ISO [--format csv|jsonl] [--out FILE]',

@@ -2,7 +2,7 @@
  * Support metrics from the event stream, per channel and overall. Bot and human figures are kept
  * apart: bot first response counts only the bot's answers, human first response runs from handoff.
  */
-import type { EventAggregate, Store } from './ports.ts';
+import type { AgentActivity, EventAggregate, Store } from './ports.ts';
 import { CHANNELS, type ChannelKind } from './types.ts';
 
 export interface ChannelMetrics {
@@ -14,11 +14,29 @@ export interface ChannelMetrics {
   /** Conversations handed to humans ÷ conversations started. */
   escalationRate: number | null;
   resolved: { bot: number; human: number };
-  /** Resolved without any human ÷ all resolved. */
+  /**
+   * Resolved by the bot ÷ conversations with an outcome: resolved by the bot, or handed to humans.
+   * A handoff settles a conversation as not the bot's at once, so the rate moves as conversations
+   * resolve instead of waiting for humans to close theirs (bot ones end when the contact ends them
+   * or after AUTO_RESOLVE_HOURS idle).
+   */
   botResolutionRate: number | null;
   firstResponseMs: { bot: number | null; human: number | null };
   resolutionMs: { bot: number | null; human: number | null };
   csat: { average: number | null; count: number };
+}
+
+/** One staff member's figures over the range. */
+export interface AgentMetrics {
+  userId: string;
+  /** The user's name; null when the user no longer exists. */
+  name: string | null;
+  /** Conversations the agent replied in. */
+  handled: number;
+  /** Conversations resolved with humans involved while assigned to the agent. */
+  resolved: number;
+  /** Median of the agent's first responses, from handoff; null without any. */
+  medianFirstResponseMs: number | null;
 }
 
 export interface Analytics {
@@ -26,6 +44,30 @@ export interface Analytics {
   until: number;
   total: ChannelMetrics;
   channels: Partial<Record<ChannelKind, ChannelMetrics>>;
+  /** Staff members with any figure in the range, most conversations handled first. */
+  agents: AgentMetrics[];
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function agentsOf(activity: AgentActivity, names: Map<string, string>): AgentMetrics[] {
+  const agents = new Map<string, { handled: number; resolved: number; firstResponses: number[] }>();
+  const of = (userId: string) => {
+    let agent = agents.get(userId);
+    if (!agent) agents.set(userId, (agent = { handled: 0, resolved: 0, firstResponses: [] }));
+    return agent;
+  };
+  for (const r of activity.replies) of(r.userId).handled += 1;
+  for (const r of activity.resolved) of(r.userId).resolved += r.count;
+  for (const r of activity.firstResponses) of(r.userId).firstResponses.push(r.ms);
+  return [...agents]
+    .map(([userId, a]) => ({ userId, name: names.get(userId) ?? null, handled: a.handled, resolved: a.resolved, medianFirstResponseMs: median(a.firstResponses) }))
+    .sort((a, b) => b.handled - a.handled || b.resolved - a.resolved || a.userId.localeCompare(b.userId));
 }
 
 function metricsOf(rows: EventAggregate[]): ChannelMetrics {
@@ -56,7 +98,7 @@ function metricsOf(rows: EventAggregate[]): ChannelMetrics {
     escalated: total('escalated'),
     escalationRate: ratio(handoffs, conversations),
     resolved,
-    botResolutionRate: ratio(resolved.bot, resolved.bot + resolved.human),
+    botResolutionRate: ratio(resolved.bot, resolved.bot + handoffs),
     firstResponseMs: { bot: mean('first_response', 'bot'), human: mean('first_response', 'human') },
     resolutionMs: { bot: mean('resolved', 'bot'), human: mean('resolved', 'human') },
     csat: { average: mean('csat'), count: total('csat') },
@@ -64,11 +106,15 @@ function metricsOf(rows: EventAggregate[]): ChannelMetrics {
 }
 
 export async function computeAnalytics(store: Store, range: { since: number; until: number; channel?: ChannelKind }): Promise<Analytics> {
-  const rows = await store.repo.aggregateEvents(range.since, range.until, range.channel);
+  const [rows, activity, users] = await Promise.all([
+    store.repo.aggregateEvents(range.since, range.until, range.channel),
+    store.repo.agentActivity(range.since, range.until, range.channel),
+    store.repo.listUsers(),
+  ]);
   const channels: Analytics['channels'] = {};
   for (const channel of CHANNELS) {
     const own = rows.filter((r) => r.channel === channel);
     if (own.length > 0) channels[channel] = metricsOf(own);
   }
-  return { since: range.since, until: range.until, total: metricsOf(rows), channels };
+  return { since: range.since, until: range.until, total: metricsOf(rows), channels, agents: agentsOf(activity, new Map(users.map((u) => [u.id, u.name]))) };
 }

@@ -421,6 +421,16 @@ export interface EventAggregate {
   avgValue: number | null;
 }
 
+/** What staff members did in a time range (per-agent analytics input). */
+export interface AgentActivity {
+  /** Each conversation a user replied in (not notes), once per user. */
+  replies: { userId: string; conversationId: string }[];
+  /** Each human first response, by the user who gave it: ms from the handoff. */
+  firstResponses: { userId: string; ms: number }[];
+  /** Conversations resolved with humans involved, by their assignee. */
+  resolved: { userId: string; count: number }[];
+}
+
 /** What updateArticle did: saved, found no article with that slug, or found a newer save than `ifUpdatedAt`. */
 export type ArticleUpdate =
   | { status: 'updated'; article: KnowledgeArticle }
@@ -544,8 +554,9 @@ export interface Repository {
   // metrics
   insertEvents(events: MetricEvent[]): Promise<void>;
   aggregateEvents(since: number, until: number, channel?: ChannelKind): Promise<EventAggregate[]>;
-  /** Conversations created per channel per UTC day. */
-  dailyVolume(since: number, until: number): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
+  /** Conversations created per channel per UTC day; of one channel when given. */
+  dailyVolume(since: number, until: number, channel?: ChannelKind): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
+  agentActivity(since: number, until: number, channel?: ChannelKind): Promise<AgentActivity>;
   insertCsat(input: CsatResponse): Promise<CsatResponse | null>;
   /** When the conversation first had an event of this type, or null. */
   firstEventAt(conversationId: string, type: MetricEvent['type']): Promise<number | null>;
@@ -593,6 +604,12 @@ export interface Repository {
   /** Ends a token now (console sign-out); later use answers 401. */
   revokeApiToken(tokenHash: string, now: number): Promise<void>;
   listUsers(): Promise<User[]>;
+  /** Every token, revoked and expired ones too, newest first (`frontdesk token list`). */
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Ends one token now; false when there is no such token or it was already revoked. */
+  revokeApiTokenById(id: string, now: number): Promise<boolean>;
+  /** Ends every live token of a user now (console sessions too); how many were ended. */
+  revokeUserTokens(userId: string, now: number): Promise<number>;
 
   // provider bookkeeping
   /** Records an idempotency key; false when it was already there. */

@@ -4,6 +4,7 @@
  * model and not here fails the type check; `meta({ id })` makes each one a named component.
  */
 import { z } from 'zod';
+import type { AgentMetrics } from '../core/analytics.ts';
 import type { FailedDelivery } from '../core/outbox.ts';
 import {
   ChannelKind,
@@ -199,12 +200,23 @@ export const ChannelMetricsRecord = z
     escalated: z.number().int(),
     escalationRate: z.number().nullable(),
     resolved: split,
-    botResolutionRate: z.number().nullable(),
+    botResolutionRate: z.number().nullable().describe('resolved by the bot ÷ (resolved by the bot + handed to humans); a handoff counts when it happens'),
     firstResponseMs: splitMs,
     resolutionMs: splitMs,
     csat: z.object({ average: z.number().nullable(), count: z.number().int() }),
   })
   .meta({ id: 'ChannelMetrics' });
+
+/** One staff member's figures in GET /v1/analytics. */
+export const AgentMetricsRecord = z
+  .object({
+    userId: z.string(),
+    name: z.string().nullable().describe('null when the user no longer exists'),
+    handled: z.number().int().describe('conversations the agent replied in'),
+    resolved: z.number().int().describe('conversations resolved with humans involved while assigned to the agent'),
+    medianFirstResponseMs: z.number().nullable().describe("median of the agent's first responses, timed from the handoff"),
+  })
+  .meta({ id: 'AgentMetrics' }) satisfies z.ZodType<AgentMetrics>;
 
 /** Another contact that may be the same person (GET /v1/conversations/:id). */
 export const PossibleDuplicateRecord = z

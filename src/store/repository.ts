@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
+import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -697,7 +697,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         ({ valueSum, valueCount, ...row }): EventAggregate => ({ ...row, avgValue: valueCount === 0 ? null : valueSum / valueCount }),
       );
     },
-    async dailyVolume(since, until) {
+    async dailyVolume(since, until, channel) {
       const c = t.conversations;
       // Integer division gives the UTC day in both dialects; the constant is inlined so the grouped
       // expression and the selected one are the same text.
@@ -705,10 +705,40 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const rows = await db
         .select({ day, channel: c.channel, count: count().mapWith(Number) })
         .from(c)
-        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until)))
+        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until), channel ? eq(c.channel, channel) : undefined))
         .groupBy(day, c.channel)
         .orderBy(day, c.channel);
       return rows.map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
+    },
+    async agentActivity(since, until, channel) {
+      const e = t.events;
+      const m = t.messages;
+      const c = t.conversations;
+      const inRange = (column: typeof e.createdAt | typeof m.createdAt) => and(gt(column, since - 1), lte(column, until));
+      const [replies, firstResponses, resolved] = await Promise.all([
+        db
+          .selectDistinct({ userId: m.authorId, conversationId: m.conversationId })
+          .from(m)
+          .where(and(eq(m.authorKind, 'human'), eq(m.direction, 'outbound'), eq(m.internal, false), inRange(m.createdAt), channel ? eq(m.channel, channel) : undefined)),
+        // A human first response is recorded with its reply, at the same instant: that reply's author gave it.
+        db
+          .select({ userId: m.authorId, ms: e.value })
+          .from(e)
+          .innerJoin(m, and(eq(m.conversationId, e.conversationId), eq(m.createdAt, e.createdAt), eq(m.authorKind, 'human'), eq(m.direction, 'outbound'), eq(m.internal, false)))
+          .where(and(eq(e.type, 'first_response'), eq(e.actor, 'human'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined)),
+        db
+          .select({ userId: c.assigneeId, count: count().mapWith(Number) })
+          .from(e)
+          .innerJoin(c, eq(c.id, e.conversationId))
+          .where(and(eq(e.type, 'resolved'), eq(e.actor, 'human'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined))
+          .groupBy(c.assigneeId),
+      ]);
+      const known = <T extends { userId: string | null }>(rows: T[]) => rows.filter((r): r is T & { userId: string } => r.userId !== null);
+      return {
+        replies: known(replies),
+        firstResponses: known(firstResponses).flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
+        resolved: known(resolved),
+      } satisfies AgentActivity;
     },
     async insertCsat(input) {
       return first(await db.insert(t.csatResponses).values(input).onConflictDoNothing().returning());
@@ -885,6 +915,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async listUsers() {
       return db.select().from(t.users).orderBy(asc(t.users.name));
+    },
+    async listApiTokens() {
+      return db.select().from(t.apiTokens).orderBy(desc(t.apiTokens.createdAt), desc(t.apiTokens.id));
+    },
+    async revokeApiTokenById(id, now) {
+      const a = t.apiTokens;
+      const rows = await db.update(a).set({ revokedAt: now }).where(and(eq(a.id, id), isNull(a.revokedAt))).returning({ id: a.id });
+      return rows.length > 0;
+    },
+    async revokeUserTokens(userId, now) {
+      const a = t.apiTokens;
+      const rows = await db.update(a).set({ revokedAt: now }).where(and(eq(a.userId, userId), isNull(a.revokedAt))).returning({ id: a.id });
+      return rows.length;
     },
 
     // ── provider bookkeeping ──

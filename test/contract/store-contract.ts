@@ -480,6 +480,15 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     ]);
   });
 
+  it('counts conversations per day, of one channel when asked', async () => {
+    const day = NOW + 400 * 86_400_000; // a day no other test writes on
+    for (const channel of ['sms', 'sms', 'web'] as const) await contactWithConversation(store.repo, { channel, createdAt: day, lastMessageAt: day, updatedAt: day });
+    const iso = new Date(day).toISOString().slice(0, 10);
+    expect(await store.repo.dailyVolume(day, day + 1000)).toEqual([{ day: iso, channel: 'sms', count: 2 }, { day: iso, channel: 'web', count: 1 }]);
+    expect(await store.repo.dailyVolume(day, day + 1000, 'sms')).toEqual([{ day: iso, channel: 'sms', count: 2 }]);
+    expect(await store.repo.dailyVolume(day, day + 1000, 'slack')).toEqual([]);
+  });
+
   it('numbers tickets uniquely and increasingly, also when they are created at the same time', async () => {
     const { conversation } = await contactWithConversation(store.repo);
     const numbers: number[] = [];
@@ -528,6 +537,22 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const expected = [...made].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id.localeCompare(a.id)).map((c) => c.id);
     expect(seen).toEqual(expected);
     expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
+  });
+
+  it('lists API tokens newest first and revokes one, or all of a user', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `tokens-${newId()}@example.com`, name: 'Tokens', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const token = (userId: string | null, createdAt: number) => store.repo.createApiToken({
+      id: newId(), userId, name: 'contract', tokenHash: newId(), prefix: 'fd_abcde', createdAt, expiresAt: null, lastUsedAt: null, revokedAt: null,
+    });
+    const [a, b, other] = [await token(user.id, NOW + 1), await token(user.id, NOW + 2), await token(null, NOW + 3)];
+    const listed = (await store.repo.listApiTokens()).map((t) => t.id);
+    expect(listed.filter((id) => [a.id, b.id, other.id].includes(id))).toEqual([other.id, b.id, a.id]);
+    expect(await store.repo.revokeApiTokenById(a.id, NOW + 10)).toBe(true);
+    expect(await store.repo.revokeApiTokenById(a.id, NOW + 11)).toBe(false); // already revoked: the first time stays
+    expect(await store.repo.revokeApiTokenById('no-such-token', NOW)).toBe(false);
+    expect(await store.repo.revokeUserTokens(user.id, NOW + 20)).toBe(1); // only b was still live
+    const after = new Map((await store.repo.listApiTokens()).map((t) => [t.id, t.revokedAt]));
+    expect([after.get(a.id), after.get(b.id), after.get(other.id)]).toEqual([NOW + 10, NOW + 20, null]);
   });
 
   it('filters the inbox by statuses, assignee, unassigned and label, and counts the same way', async () => {

@@ -6,26 +6,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { loadConfig } from '../../../config/env.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { articleToMarkdown, parseArticleFile, slugify, type ArticleInput } from '../../core/knowledge.ts';
-import type { Store } from '../../core/ports.ts';
-import { openStore } from '../../entry/node.ts';
 import { parseOptions } from '../args.ts';
 import { filesOf } from '../article-files.ts';
 import type { Io } from '../main.ts';
+import { withStore } from '../with-store.ts';
 
 const USAGE = 'usage: frontdesk kb import <dir|file>… | kb list [--json] | kb export <dir> [--force] | kb delete <slug>…';
-
-async function withStore<T>(io: Io, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(loadConfig(io.env));
-  try {
-    await store.migrate();
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,46 +1,114 @@
-import { loadConfig } from '../../../config/env.ts';
 import { ConflictError, InvalidInputError } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
+import { newId, newSecret } from '../../core/ids.ts';
+import type { Store } from '../../core/ports.ts';
 import { hashPassword } from '../../core/passwords.ts';
-import { openStore } from '../../entry/node.ts';
+import type { User } from '../../core/types.ts';
 import { parseOptions } from '../args.ts';
 import type { Io } from '../main.ts';
+import { withStore } from '../with-store.ts';
 
 const MIN_PASSWORD = 10;
+const USAGE = 'usage: frontdesk user create --email E --name N [--password P] [--role agent|admin] [--slack USERID] | user list | user disable --email E | user reset-password --email E [--password P]';
 
-/** `frontdesk user create --email E --name N [--password P] [--role agent|admin] [--slack U123]` */
+/** `frontdesk user create|list|disable|reset-password`: staff accounts, for the operator. */
 export async function user(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new InvalidInputError('usage: frontdesk user create --email E --name N [--password P] [--role agent|admin] [--slack USERID]');
-  const { values } = parseOptions(rest, {
-    email: { type: 'string' },
-    name: { type: 'string' },
-    password: { type: 'string' },
-    role: { type: 'string' },
-    slack: { type: 'string' },
-  });
-  const email = values.email?.trim().toLowerCase();
-  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new InvalidInputError('--email is required and must be an email address');
-  const role = values.role ?? 'agent';
-  if (role !== 'agent' && role !== 'admin') throw new InvalidInputError('--role must be agent or admin');
-  const password = values.password ?? io.env.FRONTDESK_USER_PASSWORD;
-  if (password !== undefined && password.length < MIN_PASSWORD) throw new InvalidInputError(`the password must have at least ${MIN_PASSWORD} characters`);
-  const store = openStore(loadConfig(io.env));
-  try {
-    await store.migrate();
-    if (await store.repo.findUserByEmail(email)) throw new ConflictError('user_exists', `a user with email ${email} already exists`);
-    const created = await store.repo.createUser({
-      id: newId(),
-      email,
-      name: values.name?.trim() || email,
-      role,
-      passwordHash: password ? await hashPassword(password) : null,
-      slackUserId: values.slack ?? null,
-      createdAt: Date.now(),
+  const command = sub === undefined ? undefined : COMMANDS[sub];
+  if (!command) throw new InvalidInputError(USAGE);
+  return command(rest, io);
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  async create(args, io) {
+    const { values } = parseOptions(args, {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      slack: { type: 'string' },
+    }, false, USAGE);
+    const email = emailOption(values.email);
+    const role = values.role ?? 'agent';
+    if (role !== 'agent' && role !== 'admin') throw new InvalidInputError('--role must be agent or admin');
+    const password = values.password ?? io.env.FRONTDESK_USER_PASSWORD;
+    checkPassword(password);
+    return withStore(io, async (store) => {
+      if (await store.repo.findUserByEmail(email)) throw new ConflictError('user_exists', `a user with email ${email} already exists`);
+      const created = await store.repo.createUser({
+        id: newId(),
+        email,
+        name: values.name?.trim() || email,
+        role,
+        passwordHash: password ? await hashPassword(password) : null,
+        slackUserId: values.slack ?? null,
+        createdAt: Date.now(),
+      });
+      io.stdout.write(`Created ${created.role} ${created.email} (${created.id})${password ? '' : ' without a password (API and Slack only)'}.\n`);
+      return 0;
     });
-    io.stdout.write(`Created ${created.role} ${created.email} (${created.id})${password ? '' : ' without a password (API and Slack only)'}.\n`);
-    return 0;
-  } finally {
-    await store.close();
-  }
+  },
+
+  /** One line per user: email, role, name, whether a password is set, live tokens. */
+  async list(args, io) {
+    parseOptions(args, {}, false, 'usage: frontdesk user list');
+    return withStore(io, async (store) => {
+      const [users, tokens] = await Promise.all([store.repo.listUsers(), store.repo.listApiTokens()]);
+      const now = Date.now();
+      const live = (u: User) => tokens.filter((t) => t.userId === u.id && t.revokedAt === null && (t.expiresAt === null || t.expiresAt > now)).length;
+      io.stdout.write('email\trole\tname\tpassword\tlive tokens\tid\n');
+      for (const u of users) io.stdout.write(`${u.email}\t${u.role}\t${u.name}\t${u.passwordHash ? 'yes' : 'no'}\t${live(u)}\t${u.id}\n`);
+      if (users.length === 0) io.stderr.write('No users yet (create one with: frontdesk user create).\n');
+      return 0;
+    });
+  },
+
+  /**
+   * Signs a user out everywhere and removes the password: no console sign-in, no API use. Users
+   * have no disabled flag, so this holds until someone sets a password or mints a token again.
+   */
+  async disable(args, io) {
+    const { values } = parseOptions(args, { email: { type: 'string' } }, false, 'usage: frontdesk user disable --email E');
+    const email = emailOption(values.email);
+    return withStore(io, async (store) => {
+      const found = await userByEmail(store, email);
+      const revoked = await store.transaction(async (repo) => {
+        await repo.updateUser(found.id, { passwordHash: null });
+        return repo.revokeUserTokens(found.id, Date.now());
+      });
+      io.stdout.write(`Disabled ${found.email}: password removed, ${revoked} token${revoked === 1 ? '' : 's'} revoked.\n`);
+      return 0;
+    });
+  },
+
+  /** Sets a new password: given, from FRONTDESK_USER_PASSWORD, or generated and printed once. */
+  async 'reset-password'(args, io) {
+    const { values } = parseOptions(args, { email: { type: 'string' }, password: { type: 'string' } }, false, 'usage: frontdesk user reset-password --email E [--password P]');
+    const email = emailOption(values.email);
+    const given = values.password ?? io.env.FRONTDESK_USER_PASSWORD;
+    checkPassword(given);
+    const password = given ?? newSecret('pw');
+    return withStore(io, async (store) => {
+      const found = await userByEmail(store, email);
+      await store.repo.updateUser(found.id, { passwordHash: await hashPassword(password) });
+      if (given === undefined) io.stdout.write(`${password}\n`);
+      io.stderr.write(`Set a new password for ${found.email}${given === undefined ? ' (printed above, shown only once)' : ''}.\n`);
+      return 0;
+    });
+  },
+};
+
+function emailOption(value: string | undefined): string {
+  const email = value?.trim().toLowerCase();
+  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new InvalidInputError('--email is required and must be an email address');
+  return email;
+}
+
+function checkPassword(password: string | undefined) {
+  if (password !== undefined && password.length < MIN_PASSWORD) throw new InvalidInputError(`the password must have at least ${MIN_PASSWORD} characters`);
+}
+
+async function userByEmail(store: Store, email: string): Promise<User> {
+  const found = await store.repo.findUserByEmail(email);
+  if (!found) throw new InvalidInputError(`no user with email ${email} (see: frontdesk user list)`);
+  return found;
 }
