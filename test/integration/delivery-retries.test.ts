@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmsAdapter } from '../../adapters/sms/index.ts';
 import { loadConfig } from '../../config/env.ts';
@@ -16,6 +15,7 @@ import { newId } from '../../src/core/ids.ts';
 import { createApiToken } from '../../src/core/staff-auth.ts';
 import { createTestFrontdesk, manualClock, scriptedEngine } from '../support/frontdesk.ts';
 import { fixture, postWebhook, smsEnv, startTwilioApi, type TwilioApi } from './sms-support.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-delivery-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,16 +158,7 @@ describe('delivery retries by time', () => {
     await runFor(10 * MINUTE, MINUTE);
     expect(await outboundStatuses()).toEqual({ failed: 2 });
 
-    const cli = async (...args: string[]) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (d) => (out += d));
-      stderr.on('data', (d) => (err += d));
-      const code = await run(['outbox', ...args], { stdout, stderr, env: { ...env, LOG_LEVEL: 'silent' } });
-      return { code, out, err };
-    };
+    const cli = (...args: string[]) => captureOutput((io) => run(['outbox', ...args], { ...io, env: { ...env, LOG_LEVEL: 'silent' } }));
     const list = await cli('list', '--failed');
     expect(list.code).toBe(0);
     expect(list.out.trim().split('\n')).toHaveLength(2);

@@ -5,7 +5,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDeployment } from '../../config/deployment/index.ts';
@@ -14,19 +13,13 @@ import { BIKE_SHOP_DIR } from '../support/deployment.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
 import { describeWithService } from '../support/services.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'fd-deploy-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env: { SQLITE_PATH: join(work, 'cli.db'), LOG_LEVEL: 'silent', ...env } });
-  return { code, out, err };
+function run(args: string[], env: Record<string, string> = {}) {
+  return captureOutput((io) => runCli(args, { ...io, env: { SQLITE_PATH: join(work, 'cli.db'), LOG_LEVEL: 'silent', ...env } }));
 }
 
 describe('frontdesk init', () => {

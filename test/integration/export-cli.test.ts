@@ -2,12 +2,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { newId } from '../../src/core/ids.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
 import { parseCsv } from '../support/csv.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-export-cli-'));
 const env = { SQLITE_PATH: join(dir, 'frontdesk.sqlite'), LOG_LEVEL: 'silent' };
@@ -15,14 +15,7 @@ const AT = Date.UTC(2026, 9, 1, 9);
 const inside: string[] = [];
 
 async function frontdesk(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run(['export', ...args], { stdout, stderr, env });
-  return { code, out, err };
+  return captureOutput((io) => run(['export', ...args], { ...io, env }));
 }
 
 beforeAll(async () => {

@@ -6,19 +6,13 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { parseArticleFile } from '../../src/core/knowledge.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-kb-cli-'));
 const env = { SQLITE_PATH: join(dir, 'kb.sqlite'), LOG_LEVEL: 'silent' };
 
 async function kb(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run(['kb', ...args], { stdout, stderr, env });
-  return { code, out, err };
+  return captureOutput((io) => run(['kb', ...args], { ...io, env }));
 }
 const listed = async () => JSON.parse((await kb('list', '--json')).out) as { slug: string; title: string; tags: string[]; updatedAt: number }[];
 

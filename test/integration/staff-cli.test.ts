@@ -5,24 +5,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-staff-cli-'));
 const env = { SQLITE_PATH: join(dir, 'frontdesk.sqlite'), LOG_LEVEL: 'silent' };
 let fd: Awaited<ReturnType<typeof createTestFrontdesk>>;
 
 async function frontdesk(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run(args, { stdout, stderr, env });
-  return { code, out, err };
+  return captureOutput((io) => run(args, { ...io, env }));
 }
 
 async function ok(...args: string[]) {

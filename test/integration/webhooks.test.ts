@@ -11,7 +11,6 @@ import type { ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EVENT_ID_HEADER } from '../../adapters/webhooks/sign.ts';
 import { run } from '../../src/cli/main.ts';
@@ -23,6 +22,7 @@ import { startLocalHttp, type LocalHttpServer, type RecordedRequest } from '../s
 import { ROOT } from '../support/paths.ts';
 import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
 import { describeWithService } from '../support/services.ts';
+import { captureOutput } from '../support/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-webhooks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -368,16 +368,7 @@ describe('frontdesk webhooks (CLI)', () => {
     let secret = '';
     receiver = await startReceiver(() => secret);
     const env = { ...ALLOW_PRIVATE, SQLITE_PATH: join(dir, 'cli.db'), LOG_LEVEL: 'silent' };
-    const cli = async (...args: string[]) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await run(['webhooks', ...args], { stdout, stderr, env });
-      return { code, out, err };
-    };
+    const cli = (...args: string[]) => captureOutput((io) => run(['webhooks', ...args], { ...io, env }));
     const added = await cli('add', `${receiver.server.url}/cli`, '--events', 'message.created,ticket.created');
     expect(added.code, added.err).toBe(0);
     const [id] = added.out.split(/\s+/);
