@@ -58,7 +58,7 @@ proto.exec = function (this: unknown, source: string) {
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-bench-sql-'));
 const file = join(dir, 'frontdesk.db');
 const fd = await createFrontdesk({
-  config: loadConfig({ SQLITE_PATH: file, LOG_LEVEL: 'silent' }),
+  config: loadConfig({ SQLITE_PATH: file, LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0' }),
   logger: createLogger('silent'),
   modelCacheDir: MODEL_CACHE_DIR,
 });
