@@ -536,6 +536,8 @@ export interface Repository {
   requeueFailedJob(messageId: string, now: number): Promise<OutboxJob | null>;
   /** Jobs still waiting for delivery (the /metrics outbox gauge). */
   countPendingJobs(): Promise<number>;
+  /** When the oldest pending job was created (epoch ms), null when none waits. */
+  oldestPendingJobAt(): Promise<number | null>;
 
   // outgoing webhooks
   createWebhookSubscription(input: WebhookSubscription): Promise<WebhookSubscription>;
@@ -686,6 +688,8 @@ export interface Store {
    * Only stores shared by several processes have it (one process counts in memory).
    */
   takeToken?(name: string, key: string, settings: BucketSettings, now: number): Promise<number | null>;
+  /** The connection pool's size, idle connections and queued queries, where the store has a pool. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   /** Runs `work` atomically: everything it wrote is committed together, or nothing is. */
   transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */

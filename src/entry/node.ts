@@ -27,7 +27,7 @@ import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { frontdeskReadiness } from '../http/ops/health.ts';
-import { countDeliveries, countHandoffs, countReceived, createFrontdeskMetrics } from '../http/ops/frontdesk-metrics.ts';
+import { countDeliveries, countHandoffs, countReceived, createFrontdeskMetrics, timeEngine } from '../http/ops/frontdesk-metrics.ts';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-throttle.ts';
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
@@ -137,7 +137,12 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     // A channel the deployment turned off stays off even with its credentials set.
     ...(options.adapters ?? providerChannels(config, logger)).filter((a) => deployment.settings.channels.includes(a.kind)),
   ];
-  const metrics = createFrontdeskMetrics({ outboxPending: () => store.repo.countPendingJobs() });
+  const metrics = createFrontdeskMetrics({
+    outboxPending: () => store.repo.countPendingJobs(),
+    outboxOldestPendingAt: () => store.repo.oldestPendingJobAt(),
+    ...(store.poolStats ? { databasePool: store.poolStats.bind(store) } : {}),
+    now: clock.now,
+  });
   countHandoffs(escalations, metrics);
   const channels = countDeliveries(createChannelRegistry(adapters), metrics);
   const webhookSender = createWebhookSender(config.webhooks);
@@ -147,7 +152,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
   const pipeline = countReceived(createPipeline({
     store,
-    engine,
+    engine: timeEngine(engine, metrics),
     orders,
     outbox,
     escalations,

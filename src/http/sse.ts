@@ -4,6 +4,10 @@ import type { BusEvent, EventBus } from '../core/ports.ts';
 
 const HEARTBEAT_MS = 15_000;
 
+let openStreams = 0;
+/** Event streams open on this process (the /metrics gauge). */
+export const openEventStreams = () => openStreams;
+
 export interface SseEvent {
   event: string;
   id?: string;
@@ -26,6 +30,7 @@ export function streamTopic(
   },
 ) {
   return streamSSE(c, async (stream) => {
+    openStreams += 1;
     const queue: SseEvent[] = [];
     let wake: (() => void) | null = null;
     const unsubscribe = opts.bus.subscribe(opts.topic, (event) => {
@@ -63,6 +68,7 @@ export function streamTopic(
         await stream.writeSSE({ event: item.event, id: item.id, data });
       }
     } finally {
+      openStreams -= 1;
       clearInterval(heartbeat);
       unsubscribe();
     }

@@ -5,7 +5,7 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, or, sql, sum, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
 import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
 import type {
@@ -575,6 +575,10 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async countPendingJobs() {
       const [row] = await db.select({ n: count().mapWith(Number) }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
       return row?.n ?? 0;
+    },
+    async oldestPendingJobAt() {
+      const [row] = await db.select({ at: min(t.outbox.createdAt) }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
+      return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 
     // ── outgoing webhooks ──

@@ -15,11 +15,11 @@ function manualClock(start = 1_000_000) {
 describe('metrics registry', () => {
   it('renders counters, cumulative histogram buckets and gauges in Prometheus text format', async () => {
     const registry = createMetricsRegistry();
-    const requests = registry.counter('x_requests_total', 'Requests.');
+    const requests = registry.counter('x_requests_total', 'Requests.', ['route', 'status']);
     requests.inc({ route: '/a', status: '2xx' });
     requests.inc({ route: '/a', status: '2xx' });
     requests.inc({ route: 'say "hi"\n', status: '4xx' });
-    const duration = registry.histogram('x_seconds', 'Duration.', [0.1, 1]);
+    const duration = registry.histogram('x_seconds', 'Duration.', [0.1, 1], ['route']);
     duration.observe({ route: '/a' }, 0.05);
     duration.observe({ route: '/a' }, 0.5);
     duration.observe({ route: '/a' }, 5);
@@ -28,9 +28,9 @@ describe('metrics registry', () => {
     expect(text).toContain('# TYPE x_requests_total counter');
     expect(text).toContain('x_requests_total{route="/a",status="2xx"} 2');
     expect(text).toContain('x_requests_total{route="say \\"hi\\"\\n",status="4xx"} 1');
-    expect(text).toContain('x_seconds_bucket{route="/a",le="0.1"} 1');
-    expect(text).toContain('x_seconds_bucket{route="/a",le="1"} 2');
-    expect(text).toContain('x_seconds_bucket{route="/a",le="+Inf"} 3');
+    expect(text).toContain('x_seconds_bucket{le="0.1",route="/a"} 1');
+    expect(text).toContain('x_seconds_bucket{le="1",route="/a"} 2');
+    expect(text).toContain('x_seconds_bucket{le="+Inf",route="/a"} 3');
     expect(text).toContain('x_seconds_count{route="/a"} 3');
     expect(text).toContain('x_seconds_sum{route="/a"} 5.55');
     expect(text).toContain('# TYPE x_pending gauge\nx_pending 7');
@@ -140,20 +140,27 @@ describe('log safety', () => {
   });
 });
 
-describe('delivery and handoff counters', () => {
-  it('counts what a provider accepted or refused per channel, and each escalation', async () => {
-    const { countDeliveries, countHandoffs, createFrontdeskMetrics } = await import('./frontdesk-metrics.ts');
+describe('delivery, engine and handoff series', () => {
+  it('counts what a provider accepted or refused per channel and code, engine runs by route, stage times, each escalation, and the outbox and pool gauges', async () => {
+    const { countDeliveries, countHandoffs, createFrontdeskMetrics, timeEngine } = await import('./frontdesk-metrics.ts');
     const { createChannelRegistry } = await import('../../core/channels.ts');
     const { createEscalations } = await import('../../core/escalations.ts');
-    const metrics = createFrontdeskMetrics({ outboxPending: async () => 4 });
+    const metrics = createFrontdeskMetrics({
+      outboxPending: async () => 4,
+      outboxOldestPendingAt: async () => 1_000,
+      databasePool: () => ({ total: 5, idle: 3, waiting: 1 }),
+      now: () => 91_000,
+    });
     let fail = false;
     const sms = {
       kind: 'sms' as const,
       async send() {
-        if (fail) throw new Error('provider down');
+        if (fail) throw Object.assign(new Error('provider down'), { code: 21211 });
         return { status: 'sent' as const };
       },
     };
+    const engine = timeEngine({ name: 'local', run: async () => ({ route: 'faq' }) } as never, metrics);
+    await engine.run({} as never);
     const channels = countDeliveries(createChannelRegistry([sms as never]), metrics);
     const adapter = channels.get('sms')!;
     await adapter.send({} as never);
@@ -166,9 +173,15 @@ describe('delivery and handoff counters', () => {
     const text = await metrics.registry.render();
     metrics.close();
     expect(text).toContain('frontdesk_replies_sent_total{channel="sms"} 1');
-    expect(text).toContain('frontdesk_replies_failed_total{channel="sms"} 1');
+    expect(text).toContain('frontdesk_replies_failed_total{channel="sms",code="21211"} 1');
     expect(text).toContain('frontdesk_handoffs_total 1');
     expect(text).toContain('frontdesk_outbox_pending 4');
+    expect(text).toContain('frontdesk_outbox_oldest_pending_seconds 90');
+    expect(text).toContain('frontdesk_engine_runs_total{engine="local",route="faq"} 1');
+    expect(text).toContain('frontdesk_pipeline_stage_duration_seconds_count{stage="delivery"} 2');
+    expect(text).toContain('frontdesk_pipeline_stage_duration_seconds_count{stage="engine"} 1');
+    expect(text).toContain('frontdesk_db_pool_connections{state="waiting"} 1');
+    expect(text).toMatch(/\nfrontdesk_sse_clients 0\n/);
   });
 });
 

@@ -53,6 +53,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     dialect: 'postgres',
     repo,
     takeToken: createPgTokenTaker(pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction(work) {
       return db.transaction((tx) => work(createRepository(tx as unknown as Db, schema, dialect)));
     },
