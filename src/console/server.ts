@@ -21,6 +21,7 @@ import { StaffUser } from '../http/api-schemas.ts';
 import { readJson } from '../http/body.ts';
 import { createLoginThrottle, type LoginThrottle } from '../http/ops/login-throttle.ts';
 import { CONSOLE_BUNDLE, ensureBuilt, serveFile } from './assets.ts';
+import { selfOnlyPagePolicy } from '../http/page-policy.ts';
 
 /** The header that proves a cookie-authenticated mutation comes from the console's own scripts. */
 export const CSRF_HEADER = 'x-frontdesk-csrf';
@@ -43,18 +44,7 @@ export interface ConsoleDeps {
  * The console's page policy: its own scripts and styles only (the built index.html has no inline
  * script), article images from anywhere over https, and no framing by other sites.
  */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONSOLE_CSP = selfOnlyPagePolicy("'self' data: https:");
 
 export const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().min(1).max(1024) });
 

@@ -104,25 +104,14 @@ export async function failedDeliveries(repo: Repository, filter: { before?: stri
   );
 }
 
+/** A job waiting for its first attempt; `what` says what it delivers and where. */
+function pendingJob(what: Pick<OutboxJob, 'kind' | 'messageId' | 'eventId' | 'subscriptionId' | 'conversationId' | 'channel'>, now: number): OutboxJob {
+  return { id: newId(), ...what, status: 'pending', attempts: 0, runAt: now, lockedUntil: null, sendingSince: null, lastError: null, createdAt: now, updatedAt: now };
+}
+
 /** The outbox job that takes an event to one subscriber, written in the transaction that records the event. */
 export function webhookJob(event: WebhookEvent, subscriptionId: string, channel: ChannelKind, now: number): OutboxJob {
-  return {
-    id: newId(),
-    kind: 'webhook',
-    messageId: null,
-    eventId: event.id,
-    subscriptionId,
-    conversationId: event.conversationId,
-    channel,
-    status: 'pending',
-    attempts: 0,
-    runAt: now,
-    lockedUntil: null,
-    sendingSince: null,
-    lastError: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return pendingJob({ kind: 'webhook', messageId: null, eventId: event.id, subscriptionId, conversationId: event.conversationId, channel }, now);
 }
 
 export function createOutbox(deps: {
@@ -326,25 +315,9 @@ export function createOutbox(deps: {
     initialStatus: (channel) => (deliveredOnStore(channel) ? 'delivered' : 'pending'),
     async enqueue(repo, message, now) {
       if (deliveredOnStore(message.channel)) return null;
-      const id = newId();
-      await repo.enqueue({
-        id,
-        kind: 'reply',
-        messageId: message.id,
-        eventId: null,
-        subscriptionId: null,
-        conversationId: message.conversationId,
-        channel: message.channel,
-        status: 'pending',
-        attempts: 0,
-        runAt: now,
-        lockedUntil: null,
-        sendingSince: null,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      return id;
+      const job = pendingJob({ kind: 'reply', messageId: message.id, eventId: null, subscriptionId: null, conversationId: message.conversationId, channel: message.channel }, now);
+      await repo.enqueue(job);
+      return job.id;
     },
     deliver,
     async drain(limit = 50) {

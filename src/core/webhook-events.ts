@@ -62,10 +62,16 @@ export interface WebhookEventOptions {
 function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): Repository {
   let subscribers: Promise<WebhookSubscription[]> | null = null;
 
-  async function record(type: WebhookEventType, conversation: Pick<Conversation, 'id' | 'channel'>, data: Record<string, unknown>) {
-    // Read once per unit of work: the subscriptions as they are when the change commits.
-    const active = (await (subscribers ??= repo.activeWebhookSubscriptions())).filter((s) => s.events.includes(type));
+  /** The subscriptions to `type`, read once per unit of work: as they are when the change commits. */
+  async function subscribedTo(type: WebhookEventType) {
+    return (await (subscribers ??= repo.activeWebhookSubscriptions())).filter((s) => s.events.includes(type));
+  }
+
+  /** `conversation`: the conversation, or its id when the change does not carry its channel (looked up only for a subscriber). */
+  async function record(type: WebhookEventType, conversation: Pick<Conversation, 'id' | 'channel'> | string, data: Record<string, unknown>) {
+    const active = await subscribedTo(type);
     if (active.length === 0) return;
+    if (typeof conversation === 'string') conversation = (await repo.getConversation(conversation))!;
     const now = clock.now();
     const event: WebhookEvent = { id: newId(), type, conversationId: conversation.id, data, createdAt: now };
     await repo.insertWebhookEvent(event);
@@ -75,10 +81,6 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
       jobIds.push(job.id);
     }
   }
-  async function channelOf(conversationId: string) {
-    return (await repo.getConversation(conversationId))!;
-  }
-
   return {
     ...repo,
     async createConversation(input) {
@@ -88,7 +90,8 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
     },
     async updateConversation(id, patch) {
       const watched = WATCHED_CONVERSATION_FIELDS.filter((f) => patch[f] !== undefined);
-      const before = watched.length > 0 ? await repo.getConversation(id) : null;
+      // The state before is read only when someone would be told of the change.
+      const before = watched.length > 0 && (await subscribedTo('conversation.updated')).length > 0 ? await repo.getConversation(id) : null;
       const after = await repo.updateConversation(id, patch);
       const changed = before && after ? watched.filter((f) => before[f] !== after[f]) : [];
       if (after && changed.length > 0) await record('conversation.updated', after, { ...conversationData(after), changed });
@@ -102,18 +105,18 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
     },
     async createTicket(input) {
       const ticket = await repo.createTicket(input);
-      await record('ticket.created', await channelOf(ticket.conversationId), ticketData(ticket));
+      await record('ticket.created', ticket.conversationId, ticketData(ticket));
       return ticket;
     },
     async updateTicket(id, patch) {
       const ticket = await repo.updateTicket(id, patch);
       const changed = TICKET_FIELDS.filter((f) => patch[f] !== undefined);
-      if (ticket) await record('ticket.updated', await channelOf(ticket.conversationId), { ...ticketData(ticket), changed });
+      if (ticket) await record('ticket.updated', ticket.conversationId, { ...ticketData(ticket), changed });
       return ticket;
     },
     async insertCsat(input) {
       const csat = await repo.insertCsat(input);
-      if (csat) await record('csat.created', await channelOf(csat.conversationId), csatData(csat));
+      if (csat) await record('csat.created', csat.conversationId, csatData(csat));
       return csat;
     },
   };

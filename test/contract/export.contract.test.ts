@@ -2,16 +2,13 @@
  * The staff export against both stores: keyset pages of each kind over a time range, streamed as
  * CSV and JSON Lines. One suite, run on SQLite and on a real PostgreSQL server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exportChunks, type ExportFormat } from '../../src/core/export.ts';
 import { newId } from '../../src/core/ids.ts';
 import type { ExportKind, Store } from '../../src/core/ports.ts';
 import type { Conversation, Message, MetricEvent } from '../../src/core/types.ts';
-import { createPgStore } from '../../src/store/pg/index.ts';
-import { createSqliteStore } from '../../src/store/sqlite/index.ts';
+import { onBothStores, type OpenStore } from '../support/both-stores.ts';
 import { parseCsv } from '../support/csv.ts';
-import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
-import { describeWithService } from '../support/services.ts';
 
 const FROM = Date.UTC(2026, 10, 1);
 const TO = Date.UTC(2026, 11, 1);
@@ -50,7 +47,7 @@ async function collect(store: Store, kind: ExportKind, format: ExportFormat, pag
   return { text, chunks };
 }
 
-function exportContract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+function exportContract(open: OpenStore) {
   let store: Store;
   let close: () => Promise<void>;
   const expected = { conversations: [] as string[], messages: [] as string[], tickets: [] as string[], metrics: [] as string[] };
@@ -138,24 +135,4 @@ function exportContract(open: () => Promise<{ store: Store; close(): Promise<voi
   });
 }
 
-describe('Export contract: SQLite', () => {
-  exportContract(async () => {
-    const store = createSqliteStore({ path: ':memory:' });
-    return { store, close: () => store.close() };
-  });
-});
-
-const pgReason = await postgresUnavailable();
-describeWithService('PostgreSQL', pgReason)('Export contract: PostgreSQL', () => {
-  exportContract(async () => {
-    const db = await createTestDatabase();
-    const store = createPgStore({ url: db.url });
-    return {
-      store,
-      async close() {
-        await store.close();
-        await db.drop();
-      },
-    };
-  });
-});
+onBothStores('Export contract', exportContract);

@@ -12,21 +12,11 @@ import { packagePath } from '../../../config/package-root.ts';
 import { serveFile } from '../../console/assets.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { apiDocumentation } from '../api-doc.ts';
+import { selfOnlyPagePolicy } from '../page-policy.ts';
 
 /** The reference page loads only files of our origin; the spec is fetched from it too. */
-export const DOCS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // Swagger UI's stylesheet draws its icons as data: SVGs.
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Swagger UI's stylesheet draws its icons as data: SVGs.
+export const DOCS_CSP = selfOnlyPagePolicy("'self' data:");
 
 /** The swagger-ui-dist files the page uses; nothing else of the package is served. */
 const SWAGGER_FILES = new Set(['swagger-ui.css', 'index.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png']);
