@@ -51,6 +51,15 @@ export function askerOwnsOrder(order: OrderOwner, asker: Asker): boolean {
   return phone !== null && asker.phones.some((proven) => normalisePhone(proven) === phone);
 }
 
+/**
+ * Whether the "order number + email" check is open to this asker. An asker who proved an email
+ * address (a mail's sender, a widget email the host site signed) is known, so typing another
+ * customer's address unlocks nothing: their orders are those of the address they write from.
+ */
+export function mayVerifyByTypedEmail(asker: Asker): boolean {
+  return asker.emails.length === 0;
+}
+
 /** The "order number + email" check: the email the customer typed matches the order's. */
 export function emailMatchesOrder(order: OrderOwner, typedEmail: string): boolean {
   return sameEmail(order.contactEmail, typedEmail);

@@ -5,7 +5,7 @@
  * needs.
  */
 import type { AgentRunInput, AgentRunResult } from '../../../src/core/ports.ts';
-import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS } from '../../../src/core/order-access.ts';
+import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, mayVerifyByTypedEmail } from '../../../src/core/order-access.ts';
 import type { Order } from '../../../src/core/types.ts';
 import { renderTemplate } from '../../graph.ts';
 import { cleanForTriage } from './clean-text.ts';
@@ -54,14 +54,12 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
 
   const proven = order !== null && (askerOwnsOrder(order, asker) || memory.orderVerification.verified.includes(order.id));
   if (!proven) {
-    const typed = typedEmail;
-    if (!typed) {
-      // Asked the same whether the order exists or not: nothing about other customers' orders leaks.
-      if (!order && (asker.emails.length > 0 || asker.phones.length > 0)) {
-        return result(turn, renderTemplate(templates.not_found_for_you ?? templates.not_found!, values), { ...remembered, orderId: null, awaiting: 'order_id' });
-      }
-      return result(turn, renderTemplate(templates.ask_email!, values), { ...remembered, awaiting: 'order_email' });
+    // The same reply whether the order exists or not: nothing about other customers' orders leaks.
+    if (!mayVerifyByTypedEmail(asker)) {
+      return result(turn, renderTemplate(templates.not_found_for_you ?? templates.not_found!, { order_id: orderId }), { ...remembered, orderId: null, awaiting: 'order_id' });
     }
+    const typed = typedEmail;
+    if (!typed) return result(turn, renderTemplate(templates.ask_email!, { order_id: orderId }), { ...remembered, awaiting: 'order_email' });
     if (!order || !emailMatchesOrder(order, typed)) {
       const failures = memory.orderVerification.failures + 1;
       const orderVerification = { ...memory.orderVerification, failures };
@@ -69,7 +67,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
       if (failures >= MAX_EMAIL_ATTEMPTS) {
         return handoff(ctx, { ...turn, memory: { ...remembered, orderVerification } }, 'order_verification_failed', templates.verification_failed, { order_id: orderId });
       }
-      return result(turn, renderTemplate(templates.email_mismatch!, values), { ...remembered, orderVerification, awaiting: 'order_email' });
+      return result(turn, renderTemplate(templates.email_mismatch!, { order_id: orderId }), { ...remembered, orderVerification, awaiting: 'order_email' });
     }
     turn.trace.push({ kind: 'tool', name: 'verify_order_email', data: { orderId, verified: true }, at: now() });
     remembered.orderVerification = { ...memory.orderVerification, verified: [...memory.orderVerification.verified, order.id] };

@@ -8,7 +8,7 @@
 import { tool, type RunContext, type Tool } from '@openai/agents';
 import { z } from 'zod';
 import { newId } from '../../../src/core/ids.ts';
-import { askerOwnsOrder, askerProvesEmail, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, normaliseEmail } from '../../../src/core/order-access.ts';
+import { askerOwnsOrder, askerProvesEmail, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, mayVerifyByTypedEmail, normaliseEmail } from '../../../src/core/order-access.ts';
 import type { AgentRunInput, TicketRequest } from '../../../src/core/ports.ts';
 import type { Order } from '../../../src/core/types.ts';
 import type { ActionCaller, CustomAction } from '../../actions.ts';
@@ -197,6 +197,9 @@ export function toolsFor(agent: AgentDefinition, options: ToolOptions): Tool<Tur
           };
           const id = options.normaliseOrderId(orderId);
           if (!id) return { verified: false, note: badOrderNumber };
+          if (!mayVerifyByTypedEmail(t.input.asker)) {
+            return { verified: false, note: 'The customer writes from a proven email address: only orders placed with that address can be shown. Share nothing; ask them to write from the address they ordered with.' };
+          }
           const order = await t.input.tools.lookupOrder(id);
           // Checked after the await, with nothing awaited until the count is updated: calls the model
           // makes in parallel cannot all slip under the limit.
