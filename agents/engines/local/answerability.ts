@@ -79,7 +79,15 @@ export function contentWords(text: string): string[] {
     .replace(/['’]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
-  return [...new Set(words.map(stem))];
+  return [...new Set([...words, ...compoundsOf(text)].map(stem))];
+}
+
+/**
+ * Hyphenated words also as one word ("next-day" → "nextday"): the compound is far rarer, so far
+ * more telling, than its parts ("next", "day"), which stay as well.
+ */
+function compoundsOf(text: string): string[] {
+  return (foldText(text).match(/\p{L}+(?:-\p{L}+)+/gu) ?? []).map((w) => w.replace(/-/g, ''));
 }
 
 export interface PassageText {
@@ -155,7 +163,8 @@ const WORD_CACHE_SIZE = 4_000;
 
 function countWords(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const w of foldText(text).replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u)) {
+  const folded = foldText(text).replace(/['’]/g, '');
+  for (const w of [...folded.split(/[^\p{L}\p{N}]+/u), ...compoundsOf(folded)]) {
     if (w.length <= 1 || STOPWORDS.has(w)) continue;
     const s = stem(w);
     counts.set(s, (counts.get(s) ?? 0) + 1);
@@ -289,7 +298,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   questionText: string,
   candidates: T[],
   vocabulary: Vocabulary,
-): { hit: T; features: CoverageFeatures; probability: number } | null {
+): { hit: T; features: CoverageFeatures; probability: number; runnerUp: { hit: T; share: number } | null } | null {
   const question = contentWords(questionText);
   if (question.length === 0 || candidates.length === 0) return null;
   const framed = framing(questionText);
@@ -298,16 +307,19 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   const topMatch = Math.max(...matches) || 1;
   const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
-  let best = 0;
-  let bestRank = -Infinity;
-  candidates.forEach((hit, i) => {
+  const ranks = candidates.map((hit, i) => {
     // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
     const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
     const typed = statesAskedKind(framed, hit.passage.text) ? ANSWER_TYPE_BONUS : 0;
-    const rank = (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + typed + (hit.bonus ?? 0);
-    if (rank > bestRank) [best, bestRank] = [i, rank];
+    return (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + typed + (hit.bonus ?? 0);
   });
-  const hit = candidates[best]!;
+  const order = ranks.map((_, i) => i).sort((a, b) => ranks[b]! - ranks[a]!);
+  const hit = candidates[order[0]!]!;
   const features = coverage(question, hit.passage, vocabulary);
-  return { hit, features, probability: answerProbability(features) };
+  // A runner-up that lacks the kind of fact asked for ("what time…") which the best one states is no alternative.
+  const second = order[1];
+  const states = (i: number) => statesAskedKind(framed, candidates[i]!.passage.text);
+  const alternative = second !== undefined && ranks[order[0]!]! > 0 && (states(second) || !states(order[0]!));
+  const runnerUp = alternative ? { hit: candidates[second]!, share: ranks[second]! / ranks[order[0]!]! } : null;
+  return { hit, features, probability: answerProbability(features), runnerUp };
 }

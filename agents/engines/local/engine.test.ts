@@ -132,6 +132,20 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(sunday!.handoff).toBeUndefined();
   });
 
+  it('quotes a sibling section of the same article that ranks almost as high, and no unrelated one', async () => {
+    const promo = {
+      id: 'promo', slug: 'promo-codes', title: 'Promo codes',
+      body: '**How to use a promo code**\n\nEnter the promo code at checkout and press Apply.\n\n**Rules**\n\nOne promo code per order: codes cannot be combined.\n\n**Newsletter**\n\nSign up for news and offers.',
+    };
+    const hits: PassageHit[] = splitPassages(promo).map((p) => ({ passage: { id: `promo:${p.position}`, articleId: promo.id, slug: promo.slug, title: promo.title, ...p }, score: 1 }));
+    const engine = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'store_policy', confidence: 0.95 }), vocabulary: buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)) });
+    const question = input('can I use two promo codes on one order?');
+    const result = await engine.run({ ...question, tools: { ...question.tools, searchPassages: async () => hits } });
+    expect(result.text).toContain('Enter the promo code');
+    expect(result.text).toContain('cannot be combined');
+    expect(result.text).not.toContain('Sign up');
+  });
+
   it('hands a question the knowledge base cannot answer to a person, with a ticket', async () => {
     const result = await engineSaying('store_policy').run(input('do you sell wholesale to retailers?'));
     expect(result.handoff).toBeDefined();

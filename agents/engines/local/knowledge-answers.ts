@@ -12,6 +12,11 @@ import { handoff, result } from './replies.ts';
 const PASSAGE_CANDIDATES = 10;
 /** An answer quotes one section; its passages together stay about a screenful. */
 const ANSWER_CHARS = 900;
+/** A runner-up section of the same article ranked at least this share of the best one is quoted too. */
+const SIBLING_SHARE = 0.75;
+/** The two sections together stay within a screenful and a bit; on SMS within a few segments (longer replies are cut there). */
+const SIBLING_CHARS = 1_200;
+const SIBLING_CHARS_SMS = 600;
 /** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5). */
 const TOPIC_ARTICLE_BONUS = 0.2;
 
@@ -52,10 +57,27 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
     at: ctx.now(),
   });
   if (!chosen || chosen.probability < answerabilityModel.threshold) return null;
-  const { members } = chosen.hit;
-  const first = members[0]!;
-  const heading = first.heading ? `**${first.heading}**\n\n` : '';
-  return { text: `${heading}${quoteOf(members, query, vocabulary)}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+  const first = chosen.hit.members[0]!;
+  const sibling = closeSibling(chosen, turn.input.conversation.channel === 'sms' ? SIBLING_CHARS_SMS : SIBLING_CHARS);
+  const quoted = [chosen.hit, ...(sibling ? [sibling] : [])].map((section) => {
+    const top = section.members[0]!;
+    return `${top.heading ? `**${top.heading}**\n\n` : ''}${quoteOf(section.members, query, vocabulary)}`;
+  });
+  return { text: `${quoted.join('\n\n')}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+}
+
+/**
+ * The section of the same article that ranks almost as high as the chosen one, when both fit on
+ * a screen: siblings ("How to use a promo code" and "Rules") are where a lexical ranker errs most,
+ * and quoting both costs the customer a few lines where picking wrongly costs the answer.
+ */
+function closeSibling(chosen: { hit: { members: KnowledgePassage[] }; runnerUp: { hit: { members: KnowledgePassage[] }; share: number } | null }, budget: number) {
+  const runnerUp = chosen.runnerUp;
+  if (!runnerUp || runnerUp.share < SIBLING_SHARE) return null;
+  const [a, b] = [chosen.hit.members, runnerUp.hit.members];
+  if (a[0]!.articleId !== b[0]!.articleId) return null;
+  const length = [...a, ...b].reduce((n, p) => n + p.text.length, 0);
+  return length <= budget ? runnerUp.hit : null;
 }
 
 /** The knowledge base's answer to the turn's query, or a person when it has none. */

@@ -52,7 +52,7 @@ export function readMemory(state: Record<string, unknown> | null | undefined): M
 /** Words that open a follow-up to what was just said ("and on Sunday?", "what about PayPal?"). */
 const FOLLOW_UP_OPENER = /^\s*(and|also|plus|or|but|then|so|what about|how about|same for|and what about|and how about|what if|ok and|okay and|what of)\b/i;
 /** Words that point back at something said before. */
-const POINTS_BACK = /\b(it|that|this|those|them|they|same|one)\b/i;
+const POINTS_BACK = /\b(it|that|this|those|them|they|same|one|there)\b/i;
 
 /**
  * Whether a message continues the previous topic rather than starting one: it opens like a

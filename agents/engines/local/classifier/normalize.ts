@@ -36,6 +36,8 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(Object.entries({
   addr: 'address',
   b4: 'before',
   '2day': 'today',
+  '2fa': 'two step verification',
+  mfa: 'two step verification',
   tmrw: 'tomorrow',
   tmr: 'tomorrow',
   cant: 'cannot',
@@ -92,20 +94,16 @@ export function normalizeText(text: string): string {
 
 /** {@link normalizeText} as a token list (what the feature extractor consumes). */
 export function tokenize(text: string): string[] {
-  const folded = foldText(text)
-    .replace(URL, ' xurlx ')
-    .replace(EMAIL, ' xemailx ')
-    .replace(APOSTROPHES, '')
-    .replace(REPEATS, '$1$1')
-    // Order numbers, amounts and dates matter by shape, not value.
-    .replace(/\p{N}+/gu, ' 0 ');
+  const folded = foldText(text).replace(URL, ' xurlx ').replace(EMAIL, ' xemailx ').replace(APOSTROPHES, '').replace(REPEATS, '$1$1');
   const out: string[] = [];
   for (const word of folded.split(NON_WORD)) {
     if (!word) continue;
     // A Map, not an object: user words such as "constructor" must not reach Object.prototype.
+    // Looked up before digits are folded, so "b4" and "2fa" are found.
     const expanded = SHORTHAND.get(word);
     if (expanded) out.push(...expanded.split(' '));
-    else out.push(word);
+    // Order numbers, amounts and dates matter by shape, not value.
+    else out.push(...word.replace(/\p{N}+/gu, ' 0 ').split(' ').filter(Boolean));
   }
   return out;
 }

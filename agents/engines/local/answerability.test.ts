@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { bestPassage, buildVocabulary, contentWords, type PassageText } from './answerability.ts';
+
+const sections: PassageText[] = [
+  { title: 'Shipping options and costs', heading: null, text: '| Option | Cost |\n|---|---|\n| Standard | $5.95 |\n| Next-day | $24.95 |' },
+  { title: 'Changing your delivery address', heading: 'Saving addresses for next time', text: 'Save your delivery address for next time: the day you order, choose it in one click.' },
+  { title: 'Delivery times', heading: 'Transit', text: 'Standard delivery takes 4–6 days from the day it ships.' },
+];
+const vocabulary = buildVocabulary(sections.map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
+
+describe('question words', () => {
+  it('keeps a hyphenated word whole as well as its parts', () => {
+    expect(contentWords('how much is next-day delivery?')).toEqual(expect.arrayContaining(['next', 'day', 'nextday']));
+  });
+
+  it('spells out shorthand that holds digits', () => {
+    expect(contentWords('and the 2fa codes?')).toEqual(expect.arrayContaining(['two', 'step', 'verifica']));
+    expect(contentWords('and the 2fa codes?')).not.toContain('fa');
+  });
+});
+
+describe('bestPassage', () => {
+  it('prefers the passage that names the compound over ones that share its common parts', () => {
+    const best = bestPassage('how much is next-day delivery?', sections.map((passage) => ({ passage })), vocabulary);
+    expect(best?.hit.passage.title).toBe('Shipping options and costs');
+  });
+
+  it('reports the runner-up and how close it came', () => {
+    const best = bestPassage('standard delivery', sections.map((passage) => ({ passage })), vocabulary)!;
+    expect(best.runnerUp).not.toBeNull();
+    expect(best.runnerUp!.hit).not.toBe(best.hit);
+    expect(best.runnerUp!.share).toBeGreaterThan(0);
+    expect(best.runnerUp!.share).toBeLessThanOrEqual(1);
+  });
+
+  it('offers no runner-up that lacks the kind of fact asked for when the best one states it', () => {
+    const best = bestPassage('how long does standard delivery take?', sections.map((passage) => ({ passage })), vocabulary)!;
+    expect(best.hit.passage.heading).toBe('Transit');
+    expect(best.runnerUp).toBeNull();
+  });
+});
