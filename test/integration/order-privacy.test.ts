@@ -181,6 +181,14 @@ describe('the embedded engine’s order desk', () => {
     expect(reply.text).toContain('NW-10001');
     expect(reply.text).toMatch(/Merino/);
   });
+
+  it('lists a proven sender’s orders to choose from instead of asking for a number, and only theirs', async () => {
+    const { reply } = await mailFrom(fd, MARIA, 'Hi, where is my order?');
+    expect(reply.text).toMatch(/NW-10001/);
+    expect(reply.text).toMatch(/NW-10016/);
+    expect(reply.text).not.toMatch(/NW-10003/);
+    expect(reply.text).not.toMatch(/What is your order number/);
+  });
 });
 
 /** The JSON a tool returned to the model, read from the request that followed the call. */

@@ -5,7 +5,7 @@
  * needs.
  */
 import type { AgentRunInput, AgentRunResult } from '../../../src/core/ports.ts';
-import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, mayVerifyByTypedEmail } from '../../../src/core/order-access.ts';
+import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS, mayVerifyByTypedEmail, normaliseEmail } from '../../../src/core/order-access.ts';
 import type { Order } from '../../../src/core/types.ts';
 import { renderTemplate } from '../../graph.ts';
 import { cleanForTriage } from './clean-text.ts';
@@ -31,21 +31,29 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const templates = turn.agent.templates;
   const memory = turn.memory;
   const intent = memory.awaiting && memory.pendingIntent ? memory.pendingIntent : turn.intent;
-  const orderId = ctx.extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(ctx, turn.input);
+  let orderId = ctx.extractOrderId(turn.text) ?? memory.orderId ?? orderIdInHistory(ctx, turn.input);
   const topic = { route: turn.agent.route, intent, query: turn.query.slice(0, 500), slug: null };
   // run() has put an email in this message into the memory already.
   const typedEmail = memory.typedEmail;
   if (!orderId) {
+    const ownOrder = OWN_ORDER.test(turn.text);
     // "How long does standard delivery take?" is about delivery, not about one order of theirs.
-    if (!memory.awaiting && !OWN_ORDER.test(turn.text)) {
+    if (!memory.awaiting && !ownOrder) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);
     }
     // Not about an order of theirs, no answer in the knowledge base, and triage unsure: a person decides.
-    if (!memory.awaiting && !OWN_ORDER.test(turn.text) && turn.confidence < CONFIDENT_ORDER_QUESTION) {
+    if (!memory.awaiting && !ownOrder && turn.confidence < CONFIDENT_ORDER_QUESTION) {
       return handoff(ctx, turn, 'unanswerable', replies.unanswerable);
     }
-    return result(turn, templates.ask_order_id!, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
+    // A customer who proved their email address need not look up an order number: their orders are known.
+    const own = await ordersOfAsker(ctx, turn);
+    if (own.length === 1) orderId = own[0]!.id;
+    else if (own.length > 1 && templates.choose_order) {
+      return result(turn, renderTemplate(templates.choose_order, { orders: own.map(orderLine).join('\n') }), { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
+    } else {
+      return result(turn, templates.ask_order_id!, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
+    }
   }
   const remembered: Memory = { ...memory, orderId, topic, typedEmail: null, pendingIntent: intent };
   const order = await tools.lookupOrder(orderId);
@@ -93,6 +101,26 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const rule = turn.agent.tickets[intent];
   if (rule) return ticketReply({ ...orderTurn, intent }, rule, values, verified);
   return result(orderTurn, renderTemplate(templates[order!.status]!, values), verified);
+}
+
+/** Most orders listed for a customer to choose from: the newest, as a shop's order page shows them. */
+const LISTED_ORDERS = 5;
+
+/** The orders placed with the email addresses the asker proved (newest first), for choosing without an order number. */
+async function ordersOfAsker(ctx: EngineContext, turn: Turn): Promise<Order[]> {
+  const emails = [...new Set((turn.input.asker ?? ANONYMOUS_ASKER).emails.map(normaliseEmail))];
+  if (emails.length === 0) return [];
+  const found = (await Promise.all(emails.map((email) => turn.input.tools.ordersForEmail(email)))).flat();
+  turn.trace.push({ kind: 'tool', name: 'orders_for_email', data: { orders: found.length }, at: ctx.now() });
+  return found.sort((a, b) => b.placedAt - a.placedAt).slice(0, LISTED_ORDERS);
+}
+
+/** One order in a list to choose from: its number, when it was placed, its status and first item. */
+function orderLine(order: Order): string {
+  const placed = new Date(order.placedAt).toUTCString().slice(5, 16);
+  const first = order.items[0]?.name ?? '';
+  const more = order.items.length > 1 ? ` and ${order.items.length - 1} more` : '';
+  return `- ${order.id}, placed ${placed}: ${order.status}${first ? ` (${first}${more})` : ''}`;
 }
 
 /** An order number the customer gave earlier in the thread (an email follow-up quoting nothing new). */
