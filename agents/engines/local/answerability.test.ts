@@ -39,3 +39,17 @@ describe('bestPassage', () => {
     expect(best.runnerUp).toBeNull();
   });
 });
+
+describe('the kind of fact asked', () => {
+  const contact: PassageText[] = [
+    { title: 'Changing your profile details', heading: 'Name, phone number and birthday', text: 'Edit your name, phone number or birthday and click Save. Your phone number is used for delivery updates.' },
+    { title: 'Contact customer service', heading: 'Ways to reach us', text: 'Call us on 1-800-555-0142 or write to us through the form.' },
+  ];
+  const words = buildVocabulary(contact.map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
+
+  it('prefers the section holding a phone number over one that only talks about phone numbers', () => {
+    // The search engine ranks the profile section first, as full-text search does for this wording.
+    const best = bestPassage('what’s your phone number?', [{ passage: contact[0]!, score: 1 }, { passage: contact[1]!, score: 0.7 }], words);
+    expect(best?.hit.passage.heading).toBe('Ways to reach us');
+  });
+});

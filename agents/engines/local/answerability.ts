@@ -238,19 +238,22 @@ export function answerProbability(f: CoverageFeatures, m: AnswerabilityModel = a
  * "how long" wants a duration, "how much" an amount, "what time" a time of day. A passage holding
  * that kind of fact is more likely the answer than a sibling that only shares the topic word.
  */
-const ANSWER_TYPES: { asks: RegExp; states: RegExp }[] = [
-  { asks: /\bhow long\b|\bhow many (days|weeks|months|years)\b|\bhow soon\b|\bwhen will\b/i, states: /\b\d+(\s*[–-]\s*\d+)?[\s-]*(business |working )?(minute|hour|day|week|month|year)s?\b|\bwithin\b/i },
-  { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%/i },
-  { asks: /\bwhat time\b|\bopening hours\b|\bhours\b|\bwhen (do|are) you (open|close)/i, states: /\b\d{1,2}(:\d\d)?\s?(am|pm)\b/i },
-  { asks: /\bhow old\b|\bminimum age\b/i, states: /\b\d{2}\b.*\b(old|older|age)\b/i },
-  { asks: /\b(phone|telephone) number\b|\bnumber (to|i can) (call|text|ring)\b|\bcall you\b/i, states: /\+?\d[\d ().-]{8,}\d/ },
-  { asks: /\bemail address\b|\bwhat(?:'s| is) (your|the) email\b|\bemail you\b/i, states: /[\w.+-]+@[\w-]+\.[\w.]+/ },
-  { asks: /\bhow many\b/i, states: /\b\d+\b/ },
+const ANSWER_TYPES: { asks: RegExp; states: RegExp; bonus: number }[] = [
+  { asks: /\bhow long\b|\bhow many (days|weeks|months|years)\b|\bhow soon\b|\bwhen will\b/i, states: /\b\d+(\s*[–-]\s*\d+)?[\s-]*(business |working )?(minute|hour|day|week|month|year)s?\b|\bwithin\b/i, bonus: 0.15 },
+  { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b|\b(minimum|maximum|max|min)\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%/i, bonus: 0.15 },
+  { asks: /\bwhat time\b|\bopening hours\b|\bhours\b|\bwhen (do|are) you (open|close)/i, states: /\b\d{1,2}(:\d\d)?\s?(am|pm)\b/i, bonus: 0.15 },
+  { asks: /\bhow old\b|\bminimum age\b/i, states: /\b\d{2}\b.*\b(old|older|age)\b/i, bonus: 0.15 },
+  // A phone number or an email address is unmistakable: the section holding one is almost surely the answer.
+  { asks: /\b(phone|telephone) number\b|\bnumber (to|i can) (call|text|ring)\b|\bcall you\b/i, states: /\+?\d[\d ().-]{8,}\d/, bonus: 0.5 },
+  { asks: /\bemail address\b|\bwhat(?:'s| is) (your|the) email\b|\bemail you\b/i, states: /[\w.+-]+@[\w-]+\.[\w.]+/, bonus: 0.5 },
+  { asks: /\bhow many\b/i, states: /\b\d+\b/, bonus: 0.15 },
 ];
-const ANSWER_TYPE_BONUS = 0.15;
+
+/** The bonus of the kind of fact asked that `text` states (0 when it states none). */
+const askedKindBonus = (framedQuestion: string, text: string) => Math.max(0, ...ANSWER_TYPES.filter((t) => t.asks.test(framedQuestion) && t.states.test(text)).map((t) => t.bonus));
 
 /** Whether `text` states the kind of fact the (framed) question asks for. */
-const statesAskedKind = (framedQuestion: string, text: string) => ANSWER_TYPES.some((t) => t.asks.test(framedQuestion) && t.states.test(text));
+const statesAskedKind = (framedQuestion: string, text: string) => askedKindBonus(framedQuestion, text) > 0;
 
 /** The question as answer types read it: shorthand spelt out ("store hrs?" asks for hours). */
 const framing = (question: string) => normalizeText(question);
@@ -278,7 +281,7 @@ function bestUnit(question: string[], framedQuestion: string, passage: PassageTe
     if (!isRow) tableHeader = '';
     const text = isRow && line !== tableHeader ? `${tableHeader} ${line}` : line;
     const unit = { title: '', heading: null, text };
-    const typed = statesAskedKind(framedQuestion, text) ? 1 + ANSWER_TYPE_BONUS * 4 : 1;
+    const typed = 1 + askedKindBonus(framedQuestion, text) * 4;
     best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
   }
   return best;
@@ -310,7 +313,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   const ranks = candidates.map((hit, i) => {
     // A sentence that matches lifts a passage that matches as a whole; on its own it does not choose one.
     const match = (matches[i]! / topMatch) * (1 + UNIT_WEIGHT * (units[i]! / topUnit));
-    const typed = statesAskedKind(framed, hit.passage.text) ? ANSWER_TYPE_BONUS : 0;
+    const typed = askedKindBonus(framed, hit.passage.text);
     return (1 - ENGINE_WEIGHT) * match + ENGINE_WEIGHT * ((hit.score ?? 0) / topEngine) + typed + (hit.bonus ?? 0);
   });
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[b]! - ranks[a]!);
