@@ -96,6 +96,12 @@ describe('local engine: orders and their privacy', () => {
     expect(second!.text).toContain('1Z999');
   });
 
+  it('answers a question about the rules from the knowledge base, even when it mentions "my parcel"', async () => {
+    const rules = await engineSaying('track_order').run(input('what happens if my parcel is marked as delivered but not there?'));
+    expect(rules.text).toMatch(/48 hours/);
+    expect(rules.state).not.toMatchObject({ awaiting: 'order_id' });
+  });
+
   it('refuses to cancel a shipped order', async () => {
     const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001', null, owner));
     expect(shipped.text).toMatch(/already shipped/);

@@ -18,6 +18,8 @@ import { handoff, result, ticketReply } from './replies.ts';
 const CONFIDENT_ORDER_QUESTION = 0.8;
 /** The customer speaks of an order of theirs, so its number is needed before anything else. */
 const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff|refund|return)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+/** "What happens if … my order": a question about the rules, which the knowledge base answers without the order. */
+const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b/i;
 
 /**
  * An order question: find which order, make sure the asker may see it (see order-access.ts),
@@ -36,7 +38,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   // run() has put an email in this message into the memory already.
   const typedEmail = memory.typedEmail;
   if (!orderId) {
-    const ownOrder = OWN_ORDER.test(turn.text);
+    const ownOrder = OWN_ORDER.test(turn.text) && !HYPOTHETICAL.test(turn.text);
     // "How long does standard delivery take?" is about delivery, not about one order of theirs.
     if (!memory.awaiting && !ownOrder) {
       const answer = await findAnswer(ctx, turn, turn.query);
