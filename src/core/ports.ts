@@ -15,6 +15,7 @@ import type {
   Conversation,
   ConversationStatus,
   CsatResponse,
+  DeliveryStatus,
   InboundMessage,
   KnowledgeArticle,
   KnowledgeHit,
@@ -138,6 +139,99 @@ export interface AdapterContext {
   bus: EventBus;
   logger: Logger;
   clock: Clock;
+  channel: ChannelContext;
+}
+
+/**
+ * The core as a channel adapter sees it (src/core/channel-context.ts): what adapters truly need,
+ * named by what it does, never the repository. Given to an adapter once, by the composition root.
+ */
+export interface ChannelContext {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Live updates (the web channel's event stream, the Slack desk's mirror). */
+  readonly bus: EventBus;
+  /** Staff actions (the Slack desk's buttons and commands, the widget's rating). */
+  readonly support: SupportDesk;
+  /** Records inbound messages: ingest (idempotent per provider message id) and schedule the reply. */
+  readonly inbound: Pick<Pipeline, 'receive' | 'start'>;
+  /** What adapters read of conversations and their messages. */
+  readonly conversations: ChannelConversations;
+  /** Delivery reports of sent replies. */
+  readonly deliveries: {
+    /**
+     * Records a provider's report on a reply it sent (looked up by its provider message id): only
+     * a later state is kept, since reports arrive out of order; `error` undefined keeps the stored
+     * one. The updated message is published on the bus; null when the message is not ours or the
+     * report is not news.
+     */
+    recordStatus(report: { channel: ChannelKind; providerMessageId: string; status: DeliveryStatus; error?: string | null }): Promise<Message | null>;
+  };
+  /** Addresses that asked to receive nothing (SMS STOP). */
+  readonly optOuts: {
+    set(channel: ChannelKind, address: string, optedOut: boolean): Promise<void>;
+    /**
+     * A provider event that may change an opt-out (a keyword text), recorded once per `eventKey`:
+     * `duplicate` for a replay (nothing changes), else the address's opt-out state after the change
+     * (`optedOut` null changes nothing). Marker and change are written together.
+     */
+    recordOnce(input: { provider: string; eventKey: string; channel: ChannelKind; address: string; optedOut: boolean | null }): Promise<{ duplicate: true } | { duplicate: false; optedOut: boolean }>;
+  };
+  /** Provider deliveries seen before (retried webhooks, redelivered events). */
+  readonly providerEvents: {
+    /** True the first time `key` is seen for `provider`; false for a replay. */
+    claim(provider: string, key: string): Promise<boolean>;
+  };
+  /** Where a poller stopped (an IMAP mailbox's last UID), kept across restarts and replicas. */
+  readonly cursors: {
+    get(scope: string, key: string): Promise<unknown | null>;
+    set(scope: string, key: string, value: unknown): Promise<void>;
+  };
+  /** One holder at a time across replicas (the IMAP mailbox poller). */
+  readonly leases: {
+    /** Takes or renews the lease for `ttlMs`; false while another holder has it. */
+    acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+    release(name: string, holder: string): Promise<void>;
+  };
+  /** The human desk on another tool (Slack): its threads, staff accounts and tickets. */
+  readonly desk: DeskDirectory;
+}
+
+/** Conversation reads for adapters. */
+export interface ChannelConversations {
+  get(id: string): Promise<Conversation | null>;
+  /** The newest conversation on a channel thread key (an SMS number pair, a Slack thread). */
+  byThread(channel: ChannelKind, threadKey: string): Promise<Conversation | null>;
+  /** The conversation, if it is on `channel` and the contact holding `address` there owns it. */
+  ownedBy(conversationId: string, channel: ChannelKind, address: string): Promise<Conversation | null>;
+  /** Conversations on `channel` of the contact holding `address` there, newest first. */
+  ofAddress(channel: ChannelKind, address: string, limit: number): Promise<Conversation[]>;
+  /** The customer's address on the conversation's own channel, or null. */
+  customerAddress(conversation: Conversation): Promise<string | null>;
+  contact(contactId: string): Promise<Contact | null>;
+  messages(conversationId: string, opts: { after?: string; limit: number; includeInternal: boolean }): Promise<Message[]>;
+  /** The last `limit` messages, oldest first. */
+  recentMessages(conversationId: string, limit: number): Promise<Message[]>;
+  message(id: string): Promise<Message | null>;
+  messageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
+}
+
+/** What a desk on another tool needs: threads linked to conversations, staff, tickets. */
+export interface DeskDirectory {
+  /** Links a conversation to a thread elsewhere (`target` names the tool). */
+  link(conversationId: string, target: string, externalId: string): Promise<void>;
+  /** The conversation linked to that thread, or null. */
+  conversationOf(target: string, externalId: string): Promise<string | null>;
+  /** The threads linked to a conversation. */
+  linksOf(conversationId: string, target: string): Promise<string[]>;
+  user(id: string): Promise<User | null>;
+  userBySlackId(slackUserId: string): Promise<User | null>;
+  userByEmail(email: string): Promise<User | null>;
+  linkSlackUser(userId: string, slackUserId: string): Promise<void>;
+  /** The conversation's newest ticket, or null. */
+  ticketOf(conversationId: string): Promise<Ticket | null>;
+  ticket(id: string): Promise<Ticket | null>;
+  ticketByNumber(number: number): Promise<Ticket | null>;
 }
 
 // ───────────────────────────── agents ─────────────────────────────

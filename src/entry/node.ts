@@ -15,6 +15,7 @@ import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
+import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
@@ -165,7 +166,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     },
   }), metrics);
 
-  const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
+  const context: AdapterContext = { pipeline, store, support, bus, logger, clock, channel };
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   /** Set once start() has started every channel; /readyz reports it. */

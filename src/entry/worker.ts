@@ -21,6 +21,7 @@ import { agentForRoute } from '../../agents/graph.ts';
 import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
+import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createEscalations } from '../core/escalations.ts';
@@ -103,7 +104,8 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     logger,
     options: { reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
-  const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
+  const context: AdapterContext = { pipeline, store, support, bus, logger, clock, channel };
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   const app = createApp({
