@@ -15,7 +15,7 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
   let context: AdapterContext | null = null;
   const sender = createSmsSender(config, createTwilioClient(config), {
     async onUnsubscribed(number) {
-      if (context) await context.store.repo.setOptOut('sms', number, true, context.clock.now());
+      if (context) await context.channel.optOuts.set('sms', number, true);
       else deps.logger?.warn('a recipient unsubscribed before the SMS adapter was mounted; opt-out not recorded');
     },
   });
@@ -25,7 +25,7 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
     findSent: sender.findSent,
     routes(ctx) {
       context = ctx;
-      return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx, config, fetchImpl) };
+      return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx.channel, config, fetchImpl) };
     },
     async start(ctx) {
       context = ctx;

@@ -145,10 +145,3 @@ export function deliveryStatusOf(twilioStatus: string): Extract<DeliveryStatus, 
       return null;
   }
 }
-
-const PROGRESS: Partial<Record<DeliveryStatus, number>> = { pending: 0, queued: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, refused: 3 };
-
-/** Callbacks can arrive out of order: a later state never goes back to an earlier one. */
-export function isProgress(current: DeliveryStatus, next: DeliveryStatus): boolean {
-  return (PROGRESS[next] ?? 0) > (PROGRESS[current] ?? 0);
-}
