@@ -52,7 +52,7 @@ export function createEmailAdapter(config: EmailConfig, deps: EmailAdapterDeps =
     async start(context: AdapterContext) {
       if (poller) return;
       const logger = deps.logger ?? context.logger;
-      poller = startImapPoller({ config, imap, supportAddress: address, holder, timing, context: { ...context, logger } });
+      poller = startImapPoller({ config, imap, supportAddress: address, holder, timing, context: { ...context.channel, logger } });
     },
     async stop() {
       const running = poller;
