@@ -95,7 +95,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     context = ctx;
     logger = (deps.logger ?? ctx.logger).child({ channel: 'slack' });
     if (config.supportChannel) {
-      const d = createSlackDesk({ client, channel: config.supportChannel, context: ctx, users });
+      const d = createSlackDesk({ client, channel: config.supportChannel, context: ctx.channel, users });
       desk = d;
       unsubscribe.push(ctx.support.onEscalation((e) => track(d.onEscalation(e))));
       unsubscribe.push(
@@ -169,7 +169,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     }
     const direct = event.type === 'app_mention' || event.channel_type === 'im';
     // Plain channel messages only count as follow-ups in threads Frontdesk already answers.
-    if (!direct && !(event.thread_ts && (await ctx.store.repo.latestByThreadKey('slack', threadKeyOf(event))))) return;
+    if (!direct && !(event.thread_ts && (await ctx.channel.conversations.byThread('slack', threadKeyOf(event))))) return;
     await ingest(ctx, event, bot);
   }
 
@@ -186,7 +186,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       return;
     }
     // Slack's retries and duplicate deliveries (of either transport) carry the same event_id.
-    if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
+    if (!(await ctx.channel.providerEvents.claim(PROVIDER, envelope.event_id))) {
       logger.debug({ eventId: envelope.event_id, retry }, 'slack event already processed');
       return;
     }
