@@ -12,7 +12,7 @@ export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateS
     deliveredOnStore: true,
     send: sendWeb,
     routes(context: AdapterContext) {
-      return { basePath: '/v1', app: createWebRoutes({ ...context, config, authenticateStaff: auth.authenticateStaff }) };
+      return { basePath: '/v1', app: createWebRoutes({ context: context.channel, config, authenticateStaff: auth.authenticateStaff }) };
     },
   };
 }
