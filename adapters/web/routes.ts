@@ -17,7 +17,7 @@ import { streamTopic } from '../../src/http/sse.ts';
 import { withRenderedHtml } from '../../src/render/message-html.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
 import type { WebAdapterConfig } from './types.ts';
-import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
+import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './visitor-auth.ts';
 
 export interface WebRouteDeps {
   context: ChannelContext;

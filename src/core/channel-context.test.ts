@@ -21,7 +21,7 @@ describe('the channel context', () => {
   afterAll(() => fd.stop());
 
   it('records a delivery report once it is news, keeps the error unless given one, and publishes it', async () => {
-    const { channel } = fd.context;
+    const { channel } = fd;
     const { conversation } = await fd.pipeline.start({ channel: 'sms', from: { address: '+15550100001' } });
     const id = newId();
     await fd.store.repo.insertMessage({
@@ -43,7 +43,7 @@ describe('the channel context', () => {
   });
 
   it('records an opt-out change once per provider event; a replay changes nothing', async () => {
-    const { optOuts } = fd.context.channel;
+    const { optOuts } = fd.channel;
     const event = { provider: 'test', channel: 'sms' as const, address: '+15550100002' };
     expect(await optOuts.recordOnce({ ...event, eventKey: 'e1', optedOut: true })).toEqual({ duplicate: false, optedOut: true });
     expect(await optOuts.recordOnce({ ...event, eventKey: 'e2', optedOut: null })).toEqual({ duplicate: false, optedOut: true });
@@ -54,13 +54,13 @@ describe('the channel context', () => {
   });
 
   it('gives a conversation only to the contact holding the address', async () => {
-    const { conversations } = fd.context.channel;
+    const { conversations } = fd.channel;
     const { conversation } = await fd.pipeline.start({ channel: 'email', from: { address: 'kim@example.com', email: 'kim@example.com' } });
     await fd.pipeline.start({ channel: 'email', from: { address: 'lee@example.com', email: 'lee@example.com' } });
     expect((await conversations.ownedBy(conversation.id, 'email', 'kim@example.com'))?.id).toBe(conversation.id);
     expect(await conversations.ownedBy(conversation.id, 'email', 'lee@example.com')).toBeNull();
     expect(await conversations.ownedBy(conversation.id, 'sms', 'kim@example.com')).toBeNull();
     expect(await conversations.customerAddress(conversation)).toBe('kim@example.com');
-    expect((await conversations.ofAddress('email', 'kim@example.com', 5)).map((c) => c.id)).toEqual([conversation.id]);
+    expect((await conversations.ofAddress('email', 'kim@example.com', 5)).map((found) => found.id)).toEqual([conversation.id]);
   });
 });

@@ -37,15 +37,6 @@ import type { Asker } from './order-access.ts';
 
 // ───────────────────────────── channels ─────────────────────────────
 
-/** A webhook request as adapters see it: the raw body is kept for signature checks. */
-export interface WebhookRequest {
-  method: string;
-  /** The URL the provider called, as seen by Frontdesk (see `publicUrl` for the provider's view). */
-  url: string;
-  headers: Headers;
-  rawBody: string;
-}
-
 /** What goes out to a customer through an adapter. */
 export interface OutboundMessage {
   messageId: string;
@@ -73,22 +64,27 @@ export interface DeliveryResult {
 }
 
 /**
- * One channel (web, sms, email, slack). Adapters verify and parse inbound traffic into
- * `InboundMessage`s and send `OutboundMessage`s; they know their provider's SDK, the core does not.
+ * One channel (web, sms, email, slack): the same shape for every adapter. The composition root
+ * attaches it to the core once; it answers its provider's webhooks over HTTP (or pulls, started by
+ * `start`), records what arrives through the ChannelContext, and sends through its provider's API.
+ * `Routes` is the HTTP layer's app type (a Hono app, see src/http/app.ts): the core names no web
+ * framework, and the app mounts the adapter's routes without a cast. A plain `ChannelAdapter`
+ * serves no routes; code that takes any adapter (the registry, the outbox) says `ChannelAdapter<unknown>`.
  */
-export interface ChannelAdapter {
+export interface ChannelAdapter<Routes = never> {
   readonly kind: ChannelKind;
   /**
    * The channel's medium is Frontdesk itself (the web widget reads the store and the live
    * stream): a stored reply is delivered, so it needs no outbox row and `send` is not called.
    */
   readonly deliveredOnStore?: boolean;
-  /** Throws an UnauthorizedError/ForbiddenError when the request is not from the provider. */
-  verify?(request: WebhookRequest): void | Promise<void>;
-  /** Parses a verified webhook into normalized messages (none for events that carry no message). */
-  parse?(request: WebhookRequest): InboundMessage[] | Promise<InboundMessage[]>;
-  /** The body the provider expects back after a webhook (TwiML for Twilio); 204 when absent. */
-  acknowledge?(): { status: number; contentType: string; body: string };
+  /**
+   * Gives the adapter the core, once, before anything else (every real adapter needs it; a fake
+   * that only sends may leave it out). Answers the HTTP endpoints it serves and where to mount them
+   * (`/webhooks/sms` for Twilio's webhooks, `/v1` for the web visitor API), or null for a channel
+   * that has none (email pulls over IMAP).
+   */
+  attach?(context: ChannelContext): ChannelRoutes<Routes> | null;
   /**
    * Sends one message. Throws DeliveryError (retryable or not) on failure.
    * Must be safe to call again for the same `messageId` after a crash (providers dedupe or we accept it).
@@ -102,14 +98,15 @@ export interface ChannelAdapter {
    * Throws DeliveryError when the provider cannot be asked (the outbox retries later).
    */
   findSent?(message: OutboundMessage, since: number): Promise<DeliveryResult[]>;
-  /** Long-running inbound work (IMAP IDLE, Socket Mode). */
-  start?(context: AdapterContext): Promise<void>;
+  /** Long-running inbound work (IMAP IDLE, Socket Mode); called after `attach`. */
+  start?(): Promise<void>;
   stop?(): Promise<void>;
-  /**
-   * Provider-specific HTTP endpoints (a Hono app) and where to mount them: `/webhooks/sms` for
-   * status callbacks, `/v1` for the web channel's visitor API.
-   */
-  routes?(context: AdapterContext): { basePath: string; app: unknown };
+}
+
+/** An adapter's HTTP endpoints: an app of the HTTP layer's type, mounted at `basePath`. */
+export interface ChannelRoutes<App> {
+  basePath: string;
+  app: App;
 }
 
 /** What one webhook request came to. */
@@ -129,17 +126,6 @@ export interface WebhookSender {
   send(subscription: Pick<WebhookSubscription, 'id' | 'url' | 'secret'>, event: Pick<WebhookEvent, 'id' | 'data' | 'createdAt'> & { type: string }): Promise<WebhookAttempt>;
   /** Throws InvalidInputError for a URL Frontdesk will not call (scheme, credentials, private address unless allowed). */
   checkUrl(url: string): Promise<void>;
-}
-
-/** What an adapter may use at run time. */
-export interface AdapterContext {
-  pipeline: Pipeline;
-  store: Store;
-  support: SupportDesk;
-  bus: EventBus;
-  logger: Logger;
-  clock: Clock;
-  channel: ChannelContext;
 }
 
 /**

@@ -27,7 +27,6 @@ import { ConfigError } from '../core/errors.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
-import type { AdapterContext } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { createConsole, CONSOLE_CSP } from '../console/server.ts';
@@ -105,12 +104,15 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     options: { reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
   const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
-  const context: AdapterContext = { pipeline, store, support, bus, logger, clock, channel };
+  // Each adapter gets the core once; the app mounts the HTTP endpoints it answers.
+  const channelRoutes = adapters.flatMap((adapter) => adapter.attach?.(channel) ?? []);
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   const app = createApp({
-    context,
-    adapters,
+    store,
+    clock,
+    channels: adapters.map((a) => a.kind),
+    channelRoutes,
     logger,
     maxBodyBytes: config.limits.maxBodyBytes,
     staff: {
