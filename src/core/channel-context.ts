@@ -31,7 +31,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
     clock,
     bus,
     support: deps.support,
-    inbound: { receive: deps.pipeline.receive, start: deps.pipeline.start },
+    inbound: { receive: (message) => deps.pipeline.receive(message), start: (input) => deps.pipeline.start(input) },
     conversations: {
       get: (id) => repo().getConversation(id),
       byThread: (channel, threadKey) => repo().latestByThreadKey(channel, threadKey),
