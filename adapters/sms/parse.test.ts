@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
-import { deliveryStatusOf, detectKeyword, isStatusCallback, normaliseNumber, parseSmsWebhook, parseStatusCallback, senderFromThreadKey, toInboundMessage } from './parse.ts';
-import { formParams } from './verify.ts';
+import { deliveryStatusOf, detectKeyword, formParams, isStatusCallback, normaliseNumber, parseSmsWebhook, parseStatusCallback, senderFromThreadKey, toInboundMessage } from './parse.ts';
 
 const ACCOUNT = 'AC5f2e8d0c9b7a4e3f1d6c8b2a9e7f4d01';
 const fixture = (name: string) => formParams(readFileSync(new URL(`../../test/fixtures/sms/${name}`, import.meta.url), 'utf8'));
@@ -71,5 +70,11 @@ describe('status callbacks', () => {
     for (const name of ['status-sent.form', 'status-delivered.form', 'status-undelivered.form']) expect(isStatusCallback(fixture(name))).toBe(true);
     for (const name of ['inbound-sms.form', 'inbound-mms.form', 'inbound-sms-messaging-service.form']) expect(isStatusCallback(fixture(name))).toBe(false);
     expect(isStatusCallback({ ...fixture('inbound-sms.form'), MessageStatus: 'received' })).toBe(false);
+  });
+});
+
+describe('formParams', () => {
+  it('decodes form encoding and keeps repeated keys', () => {
+    expect(formParams('From=%2B14155550123&Body=Hi%2C+there&X=1&X=2')).toEqual({ From: '+14155550123', Body: 'Hi, there', X: ['1', '2'] });
   });
 });

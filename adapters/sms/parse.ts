@@ -2,7 +2,25 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
 import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/core/types.ts';
 import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
-import { param, type FormParams } from './verify.ts';
+
+/** Form parameters as Twilio's validator wants them: repeated keys become arrays. */
+export type FormParams = Record<string, string | string[]>;
+
+/** Parses an application/x-www-form-urlencoded body. */
+export function formParams(rawBody: string): FormParams {
+  const params: FormParams = {};
+  for (const [key, value] of new URLSearchParams(rawBody)) {
+    const existing = params[key];
+    params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return params;
+}
+
+/** One value of a form parameter (the first when repeated). */
+export function param(params: FormParams, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /**
  * Twilio's default keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out):

@@ -7,10 +7,10 @@ import type { ChannelContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
-import { deliveryStatusOf, detectKeyword, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage } from './parse.ts';
+import { deliveryStatusOf, detectKeyword, formParams, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage, type FormParams } from './parse.ts';
 import { readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
-import { formParams, signedUrl, verifyTwilioSignature, withoutCredentials, type FormParams } from './verify.ts';
+import { signedUrl, verifyTwilioSignature, withoutCredentials } from './verify.ts';
 
 /** Key space of the processed-event markers that record keyword messages. */
 const PROCESSED_PROVIDER = 'twilio-sms';
