@@ -80,3 +80,35 @@ describe('engines know no deployment', () => {
     expect(found).toEqual([]);
   });
 });
+
+/** The channel adapters, which reach the core through ChannelContext only (DESIGN.md §3). */
+const CHANNEL_ADAPTERS = ['web', 'sms', 'email', 'slack'].map((channel) => join(ROOT, 'adapters', channel));
+
+/** Where one channel adapter file goes around its ChannelContext: the store, its repository or the pipeline itself. */
+export function adapterViolations(file: string, source: string): string[] {
+  const found = importsOf(source)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => relative(ROOT, resolve(dirname(file), specifier)).replace(/\\/g, '/'))
+    .filter((target) => target.startsWith('src/store/'));
+  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  for (const match of code.matchAll(/\b(?:repo|store)\.[A-Za-z]+\s*\(|\b(?:Store|Repository|Pipeline|AdapterContext)\b(?=[^'"]*from\s+['"][^'"]*ports\.ts)/g)) found.push(match[0]);
+  return found;
+}
+
+describe('channel adapters reach the core only through their ChannelContext', () => {
+  it('detects an adapter using the store (the check itself works)', () => {
+    const file = join(ROOT, 'adapters/sms/routes.ts');
+    expect(adapterViolations(file, "await store.repo.setOptOut('sms', to, true, now);")).toHaveLength(1);
+    expect(adapterViolations(file, "await context.store.transaction(async (repo) => repo.markProcessed('twilio', sid, now));")).toHaveLength(2);
+    expect(adapterViolations(file, "import type { ChannelContext, Store } from '../../src/core/ports.ts';")).toEqual(['Store']);
+    expect(adapterViolations(file, "import { createSqliteStore } from '../../src/store/sqlite/index.ts';")).toEqual(['src/store/sqlite/index.ts']);
+    expect(adapterViolations(file, "await context.optOuts.set('sms', to, true); // not store.repo.setOptOut(…)")).toEqual([]);
+  });
+
+  it('holds for every file of the web, SMS, email and Slack adapters', () => {
+    const files = CHANNEL_ADAPTERS.flatMap(tsFiles);
+    expect(files.length).toBeGreaterThan(20);
+    const report = files.flatMap((file) => adapterViolations(file, readFileSync(file, 'utf8')).map((v) => `${relative(ROOT, file)}: ${v}`));
+    expect(report).toEqual([]);
+  });
+});

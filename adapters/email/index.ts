@@ -1,14 +1,13 @@
 /**
  * The email channel: IMAP in (a leased poller per mailbox, see poller.ts), SMTP out (send.ts).
- * Email has no webhooks, so there is no verify/parse over HTTP: inbound mail arrives through
- * `start()`.
+ * Email has no webhooks, so it serves no HTTP routes: inbound mail arrives through `start()`.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { ConfigError } from '../../src/core/errors.ts';
-import type { AdapterContext, ChannelAdapter } from '../../src/core/ports.ts';
+import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
 import { imapOptions, startImapPoller, type ImapPoller } from './poller.ts';
 import { createEmailSender, smtpOptions, type EmailSender } from './send.ts';
 import type { EmailAdapterDeps, EmailConfig, EmailTiming } from './types.ts';
@@ -29,7 +28,9 @@ function supportAddressOf(config: EmailConfig, users: string[]): string {
 export interface EmailAdapter extends ChannelAdapter {
   /** Our support address (From of replies; base of the reply-address tokens). */
   readonly address: string;
-  start(context: AdapterContext): Promise<void>;
+  /** Email serves no HTTP routes. */
+  attach(context: ChannelContext): null;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,13 +45,19 @@ export function createEmailAdapter(config: EmailConfig, deps: EmailAdapterDeps =
   let sender: EmailSender | null = null;
   const getSender = () => (sender ??= createEmailSender(smtp, address));
   let poller: ImapPoller | null = null;
+  let context: ChannelContext | null = null;
 
   return {
     kind: 'email',
     address,
     send: (message) => getSender().send(message),
-    async start(context: AdapterContext) {
+    attach(ctx) {
+      context = ctx;
+      return null;
+    },
+    async start() {
       if (poller) return;
+      if (!context) throw new Error('the email adapter was started before it was attached');
       const logger = deps.logger ?? context.logger;
       poller = startImapPoller({ config, imap, supportAddress: address, holder, timing, context: { ...context, logger } });
     },

@@ -8,7 +8,7 @@
  */
 import { ImapFlow, type SearchObject } from 'imapflow';
 import { FrontdeskError } from '../../src/core/errors.ts';
-import type { AdapterContext, Logger } from '../../src/core/ports.ts';
+import type { ChannelContext, Logger } from '../../src/core/ports.ts';
 import { parseEmail } from './parse.ts';
 import type { EmailConfig, EmailTiming, MailboxCursor, ServerUrl } from './types.ts';
 import { isLoopback } from './urls.ts';
@@ -22,7 +22,7 @@ export interface ImapPollerDeps {
   supportAddress: string | null;
   holder: string;
   timing: EmailTiming;
-  context: AdapterContext;
+  context: ChannelContext;
 }
 
 export interface ImapPoller {
@@ -56,7 +56,7 @@ function isCursor(value: unknown): value is MailboxCursor {
 
 export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
   const { config, imap, timing, context, holder } = deps;
-  const { store, pipeline, clock } = context;
+  const { conversations, inbound: pipeline, cursors, leases, clock } = context;
   const key = mailboxKey(imap, config.folder);
   const leaseName = `imap:${key}`;
   const logger: Logger = context.logger.child({ channel: 'email', mailbox: `${imap.host}/${config.folder}` });
@@ -77,7 +77,7 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
       wake = done;
     });
 
-  const acquire = () => store.repo.acquireLease(leaseName, holder, clock.now(), timing.leaseTtlMs);
+  const acquire = () => leases.acquire(leaseName, holder, timing.leaseTtlMs);
 
   async function handle(connection: ImapFlow, uid: number, uidValidity: string): Promise<{ date: number | null }> {
     const fetched = await connection.fetchOne(String(uid), { uid: true, source: true, internalDate: true }, { uid: true });
@@ -101,14 +101,11 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
     // The reply-address token names the conversation, but only its own contact may continue it:
     // a colleague answering from another address falls back to the Message-ID chain.
     if (parsed.token) {
-      const conversation = await store.repo.getConversation(parsed.token);
-      const identity = await store.repo.findIdentity('email', inbound.from.address);
-      if (conversation && conversation.channel === 'email' && identity?.contactId === conversation.contactId) {
-        inbound.thread.conversationId = conversation.id;
-      }
+      const conversation = await conversations.ownedBy(parsed.token, 'email', inbound.from.address);
+      if (conversation) inbound.thread.conversationId = conversation.id;
     }
     // A reused Message-ID with different words is a broken mailer, not a re-delivery: keep both.
-    const existing = await store.repo.findMessageByProviderId('email', inbound.providerMessageId!);
+    const existing = await conversations.messageByProviderId('email', inbound.providerMessageId!);
     const existingHash = (existing?.meta?.email as { contentHash?: string } | undefined)?.contentHash;
     if (existing && existing.direction === 'inbound' && existingHash && existingHash !== parsed.contentHash) {
       inbound.providerMessageId = `${inbound.providerMessageId}#${parsed.contentHash.slice(0, 16)}`;
@@ -134,7 +131,7 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
     const uidValidity = String(mailbox.uidValidity);
     // Captured before searching: anything that arrives later has a UID at or above it.
     const uidNext = mailbox.uidNext ?? 1;
-    const stored = await store.repo.getCursor(CURSOR_SCOPE, key);
+    const stored = await cursors.get(CURSOR_SCOPE, key);
     const cursor = isCursor(stored) ? stored : null;
     const fresh = !cursor || cursor.uidValidity !== uidValidity;
     let query: SearchObject;
@@ -152,8 +149,7 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
     // `n:*` names the last message even when its UID is below n.
     const uids = [...new Set(found)].filter((uid) => uid > after).sort((a, b) => a - b);
     let lastDate = cursor?.lastDate ?? null;
-    const save = (lastUid: number) =>
-      store.repo.setCursor(CURSOR_SCOPE, key, { uidValidity, lastUid, lastDate } satisfies MailboxCursor, clock.now());
+    const save = (lastUid: number) => cursors.set(CURSOR_SCOPE, key, { uidValidity, lastUid, lastDate } satisfies MailboxCursor);
     for (const uid of uids) {
       if (stopped) return;
       const { date } = await handle(connection, uid, uidValidity);
@@ -258,7 +254,7 @@ export function startImapPoller(deps: ImapPollerDeps): ImapPoller {
       const connection = client;
       if (connection) await connection.logout().catch(() => connection.close());
       await running;
-      await store.repo.releaseLease(leaseName, holder).catch(() => undefined);
+      await leases.release(leaseName, holder).catch(() => undefined);
     },
   };
 }

@@ -33,7 +33,7 @@ export interface ServerUrl {
   pass: string;
 }
 
-/** Where the poller is in a mailbox, stored with repo.setCursor. */
+/** Where the poller is in a mailbox, kept in the channel context's cursors. */
 export interface MailboxCursor {
   uidValidity: string;
   lastUid: number;

@@ -11,7 +11,7 @@ import type { webApi } from '@slack/bolt';
 import { FrontdeskError } from '../../src/core/errors.ts';
 import { createKeyedQueue } from '../../src/core/keyed-queue.ts';
 import { ticketRef } from '../../src/core/ticket-ref.ts';
-import type { AdapterContext, BusEvent } from '../../src/core/ports.ts';
+import type { BusEvent, ChannelContext } from '../../src/core/ports.ts';
 import type { Conversation, Ticket, User } from '../../src/core/types.ts';
 import { escapeMrkdwn, fromMrkdwn, SECTION_LIMIT, splitText } from './format.ts';
 import { splitChannelTs } from './parse.ts';
@@ -27,7 +27,7 @@ export interface SlackDeskDeps {
   client: webApi.WebClient;
   /** The support channel id. */
   channel: string;
-  context: AdapterContext;
+  context: ChannelContext;
   users: UserDirectory;
 }
 
@@ -39,7 +39,7 @@ export interface CommandResponse {
 
 export function createSlackDesk(deps: SlackDeskDeps) {
   const { client, channel, context, users } = deps;
-  const { store, support } = context;
+  const { conversations, desk, support } = context;
   const logger = context.logger.child({ channel: 'slack', part: 'desk' });
   // Work on one conversation's thread runs in order: the parent exists before mirrors land.
   const queue = createKeyedQueue();
@@ -48,23 +48,16 @@ export function createSlackDesk(deps: SlackDeskDeps) {
 
   const short = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-  async function ticketOf(conversationId: string): Promise<Ticket | null> {
-    const tickets = await store.repo.listTickets({ conversationId, limit: 1 });
-    return tickets[0] ?? null;
-  }
-
   /** The parent message: who, where, why, the last messages and the buttons. */
   async function renderParent(conversation: Conversation, reason: string | null) {
-    const repo = store.repo;
-    const [contact, identities, ticket, recent] = await Promise.all([
-      repo.getContact(conversation.contactId),
-      repo.listIdentities(conversation.contactId),
-      ticketOf(conversation.id),
-      repo.recentMessages(conversation.id, 20),
+    const [contact, address, ticket, recent] = await Promise.all([
+      conversations.contact(conversation.contactId),
+      conversations.customerAddress(conversation),
+      desk.ticketOf(conversation.id),
+      conversations.recentMessages(conversation.id, 20),
     ]);
-    const address = identities.find((i) => i.channel === conversation.channel)?.address ?? null;
     const customer = [contact?.name, contact?.email ?? address].filter(Boolean).join(' · ') || 'Unknown customer';
-    const assignee = conversation.assigneeId ? await repo.getUser(conversation.assigneeId) : null;
+    const assignee = conversation.assigneeId ? await desk.user(conversation.assigneeId) : null;
     const visible = recent.filter((m) => !m.internal);
     const confidence = [...visible].reverse().find((m) => m.authorKind === 'bot' && m.confidence !== null)?.confidence ?? null;
     const closed = conversation.status === 'resolved' || conversation.status === 'closed';
@@ -116,7 +109,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
   }
 
   async function deskThread(conversationId: string): Promise<{ channel: string; ts: string } | null> {
-    const [link] = await store.repo.externalIdsFor(conversationId, DESK_TARGET);
+    const [link] = await desk.linksOf(conversationId, DESK_TARGET);
     return link ? splitChannelTs(link) : null;
   }
 
@@ -128,7 +121,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
   function onEscalation(e: { conversation: Conversation; ticket: Ticket | null; reason: string }): Promise<void> {
     return queue.run(e.conversation.id, async () => {
       const existing = await deskThread(e.conversation.id);
-      const conversation = (await store.repo.getConversation(e.conversation.id)) ?? e.conversation;
+      const conversation = (await conversations.get(e.conversation.id)) ?? e.conversation;
       const view = await renderParent(conversation, e.reason);
       if (existing) {
         await post(existing, `Escalated again: ${escapeMrkdwn(e.reason)}`);
@@ -136,13 +129,13 @@ export function createSlackDesk(deps: SlackDeskDeps) {
         return;
       }
       const result = await client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false });
-      await store.repo.linkExternal({ conversationId: conversation.id, target: DESK_TARGET, externalId: `${result.channel ?? channel}:${result.ts}`, now: context.clock.now() });
+      await desk.link(conversation.id, DESK_TARGET, `${result.channel ?? channel}:${result.ts}`);
       rendered.set(conversation.id, view.key);
     });
   }
 
   async function refreshIn(conversationId: string, thread: { channel: string; ts: string }, reason: string | null = null) {
-    const conversation = await store.repo.getConversation(conversationId);
+    const conversation = await conversations.get(conversationId);
     if (!conversation) return;
     const view = await renderParent(conversation, reason);
     if (rendered.get(conversationId) === view.key) return;
@@ -170,14 +163,14 @@ export function createSlackDesk(deps: SlackDeskDeps) {
 
   /** Slack user → Frontdesk user: by linked Slack id, else by the email Slack knows (then linked). */
   async function frontdeskUser(slackUserId: string) {
-    const linked = await store.repo.findUserBySlackId(slackUserId);
+    const linked = await desk.userBySlackId(slackUserId);
     if (linked) return linked;
     const profile = await users.get(slackUserId);
-    const byEmail = profile.email ? await store.repo.findUserByEmail(profile.email) : null;
+    const byEmail = profile.email ? await desk.userByEmail(profile.email) : null;
     if (!byEmail) return null;
     // Already linked to another Slack account: that link wins over a matching email.
     if (byEmail.slackUserId) return null;
-    await store.repo.updateUser(byEmail.id, { slackUserId });
+    await desk.linkSlackUser(byEmail.id, slackUserId);
     return { ...byEmail, slackUserId };
   }
 
@@ -197,7 +190,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
 
   /** The conversation a desk thread belongs to, or null for threads Frontdesk did not start. */
   async function conversationOfThread(threadTs: string): Promise<string | null> {
-    return store.repo.findByExternal(DESK_TARGET, `${channel}:${threadTs}`);
+    return desk.conversationOf(DESK_TARGET, `${channel}:${threadTs}`);
   }
 
   /** A staff reply in a desk thread: to the customer (taking the conversation over) or a `note:`. */
@@ -246,7 +239,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
   }
 
   async function runAction(actionId: string, conversationId: string, userId: string): Promise<string> {
-    const ticket = await ticketOf(conversationId);
+    const ticket = await desk.ticketOf(conversationId);
     switch (actionId) {
       case DESK_ACTIONS.takeOver:
         await support.takeOver(conversationId, userId);
@@ -270,7 +263,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
   /** A ticket by what people type: `#1042`, `1042` or its id. */
   async function ticketOfRef(ref: string): Promise<Ticket | null> {
     const number = /^#?(\d{1,9})$/.exec(ref)?.[1];
-    return number ? store.repo.getTicketByNumber(Number(number)) : store.repo.getTicket(ref);
+    return number ? desk.ticketByNumber(Number(number)) : desk.ticket(ref);
   }
 
   /** `/frontdesk status <ticket>`, `/frontdesk resolve <ticket>`, `/frontdesk handback <ticket>`. */
@@ -283,7 +276,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     const staff = await staffFor(command.user_id, command.channel_id, verb !== 'status');
     if ('refusal' in staff) return reply(staff.refusal);
     const conversationId = ref
-      ? ((await ticketOfRef(ref))?.conversationId ?? (await store.repo.getConversation(ref))?.id ?? null)
+      ? ((await ticketOfRef(ref))?.conversationId ?? (await conversations.get(ref))?.id ?? null)
       : command.thread_ts
         ? await conversationOfThread(command.thread_ts)
         : null;
@@ -295,9 +288,9 @@ export function createSlackDesk(deps: SlackDeskDeps) {
       if (error instanceof FrontdeskError) return reply(error.message);
       throw error;
     }
-    const conversation = (await store.repo.getConversation(conversationId))!;
-    const ticket = await ticketOf(conversationId);
-    const assignee = conversation.assigneeId ? await store.repo.getUser(conversation.assigneeId) : null;
+    const conversation = (await conversations.get(conversationId))!;
+    const ticket = await desk.ticketOf(conversationId);
+    const assignee = conversation.assigneeId ? await desk.user(conversation.assigneeId) : null;
     return reply(
       [
         ticket ? `*Ticket ${ticketRef(ticket)}*: ${ticket.status}, ${ticket.priority} — ${escapeMrkdwn(ticket.summary)}` : `*Conversation ${conversation.id}*`,

@@ -1,39 +1,29 @@
 /**
  * The Slack channel: internal teams ask Frontdesk in Slack (app mentions, DMs; answers in the
  * thread), and Slack is the human support desk for escalations from every channel (desk.ts).
- * Transports: the Events API over HTTP inside Frontdesk's Hono app at /webhooks/slack (signed
- * requests), and Socket Mode (socket.ts) when an app-level token is set; both feed the same handlers.
+ * Transports: the Events API over HTTP inside Frontdesk's Hono app at /webhooks/slack (routes.ts,
+ * signed requests), and Socket Mode (socket.ts) when an app-level token is set; both feed the same
+ * handlers.
  */
 import { webApi } from '@slack/bolt';
-import { Hono } from 'hono';
-import { UnauthorizedError } from '../../src/core/errors.ts';
-import { errors, json, routeFamily, TAGS } from '../../src/http/api-doc.ts';
-import type { AdapterContext, ChannelAdapter, Logger } from '../../src/core/ports.ts';
+import type { Hono } from 'hono';
+import type { ChannelAdapter, ChannelContext, ChannelRoutes, Logger } from '../../src/core/ports.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
-import { isIgnorable, parseCommand, parseEnvelope, parseInteraction, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction, toMessageEvent } from './parse.ts';
+import { isIgnorable, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction, toMessageEvent } from './parse.ts';
+import { createSlackRoutes } from './routes.ts';
 import { postReply } from './send.ts';
 import { createSlackSocket, type SlackSocket, type SocketEnvelope } from './socket.ts';
-import {
-  PROVIDER,
-  type SlackAdapterConfig,
-  type SlackAdapterDeps,
-  type SlackBlockActions,
-  SlackCommand,
-  SlackEnvelope,
-  type SlackMessageEvent,
-} from './types.ts';
+import { PROVIDER, type SlackAdapterConfig, type SlackAdapterDeps, type SlackBlockActions, type SlackCommand, type SlackEnvelope, type SlackMessageEvent } from './types.ts';
 import { createUserDirectory } from './users.ts';
-import { verifySlackRequest } from './verify.ts';
 
 export type { SlackAdapterConfig, SlackAdapterDeps } from './types.ts';
 
-/** Every Slack request carries Slack's signature of its raw body. */
-const slackRoute = routeFamily(TAGS.webhooks, [{ slackSignature: [] }], 400, 401);
-
 /** The Slack adapter plus `idle()`, which resolves once background work of acknowledged requests is done. */
-export interface SlackAdapter extends ChannelAdapter {
-  /** Attaches the desk; with an app token, opens the Socket Mode connection (in the background). */
-  start(context: AdapterContext): Promise<void>;
+export interface SlackAdapter extends ChannelAdapter<Hono> {
+  /** Wires the desk to escalations and live updates; answers the Events API routes. */
+  attach(context: ChannelContext): ChannelRoutes<Hono>;
+  /** With an app token, opens the Socket Mode connection (in the background). */
+  start(): Promise<void>;
   /** Closes the Socket Mode connection, then waits for the work of acknowledged deliveries. */
   stop(): Promise<void>;
   idle(): Promise<void>;
@@ -58,7 +48,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   const tasks = new Set<Promise<unknown>>();
   /** Working reactions per thread key, settled once added, removed when a reply lands. */
   const reactions = new Map<string, Promise<Reaction>[]>();
-  let context: AdapterContext | null = null;
+  let context: ChannelContext | null = null;
   let desk: SlackDesk | null = null;
   let logger: Logger = deps.logger?.child({ channel: 'slack' }) ?? silent;
   const unsubscribe: (() => void)[] = [];
@@ -89,9 +79,14 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     return botUser;
   }
 
-  /** Wires the adapter to a running Frontdesk once: desk subscriptions, logger. */
-  function attach(ctx: AdapterContext): AdapterContext {
-    if (context) return context;
+  /** The context given by attach(); the handlers only run after it. */
+  function attached(): ChannelContext {
+    if (!context) throw new Error('the Slack adapter was used before it was attached');
+    return context;
+  }
+
+  /** Wires the adapter to a running Frontdesk once: desk subscriptions, logger, HTTP routes. */
+  function attach(ctx: ChannelContext) {
     context = ctx;
     logger = (deps.logger ?? ctx.logger).child({ channel: 'slack' });
     if (config.supportChannel) {
@@ -105,12 +100,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
         }),
       );
     }
-    return ctx;
-  }
-
-  function verify(headers: Headers, rawBody: string, ctx: AdapterContext) {
-    if (!config.signingSecret) throw new UnauthorizedError('SLACK_SIGNING_SECRET is not set; Slack HTTP requests cannot be verified.', 'slack_http_disabled');
-    verifySlackRequest({ signingSecret: config.signingSecret, headers, rawBody, now: ctx.clock.now() });
+    const app = createSlackRoutes(config.signingSecret, ctx.clock, { acceptEvent, acceptAction, answerCommand });
+    return { basePath: '/webhooks/slack', app };
   }
 
   async function addWorkingReaction(channel: string, ts: string): Promise<Reaction> {
@@ -134,7 +125,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   }
 
   /** A person's Slack message for the agents: ingest, show the working reaction, await the reply. */
-  async function ingest(ctx: AdapterContext, event: SlackMessageEvent, bot: string | null) {
+  async function ingest(event: SlackMessageEvent, bot: string | null) {
     const sender = await users.get(event.user!);
     if (sender.isBot) return;
     const inbound = toInbound(event, sender, bot);
@@ -144,9 +135,9 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     let settle!: (reaction: Reaction) => void;
     const marker = new Promise<Reaction>((resolve) => (settle = resolve));
     reactions.set(key, [...(reactions.get(key) ?? []), marker]);
-    let result: Awaited<ReturnType<AdapterContext['pipeline']['receive']>>;
+    let result: Awaited<ReturnType<ChannelContext['inbound']['receive']>>;
     try {
-      result = await ctx.pipeline.receive(inbound);
+      result = await attached().inbound.receive(inbound);
     } catch (error) {
       settle(null);
       throw error;
@@ -156,7 +147,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     await result.reply;
   }
 
-  async function onEvent(ctx: AdapterContext, event: SlackMessageEvent) {
+  async function onEvent(event: SlackMessageEvent) {
     const bot = await botUserId();
     if (isIgnorable(event, bot)) return;
     if (desk && event.channel === config.supportChannel && event.thread_ts) {
@@ -169,8 +160,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     }
     const direct = event.type === 'app_mention' || event.channel_type === 'im';
     // Plain channel messages only count as follow-ups in threads Frontdesk already answers.
-    if (!direct && !(event.thread_ts && (await ctx.store.repo.latestByThreadKey('slack', threadKeyOf(event))))) return;
-    await ingest(ctx, event, bot);
+    if (!direct && !(event.thread_ts && (await attached().conversations.byThread('slack', threadKeyOf(event))))) return;
+    await ingest(event, bot);
   }
 
   /**
@@ -178,7 +169,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
    * on in the background; any other event (or a message no person just wrote) is acknowledged and
    * ignored without storing anything.
    */
-  async function acceptEvent(ctx: AdapterContext, envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, retry: string | null) {
+  async function acceptEvent(envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, retry: string | null) {
     const event = toMessageEvent(envelope.event);
     // Edits, joins and bot posts are dropped here already (our own bot id is checked later).
     if (!event || isIgnorable(event, null)) {
@@ -186,11 +177,11 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       return;
     }
     // Slack's retries and duplicate deliveries (of either transport) carry the same event_id.
-    if (!(await ctx.store.repo.markProcessed(PROVIDER, envelope.event_id, ctx.clock.now()))) {
+    if (!(await attached().providerEvents.claim(PROVIDER, envelope.event_id))) {
       logger.debug({ eventId: envelope.event_id, retry }, 'slack event already processed');
       return;
     }
-    track(onEvent(ctx, event));
+    track(onEvent(event));
   }
 
   function acceptAction(payload: SlackBlockActions | null) {
@@ -203,11 +194,11 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
   }
 
   /** A Socket Mode envelope: the same handlers as the HTTP routes; a command's answer goes into the ack. */
-  async function onSocketEnvelope(ctx: AdapterContext, envelope: SocketEnvelope): Promise<Record<string, unknown> | undefined> {
+  async function onSocketEnvelope(envelope: SocketEnvelope): Promise<Record<string, unknown> | undefined> {
     switch (envelope.type) {
       case 'events_api': {
         const body = toEnvelope(envelope.payload);
-        if (body.type === 'event_callback') await acceptEvent(ctx, body, envelope.retryNum === null ? null : String(envelope.retryNum));
+        if (body.type === 'event_callback') await acceptEvent(body, envelope.retryNum === null ? null : String(envelope.retryNum));
         return undefined;
       }
       case 'interactive':
@@ -221,40 +212,6 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
     }
   }
 
-  function routes(ctx: AdapterContext) {
-    attach(ctx);
-    const app = new Hono();
-    app.post('/events', slackRoute('Slack Events API (messages in the support channel and DMs, url_verification)', {
-      requestBody: { required: true, content: json(SlackEnvelope, { type: 'url_verification', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' }) },
-      responses: { 200: { description: 'Acknowledged; for url_verification, `{challenge}`' } },
-    }), async (c) => {
-      const rawBody = await c.req.text();
-      verify(c.req.raw.headers, rawBody, ctx);
-      const envelope = parseEnvelope(rawBody);
-      if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
-      if (envelope.type === 'event_callback') await acceptEvent(ctx, envelope, c.req.header('x-slack-retry-num') ?? null);
-      return c.body(null, 200);
-    });
-    app.post('/actions', slackRoute('Slack interactivity (the desk post\'s buttons)', {
-      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['payload'], properties: { payload: { type: 'string', description: 'JSON of a block_actions payload' } } } } } },
-      responses: { 200: { description: 'Acknowledged' } },
-    }), async (c) => {
-      const rawBody = await c.req.text();
-      verify(c.req.raw.headers, rawBody, ctx);
-      acceptAction(parseInteraction(rawBody));
-      return c.body(null, 200);
-    });
-    app.post('/commands', slackRoute('Slack slash command (/frontdesk …)', {
-      requestBody: { required: true, content: json(SlackCommand, { command: '/frontdesk', text: 'open', user_id: 'U0123ABCD', channel_id: 'C0123456789' }, 'application/x-www-form-urlencoded') },
-      responses: { 200: { description: 'The command\'s answer as a Slack message' } },
-    }), async (c) => {
-      const rawBody = await c.req.text();
-      verify(c.req.raw.headers, rawBody, ctx);
-      return c.json(await answerCommand(parseCommand(rawBody)));
-    });
-    return { basePath: '/webhooks/slack', app };
-  }
-
   return {
     kind: 'slack',
     async send(message) {
@@ -262,12 +219,12 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
       await clearReactions(message.thread.key);
       return result;
     },
-    routes,
+    attach,
     /** Opens the Socket Mode connection when an app token is set; it connects (and reconnects) in the background. */
-    async start(ctx) {
-      attach(ctx);
+    async start() {
+      attached();
       if (config.appToken && !socket) {
-        socket = createSlackSocket({ appToken: config.appToken, apiUrl: config.apiUrl, logger, onEnvelope: (envelope) => onSocketEnvelope(ctx, envelope) });
+        socket = createSlackSocket({ appToken: config.appToken, apiUrl: config.apiUrl, logger, onEnvelope: onSocketEnvelope });
         socket.start();
       } else if (!config.signingSecret) {
         logger.warn('Neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: Slack cannot reach Frontdesk.');

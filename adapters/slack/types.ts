@@ -25,9 +25,9 @@ export interface SlackAdapterDeps {
   userCacheMs?: number;
 }
 
-/** Where Frontdesk links a conversation to its support-desk thread (repo.linkExternal target). */
+/** Where Frontdesk links a conversation to its support-desk thread (the desk directory's link target). */
 export const DESK_TARGET = 'slack-desk';
-/** The idempotency namespace for Slack event ids (repo.markProcessed). */
+/** The namespace of Slack event ids among provider events (ChannelContext.providerEvents). */
 export const PROVIDER = 'slack';
 
 /** Button action ids on the desk's parent message. */

@@ -1,4 +1,5 @@
-import type { AdapterContext, ChannelAdapter } from '../../src/core/ports.ts';
+import type { Hono } from 'hono';
+import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
 import { createSmsRoutes } from './routes.ts';
 import { createSmsSender, createTwilioClient } from './send.ts';
 import type { SmsAdapterConfig, SmsAdapterDeps } from './types.ts';
@@ -9,26 +10,23 @@ export type { SmsAdapterConfig, SmsAdapterDeps } from './types.ts';
  * The SMS channel over Twilio. Its endpoints live under /webhooks/sms (inbound messages, status
  * callbacks); replies go out through the Messages REST API.
  */
-export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps = {}): ChannelAdapter {
+export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps = {}): ChannelAdapter<Hono> {
   const fetchImpl = deps.fetch ?? fetch;
-  // The store is known once the app mounts the adapter; sends only happen after that.
-  let context: AdapterContext | null = null;
+  // Known once the adapter is attached; sends only happen after that.
+  let context: ChannelContext | null = null;
   const sender = createSmsSender(config, createTwilioClient(config), {
     async onUnsubscribed(number) {
-      if (context) await context.store.repo.setOptOut('sms', number, true, context.clock.now());
-      else deps.logger?.warn('a recipient unsubscribed before the SMS adapter was mounted; opt-out not recorded');
+      if (context) await context.optOuts.set('sms', number, true);
+      else deps.logger?.warn('a recipient unsubscribed before the SMS adapter was attached; opt-out not recorded');
     },
   });
   return {
     kind: 'sms',
     send: sender.send,
     findSent: sender.findSent,
-    routes(ctx) {
+    attach(ctx) {
       context = ctx;
       return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx, config, fetchImpl) };
-    },
-    async start(ctx) {
-      context = ctx;
     },
   };
 }

@@ -2,7 +2,25 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
 import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/core/types.ts';
 import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
-import { param, type FormParams } from './verify.ts';
+
+/** Form parameters as Twilio's validator wants them: repeated keys become arrays. */
+export type FormParams = Record<string, string | string[]>;
+
+/** Parses an application/x-www-form-urlencoded body. */
+export function formParams(rawBody: string): FormParams {
+  const params: FormParams = {};
+  for (const [key, value] of new URLSearchParams(rawBody)) {
+    const existing = params[key];
+    params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return params;
+}
+
+/** One value of a form parameter (the first when repeated). */
+export function param(params: FormParams, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /**
  * Twilio's default keywords (https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out):
@@ -144,11 +162,4 @@ export function deliveryStatusOf(twilioStatus: string): Extract<DeliveryStatus, 
     default:
       return null;
   }
-}
-
-const PROGRESS: Partial<Record<DeliveryStatus, number>> = { pending: 0, queued: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, refused: 3 };
-
-/** Callbacks can arrive out of order: a later state never goes back to an earlier one. */
-export function isProgress(current: DeliveryStatus, next: DeliveryStatus): boolean {
-  return (PROGRESS[next] ?? 0) > (PROGRESS[current] ?? 0);
 }

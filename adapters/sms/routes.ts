@@ -3,14 +3,14 @@ import { describeRoute } from 'hono-openapi';
 import twilio from 'twilio';
 import { NotFoundError } from '../../src/core/errors.ts';
 import { errors, routeFamily, TAGS } from '../../src/http/api-doc.ts';
-import type { AdapterContext } from '../../src/core/ports.ts';
+import type { ChannelContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
-import { deliveryStatusOf, detectKeyword, isProgress, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage } from './parse.ts';
+import { deliveryStatusOf, detectKeyword, formParams, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage, type FormParams } from './parse.ts';
 import { readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
-import { formParams, signedUrl, verifyTwilioSignature, withoutCredentials, type FormParams } from './verify.ts';
+import { signedUrl, verifyTwilioSignature, withoutCredentials } from './verify.ts';
 
 /** Key space of the processed-event markers that record keyword messages. */
 const PROCESSED_PROVIDER = 'twilio-sms';
@@ -39,8 +39,8 @@ function twiml(c: Context, message?: string) {
  * The SMS endpoints under /webhooks/sms: inbound messages (`POST /`), delivery status callbacks
  * (`POST /status`) and the full text of shortened replies (`GET /r/:token`).
  */
-export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfig, fetchImpl: typeof fetch): Hono {
-  const { store, pipeline, clock } = context;
+export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfig, fetchImpl: typeof fetch): Hono {
+  const { conversations, inbound: pipeline, clock } = context;
   const logger = context.logger.child({ channel: 'sms' });
   const app = new Hono();
 
@@ -62,9 +62,9 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
    * this conversation was the bot's, ended with a question mark, and went out recently.
    */
   async function answersBotQuestion(sms: SmsWebhook): Promise<boolean> {
-    const conversation = await store.repo.latestByThreadKey('sms', threadKey(sms.from, sms.messagingServiceSid ?? sms.to));
+    const conversation = await conversations.byThread('sms', threadKey(sms.from, sms.messagingServiceSid ?? sms.to));
     if (!conversation) return false;
-    const recent = await store.repo.recentMessages(conversation.id, 10);
+    const recent = await conversations.recentMessages(conversation.id, 10);
     const last = [...recent].reverse().find((m) => m.direction === 'outbound' && !m.internal);
     if (!last || last.authorKind !== 'bot') return false;
     const asked = /\?["'”’)\]]*\s*$/u.test(markdownToText(last.text));
@@ -83,13 +83,9 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
   async function handleKeyword(c: Context, sms: SmsWebhook, keyword: NonNullable<ReturnType<typeof detectKeyword>>) {
     const now = clock.now();
     const answer = keyword !== 'help' && (await answersBotQuestion(sms));
-    const outcome = await store.transaction(async (repo) => {
-      if (!(await repo.markProcessed(PROCESSED_PROVIDER, sms.messageSid, now))) return 'duplicate' as const;
-      if (keyword === 'stop') await repo.setOptOut('sms', sms.from, true, now);
-      if (keyword === 'start') await repo.setOptOut('sms', sms.from, false, now);
-      if (keyword === 'help' && (await repo.isOptedOut('sms', sms.from))) return 'opted_out' as const;
-      return 'done' as const;
-    });
+    const optedOut = keyword === 'stop' ? true : keyword === 'start' ? false : null;
+    const recorded = await context.optOuts.recordOnce({ provider: PROCESSED_PROVIDER, eventKey: sms.messageSid, channel: 'sms', address: sms.from, optedOut });
+    const outcome = recorded.duplicate ? 'duplicate' : keyword === 'help' && recorded.optedOut ? 'opted_out' : 'done';
     logger.info({ keyword, messageSid: sms.messageSid, outcome, answer }, 'SMS compliance keyword');
     const inbound = toInboundMessage(sms, { attachments: [], notes: [] }, now);
     inbound.meta = { ...inbound.meta, smsKeyword: { keyword, answer } };
@@ -110,7 +106,7 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
     const keyword = sms.media.length === 0 ? detectKeyword(sms.body) : null;
     if (keyword) return handleKeyword(c, sms, keyword);
     // A replay needs no media download; the pipeline would drop it as a duplicate anyway.
-    if (!(await store.repo.findMessageByProviderId('sms', sms.messageSid))) {
+    if (!(await conversations.messageByProviderId('sms', sms.messageSid))) {
       const media = await fetchMedia(sms.media, {
         accountSid: config.accountSid,
         authToken: config.authToken,
@@ -136,20 +132,11 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
   app.post('/status', twilioRoute('Twilio delivery status callback', { requestBody: twilioForm(['MessageSid', 'MessageStatus'], ['MessageSid', 'AccountSid', 'MessageStatus', 'ErrorCode', 'To']), responses: { 204: { description: 'Recorded (or not ours)' } } }), async (c) => {
     const callback = parseStatusCallback(await verified(c), config.accountSid);
     const status = deliveryStatusOf(callback.status);
-    if (callback.errorCode === UNSUBSCRIBED && callback.to) {
-      await store.repo.setOptOut('sms', callback.to, true, clock.now());
-    }
-    const message = status ? await store.repo.findMessageByProviderId('sms', callback.messageSid) : null;
-    if (!message) {
-      // Not ours (sent from elsewhere on the account) or not a tracked state: nothing to update.
-      logger.debug({ messageSid: callback.messageSid, status: callback.status }, 'status callback ignored');
-      return c.body(null, 204);
-    }
-    if (status && isProgress(message.deliveryStatus, status)) {
-      const error = callback.errorCode ? `twilio_${callback.errorCode}: delivery ${callback.status}` : message.error;
-      await store.repo.updateMessage(message.id, { deliveryStatus: status, error });
-      context.bus.publish({ type: 'message', conversationId: message.conversationId, message: { ...message, deliveryStatus: status, error } });
-    }
+    if (callback.errorCode === UNSUBSCRIBED && callback.to) await context.optOuts.set('sms', callback.to, true);
+    const error = callback.errorCode ? `twilio_${callback.errorCode}: delivery ${callback.status}` : undefined;
+    const recorded = status ? await context.deliveries.recordStatus({ channel: 'sms', providerMessageId: callback.messageSid, status, error }) : null;
+    // Not ours (sent from elsewhere on the account), not a tracked state, or older news: nothing to update.
+    if (!recorded) logger.debug({ messageSid: callback.messageSid, status: callback.status }, 'status callback ignored');
     return c.body(null, 204);
   });
 
@@ -161,7 +148,7 @@ export function createSmsRoutes(context: AdapterContext, config: SmsAdapterConfi
   }), async (c) => {
     const token = c.req.param('token');
     const id = readReplyLinkToken(config.authToken, token);
-    const message = id ? await store.repo.getMessage(id) : null;
+    const message = id ? await conversations.message(id) : null;
     if (!message || message.channel !== 'sms' || message.direction !== 'outbound' || message.internal) {
       throw new NotFoundError('reply', token);
     }

@@ -29,7 +29,7 @@ export interface SmsAdapterConfig {
 }
 
 export interface SmsAdapterDeps {
-  /** Used before the adapter is mounted; the app's logger afterwards. */
+  /** Used before the adapter is attached; the channel context's logger afterwards. */
   logger?: Logger;
   /** Media downloads (tests may count or fail them). */
   fetch?: typeof fetch;

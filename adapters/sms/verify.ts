@@ -1,24 +1,6 @@
 import twilio from 'twilio';
 import { ForbiddenError } from '../../src/core/errors.ts';
-
-/** Form parameters as Twilio's validator wants them: repeated keys become arrays. */
-export type FormParams = Record<string, string | string[]>;
-
-/** Parses an application/x-www-form-urlencoded body. */
-export function formParams(rawBody: string): FormParams {
-  const params: FormParams = {};
-  for (const [key, value] of new URLSearchParams(rawBody)) {
-    const existing = params[key];
-    params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return params;
-}
-
-/** One value of a form parameter (the first when repeated). */
-export function param(params: FormParams, key: string): string | undefined {
-  const value = params[key];
-  return Array.isArray(value) ? value[0] : value;
-}
+import type { FormParams } from './parse.ts';
 
 const firstValue = (header: string | null) => header?.split(',')[0]?.trim() || null;
 

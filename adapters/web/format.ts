@@ -1,3 +1,7 @@
+/**
+ * Our messages as the web channel shows them (format.ts in every channel): what a visitor may see
+ * of a message, our replies' Markdown rendered to safe HTML.
+ */
 import type { Conversation, Message } from '../../src/core/types.ts';
 import { renderedHtmlOf } from '../../src/render/message-html.ts';
 import type { VisitorConversation, VisitorMessage } from './types.ts';

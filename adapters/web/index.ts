@@ -1,4 +1,5 @@
-import type { AdapterContext, ChannelAdapter } from '../../src/core/ports.ts';
+import type { Hono } from 'hono';
+import type { ChannelAdapter } from '../../src/core/ports.ts';
 import { createWebRoutes } from './routes.ts';
 import { sendWeb } from './send.ts';
 import type { WebAdapterConfig } from './types.ts';
@@ -6,13 +7,11 @@ import type { WebAdapterConfig } from './types.ts';
 export type { WebAdapterConfig } from './types.ts';
 
 /** The web chat channel: its visitor API is mounted under /v1. */
-export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateStaff(token: string): Promise<unknown> }): ChannelAdapter {
+export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateStaff(token: string): Promise<unknown> }): ChannelAdapter<Hono> {
   return {
     kind: 'web',
     deliveredOnStore: true,
     send: sendWeb,
-    routes(context: AdapterContext) {
-      return { basePath: '/v1', app: createWebRoutes({ ...context, config, authenticateStaff: auth.authenticateStaff }) };
-    },
+    attach: (context) => ({ basePath: '/v1', app: createWebRoutes({ context, config, authenticateStaff: auth.authenticateStaff }) }),
   };
 }

@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/core/errors.ts';
 import { hashSecret, newId, newSecret, sameHash } from '../../src/core/ids.ts';
-import type { AdapterContext } from '../../src/core/ports.ts';
+import type { ChannelContext } from '../../src/core/ports.ts';
 import type { Conversation } from '../../src/core/types.ts';
 import { errors, jsonBody, jsonResponse, routeFamily, TAGS, VISITOR_AUTH } from '../../src/http/api-doc.ts';
 import { CsatRecord, VisitorConversationRecord, VisitorMessageRecord } from '../../src/http/api-schemas.ts';
@@ -17,9 +17,10 @@ import { streamTopic } from '../../src/http/sse.ts';
 import { withRenderedHtml } from '../../src/render/message-html.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
 import type { WebAdapterConfig } from './types.ts';
-import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './verify.ts';
+import { VISITOR_TOKEN_PREFIX, bearerToken, isValidEmailHash, isValidUserHash, isVisitorToken, signedVisitorToken, verifyVisitor } from './visitor-auth.ts';
 
-export interface WebRouteDeps extends AdapterContext {
+export interface WebRouteDeps {
+  context: ChannelContext;
   config: WebAdapterConfig;
   /** Throws 401 unless the token is a valid staff token. */
   authenticateStaff(token: string): Promise<unknown>;
@@ -40,7 +41,8 @@ const Exchange = z.object({ message: VisitorMessageRecord, reply: VisitorMessage
 const EXAMPLE_USER = { userId: 'customer-4711', userHash: '6b1f0c4e0f6d1e8a3d8a2b0e1c7f5a9d4e3b2a1c0f9e8d7c6b5a4f3e2d1c0b9a' };
 
 export function createWebRoutes(deps: WebRouteDeps) {
-  const { pipeline, store, support, bus, clock, config } = deps;
+  const { config } = deps;
+  const { inbound: pipeline, conversations, support, bus, clock } = deps.context;
   const app = new Hono();
 
   const StartBody = z.object({
@@ -59,7 +61,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
 
   async function access(c: Context): Promise<Access> {
     const id = c.req.param('id')!;
-    const conversation = await store.repo.getConversation(id);
+    const conversation = await conversations.get(id);
     if (!conversation || conversation.channel !== 'web') throw new NotFoundError('conversation', id);
     const token = bearerToken(c.req.header('authorization'), c.req.query('token'));
     if (token && !isVisitorToken(token)) {
@@ -108,8 +110,8 @@ export function createWebRoutes(deps: WebRouteDeps) {
   }
 
   async function visitorAddress(conversation: Conversation): Promise<string> {
-    const identities = await store.repo.listIdentities(conversation.contactId);
-    return identities.find((i) => i.channel === 'web')!.address;
+    // Every web conversation is started with the visitor's web identity.
+    return (await conversations.customerAddress(conversation))!;
   }
 
   app.post('/conversations', startRoute('Start a web conversation, optionally with a first message and a signed-in user', {
@@ -152,13 +154,10 @@ export function createWebRoutes(deps: WebRouteDeps) {
     responses: { 200: jsonResponse('Up to 20 conversations, newest first, each with its visitor token; `resume` is the newest unresolved one', z.object({ conversations: z.array(Resumable), resume: Resumable.nullable() })) },
   }), async (c) => {
     const user = signedUser(await readJson(c, IdentityBody))!;
-    const identity = await store.repo.findIdentity('web', `user:${user.userId}`);
-    const conversations = identity
-      ? await store.repo.listConversations({ contactId: identity.contactId, channel: 'web', limit: RESUME_LIST_LIMIT * 5 })
-      : [];
+    const listed = await conversations.ofAddress('web', `user:${user.userId}`, RESUME_LIST_LIMIT * 5);
     // The contact may also hold anonymous conversations a person merged into it; only those
     // started under this signature carry its derived token, so only those are listed.
-    const owned = conversations
+    const owned = listed
       .map((conversation) => ({ conversation, visitorToken: signedVisitorToken(user.secret, conversation.id, user.userId) }))
       .filter(({ conversation, visitorToken }) => !!conversation.visitorTokenHash && sameHash(conversation.visitorTokenHash, hashSecret(visitorToken)))
       .slice(0, RESUME_LIST_LIMIT);
@@ -212,7 +211,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
     const { conversation, staff } = await access(c);
     const after = c.req.query('after');
     const limit = Number(c.req.query('limit') ?? 100);
-    const messages = await store.repo.listMessages(conversation.id, { after, limit: Number.isFinite(limit) ? limit : 100, includeInternal: staff });
+    const messages = await conversations.messages(conversation.id, { after, limit: Number.isFinite(limit) ? limit : 100, includeInternal: staff });
     return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages.map(withRenderedHtml) : messages.map(toVisitorMessage) });
   });
 
@@ -241,7 +240,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
       },
       async backlog() {
         if (!after) return [];
-        const missed = await store.repo.listMessages(conversation.id, { after, limit: 200, includeInternal: staff });
+        const missed = await conversations.messages(conversation.id, { after, limit: 200, includeInternal: staff });
         return missed.map((m) => ({ event: 'message', id: m.id, data: staff ? withRenderedHtml(m) : toVisitorMessage(m) }));
       },
     });

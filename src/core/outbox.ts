@@ -216,7 +216,7 @@ export function createOutbox(deps: {
    * lease), the provider may have the reply already: the first provider record of it that no
    * other message claims (a stalled attempt may have recorded it on this message meanwhile).
    */
-  async function sentByCutOffAttempt(job: OutboxJob, claimedAt: number, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<DeliveryResult | null> {
+  async function sentByCutOffAttempt(job: OutboxJob, claimedAt: number, adapter: ChannelAdapter<unknown>, outbound: OutboundMessage): Promise<DeliveryResult | null> {
     if (job.sendingSince === null || job.sendingSince >= claimedAt || !adapter.findSent) return null;
     for (const candidate of await adapter.findSent(outbound, job.sendingSince)) {
       const id = candidate.providerMessageId;
@@ -231,7 +231,7 @@ export function createOutbox(deps: {
    * lease ran out before the send began (a stalled process): another worker may hold the job now,
    * so this one sends nothing and leaves the row to it.
    */
-  async function attempt(job: OutboxJob, claimedAt: number, message: Message, adapter: ChannelAdapter, outbound: OutboundMessage): Promise<Outcome | null> {
+  async function attempt(job: OutboxJob, claimedAt: number, message: Message, adapter: ChannelAdapter<unknown>, outbound: OutboundMessage): Promise<Outcome | null> {
     try {
       const found = await sentByCutOffAttempt(job, claimedAt, adapter, outbound);
       if (found) {
@@ -249,7 +249,7 @@ export function createOutbox(deps: {
   }
 
   /** Why this reply cannot be sent at all (a permanent failure), or what to send. */
-  async function prepare(job: OutboxJob, message: Message): Promise<{ adapter: ChannelAdapter; outbound: OutboundMessage } | Outcome> {
+  async function prepare(job: OutboxJob, message: Message): Promise<{ adapter: ChannelAdapter<unknown>; outbound: OutboundMessage } | Outcome> {
     const adapter = channels.get(job.channel);
     if (!adapter) return { kind: 'failed', error: `channel_off: the ${job.channel} channel is not configured` };
     const outbound = await buildOutbound(message);

@@ -15,6 +15,7 @@ import type {
   Conversation,
   ConversationStatus,
   CsatResponse,
+  DeliveryStatus,
   InboundMessage,
   KnowledgeArticle,
   KnowledgeHit,
@@ -35,15 +36,6 @@ import type {
 import type { Asker } from './order-access.ts';
 
 // ───────────────────────────── channels ─────────────────────────────
-
-/** A webhook request as adapters see it: the raw body is kept for signature checks. */
-export interface WebhookRequest {
-  method: string;
-  /** The URL the provider called, as seen by Frontdesk (see `publicUrl` for the provider's view). */
-  url: string;
-  headers: Headers;
-  rawBody: string;
-}
 
 /** What goes out to a customer through an adapter. */
 export interface OutboundMessage {
@@ -72,22 +64,27 @@ export interface DeliveryResult {
 }
 
 /**
- * One channel (web, sms, email, slack). Adapters verify and parse inbound traffic into
- * `InboundMessage`s and send `OutboundMessage`s; they know their provider's SDK, the core does not.
+ * One channel (web, sms, email, slack): the same shape for every adapter. The composition root
+ * attaches it to the core once; it answers its provider's webhooks over HTTP (or pulls, started by
+ * `start`), records what arrives through the ChannelContext, and sends through its provider's API.
+ * `Routes` is the HTTP layer's app type (a Hono app, see src/http/app.ts): the core names no web
+ * framework, and the app mounts the adapter's routes without a cast. A plain `ChannelAdapter`
+ * serves no routes; code that takes any adapter (the registry, the outbox) says `ChannelAdapter<unknown>`.
  */
-export interface ChannelAdapter {
+export interface ChannelAdapter<Routes = never> {
   readonly kind: ChannelKind;
   /**
    * The channel's medium is Frontdesk itself (the web widget reads the store and the live
    * stream): a stored reply is delivered, so it needs no outbox row and `send` is not called.
    */
   readonly deliveredOnStore?: boolean;
-  /** Throws an UnauthorizedError/ForbiddenError when the request is not from the provider. */
-  verify?(request: WebhookRequest): void | Promise<void>;
-  /** Parses a verified webhook into normalized messages (none for events that carry no message). */
-  parse?(request: WebhookRequest): InboundMessage[] | Promise<InboundMessage[]>;
-  /** The body the provider expects back after a webhook (TwiML for Twilio); 204 when absent. */
-  acknowledge?(): { status: number; contentType: string; body: string };
+  /**
+   * Gives the adapter the core, once, before anything else (every real adapter needs it; a fake
+   * that only sends may leave it out). Answers the HTTP endpoints it serves and where to mount them
+   * (`/webhooks/sms` for Twilio's webhooks, `/v1` for the web visitor API), or null for a channel
+   * that has none (email pulls over IMAP).
+   */
+  attach?(context: ChannelContext): ChannelRoutes<Routes> | null;
   /**
    * Sends one message. Throws DeliveryError (retryable or not) on failure.
    * Must be safe to call again for the same `messageId` after a crash (providers dedupe or we accept it).
@@ -101,14 +98,15 @@ export interface ChannelAdapter {
    * Throws DeliveryError when the provider cannot be asked (the outbox retries later).
    */
   findSent?(message: OutboundMessage, since: number): Promise<DeliveryResult[]>;
-  /** Long-running inbound work (IMAP IDLE, Socket Mode). */
-  start?(context: AdapterContext): Promise<void>;
+  /** Long-running inbound work (IMAP IDLE, Socket Mode); called after `attach`. */
+  start?(): Promise<void>;
   stop?(): Promise<void>;
-  /**
-   * Provider-specific HTTP endpoints (a Hono app) and where to mount them: `/webhooks/sms` for
-   * status callbacks, `/v1` for the web channel's visitor API.
-   */
-  routes?(context: AdapterContext): { basePath: string; app: unknown };
+}
+
+/** An adapter's HTTP endpoints: an app of the HTTP layer's type, mounted at `basePath`. */
+export interface ChannelRoutes<App> {
+  basePath: string;
+  app: App;
 }
 
 /** What one webhook request came to. */
@@ -130,14 +128,96 @@ export interface WebhookSender {
   checkUrl(url: string): Promise<void>;
 }
 
-/** What an adapter may use at run time. */
-export interface AdapterContext {
-  pipeline: Pipeline;
-  store: Store;
-  support: SupportDesk;
-  bus: EventBus;
-  logger: Logger;
-  clock: Clock;
+/**
+ * The core as a channel adapter sees it (src/core/channel-context.ts): what adapters truly need,
+ * named by what it does, never the repository. Given to an adapter once, by the composition root.
+ */
+export interface ChannelContext {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Live updates (the web channel's event stream, the Slack desk's mirror). */
+  readonly bus: EventBus;
+  /** Staff actions (the Slack desk's buttons and commands, the widget's rating). */
+  readonly support: SupportDesk;
+  /** Records inbound messages: ingest (idempotent per provider message id) and schedule the reply. */
+  readonly inbound: Pick<Pipeline, 'receive' | 'start'>;
+  /** What adapters read of conversations and their messages. */
+  readonly conversations: ChannelConversations;
+  /** Delivery reports of sent replies. */
+  readonly deliveries: {
+    /**
+     * Records a provider's report on a reply it sent (looked up by its provider message id): only
+     * a later state is kept, since reports arrive out of order; `error` undefined keeps the stored
+     * one. The updated message is published on the bus; null when the message is not ours or the
+     * report is not news.
+     */
+    recordStatus(report: { channel: ChannelKind; providerMessageId: string; status: DeliveryStatus; error?: string | null }): Promise<Message | null>;
+  };
+  /** Addresses that asked to receive nothing (SMS STOP). */
+  readonly optOuts: {
+    set(channel: ChannelKind, address: string, optedOut: boolean): Promise<void>;
+    /**
+     * A provider event that may change an opt-out (a keyword text), recorded once per `eventKey`:
+     * `duplicate` for a replay (nothing changes), else the address's opt-out state after the change
+     * (`optedOut` null changes nothing). Marker and change are written together.
+     */
+    recordOnce(input: { provider: string; eventKey: string; channel: ChannelKind; address: string; optedOut: boolean | null }): Promise<{ duplicate: true } | { duplicate: false; optedOut: boolean }>;
+  };
+  /** Provider deliveries seen before (retried webhooks, redelivered events). */
+  readonly providerEvents: {
+    /** True the first time `key` is seen for `provider`; false for a replay. */
+    claim(provider: string, key: string): Promise<boolean>;
+  };
+  /** Where a poller stopped (an IMAP mailbox's last UID), kept across restarts and replicas. */
+  readonly cursors: {
+    get(scope: string, key: string): Promise<unknown | null>;
+    set(scope: string, key: string, value: unknown): Promise<void>;
+  };
+  /** One holder at a time across replicas (the IMAP mailbox poller). */
+  readonly leases: {
+    /** Takes or renews the lease for `ttlMs`; false while another holder has it. */
+    acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+    release(name: string, holder: string): Promise<void>;
+  };
+  /** The human desk on another tool (Slack): its threads, staff accounts and tickets. */
+  readonly desk: DeskDirectory;
+}
+
+/** Conversation reads for adapters. */
+export interface ChannelConversations {
+  get(id: string): Promise<Conversation | null>;
+  /** The newest conversation on a channel thread key (an SMS number pair, a Slack thread). */
+  byThread(channel: ChannelKind, threadKey: string): Promise<Conversation | null>;
+  /** The conversation, if it is on `channel` and the contact holding `address` there owns it. */
+  ownedBy(conversationId: string, channel: ChannelKind, address: string): Promise<Conversation | null>;
+  /** Conversations on `channel` of the contact holding `address` there, newest first. */
+  ofAddress(channel: ChannelKind, address: string, limit: number): Promise<Conversation[]>;
+  /** The customer's address on the conversation's own channel, or null. */
+  customerAddress(conversation: Conversation): Promise<string | null>;
+  contact(contactId: string): Promise<Contact | null>;
+  messages(conversationId: string, opts: { after?: string; limit: number; includeInternal: boolean }): Promise<Message[]>;
+  /** The last `limit` messages, oldest first. */
+  recentMessages(conversationId: string, limit: number): Promise<Message[]>;
+  message(id: string): Promise<Message | null>;
+  messageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
+}
+
+/** What a desk on another tool needs: threads linked to conversations, staff, tickets. */
+export interface DeskDirectory {
+  /** Links a conversation to a thread elsewhere (`target` names the tool). */
+  link(conversationId: string, target: string, externalId: string): Promise<void>;
+  /** The conversation linked to that thread, or null. */
+  conversationOf(target: string, externalId: string): Promise<string | null>;
+  /** The threads linked to a conversation. */
+  linksOf(conversationId: string, target: string): Promise<string[]>;
+  user(id: string): Promise<User | null>;
+  userBySlackId(slackUserId: string): Promise<User | null>;
+  userByEmail(email: string): Promise<User | null>;
+  linkSlackUser(userId: string, slackUserId: string): Promise<void>;
+  /** The conversation's newest ticket, or null. */
+  ticketOf(conversationId: string): Promise<Ticket | null>;
+  ticket(id: string): Promise<Ticket | null>;
+  ticketByNumber(number: number): Promise<Ticket | null>;
 }
 
 // ───────────────────────────── agents ─────────────────────────────

@@ -15,11 +15,12 @@ import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
+import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
-import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
+import type { AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { withWebhookEvents } from '../core/webhook-events.ts';
@@ -59,7 +60,7 @@ export interface FrontdeskOptions {
   /** Where the trained triage model is cached (null: never cache). */
   modelCacheDir?: string | null;
   /** Extra adapters (tests inject fakes of provider-backed channels). */
-  adapters?: ChannelAdapter[];
+  adapters?: ChannelAdapter<Hono>[];
   /** Import the deployment's kb/ articles (and, for the demo only, its demo orders) at start (default true). */
   seed?: boolean;
 }
@@ -132,7 +133,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const escalations = createEscalations((error) => logger.error({ err: error }, 'escalation listener failed'));
   const authenticateStaff = (token: string) => authenticateStaffToken(store, clock, token);
 
-  const adapters: ChannelAdapter[] = [
+  const adapters: ChannelAdapter<Hono>[] = [
     createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
     // A channel the deployment turned off stays off even with its credentials set.
     ...(options.adapters ?? providerChannels(config, logger)).filter((a) => deployment.settings.channels.includes(a.kind)),
@@ -165,14 +166,18 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     },
   }), metrics);
 
-  const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
+  // Each adapter gets the core once; the app mounts the HTTP endpoints it answers.
+  const channelRoutes = adapters.flatMap((adapter) => adapter.attach?.(channel) ?? []);
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   /** Set once start() has started every channel; /readyz reports it. */
   let channelsStarted = false;
   const app: Hono = createApp({
-    context,
-    adapters,
+    store,
+    clock,
+    channels: adapters.map((a) => a.kind),
+    channelRoutes,
     logger,
     maxBodyBytes: config.limits.maxBodyBytes,
     staff: {
@@ -225,7 +230,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     logger,
     clock,
     adapters,
-    context,
+    channel,
     metrics,
     sweep,
     /** Resolves once the webhook deliveries started right after their changes committed have settled. */
@@ -234,7 +239,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     },
     /** Starts pollers and the background sweep; picks up work a crashed process left behind. */
     async start(intervalMs = 2_000) {
-      for (const adapter of adapters) await adapter.start?.(context);
+      for (const adapter of adapters) await adapter.start?.();
       channelsStarted = true;
       const tick = (olderThanMs?: number) => {
         sweeping ??= sweep(olderThanMs).finally(() => (sweeping = null));

@@ -21,12 +21,12 @@ import { agentForRoute } from '../../agents/graph.ts';
 import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
+import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
-import type { AdapterContext } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
 import { createConsole, CONSOLE_CSP } from '../console/server.ts';
@@ -103,12 +103,16 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     logger,
     options: { reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
-  const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
+  const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
+  // Each adapter gets the core once; the app mounts the HTTP endpoints it answers.
+  const channelRoutes = adapters.flatMap((adapter) => adapter.attach?.(channel) ?? []);
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
   const staffConsole = createConsole({ store, clock, logger, publicUrl: config.publicUrl, sessionSecret: config.sessionSecret, loginThrottle });
   const app = createApp({
-    context,
-    adapters,
+    store,
+    clock,
+    channels: adapters.map((a) => a.kind),
+    channelRoutes,
     logger,
     maxBodyBytes: config.limits.maxBodyBytes,
     staff: {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
-import type { AdapterContext, ChannelAdapter, Logger } from '../core/ports.ts';
+import type { ChannelRoutes, Clock, Logger, Store } from '../core/ports.ts';
 import { jsonResponse, TAGS } from './api-doc.ts';
 import { ChannelKind } from '../core/types.ts';
 import { errorResponse } from './errors.ts';
@@ -22,11 +22,14 @@ import { clientIp } from './ops/client-ip.ts';
 import { requestOperations } from './ops/request-log.ts';
 import { capStreams } from './ops/stream-cap.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
-import { createWebhookRoute } from './webhooks.ts';
 
 export interface AppDeps {
-  context: AdapterContext;
-  adapters: ChannelAdapter[];
+  store: Store;
+  clock: Clock;
+  /** The channels that are on (/healthz lists them). */
+  channels: ChannelKind[];
+  /** The HTTP endpoints the attached adapters answer (ChannelAdapter.attach), mounted in order. */
+  channelRoutes: ChannelRoutes<Hono>[];
   staff: StaffRouteDeps;
   logger: Logger;
   maxBodyBytes: number;
@@ -113,11 +116,11 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.rateLimits) {
     const limits = deps.rateLimits;
-    const clock = deps.context.clock;
+    const { clock } = deps;
     const address = (c: Context) => c.get('clientIp');
     const refused = (limit: string) => () => deps.metrics?.rateLimited.inc({ limit });
     // Replicas sharing a database share each client's budget; one process counts in memory.
-    const { store } = deps.context;
+    const { store } = deps;
     const buckets = (name: string, settings: BucketSettings) =>
       store.takeToken ? createSharedTokenBuckets(name, settings, clock, { takeToken: store.takeToken.bind(store) }) : createTokenBuckets(settings, clock);
     if (limits.conversations) {
@@ -138,17 +141,13 @@ export function createApp(deps: AppDeps): Hono {
     security: [],
     responses: { 200: jsonResponse('Healthy', z.object({ ok: z.literal(true), channels: z.array(ChannelKind) }), { ok: true, channels: ['web', 'sms'] }) },
   }), async (c) => {
-    await deps.context.store.repo.countArticles(); // proves the database answers
-    return c.json({ ok: true, channels: deps.adapters.map((a) => a.kind) });
+    await deps.store.repo.countArticles(); // proves the database answers
+    return c.json({ ok: true, channels: deps.channels });
   });
 
   app.route('/', createHealthRoutes(deps.readiness ?? [], logger));
 
-  for (const adapter of deps.adapters) {
-    if (adapter.verify && adapter.parse) app.route(`/webhooks/${adapter.kind}`, createWebhookRoute(adapter, deps.context));
-    const extra = adapter.routes?.(deps.context);
-    if (extra) app.route(extra.basePath, extra.app as Hono);
-  }
+  for (const routes of deps.channelRoutes) app.route(routes.basePath, routes.app);
   if (deps.metrics && deps.metricsToken) app.route('/', createMetricsRoute(deps.metrics.registry, deps.metricsToken));
   app.route('/v1', createStaffRoutes(deps.staff));
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);

@@ -299,7 +299,7 @@ describeDovecot('email channel (Dovecot + SMTP)', () => {
       await dovecot.append(user, two, 'Support');
       await dovecot.append(user, mail({ From: 'u3@example.org', Subject: 'Three', 'Message-ID': '<u3@example.org>' }, 'Third'), 'Support');
 
-      await adapter.start(frontdesk.context);
+      await adapter.start();
       await until(() => engine.calls.length === 3, 'the new mail after the rescan');
       await until(async () => ((await frontdesk.store.repo.getCursor('email', key)) as { uidValidity: string }).uidValidity !== before.uidValidity, 'the new UIDVALIDITY stored');
       await new Promise((r) => setTimeout(r, 600));
@@ -339,7 +339,8 @@ describeDovecot('email channel (Dovecot + SMTP)', () => {
     await frontdesk.start(100);
     try {
       await until(() => logA.lines.includes('watching mailbox'), 'replica A watching');
-      await b.start(frontdesk.context);
+      b.attach(frontdesk.channel);
+      await b.start();
       await dovecot.append(user, mail({ From: 'l1@example.org', Subject: 'L1', 'Message-ID': '<l1@example.org>' }, 'To A'));
       await until(() => engine.calls.length === 1, 'mail handled by A');
       await new Promise((r) => setTimeout(r, 500));

@@ -138,7 +138,8 @@ describe('Slack over Socket Mode', () => {
   it('closes a connection that a stop() overtook while it was being opened', async () => {
     const late = createSlackAdapter({ botToken: 'xoxb-test-token', signingSecret: null, appToken: APP_TOKEN, supportChannel: null, apiUrl: api.url });
     const connecting = api.nextPeer();
-    await late.start(fd.context);
+    late.attach(fd.channel);
+    await late.start();
     await late.stop();
     expect(await (await connecting).closed).toBe(1000);
   });

@@ -3,6 +3,7 @@
  * twice: after the lease expires, Twilio's Messages API is asked for it first, through the real
  * `twilio` client against a local server speaking Twilio's wire format.
  */
+import type { Hono } from 'hono';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,10 +37,10 @@ function smsAdapter(env: Record<string, string>) {
  * The SMS adapter of a process that dies during its last send: after Twilio accepted the reply
  * (`after`) or before the request left (`before`). The sends before it go out.
  */
-function dyingDuring(real: ChannelAdapter, sendsBefore: number, when: 'before' | 'after') {
+function dyingDuring(real: ChannelAdapter<Hono>, sendsBefore: number, when: 'before' | 'after') {
   let reached!: () => void;
   const died = new Promise<void>((resolve) => (reached = resolve));
-  const adapter: ChannelAdapter = Object.create(real);
+  const adapter: ChannelAdapter<Hono> = Object.create(real);
   let calls = 0;
   adapter.send = async (message: OutboundMessage) => {
     if (calls++ < sendsBefore) return real.send(message);

@@ -260,7 +260,7 @@ export function emailDriver(): ChannelDriver {
       const adapter: EmailAdapter = createEmailAdapter(config, { timing: { pollIntervalMs: 100, leaseTtlMs: 15_000, reconnectMinMs: 50, reconnectMaxMs: 500 } });
       const frontdesk = await createTestFrontdesk({ adapters: [adapter], engine, clock });
       // Only the poller: the outbox sweep stays off, so each retry in a case is the case's own drain().
-      await adapter.start(frontdesk.context);
+      await adapter.start();
       const cursorKey = `${mailbox}@127.0.0.1:${dovecot.port}/inbox`;
       /** Appends raw mail to the support mailbox and waits until the poller has handled it. */
       const arrive = async (raw: string) => {

@@ -2,6 +2,7 @@
  * A whole Frontdesk for tests: a fresh in-memory SQLite store (or the store you pass), the
  * default graph and trained triage, the real pipeline, outbox and HTTP app.
  */
+import type { Hono } from 'hono';
 import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
 import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Logger, Store } from '../../src/core/ports.ts';
@@ -13,7 +14,7 @@ export interface TestFrontdeskOptions {
   env?: Record<string, string>;
   store?: Store;
   engine?: AgentEngine;
-  adapters?: ChannelAdapter[];
+  adapters?: ChannelAdapter<Hono>[];
   clock?: Clock;
   /** Another deployment than the one the env names (default: the demo). */
   deployment?: Deployment;

@@ -1,3 +1,7 @@
+/**
+ * Who may use the web visitor API: a conversation's visitor token, and the host site's signatures
+ * of a signed-in user (identity verification). Not a provider signature: the web channel has none.
+ */
 import { createHmac } from 'node:crypto';
 import { ForbiddenError, UnauthorizedError } from '../../src/core/errors.ts';
 import { hashSecret, sameHash } from '../../src/core/ids.ts';
