@@ -70,6 +70,8 @@ const VARIABLES = {
   EMAIL_FOLDER: [z.string().default('INBOX'), 'INBOX', 'folder to watch'],
   EMAIL_HANDLED_FOLDER: [z.string().optional(), 'Processed', 'move handled mail here instead of marking it \\Seen'],
   EMAIL_MAX_ATTACHMENT_BYTES: [int(0).default(10_000_000), '10000000', 'larger attachments are noted, not stored'],
+  RESEND_API_KEY: [z.string().min(1).optional(), 're_…', 'Workers build: send email replies through Resend\'s HTTP API (mail comes in through Email Workers to EMAIL_ADDRESS)'],
+  RESEND_API_URL: [url.optional(), 'http://127.0.0.1:4012', 'override the Resend API base URL (tests, proxies)'],
   // Model engine
   OPENAI_API_KEY: [z.string().min(1).optional(), 'sk-…', 'run the agents on an OpenAI-compatible model'],
   OPENAI_BASE_URL: [url.optional(), 'http://localhost:11434/v1', 'any OpenAI-compatible endpoint (Azure, Ollama, vLLM)'],
@@ -204,6 +206,13 @@ function toConfig(env: Env, input: Record<string, string | undefined>) {
       address: env.EMAIL_ADDRESS ?? null,
       folder: env.EMAIL_FOLDER,
       handledFolder: env.EMAIL_HANDLED_FOLDER ?? null,
+      maxAttachmentBytes: env.EMAIL_MAX_ATTACHMENT_BYTES,
+    })),
+    /** Email on Workers: in through an Email Workers route to `address`, out through Resend's API. */
+    emailApi: both(env.RESEND_API_KEY, env.EMAIL_ADDRESS, () => ({
+      apiKey: env.RESEND_API_KEY!,
+      apiUrl: env.RESEND_API_URL ?? null,
+      address: env.EMAIL_ADDRESS!,
       maxAttachmentBytes: env.EMAIL_MAX_ATTACHMENT_BYTES,
     })),
     openai: env.OPENAI_API_KEY

@@ -81,8 +81,8 @@ describe('engines know no deployment', () => {
   });
 });
 
-/** The channel adapters, which reach the core through ChannelContext only (DESIGN.md §3). */
-const CHANNEL_ADAPTERS = ['web', 'sms', 'email', 'slack'].map((channel) => join(ROOT, 'adapters', channel));
+/** The channel adapters, which reach the core through ChannelContext only (DESIGN.md §3); `workers` holds the Workers build's. */
+const CHANNEL_ADAPTERS = ['web', 'sms', 'email', 'slack', 'workers'].map((channel) => join(ROOT, 'adapters', channel));
 
 /** Where one channel adapter file goes around its ChannelContext: the store, its repository or the pipeline itself. */
 export function adapterViolations(file: string, source: string): string[] {
@@ -105,7 +105,7 @@ describe('channel adapters reach the core only through their ChannelContext', ()
     expect(adapterViolations(file, "await context.optOuts.set('sms', to, true); // not store.repo.setOptOut(…)")).toEqual([]);
   });
 
-  it('holds for every file of the web, SMS, email and Slack adapters', () => {
+  it('holds for every file of the web, SMS, email and Slack adapters, on Node and on Workers', () => {
     const files = CHANNEL_ADAPTERS.flatMap(tsFiles);
     expect(files.length).toBeGreaterThan(20);
     const report = files.flatMap((file) => adapterViolations(file, readFileSync(file, 'utf8')).map((v) => `${relative(ROOT, file)}: ${v}`));

@@ -8,13 +8,18 @@
  * computed after the acknowledgement keeps running in it. README "Cloudflare Workers" has the
  * plan for sharding by conversation.
  *
- * Work after the acknowledgement (`POST …/messages` without `?wait=1`) is handed to the object's
- * `waitUntil`; should the object be evicted before it ends, the Cron Trigger's sweep answers the
- * stored message (pipeline.recoverPending) and drains the outbox.
+ * Channels: web, and SMS, email and Slack through adapters/workers (fetch and Web Crypto; mail
+ * arrives at the `email()` handler from Email Routing). Work after an acknowledgement (`POST
+ * …/messages` without `?wait=1`, a webhook, a mail) is handed to the object's `waitUntil`; should
+ * the object be evicted before it ends, the Cron Trigger's sweep answers the stored message
+ * (pipeline.recoverPending) and drains the outbox, retries of failed sends included.
  */
-import { DurableObject, type DurableObjectNamespace, type DurableObjectState, type Fetcher, type ScheduledController } from 'cloudflare:workers';
+import { DurableObject, type DurableObjectNamespace, type DurableObjectState, type Fetcher, type ForwardableEmailMessage, type ScheduledController } from 'cloudflare:workers';
 import { createOrderSource } from '../../adapters/orders/index.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
+import { createWorkersEmailAdapter, type EmailOutcome } from '../../adapters/workers/email.ts';
+import { createWorkersSlackAdapter } from '../../adapters/workers/slack.ts';
+import { createWorkersSmsAdapter } from '../../adapters/workers/sms.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
 import type { PrebuiltModel } from '../../agents/engines/local/training/triage-model.ts';
 import { agentForRoute } from '../../agents/graph.ts';
@@ -87,8 +92,13 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
   const bus = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
   const escalations = createEscalations((error) => logger.error({ err: error }, 'escalation listener failed'));
   const authenticateStaff = (token: string) => authenticateStaffToken(store, clock, token);
+  const email = config.emailApi ? createWorkersEmailAdapter(config.emailApi) : null;
   const adapters = [
+    ...(email ? [email] : []),
     createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
+    ...(config.sms ? [createWorkersSmsAdapter({ ...config.sms, publicUrl: config.publicUrl, trustProxy: config.trustProxy })] : []),
+    // unsupportedOnWorkers refused Slack without a signing secret above.
+    ...(config.slack?.signingSecret ? [createWorkersSlackAdapter({ ...config.slack, signingSecret: config.slack.signingSecret })] : []),
   ];
   const outbox = createOutbox({ store, channels: createChannelRegistry(adapters), bus, clock, logger, options: config.outbox });
   const support = createSupportDesk({ store, outbox, escalations, bus, clock });
@@ -101,7 +111,7 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     bus,
     clock,
     logger,
-    options: { reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
+    options: { reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
   const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
   // Each adapter gets the core once; the app mounts the HTTP endpoints it answers.
@@ -141,8 +151,15 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     await pipeline.recoverPending(pendingOlderThanMs).catch((error) => logger.error({ err: error }, 'recovery failed'));
     await support.autoResolveIdle(config.autoResolveMs).catch((error) => logger.error({ err: error }, 'auto-resolve failed'));
   }
+  /** One mail from the Email Workers route. */
+  async function receiveEmail(raw: Uint8Array): Promise<EmailOutcome> {
+    if (!email) return { kind: 'refused', reason: 'Email is off here: set RESEND_API_KEY and EMAIL_ADDRESS.' };
+    const outcome = await email.receive(raw);
+    logger.info({ outcome: outcome.kind, ...(outcome.kind === 'received' ? { messageId: outcome.messageId, duplicate: outcome.duplicate } : { reason: outcome.reason }) }, 'email received');
+    return outcome;
+  }
   logger.info({ deployment: deployment.name }, 'frontdesk ready in its Durable Object');
-  return { app, pipeline, sweep };
+  return { app, pipeline, sweep, receiveEmail };
 }
 
 /** The one object that holds the deployment's Frontdesk and its SQLite database. */
@@ -165,6 +182,14 @@ export class FrontdeskObject extends DurableObject<Env> {
     // Replies computed after the acknowledgement keep the object alive until they are stored.
     this.ctx.waitUntil(desk.pipeline.idle());
     return response;
+  }
+
+  /** A mail from the Email Workers route; its reply is computed after this returns. */
+  async receiveEmail(raw: Uint8Array): Promise<EmailOutcome> {
+    const desk = await this.#ready();
+    const outcome = await desk.receiveEmail(raw);
+    this.ctx.waitUntil(desk.pipeline.idle());
+    return outcome;
   }
 
   /** The Cron Trigger's pass: due deliveries, messages left unanswered (an evicted object), idle conversations. */
@@ -194,6 +219,13 @@ export default {
     // Files that exist were served as static assets before reaching here (wrangler.toml [assets]).
     if (request.method === 'GET' && url.pathname.startsWith('/console/') && !url.pathname.startsWith('/console/api/')) return consolePage(env, url);
     return deskObject(env).fetch(request);
+  },
+
+  /** Mail routed to this worker (Email Routing): into the object, or refused back to the sender's server. */
+  async email(message: ForwardableEmailMessage, env: Env): Promise<void> {
+    const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
+    const outcome = await deskObject(env).receiveEmail(raw);
+    if (outcome.kind === 'refused') message.setReject(outcome.reason);
   },
 
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {

@@ -16,6 +16,19 @@ declare module 'cloudflare:workers' {
     readonly scheduledTime: number;
     readonly cron: string;
   }
+  /** What an Email Workers route hands the `email()` handler. */
+  export interface ForwardableEmailMessage {
+    readonly from: string;
+    readonly to: string;
+    readonly raw: ReadableStream<Uint8Array>;
+    readonly rawSize: number;
+    readonly headers: Headers;
+    /** Refuses the mail: the sending server gets a permanent failure with this reason. */
+    setReject(reason: string): void;
+  }
+  export interface ExecutionContext {
+    waitUntil(promise: Promise<unknown>): void;
+  }
   export interface Fetcher {
     fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   }

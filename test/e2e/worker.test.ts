@@ -4,25 +4,59 @@
  * without `?wait=1` (then the reply comes on the event stream, computed after the response was
  * sent), stored in the object's SQLite across a restart, static assets served beside it, and the
  * Cron Trigger's sweep; and the Store contract run inside workerd on the Durable Object store
- * (test/workers). Nothing reaches the network (test/support/wrangler.ts).
+ * (test/workers). SMS runs against a local Twilio API (test/integration/sms-support.ts): a signed
+ * webhook answered after the acknowledgement, a forged one refused, and a failed send re-sent by
+ * the Cron Trigger's sweep. Nothing reaches the network (test/support/wrangler.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkspaceUsers, slackFixture, slackHeaders, startSlackApi, type SlackApi } from '../integration/slack-web-api.ts';
+import { CUSTOMER, fixture, OUR_NUMBER, PUBLIC_URL, sign, smsEnv, startTwilioApi, type TwilioApi } from '../integration/sms-support.ts';
+import { startLocalHttp, sendJson, type LocalHttpServer } from '../support/local-http.ts';
 import { readEvents } from '../support/sse.ts';
 import { buildWorker, startLocalWorker, type LocalWorker } from '../support/wrangler.ts';
 
 let worker: LocalWorker;
+let twilioApi: TwilioApi;
+let resendApi: LocalHttpServer;
+let slackApi: SlackApi;
+const SLACK_SECRET = 'workers-slack-signing-secret';
+/** Resolved on each request Resend's side receives. */
+const resendArrivals: (() => void)[] = [];
 const persistTo = mkdtempSync(join(tmpdir(), 'frontdesk-worker-'));
+const SUPPORT_ADDRESS = 'support@northwind.example';
+/** The worker with SMS, email and Slack on, their provider APIs the local ones. */
+const startWorker = () =>
+  startLocalWorker(persistTo, 'wrangler.toml', {
+    ...smsEnv(twilioApi.url),
+    EMAIL_ADDRESS: SUPPORT_ADDRESS,
+    RESEND_API_KEY: 're_test_key',
+    RESEND_API_URL: resendApi.url,
+    SLACK_BOT_TOKEN: 'xoxb-workers',
+    SLACK_SIGNING_SECRET: SLACK_SECRET,
+    SLACK_API_URL: slackApi.url,
+  });
 
 beforeAll(async () => {
+  twilioApi = await startTwilioApi();
+  slackApi = await startSlackApi();
+  addWorkspaceUsers(slackApi);
+  // Resend's POST /emails: 200 with the email's id.
+  resendApi = await startLocalHttp((_request, response) => {
+    sendJson(response, 200, { id: `email-${resendApi.requests.length}` });
+    for (const arrived of resendArrivals.splice(0)) arrived();
+  });
   await buildWorker();
-  worker = await startLocalWorker(persistTo);
+  worker = await startWorker();
 });
 
 afterAll(async () => {
   await worker?.stop();
+  await twilioApi?.close();
+  await resendApi?.close();
+  await slackApi?.close();
   rmSync(persistTo, { recursive: true, force: true });
 });
 
@@ -138,7 +172,131 @@ describe('Frontdesk on Workers (wrangler dev --local)', () => {
     const before = await messagesOf(conversation);
     expect(before).toHaveLength(2);
     await worker.stop();
-    worker = await startLocalWorker(persistTo);
+    worker = await startWorker();
     expect(await messagesOf(conversation)).toEqual(before);
   });
 });
+
+/** Posts a Twilio webhook to the worker, signed as Twilio signs it for PUBLIC_URL + path. */
+function postTwilio(path: string, params: URLSearchParams, signature = sign(`${PUBLIC_URL}${path}`, params)) {
+  return fetch(`${worker.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: params.toString() });
+}
+
+let texts = 0;
+/** A customer's text, with a MessageSid of its own. */
+function customerText(body: string) {
+  texts += 1;
+  const sid = `SM${String(texts).padStart(32, 'f')}`;
+  return fixture('inbound-sms.form', { Body: body, MessageSid: sid, SmsMessageSid: sid, SmsSid: sid });
+}
+
+describe('SMS on Workers (Twilio over fetch, a local Twilio API)', () => {
+  it('answers a signed webhook with empty TwiML, then sends the reply, computed after the acknowledgement, through the Messages API', async () => {
+    const before = twilioApi.requests.length;
+    const res = await postTwilio('/webhooks/sms', customerText('What is your return policy?'));
+    expect(res.status, worker.output()).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    await twilioApi.waitForRequests(before + 1);
+    const sent = twilioApi.requests[before]!;
+    expect(sent.form.get('To')).toBe(CUSTOMER);
+    expect(sent.form.get('From')).toBe(OUR_NUMBER);
+    expect(sent.form.get('Body')).toMatch(/30 days/);
+    expect(sent.form.get('StatusCallback')).toBe(`${PUBLIC_URL}/webhooks/sms/status`);
+  });
+
+  it('refuses a forged webhook with 403 JSON', async () => {
+    const params = customerText('Refund me');
+    const res = await postTwilio('/webhooks/sms', params, sign(`${PUBLIC_URL}/webhooks/sms`, params, 'not-the-auth-token'));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature', message: expect.any(String) } });
+  });
+
+  it('answers HELP in TwiML', async () => {
+    const res = await postTwilio('/webhooks/sms', customerText('help'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<Message>Northwind support: text us your question. Reply STOP to opt out.</Message>');
+  });
+
+  it('re-sends a reply whose send failed from the Cron Trigger\'s sweep', async () => {
+    const before = twilioApi.requests.length;
+    const accepted = twilioApi.accepted.length;
+    twilioApi.respondOnce(() => ({ status: 503, body: { code: 20500, message: 'Service Unavailable', status: 503 } }));
+    expect((await postTwilio('/webhooks/sms', customerText('Do you ship internationally?'))).status).toBe(200);
+    await twilioApi.waitForRequests(before + 1);
+    expect(twilioApi.accepted).toHaveLength(accepted);
+    // Workers run no timers between requests: only the sweep sends it again, once its backoff (about
+    // a second) is due. Each pass is one scheduled event; the loop ends on the send, not on a clock.
+    for (let pass = 0; twilioApi.requests.length === before + 1; pass += 1) {
+      expect(pass, 'the sweep never re-sent the reply').toBeLessThan(2_000);
+      const res = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
+      expect(res.status, worker.output()).toBe(200);
+    }
+    expect(twilioApi.accepted).toHaveLength(accepted + 1);
+    expect(twilioApi.requests.at(-1)!.form.get('Body')).toBe(twilioApi.requests[before]!.form.get('Body'));
+  });
+});
+
+describe('Email on Workers (Email Workers in, Resend out)', () => {
+  it('reads a mail from the email() handler with the IMAP poller\'s parser and sends the threaded reply through Resend', async () => {
+    const raw = [
+      'From: Grace Hopper <grace@customer.example>',
+      `To: Northwind Support <${SUPPORT_ADDRESS}>`,
+      'Subject: Return policy',
+      'Message-ID: <question-1@customer.example>',
+      'Date: Mon, 07 Dec 2026 10:00:00 +0000',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Hello, what is your return policy?',
+      '',
+    ].join('\r\n');
+    const before = resendApi.requests.length;
+    const res = await fetch(`${worker.url}/cdn-cgi/handler/email?from=grace%40customer.example&to=${encodeURIComponent(SUPPORT_ADDRESS)}`, { method: 'POST', body: raw });
+    expect(res.status, worker.output()).toBe(200);
+    const sent = await resendRequest(before);
+    expect(sent.url).toBe('/emails');
+    expect(sent.headers.authorization).toBe('Bearer re_test_key');
+    expect(sent.headers['idempotency-key']).toMatch(/^[0-9A-Z]{26}$/);
+    const email = JSON.parse(sent.body) as { from: string; to: string[]; subject: string; text: string; reply_to: string; headers: Record<string, string> };
+    expect(email).toMatchObject({ from: SUPPORT_ADDRESS, to: ['"Grace Hopper" <grace@customer.example>'], subject: 'Re: Return policy' });
+    expect(email.text).toMatch(/30 days/);
+    expect(email.reply_to).toMatch(/^support\+[0-9a-z]{26}@northwind\.example$/);
+    expect(email.headers).toMatchObject({ 'In-Reply-To': '<question-1@customer.example>', References: '<question-1@customer.example>', 'Auto-Submitted': 'auto-replied' });
+  });
+});
+
+/** Posts an Events API body to the worker, signed as Slack signs it. */
+function postSlack(body: string, secret = SLACK_SECRET) {
+  return fetch(`${worker.url}/webhooks/slack/events`, { method: 'POST', headers: slackHeaders(secret, body, 'application/json'), body });
+}
+
+describe('Slack on Workers (Events API and chat.postMessage over fetch)', () => {
+  it('answers url_verification, and refuses an unsigned or wrongly signed request with 401 JSON', async () => {
+    const challenge = slackFixture<string>('url_verification.json');
+    const res = await postSlack(JSON.stringify(challenge));
+    expect(res.status, worker.output()).toBe(200);
+    expect(await res.json()).toEqual({ challenge: (challenge as unknown as { challenge: string }).challenge });
+    const forged = await postSlack(JSON.stringify(challenge), 'another-secret');
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: { code: 'slack_signature_invalid' } });
+  });
+
+  it('acknowledges a direct message at once and posts the answer in its thread afterwards', async () => {
+    const before = slackApi.of('chat.postMessage').length;
+    const res = await postSlack(JSON.stringify(slackFixture('message_im.json')));
+    expect(res.status, worker.output()).toBe(200);
+    await slackApi.waitForCalls('chat.postMessage', before + 1);
+    const posted = slackApi.of('chat.postMessage')[before]!;
+    expect(posted.token).toBe('xoxb-workers');
+    expect(posted.args).toMatchObject({ channel: 'D024BE91L', thread_ts: '1355517523.000005' });
+    expect(String(posted.args.text).length).toBeGreaterThan(20);
+    // Slack's retry of the same event_id is acknowledged too (the first delivery claimed it).
+    expect((await postSlack(JSON.stringify(slackFixture('message_im.json')))).status).toBe(200);
+  });
+});
+
+/** The Resend request after the first `seen`, once it arrives (the worker sends after answering). */
+async function resendRequest(seen: number) {
+  while (resendApi.requests.length <= seen) await new Promise<void>((resolve) => resendArrivals.push(resolve));
+  return resendApi.requests[seen]!;
+}

@@ -51,6 +51,8 @@ export interface SocketPeer {
 
 export async function startSlackApi() {
   const calls: SlackCall[] = [];
+  /** Resolved on each call that arrives. */
+  const arrivals: (() => void)[] = [];
   const users = new Map<string, SlackUserRecord>();
   const scripted = new Map<string, { status: number; headers?: Record<string, string>; body: unknown }[]>();
   let seq = 0;
@@ -107,6 +109,7 @@ export async function startSlackApi() {
       const next = scripted.get(method)?.shift();
       const result = next ? next.body : answer(method, args, token);
       calls.push({ method, args, token, result });
+      for (const arrived of arrivals.splice(0)) arrived();
       res.writeHead(next?.status ?? 200, { 'content-type': 'application/json', ...next?.headers });
       res.end(JSON.stringify(result));
     });
@@ -165,6 +168,10 @@ export async function startSlackApi() {
     users,
     /** Calls of one method, in order. */
     of: (method: string) => calls.filter((c) => c.method === method),
+    /** Resolves once `count` calls of `method` arrived (from another process, say). */
+    async waitForCalls(method: string, count: number): Promise<void> {
+      while (calls.filter((c) => c.method === method).length < count) await new Promise<void>((resolve) => arrivals.push(resolve));
+    },
     /** The next call of `method` gets this answer instead of the normal one. */
     failNext(method: string, response: { status: number; headers?: Record<string, string>; body: unknown }) {
       scripted.set(method, [...(scripted.get(method) ?? []), response]);
