@@ -27,6 +27,7 @@ import type {
   Owner,
   Ticket,
   TicketPriority,
+  TicketSlaFields,
   TicketStatus,
   User,
   WebhookEvent,
@@ -375,8 +376,8 @@ export interface ConversationSummary {
   /** Customer messages after the user last read the conversation (all of them when never read). */
   unread: number;
   labels: Label[];
-  /** The newest ticket's number and status, or null. */
-  ticket: Pick<Ticket, 'id' | 'number' | 'status'> | null;
+  /** The newest ticket's number, status and SLA fields, or null. */
+  ticket: Pick<Ticket, 'id' | 'number' | 'status' | 'resolvedAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt'> | null;
   /** Who the customer is, to name them in a list. */
   contact: Pick<Contact, 'id' | 'name' | 'email'> | null;
   identities: Pick<ContactIdentity, 'channel' | 'address' | 'displayName'>[];
@@ -505,7 +506,7 @@ export interface Repository {
 
   // tickets
   /** Stores a ticket; the store assigns its `number`, unique and increasing, in the same statement or transaction. */
-  createTicket(input: Omit<Ticket, 'number'>): Promise<Ticket>;
+  createTicket(input: Omit<Ticket, 'number' | TicketSlaFields> & Partial<Pick<Ticket, TicketSlaFields>>): Promise<Ticket>;
   /** The ticket people call `#number`, or null. */
   getTicketByNumber(number: number): Promise<Ticket | null>;
   getTicket(id: string): Promise<Ticket | null>;
@@ -595,11 +596,18 @@ export interface Repository {
   ordersForEmail(email: string): Promise<Order[]>;
 
   // staff
-  createUser(input: User): Promise<User>;
+  /** Stores a user; a new user is enabled and not available unless `input` says otherwise. */
+  createUser(input: Omit<User, 'available' | 'disabledAt'> & Partial<Pick<User, 'available' | 'disabledAt'>>): Promise<User>;
   getUser(id: string): Promise<User | null>;
   findUserByEmail(email: string): Promise<User | null>;
   findUserBySlackId(slackUserId: string): Promise<User | null>;
-  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'passwordHash' | 'slackUserId'>>): Promise<void>;
+  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'passwordHash' | 'slackUserId' | 'available' | 'disabledAt'>>): Promise<void>;
+  /**
+   * Takes the next round-robin turn inside the caller's transaction and returns whose it is: the
+   * available, enabled users in id order, the turn counter bumped atomically (its row stays locked
+   * until commit on PostgreSQL). Null when nobody is available.
+   */
+  takeAssignmentTurn(): Promise<User | null>;
   createApiToken(input: ApiToken): Promise<ApiToken>;
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
   touchApiToken(id: string, now: number): Promise<void>;

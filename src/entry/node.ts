@@ -22,6 +22,7 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext, AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { createServiceLevels } from '../core/service-levels.ts';
 import { withWebhookEvents } from '../core/webhook-events.ts';
 import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
@@ -149,7 +150,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const outbox = createOutbox({ store, channels, webhooks: webhookSender, bus, clock, logger, options: config.outbox });
   deliverNow = outbox.deliver;
   const webhooks = createWebhooks({ store, sender: webhookSender, clock });
-  const support = createSupportDesk({ store, outbox, escalations, bus, clock });
+  const serviceLevels = createServiceLevels(deployment.settings);
+  const support = createSupportDesk({ store, outbox, escalations, bus, clock, serviceLevels });
   const pipeline = countReceived(createPipeline({
     store,
     engine: timeEngine(engine, metrics),
@@ -159,7 +161,9 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     bus,
     clock,
     logger,
+    serviceLevels,
     options: {
+      assignment: deployment.settings.assignment,
       reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {},
       fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute },
     },
@@ -186,6 +190,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      serviceLevels,
       webhooks,
       knowledgeChanged: knowledgeReload(localEngine),
     },

@@ -29,6 +29,7 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AdapterContext } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { createServiceLevels } from '../core/service-levels.ts';
 import { createConsole, CONSOLE_CSP } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-throttle.ts';
@@ -91,7 +92,8 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
   ];
   const outbox = createOutbox({ store, channels: createChannelRegistry(adapters), bus, clock, logger, options: config.outbox });
-  const support = createSupportDesk({ store, outbox, escalations, bus, clock });
+  const serviceLevels = createServiceLevels(deployment.settings);
+  const support = createSupportDesk({ store, outbox, escalations, bus, clock, serviceLevels });
   const pipeline = createPipeline({
     store,
     engine,
@@ -101,7 +103,8 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     bus,
     clock,
     logger,
-    options: { reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
+    serviceLevels,
+    options: { assignment: deployment.settings.assignment, reopenWindowMs: {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
   const context: AdapterContext = { pipeline, store, support, bus, logger, clock };
   const loginThrottle = createLoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, ...config.rateLimits.login });
@@ -122,6 +125,7 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      serviceLevels,
       knowledgeChanged: knowledgeReload(engine),
     },
     widgetOrigins: config.widget.allowedOrigins,

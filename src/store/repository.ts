@@ -904,6 +904,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async updateUser(id, patch) {
       await db.update(t.users).set(patch).where(eq(t.users.id, id));
     },
+    async takeAssignmentTurn() {
+      // The bump comes first: its row lock orders concurrent assigners before they read who is in.
+      const turns = t.assignmentTurns;
+      const [turn] = await db
+        .insert(turns)
+        .values({ id: 1, value: 1 })
+        .onConflictDoUpdate({ target: turns.id, set: { value: sql`${turns.value} + 1` } })
+        .returning({ value: turns.value });
+      const u = t.users;
+      const candidates = await db.select().from(u).where(and(eq(u.available, true), isNull(u.disabledAt))).orderBy(asc(u.id));
+      return candidates.length === 0 ? null : candidates[(turn!.value - 1) % candidates.length]!;
+    },
     async createApiToken(input) {
       const [row] = await db.insert(t.apiTokens).values(input).returning();
       return row!;
@@ -1062,7 +1074,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           .where(inArray(t.conversationLabels.conversationId, conversationIds))
           .orderBy(asc(t.labels.name)),
         db
-          .select({ conversationId: t.tickets.conversationId, id: t.tickets.id, number: t.tickets.number, status: t.tickets.status })
+          .select({
+            conversationId: t.tickets.conversationId,
+            id: t.tickets.id,
+            number: t.tickets.number,
+            status: t.tickets.status,
+            resolvedAt: t.tickets.resolvedAt,
+            firstResponseDueAt: t.tickets.firstResponseDueAt,
+            resolutionDueAt: t.tickets.resolutionDueAt,
+            firstResponseAt: t.tickets.firstResponseAt,
+          })
           .from(t.tickets)
           .where(inArray(t.tickets.conversationId, conversationIds))
           .orderBy(asc(t.tickets.number)),
@@ -1083,7 +1104,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           lastMessage: last ? { id: last.id, text: last.text, direction: last.direction, authorKind: last.authorKind, createdAt: last.createdAt } : null,
           unread: unread.find((row) => row.conversationId === conversationId)?.n ?? 0,
           labels: labelled.filter((row) => row.conversationId === conversationId).map(({ conversationId: _, ...label }) => label),
-          ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status } : null,
+          ticket: ticket ? (({ conversationId: _, ...rest }) => rest)(ticket) : null,
           contact: contacts.find((row) => row.id === contactId) ?? null,
           identities: identities.filter((row) => row.contactId === contactId).map(({ contactId: _, ...identity }) => identity),
         };
