@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { INBOX_VIEWS, viewFilter, withinView, type InboxView } from '../core/inbox-views.ts';
 import type { ConversationFilter, ConversationSummary, EventBus, Store } from '../core/ports.ts';
@@ -180,20 +180,16 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     return c.json({ users: (await store.repo.listUsers()).map(member) });
   });
 
-  /** Whether the user takes round-robin assignments: agents set their own, admins anyone's. */
-  app.put('/users/:id/availability', staffRoute('Set whether a user takes round-robin assignments (their own; an admin anyone\'s)', {
+  /** Whether the signed-in user takes round-robin assignments (an agent says when they are in). */
+  app.put('/me/availability', staffRoute('Set whether the signed-in user takes round-robin assignments', {
     requestBody: jsonBody(AvailabilityBody, { available: true }),
-    responses: { 200: jsonResponse('The user', z.object({ user: StaffMemberRecord })), ...errors(400, 403, 404) },
+    responses: { 200: jsonResponse('The user', z.object({ user: StaffMemberRecord })), ...errors(400) },
   }), async (c) => {
     const principal = await staff(c);
-    const userId = c.req.param('id');
-    if (principal.role !== 'admin' && principal.userId !== userId) {
-      throw new ForbiddenError("Only an admin may set another user's availability.", 'forbidden_role');
-    }
     const { available } = await readJson(c, AvailabilityBody);
-    if (!(await store.repo.getUser(userId))) throw new NotFoundError('user', userId);
-    await store.repo.updateUser(userId, { available });
-    return c.json({ user: member((await store.repo.getUser(userId))!) });
+    if (!principal.userId) throw new InvalidInputError('Only a staff user takes assignments; this token has no user.', undefined, 'no_user');
+    await store.repo.updateUser(principal.userId, { available });
+    return c.json({ user: member((await store.repo.getUser(principal.userId))!) });
   });
 
   // ── labels ──
