@@ -422,6 +422,15 @@ export interface EventAggregate {
   avgValue: number | null;
 }
 
+/** One UTC day's SLA targets of one kind (analytics input). */
+export interface SlaOutcome {
+  /** YYYY-MM-DD of the due time. */
+  day: string;
+  target: 'first_response' | 'resolution';
+  met: number;
+  missed: number;
+}
+
 /** What staff members did in a time range (per-agent analytics input). */
 export interface AgentActivity {
   /** Each conversation a user replied in (not notes), once per user. */
@@ -560,6 +569,11 @@ export interface Repository {
   /** Conversations created per channel per UTC day; of one channel when given. */
   dailyVolume(since: number, until: number, channel?: ChannelKind): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
   agentActivity(since: number, until: number, channel?: ChannelKind): Promise<AgentActivity>;
+  /**
+   * SLA targets due in the range, per UTC day of their due time: met (done by the due time) and
+   * missed (done later, or still not done at `now`). Targets not yet due and not done are left out.
+   */
+  slaOutcomes(since: number, until: number, now: number, channel?: ChannelKind): Promise<SlaOutcome[]>;
   insertCsat(input: CsatResponse): Promise<CsatResponse | null>;
   /** When the conversation first had an event of this type, or null. */
   firstEventAt(conversationId: string, type: MetricEvent['type']): Promise<number | null>;

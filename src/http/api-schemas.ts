@@ -4,7 +4,7 @@
  * model and not here fails the type check; `meta({ id })` makes each one a named component.
  */
 import { z } from 'zod';
-import type { AgentMetrics } from '../core/analytics.ts';
+import type { AgentMetrics, SlaAttainment } from '../core/analytics.ts';
 import type { FailedDelivery } from '../core/outbox.ts';
 import type { TicketSla } from '../core/service-levels.ts';
 import {
@@ -121,6 +121,20 @@ export const IdentityRecord = z
 export const AttachmentRecord = z
   .object({ id: z.string(), messageId: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), url: z.string().nullable(), createdAt: time })
   .meta({ id: 'Attachment' }) satisfies z.ZodType<Attachment>;
+
+const SlaShareRecord = z.object({
+  met: z.number().int(),
+  missed: z.number().int(),
+  rate: z.number().nullable().describe('met ÷ (met + missed); null when no target fell due'),
+});
+export const SlaAttainmentRecord = z
+  .object({
+    firstResponse: SlaShareRecord,
+    resolution: SlaShareRecord,
+    daily: z.array(SlaShareRecord.extend({ day: z.string(), target: z.enum(['first_response', 'resolution']) })).describe('per UTC day of the due time'),
+  })
+  .describe('SLA targets due in the range: met by their due time, or missed (done late or still not done)')
+  .meta({ id: 'SlaAttainment' }) satisfies z.ZodType<SlaAttainment>;
 
 export const TicketSlaRecord = z
   .object({

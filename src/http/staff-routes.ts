@@ -14,7 +14,7 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message, type Ticket } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
-import { AgentMetricsRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
+import { AgentMetricsRecord, SlaAttainmentRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
 import { messageText, query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
@@ -397,7 +397,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
     parameters: queryParameters(AnalyticsQuery),
     responses: {
-      200: jsonResponse('Totals, per-channel and per-agent metrics, and conversations started per day', z.object({ since: z.number(), until: z.number(), total: ChannelMetricsRecord, channels: z.partialRecord(ChannelKind, ChannelMetricsRecord), agents: z.array(AgentMetricsRecord), daily: z.array(z.object({ day: z.string(), channel: ChannelKind, count: z.number().int() })) })),
+      200: jsonResponse('Totals, per-channel and per-agent metrics, SLA attainment, and conversations started per day', z.object({ since: z.number(), until: z.number(), total: ChannelMetricsRecord, channels: z.partialRecord(ChannelKind, ChannelMetricsRecord), agents: z.array(AgentMetricsRecord), sla: SlaAttainmentRecord, daily: z.array(z.object({ day: z.string(), channel: ChannelKind, count: z.number().int() })) })),
     },
   }), async (c) => {
     await staff(c);
@@ -406,7 +406,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     const since = q.since ?? until - 30 * DAY;
     if (since > until) throw new InvalidInputError('since must not be after until.', undefined, 'invalid_range');
     const [analytics, daily] = await Promise.all([
-      computeAnalytics(store, { since, until, channel: q.channel }),
+      computeAnalytics(store, { since, until, now: deps.now(), channel: q.channel }),
       store.repo.dailyVolume(since, until, q.channel),
     ]);
     return c.json({ ...analytics, daily });

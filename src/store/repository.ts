@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
+import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -713,6 +713,35 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .groupBy(day, c.channel)
         .orderBy(day, c.channel);
       return rows.map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
+    },
+    async slaOutcomes(since, until, now, channel) {
+      const k = t.tickets;
+      type Column = typeof k.firstResponseDueAt | typeof k.resolutionDueAt | typeof k.firstResponseAt | typeof k.resolvedAt;
+      const outcomes = async (target: SlaOutcome['target'], dueAt: Column, doneAt: Column) => {
+        const day = sql<number>`${dueAt} / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`.mapWith(Number);
+        const met = sql<number>`sum(case when ${doneAt} <= ${dueAt} then 1 else 0 end)`.mapWith(Number);
+        const missed = sql<number>`sum(case when ${doneAt} > ${dueAt} or (${doneAt} is null and ${dueAt} <= ${now}) then 1 else 0 end)`.mapWith(Number);
+        const rows = await db
+          .select({ day, met, missed })
+          .from(k)
+          .where(
+            and(
+              gt(dueAt, since - 1),
+              lte(dueAt, until),
+              channel ? inArray(k.conversationId, db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.channel, channel))) : undefined,
+            ),
+          )
+          .groupBy(day)
+          .orderBy(day);
+        return rows
+          .filter((row) => row.met + row.missed > 0)
+          .map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), target, met: row.met, missed: row.missed }));
+      };
+      const [first, resolution] = await Promise.all([
+        outcomes('first_response', k.firstResponseDueAt, k.firstResponseAt),
+        outcomes('resolution', k.resolutionDueAt, k.resolvedAt),
+      ]);
+      return [...first, ...resolution];
     },
     async agentActivity(since, until, channel) {
       const e = t.events;

@@ -100,6 +100,14 @@ describe('business hours and SLAs', () => {
     expect((await api(fd, token, 'POST', `/conversations/${conversationId}/replies`, { text: 'Sorry for the wait, looking now.' })).status).toBe(201);
     const answered = (await api(fd, token, 'GET', `/tickets/${ticket.id}`)).json.ticket;
     expect(answered).toMatchObject({ firstResponseAt: at('2026-12-07T14:00:00Z'), sla: { target: 'resolution', state: 'ok', dueAt: at('2026-12-07T17:00:00Z') } });
+
+    // Analytics: the first-response target (due 13:30Z, met 14:00Z) was missed; resolution is not yet due.
+    const { sla } = (await api(fd, token, 'GET', `/analytics?since=${at('2026-12-06T00:00:00Z')}`)).json;
+    expect(sla).toEqual({
+      firstResponse: { met: 0, missed: 1, rate: 0 },
+      resolution: { met: 0, missed: 0, rate: null },
+      daily: [{ day: '2026-12-07', target: 'first_response', met: 0, missed: 1, rate: 0 }],
+    });
   });
 
   it('says nothing about hours while people are in', async () => {
