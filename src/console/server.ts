@@ -84,7 +84,7 @@ export function createConsole(deps: ConsoleDeps) {
     const principal = await authenticateStaffToken(store, clock, token);
     const user = principal.userId ? await store.repo.getUser(principal.userId) : null;
     if (!user) throw new UnauthorizedError('The session has no user.', 'no_session');
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    return { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available };
   }
 
   const app = new Hono();
@@ -121,7 +121,7 @@ export function createConsole(deps: ConsoleDeps) {
       path: '/',
       maxAge: SESSION_TTL_MS / 1000,
     });
-    return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
+    return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available } });
   });
 
   app.post('/api/logout', consoleRoute('Sign out: revokes the session', {

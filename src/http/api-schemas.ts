@@ -279,6 +279,6 @@ export const InboxRowRecord = z
   .meta({ id: 'InboxRow' }) satisfies z.ZodType<InboxRow>;
 
 export const StaffUser = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']) })
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments') })
   .meta({ id: 'StaffUser' });
 
