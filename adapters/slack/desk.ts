@@ -184,6 +184,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     if (!user) {
       return { refusal: 'Your Slack account is not linked to a Frontdesk staff user: an admin can create one with your Slack email (`frontdesk user create --email … --slack <your member id>`).' };
     }
+    if (user.disabledAt !== null) return { refusal: 'Your Frontdesk user is disabled; an operator can enable it with `frontdesk user enable`.' };
     if (change && !CHANGING_ROLES.has(user.role)) return { refusal: `Your Frontdesk role (${user.role}) may look at conversations but not change them.` };
     return { user };
   }

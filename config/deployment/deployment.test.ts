@@ -147,6 +147,19 @@ describe('loadDeployment', () => {
     );
   });
 
+  it('reads SLA targets as business time and checks them at their lines', () => {
+    const sla = 'sla:\n  firstResponse: { urgent: 30m, high: 1h30m }\n  resolution:\n    normal: 2d\nassignment: round-robin\n';
+    const dir = variant('deployment.yaml', (t) => `${t}${sla}`);
+    expect(problems(dir)).toEqual([`deployment.yaml:${lineOf(dir, 'deployment.yaml', 'normal: 2d')}: sla.resolution.normal: must be a duration such as 30m, 4h or 1h30m`]);
+    const good = variant('deployment.yaml', (t) => `${t}${sla.replace('2d', '16h')}`);
+    expect(loadDeployment(good).settings).toMatchObject({
+      sla: { firstResponse: { urgent: 30 * 60_000, high: 90 * 60_000 }, resolution: { normal: 16 * 3_600_000 }, dueSoon: 3_600_000 },
+      assignment: 'round-robin',
+    });
+    const notice = variant('deployment.yaml', (t) => t.replace('  timeZone: Europe/Amsterdam', '  timeZone: Europe/Amsterdam\n  closedNotice: We are out.'));
+    expect(problems(notice)).toEqual([`deployment.yaml:${lineOf(notice, 'deployment.yaml', 'closedNotice')}: hours.closedNotice: must say when people are back with {{opens}}`]);
+  });
+
   it('names the file and line of a training example whose label no route knows', () => {
     const dir = variant('training/examples.jsonl', (t) => `${t}{"text":"do you sell unicycles","label":"unicycles"}\n`);
     expect(problems(dir)).toEqual([`training/examples.jsonl:${lineOf(dir, 'training/examples.jsonl', 'unicycles')}: label unicycles is neither an intent of agents.yaml (triage.intents) nor a route`]);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OrderMappingSchema } from '../../adapters/orders/mapping.ts';
+import { TICKET_PRIORITIES } from '../../src/core/types.ts';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const CHANNELS = ['web', 'sms', 'email', 'slack'] as const;
@@ -21,7 +22,23 @@ function isTimeZone(name: string): boolean {
 const Span = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$|^([01]\d|2[0-3]):[0-5]\d-24:00$/, 'must be opening-closing time such as 09:00-17:30')
-  .refine((span) => span.split('-')[0]! < span.split('-')[1]!, 'must close after it opens');
+  // A closing time before the opening runs past midnight (22:00-06:00).
+  .refine((span) => span.split('-')[0]! !== span.split('-')[1]!, 'must close at another time than it opens');
+
+const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date such as 2026-12-25');
+
+/** "30m", "4h", "1h30m": business time, counted only while open. */
+const Duration = z
+  .string()
+  .regex(/^(?=\d)(\d+h)?(\d+m)?$/, 'must be a duration such as 30m, 4h or 1h30m')
+  .transform((text) => {
+    const [, h = '0', m = '0'] = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(text)!;
+    return (Number(h) * 60 + Number(m)) * 60_000;
+  })
+  .refine((ms) => ms > 0, 'must be longer than zero');
+
+/** A target per ticket priority; a priority left out has none. */
+const Targets = z.partialRecord(z.enum(TICKET_PRIORITIES), Duration);
 
 const FileName = z.string().regex(/^[^/\\]+\.(jsonl|csv)$/i, 'must be a .jsonl or .csv file name inside training/');
 
@@ -44,9 +61,30 @@ export const DeploymentSettings = z
       .object({
         timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
         weekly: z.partialRecord(z.enum(DAYS), Span),
+        /** Local dates on which the team is out all day. */
+        holidays: z.array(LocalDate).default([]),
+        /**
+         * Added to the reply that hands a conversation to people while nobody is in; {{opens}} is
+         * when they are back ("Monday 9:00") and {{timeZone}} the zone above.
+         */
+        closedNotice: z.string().trim().min(1).optional(),
       })
       .strict()
       .optional(),
+    /** Service-level targets in business time (needs hours), by ticket priority. */
+    sla: z
+      .object({
+        /** Until a person first replies after the ticket opens. */
+        firstResponse: Targets.default({}),
+        /** Until the ticket is resolved. */
+        resolution: Targets.default({}),
+        /** A target this close shows as due soon. */
+        dueSoon: Duration.default(60 * 60_000),
+      })
+      .strict()
+      .optional(),
+    /** Who gets a conversation handed to people: nobody until someone takes it (manual), or available agents in turn. */
+    assignment: z.enum(['manual', 'round-robin']).default('manual'),
     /** Below it, triage hands a message to people (CONFIDENCE_THRESHOLD overrides it). */
     confidenceThreshold: z.number().min(0).max(1).default(0.6),
     /** Channels answered (web is always on: the widget and the console). */
@@ -79,5 +117,14 @@ export const DeploymentSettings = z
       .strict()
       .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, ctx) => {
+    if (settings.sla && !settings.hours) ctx.addIssue({ code: 'custom', path: ['sla'], message: 'needs hours (SLA targets count business time)' });
+    if (settings.sla && settings.hours && Object.keys(settings.hours.weekly).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['hours', 'weekly'], message: 'needs at least one open day for SLA targets' });
+    }
+    if (settings.hours?.closedNotice && !settings.hours.closedNotice.includes('{{opens}}')) {
+      ctx.addIssue({ code: 'custom', path: ['hours', 'closedNotice'], message: 'must say when people are back with {{opens}}' });
+    }
+  });
 export type DeploymentSettings = z.output<typeof DeploymentSettings>;

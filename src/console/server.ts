@@ -15,7 +15,7 @@ import { ForbiddenError, FrontdeskError, UnauthorizedError } from '../core/error
 import { newSecret } from '../core/ids.ts';
 import { hashPassword, verifyPassword } from '../core/passwords.ts';
 import type { Clock, Logger, Store } from '../core/ports.ts';
-import { authenticateStaffToken, createApiToken, revokeApiToken } from '../core/staff-auth.ts';
+import { authenticateStaffToken, createApiToken, revokeApiToken, userDisabled } from '../core/staff-auth.ts';
 import { errors, jsonBody, jsonResponse, routeFamily, TAGS } from '../http/api-doc.ts';
 import { StaffUser } from '../http/api-schemas.ts';
 import { readJson } from '../http/body.ts';
@@ -84,7 +84,7 @@ export function createConsole(deps: ConsoleDeps) {
     const principal = await authenticateStaffToken(store, clock, token);
     const user = principal.userId ? await store.repo.getUser(principal.userId) : null;
     if (!user) throw new UnauthorizedError('The session has no user.', 'no_session');
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    return { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available };
   }
 
   const app = new Hono();
@@ -92,7 +92,7 @@ export function createConsole(deps: ConsoleDeps) {
   app.post('/api/login', consoleRoute('Sign in with email and password: sets the session cookie', {
     security: [],
     requestBody: jsonBody(LoginBody, { email: 'agent@example.com', password: 'correct horse battery staple' }),
-    responses: { 200: jsonResponse('The signed-in user; the session cookie is set (HttpOnly, 12 hours)', UserEnvelope), ...errors(400, 401, 429) },
+    responses: { 200: jsonResponse('The signed-in user; the session cookie is set (HttpOnly, 12 hours)', UserEnvelope), ...errors(400, 401, 403, 429) },
   }), async (c) => {
     const body = await readJson(c, LoginBody);
     const address = c.get('clientIp');
@@ -111,6 +111,8 @@ export function createConsole(deps: ConsoleDeps) {
       throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
     }
     throttle.succeeded(address, body.email);
+    // After the password: without it nobody learns whether an account is disabled.
+    if (user.disabledAt !== null) throw userDisabled();
     const { token } = await createApiToken(store, clock, { name: `console session: ${user.email}`, userId: user.id, ttlMs: SESSION_TTL_MS });
     await setSignedCookie(c, cookieName, token, secret, {
       httpOnly: true,
@@ -119,7 +121,7 @@ export function createConsole(deps: ConsoleDeps) {
       path: '/',
       maxAge: SESSION_TTL_MS / 1000,
     });
-    return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
+    return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role, available: user.available } });
   });
 
   app.post('/api/logout', consoleRoute('Sign out: revokes the session', {

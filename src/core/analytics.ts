@@ -2,7 +2,7 @@
  * Support metrics from the event stream, per channel and overall. Bot and human figures are kept
  * apart: bot first response counts only the bot's answers, human first response runs from handoff.
  */
-import type { AgentActivity, EventAggregate, Store } from './ports.ts';
+import type { AgentActivity, EventAggregate, SlaOutcome, Store } from './ports.ts';
 import { CHANNELS, type ChannelKind } from './types.ts';
 
 export interface ChannelMetrics {
@@ -46,6 +46,36 @@ export interface Analytics {
   channels: Partial<Record<ChannelKind, ChannelMetrics>>;
   /** Staff members with any figure in the range, most conversations handled first. */
   agents: AgentMetrics[];
+  sla: SlaAttainment;
+}
+
+/** How many SLA targets due in the range were met: a share of those settled (met, or missed). */
+export interface SlaShare {
+  met: number;
+  missed: number;
+  /** met ÷ (met + missed); null when no target fell due. */
+  rate: number | null;
+}
+
+export interface SlaAttainment {
+  firstResponse: SlaShare;
+  resolution: SlaShare;
+  /** Per UTC day of the due time. */
+  daily: ({ day: string; target: SlaOutcome['target'] } & SlaShare)[];
+}
+
+function shareOf(rows: Pick<SlaOutcome, 'met' | 'missed'>[]): SlaShare {
+  const met = rows.reduce((n, r) => n + r.met, 0);
+  const missed = rows.reduce((n, r) => n + r.missed, 0);
+  return { met, missed, rate: met + missed === 0 ? null : met / (met + missed) };
+}
+
+function attainmentOf(outcomes: SlaOutcome[]): SlaAttainment {
+  return {
+    firstResponse: shareOf(outcomes.filter((o) => o.target === 'first_response')),
+    resolution: shareOf(outcomes.filter((o) => o.target === 'resolution')),
+    daily: outcomes.map(({ day, target, met, missed }) => ({ day, target, ...shareOf([{ met, missed }]) })),
+  };
 }
 
 function median(values: number[]): number | null {
@@ -105,16 +135,25 @@ function metricsOf(rows: EventAggregate[]): ChannelMetrics {
   };
 }
 
-export async function computeAnalytics(store: Store, range: { since: number; until: number; channel?: ChannelKind }): Promise<Analytics> {
-  const [rows, activity, users] = await Promise.all([
+/** Figures over [since, until]; SLA targets not yet due at `now` and not yet done count neither way. */
+export async function computeAnalytics(store: Store, range: { since: number; until: number; now: number; channel?: ChannelKind }): Promise<Analytics> {
+  const [rows, activity, users, outcomes] = await Promise.all([
     store.repo.aggregateEvents(range.since, range.until, range.channel),
     store.repo.agentActivity(range.since, range.until, range.channel),
     store.repo.listUsers(),
+    store.repo.slaOutcomes(range.since, range.until, range.now, range.channel),
   ]);
   const channels: Analytics['channels'] = {};
   for (const channel of CHANNELS) {
     const own = rows.filter((r) => r.channel === channel);
     if (own.length > 0) channels[channel] = metricsOf(own);
   }
-  return { since: range.since, until: range.until, total: metricsOf(rows), channels, agents: agentsOf(activity, new Map(users.map((u) => [u.id, u.name]))) };
+  return {
+    since: range.since,
+    until: range.until,
+    total: metricsOf(rows),
+    channels,
+    agents: agentsOf(activity, new Map(users.map((u) => [u.id, u.name]))),
+    sla: attainmentOf(outcomes),
+  };
 }

@@ -26,6 +26,7 @@ import type {
 } from './ports.ts';
 import type { Outbox } from './outbox.ts';
 import type { Escalations } from './escalations.ts';
+import { NO_SERVICE_LEVELS, type ServiceLevels } from './service-levels.ts';
 import {
   InboundMessage,
   type ChannelKind,
@@ -49,6 +50,8 @@ export interface PipelineOptions {
   subjectWindowMs: number;
   /** Who answers when the engine fails or the order system is down: the deployment's fallback agent and route. */
   fallback: { agent: string; route: string };
+  /** Who gets a conversation handed to people: nobody until someone takes it, or available users in turn. */
+  assignment: 'manual' | 'round-robin';
 }
 
 export interface PipelineDeps {
@@ -61,6 +64,8 @@ export interface PipelineDeps {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
+  /** The deployment's SLA targets and closed-hours notice (default: none). */
+  serviceLevels?: ServiceLevels;
   options?: Partial<PipelineOptions>;
 }
 
@@ -70,6 +75,7 @@ const DEFAULTS: PipelineOptions = {
   subjectWindowMs: 7 * 24 * 3_600_000,
   // The composition root passes the deployment's own (agents.yaml triage.fallbackRoute).
   fallback: { agent: 'fallback', route: 'fallback' },
+  assignment: 'manual',
 };
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
@@ -92,6 +98,7 @@ export function metricEvent(
 export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise<void> } {
   const { store, engine, orders, outbox, escalations, bus, clock, logger } = deps;
   const options = { ...DEFAULTS, ...deps.options };
+  const serviceLevels = deps.serviceLevels ?? NO_SERVICE_LEVELS;
   const queue = createKeyedQueue();
 
   const tools: AgentTools = {
@@ -416,6 +423,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const now = clock.now();
     const committed = await store.transaction(async (repo) => {
       if (!(await claim(repo, now))) return null;
+      const assigneeId = result.handoff ? await assigneeFor(repo, conversation) : conversation.assigneeId;
       // The ticket first: its number exists only once it is stored, and the reply shows it.
       const ticket = result.ticket
         ? await repo.createTicket({
@@ -425,12 +433,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
             category: result.ticket.category,
             priority: result.ticket.priority,
             summary: result.ticket.summary,
-            assigneeId: null,
+            assigneeId: result.handoff ? assigneeId : null,
             createdAt: now,
             updatedAt: now,
             resolvedAt: null,
+            ...serviceLevels.dueTimes(result.ticket.priority, now),
           })
         : null;
+      const text = ticket ? showTicketNumber(result.text, ticket) : result.text;
+      // Handed to people while nobody is in: the customer learns when someone will answer.
+      const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
       const reply = (await repo.insertMessage({
         id: newId(),
         conversationId: conversation.id,
@@ -438,7 +450,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         direction: 'outbound',
         authorKind: 'bot',
         authorId: null,
-        text: ticket ? showTicketNumber(result.text, ticket) : result.text,
+        text: notice ? `${text}\n\n${notice}` : text,
         original: null,
         html: null,
         subject: conversation.subject,
@@ -467,7 +479,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         updatedAt: now,
         firstResponseAt: conversation.firstResponseAt ?? now,
         ...(result.state !== undefined ? { agentState: result.state } : {}),
-        ...(result.handoff ? { owner: 'human' as const, status: 'pending' as const } : {}),
+        ...(result.handoff ? { owner: 'human' as const, status: 'pending' as const, assigneeId } : {}),
       }))!;
       await repo.insertEvents(events);
       const jobId = await outbox.enqueue(repo, reply, now);
@@ -483,6 +495,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     if (!jobId) return reply;
     await outbox.deliver(jobId);
     return (await store.repo.getMessage(reply.id)) ?? reply;
+  }
+
+  /**
+   * Who a conversation handed to people goes to: whoever has it already, else with round-robin
+   * the next available user (the turn taken in the caller's transaction), else nobody.
+   */
+  async function assigneeFor(repo: Repository, conversation: Conversation): Promise<string | null> {
+    if (conversation.assigneeId !== null || options.assignment !== 'round-robin') return conversation.assigneeId;
+    return (await repo.takeAssignmentTurn())?.id ?? null;
   }
 
   async function resumeApproval(conversationId: string, decision: ApprovalDecision): Promise<Message | null> {

@@ -28,6 +28,7 @@ import type {
   Owner,
   Ticket,
   TicketPriority,
+  TicketSlaFields,
   TicketStatus,
   User,
   WebhookEvent,
@@ -455,8 +456,8 @@ export interface ConversationSummary {
   /** Customer messages after the user last read the conversation (all of them when never read). */
   unread: number;
   labels: Label[];
-  /** The newest ticket's number and status, or null. */
-  ticket: Pick<Ticket, 'id' | 'number' | 'status'> | null;
+  /** The newest ticket's number, status and SLA fields, or null. */
+  ticket: Pick<Ticket, 'id' | 'number' | 'status' | 'resolvedAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt'> | null;
   /** Who the customer is, to name them in a list. */
   contact: Pick<Contact, 'id' | 'name' | 'email'> | null;
   identities: Pick<ContactIdentity, 'channel' | 'address' | 'displayName'>[];
@@ -499,6 +500,15 @@ export interface EventAggregate {
   actor: MetricEvent['actor'];
   count: number;
   avgValue: number | null;
+}
+
+/** One UTC day's SLA targets of one kind (analytics input). */
+export interface SlaOutcome {
+  /** YYYY-MM-DD of the due time. */
+  day: string;
+  target: 'first_response' | 'resolution';
+  met: number;
+  missed: number;
 }
 
 /** What staff members did in a time range (per-agent analytics input). */
@@ -585,7 +595,7 @@ export interface Repository {
 
   // tickets
   /** Stores a ticket; the store assigns its `number`, unique and increasing, in the same statement or transaction. */
-  createTicket(input: Omit<Ticket, 'number'>): Promise<Ticket>;
+  createTicket(input: Omit<Ticket, 'number' | TicketSlaFields> & Partial<Pick<Ticket, TicketSlaFields>>): Promise<Ticket>;
   /** The ticket people call `#number`, or null. */
   getTicketByNumber(number: number): Promise<Ticket | null>;
   getTicket(id: string): Promise<Ticket | null>;
@@ -639,6 +649,11 @@ export interface Repository {
   /** Conversations created per channel per UTC day; of one channel when given. */
   dailyVolume(since: number, until: number, channel?: ChannelKind): Promise<{ day: string; channel: ChannelKind; count: number }[]>;
   agentActivity(since: number, until: number, channel?: ChannelKind): Promise<AgentActivity>;
+  /**
+   * SLA targets due in the range, per UTC day of their due time: met (done by the due time) and
+   * missed (done later, or still not done at `now`). Targets not yet due and not done are left out.
+   */
+  slaOutcomes(since: number, until: number, now: number, channel?: ChannelKind): Promise<SlaOutcome[]>;
   insertCsat(input: CsatResponse): Promise<CsatResponse | null>;
   /** When the conversation first had an event of this type, or null. */
   firstEventAt(conversationId: string, type: MetricEvent['type']): Promise<number | null>;
@@ -675,11 +690,18 @@ export interface Repository {
   ordersForEmail(email: string): Promise<Order[]>;
 
   // staff
-  createUser(input: User): Promise<User>;
+  /** Stores a user; a new user is enabled and not available unless `input` says otherwise. */
+  createUser(input: Omit<User, 'available' | 'disabledAt'> & Partial<Pick<User, 'available' | 'disabledAt'>>): Promise<User>;
   getUser(id: string): Promise<User | null>;
   findUserByEmail(email: string): Promise<User | null>;
   findUserBySlackId(slackUserId: string): Promise<User | null>;
-  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'passwordHash' | 'slackUserId'>>): Promise<void>;
+  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'passwordHash' | 'slackUserId' | 'available' | 'disabledAt'>>): Promise<void>;
+  /**
+   * Takes the next round-robin turn inside the caller's transaction and returns whose it is: the
+   * available, enabled users in id order, the turn counter bumped atomically (its row stays locked
+   * until commit on PostgreSQL). Null when nobody is available.
+   */
+  takeAssignmentTurn(): Promise<User | null>;
   createApiToken(input: ApiToken): Promise<ApiToken>;
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
   touchApiToken(id: string, now: number): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * Staff API tokens: random secrets shown once, stored as SHA-256 hashes.
  */
-import { UnauthorizedError } from './errors.ts';
+import { ForbiddenError, UnauthorizedError } from './errors.ts';
 import { hashSecret, newId, newSecret } from './ids.ts';
 import type { Clock, Store } from './ports.ts';
 import type { ApiToken, User } from './types.ts';
@@ -54,8 +54,14 @@ export async function authenticateStaffToken(store: Store, clock: Clock, token: 
   if (record.expiresAt !== null && record.expiresAt <= now) throw new UnauthorizedError('The API token has expired.', 'token_expired');
   const user = record.userId === null ? null : await store.repo.getUser(record.userId);
   if (record.userId !== null && !user) throw new UnauthorizedError("The API token's user no longer exists.", 'invalid_token');
+  if (user?.disabledAt != null) throw userDisabled();
   if (record.lastUsedAt === null || now - record.lastUsedAt > TOUCH_INTERVAL_MS) await store.repo.touchApiToken(record.id, now);
   return { tokenId: record.id, userId: record.userId, name: record.name, role: user?.role ?? 'admin' };
+}
+
+/** The refusal for a disabled user's sign-in or token: 403, so clients do not ask again for a password. */
+export function userDisabled(): ForbiddenError {
+  return new ForbiddenError('This user is disabled (an operator can enable it with `frontdesk user enable`).', 'user_disabled');
 }
 
 /** Revokes a token by its secret (sign-out). */

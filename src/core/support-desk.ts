@@ -7,6 +7,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import { metricEvent } from './pipeline.ts';
 import type { Escalations } from './escalations.ts';
+import { NO_SERVICE_LEVELS, type ServiceLevels } from './service-levels.ts';
 import type { Outbox } from './outbox.ts';
 import type { Clock, EventBus, Repository, Store, SupportDesk } from './ports.ts';
 import type { Conversation, MetricEvent } from './types.ts';
@@ -17,8 +18,11 @@ export function createSupportDesk(deps: {
   escalations: Escalations;
   bus: EventBus;
   clock: Clock;
+  /** The deployment's SLA targets (default: none): a ticket's due times follow its priority. */
+  serviceLevels?: ServiceLevels;
 }): SupportDesk & { autoResolveIdle(idleMs: number): Promise<number> } {
   const { store, outbox, escalations, bus, clock } = deps;
+  const serviceLevels = deps.serviceLevels ?? NO_SERVICE_LEVELS;
 
   async function load(repo: Repository, id: string): Promise<Conversation> {
     const conversation = await repo.getConversation(id);
@@ -47,6 +51,13 @@ export function createSupportDesk(deps: {
       if (ticket.status !== 'resolved') await repo.updateTicket(ticket.id, { status: 'resolved', resolvedAt: now, updatedAt: now });
     }
     return (await repo.updateConversation(conversation.id, { status: 'resolved', resolvedAt: now, updatedAt: now }))!;
+  }
+
+  /** A person's first public reply meets the first-response target of the conversation's open tickets. */
+  async function markFirstResponse(repo: Repository, conversationId: string, now: number) {
+    for (const ticket of await repo.listTickets({ conversationId })) {
+      if (ticket.firstResponseAt === null && ticket.status !== 'resolved') await repo.updateTicket(ticket.id, { firstResponseAt: now });
+    }
   }
 
   return {
@@ -96,6 +107,7 @@ export function createSupportDesk(deps: {
             status: conversation.status === 'pending' ? 'open' : conversation.status,
           }))!;
         }
+        if (!internal) await markFirstResponse(repo, conversationId, now);
         await repo.insertEvents(events);
         const jobId = internal ? null : await outbox.enqueue(repo, message, now);
         return { message, conversation, jobId };
@@ -151,7 +163,9 @@ export function createSupportDesk(deps: {
         if (!current) throw new NotFoundError('ticket', ticketId);
         if (patch.assigneeId && !(await repo.getUser(patch.assigneeId))) throw new NotFoundError('user', patch.assigneeId);
         const resolvedAt = patch.status === undefined ? current.resolvedAt : patch.status === 'resolved' ? (current.resolvedAt ?? now) : null;
-        const updated = (await repo.updateTicket(ticketId, { ...patch, resolvedAt, updatedAt: now }))!;
+        // A new priority has its own targets, counted from when the ticket opened.
+        const due = patch.priority && patch.priority !== current.priority ? serviceLevels.dueTimes(patch.priority, current.createdAt) : {};
+        const updated = (await repo.updateTicket(ticketId, { ...patch, ...due, resolvedAt, updatedAt: now }))!;
         if (patch.status === 'escalated' && current.status !== 'escalated') {
           const conversation = await load(repo, current.conversationId);
           await repo.insertEvents([metricEvent(conversation, 'escalated', 'human', now, null, { ticketId })]);

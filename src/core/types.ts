@@ -176,7 +176,16 @@ export interface Ticket {
   createdAt: number;
   updatedAt: number;
   resolvedAt: number | null;
+  /** When a person must first reply (the deployment's SLA for the priority, in business time); null without a target. */
+  firstResponseDueAt: number | null;
+  /** When the ticket must be resolved; null without a target. */
+  resolutionDueAt: number | null;
+  /** A person's first public reply in the conversation after the ticket opened. */
+  firstResponseAt: number | null;
 }
+
+/** A ticket's SLA fields, which a new ticket may leave out (no target, nobody replied yet). */
+export type TicketSlaFields = 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 /** What an outbox job delivers: a reply to a customer, or an event to a webhook subscription. */
@@ -297,6 +306,10 @@ export interface User {
   role: 'agent' | 'admin';
   passwordHash: string | null;
   slackUserId: string | null;
+  /** Takes round-robin assignments. */
+  available: boolean;
+  /** When the user was disabled (sign-in and tokens refused); null while enabled. */
+  disabledAt: number | null;
   createdAt: number;
 }
 

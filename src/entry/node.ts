@@ -23,6 +23,7 @@ import { createPipeline } from '../core/pipeline.ts';
 import type { AgentEngine, ChannelAdapter, Clock, EventBus, Logger, OrderSource, Store } from '../core/ports.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { createServiceLevels } from '../core/service-levels.ts';
 import { withWebhookEvents } from '../core/webhook-events.ts';
 import { createWebhooks } from '../core/webhooks.ts';
 import { createConsole } from '../console/server.ts';
@@ -150,7 +151,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const outbox = createOutbox({ store, channels, webhooks: webhookSender, bus, clock, logger, options: config.outbox });
   deliverNow = outbox.deliver;
   const webhooks = createWebhooks({ store, sender: webhookSender, clock });
-  const support = createSupportDesk({ store, outbox, escalations, bus, clock });
+  const serviceLevels = createServiceLevels(deployment.settings);
+  const support = createSupportDesk({ store, outbox, escalations, bus, clock, serviceLevels });
   const pipeline = countReceived(createPipeline({
     store,
     engine: timeEngine(engine, metrics),
@@ -160,7 +162,9 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     bus,
     clock,
     logger,
+    serviceLevels,
     options: {
+      assignment: deployment.settings.assignment,
       reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {},
       fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute },
     },
@@ -191,6 +195,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      serviceLevels,
       webhooks,
       knowledgeChanged: knowledgeReload(localEngine),
     },

@@ -34,6 +34,7 @@ import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
 import { authenticateStaffToken } from '../core/staff-auth.ts';
 import { createSupportDesk } from '../core/support-desk.ts';
+import { createServiceLevels } from '../core/service-levels.ts';
 import { createConsole, CONSOLE_CSP } from '../console/server.ts';
 import { createApp } from '../http/app.ts';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-throttle.ts';
@@ -101,7 +102,8 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     ...(config.slack?.signingSecret ? [createWorkersSlackAdapter({ ...config.slack, signingSecret: config.slack.signingSecret })] : []),
   ];
   const outbox = createOutbox({ store, channels: createChannelRegistry(adapters), bus, clock, logger, options: config.outbox });
-  const support = createSupportDesk({ store, outbox, escalations, bus, clock });
+  const serviceLevels = createServiceLevels(deployment.settings);
+  const support = createSupportDesk({ store, outbox, escalations, bus, clock, serviceLevels });
   const pipeline = createPipeline({
     store,
     engine,
@@ -111,7 +113,8 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
     bus,
     clock,
     logger,
-    options: { reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
+    serviceLevels,
+    options: { assignment: deployment.settings.assignment, reopenWindowMs: config.sms ? { sms: config.sms.newConversationMs } : {}, fallback: { agent: agentForRoute(graph, graph.triage.fallbackRoute).name, route: graph.triage.fallbackRoute } },
   });
   const channel = createChannelContext({ store, pipeline, support, bus, logger, clock });
   // Each adapter gets the core once; the app mounts the HTTP endpoints it answers.
@@ -136,6 +139,7 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
       sessionToken: staffConsole.sessionToken,
       resumeApproval: pipeline.resumeApproval,
       resend: outbox.resend,
+      serviceLevels,
       knowledgeChanged: knowledgeReload(engine),
     },
     widgetOrigins: config.widget.allowedOrigins,

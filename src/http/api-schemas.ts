@@ -4,8 +4,9 @@
  * model and not here fails the type check; `meta({ id })` makes each one a named component.
  */
 import { z } from 'zod';
-import type { AgentMetrics } from '../core/analytics.ts';
+import type { AgentMetrics, SlaAttainment } from '../core/analytics.ts';
 import type { FailedDelivery } from '../core/outbox.ts';
+import type { TicketSla } from '../core/service-levels.ts';
 import {
   ChannelKind,
   CONVERSATION_STATUSES,
@@ -121,6 +122,28 @@ export const AttachmentRecord = z
   .object({ id: z.string(), messageId: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), url: z.string().nullable(), createdAt: time })
   .meta({ id: 'Attachment' }) satisfies z.ZodType<Attachment>;
 
+const SlaShareRecord = z.object({
+  met: z.number().int(),
+  missed: z.number().int(),
+  rate: z.number().nullable().describe('met ÷ (met + missed); null when no target fell due'),
+});
+export const SlaAttainmentRecord = z
+  .object({
+    firstResponse: SlaShareRecord,
+    resolution: SlaShareRecord,
+    daily: z.array(SlaShareRecord.extend({ day: z.string(), target: z.enum(['first_response', 'resolution']) })).describe('per UTC day of the due time'),
+  })
+  .describe('SLA targets due in the range: met by their due time, or missed (done late or still not done)')
+  .meta({ id: 'SlaAttainment' }) satisfies z.ZodType<SlaAttainment>;
+
+export const TicketSlaRecord = z
+  .object({
+    target: z.enum(['first_response', 'resolution']),
+    state: z.enum(['ok', 'due_soon', 'breached']),
+    dueAt: time,
+  })
+  .meta({ id: 'TicketSla' }) satisfies z.ZodType<TicketSla>;
+
 export const TicketRecord = z
   .object({
     id: z.string(),
@@ -134,8 +157,12 @@ export const TicketRecord = z
     createdAt: time,
     updatedAt: time,
     resolvedAt: nullableTime,
+    firstResponseDueAt: nullableTime.describe("when a person must first reply (the deployment's SLA, business time); null without a target"),
+    resolutionDueAt: nullableTime.describe('when the ticket must be resolved; null without a target'),
+    firstResponseAt: nullableTime.describe("a person's first public reply after the ticket opened"),
+    sla: TicketSlaRecord.nullable().optional().describe('how the next pending target stands now (ticket list and ticket reads); null when nothing is due'),
   })
-  .meta({ id: 'Ticket' }) satisfies z.ZodType<Ticket>;
+  .meta({ id: 'Ticket' }) satisfies z.ZodType<Ticket & { sla?: TicketSla | null }>;
 
 export const ArticleRecord = z
   .object({ id: z.string(), slug: z.string(), title: z.string(), body: z.string().describe('Markdown'), tags: z.array(z.string()), createdAt: time, updatedAt: time })
@@ -236,7 +263,7 @@ export const ContactNoteRecord = z
   .meta({ id: 'ContactNote' }) satisfies z.ZodType<ContactNote>;
 
 export const StaffMemberRecord = z
-  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']) })
+  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments') })
   .meta({ id: 'StaffMember' }) satisfies z.ZodType<StaffMember>;
 
 export const InboxRowRecord = z
@@ -247,11 +274,11 @@ export const InboxRowRecord = z
     lastMessage: z.object({ id: z.string(), text: z.string(), direction: Direction, authorKind: AuthorKind, createdAt: time }).nullable(),
     unread: z.number().int(),
     labels: z.array(LabelRecord),
-    ticket: z.object({ id: z.string(), number: z.number().int(), status: z.enum(TICKET_STATUSES) }).nullable(),
+    ticket: z.object({ id: z.string(), number: z.number().int(), status: z.enum(TICKET_STATUSES), sla: TicketSlaRecord.nullable() }).nullable(),
   })
   .meta({ id: 'InboxRow' }) satisfies z.ZodType<InboxRow>;
 
 export const StaffUser = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']) })
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments') })
   .meta({ id: 'StaffUser' });
 

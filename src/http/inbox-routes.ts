@@ -9,8 +9,9 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../core/errors.
 import { newId } from '../core/ids.ts';
 import { INBOX_VIEWS, viewFilter, withinView, type InboxView } from '../core/inbox-views.ts';
 import type { ConversationFilter, ConversationSummary, EventBus, Store } from '../core/ports.ts';
+import type { ServiceLevels, TicketSla } from '../core/service-levels.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import { ChannelKind, CONVERSATION_STATUSES, type Conversation, type User } from '../core/types.ts';
+import { ChannelKind, CONVERSATION_STATUSES, type Conversation, type Ticket, type User } from '../core/types.ts';
 import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
 import { CannedReplyRecord, ContactNoteRecord, ContactRecord, ConversationRecord, IdentityRecord, InboxRowRecord, LabelRecord, StaffMemberRecord, TicketRecord } from './api-schemas.ts';
 import { CONTROL, query, readJson } from './body.ts';
@@ -21,14 +22,18 @@ export interface InboxRouteDeps {
   now(): number;
   /** The /v1 staff authentication (401 without a valid token). */
   staff(c: Context): Promise<StaffPrincipal>;
+  /** The deployment's SLA targets: how each row's ticket stands. */
+  serviceLevels: ServiceLevels;
 }
 
 /** A staff member as other staff see them: never the password hash or Slack id. */
-export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role'>;
+export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role' | 'available'>;
 
 /** One inbox row: the conversation and what a person needs to pick it from a list. */
-export interface InboxRow extends Omit<ConversationSummary, 'conversationId' | 'contact' | 'identities'> {
+export interface InboxRow extends Omit<ConversationSummary, 'conversationId' | 'contact' | 'identities' | 'ticket'> {
   conversation: Conversation;
+  /** The newest ticket, with how its next SLA target stands. */
+  ticket: (Pick<Ticket, 'id' | 'number' | 'status'> & { sla: TicketSla | null }) | null;
   /** Who wrote: the contact's name, else their email, else a phone or other address. */
   customer: { id: string; name: string | null; handle: string | null };
   assignee: StaffMember | null;
@@ -93,6 +98,7 @@ export const NoteBody = z.object({ text: text('text', 5_000) });
 export const CannedQuery = z.object({ search: z.string().max(100).optional() });
 
 const Deleted = z.object({ deleted: z.literal(true) });
+const AvailabilityBody = z.object({ available: z.boolean() }).strict();
 const Labels = z.object({ labels: z.array(LabelRecord) });
 const EXAMPLE_CANNED = { shortcut: 'refund-eta', title: 'Refund timing', body: 'Refunds reach your account within 5 business days, {{contact.name}}.' };
 
@@ -107,7 +113,7 @@ function customerOf(summary: ConversationSummary): InboxRow['customer'] {
 export function createInboxRoutes(deps: InboxRouteDeps) {
   const { store, bus, staff } = deps;
   const app = new Hono();
-  const member = ({ id, name, email, role }: User): StaffMember => ({ id, name, email, role });
+  const member = ({ id, name, email, role, available }: User): StaffMember => ({ id, name, email, role, available });
 
   const conversationOr404 = async (conversationId: string) => {
     const conversation = await store.repo.getConversation(conversationId);
@@ -123,10 +129,17 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
   /** Rows for conversations, with everything a list shows, in a fixed number of queries. */
   async function rowsOf(conversations: Conversation[], userId: string | null): Promise<InboxRow[]> {
     const [summaries, users] = await Promise.all([store.repo.summarizeConversations(conversations.map((c) => c.id), userId), store.repo.listUsers()]);
+    const now = deps.now();
     return conversations.map((conversation, i) => {
-      const { conversationId: _, contact: __, identities: ___, ...summary } = summaries[i]!;
+      const { conversationId: _, contact: __, identities: ___, ticket, ...summary } = summaries[i]!;
       const assignee = users.find((u) => u.id === conversation.assigneeId);
-      return { conversation, customer: customerOf(summaries[i]!), assignee: assignee ? member(assignee) : null, ...summary };
+      return {
+        conversation,
+        customer: customerOf(summaries[i]!),
+        assignee: assignee ? member(assignee) : null,
+        ...summary,
+        ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status, sla: deps.serviceLevels.stateOf(ticket, now) } : null,
+      };
     });
   }
 
@@ -165,6 +178,18 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
   app.get('/users', staffRoute('The staff directory (for assignee choices)', { responses: { 200: jsonResponse('Staff members', z.object({ users: z.array(StaffMemberRecord) })) } }), async (c) => {
     await staff(c);
     return c.json({ users: (await store.repo.listUsers()).map(member) });
+  });
+
+  /** Whether the signed-in user takes round-robin assignments (an agent says when they are in). */
+  app.put('/me/availability', staffRoute('Set whether the signed-in user takes round-robin assignments', {
+    requestBody: jsonBody(AvailabilityBody, { available: true }),
+    responses: { 200: jsonResponse('The user', z.object({ user: StaffMemberRecord })), ...errors(400) },
+  }), async (c) => {
+    const principal = await staff(c);
+    const { available } = await readJson(c, AvailabilityBody);
+    if (!principal.userId) throw new InvalidInputError('Only a staff user takes assignments; this token has no user.', undefined, 'no_user');
+    await store.repo.updateUser(principal.userId, { available });
+    return c.json({ user: member((await store.repo.getUser(principal.userId))!) });
   });
 
   // ── labels ──

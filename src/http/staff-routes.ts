@@ -9,11 +9,12 @@ import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } fr
 import { newId } from '../core/ids.ts';
 import { metricEvent } from '../core/pipeline.ts';
 import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core/ports.ts';
+import { NO_SERVICE_LEVELS, type ServiceLevels } from '../core/service-levels.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
+import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message, type Ticket } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
-import { AgentMetricsRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
+import { AgentMetricsRecord, SlaAttainmentRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
 import { messageText, query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
@@ -44,6 +45,8 @@ export interface StaffRouteDeps {
   knowledgeChanged?(): Promise<void>;
   /** Outgoing webhook subscriptions (admins, /v1/webhooks); absent where the runtime has none (Workers). */
   webhooks?: Webhooks;
+  /** The deployment's SLA targets (default: none), for the SLA state of tickets and inbox rows. */
+  serviceLevels?: ServiceLevels;
 }
 
 const DAY = 86_400_000;
@@ -108,6 +111,9 @@ async function possibleDuplicates(repo: Repository, contact: Contact | null, ide
 
 export function createStaffRoutes(deps: StaffRouteDeps) {
   const { store, support, bus } = deps;
+  const serviceLevels = deps.serviceLevels ?? NO_SERVICE_LEVELS;
+  /** A ticket as the API shows it: with how its next SLA target stands now. */
+  const withSla = (ticket: Ticket) => ({ ...ticket, sla: serviceLevels.stateOf(ticket, deps.now()) });
   const app = new Hono();
 
   // One lookup per request: the role middleware and the handler both ask.
@@ -337,7 +343,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       before: q.before,
       limit: q.limit,
     });
-    return c.json({ tickets });
+    return c.json({ tickets: tickets.map(withSla) });
   });
 
   /**
@@ -376,7 +382,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     await staff(c);
     const ticket = await store.repo.getTicket(c.req.param('id'));
     if (!ticket) throw new NotFoundError('ticket', c.req.param('id'));
-    return c.json({ ticket, conversation: await store.repo.getConversation(ticket.conversationId) });
+    return c.json({ ticket: withSla(ticket), conversation: await store.repo.getConversation(ticket.conversationId) });
   });
 
   app.patch('/tickets/:id', staffRoute('Change a ticket\'s status, priority or assignee', {
@@ -385,13 +391,13 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   }), async (c) => {
     await staff(c);
     const patch = await readJson(c, TicketPatch);
-    return c.json({ ticket: await support.updateTicket(c.req.param('id'), patch) });
+    return c.json({ ticket: withSla(await support.updateTicket(c.req.param('id'), patch)) });
   });
 
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
     parameters: queryParameters(AnalyticsQuery),
     responses: {
-      200: jsonResponse('Totals, per-channel and per-agent metrics, and conversations started per day', z.object({ since: z.number(), until: z.number(), total: ChannelMetricsRecord, channels: z.partialRecord(ChannelKind, ChannelMetricsRecord), agents: z.array(AgentMetricsRecord), daily: z.array(z.object({ day: z.string(), channel: ChannelKind, count: z.number().int() })) })),
+      200: jsonResponse('Totals, per-channel and per-agent metrics, SLA attainment, and conversations started per day', z.object({ since: z.number(), until: z.number(), total: ChannelMetricsRecord, channels: z.partialRecord(ChannelKind, ChannelMetricsRecord), agents: z.array(AgentMetricsRecord), sla: SlaAttainmentRecord, daily: z.array(z.object({ day: z.string(), channel: ChannelKind, count: z.number().int() })) })),
     },
   }), async (c) => {
     await staff(c);
@@ -400,13 +406,13 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     const since = q.since ?? until - 30 * DAY;
     if (since > until) throw new InvalidInputError('since must not be after until.', undefined, 'invalid_range');
     const [analytics, daily] = await Promise.all([
-      computeAnalytics(store, { since, until, channel: q.channel }),
+      computeAnalytics(store, { since, until, now: deps.now(), channel: q.channel }),
       store.repo.dailyVolume(since, until, q.channel),
     ]);
     return c.json({ ...analytics, daily });
   });
 
-  app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
+  app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff, serviceLevels }));
   app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
   if (deps.webhooks) app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));

@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, TicketFilter } from '../core/ports.ts';
+import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   ChannelKind,
@@ -714,6 +714,35 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         .orderBy(day, c.channel);
       return rows.map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
     },
+    async slaOutcomes(since, until, now, channel) {
+      const k = t.tickets;
+      type Column = typeof k.firstResponseDueAt | typeof k.resolutionDueAt | typeof k.firstResponseAt | typeof k.resolvedAt;
+      const outcomes = async (target: SlaOutcome['target'], dueAt: Column, doneAt: Column) => {
+        const day = sql<number>`${dueAt} / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`.mapWith(Number);
+        const met = sql<number>`sum(case when ${doneAt} <= ${dueAt} then 1 else 0 end)`.mapWith(Number);
+        const missed = sql<number>`sum(case when ${doneAt} > ${dueAt} or (${doneAt} is null and ${dueAt} <= ${now}) then 1 else 0 end)`.mapWith(Number);
+        const rows = await db
+          .select({ day, met, missed })
+          .from(k)
+          .where(
+            and(
+              gt(dueAt, since - 1),
+              lte(dueAt, until),
+              channel ? inArray(k.conversationId, db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.channel, channel))) : undefined,
+            ),
+          )
+          .groupBy(day)
+          .orderBy(day);
+        return rows
+          .filter((row) => row.met + row.missed > 0)
+          .map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), target, met: row.met, missed: row.missed }));
+      };
+      const [first, resolution] = await Promise.all([
+        outcomes('first_response', k.firstResponseDueAt, k.firstResponseAt),
+        outcomes('resolution', k.resolutionDueAt, k.resolvedAt),
+      ]);
+      return [...first, ...resolution];
+    },
     async agentActivity(since, until, channel) {
       const e = t.events;
       const m = t.messages;
@@ -904,6 +933,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async updateUser(id, patch) {
       await db.update(t.users).set(patch).where(eq(t.users.id, id));
     },
+    async takeAssignmentTurn() {
+      // The bump comes first: its row lock orders concurrent assigners before they read who is in.
+      const turns = t.assignmentTurns;
+      const [turn] = await db
+        .insert(turns)
+        .values({ id: 1, value: 1 })
+        .onConflictDoUpdate({ target: turns.id, set: { value: sql`${turns.value} + 1` } })
+        .returning({ value: turns.value });
+      const u = t.users;
+      const candidates = await db.select().from(u).where(and(eq(u.available, true), isNull(u.disabledAt))).orderBy(asc(u.id));
+      return candidates.length === 0 ? null : candidates[(turn!.value - 1) % candidates.length]!;
+    },
     async createApiToken(input) {
       const [row] = await db.insert(t.apiTokens).values(input).returning();
       return row!;
@@ -1062,7 +1103,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           .where(inArray(t.conversationLabels.conversationId, conversationIds))
           .orderBy(asc(t.labels.name)),
         db
-          .select({ conversationId: t.tickets.conversationId, id: t.tickets.id, number: t.tickets.number, status: t.tickets.status })
+          .select({
+            conversationId: t.tickets.conversationId,
+            id: t.tickets.id,
+            number: t.tickets.number,
+            status: t.tickets.status,
+            resolvedAt: t.tickets.resolvedAt,
+            firstResponseDueAt: t.tickets.firstResponseDueAt,
+            resolutionDueAt: t.tickets.resolutionDueAt,
+            firstResponseAt: t.tickets.firstResponseAt,
+          })
           .from(t.tickets)
           .where(inArray(t.tickets.conversationId, conversationIds))
           .orderBy(asc(t.tickets.number)),
@@ -1083,7 +1133,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           lastMessage: last ? { id: last.id, text: last.text, direction: last.direction, authorKind: last.authorKind, createdAt: last.createdAt } : null,
           unread: unread.find((row) => row.conversationId === conversationId)?.n ?? 0,
           labels: labelled.filter((row) => row.conversationId === conversationId).map(({ conversationId: _, ...label }) => label),
-          ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status } : null,
+          ticket: ticket ? (({ conversationId: _, ...rest }) => rest)(ticket) : null,
           contact: contacts.find((row) => row.id === contactId) ?? null,
           identities: identities.filter((row) => row.contactId === contactId).map(({ contactId: _, ...identity }) => identity),
         };

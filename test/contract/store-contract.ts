@@ -539,6 +539,58 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
   });
 
+  it('keeps SLA due times and the first response on tickets, and shows them on inbox rows', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const created = await store.repo.createTicket({ ...ticket(conversation), firstResponseDueAt: NOW + 3_600_000, resolutionDueAt: NOW + 8 * 3_600_000 });
+    expect(created).toMatchObject({ firstResponseDueAt: NOW + 3_600_000, resolutionDueAt: NOW + 8 * 3_600_000, firstResponseAt: null });
+    expect((await store.repo.createTicket(ticket(conversation))).firstResponseDueAt).toBeNull(); // no target
+    await store.repo.updateTicket(created.id, { firstResponseAt: NOW + 60_000 });
+    const [summary] = await store.repo.summarizeConversations([conversation.id], null);
+    expect(summary!.ticket).toMatchObject({ firstResponseAt: null }); // the newest ticket: the one without targets
+    expect(await store.repo.getTicket(created.id)).toMatchObject({ firstResponseAt: NOW + 60_000, firstResponseDueAt: NOW + 3_600_000, resolutionDueAt: NOW + 8 * 3_600_000 });
+  });
+
+  it('counts SLA targets met and missed per day of their due time, leaving out those not yet due', async () => {
+    const DAY = 86_400_000;
+    const base = Date.UTC(2027, 2, 1); // a day of its own: other tests' tickets have no due times there
+    const { conversation } = await contactWithConversation(store.repo);
+    const sms = (await contactWithConversation(store.repo, { channel: 'sms' })).conversation;
+    const due = async (c: Conversation, firstDue: number, firstAt: number | null, resolutionDue: number, resolvedAt: number | null) =>
+      store.repo.createTicket({ ...ticket(c), firstResponseDueAt: firstDue, firstResponseAt: firstAt, resolutionDueAt: resolutionDue, resolvedAt });
+    await due(conversation, base + 10, base + 5, base + DAY + 10, base + DAY + 9); // both met (day 1, day 2)
+    await due(conversation, base + 20, base + 30, base + DAY + 20, null); // first missed late; resolution still open and overdue by now
+    await due(sms, base + 40, null, base + 3 * DAY, null); // first unanswered and overdue; resolution not yet due at `now`
+    const now = base + 2 * DAY;
+    const outcomes = await store.repo.slaOutcomes(base, base + 10 * DAY, now);
+    expect(outcomes).toEqual([
+      { day: '2027-03-01', target: 'first_response', met: 1, missed: 2 },
+      { day: '2027-03-02', target: 'resolution', met: 1, missed: 1 },
+    ]);
+    expect(await store.repo.slaOutcomes(base, base + 10 * DAY, now, 'sms')).toEqual([{ day: '2027-03-01', target: 'first_response', met: 0, missed: 1 }]);
+    expect(await store.repo.slaOutcomes(base + DAY, base + 10 * DAY, now, 'sms')).toEqual([]);
+  });
+
+  it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {
+    const user = (name: string, over: { available?: boolean; disabledAt?: number | null } = {}) =>
+      store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW, ...over });
+    expect(await store.transaction((repo) => repo.takeAssignmentTurn())).toBeNull(); // nobody available yet
+    const ids = [(await user('a', { available: true })).id, (await user('b', { available: true })).id, (await user('c', { available: true })).id];
+    await user('away');
+    await user('gone', { available: true, disabledAt: NOW });
+    // Each turn in its own transaction, all at once: on PostgreSQL on separate connections.
+    const taken = await Promise.all(Array.from({ length: 12 }, () => store.transaction((repo) => repo.takeAssignmentTurn())));
+    const counts = new Map<string, number>();
+    for (const u of taken) counts.set(u!.id, (counts.get(u!.id) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual([...ids].sort());
+    expect([...counts.values()]).toEqual([4, 4, 4]);
+    // A rolled-back turn is given back: the next one goes to whom it would have gone.
+    const next = await store.transaction((repo) => repo.takeAssignmentTurn());
+    await expect(store.transaction(async (repo) => { await repo.takeAssignmentTurn(); throw new Error('rolled back'); })).rejects.toThrow('rolled back');
+    const sorted = [...ids].sort();
+    expect((await store.transaction((repo) => repo.takeAssignmentTurn()))!.id).toBe(sorted[(sorted.indexOf(next!.id) + 1) % 3]);
+    for (const id of ids) await store.repo.updateUser(id, { available: false });
+  });
+
   it('lists API tokens newest first and revokes one, or all of a user', async () => {
     const user = await store.repo.createUser({ id: newId(), email: `tokens-${newId()}@example.com`, name: 'Tokens', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
     const token = (userId: string | null, createdAt: number) => store.repo.createApiToken({
@@ -616,7 +668,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const [row, empty] = await store.repo.summarizeConversations([conversation.id, quiet.id], user.id);
     expect(row).toMatchObject({ conversationId: conversation.id, unread: 2, lastMessage: { id: last.id, text: 'our answer', direction: 'outbound' } });
     expect(row!.labels).toEqual([label]);
-    expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open' });
+    expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open', resolvedAt: null, firstResponseDueAt: null, resolutionDueAt: null, firstResponseAt: null });
     expect(empty).toEqual({
       conversationId: quiet.id,
       lastMessage: null,

@@ -420,6 +420,27 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await staff.keyboard.press('Escape');
   });
 
+  it('shows SLA states on inbox rows and the ticket list, and the availability switch sets round-robin availability', async () => {
+    // An open conversation, so that the All tab (open work) lists it.
+    const [conversation] = await frontdesk.store.repo.listConversations({ status: 'open', limit: 1 });
+    const now = Date.now();
+    await frontdesk.store.repo.createTicket({
+      id: newId(), conversationId: conversation!.id, status: 'open', category: 'question', priority: 'urgent', summary: 'Overdue first reply',
+      assigneeId: null, createdAt: now - 7_200_000, updatedAt: now, resolvedAt: null, firstResponseDueAt: now - 3_600_000, resolutionDueAt: now + 7_200_000,
+    });
+    await staff.goto(`${base}/console/#/tickets`);
+    await staff.locator('tr', { hasText: 'Overdue first reply' }).locator('.sla-breached', { hasText: 'reply overdue' }).waitFor();
+    await staff.goto(`${base}/console/#/inbox`);
+    await staff.reload();
+    await staff.locator('button[data-view="all"]').click();
+    await staff.locator(`li[data-conversation-id="${conversation!.id}"] .sla-breached`, { hasText: 'reply overdue' }).waitFor();
+
+    const answered = staff.waitForResponse((r) => r.url().endsWith('/v1/me/availability') && r.ok());
+    await staff.getByRole('checkbox', { name: 'Available' }).check();
+    await answered;
+    expect((await frontdesk.store.repo.findUserByEmail(EMAIL))?.available).toBe(true);
+  });
+
   it('is usable at 375 px: nothing wider than the screen on the inbox or a conversation', async () => {
     const docs = SCREENSHOTS_DIR;
     const context = await newBrowserContext(browser, { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await staffContext.storageState() });

@@ -8,9 +8,9 @@ import type { Io } from '../main.ts';
 import { withStore } from '../with-store.ts';
 
 const MIN_PASSWORD = 10;
-const USAGE = 'usage: frontdesk user create --email E --name N [--password P] [--role agent|admin] [--slack USERID] | user list | user disable --email E | user reset-password --email E [--password P]';
+const USAGE = 'usage: frontdesk user create --email E --name N [--password P] [--role agent|admin] [--slack USERID] | user list | user disable --email E | user enable --email E | user reset-password --email E [--password P]';
 
-/** `frontdesk user create|list|disable|reset-password`: staff accounts, for the operator. */
+/** `frontdesk user create|list|disable|enable|reset-password`: staff accounts, for the operator. */
 export async function user(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const command = sub === undefined ? undefined : COMMANDS[sub];
@@ -48,36 +48,33 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
     });
   },
 
-  /** One line per user: email, role, name, whether a password is set, live tokens. */
+  /** One line per user: email, role, name, whether a password is set, live tokens, disabled or available. */
   async list(args, io) {
     parseOptions(args, {}, false, 'usage: frontdesk user list');
     return withStore(io, async (store) => {
       const [users, tokens] = await Promise.all([store.repo.listUsers(), store.repo.listApiTokens()]);
       const now = Date.now();
       const live = (u: User) => tokens.filter((t) => t.userId === u.id && t.revokedAt === null && (t.expiresAt === null || t.expiresAt > now)).length;
-      io.stdout.write('email\trole\tname\tpassword\tlive tokens\tid\n');
-      for (const u of users) io.stdout.write(`${u.email}\t${u.role}\t${u.name}\t${u.passwordHash ? 'yes' : 'no'}\t${live(u)}\t${u.id}\n`);
+      io.stdout.write('email\trole\tname\tpassword\tlive tokens\tstate\tid\n');
+      const state = (u: User) => (u.disabledAt !== null ? 'disabled' : u.available ? 'available' : 'enabled');
+      for (const u of users) io.stdout.write(`${u.email}\t${u.role}\t${u.name}\t${u.passwordHash ? 'yes' : 'no'}\t${live(u)}\t${state(u)}\t${u.id}\n`);
       if (users.length === 0) io.stderr.write('No users yet (create one with: frontdesk user create).\n');
       return 0;
     });
   },
 
   /**
-   * Signs a user out everywhere and removes the password: no console sign-in, no API use. Users
-   * have no disabled flag, so this holds until someone sets a password or mints a token again.
+   * Disables a user: sign-in and every token of theirs (console sessions too) are refused with 403
+   * user_disabled, and they get no round-robin assignments, until `user enable`. Their password
+   * and tokens are kept, so enabling gives back exactly what they had.
    */
   async disable(args, io) {
-    const { values } = parseOptions(args, { email: { type: 'string' } }, false, 'usage: frontdesk user disable --email E');
-    const email = emailOption(values.email);
-    return withStore(io, async (store) => {
-      const found = await userByEmail(store, email);
-      const revoked = await store.transaction(async (repo) => {
-        await repo.updateUser(found.id, { passwordHash: null });
-        return repo.revokeUserTokens(found.id, Date.now());
-      });
-      io.stdout.write(`Disabled ${found.email}: password removed, ${revoked} token${revoked === 1 ? '' : 's'} revoked.\n`);
-      return 0;
-    });
+    return setDisabled(args, io, true);
+  },
+
+  /** Lets a disabled user in again. */
+  async enable(args, io) {
+    return setDisabled(args, io, false);
   },
 
   /** Sets a new password: given, from FRONTDESK_USER_PASSWORD, or generated and printed once. */
@@ -96,6 +93,22 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
     });
   },
 };
+
+async function setDisabled(args: string[], io: Io, disabled: boolean): Promise<number> {
+  const verb = disabled ? 'disable' : 'enable';
+  const { values } = parseOptions(args, { email: { type: 'string' } }, false, `usage: frontdesk user ${verb} --email E`);
+  const email = emailOption(values.email);
+  return withStore(io, async (store) => {
+    const found = await userByEmail(store, email);
+    if ((found.disabledAt !== null) === disabled) {
+      io.stdout.write(`${found.email} is already ${verb}d.\n`);
+      return 0;
+    }
+    await store.repo.updateUser(found.id, { disabledAt: disabled ? Date.now() : null });
+    io.stdout.write(disabled ? `Disabled ${found.email}: sign-in and their tokens are refused until \`frontdesk user enable\`.\n` : `Enabled ${found.email}.\n`);
+    return 0;
+  });
+}
 
 function emailOption(value: string | undefined): string {
   const email = value?.trim().toLowerCase();

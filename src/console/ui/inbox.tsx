@@ -10,6 +10,7 @@ import type { InboxRow, StaffMember } from '../../http/inbox-routes.ts';
 import { api, formatTime, queryString, timeAgo, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
 import type { Me } from './main.tsx';
+import { SlaBadge } from './sla-badge.tsx';
 import { inboxOrder, useShortcuts } from './shortcuts.ts';
 
 const CHANNELS = ['web', 'sms', 'email', 'slack'];
@@ -257,6 +258,7 @@ export function Inbox({ me }: { me: Me }) {
                       {ticketRef(row.ticket)}
                     </a>
                   )}
+                  <SlaBadge sla={row.ticket?.sla} />
                   {row.labels.map((l) => (
                     <LabelChip key={l.id} label={l} />
                   ))}

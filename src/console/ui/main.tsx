@@ -7,6 +7,7 @@ import { ConversationView } from './conversation.tsx';
 import { Inbox } from './inbox.tsx';
 import { ArticleEditor, KnowledgeList, NEW_ARTICLE } from './knowledge.tsx';
 import { Library } from './library.tsx';
+import { AvailabilityToggle } from './availability.tsx';
 import { SHORTCUTS, useShortcuts } from './shortcuts.ts';
 import './style.css';
 import { TicketDetail, Tickets } from './tickets.tsx';
@@ -17,6 +18,8 @@ export interface Me {
   name: string;
   /** Agents work conversations and tickets; admins also change the knowledge base. */
   role: 'agent' | 'admin';
+  /** Takes round-robin assignments. */
+  available: boolean;
 }
 
 /** A hash segment as it was before encodeURIComponent; a malformed one stays as it is. */
@@ -143,7 +146,7 @@ function App() {
           {link('replies', 'Replies & labels')}
         </nav>
         <span class="me">
-          {me.name}{' '}
+          <AvailabilityToggle initial={me.available} /> {me.name}{' '}
           <button type="button" class="link" onClick={logout}>
             Sign out
           </button>

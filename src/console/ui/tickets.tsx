@@ -4,18 +4,22 @@ import { ticketRef } from '../../core/ticket-ref.ts';
 import type { Conversation, Ticket } from '../../core/types.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
+import { SlaBadge } from './sla-badge.tsx';
+import type { TicketSla } from '../../core/service-levels.ts';
 import type { Me } from './main.tsx';
 
 const STATUSES = ['open', 'in_progress', 'resolved', 'escalated'];
+/** A ticket as the list shows it: with how its next SLA target stands. */
+type ListedTicket = Ticket & { sla: TicketSla | null };
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
 export function Tickets() {
   const [status, setStatus] = useState('');
   const [priority, setPriority] = useState('');
-  const [tickets, setTickets] = useState<Ticket[] | null>(null);
+  const [tickets, setTickets] = useState<ListedTicket[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
-    api<{ tickets: Ticket[] }>('GET', `/v1/tickets${queryString({ status, priority, limit: 100 })}`)
+    api<{ tickets: ListedTicket[] }>('GET', `/v1/tickets${queryString({ status, priority, limit: 100 })}`)
       .then((page) => setTickets(page.tickets))
       .catch((e: Error) => setError(e.message));
   useEffect(() => void load(), [status, priority]);
@@ -44,6 +48,7 @@ export function Tickets() {
               <th scope="col">Category</th>
               <th scope="col">Status</th>
               <th scope="col">Priority</th>
+              <th scope="col">SLA</th>
               <th scope="col">Assignee</th>
               <th scope="col">Created</th>
             </tr>
@@ -60,6 +65,9 @@ export function Tickets() {
                 <td>{t.category}</td>
                 <td>{t.status}</td>
                 <td class={`prio-${t.priority}`}>{t.priority}</td>
+                <td>
+                  <SlaBadge sla={t.sla} />
+                </td>
                 <td>{t.assigneeId ?? '—'}</td>
                 <td>{formatTime(t.createdAt)}</td>
               </tr>

@@ -69,6 +69,10 @@ export const users = pgTable('users', {
   role: text().$type<User['role']>().notNull().default('agent'),
   passwordHash: text(),
   slackUserId: text().unique(),
+  /** Takes round-robin assignments (the user says so in the console or the API). */
+  available: bool().notNull().default(false),
+  /** Set by `frontdesk user disable`: sign-in and the user's tokens are refused. */
+  disabledAt: epoch(),
   createdAt: epoch().notNull(),
 });
 
@@ -162,12 +166,26 @@ export const tickets = pgTable('tickets', {
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),
   resolvedAt: epoch(),
+  /** SLA targets (business time from createdAt, by priority); null without a target. */
+  firstResponseDueAt: epoch(),
+  resolutionDueAt: epoch(),
+  /** A person's first public reply in the conversation after the ticket opened. */
+  firstResponseAt: epoch(),
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.createdAt),
   index('tickets_status_id_idx').on(t.status, t.id),
   index('tickets_conversation_idx').on(t.conversationId),
   uniqueIndex('tickets_number_idx').on(t.number),
 ]);
+
+/**
+ * The round-robin turn: one row, bumped with an upsert in the transaction that assigns a
+ * conversation. The bump holds the row's lock until commit, so two replicas never take one turn.
+ */
+export const assignmentTurns = pgTable('assignment_turns', {
+  id: integer().primaryKey(),
+  value: integer().notNull(),
+});
 
 export const outbox = pgTable('outbox', {
   id: text().primaryKey(),

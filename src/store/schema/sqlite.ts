@@ -56,6 +56,10 @@ export const users = sqliteTable('users', {
   role: text().$type<User['role']>().notNull().default('agent'),
   passwordHash: text(),
   slackUserId: text().unique(),
+  /** Takes round-robin assignments (the user says so in the console or the API). */
+  available: bool().notNull().default(false),
+  /** Set by `frontdesk user disable`: sign-in and the user's tokens are refused. */
+  disabledAt: epoch(),
   createdAt: epoch().notNull(),
 });
 
@@ -146,6 +150,11 @@ export const tickets = sqliteTable('tickets', {
   createdAt: epoch().notNull(),
   updatedAt: epoch().notNull(),
   resolvedAt: epoch(),
+  /** SLA targets (business time from createdAt, by priority); null without a target. */
+  firstResponseDueAt: epoch(),
+  resolutionDueAt: epoch(),
+  /** A person's first public reply in the conversation after the ticket opened. */
+  firstResponseAt: epoch(),
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.createdAt),
   index('tickets_status_id_idx').on(t.status, t.id),
@@ -159,6 +168,15 @@ export const tickets = sqliteTable('tickets', {
  * counter, unlike MAX(number) + 1, never hands out a deleted ticket's number again).
  */
 export const ticketCounter = sqliteTable('ticket_counter', {
+  id: integer().primaryKey(),
+  value: integer().notNull(),
+});
+
+/**
+ * The round-robin turn: one row, bumped with an upsert in the transaction that assigns a
+ * conversation. The bump holds the row's lock until commit, so two replicas never take one turn.
+ */
+export const assignmentTurns = sqliteTable('assignment_turns', {
   id: integer().primaryKey(),
   value: integer().notNull(),
 });
