@@ -13,13 +13,14 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
-import { AgentMetricsRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
+import { AgentMetricsRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketEventRecord, TicketRecord } from './api-schemas.ts';
 import { messageText, query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
 import { createExportRoutes } from './export-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
+import { createTeamRoutes } from './team-routes.ts';
 import { createWebhookRoutes } from './webhook-routes.ts';
 import type { Webhooks } from '../core/webhooks.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
@@ -104,6 +105,13 @@ async function possibleDuplicates(repo: Repository, contact: Contact | null, ide
       channels: [...new Set((await repo.listIdentities(other.id)).map((i) => i.channel))],
     })),
   );
+}
+
+/** What led to a ticket and what followed: the messages before it was opened (at most 6) and after (at most 14), oldest first. */
+export function ticketExcerpt(messages: Message[], openedAt: number): Message[] {
+  const split = messages.findIndex((m) => m.createdAt > openedAt);
+  const at = split === -1 ? messages.length : split;
+  return messages.slice(Math.max(0, at - 6), at + 14);
 }
 
 export function createStaffRoutes(deps: StaffRouteDeps) {
@@ -372,20 +380,30 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="frontdesk-tickets-${day}.csv"` });
   });
 
-  app.get('/tickets/:id', staffRoute('A ticket and its conversation', { responses: { 200: jsonResponse('The ticket', z.object({ ticket: TicketRecord, conversation: ConversationRecord.nullable() })), ...errors(404) } }), async (c) => {
+  app.get('/tickets/:id', staffRoute('A ticket with its conversation, the excerpt of it around the ticket, and the history of its changes', {
+    responses: {
+      200: jsonResponse('The ticket; `messages` are the few before it was opened and the first after, oldest first; `history` its status, priority and assignee changes, oldest first', z.object({ ticket: TicketRecord, conversation: ConversationRecord.nullable(), messages: z.array(MessageRecord), history: z.array(TicketEventRecord) })),
+      ...errors(404),
+    },
+  }), async (c) => {
     await staff(c);
     const ticket = await store.repo.getTicket(c.req.param('id'));
     if (!ticket) throw new NotFoundError('ticket', c.req.param('id'));
-    return c.json({ ticket, conversation: await store.repo.getConversation(ticket.conversationId) });
+    const [conversation, messages, history] = await Promise.all([
+      store.repo.getConversation(ticket.conversationId),
+      store.repo.listMessages(ticket.conversationId, { includeInternal: true, limit: 200 }),
+      store.repo.listTicketEvents(ticket.id),
+    ]);
+    return c.json({ ticket, conversation, messages: ticketExcerpt(messages, ticket.createdAt).map(withRenderedHtml), history });
   });
 
   app.patch('/tickets/:id', staffRoute('Change a ticket\'s status, priority or assignee', {
     requestBody: jsonBody(TicketPatch, { status: 'in_progress', priority: 'high' }),
     responses: { 200: jsonResponse('The changed ticket', z.object({ ticket: TicketRecord })), ...errors(404) },
   }), async (c) => {
-    await staff(c);
+    const principal = await staff(c);
     const patch = await readJson(c, TicketPatch);
-    return c.json({ ticket: await support.updateTicket(c.req.param('id'), patch) });
+    return c.json({ ticket: await support.updateTicket(c.req.param('id'), patch, principal.userId) });
   });
 
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
@@ -407,6 +425,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff }));
+  app.route('/', createTeamRoutes({ store, now: deps.now, staff }));
   app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
   if (deps.webhooks) app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));
