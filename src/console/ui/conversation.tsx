@@ -135,7 +135,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           {c.route && <> · route {c.route}</>}
           {c.assigneeId && <> · assigned to {c.assigneeId === me.id ? 'me' : 'a colleague'}</>}
         </p>
-        <div class="labels" aria-label="Labels">
+        <div class="labels" role="group" aria-label="Labels">
           {detail.labels.map((l) => (
             <LabelChip key={l.id} label={l} onRemove={() => void act(() => api('DELETE', `${base}/labels/${encodeURIComponent(l.id)}`))} />
           ))}

@@ -92,7 +92,7 @@ export function Team({ me }: { me: Me }) {
           Invited {invited.email}. Their first password, shown only now: <code data-secret="password">{invited.password}</code>
         </p>
       )}
-      {status && !invited && <p role="status">{status}</p>}
+      {status && <p role="status">{status}</p>}
       {error && <p class="error" role="alert">{error}</p>}
       <h2>Users</h2>
       {users === null ? (
