@@ -12,9 +12,11 @@ import type { EventBus, Pipeline, Repository, Store, SupportDesk } from '../core
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
-import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
+import { errors, json, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
+import { checkReplyAttachments } from '../core/reply-attachments.ts';
+import { readReply, replySchema } from './reply-body.ts';
 import { AgentMetricsRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketEventRecord, TicketRecord } from './api-schemas.ts';
-import { messageText, query, readJson } from './body.ts';
+import { query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
@@ -139,7 +141,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return conversation;
   };
 
-  const ReplyBody = z.object({ text: messageText(deps.maxMessageChars), internal: z.boolean().optional() });
+  const ReplyBody = replySchema(deps.maxMessageChars);
   const AssignBody = z.object({ userId: z.string().min(1).nullable() });
   const ApprovalBody = z.object({ approve: z.boolean(), note: z.string().trim().min(1).max(1_000).optional() });
   const MergeBody = z.object({ intoContactId: z.string().trim().min(1).max(64) });
@@ -237,19 +239,45 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ contact: merged, identities });
   });
 
-  app.post('/conversations/:id/replies', staffRoute('Reply as a human (or add an internal note)', {
-    requestBody: jsonBody(ReplyBody, { text: 'Hi Maria, I have re-sent the parcel.', internal: false }),
-    responses: { 201: jsonResponse('The stored reply, queued for delivery on the conversation\'s channel', z.object({ message: MessageRecord })), ...errors(404) },
+  app.post('/conversations/:id/replies', staffRoute('Reply as a human (or add an internal note), with files as multipart/form-data', {
+    requestBody: {
+      required: true,
+      content: {
+        ...json(ReplyBody, { text: 'Hi Maria, I have re-sent the parcel.', internal: false }),
+        'multipart/form-data': {
+          schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' }, internal: { type: 'string', enum: ['true', 'false'] }, files: { type: 'array', items: { type: 'string', format: 'binary' } } } },
+        },
+      },
+    },
+    responses: { 201: jsonResponse("The stored reply, queued for delivery on the conversation's channel, and its attachments", z.object({ message: MessageRecord, attachments: z.array(AttachmentRecord) })), ...errors(404, 413, 415, 422) },
   }), async (c) => {
     const principal = await staff(c);
-    const body = await readJson(c, ReplyBody);
+    const body = await readReply(c, deps.maxMessageChars);
+    const conversation = await conversationOr404(c.req.param('id'));
     const message = await support.replyAsHuman({
-      conversationId: c.req.param('id'),
+      conversationId: conversation.id,
       userId: principal.userId,
       text: body.text,
-      internal: body.internal ?? false,
+      internal: body.internal,
+      attachments: checkReplyAttachments(body.internal ? null : conversation.channel, body.attachments),
     });
-    return c.json({ message: withRenderedHtml(message) }, 201);
+    return c.json({ message: withRenderedHtml(message), attachments: await store.repo.listAttachments([message.id]) }, 201);
+  });
+
+  /** A stored file (a customer's or a staff reply's) as it was received, for staff to open. */
+  app.get('/attachments/:attachmentId', staffRoute("An attachment's bytes", {
+    responses: { 200: { description: 'The file, as a download', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
+  }), async (c) => {
+    await staff(c);
+    const found = await store.repo.getAttachmentData(c.req.param('attachmentId'));
+    if (!found?.data) throw new NotFoundError('attachment', c.req.param('attachmentId'));
+    const { attachment, data } = found;
+    return c.body(data as Uint8Array<ArrayBuffer>, 200, {
+      // Served as a download, never rendered on our origin: an HTML or SVG file cannot run as the console.
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+      'x-content-type-options': 'nosniff',
+    });
   });
 
   app.post('/conversations/:id/takeover', staffRoute('Take the conversation over from the agents', { responses: { 200: jsonResponse('The conversation, owned by a human', ConversationEnvelope), ...errors(404) } }), async (c) => {
