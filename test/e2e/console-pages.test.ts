@@ -134,6 +134,21 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     await expect(row.locator('td').first().textContent()).resolves.toBe('1');
   });
 
+  it('attaches a file to a reply to an email customer; the conversation links to it', async () => {
+    const { conversation } = await frontdesk.pipeline.start({ channel: 'email', from: { address: 'lena.berg@example.com', email: 'lena.berg@example.com', name: 'Lena Berg' }, subject: 'Return label' });
+    await admin.goto(`${base}/console/#/c/${conversation.id}`);
+    await admin.locator('#conv-title').waitFor();
+    await admin.getByLabel('Attach files').setInputFiles({ name: 'label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 label') });
+    await admin.getByLabel(/Reply as Dana Reyes/).fill('Your return label is attached.');
+    await admin.getByRole('button', { name: 'Send reply' }).click();
+    const link = admin.locator('.attachments a').filter({ hasText: 'label.pdf' });
+    await link.waitFor();
+    const href = (await link.getAttribute('href'))!;
+    const bytes = await admin.evaluate(async (url) => (await (await fetch(url)).text()), href);
+    expect(bytes).toBe('%PDF-1.4 label');
+    await expect(admin.getByLabel('Attach files').evaluate((el) => (el as HTMLInputElement).files?.length)).resolves.toBe(0);
+  });
+
   it('has no serious or critical accessibility violations on any console page', async () => {
     const pages: [string, () => Promise<unknown>][] = [
       ['#/inbox', () => admin.locator('.inbox-row').first().waitFor()],

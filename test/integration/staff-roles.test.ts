@@ -73,6 +73,7 @@ async function call(key: string, token: string) {
       .replace(':noteId', ids.note)
       .replace(':userId', ids.admin)
       .replace(':tokenId', ids.adminToken)
+      .replace(':attachmentId', 'no-such-attachment')
       // A valid export request, so an agent let through would get the data, not a 400.
       .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
