@@ -16,10 +16,13 @@ import type { Ticket } from '../../src/core/types.ts';
 import { listen, type Frontdesk } from '../../src/entry/node.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
+import { ROOT } from '../support/paths.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { describeWithService } from '../support/services.ts';
 
 const PASSWORD = 'correct horse battery';
+/** The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); a normal run leaves the checkout as it was. */
+const SCREENSHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ARTIFACTS_DIR, 'screenshots');
 
 describeWithService('Chromium', chromiumUnavailable())('console pages in Chromium', () => {
   let frontdesk: Frontdesk;
@@ -95,7 +98,7 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     await assigned.waitFor();
     await expect(assigned.textContent()).resolves.toMatch(/nobody → Sam Agent by Dana Reyes \(you\)/);
     expect((await frontdesk.store.repo.listTicketEvents(ticket.id)).map((e) => e.field)).toEqual(['priority', 'assigneeId']);
-    await admin.screenshot({ path: join(ARTIFACTS_DIR, 'console-ticket.png'), fullPage: true });
+    await admin.screenshot({ path: join(SCREENSHOTS_DIR, 'console-ticket-1280.png'), fullPage: true });
   });
 
   it('an admin invites a user on the Team page, who signs in with the password shown; a revoked session is signed out', async () => {
@@ -122,7 +125,7 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     await session.filter({ hasText: 'revoked' }).waitFor();
     await lee.getByRole('link', { name: 'Tickets' }).click();
     await lee.getByRole('heading', { name: 'Frontdesk console' }).waitFor();
-    await admin.screenshot({ path: join(ARTIFACTS_DIR, 'console-team.png'), fullPage: true });
+    await admin.screenshot({ path: join(SCREENSHOTS_DIR, 'console-team-1280.png'), fullPage: true });
     await leeContext.close();
   });
 
