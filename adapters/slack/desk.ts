@@ -244,7 +244,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
     switch (actionId) {
       case DESK_ACTIONS.takeOver:
         await support.takeOver(conversationId, userId);
-        if (ticket && (ticket.status === 'open' || ticket.status === 'escalated')) await support.updateTicket(ticket.id, { status: 'in_progress' });
+        if (ticket && (ticket.status === 'open' || ticket.status === 'escalated')) await support.updateTicket(ticket.id, { status: 'in_progress' }, userId);
         return 'You took the conversation over; replies in the desk thread go to the customer.';
       case DESK_ACTIONS.handBack:
         await support.handBack(conversationId, userId);
@@ -254,7 +254,7 @@ export function createSlackDesk(deps: SlackDeskDeps) {
         return 'Resolved.';
       case DESK_ACTIONS.assignMe:
         await support.assign(conversationId, userId);
-        if (ticket) await support.updateTicket(ticket.id, { assigneeId: userId });
+        if (ticket) await support.updateTicket(ticket.id, { assigneeId: userId }, userId);
         return 'Assigned to you.';
       default:
         throw new FrontdeskError('unknown_action', `Unknown action ${actionId}.`, 400);

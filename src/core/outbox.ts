@@ -142,12 +142,16 @@ export function createOutbox(deps: {
     if (!identity) return 'no_address';
     const recent = await store.repo.recentMessages(conversation.id, THREAD_REFERENCES);
     const lastInbound = [...recent].reverse().find((m) => m.direction === 'inbound' && m.createdAt <= message.createdAt);
-    const attachments = (await store.repo.listAttachments([message.id])).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      size: a.size,
-      url: a.url ?? undefined,
-    }));
+    // With their bytes: email sends files staff attached as MIME parts.
+    const attachments = await Promise.all(
+      (await store.repo.listAttachments([message.id])).map(async (a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        url: a.url ?? undefined,
+        data: ((await store.repo.getAttachmentData(a.id))?.data as Uint8Array<ArrayBuffer> | null) ?? undefined,
+      })),
+    );
     return {
       messageId: message.id,
       conversationId: conversation.id,

@@ -27,6 +27,7 @@ import type {
   PassageHit,
   Owner,
   Ticket,
+  TicketEvent,
   TicketPriority,
   TicketSlaFields,
   TicketStatus,
@@ -407,7 +408,8 @@ export interface SupportDesk {
   handBack(conversationId: string, userId: string | null): Promise<Conversation>;
   resolve(conversationId: string, actor: 'bot' | 'human' | 'contact', userId?: string | null): Promise<Conversation>;
   assign(conversationId: string, userId: string | null): Promise<Conversation>;
-  updateTicket(ticketId: string, patch: { status?: TicketStatus; assigneeId?: string | null; priority?: TicketPriority }): Promise<Ticket>;
+  /** Changes a ticket as `actorId` (a staff user; null: the system), who is kept in the ticket's history. */
+  updateTicket(ticketId: string, patch: { status?: TicketStatus; assigneeId?: string | null; priority?: TicketPriority }, actorId?: string | null): Promise<Ticket>;
   rate(conversationId: string, rating: number, comment?: string | null): Promise<CsatResponse>;
   /** Escalation hooks (the Slack desk subscribes). */
   onEscalation(listener: (e: { conversation: Conversation; ticket: Ticket | null; reason: string }) => void): () => void;
@@ -599,7 +601,14 @@ export interface Repository {
   /** The ticket people call `#number`, or null. */
   getTicketByNumber(number: number): Promise<Ticket | null>;
   getTicket(id: string): Promise<Ticket | null>;
-  updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>): Promise<Ticket | null>;
+  /**
+   * Changes a ticket and, atomically with it, records a TicketEvent for each of status, priority
+   * and assignee that really changed, by `actorId` (a staff user; null or absent: the agents or the
+   * system). Null when there is no such ticket.
+   */
+  updateTicket(id: string, patch: Partial<Omit<Ticket, 'id' | 'conversationId' | 'createdAt'>>, actorId?: string | null): Promise<Ticket | null>;
+  /** A ticket's history, oldest first. */
+  listTicketEvents(ticketId: string): Promise<TicketEvent[]>;
   listTickets(filter: TicketFilter): Promise<Ticket[]>;
 
   // exports

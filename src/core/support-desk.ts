@@ -42,13 +42,13 @@ export function createSupportDesk(deps: {
     return (await repo.updateConversation(conversation.id, { owner: 'human', assigneeId: conversation.assigneeId ?? userId, updatedAt: now }))!;
   }
 
-  async function resolveIn(repo: Repository, conversation: Conversation, actor: 'bot' | 'human' | 'contact', now: number) {
+  async function resolveIn(repo: Repository, conversation: Conversation, actor: 'bot' | 'human' | 'contact', now: number, userId: string | null = null) {
     if (conversation.status === 'resolved' || conversation.status === 'closed') return conversation;
     const humansInvolved = conversation.owner === 'human' || (await repo.firstEventAt(conversation.id, 'handoff')) !== null;
     const resolver = humansInvolved ? 'human' : actor === 'contact' ? 'bot' : actor;
     await repo.insertEvents([metricEvent(conversation, 'resolved', resolver, now, now - conversation.createdAt, { by: actor })]);
     for (const ticket of await repo.listTickets({ conversationId: conversation.id })) {
-      if (ticket.status !== 'resolved') await repo.updateTicket(ticket.id, { status: 'resolved', resolvedAt: now, updatedAt: now });
+      if (ticket.status !== 'resolved') await repo.updateTicket(ticket.id, { status: 'resolved', resolvedAt: now, updatedAt: now }, userId);
     }
     return (await repo.updateConversation(conversation.id, { status: 'resolved', resolvedAt: now, updatedAt: now }))!;
   }
@@ -140,9 +140,9 @@ export function createSupportDesk(deps: {
       );
     },
 
-    async resolve(conversationId, actor) {
+    async resolve(conversationId, actor, userId = null) {
       const now = clock.now();
-      return announce(await store.transaction(async (repo) => resolveIn(repo, await load(repo, conversationId), actor, now)));
+      return announce(await store.transaction(async (repo) => resolveIn(repo, await load(repo, conversationId), actor, now, userId)));
     },
 
     async assign(conversationId, userId) {
@@ -156,7 +156,7 @@ export function createSupportDesk(deps: {
       );
     },
 
-    async updateTicket(ticketId, patch) {
+    async updateTicket(ticketId, patch, actorId = null) {
       const now = clock.now();
       const ticket = await store.transaction(async (repo) => {
         const current = await repo.getTicket(ticketId);
@@ -165,7 +165,7 @@ export function createSupportDesk(deps: {
         const resolvedAt = patch.status === undefined ? current.resolvedAt : patch.status === 'resolved' ? (current.resolvedAt ?? now) : null;
         // A new priority has its own targets, counted from when the ticket opened.
         const due = patch.priority && patch.priority !== current.priority ? serviceLevels.dueTimes(patch.priority, current.createdAt) : {};
-        const updated = (await repo.updateTicket(ticketId, { ...patch, ...due, resolvedAt, updatedAt: now }))!;
+        const updated = (await repo.updateTicket(ticketId, { ...patch, ...due, resolvedAt, updatedAt: now }, actorId))!;
         if (patch.status === 'escalated' && current.status !== 'escalated') {
           const conversation = await load(repo, current.conversationId);
           await repo.insertEvents([metricEvent(conversation, 'escalated', 'human', now, null, { ticketId })]);

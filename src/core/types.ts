@@ -187,6 +187,21 @@ export interface Ticket {
 /** A ticket's SLA fields, which a new ticket may leave out (no target, nobody replied yet). */
 export type TicketSlaFields = 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt';
 
+/** The ticket fields whose changes are kept as the ticket's history. */
+export const TICKET_FIELDS = ['status', 'priority', 'assigneeId'] as const satisfies readonly (keyof Ticket)[];
+export type TicketField = (typeof TICKET_FIELDS)[number];
+
+/** One change of one ticket field: from what, to what, by whom (null: the agents or the system), when. */
+export interface TicketEvent {
+  id: string;
+  ticketId: string;
+  field: TicketField;
+  fromValue: string | null;
+  toValue: string | null;
+  actorId: string | null;
+  createdAt: number;
+}
+
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 /** What an outbox job delivers: a reply to a customer, or an event to a webhook subscription. */
 export type OutboxKind = 'reply' | 'webhook';

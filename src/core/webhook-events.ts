@@ -11,11 +11,10 @@
 import { newId } from './ids.ts';
 import { webhookJob } from './outbox.ts';
 import type { Clock, Repository, Store } from './ports.ts';
-import type { Conversation, CsatResponse, Message, Ticket, WebhookEvent, WebhookEventType, WebhookSubscription } from './types.ts';
+import { TICKET_FIELDS, type Conversation, type CsatResponse, type Message, type Ticket, type WebhookEvent, type WebhookEventType, type WebhookSubscription } from './types.ts';
 
 /** Conversation fields whose change is a `conversation.updated` (not every message's lastMessageAt). */
 const WATCHED_CONVERSATION_FIELDS = ['status', 'owner', 'assigneeId'] as const satisfies readonly (keyof Conversation)[];
-const TICKET_FIELDS = ['status', 'priority', 'assigneeId'] as const satisfies readonly (keyof Ticket)[];
 
 /** What subscribers learn about a conversation: ids and states, nothing the customer wrote. */
 const conversationData = (c: Conversation) => ({
@@ -108,8 +107,8 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
       await record('ticket.created', ticket.conversationId, ticketData(ticket));
       return ticket;
     },
-    async updateTicket(id, patch) {
-      const ticket = await repo.updateTicket(id, patch);
+    async updateTicket(id, patch, actorId) {
+      const ticket = await repo.updateTicket(id, patch, actorId);
       const changed = TICKET_FIELDS.filter((f) => patch[f] !== undefined);
       if (ticket) await record('ticket.updated', ticket.conversationId, { ...ticketData(ticket), changed });
       return ticket;
@@ -144,7 +143,7 @@ export function withWebhookEvents(store: Store, options: WebhookEventOptions): S
       updateConversation: (id, patch) => transaction((r) => r.updateConversation(id, patch)),
       insertMessage: (input) => transaction((r) => r.insertMessage(input)),
       createTicket: (input) => transaction((r) => r.createTicket(input)),
-      updateTicket: (id, patch) => transaction((r) => r.updateTicket(id, patch)),
+      updateTicket: (id, patch, actorId) => transaction((r) => r.updateTicket(id, patch, actorId)),
       insertCsat: (input) => transaction((r) => r.insertCsat(input)),
     },
     transaction,

@@ -10,6 +10,7 @@ import type { TicketSla } from '../core/service-levels.ts';
 import {
   ChannelKind,
   CONVERSATION_STATUSES,
+  TICKET_FIELDS,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Attachment,
@@ -21,7 +22,9 @@ import {
   type Conversation,
   type CsatResponse,
   type KnowledgeArticle,
+  type ApiToken,
   type Ticket,
+  type TicketEvent,
 } from '../core/types.ts';
 import type { InboxRow, StaffMember } from './inbox-routes.ts';
 import type { PossibleDuplicate } from './staff-routes.ts';
@@ -164,6 +167,18 @@ export const TicketRecord = z
   })
   .meta({ id: 'Ticket' }) satisfies z.ZodType<Ticket & { sla?: TicketSla | null }>;
 
+export const TicketEventRecord = z
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    field: z.enum(TICKET_FIELDS),
+    fromValue: z.string().nullable().describe('the value before (a user id for assigneeId; null: none)'),
+    toValue: z.string().nullable(),
+    actorId: z.string().nullable().describe('the staff user who made the change; null: the agents or the system'),
+    createdAt: time,
+  })
+  .meta({ id: 'TicketEvent' }) satisfies z.ZodType<TicketEvent>;
+
 export const ArticleRecord = z
   .object({ id: z.string(), slug: z.string(), title: z.string(), body: z.string().describe('Markdown'), tags: z.array(z.string()), createdAt: time, updatedAt: time })
   .meta({ id: 'KnowledgeArticle' }) satisfies z.ZodType<KnowledgeArticle>;
@@ -265,6 +280,20 @@ export const ContactNoteRecord = z
 export const StaffMemberRecord = z
   .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments') })
   .meta({ id: 'StaffMember' }) satisfies z.ZodType<StaffMember>;
+
+/** An API token or console session as admins see it (GET /v1/tokens): never its secret or hash. */
+export const TokenRecord = z
+  .object({
+    id: z.string(),
+    userId: z.string().nullable().describe("null: an operator token (acts as admin)"),
+    name: z.string().describe('what it is for; console sessions are named "console session: <email>"'),
+    prefix: z.string().describe('the first characters of the secret, to recognise it'),
+    createdAt: time,
+    expiresAt: nullableTime,
+    lastUsedAt: nullableTime,
+    revokedAt: nullableTime,
+  })
+  .meta({ id: 'ApiToken' }) satisfies z.ZodType<Omit<ApiToken, 'tokenHash'>>;
 
 export const InboxRowRecord = z
   .object({

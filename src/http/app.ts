@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_REPLY_REQUEST_BYTES } from '../core/reply-attachments.ts';
 import { cors } from 'hono/cors';
 import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { ChannelRoutes, Clock, Logger, Store } from '../core/ports.ts';
@@ -94,7 +95,10 @@ export function createApp(deps: AppDeps): Hono {
   const generalLimit = limitTo(deps.maxBodyBytes);
   // Knowledge articles may be longer than any message (kb-routes.ts checks the article itself).
   const articleLimit = limitTo(Math.max(deps.maxBodyBytes, MAX_ARTICLE_REQUEST_BYTES));
-  app.use('*', (c, next) => (c.req.path.startsWith('/v1/kb/') ? articleLimit : generalLimit)(c, next));
+  // A staff reply may carry files (src/core/reply-attachments.ts checks each).
+  const replyLimit = limitTo(Math.max(deps.maxBodyBytes, MAX_REPLY_REQUEST_BYTES));
+  const isReply = (path: string) => /^\/v1\/conversations\/[^/]+\/replies$/.test(path);
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/kb/') ? articleLimit : isReply(c.req.path) ? replyLimit : generalLimit)(c, next));
 
   if (deps.widgetOrigins) {
     const origins = deps.widgetOrigins;

@@ -1,7 +1,7 @@
 /**
  * Role checks for the staff API (/v1). Agents work conversations, contacts, tickets and analytics;
  * admins may also change the knowledge base and the label set, export data, manage outgoing
- * webhooks (and, as they come, users, tokens and settings).
+ * webhooks, and manage the team's users and tokens (and, as they come, settings).
  * The admin-only routes are listed once here, so the README's API table and the test that walks
  * every staff route (test/integration/staff-roles.test.ts) have one place to agree with.
  */
@@ -33,6 +33,12 @@ export const ADMIN_ONLY_ROUTES: readonly StaffRouteKey[] = [
   { method: 'DELETE', path: '/labels/:labelId' },
   // Every customer's conversations and messages at once: more than an agent's day-to-day work needs.
   { method: 'GET', path: '/exports/:kind' },
+  // The team: who may sign in, as what, with which tokens (team-routes.ts).
+  { method: 'POST', path: '/users' },
+  { method: 'PATCH', path: '/users/:userId' },
+  { method: 'POST', path: '/users/:userId/sign-out' },
+  { method: 'GET', path: '/tokens' },
+  { method: 'DELETE', path: '/tokens/:tokenId' },
 ];
 
 /**

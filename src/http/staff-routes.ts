@@ -13,14 +13,17 @@ import { NO_SERVICE_LEVELS, type ServiceLevels } from '../core/service-levels.ts
 import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message, type Ticket } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
-import { errors, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
-import { AgentMetricsRecord, SlaAttainmentRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketRecord } from './api-schemas.ts';
-import { messageText, query, readJson } from './body.ts';
+import { errors, json, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
+import { checkReplyAttachments } from '../core/reply-attachments.ts';
+import { readReply, replySchema } from './reply-body.ts';
+import { AgentMetricsRecord, SlaAttainmentRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketEventRecord, TicketRecord } from './api-schemas.ts';
+import { query, readJson } from './body.ts';
 import { csvRow } from '../core/csv.ts';
 import { withRenderedHtml } from '../render/message-html.ts';
 import { createInboxRoutes } from './inbox-routes.ts';
 import { createExportRoutes } from './export-routes.ts';
 import { createKnowledgeRoutes } from './kb-routes.ts';
+import { createTeamRoutes } from './team-routes.ts';
 import { createWebhookRoutes } from './webhook-routes.ts';
 import type { Webhooks } from '../core/webhooks.ts';
 import { ADMIN_ONLY_ROUTES, requireRole } from './roles.ts';
@@ -109,6 +112,13 @@ async function possibleDuplicates(repo: Repository, contact: Contact | null, ide
   );
 }
 
+/** What led to a ticket and what followed: the messages before it was opened (at most 6) and after (at most 14), oldest first. */
+export function ticketExcerpt(messages: Message[], openedAt: number): Message[] {
+  const split = messages.findIndex((m) => m.createdAt > openedAt);
+  const at = split === -1 ? messages.length : split;
+  return messages.slice(Math.max(0, at - 6), at + 14);
+}
+
 export function createStaffRoutes(deps: StaffRouteDeps) {
   const { store, support, bus } = deps;
   const serviceLevels = deps.serviceLevels ?? NO_SERVICE_LEVELS;
@@ -137,7 +147,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return conversation;
   };
 
-  const ReplyBody = z.object({ text: messageText(deps.maxMessageChars), internal: z.boolean().optional() });
+  const ReplyBody = replySchema(deps.maxMessageChars);
   const AssignBody = z.object({ userId: z.string().min(1).nullable() });
   const ApprovalBody = z.object({ approve: z.boolean(), note: z.string().trim().min(1).max(1_000).optional() });
   const MergeBody = z.object({ intoContactId: z.string().trim().min(1).max(64) });
@@ -235,19 +245,45 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ contact: merged, identities });
   });
 
-  app.post('/conversations/:id/replies', staffRoute('Reply as a human (or add an internal note)', {
-    requestBody: jsonBody(ReplyBody, { text: 'Hi Maria, I have re-sent the parcel.', internal: false }),
-    responses: { 201: jsonResponse('The stored reply, queued for delivery on the conversation\'s channel', z.object({ message: MessageRecord })), ...errors(404) },
+  app.post('/conversations/:id/replies', staffRoute('Reply as a human (or add an internal note), with files as multipart/form-data', {
+    requestBody: {
+      required: true,
+      content: {
+        ...json(ReplyBody, { text: 'Hi Maria, I have re-sent the parcel.', internal: false }),
+        'multipart/form-data': {
+          schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' }, internal: { type: 'string', enum: ['true', 'false'] }, files: { type: 'array', items: { type: 'string', format: 'binary' } } } },
+        },
+      },
+    },
+    responses: { 201: jsonResponse("The stored reply, queued for delivery on the conversation's channel, and its attachments", z.object({ message: MessageRecord, attachments: z.array(AttachmentRecord) })), ...errors(404, 413, 415, 422) },
   }), async (c) => {
     const principal = await staff(c);
-    const body = await readJson(c, ReplyBody);
+    const body = await readReply(c, deps.maxMessageChars);
+    const conversation = await conversationOr404(c.req.param('id'));
     const message = await support.replyAsHuman({
-      conversationId: c.req.param('id'),
+      conversationId: conversation.id,
       userId: principal.userId,
       text: body.text,
-      internal: body.internal ?? false,
+      internal: body.internal,
+      attachments: checkReplyAttachments(body.internal ? null : conversation.channel, body.attachments),
     });
-    return c.json({ message: withRenderedHtml(message) }, 201);
+    return c.json({ message: withRenderedHtml(message), attachments: await store.repo.listAttachments([message.id]) }, 201);
+  });
+
+  /** A stored file (a customer's or a staff reply's) as it was received, for staff to open. */
+  app.get('/attachments/:attachmentId', staffRoute("An attachment's bytes", {
+    responses: { 200: { description: 'The file, as a download', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
+  }), async (c) => {
+    await staff(c);
+    const found = await store.repo.getAttachmentData(c.req.param('attachmentId'));
+    if (!found?.data) throw new NotFoundError('attachment', c.req.param('attachmentId'));
+    const { attachment, data } = found;
+    return c.body(data as Uint8Array<ArrayBuffer>, 200, {
+      // Served as a download, never rendered on our origin: an HTML or SVG file cannot run as the console.
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+      'x-content-type-options': 'nosniff',
+    });
   });
 
   app.post('/conversations/:id/takeover', staffRoute('Take the conversation over from the agents', { responses: { 200: jsonResponse('The conversation, owned by a human', ConversationEnvelope), ...errors(404) } }), async (c) => {
@@ -378,20 +414,30 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="frontdesk-tickets-${day}.csv"` });
   });
 
-  app.get('/tickets/:id', staffRoute('A ticket and its conversation', { responses: { 200: jsonResponse('The ticket', z.object({ ticket: TicketRecord, conversation: ConversationRecord.nullable() })), ...errors(404) } }), async (c) => {
+  app.get('/tickets/:id', staffRoute('A ticket with its conversation, the excerpt of it around the ticket, and the history of its changes', {
+    responses: {
+      200: jsonResponse('The ticket; `messages` are the few before it was opened and the first after, oldest first; `history` its status, priority and assignee changes, oldest first', z.object({ ticket: TicketRecord, conversation: ConversationRecord.nullable(), messages: z.array(MessageRecord), history: z.array(TicketEventRecord) })),
+      ...errors(404),
+    },
+  }), async (c) => {
     await staff(c);
     const ticket = await store.repo.getTicket(c.req.param('id'));
     if (!ticket) throw new NotFoundError('ticket', c.req.param('id'));
-    return c.json({ ticket: withSla(ticket), conversation: await store.repo.getConversation(ticket.conversationId) });
+    const [conversation, messages, history] = await Promise.all([
+      store.repo.getConversation(ticket.conversationId),
+      store.repo.listMessages(ticket.conversationId, { includeInternal: true, limit: 200 }),
+      store.repo.listTicketEvents(ticket.id),
+    ]);
+    return c.json({ ticket: withSla(ticket), conversation, messages: ticketExcerpt(messages, ticket.createdAt).map(withRenderedHtml), history });
   });
 
   app.patch('/tickets/:id', staffRoute('Change a ticket\'s status, priority or assignee', {
     requestBody: jsonBody(TicketPatch, { status: 'in_progress', priority: 'high' }),
     responses: { 200: jsonResponse('The changed ticket', z.object({ ticket: TicketRecord })), ...errors(404) },
   }), async (c) => {
-    await staff(c);
+    const principal = await staff(c);
     const patch = await readJson(c, TicketPatch);
-    return c.json({ ticket: withSla(await support.updateTicket(c.req.param('id'), patch)) });
+    return c.json({ ticket: withSla(await support.updateTicket(c.req.param('id'), patch, principal.userId)) });
   });
 
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
@@ -413,6 +459,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
 
   app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff, serviceLevels }));
+  app.route('/', createTeamRoutes({ store, now: deps.now, staff }));
   app.route('/exports', createExportRoutes({ store, authenticate: staff }));
   app.route('/kb', createKnowledgeRoutes({ store, now: deps.now, authenticate: staff, knowledgeChanged: deps.knowledgeChanged }));
   if (deps.webhooks) app.route('/webhooks', createWebhookRoutes({ webhooks: deps.webhooks }));

@@ -19,6 +19,8 @@ import type {
   Order,
   PassageHit,
 } from '../core/types.ts';
+import { newId } from '../core/ids.ts';
+import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
 import { searchTerms } from './search-terms.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
@@ -475,8 +477,27 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async getTicketByNumber(number) {
       return first(await db.select().from(t.tickets).where(eq(t.tickets.number, number)).limit(1));
     },
-    async updateTicket(id, patch) {
-      return first(await db.update(t.tickets).set(patch).where(eq(t.tickets.id, id)).returning());
+    async updateTicket(id, patch, actorId = null) {
+      return dialect.atomically(db, async (tx) => {
+        const before = first(await tx.select().from(t.tickets).where(eq(t.tickets.id, id)).limit(1));
+        if (!before) return null;
+        const after = first(await tx.update(t.tickets).set(patch).where(eq(t.tickets.id, id)).returning())!;
+        const changes = TICKET_FIELDS.filter((field) => before[field] !== after[field]).map((field) => ({
+          id: newId(),
+          ticketId: id,
+          field,
+          fromValue: before[field],
+          toValue: after[field],
+          actorId,
+          createdAt: after.updatedAt,
+        }));
+        if (changes.length > 0) await tx.insert(t.ticketEvents).values(changes);
+        return after;
+      });
+    },
+    async listTicketEvents(ticketId) {
+      const e = t.ticketEvents;
+      return db.select().from(e).where(eq(e.ticketId, ticketId)).orderBy(asc(e.createdAt), asc(e.id));
     },
     async listTickets(filter: TicketFilter) {
       const k = t.tickets;

@@ -14,7 +14,7 @@ import { createTestFrontdesk } from '../support/frontdesk.ts';
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
 const tokens: Record<'agent' | 'admin' | 'operator', string> = { agent: '', admin: '', operator: '' };
-let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; label: string; reply: string; note: string; webhook: string };
+let ids: { conversation: string; contact: string; ticket: string; slug: string; message: string; label: string; reply: string; note: string; webhook: string; admin: string; adminToken: string };
 
 /** What this test expects to be admin-only, written out here rather than read from src/http/roles.ts. */
 const ADMIN_ONLY = new Set([
@@ -31,6 +31,11 @@ const ADMIN_ONLY = new Set([
   'PATCH /webhooks/:id',
   'DELETE /webhooks/:id',
   'POST /webhooks/:id/test',
+  'POST /users',
+  'PATCH /users/:userId',
+  'POST /users/:userId/sign-out',
+  'GET /tokens',
+  'DELETE /tokens/:tokenId',
 ]);
 
 /** Every staff route as METHOD /path (relative to /v1); registering only, the deps are not called. */
@@ -48,6 +53,8 @@ const bodies: Record<string, unknown> = {
   'PATCH /labels/:labelId': { name: 'agent-renamed' },
   'POST /webhooks': { url: 'https://hooks.example.com/agent', events: ['message.created'] },
   'PATCH /webhooks/:id': { active: false },
+  'POST /users': { email: 'new.admin@northwind.example', name: 'Made by an agent', role: 'admin' },
+  'PATCH /users/:userId': { role: 'agent' },
 };
 
 async function call(key: string, token: string) {
@@ -64,6 +71,9 @@ async function call(key: string, token: string) {
       .replace(':labelId', ids.label)
       .replace(':replyId', ids.reply)
       .replace(':noteId', ids.note)
+      .replace(':userId', ids.admin)
+      .replace(':tokenId', ids.adminToken)
+      .replace(':attachmentId', 'no-such-attachment')
       // A valid export request, so an agent let through would get the data, not a 400.
       .replace('/exports/:kind', '/exports/messages?from=2000-01-01&to=2100-01-01');
   expect(url, `${key} has a path parameter this test does not fill`).not.toContain(':');
@@ -84,18 +94,22 @@ async function knowledgeSnapshot() {
     articles: articles.map((a) => ({ slug: a.slug, title: a.title, body: a.body, updatedAt: a.updatedAt })).sort((a, b) => a.slug.localeCompare(b.slug)),
     labels: await fd.store.repo.listLabels(),
     webhooks: await fd.store.repo.listWebhookSubscriptions(),
+    users: await fd.store.repo.listUsers(),
+    tokens: (await fd.store.repo.listApiTokens()).map((t) => ({ id: t.id, revokedAt: t.revokedAt })),
   };
 }
 
 async function userToken(role: User['role']) {
   const user = await fd.store.repo.createUser({ id: newId(), email: `${role}@northwind.example`, name: role, role, passwordHash: null, slackUserId: null, createdAt: Date.now() });
-  return (await createApiToken(fd.store, fd.clock, { name: role, userId: user.id })).token;
+  const { token, record } = await createApiToken(fd.store, fd.clock, { name: role, userId: user.id });
+  return { token, userId: user.id, tokenId: record.id };
 }
 
 beforeAll(async () => {
   fd = await createTestFrontdesk();
-  tokens.agent = await userToken('agent');
-  tokens.admin = await userToken('admin');
+  tokens.agent = (await userToken('agent')).token;
+  const admin = await userToken('admin');
+  tokens.admin = admin.token;
   tokens.operator = (await createApiToken(fd.store, fd.clock, { name: 'operator' })).token;
   const start = await fd.app.request('/v1/conversations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const { conversation, visitorToken } = (await start.json()) as { conversation: { id: string; contactId: string }; visitorToken: string };
@@ -116,7 +130,7 @@ beforeAll(async () => {
   const webhook = await fd.store.repo.createWebhookSubscription({
     id: newId(), url: 'https://hooks.example.com/admin', secret: 'whsec_staff-roles-secret', events: ['csat.created'], active: true, disabledReason: null, createdAt: Date.now(), updatedAt: Date.now(),
   });
-  ids = { conversation: conversation.id, contact: contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, label: label.id, reply: reply.id, note: note.id, webhook: webhook.id };
+  ids = { conversation: conversation.id, contact: contactId, ticket: ticket!.id, slug: article!.slug, message: message!.id, label: label.id, reply: reply.id, note: note.id, webhook: webhook.id, admin: admin.userId, adminToken: admin.tokenId };
 });
 afterAll(async () => fd.stop());
 

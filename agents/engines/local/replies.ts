@@ -4,6 +4,7 @@
  */
 import type { AgentRunResult } from '../../../src/core/ports.ts';
 import { newId } from '../../../src/core/ids.ts';
+import { customerTextsOf, summarizeNeed } from '../../../src/core/ticket-summary.ts';
 import { renderTemplate, type AgentDefinition } from '../../graph.ts';
 import type { EngineContext, Turn } from './engine-context.ts';
 import type { Memory } from './memory.ts';
@@ -18,7 +19,7 @@ export function result(turn: Turn, text: string, memory: Memory, extra: Partial<
 
 /** A reply that opens a ticket (and hands over to people when the rule says so). */
 export function ticketReply(turn: Turn, rule: TicketRule, values: Record<string, string | null> = {}, memory = turn.memory): AgentRunResult {
-  const summary = ticketSummary(turn.text);
+  const summary = summarizeNeed({ category: rule.category, orderId: values.order_id, customerTexts: [turn.text, ...customerTextsOf(turn.input).slice(1)] });
   const ticketId = newId();
   return result(turn, renderTemplate(rule.reply, { ticket_summary: summary, ticket_id: ticketId, ...values }), { ...memory, ticketId, awaiting: null }, {
     ticket: { id: ticketId, category: rule.category, priority: rule.priority, summary, status: rule.handoff ? 'escalated' : 'open' },
@@ -32,10 +33,4 @@ export function handoff(ctx: EngineContext, turn: Turn, reason: string, reply?: 
   const rule = fallbackAgent.tickets[turn.intent] ?? fallbackAgent.tickets.unsure!;
   turn.trace.push({ kind: 'handoff', name: fallbackAgent.name, data: { reason }, at: ctx.now() });
   return ticketReply({ ...turn, agent: fallbackAgent }, { ...rule, category: reply ? reason : rule.category, reply: reply ?? rule.reply, handoff: true }, values);
-}
-
-/** A ticket's summary: the customer's first sentence or two, not a whole email. */
-function ticketSummary(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= 200 ? oneLine : `${oneLine.slice(0, 197)}…`;
 }

@@ -21,6 +21,7 @@ import { createModelInputCheck } from './model-guardrail.ts';
 import { createCircuitBreaker, createKeyedLock, createLimiter, isProviderError, limitModel } from './resilience.ts';
 import { traceFromRun } from './trace.ts';
 import { verificationFrom, verificationState, type ApprovedActionHandler, type TurnContext } from './tools.ts';
+import { customerTextsOf, summarizeNeed } from '../../../src/core/ticket-summary.ts';
 
 export type { OpenAIConfig } from './client.ts';
 export type { ApprovedAction, ApprovedActionHandler } from './tools.ts';
@@ -107,7 +108,7 @@ export function createOpenAIEngine(config: OpenAIConfig, deps: OpenAIEngineDeps)
   /** Escalation without (more) model calls: a ticket, the escalation agent's reply, humans take over. */
   function escalate(input: AgentRunInput, reason: string, trace: TraceStep[], extra: Partial<AgentRunResult> = {}): AgentRunResult {
     const rule = escalation.tickets.unsure;
-    const ticket = { id: newId(), category: reason, priority: rule?.priority ?? 'normal', summary: input.message.text.slice(0, 280), status: 'escalated' as const };
+    const ticket = { id: newId(), category: reason, priority: rule?.priority ?? 'normal', summary: summarizeNeed({ category: reason, customerTexts: customerTextsOf(input) }), status: 'escalated' as const };
     trace.push({ kind: 'handoff', name: escalation.name, data: { reason }, at: now() });
     return {
       agent: escalation.name,

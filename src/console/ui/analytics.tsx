@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
+import type { AgentMetrics, Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
 import { api, formatDuration, percent, queryString } from './api.ts';
 
 type Report = Metrics & { daily: { day: string; channel: string; count: number }[] };
@@ -47,6 +47,33 @@ function Row({ name, m }: { name: string; m: ChannelMetrics }) {
       <td>{formatDuration(m.resolutionMs.human)}</td>
       <td>{m.csat.average === null ? '—' : `${m.csat.average.toFixed(2)} (${m.csat.count})`}</td>
     </tr>
+  );
+}
+
+/** What each person did in the range: conversations replied in, resolved, median first response. */
+function AgentTable({ agents }: { agents: AgentMetrics[] }) {
+  if (agents.length === 0) return <p>No replies from people in this range.</p>;
+  return (
+    <table class="list" data-table="agents">
+      <thead>
+        <tr>
+          <th scope="col">Agent</th>
+          <th scope="col">Conversations handled</th>
+          <th scope="col">Resolved</th>
+          <th scope="col">Median first response</th>
+        </tr>
+      </thead>
+      <tbody>
+        {agents.map((a) => (
+          <tr key={a.userId}>
+            <th scope="row">{a.name ?? 'Former user'}</th>
+            <td>{a.handled}</td>
+            <td>{a.resolved}</td>
+            <td>{formatDuration(a.medianFirstResponseMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -131,6 +158,8 @@ export function Analytics() {
               <Row name="all" m={total} />
             </tbody>
           </table>
+          <h2>By agent</h2>
+          <AgentTable agents={report.agents} />
         </>
       )}
     </section>

@@ -14,15 +14,17 @@ export class ApiError extends Error {
   }
 }
 
+/** Sends `body` as JSON, or as multipart/form-data when it is a FormData (files; the browser sets the boundary). */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const form = body instanceof FormData;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined || form ? {} : { 'content-type': 'application/json' }),
       ...(method === 'GET' ? {} : { 'x-frontdesk-csrf': '1' }),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   const data = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {

@@ -4,6 +4,7 @@
  * customer's profile beside it.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { REPLY_ATTACHMENT_LIMITS } from '../../core/reply-attachments.ts';
 import { ticketRef } from '../../core/ticket-ref.ts';
 import type { Attachment, Contact, ContactIdentity, ContactNote, Conversation, Label, Message, Ticket } from '../../core/types.ts';
 import { api, formatTime, timeAgo, useLive } from './api.ts';
@@ -44,6 +45,32 @@ function author(m: Message, detail: Detail, me: Me): string {
   }
 }
 
+/** JSON for a text-only reply; multipart with the chosen files otherwise (POST /v1/conversations/:id/replies takes both). */
+function replyBody(text: string, internal: boolean, chosen: FileList | null | undefined): unknown {
+  if (!chosen || chosen.length === 0) return { text, internal };
+  const form = new FormData();
+  form.set('text', text);
+  form.set('internal', String(internal));
+  for (const file of chosen) form.append('files', file);
+  return form;
+}
+
+/** A stored file opens from Frontdesk (a download); one kept only as a provider's link opens there. */
+function AttachmentLink({ attachment: a }: { attachment: Attachment }) {
+  if (a.url && /^https?:\/\//i.test(a.url)) {
+    return (
+      <a href={a.url} rel="noopener noreferrer" target="_blank">
+        {a.filename}
+      </a>
+    );
+  }
+  return (
+    <a href={`/v1/attachments/${encodeURIComponent(a.id)}`} download={a.filename}>
+      {a.filename}
+    </a>
+  );
+}
+
 /** What a model-engine run paused on, waiting for a person (agents/engines/openai: PendingApproval). */
 const pendingApproval = (c: Conversation) => (c.agentState?.pendingApproval as { id?: string; tool?: string; agent?: string } | undefined) ?? null;
 
@@ -55,6 +82,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
   const [busy, setBusy] = useState(false);
   const [allLabels, setAllLabels] = useState<Label[]>([]);
   const replyBox = useRef<HTMLTextAreaElement>(null);
+  const files = useRef<HTMLInputElement>(null);
   const canned = useCannedReplies();
 
   const load = () =>
@@ -96,8 +124,9 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
       return;
     }
     void act(async () => {
-      await api('POST', `${base}/replies`, { text, internal });
+      await api('POST', `${base}/replies`, replyBody(text, internal, files.current?.files));
       setText('');
+      if (files.current) files.current.value = '';
     });
   };
   const post = (action: string, body?: unknown) => () => void act(() => api('POST', `${base}/${action}`, body ?? {}));
@@ -135,7 +164,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           {c.route && <> · route {c.route}</>}
           {c.assigneeId && <> · assigned to {c.assigneeId === me.id ? 'me' : 'a colleague'}</>}
         </p>
-        <div class="labels" aria-label="Labels">
+        <div class="labels" role="group" aria-label="Labels">
           {detail.labels.map((l) => (
             <LabelChip key={l.id} label={l} onRemove={() => void act(() => api('DELETE', `${base}/labels/${encodeURIComponent(l.id)}`))} />
           ))}
@@ -248,7 +277,7 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
                 <ul class="attachments">
                   {attachmentsOf(m.id).map((a) => (
                     <li key={a.id}>
-                      📎 {a.url && /^https?:\/\//i.test(a.url) ? <a href={a.url} rel="noopener noreferrer" target="_blank">{a.filename}</a> : a.filename} ({Math.ceil(a.size / 1024)} KB,{' '}
+                      📎 <AttachmentLink attachment={a} /> ({Math.ceil(a.size / 1024)} KB,{' '}
                       {a.contentType})
                     </li>
                   ))}
@@ -287,6 +316,9 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           <div class="row">
             <label class="inline">
               <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} /> Internal note
+            </label>
+            <label class="inline">
+              Attach files <input type="file" ref={files} multiple accept={REPLY_ATTACHMENT_LIMITS.types.join(',')} />
             </label>
             <span id="reply-hint" class="hint">
               / canned replies · Ctrl+Enter sends

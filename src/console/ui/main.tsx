@@ -1,4 +1,4 @@
-/** The console shell: sign-in gate, navigation, shortcut help and a hash router (#/inbox, #/c/<id>[/reply], #/tickets, #/analytics, #/kb, #/replies). */
+/** The console shell: sign-in gate, navigation, shortcut help and a hash router (#/inbox, #/c/<id>[/reply], #/tickets, #/analytics, #/kb, #/replies, #/team). */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Analytics } from './analytics.tsx';
@@ -10,13 +10,14 @@ import { Library } from './library.tsx';
 import { AvailabilityToggle } from './availability.tsx';
 import { SHORTCUTS, useShortcuts } from './shortcuts.ts';
 import './style.css';
+import { Team } from './team.tsx';
 import { TicketDetail, Tickets } from './tickets.tsx';
 
 export interface Me {
   id: string;
   email: string;
   name: string;
-  /** Agents work conversations and tickets; admins also change the knowledge base. */
+  /** Agents work conversations and tickets; admins also change the knowledge base and manage the team. */
   role: 'agent' | 'admin';
   /** Takes round-robin assignments. */
   available: boolean;
@@ -144,6 +145,7 @@ function App() {
           {link('analytics', 'Analytics')}
           {link('kb', 'Knowledge base')}
           {link('replies', 'Replies & labels')}
+          {me.role === 'admin' && link('team', 'Team')}
         </nav>
         <span class="me">
           <AvailabilityToggle initial={me.available} /> {me.name}{' '}
@@ -167,6 +169,8 @@ function App() {
           <KnowledgeList canEdit={me.role === 'admin'} />
         ) : page === 'replies' ? (
           <Library me={me} />
+        ) : page === 'team' ? (
+          <Team me={me} />
         ) : (
           <Inbox me={me} />
         )}

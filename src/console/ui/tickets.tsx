@@ -1,7 +1,8 @@
-/** Tickets: a filtered list and a detail page to change status, priority and assignee. */
+/** Tickets: a filtered list, and a page per ticket with its summary, the conversation around it and the history of its changes. */
 import { useEffect, useState } from 'preact/hooks';
 import { ticketRef } from '../../core/ticket-ref.ts';
-import type { Conversation, Ticket } from '../../core/types.ts';
+import type { Conversation, Message, Ticket, TicketEvent } from '../../core/types.ts';
+import type { StaffMember } from '../../http/inbox-routes.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
 import { SlaBadge } from './sla-badge.tsx';
@@ -79,22 +80,73 @@ export function Tickets() {
   );
 }
 
+type ApiMessage = Message & { renderedHtml?: string | null };
+interface TicketPage {
+  ticket: Ticket;
+  conversation: Conversation | null;
+  messages: ApiMessage[];
+  history: TicketEvent[];
+}
+
+const FIELD_NAMES: Record<TicketEvent['field'], string> = { status: 'Status', priority: 'Priority', assigneeId: 'Assignee' };
+
+/** The messages that led to the ticket and what followed; customer text stays text, our replies are the server's safe HTML. */
+function Excerpt({ messages }: { messages: ApiMessage[] }) {
+  if (messages.length === 0) return <p>No messages.</p>;
+  return (
+    <ol class="messages" aria-label="Conversation excerpt">
+      {messages.map((m) => (
+        <li key={m.id} class={`msg ${m.direction} ${m.internal ? 'internal' : ''} by-${m.authorKind}`}>
+          <div class="msg-head">
+            <strong>{m.authorKind === 'contact' ? 'Customer' : m.authorKind === 'bot' ? `${m.agentName ?? 'agent'} (AI)` : m.internal ? 'Internal note' : 'Human agent'}</strong>
+            <time>{formatTime(m.createdAt)}</time>
+          </div>
+          {m.direction === 'outbound' && m.renderedHtml ? <div class="msg-text md" dangerouslySetInnerHTML={{ __html: m.renderedHtml }} /> : <p class="msg-text">{m.text}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Who changed what, oldest first; user ids shown as names. */
+function History({ ticket, history, name }: { ticket: Ticket; history: TicketEvent[]; name(id: string | null, none: string): string }) {
+  const value = (e: TicketEvent, v: string | null) => (e.field === 'assigneeId' ? name(v, 'nobody') : (v ?? '—'));
+  // As it was opened: the value before its first change, else the value now.
+  const opened = (field: 'status' | 'priority') => history.find((e) => e.field === field)?.fromValue ?? ticket[field];
+  return (
+    <ol class="history" aria-label="Ticket history">
+      <li>
+        <time>{formatTime(ticket.createdAt)}</time> Opened as {opened('status')}, priority {opened('priority')}
+      </li>
+      {history.map((e) => (
+        <li key={e.id} data-field={e.field}>
+          <time>{formatTime(e.createdAt)}</time> {FIELD_NAMES[e.field]}: {value(e, e.fromValue)} → <strong>{value(e, e.toValue)}</strong> by {name(e.actorId, 'Frontdesk')}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 export function TicketDetail({ id, me }: { id: string; me: Me }) {
-  const [data, setData] = useState<{ ticket: Ticket; conversation: Conversation | null } | null>(null);
+  const [data, setData] = useState<TicketPage | null>(null);
+  const [users, setUsers] = useState<StaffMember[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
-    api<{ ticket: Ticket; conversation: Conversation | null }>('GET', `/v1/tickets/${encodeURIComponent(id)}`)
+    api<TicketPage>('GET', `/v1/tickets/${encodeURIComponent(id)}`)
       .then(setData)
       .catch((e: Error) => setError(e.message));
   useEffect(() => void load(), [id]);
+  useEffect(() => void api<{ users: StaffMember[] }>('GET', '/v1/users').then((r) => setUsers(r.users)).catch(() => undefined), []);
+  useLive((event) => event.type === 'ticket' && event.conversationId === data?.ticket.conversationId, load, [id, data?.ticket.conversationId]);
   const patch = (body: Record<string, unknown>) =>
     api('PATCH', `/v1/tickets/${encodeURIComponent(id)}`, body)
       .then(load)
       .catch((e: Error) => setError(e.message));
   if (!data) return error ? <p class="error" role="alert">{error}</p> : <p>Loading…</p>;
   const { ticket } = data;
+  const name = (userId: string | null, none: string) => (userId === null ? none : userId === me.id ? `${me.name} (you)` : (users.find((u) => u.id === userId)?.name ?? 'a former user'));
   return (
-    <section aria-labelledby="ticket-title">
+    <section aria-labelledby="ticket-title" class="ticket-page">
       <p>
         <a href="#/tickets">← Tickets</a>
       </p>
@@ -122,26 +174,29 @@ export function TicketDetail({ id, me }: { id: string; me: Me }) {
             ))}
           </select>
         </label>
-        <span>
-          Assignee: {ticket.assigneeId === me.id ? 'me' : (ticket.assigneeId ?? 'nobody')}{' '}
-          {ticket.assigneeId === me.id ? (
-            <button type="button" onClick={() => void patch({ assigneeId: null })}>
-              Unassign
-            </button>
-          ) : (
-            <button type="button" onClick={() => void patch({ assigneeId: me.id })}>
-              Assign to me
-            </button>
-          )}
-        </span>
+        <label>
+          Assignee
+          <select value={ticket.assigneeId ?? ''} onChange={(e) => void patch({ assigneeId: e.currentTarget.value || null })}>
+            <option value="">Nobody</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.id === me.id ? `${u.name} (you)` : u.name}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
       {data.conversation && (
         <p>
-          Conversation: <a href={`#/c/${data.conversation.id}`}>{data.conversation.subject || data.conversation.id}</a> ({data.conversation.channel},{' '}
+          Conversation: <a href={`#/c/${data.conversation.id}`}>{data.conversation.subject || `${data.conversation.channel} conversation`}</a> ({data.conversation.channel},{' '}
           {data.conversation.status})
         </p>
       )}
+      <h2>Conversation</h2>
+      <Excerpt messages={data.messages} />
+      <h2>History</h2>
+      <History ticket={ticket} history={data.history} name={name} />
     </section>
   );
 }

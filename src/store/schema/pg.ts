@@ -29,6 +29,7 @@ import type {
   OutboxKind,
   OutboxStatus,
   Owner,
+  TicketField,
   TicketPriority,
   TicketStatus,
   User,
@@ -186,6 +187,21 @@ export const assignmentTurns = pgTable('assignment_turns', {
   id: integer().primaryKey(),
   value: integer().notNull(),
 });
+
+/**
+ * What changed on a ticket, who changed it and when: one row per changed field (status, assignee
+ * or priority), written by the repository's updateTicket in the change's own transaction.
+ */
+export const ticketEvents = pgTable('ticket_events', {
+  id: text().primaryKey(),
+  ticketId: text().notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  field: text().$type<TicketField>().notNull(),
+  fromValue: text(),
+  toValue: text(),
+  /** The staff user who made the change; null for the agents or the system (a conversation resolved). */
+  actorId: text().references(() => users.id, { onDelete: 'set null' }),
+  createdAt: epoch().notNull(),
+}, (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.createdAt)]);
 
 export const outbox = pgTable('outbox', {
   id: text().primaryKey(),

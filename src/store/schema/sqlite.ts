@@ -17,6 +17,7 @@ import type {
   OutboxKind,
   OutboxStatus,
   Owner,
+  TicketField,
   TicketPriority,
   TicketStatus,
   User,
@@ -161,6 +162,21 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_conversation_idx').on(t.conversationId),
   uniqueIndex('tickets_number_idx').on(t.number),
 ]);
+
+/**
+ * What changed on a ticket, who changed it and when: one row per changed field (status, assignee
+ * or priority), written by the repository's updateTicket in the change's own transaction.
+ */
+export const ticketEvents = sqliteTable('ticket_events', {
+  id: text().primaryKey(),
+  ticketId: text().notNull().references(() => tickets.id, { onDelete: 'cascade' }),
+  field: text().$type<TicketField>().notNull(),
+  fromValue: text(),
+  toValue: text(),
+  /** The staff user who made the change; null for the agents or the system (a conversation resolved). */
+  actorId: text().references(() => users.id, { onDelete: 'set null' }),
+  createdAt: epoch().notNull(),
+}, (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.createdAt)]);
 
 /**
  * The last ticket number handed out: one row, bumped with UPDATE … RETURNING in the transaction

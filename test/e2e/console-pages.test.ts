@@ -1,0 +1,181 @@
+/**
+ * The console's pages in Chromium, as an admin and as an agent: the ticket page (summary, the
+ * conversation around the ticket, the history of changes made on it), the Team page (invite,
+ * role, revoke), per-agent figures on the analytics page, and axe-core on every page with no
+ * serious or critical WCAG 2.1 A/AA violation.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CONSOLE_BUNDLE, ensureBuilt } from '../../src/console/assets.ts';
+import { newId } from '../../src/core/ids.ts';
+import { hashPassword } from '../../src/core/passwords.ts';
+import type { Ticket } from '../../src/core/types.ts';
+import { listen, type Frontdesk } from '../../src/entry/node.ts';
+import { seriousViolations } from '../support/axe.ts';
+import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
+import { ROOT } from '../support/paths.ts';
+import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { describeWithService } from '../support/services.ts';
+
+const PASSWORD = 'correct horse battery';
+/** The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); a normal run leaves the checkout as it was. */
+const SCREENSHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ARTIFACTS_DIR, 'screenshots');
+
+describeWithService('Chromium', chromiumUnavailable())('console pages in Chromium', () => {
+  let frontdesk: Frontdesk;
+  let server: Server;
+  let browser: Browser;
+  let base: string;
+  let adminContext: BrowserContext;
+  let admin: Page;
+  let ticket: Ticket;
+
+  const signIn = async (page: Page, email: string, password = PASSWORD) => {
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  };
+  const user = async (email: string, name: string, role: 'admin' | 'agent') =>
+    frontdesk.store.repo.createUser({ id: newId(), email, name, role, passwordHash: await hashPassword(PASSWORD), slackUserId: null, createdAt: Date.now() });
+
+  beforeAll(async () => {
+    await ensureBuilt(CONSOLE_BUNDLE);
+    frontdesk = await createTestFrontdesk();
+    await user('dana@northwind.example', 'Dana Reyes', 'admin');
+    await user('sam@northwind.example', 'Sam Agent', 'agent');
+    server = (await listen(frontdesk.app, 0, '127.0.0.1')) as Server;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A visitor explains the problem, then asks for a person: an escalated ticket.
+    const start = await fetch(`${base}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { conversation, visitorToken } = (await start.json()) as { conversation: { id: string }; visitorToken: string };
+    for (const text of ['Hello', 'The Alpine jacket I got has a torn zipper and the sleeve is stained', 'I want to talk to a person']) {
+      await fetch(`${base}/v1/conversations/${conversation.id}/messages?wait=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${visitorToken}` },
+        body: JSON.stringify({ text }),
+      });
+    }
+    ticket = (await frontdesk.store.repo.listTickets({ conversationId: conversation.id })).at(-1)!;
+    browser = await launchChromium();
+    adminContext = await newBrowserContext(browser, { viewport: { width: 1280, height: 860 } });
+    admin = await adminContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await frontdesk?.stop();
+  });
+
+  it('has no serious or critical accessibility violations on the sign-in page', async () => {
+    await admin.goto(`${base}/console/`);
+    await admin.getByRole('heading', { name: 'Frontdesk console' }).waitFor();
+    expect(await seriousViolations(admin)).toEqual([]);
+  });
+
+  it('the ticket page shows what the customer needs, the conversation, and who changed what', async () => {
+    await signIn(admin, 'dana@northwind.example');
+    await admin.getByRole('link', { name: 'Tickets' }).click();
+    await admin.locator(`a[href="#/tickets/${ticket.id}"]`).first().click();
+    const title = admin.locator('#ticket-title');
+    await title.waitFor();
+    await expect(title.textContent()).resolves.toContain(`#${ticket.number}`);
+    await expect(title.textContent()).resolves.toContain('torn zipper');
+    await expect(title.textContent()).resolves.not.toContain('talk to a person');
+    const excerpt = admin.getByRole('list', { name: 'Conversation excerpt' });
+    await excerpt.getByText('The Alpine jacket I got has a torn zipper').waitFor();
+
+    await admin.getByLabel('Priority').selectOption('urgent');
+    await admin.locator('.history li[data-field="priority"]').filter({ hasText: 'urgent' }).waitFor();
+    await admin.getByLabel('Assignee').selectOption({ label: 'Sam Agent' });
+    const assigned = admin.locator('.history li[data-field="assigneeId"]');
+    await assigned.waitFor();
+    await expect(assigned.textContent()).resolves.toMatch(/nobody → Sam Agent by Dana Reyes \(you\)/);
+    expect((await frontdesk.store.repo.listTicketEvents(ticket.id)).map((e) => e.field)).toEqual(['priority', 'assigneeId']);
+    await admin.screenshot({ path: join(SCREENSHOTS_DIR, 'console-ticket-1280.png'), fullPage: true });
+  });
+
+  it('an admin invites a user on the Team page, who signs in with the password shown; a revoked session is signed out', async () => {
+    await admin.getByRole('link', { name: 'Team' }).click();
+    await admin.getByRole('heading', { name: 'Team', exact: true }).waitFor();
+    await admin.getByLabel('Email').fill('lee@northwind.example');
+    await admin.getByLabel('Name').fill('Lee Chen');
+    await admin.getByRole('button', { name: 'Invite' }).click();
+    const password = (await admin.locator('[data-secret="password"]').textContent())!;
+    await admin.locator('tr[data-user="lee@northwind.example"]').waitFor();
+
+    const leeContext = await newBrowserContext(browser, { viewport: { width: 1100, height: 760 } });
+    const lee = await leeContext.newPage();
+    await signIn(lee, 'lee@northwind.example', password);
+    expect(await lee.getByRole('link', { name: 'Team' }).count()).toBe(0);
+
+    await admin.getByLabel('Role of Lee Chen').selectOption('admin');
+    await admin.getByRole('status').filter({ hasText: 'Lee Chen is now admin' }).waitFor();
+    expect((await frontdesk.store.repo.findUserByEmail('lee@northwind.example'))!.role).toBe('admin');
+
+    await admin.reload();
+    const session = admin.locator('tr[data-token]').filter({ hasText: 'console session: lee@northwind.example' });
+    await session.getByRole('button', { name: /Revoke/ }).click();
+    await session.filter({ hasText: 'revoked' }).waitFor();
+    await lee.getByRole('link', { name: 'Tickets' }).click();
+    await lee.getByRole('heading', { name: 'Frontdesk console' }).waitFor();
+    await admin.screenshot({ path: join(SCREENSHOTS_DIR, 'console-team-1280.png'), fullPage: true });
+    await leeContext.close();
+  });
+
+  it('the analytics page shows each agent’s figures', async () => {
+    await frontdesk.support.replyAsHuman({ conversationId: ticket.conversationId, userId: (await frontdesk.store.repo.findUserByEmail('dana@northwind.example'))!.id, text: 'Sorry about the jacket, a new one is on its way.' });
+    await admin.getByRole('link', { name: 'Analytics' }).click();
+    const row = admin.locator('[data-table="agents"] tbody tr').filter({ hasText: 'Dana Reyes' });
+    await row.waitFor();
+    await expect(row.locator('td').first().textContent()).resolves.toBe('1');
+  });
+
+  it('attaches a file to a reply to an email customer; the conversation links to it', async () => {
+    const { conversation } = await frontdesk.pipeline.start({ channel: 'email', from: { address: 'lena.berg@example.com', email: 'lena.berg@example.com', name: 'Lena Berg' }, subject: 'Return label' });
+    await admin.goto(`${base}/console/#/c/${conversation.id}`);
+    await admin.locator('#conv-title').waitFor();
+    await admin.getByLabel('Attach files').setInputFiles({ name: 'label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 label') });
+    await admin.getByLabel(/Reply as Dana Reyes/).fill('Your return label is attached.');
+    await admin.getByRole('button', { name: 'Send reply' }).click();
+    const link = admin.locator('.attachments a').filter({ hasText: 'label.pdf' });
+    await link.waitFor();
+    const href = (await link.getAttribute('href'))!;
+    const bytes = await admin.evaluate(async (url) => (await (await fetch(url)).text()), href);
+    expect(bytes).toBe('%PDF-1.4 label');
+    await expect(admin.getByLabel('Attach files').evaluate((el) => (el as HTMLInputElement).files?.length)).resolves.toBe(0);
+  });
+
+  it('has no serious or critical accessibility violations on any console page', async () => {
+    const pages: [string, () => Promise<unknown>][] = [
+      ['#/inbox', () => admin.locator('.inbox-row').first().waitFor()],
+      [`#/c/${ticket.conversationId}`, () => admin.locator('#conv-title').waitFor()],
+      ['#/tickets', () => admin.locator(`a[href="#/tickets/${ticket.id}"]`).first().waitFor()],
+      [`#/tickets/${ticket.id}`, () => admin.locator('.history').waitFor()],
+      ['#/analytics', () => admin.locator('.chart canvas').waitFor()],
+      ['#/kb', () => admin.locator('a[href="#/kb/return-policy"]').waitFor()],
+      ['#/kb/return-policy', () => admin.getByLabel('Body (Markdown)').waitFor()],
+      ['#/replies', () => admin.getByRole('button', { name: 'Add canned reply' }).waitFor()],
+      ['#/team', () => admin.locator('tr[data-user]').first().waitFor()],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [hash, ready] of pages) {
+      await admin.goto(`${base}/console/${hash}`);
+      await ready();
+      const violations = await seriousViolations(admin);
+      if (violations.length > 0) found[hash] = violations;
+    }
+    // The shortcut help dialog, open.
+    await admin.keyboard.press('?');
+    await admin.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    const dialog = await seriousViolations(admin);
+    if (dialog.length > 0) found['? help'] = dialog;
+    expect(found).toEqual({});
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Files in staff replies, on both stores: multipart replies store the files and send them by
+ * email as MIME parts through the real nodemailer sender to a loopback SMTP server; staff download
+ * them; too many, too large, a refused type or a channel that cannot carry files is a 4xx JSON
+ * error and nothing is stored.
+ */
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createEmailSender } from '../../adapters/email/send.ts';
+import { newId } from '../../src/core/ids.ts';
+import { createApiToken } from '../../src/core/staff-auth.ts';
+import type { Conversation } from '../../src/core/types.ts';
+import { onBothStores } from '../support/both-stores.ts';
+import { createTestFrontdesk } from '../support/frontdesk.ts';
+
+type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
+
+onBothStores('attachments in staff replies', (open) => {
+  let fd: Frontdesk;
+  let close: () => Promise<void>;
+  let token: string;
+  let mail: Conversation;
+  let web: Conversation;
+  const received: string[] = [];
+  let smtp: SMTPServer;
+  let sent: () => void;
+
+  const reply = async (conversation: Conversation, text: string, files: File[], extra: Record<string, string> = {}) => {
+    const form = new FormData();
+    form.set('text', text);
+    for (const [k, v] of Object.entries(extra)) form.set(k, v);
+    for (const file of files) form.append('files', file);
+    const res = await fd.app.request(`/v1/conversations/${conversation.id}/replies`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+  const humanReplies = async (conversation: Conversation) => (await fd.store.repo.listMessages(conversation.id, { includeInternal: true, limit: 50 })).filter((m) => m.authorKind === 'human');
+
+  beforeAll(async () => {
+    sent = () => undefined;
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks).toString('utf8'));
+          callback();
+          sent();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as { port: number }).port;
+    const sender = createEmailSender({ host: '127.0.0.1', port, secure: false, user: '', pass: '' }, 'support@northwind.test');
+    const opened = await open();
+    await opened.store.migrate();
+    close = opened.close;
+    fd = await createTestFrontdesk({ store: { ...opened.store, close: async () => undefined }, adapters: [{ kind: 'email', send: (m) => sender.send(m), stop: async () => sender.close() }] });
+    const dana = await fd.store.repo.createUser({ id: newId(), email: 'dana@northwind.example', name: 'Dana', role: 'agent', passwordHash: null, slackUserId: null, createdAt: Date.now() });
+    token = (await createApiToken(fd.store, fd.clock, { name: 'dana', userId: dana.id })).token;
+    mail = (await fd.pipeline.start({ channel: 'email', from: { address: 'aisha.khan@example.com', email: 'aisha.khan@example.com', name: 'Aisha Khan' }, subject: 'Return' })).conversation;
+    web = (await fd.pipeline.start({ channel: 'web', from: { address: `visitor:${newId()}` } })).conversation;
+  });
+  afterAll(async () => {
+    await fd?.stop();
+    await close?.();
+    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  });
+
+  it('stores the files and mails them to the customer as attachments', async () => {
+    const delivered = new Promise<void>((resolve) => (sent = resolve));
+    const { status, body } = await reply(mail, 'Here is your return label.', [new File([PDF], 'label.pdf', { type: 'application/pdf' })]);
+    expect(status).toBe(201);
+    expect(body.attachments).toEqual([expect.objectContaining({ filename: 'label.pdf', contentType: 'application/pdf', size: PDF.length, messageId: body.message.id })]);
+    await delivered;
+    const parsed = await simpleParser(received.at(-1)!);
+    expect(parsed.text).toContain('Here is your return label.');
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([['label.pdf', 'application/pdf', new TextDecoder().decode(PDF)]]);
+    expect((await fd.store.repo.getMessage(body.message.id))!.deliveryStatus).toBe('sent');
+
+    // Staff open it again from the console, as a download.
+    const file = await fd.app.request(`/v1/attachments/${body.attachments[0].id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''label.pdf");
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(PDF);
+  });
+
+  it('refuses too many, too large or unaccepted files, and files on a channel that cannot carry them, storing nothing', async () => {
+    const before = (await humanReplies(mail)).length;
+    const pdf = () => new File([PDF], 'label.pdf', { type: 'application/pdf' });
+    const cases: [Conversation, File[], number, string][] = [
+      [mail, Array.from({ length: 6 }, pdf), 400, 'too_many_attachments'],
+      [mail, [new File([new Uint8Array(10_000_001)], 'big.pdf', { type: 'application/pdf' })], 413, 'attachment_too_large'],
+      [mail, [new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' })], 415, 'unsupported_attachment_type'],
+      [mail, [new File(['<svg onload=alert(1)>'], 'x.svg', { type: 'image/svg+xml' })], 415, 'unsupported_attachment_type'],
+      [web, [pdf()], 422, 'attachments_unsupported'],
+    ];
+    for (const [conversation, files, status, code] of cases) {
+      const res = await reply(conversation, 'With a file', files);
+      expect([res.status, res.body.error?.code]).toEqual([status, code]);
+      expect(res.body.error.message).toEqual(expect.any(String));
+    }
+    const empty = await reply(mail, '   ', [pdf()]);
+    expect([empty.status, empty.body.error.code]).toEqual([400, 'invalid_input']);
+    expect((await humanReplies(mail)).length).toBe(before);
+    expect(await humanReplies(web)).toEqual([]);
+  });
+
+  it('keeps a file on an internal note on any channel, never sending it', async () => {
+    const { status, body } = await reply(web, 'Photo the customer sent by post', [new File(['png'], 'photo.png', { type: 'image/png' })], { internal: 'true' });
+    expect(status).toBe(201);
+    expect(body.message).toMatchObject({ internal: true, deliveryStatus: 'delivered' });
+    expect(body.attachments).toHaveLength(1);
+  });
+
+  it('still takes a JSON reply, and answers 404 for an unknown attachment', async () => {
+    const res = await fd.app.request(`/v1/conversations/${mail.id}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Plain text reply' }),
+    });
+    expect(res.status).toBe(201);
+    const missing = await fd.app.request('/v1/attachments/nope', { headers: { authorization: `Bearer ${token}` } });
+    expect([missing.status, ((await missing.json()) as Json).error.code]).toEqual([404, 'attachment_not_found']);
+  });
+});
