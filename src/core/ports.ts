@@ -495,8 +495,11 @@ export interface Repository {
   /** The last `limit` messages, oldest first. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
   updateMessage(id: string, patch: Partial<Pick<Message, 'deliveryStatus' | 'attempts' | 'error' | 'providerMessageId' | 'meta' | 'agentStatus' | 'route' | 'confidence' | 'agentName'>>): Promise<void>;
-  /** Marks an inbound message answered; false when another worker already did. */
-  claimInbound(id: string, status: 'done' | 'skipped'): Promise<boolean>;
+  /**
+   * Marks an inbound message answered, with the route, confidence and agent of the run that
+   * answered it (one statement); false, and nothing written, when another worker already did.
+   */
+  claimInbound(id: string, status: 'done' | 'skipped', answeredBy?: Pick<Message, 'route' | 'confidence' | 'agentName'>): Promise<boolean>;
   /** Inbound messages still waiting for the agents, received before `before`. */
   pendingInbound(before: number, limit: number): Promise<Message[]>;
   insertAttachments(messageId: string, items: AttachmentInput[], now: number): Promise<Attachment[]>;

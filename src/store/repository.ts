@@ -417,15 +417,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         _id: id,
       });
     },
-    async claimInbound(id, status) {
-      const query = hot('claimInbound', () =>
+    async claimInbound(id, status, answeredBy) {
+      const { keys, values } = patchOf({ ...answeredBy, agentStatus: status });
+      const query = hot(`claimInbound:${keys}`, () =>
         db
           .update(t.messages)
-          .set({ agentStatus: p('status') as unknown as 'done' })
-          .where(and(eq(t.messages.id, p('id')), eq(t.messages.agentStatus, 'pending')))
+          .set(placeholders(keys))
+          .where(and(eq(t.messages.id, p('_id')), eq(t.messages.agentStatus, 'pending')))
           .returning({ id: t.messages.id }),
       );
-      return (await query.execute({ id, status })).length === 1;
+      return (await query.execute({ ...values, _id: id })).length === 1;
     },
     async pendingInbound(before, limit) {
       return db

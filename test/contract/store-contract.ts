@@ -221,6 +221,14 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(false);
   });
 
+  it('stores who answered an inbound message with the claim, and nothing when the claim loses', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation)))!;
+    expect(await store.repo.claimInbound(m.id, 'done', { route: 'billing', confidence: 0.9, agentName: 'billing-agent' })).toBe(true);
+    expect(await store.repo.claimInbound(m.id, 'done', { route: 'orders', confidence: null, agentName: 'orders-agent' })).toBe(false);
+    expect(await store.repo.getMessage(m.id)).toMatchObject({ agentStatus: 'done', route: 'billing', confidence: 0.9, agentName: 'billing-agent' });
+  });
+
   it('leases outbox jobs to one worker at a time and hands them back after the lease', async () => {
     const { conversation } = await contactWithConversation(store.repo);
     const jobs: OutboxJob[] = [];
