@@ -107,19 +107,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     from: StartConversation['from'],
     now: number,
   ): Promise<Contact> {
-    const identity = await repo.findIdentity(channel, from.address);
-    if (identity) {
-      const contact = (await repo.getContact(identity.contactId))!;
-      await recordSignedEmail(repo, contact, from, now);
+    const existing = await repo.contactAt(channel, from.address);
+    if (existing) {
+      await recordSignedEmail(repo, existing, from, now);
       const patch = {
-        ...(from.name && !contact.name ? { name: from.name } : {}),
-        ...(from.email && !contact.email ? { email: from.email } : {}),
+        ...(from.name && !existing.name ? { name: from.name } : {}),
+        ...(from.email && !existing.email ? { email: from.email } : {}),
       };
       if (Object.keys(patch).length > 0) {
-        await repo.updateContact(contact.id, patch, now);
-        return { ...contact, ...patch };
+        await repo.updateContact(existing.id, patch, now);
+        return { ...existing, ...patch };
       }
-      return contact;
+      return existing;
     }
     // One person across channels: an email we already know links the new identity to that contact,
     // but only an email the channel vouches for (the mail's sender, a Slack profile, an email the

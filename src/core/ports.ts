@@ -444,6 +444,8 @@ export interface Repository {
   getContact(id: string): Promise<Contact | null>;
   updateContact(id: string, patch: Partial<Pick<Contact, 'name' | 'email'>>, now: number): Promise<void>;
   findIdentity(channel: ChannelKind, address: string): Promise<ContactIdentity | null>;
+  /** The contact a channel address belongs to (its identity and contact read in one statement). */
+  contactAt(channel: ChannelKind, address: string): Promise<Contact | null>;
   /** Any identity or contact carrying this email, to link one person across channels. */
   findContactByEmail(email: string): Promise<Contact | null>;
   /**

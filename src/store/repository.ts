@@ -229,6 +229,17 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       );
       return first(await query.execute({ channel, address }));
     },
+    async contactAt(channel, address) {
+      const query = hot('contactAt', () =>
+        db
+          .select({ id: t.contacts.id, name: t.contacts.name, email: t.contacts.email, createdAt: t.contacts.createdAt, updatedAt: t.contacts.updatedAt })
+          .from(t.contactIdentities)
+          .innerJoin(t.contacts, eq(t.contacts.id, t.contactIdentities.contactId))
+          .where(and(eq(t.contactIdentities.channel, p('channel')), eq(t.contactIdentities.address, p('address'))))
+          .limit(1),
+      );
+      return first(await query.execute({ channel, address }));
+    },
     async findContactByEmail(email) {
       const viaIdentity = await db
         .select({ contactId: t.contactIdentities.contactId })

@@ -116,6 +116,8 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const other = await store.repo.createContact({ id: newId(), name: null, email: null, createdAt: NOW });
     expect(await store.repo.createIdentity({ ...identity, id: newId(), contactId: other.id })).toMatchObject({ id: identity.id, contactId: contact.id });
     expect((await store.repo.findIdentity('sms', identity.address))?.contactId).toBe(contact.id);
+    expect(await store.repo.contactAt('sms', identity.address)).toEqual(await store.repo.getContact(contact.id));
+    expect(await store.repo.contactAt('web', identity.address)).toBeNull();
     await store.repo.createIdentity({ ...identity, id: newId(), channel: 'email', address: contact.email! });
     expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
   });
