@@ -68,17 +68,19 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'frontdesk-bench-replicas-'));
   const database = await createTestDatabase();
   const children: ChildProcess[] = [];
-  const stopAll = () => children.splice(0).forEach((child) => child.kill('SIGTERM'));
+  // Waits for the replicas to exit: dropping the database ends the sessions of any still running.
+  const stopAll = () =>
+    Promise.all(children.splice(0).map((child) => new Promise((exited) => (child.exitCode !== null ? exited(null) : (child.once('exit', exited), child.kill('SIGTERM'))))));
   try {
     const sqlite = await measure('SQLite, one process', [await replica({ SQLITE_PATH: join(dir, 'frontdesk.db'), DATABASE_URL: '' }, children)]);
-    stopAll();
+    await stopAll();
     const pg = { DATABASE_URL: database.url };
     const first = await replica(pg, children);
     const one = await measure('PostgreSQL, one replica', [first]);
     const two = await measure('PostgreSQL, two replicas', [first, await replica(pg, children)]);
     out(`PostgreSQL one replica / SQLite: ${(one.rps / sqlite.rps).toFixed(2)}×   two replicas / one: ${(two.rps / one.rps).toFixed(2)}×`);
   } finally {
-    stopAll();
+    await stopAll();
     await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
