@@ -8,7 +8,6 @@ import { createRandom, zipfWords } from '../../../test/support/zipf-words.ts';
 import type { Store } from '../../core/ports.ts';
 import { createSqliteStore } from './index.ts';
 import { searchKnowledge } from './knowledge-search.ts';
-import { searchPassages } from './passage-search.ts';
 
 describe('knowledge search on SQLite', () => {
   let dir: string;
@@ -55,27 +54,6 @@ describe('knowledge search on SQLite', () => {
       // The full-text stage itself: the repository re-orders its candidates by title afterwards.
       const hits = searchKnowledge((sql) => engine.all(sql), terms, limit);
       expect(hits.map((h) => ({ id: h.id, score: h.score })), query).toEqual(expected);
-    }
-  });
-
-  it('ranks passages as scoring every match would, pruned the same way', async () => {
-    const scoreAll = reference.prepare(
-      `select p.id as id, -bm25(kb_passage_fts, 4.0, 8.0, 1.0) as score from kb_passage_fts join kb_passages p on p.seq = kb_passage_fts.rowid
-       where kb_passage_fts match ? order by score desc, p.id limit ?`,
-    );
-    const engine = drizzle(reference);
-    const commonWordPassages = reference.prepare(`select count(*) as n from kb_passage_fts where kb_passage_fts match 'word0'`).get() as { n: number };
-    expect(commonWordPassages.n).toBeGreaterThan(400); // pruning pays off (and runs) for the queries below
-    for (let q = 0; q < 300; q++) {
-      const query = `word${q % 3} ${words(1 + (q % 6) + (q >= 200 ? 6 + (q % 4) : 0))}`;
-      const limit = 1 + (q % 5);
-      const terms = [...new Set(query.split(' '))];
-      const expected = scoreAll.all(terms.map((t) => `"${t}"`).join(' OR '), limit) as { id: string; score: number }[];
-      const hits = searchPassages((sql) => engine.all(sql), terms, limit);
-      // The same scores; among passages tied with the last one, which make the cut is open.
-      expect(hits.map((h) => h.score), query).toEqual(expected.map((h) => h.score));
-      const last = expected.at(-1)?.score;
-      expect(hits.filter((h) => h.score !== last), query).toEqual(expected.filter((h) => h.score !== last));
     }
   });
 

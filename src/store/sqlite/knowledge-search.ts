@@ -1,9 +1,8 @@
 /**
- * Knowledge search on SQLite: the top articles (and, through searchIndex, passages) for OR-ed
- * terms by FTS5 bm25 (weights title 8, tags 4, body 1), ranked exactly as scoring every match
- * would rank them, without scoring every match. Scoring costs about half a microsecond per
- * matching row and a common word ("order") matches nearly every article (and thousands of
- * passages), so with 10,000 articles scoring every match took milliseconds.
+ * Knowledge search on SQLite: the top articles for OR-ed terms by FTS5 bm25 (weights title 8,
+ * tags 4, body 1), ranked exactly as scoring every match would rank them, without scoring every
+ * match. Scoring costs about half a microsecond per matching row and a common word ("order")
+ * matches nearly every article, so with 10,000 articles scoring every match took milliseconds.
  *
  * Pruning (MaxScore, per term): a term adds to an article's bm25 strictly less than its ceiling,
  * (k1 + 1) × its IDF. Once `limit` articles score θ, an article that contains none of the terms
@@ -33,75 +32,53 @@ const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 /** An FTS5 query matching any of the terms, each as a quoted phrase. */
 export const matchAny = (terms: string[]) => terms.map(phrase).join(' OR ');
 
-/** An FTS5 index searched with pruning, and the table of the rows it keys by rowid. */
-export interface FtsIndex {
-  /** The FTS5 table. */
-  fts: string;
-  /** bm25 column weights, in the index's column order. */
-  weights: readonly number[];
-  /** The indexed rows, the column the index's rowid is, and whether equal scores come in id order. */
-  rows: { table: string; rowid: string; tiesById: boolean };
-}
-
-/** Articles: title 8, tags 4, body 1; keyed by kb_articles.rowid. */
-const ARTICLES: FtsIndex = { fts: 'kb_fts', weights: [8, 4, 1], rows: { table: 'kb_articles', rowid: 'rowid', tiesById: false } };
-
 /**
- * Scores the matches of `query` (among rows matching `within`, when given) and joins the best
+ * Scores the matches of `query` (among articles matching `within`, when given) and joins the best
  * to their ids. The `+` keeps FTS5 from turning the IN list into one full-text query per rowid.
- * Table names and weights are the constants of an FtsIndex, never input.
  */
-function ranked(run: RunQuery, index: FtsIndex, query: string, limit: number, within?: string): Hit[] {
-  const fts = sql.raw(index.fts);
-  const restriction = within ? sql`and +rowid in (select rowid from ${fts} where ${fts} match ${within})` : sql``;
-  const ties = index.rows.tiesById ? sql`, r.id` : sql``;
+function ranked(run: RunQuery, query: string, limit: number, within?: string): Hit[] {
+  const restriction = within ? sql`and +rowid in (select rowid from kb_fts where kb_fts match ${within})` : sql``;
   // Lower bm25 is better, so the score is its negation.
   return run<Hit>(
-    sql`select r.id as id, f.score as score
-        from (select rowid, -bm25(${fts}, ${sql.raw(index.weights.map((w) => w.toFixed(1)).join(', '))}) as score from ${fts}
-              where ${fts} match ${query} ${restriction} order by score desc limit ${limit}) f
-        join ${sql.raw(index.rows.table)} r on r.${sql.raw(index.rows.rowid)} = f.rowid order by f.score desc${ties}`,
+    sql`select a.id as id, f.score as score
+        from (select rowid, -bm25(kb_fts, 8.0, 4.0, 1.0) as score from kb_fts
+              where kb_fts match ${query} ${restriction} order by score desc limit ${limit}) f
+        join kb_articles a on a.rowid = f.rowid order by f.score desc`,
   );
 }
 
 export function searchKnowledge(run: RunQuery, terms: string[], limit: number): Hit[] {
-  return searchIndex(run, ARTICLES, terms, limit);
-}
-
-/** The top `limit` rows of `index` for OR-ed terms, pruned as the header describes. */
-export function searchIndex(run: RunQuery, index: FtsIndex, terms: string[], limit: number): Hit[] {
   const query = matchAny(terms);
-  // bm25 takes IDF from the row count; the largest rowid bounds it from above, and a larger
+  // bm25 takes IDF from the article count; the largest rowid bounds it from above, and a larger
   // count only raises the ceilings, so pruning stays exact. It also bounds the matches: a small
-  // index skips counting them.
-  const rows = run<{ n: number | null }>(sql`select max(${sql.raw(index.rows.rowid)}) as n from ${sql.raw(index.rows.table)}`)[0]!.n ?? 0;
-  if (limit < 1 || rows * terms.length < PRUNE_FROM_MATCHES) return ranked(run, index, query, limit);
-  const fts = sql.raw(index.fts);
+  // knowledge base skips counting them.
+  const articles = run<{ n: number | null }>(sql`select max(rowid) as n from kb_articles`)[0]!.n ?? 0;
+  if (limit < 1 || articles * terms.length < PRUNE_FROM_MATCHES) return ranked(run, query, limit);
   const counted = terms.map((term) => ({
     term,
-    matches: run<{ n: number }>(sql`select count(*) as n from ${fts} where ${fts} match ${phrase(term)}`)[0]!.n,
+    matches: run<{ n: number }>(sql`select count(*) as n from kb_fts where kb_fts match ${phrase(term)}`)[0]!.n,
   }));
-  if (counted.reduce((sum, t) => sum + t.matches, 0) < PRUNE_FROM_MATCHES) return ranked(run, index, query, limit);
+  if (counted.reduce((sum, t) => sum + t.matches, 0) < PRUNE_FROM_MATCHES) return ranked(run, query, limit);
   const byCeiling = counted
     .map((t) => {
-      const idf = Math.log((rows - t.matches + 0.5) / (t.matches + 0.5));
+      const idf = Math.log((articles - t.matches + 0.5) / (t.matches + 0.5));
       return { ...t, ceiling: (K1 + 1) * (idf > 0 ? idf : 1e-6) }; // bm25 floors IDF at 1e-6
     })
     .sort((a, b) => b.ceiling - a.ceiling);
   const ceilingAfter = (n: number) => byCeiling.slice(n).reduce((sum, t) => sum + t.ceiling, 0) * (1 + MARGIN);
   const within = (n: number) => matchAny(byCeiling.slice(0, n).map((t) => t.term));
 
-  // θ from the rows containing the highest terms, as few as can fill the limit.
+  // θ from the articles containing the highest terms, as few as can fill the limit.
   let probed = 0;
   for (let seen = 0; probed < byCeiling.length && seen < limit; probed++) seen += byCeiling[probed]!.matches;
-  if (probed === byCeiling.length) return ranked(run, index, query, limit);
-  const probe = ranked(run, index, query, limit, within(probed));
-  if (probe.length < limit) return ranked(run, index, query, limit);
+  if (probed === byCeiling.length) return ranked(run, query, limit);
+  const probe = ranked(run, query, limit, within(probed));
+  if (probe.length < limit) return ranked(run, query, limit);
   const theta = probe[limit - 1]!.score;
 
   let needed = probed;
   while (needed < byCeiling.length && ceilingAfter(needed) >= theta) needed++;
   if (needed === probed) return probe;
-  if (needed === byCeiling.length) return ranked(run, index, query, limit);
-  return ranked(run, index, query, limit, within(needed));
+  if (needed === byCeiling.length) return ranked(run, query, limit);
+  return ranked(run, query, limit, within(needed));
 }
