@@ -18,6 +18,10 @@ export function createKeyedQueue() {
       });
       return result;
     },
+    /** Whether a task for `key` is queued or running. */
+    busy(key: string): boolean {
+      return tails.has(key);
+    },
     /** Resolves when every queued task has settled. */
     async idle(): Promise<void> {
       while (tails.size > 0) await Promise.all([...tails.values()]);

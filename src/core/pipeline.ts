@@ -114,19 +114,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     from: StartConversation['from'],
     now: number,
   ): Promise<Contact> {
-    const identity = await repo.findIdentity(channel, from.address);
-    if (identity) {
-      const contact = (await repo.getContact(identity.contactId))!;
-      await recordSignedEmail(repo, contact, from, now);
+    const existing = await repo.contactAt(channel, from.address);
+    if (existing) {
+      await recordSignedEmail(repo, existing, from, now);
       const patch = {
-        ...(from.name && !contact.name ? { name: from.name } : {}),
-        ...(from.email && !contact.email ? { email: from.email } : {}),
+        ...(from.name && !existing.name ? { name: from.name } : {}),
+        ...(from.email && !existing.email ? { email: from.email } : {}),
       };
       if (Object.keys(patch).length > 0) {
-        await repo.updateContact(contact.id, patch, now);
-        return { ...contact, ...patch };
+        await repo.updateContact(existing.id, patch, now);
+        return { ...existing, ...patch };
       }
-      return contact;
+      return existing;
     }
     // One person across channels: an email we already know links the new identity to that contact,
     // but only an email the channel vouches for (the mail's sender, a Slack profile, an email the
@@ -243,8 +242,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   async function ingest(inbound: ParsedInbound) {
     const now = clock.now();
     return store.transaction(async (repo) => {
-      // Replicas ingesting from one sender at once take turns: one finds the conversation the other made.
-      await repo.lockKey(`ingest:${inbound.channel}:${inbound.from.address}`);
+      // Replicas ingesting from one sender at once take turns: one finds the conversation the other
+      // made. A message that names its conversation (and has no provider id to deduplicate) makes
+      // none: its sender's identity already exists, so it needs no turn (a round trip fewer).
+      if (!inbound.thread.conversationId || inbound.providerMessageId) await repo.lockKey(`ingest:${inbound.channel}:${inbound.from.address}`);
       if (inbound.providerMessageId) {
         const existing = await repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId);
         if (existing) {
@@ -298,7 +299,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       await repo.insertAttachments(message.id, inbound.attachments, now);
       events.push(metricEvent(conversation, 'message_in', 'contact', now));
       await repo.insertEvents(events);
-      return { message, conversation, duplicate: false, created: !found };
+      return { message, conversation, contact, duplicate: false, created: !found };
     });
   }
 
@@ -316,7 +317,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const existing = (await store.repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId!))!;
       result = { message: existing, conversation: (await store.repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
     }
-    const { message, conversation, duplicate } = result;
+    const { message, conversation, contact, duplicate } = result;
     if (duplicate) {
       logger.debug({ channel: inbound.channel, messageId: message.id }, 'duplicate inbound message ignored');
       return { message, conversation, duplicate, reply: Promise.resolve(null) };
@@ -324,7 +325,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     bus.publish({ type: 'message', conversationId: conversation.id, message });
     bus.publish({ type: 'conversation', conversationId: conversation.id, conversation });
     // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
-    const reply = message.agentStatus === 'pending' ? respondTo(message) : Promise.resolve(null);
+    // Nothing answers before it in this conversation: its conversation and contact are the ones
+    // just written, so the answer does not read them again.
+    const written = contact && !queue.busy(conversation.id) ? { conversation, contact } : undefined;
+    const reply = message.agentStatus === 'pending' ? respondTo(message, written) : Promise.resolve(null);
     // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
     reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
     return { message, conversation, duplicate, reply: reply.catch(() => null) };
@@ -383,30 +387,33 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
   }
 
-  /** Queues the agents' answer to a stored inbound message behind the conversation's earlier ones. */
-  function respondTo(message: Message): Promise<Message | null> {
-    return queue.run(message.conversationId, () => answer(message));
+  /**
+   * Queues the agents' answer to a stored inbound message behind the conversation's earlier ones.
+   * `written`: the conversation and contact as the message's own transaction left them, when no
+   * earlier answer can have changed them since.
+   */
+  function respondTo(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+    return queue.run(message.conversationId, () => answer(message, written));
   }
 
   function respond(messageId: string): Promise<Message | null> {
     return store.repo.getMessage(messageId).then((message) => (message && message.agentStatus === 'pending' ? respondTo(message) : null));
   }
 
-  async function answer(message: Message): Promise<Message | null> {
-    const conversation = await store.repo.getConversation(message.conversationId);
+  async function answer(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+    const conversation = written?.conversation ?? (await store.repo.getConversation(message.conversationId));
     if (!conversation) return null;
     if (conversation.owner === 'human' || conversation.status === 'closed') {
       // Humans own it: they were notified through the bus when the message was stored.
       await store.repo.claimInbound(message.id, 'skipped');
       return null;
     }
-    const contact = (await store.repo.getContact(conversation.contactId))!;
+    const contact = written?.contact ?? (await store.repo.getContact(conversation.contactId))!;
     bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
     const result = await runEngine(conversation, contact, message);
     return commitReply(conversation, result, async (repo) => {
-      if (!(await repo.claimInbound(message.id, 'done'))) return false; // another worker answered it
-      await repo.updateMessage(message.id, { route: result.route, confidence: result.confidence, agentName: result.agent });
-      return true;
+      // False when another worker answered it.
+      return repo.claimInbound(message.id, 'done', { route: result.route, confidence: result.confidence, agentName: result.agent });
     });
   }
 

@@ -536,6 +536,8 @@ export interface Repository {
   getContact(id: string): Promise<Contact | null>;
   updateContact(id: string, patch: Partial<Pick<Contact, 'name' | 'email'>>, now: number): Promise<void>;
   findIdentity(channel: ChannelKind, address: string): Promise<ContactIdentity | null>;
+  /** The contact a channel address belongs to (its identity and contact read in one statement). */
+  contactAt(channel: ChannelKind, address: string): Promise<Contact | null>;
   /** Any identity or contact carrying this email, to link one person across channels. */
   findContactByEmail(email: string): Promise<Contact | null>;
   /**
@@ -587,8 +589,11 @@ export interface Repository {
   /** The last `limit` messages, oldest first. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
   updateMessage(id: string, patch: Partial<Pick<Message, 'deliveryStatus' | 'attempts' | 'error' | 'providerMessageId' | 'meta' | 'agentStatus' | 'route' | 'confidence' | 'agentName'>>): Promise<void>;
-  /** Marks an inbound message answered; false when another worker already did. */
-  claimInbound(id: string, status: 'done' | 'skipped'): Promise<boolean>;
+  /**
+   * Marks an inbound message answered, with the route, confidence and agent of the run that
+   * answered it (one statement); false, and nothing written, when another worker already did.
+   */
+  claimInbound(id: string, status: 'done' | 'skipped', answeredBy?: Pick<Message, 'route' | 'confidence' | 'agentName'>): Promise<boolean>;
   /** Inbound messages still waiting for the agents, received before `before`. */
   pendingInbound(before: number, limit: number): Promise<Message[]>;
   insertAttachments(messageId: string, items: AttachmentInput[], now: number): Promise<Attachment[]>;

@@ -10,7 +10,6 @@ import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWidgetRoutes } from '../../adapters/web/widget/serve.ts';
 import { createWebhookSender } from '../../adapters/webhooks/send.ts';
 import { createDeploymentEngine, knowledgeReload } from '../../agents/engines/local/index.ts';
-import { createOpenAIEngine } from '../../agents/engines/openai/index.ts';
 import { agentForRoute, type AgentGraph } from '../../agents/graph.ts';
 import { loadDeployment, resolveDeploymentDir, type Deployment } from '../../config/deployment/index.ts';
 import type { Config } from '../../config/env.ts';
@@ -114,9 +113,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
       onKnowledgeError: (error) => logger.warn({ err: error }, 'knowledge refresh failed; the engine keeps the previous articles'),
     }));
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
+  // @openai/agents (~47 MB resident) is imported only when a model provider is configured.
   const engine =
     !options.engine && config.openai
-      ? createOpenAIEngine(config.openai, {
+      ? (await import('../../agents/engines/openai/index.ts')).createOpenAIEngine(config.openai, {
           graph,
           brand: deployment.settings.brand,
           fallback: localEngine,
@@ -137,7 +137,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   const adapters: ChannelAdapter<Hono>[] = [
     createWebAdapter({ maxMessageChars: config.limits.maxMessageChars, waitTimeoutMs: 30_000, identitySecret: config.widget.identitySecret }, { authenticateStaff }),
     // A channel the deployment turned off stays off even with its credentials set.
-    ...(options.adapters ?? providerChannels(config, logger)).filter((a) => deployment.settings.channels.includes(a.kind)),
+    ...(options.adapters?.filter((a) => deployment.settings.channels.includes(a.kind)) ??
+      (await providerChannels(config, logger, deployment.settings.channels))),
   ];
   const metrics = createFrontdeskMetrics({
     outboxPending: () => store.repo.countPendingJobs(),

@@ -231,6 +231,17 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       );
       return first(await query.execute({ channel, address }));
     },
+    async contactAt(channel, address) {
+      const query = hot('contactAt', () =>
+        db
+          .select({ id: t.contacts.id, name: t.contacts.name, email: t.contacts.email, createdAt: t.contacts.createdAt, updatedAt: t.contacts.updatedAt })
+          .from(t.contactIdentities)
+          .innerJoin(t.contacts, eq(t.contacts.id, t.contactIdentities.contactId))
+          .where(and(eq(t.contactIdentities.channel, p('channel')), eq(t.contactIdentities.address, p('address'))))
+          .limit(1),
+      );
+      return first(await query.execute({ channel, address }));
+    },
     async findContactByEmail(email) {
       const viaIdentity = await db
         .select({ contactId: t.contactIdentities.contactId })
@@ -419,15 +430,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         _id: id,
       });
     },
-    async claimInbound(id, status) {
-      const query = hot('claimInbound', () =>
+    async claimInbound(id, status, answeredBy) {
+      const { keys, values } = patchOf({ ...answeredBy, agentStatus: status });
+      const query = hot(`claimInbound:${keys}`, () =>
         db
           .update(t.messages)
-          .set({ agentStatus: p('status') as unknown as 'done' })
-          .where(and(eq(t.messages.id, p('id')), eq(t.messages.agentStatus, 'pending')))
+          .set(placeholders(keys))
+          .where(and(eq(t.messages.id, p('_id')), eq(t.messages.agentStatus, 'pending')))
           .returning({ id: t.messages.id }),
       );
-      return (await query.execute({ id, status })).length === 1;
+      return (await query.execute({ ...values, _id: id })).length === 1;
     },
     async pendingInbound(before, limit) {
       return db

@@ -11,9 +11,9 @@ export const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 export const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 
-/** Starts a TypeScript entry in its own process; resolves when `ready` (polled) says so. */
-export async function startProcess(args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Starts a TypeScript entry in its own process (of the checkout at `cwd`); resolves when `ready` (polled) says so. */
+export async function startProcess(args: string[], env: Record<string, string>, ready: () => Promise<boolean>, cwd = ROOT): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
   const deadline = Date.now() + 120_000;
@@ -45,11 +45,11 @@ export interface Result {
   non2xx: number;
 }
 
-export async function drive(base: string, conversations: { id: string; token: string }[], overallRate?: number): Promise<Result> {
+export async function drive(base: string, conversations: { id: string; token: string }[], overallRate?: number, connections = CONNECTIONS): Promise<Result> {
   let n = 0;
   const result = await autocannon({
     url: base,
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION_S,
     ...(overallRate ? { overallRate } : {}),
     requests: [

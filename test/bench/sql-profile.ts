@@ -1,17 +1,22 @@
 /**
- * `npm run bench:sql`: where one message's time goes, in-process. Frontdesk on a fresh SQLite
- * file, 32 messages in flight through `app.request` (no sockets), every SQLite statement timed by
- * its text. Prints the wall time per message, the SQLite share, the WAL pages each message writes
- * and the costliest statements. A profile, not a test: compare figures within one run or machine.
+ * `npm run bench:sql [-- --store postgres]`: where one message's time goes, in-process. Frontdesk
+ * on a fresh SQLite file (or, with `--store postgres`, a throwaway database on the server
+ * FRONTDESK_TEST_PG_URL names), 32 messages in flight through `app.request` (no sockets), every
+ * statement counted and timed by its text. Prints the wall time per message, the database's share,
+ * the statements per message and the costliest statements; on SQLite also the WAL pages each
+ * message writes. On PostgreSQL a statement's time is its round trip, waiting for a pooled
+ * connection included. A profile, not a test: compare figures within one run or machine.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from '../../config/env.ts';
 import { createLogger } from '../../src/entry/logger.ts';
 import { createFrontdesk } from '../../src/entry/node.ts';
 import { MODEL_CACHE_DIR } from '../support/paths.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { BENCH_MESSAGES } from './messages.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 4000);
@@ -20,6 +25,7 @@ const CONVERSATIONS = 200;
 const WAL_FRAME_BYTES = 4096 + 24; // a page and its frame header
 /** Messages sent with checkpoints off, to count the WAL pages they write. */
 const WAL_SAMPLE = 500;
+const postgres = process.argv.includes('--store') && process.argv[process.argv.indexOf('--store') + 1] === 'postgres';
 
 const statements = new Map<string, { calls: number; ms: number }>();
 function record(source: string, ms: number) {
@@ -28,6 +34,7 @@ function record(source: string, ms: number) {
   entry.ms += ms;
   statements.set(source, entry);
 }
+const label = (source: string) => source.replace(/\s+/g, ' ').slice(0, 100);
 function timed<T extends (...args: never[]) => unknown>(source: string, fn: T): T {
   return function (this: unknown, ...args: Parameters<T>) {
     const started = performance.now();
@@ -39,26 +46,49 @@ function timed<T extends (...args: never[]) => unknown>(source: string, fn: T): 
   } as T;
 }
 
-// Every statement the store prepares (it caches them, so each is wrapped once) and every exec.
-const proto = Database.prototype as unknown as Record<string, (...args: never[]) => unknown>;
-const prepare = proto.prepare!;
-let connection: Database.Database | undefined;
-proto.prepare = function (this: unknown, source: string) {
-  connection = this as Database.Database;
-  const statement = prepare.call(this, source as never) as Record<string, (...args: never[]) => unknown>;
-  const label = source.replace(/\s+/g, ' ').slice(0, 100);
-  for (const method of ['run', 'all', 'get', 'values', 'iterate']) statement[method] = timed(label, statement[method]!);
-  return statement;
-};
-const exec = proto.exec!;
-proto.exec = function (this: unknown, source: string) {
-  return timed(source, exec).call(this, source as never);
-};
+/** Every SQLite statement the store prepares (it caches them, so each is wrapped once) and every exec. */
+function profileSqlite(): () => Database.Database {
+  const proto = Database.prototype as unknown as Record<string, (...args: never[]) => unknown>;
+  const prepare = proto.prepare!;
+  let connection: Database.Database | undefined;
+  proto.prepare = function (this: unknown, source: string) {
+    connection = this as Database.Database;
+    const statement = prepare.call(this, source as never) as Record<string, (...args: never[]) => unknown>;
+    for (const method of ['run', 'all', 'get', 'values', 'iterate']) statement[method] = timed(label(source), statement[method]!);
+    return statement;
+  };
+  const exec = proto.exec!;
+  proto.exec = function (this: unknown, source: string) {
+    return timed(label(source), exec).call(this, source as never);
+  };
+  return () => connection!;
+}
 
+/** Every PostgreSQL statement: pools and the notify bus all go through Client#query. */
+function profilePostgres() {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const config = args[0] as string | { text: string };
+    const source = label(typeof config === 'string' ? config : config.text);
+    const started = performance.now();
+    const result = query.apply(this, args);
+    if (result instanceof Promise) void result.then(() => record(source, performance.now() - started), () => record(source, performance.now() - started));
+    else record(source, 0);
+    return result;
+  } as typeof pg.Client.prototype.query;
+}
+
+const connection = postgres ? (profilePostgres(), null) : profileSqlite();
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-bench-sql-'));
 const file = join(dir, 'frontdesk.db');
+const database = postgres ? await createTestDatabase() : null;
 const fd = await createFrontdesk({
-  config: loadConfig({ SQLITE_PATH: file, LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0', RATE_LIMIT_MESSAGES_PER_MINUTE: '0' }),
+  config: loadConfig({
+    ...(database ? { DATABASE_URL: database.url } : { SQLITE_PATH: file }),
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: '0',
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '0',
+  }),
   logger: createLogger('silent'),
   modelCacheDir: MODEL_CACHE_DIR,
 });
@@ -90,25 +120,31 @@ try {
   };
 
   await run(MESSAGES / 2); // warm-up: JIT, statement cache
+  await fd.pipeline.idle();
   statements.clear();
   const started = performance.now();
   await run(MESSAGES);
+  await fd.pipeline.idle();
   const wall = performance.now() - started;
-  const perMessage = (ms: number) => `${((ms / MESSAGES) * 1000).toFixed(0).padStart(5)} µs`;
+  const perMessage = (ms: number) => `${((ms / MESSAGES) * 1000).toFixed(0).padStart(6)} µs`;
   const rows = [...statements].sort((a, b) => b[1].ms - a[1].ms);
   const sqlMs = rows.reduce((sum, [, s]) => sum + s.ms, 0);
+  const calls = rows.reduce((sum, [, s]) => sum + s.calls, 0);
   process.stdout.write(
     `${MESSAGES} messages, ${IN_FLIGHT} in flight: ${(wall / MESSAGES).toFixed(3)} ms per message (${Math.round((MESSAGES / wall) * 1000)} msg/s), ` +
-      `SQLite ${(sqlMs / MESSAGES).toFixed(3)} ms of it\n`,
+      `${postgres ? 'PostgreSQL round trips' : 'SQLite'} ${(sqlMs / MESSAGES).toFixed(3)} ms of it, ${(calls / MESSAGES).toFixed(1)} statements per message\n`,
   );
-  process.stdout.write('per message  calls  statement\n');
-  for (const [source, s] of rows.slice(0, 20)) process.stdout.write(`${perMessage(s.ms)}  ${(s.calls / MESSAGES).toFixed(2).padStart(5)}  ${source}\n`);
-  // Checkpoints rewind the WAL, so its growth counts pages only while they are off.
-  connection!.pragma('wal_autocheckpoint = 0');
-  const walBefore = statSync(`${file}-wal`).size;
-  await run(WAL_SAMPLE);
-  process.stdout.write(`WAL pages written per message: ${((statSync(`${file}-wal`).size - walBefore) / WAL_FRAME_BYTES / WAL_SAMPLE).toFixed(1)}\n`);
+  process.stdout.write('per message   calls  statement\n');
+  for (const [source, s] of rows.slice(0, postgres ? 40 : 20)) process.stdout.write(`${perMessage(s.ms)}  ${(s.calls / MESSAGES).toFixed(2).padStart(5)}  ${source}\n`);
+  if (connection) {
+    // Checkpoints rewind the WAL, so its growth counts pages only while they are off.
+    connection().pragma('wal_autocheckpoint = 0');
+    const walBefore = statSync(`${file}-wal`).size;
+    await run(WAL_SAMPLE);
+    process.stdout.write(`WAL pages written per message: ${((statSync(`${file}-wal`).size - walBefore) / WAL_FRAME_BYTES / WAL_SAMPLE).toFixed(1)}\n`);
+  }
 } finally {
   await fd.stop();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 }

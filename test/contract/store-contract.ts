@@ -116,6 +116,8 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const other = await store.repo.createContact({ id: newId(), name: null, email: null, createdAt: NOW });
     expect(await store.repo.createIdentity({ ...identity, id: newId(), contactId: other.id })).toMatchObject({ id: identity.id, contactId: contact.id });
     expect((await store.repo.findIdentity('sms', identity.address))?.contactId).toBe(contact.id);
+    expect(await store.repo.contactAt('sms', identity.address)).toEqual(await store.repo.getContact(contact.id));
+    expect(await store.repo.contactAt('web', identity.address)).toBeNull();
     await store.repo.createIdentity({ ...identity, id: newId(), channel: 'email', address: contact.email! });
     expect((await store.repo.findContactByEmail(contact.email!))?.id).toBe(contact.id);
   });
@@ -219,6 +221,14 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const claims = await Promise.all([store.repo.claimInbound(m.id, 'done'), store.repo.claimInbound(m.id, 'done')]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect((await store.repo.pendingInbound(NOW + 1, 1000)).some((p) => p.id === m.id)).toBe(false);
+  });
+
+  it('stores who answered an inbound message with the claim, and nothing when the claim loses', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const m = (await store.repo.insertMessage(message(conversation)))!;
+    expect(await store.repo.claimInbound(m.id, 'done', { route: 'billing', confidence: 0.9, agentName: 'billing-agent' })).toBe(true);
+    expect(await store.repo.claimInbound(m.id, 'done', { route: 'orders', confidence: null, agentName: 'orders-agent' })).toBe(false);
+    expect(await store.repo.getMessage(m.id)).toMatchObject({ agentStatus: 'done', route: 'billing', confidence: 0.9, agentName: 'billing-agent' });
   });
 
   it('leases outbox jobs to one worker at a time and hands them back after the lease', async () => {

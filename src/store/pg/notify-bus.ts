@@ -46,7 +46,7 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   const { store, logger } = opts;
   const origin = randomUUID();
   const local = createMemoryBus((error) => logger.warn({ err: error }, 'event listener failed'));
-  const sender = new pg.Pool({ connectionString: opts.url, max: 2 });
+  const sender = new pg.Pool({ connectionString: opts.url, max: 1 }); // one NOTIFY in flight at a time (see send)
   // As the store's pool: an idle connection the server closes must not take the process down.
   sender.on('error', (error) => logger.warn({ err: error }, 'database dropped an idle notify connection; the pool opens a new one'));
   let listener: pg.Client | null = null;
@@ -105,22 +105,21 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
   await listen();
 
   // What one turn of the event loop publishes (a reply's message, conversation and ticket events,
-  // a run of typing pieces) goes out as one NOTIFY: a round trip per turn, not per event.
-  // Sent one after another, so that other replicas receive them in publishing order.
+  // a run of typing pieces) goes out as one NOTIFY, and while one is on its way what is published
+  // next waits and goes out together in the following one: under load a round trip carries the
+  // notices of many messages, not a few of one. One at a time also keeps publishing order.
   let queued: Notice[] = [];
-  let sending = Promise.resolve();
-  const flush = () => {
-    const notices = queued;
-    queued = [];
-    for (const payload of payloads(origin, notices)) {
-      sending = sending
-        .then(() => sender.query('select pg_notify($1, $2)', [CHANNEL, payload]))
-        .then(
-          () => undefined,
-          (error) => logger.warn({ err: error }, 'could not notify other replicas'),
-        );
+  let sending: Promise<void> | null = null;
+  async function send() {
+    while (queued.length > 0) {
+      const notices = queued;
+      queued = [];
+      for (const payload of payloads(origin, notices)) {
+        await sender.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch((error) => logger.warn({ err: error }, 'could not notify other replicas'));
+      }
     }
-  };
+    sending = null;
+  }
 
   return {
     publish(event) {
@@ -132,13 +131,12 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
         agent: event.type === 'typing' || event.type === 'delta' ? event.agent : undefined,
         text: event.type === 'delta' ? event.text : undefined,
       };
-      if (queued.length === 0) setImmediate(flush);
       queued.push(notice);
+      sending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(send);
     },
     subscribe: local.subscribe,
     async close() {
       closed = true;
-      if (queued.length > 0) flush();
       await sending;
       await listener?.end().catch(() => undefined);
       await sender.end();
