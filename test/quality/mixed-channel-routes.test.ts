@@ -13,9 +13,13 @@ import { runEvalCaptured } from '../support/eval.ts';
 import { MODEL_CACHE_DIR } from '../support/paths.ts';
 
 const MIXED = resolve(import.meta.dirname, '../fixtures/routes/mixed-channel.jsonl');
+/** Bitext-style requests in wording of their own (test/fixtures/routes/README.md), never tuned on. */
+const REQUESTS = resolve(import.meta.dirname, '../fixtures/routes/requests-held-out.jsonl');
 
 /** Route accuracy measured when this gate was set (see the README's Quality section), minus a small margin. */
 const ACCURACY_FLOOR = 0.93;
+/** requests-held-out.jsonl: 90% when this gate was set. */
+const REQUESTS_FLOOR = 0.88;
 
 describe('deployment triage on the held-out mixed-channel set', () => {
   it('routes the messages and is calibrated where it is confident', async () => {
@@ -29,9 +33,18 @@ describe('deployment triage on the held-out mixed-channel set', () => {
     );
     expect(report.n).toBe(204);
     expect(report.accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
-    // Calibration: what triage is sure of (≥ 0.8) is right at least 90% of the time, and that
+    // Calibration: what triage is sure of (≥ 0.8) is right at least 96% of the time, and that
     // covers a real share of the traffic (a model that is never sure would pass trivially).
-    expect(report.calibration.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.calibration.accuracy).toBeGreaterThanOrEqual(0.96);
     expect(report.calibration.coverage).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('routes Bitext-style requests worded unlike the training rows', async () => {
+    const { code, out } = await runEvalCaptured(['routes', '--test', REQUESTS, '--cache-dir', MODEL_CACHE_DIR, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as RouteReport;
+    console.log(`requests-held-out route accuracy ${(report.accuracy * 100).toFixed(2)}% (n=${report.n})`);
+    expect(report.n).toBe(100);
+    expect(report.accuracy).toBeGreaterThanOrEqual(REQUESTS_FLOOR);
   });
 });

@@ -7,10 +7,10 @@ describe('features', () => {
     expect(hashString('order', 1)).not.toBe(hashString('order', 2));
     expect(hashString('order', 1)).toBeLessThan(HASH_SIZE);
   });
-  it('counts word uni/bigrams and char 3–5-grams within words', () => {
+  it('counts word uni/bigrams, stems and char 3–5-grams within words', () => {
     const c = countTerms('ab');
-    // words: "ab", "^ ab", "ab $"; chars of " ab ": 2 trigrams, 1 four-gram
-    expect([...c.words.values()].reduce((a, b) => a + b, 0)).toBe(3);
+    // words: "ab", "^ ab", "ab $", the stem "ab"; chars of " ab ": 2 trigrams, 1 four-gram
+    expect([...c.words.values()].reduce((a, b) => a + b, 0)).toBe(4);
     expect([...c.chars.values()].reduce((a, b) => a + b, 0)).toBe(3);
   });
   it('weighs with tf-idf and L2-normalises each view (unit length overall)', () => {

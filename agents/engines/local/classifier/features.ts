@@ -2,7 +2,8 @@
  * Feature extraction: two views of a message, hashed into one fixed-size space.
  *
  * - word view: unigrams and bigrams (with sentence-boundary markers) catch phrases such as
- *   "cancel order" or "top up";
+ *   "cancel order" or "top up", and each word's stem (stem.ts) lets other forms of a word meet
+ *   ("order cancellations" shares "cancel" with "cancel an order");
  * - character view: 3–5-grams inside word boundaries (" word " padded) survive typos,
  *   inflections and unseen compounds ("refnd", "cancelling").
  *
@@ -12,6 +13,7 @@
  * maps the buckets that actually occur in training onto dense columns.
  */
 import { tokenize } from './normalize.ts';
+import { stem } from './stem.ts';
 
 /** Size of the hashed feature space. */
 export const HASH_BITS = 18;
@@ -43,6 +45,7 @@ export function hashString(s: string, seed: number): number {
 const WORD_SEED = 0x1f;
 const BIGRAM_SEED = 0x2b;
 const CHAR_SEED = 0x3d;
+const STEM_SEED = 0x47;
 const MIN_N = 3;
 const MAX_N = 5;
 
@@ -59,6 +62,7 @@ export function countTerms(text: string): TermCounts {
   for (const token of tokens) {
     bump(words, hashString(token, WORD_SEED));
     bump(words, hashString(`${prev} ${token}`, BIGRAM_SEED));
+    bump(words, hashString(stem(token), STEM_SEED));
     prev = token;
     const padded = ` ${token} `;
     for (let n = MIN_N; n <= MAX_N; n++) {
