@@ -47,6 +47,8 @@ const VARIABLES = {
   WIDGET_ALLOWED_ORIGINS: [list.default(['*']), 'https://shop.example.com,https://example.com', 'origins allowed to embed the web widget'],
   WIDGET_IDENTITY_SECRET: [z.string().min(16).optional(), 'a-long-random-secret', 'HMAC secret for signed-in widget visitors'],
   SESSION_SECRET: [z.string().min(16).optional(), 'another-long-random-secret', 'signs console session cookies (random per start when unset)'],
+  FRONTDESK_ADMIN_EMAIL: [z.string().trim().toLowerCase().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').optional(), 'lead@example.com', 'with FRONTDESK_ADMIN_PASSWORD: the first admin, created at start-up while there is no staff user (where no CLI reaches the store: Workers, containers)'],
+  FRONTDESK_ADMIN_PASSWORD: [z.string().min(12, 'must be at least 12 characters').optional(), 'a-long-first-password', "the first admin's password (used only while there is no staff user; change it in the console afterwards)"],
   // SMS (Twilio)
   TWILIO_ACCOUNT_SID: [z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(), 'AC0123456789abcdef0123456789abcdef', 'Twilio account SID'],
   TWILIO_AUTH_TOKEN: [z.string().min(1).optional(), '(from the Twilio console)', 'Twilio auth token; also validates webhook signatures'],
@@ -128,6 +130,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
  */
 function orderSettingProblems(env: Env): [keyof Vars, string][] {
   const problems: [keyof Vars, string][] = [];
+  if (Boolean(env.FRONTDESK_ADMIN_EMAIL) !== Boolean(env.FRONTDESK_ADMIN_PASSWORD)) problems.push([env.FRONTDESK_ADMIN_EMAIL ? 'FRONTDESK_ADMIN_PASSWORD' : 'FRONTDESK_ADMIN_EMAIL', 'FRONTDESK_ADMIN_EMAIL and FRONTDESK_ADMIN_PASSWORD go together']);
   if (env.SHOPIFY_SHOP_DOMAIN && !env.SHOPIFY_ADMIN_TOKEN) problems.push(['SHOPIFY_ADMIN_TOKEN', 'required when SHOPIFY_SHOP_DOMAIN is set']);
   if (env.SHOPIFY_ADMIN_TOKEN && !env.SHOPIFY_SHOP_DOMAIN && !env.SHOPIFY_API_URL) problems.push(['SHOPIFY_SHOP_DOMAIN', 'required when SHOPIFY_ADMIN_TOKEN is set']);
   const httpParts = ['ORDERS_API_EMAIL_URL', 'ORDERS_API_AUTH_HEADER', 'ORDERS_API_MAPPING', 'ORDERS_API_MAPPING_FILE'] as const;
@@ -182,6 +185,7 @@ function toConfig(env: Env, input: Record<string, string | undefined>) {
     webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000, allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE_URLS },
     widget: { allowedOrigins: env.WIDGET_ALLOWED_ORIGINS, identitySecret: env.WIDGET_IDENTITY_SECRET ?? null },
     sessionSecret: env.SESSION_SECRET ?? null,
+    firstAdmin: env.FRONTDESK_ADMIN_EMAIL && env.FRONTDESK_ADMIN_PASSWORD ? { email: env.FRONTDESK_ADMIN_EMAIL, password: env.FRONTDESK_ADMIN_PASSWORD } : null,
     sms: both(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, () => ({
       accountSid: env.TWILIO_ACCOUNT_SID!,
       authToken: env.TWILIO_AUTH_TOKEN!,

@@ -16,6 +16,7 @@ import type { Config } from '../../config/env.ts';
 import { createMemoryBus } from '../core/bus.ts';
 import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
+import { ensureFirstAdmin } from '../core/first-admin.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
@@ -102,6 +103,7 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   if (!options.orders) logger.info({ orders: describeOrderSource(config.orders) }, 'order source');
   await store.migrate();
   if (options.seed !== false) await seedDeployment(store, clock, deployment);
+  if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');
 
   const localEngine =
     options.engine ??

@@ -29,6 +29,7 @@ import { createMemoryBus } from '../core/bus.ts';
 import { createChannelContext } from '../core/channel-context.ts';
 import { createChannelRegistry } from '../core/channels.ts';
 import { ConfigError } from '../core/errors.ts';
+import { ensureFirstAdmin } from '../core/first-admin.ts';
 import { createEscalations } from '../core/escalations.ts';
 import { createOutbox } from '../core/outbox.ts';
 import { createPipeline } from '../core/pipeline.ts';
@@ -79,6 +80,7 @@ async function createWorkerDesk(env: Env, ctx: DurableObjectState) {
   const orders = createOrderSource(config.orders, { repo: store.repo, logger, clock, deploymentMapping: deployment.settings.orders.mapping });
   await store.migrate();
   await seedDeployment(store, clock, deployment);
+  if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');
   const graph = deployment.graph;
   const engine = await createDeploymentEngine({
     deployment,

@@ -278,7 +278,7 @@ export const ContactNoteRecord = z
   .meta({ id: 'ContactNote' }) satisfies z.ZodType<ContactNote>;
 
 export const StaffMemberRecord = z
-  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments') })
+  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['agent', 'admin']), available: z.boolean().describe('takes round-robin assignments'), disabledAt: nullableTime.describe('when the user was disabled; null: enabled') })
   .meta({ id: 'StaffMember' }) satisfies z.ZodType<StaffMember>;
 
 /** An API token or console session as admins see it (GET /v1/tokens): never its secret or hash. */

@@ -27,7 +27,7 @@ export interface InboxRouteDeps {
 }
 
 /** A staff member as other staff see them: never the password hash or Slack id. */
-export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role' | 'available'>;
+export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role' | 'available' | 'disabledAt'>;
 
 /** One inbox row: the conversation and what a person needs to pick it from a list. */
 export interface InboxRow extends Omit<ConversationSummary, 'conversationId' | 'contact' | 'identities' | 'ticket'> {
@@ -113,7 +113,7 @@ function customerOf(summary: ConversationSummary): InboxRow['customer'] {
 export function createInboxRoutes(deps: InboxRouteDeps) {
   const { store, bus, staff } = deps;
   const app = new Hono();
-  const member = ({ id, name, email, role, available }: User): StaffMember => ({ id, name, email, role, available });
+  const member = ({ id, name, email, role, available, disabledAt }: User): StaffMember => ({ id, name, email, role, available, disabledAt });
 
   const conversationOr404 = async (conversationId: string) => {
     const conversation = await store.repo.getConversation(conversationId);

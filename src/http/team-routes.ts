@@ -1,6 +1,6 @@
 /**
- * The team, for admins (/v1, admin-only in roles.ts): invite a staff user, change a role, sign a
- * user out everywhere, list and revoke API tokens. The directory itself (GET /v1/users) is open
+ * The team, for admins (/v1, admin-only in roles.ts): invite a staff user, change a role, disable
+ * or enable a user, sign a user out everywhere, list and revoke API tokens. The directory itself (GET /v1/users) is open
  * to agents, who pick assignees from it (inbox-routes.ts).
  */
 import { Hono, type Context } from 'hono';
@@ -29,10 +29,16 @@ const InviteBody = z.object({
   role: Role.default('agent'),
 });
 const UserPatch = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), role: Role.optional() })
-  .refine((p) => p.name !== undefined || p.role !== undefined, 'give name or role');
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: Role.optional(),
+    disabled: z.boolean().optional().describe('a disabled user cannot sign in, their tokens are refused and they get no assignments; enabling restores all of it'),
+  })
+  .refine((p) => p.name !== undefined || p.role !== undefined || p.disabled !== undefined, 'give name, role or disabled');
 
-const member = ({ id, name, email, role, available }: User): StaffMember => ({ id, name, email, role, available });
+const member = ({ id, name, email, role, available, disabledAt }: User): StaffMember => ({ id, name, email, role, available, disabledAt });
+/** An admin who can act: enabled. */
+const activeAdmin = (u: User) => u.role === 'admin' && u.disabledAt === null;
 /** A token as admins see it: never the secret or its hash, only the first characters. */
 const tokenView = ({ tokenHash: _hash, ...token }: ApiToken) => token;
 
@@ -61,7 +67,7 @@ export function createTeamRoutes(deps: TeamRouteDeps) {
     return c.json({ user: member(user), password }, 201);
   });
 
-  app.patch('/users/:userId', staffRoute("Rename a staff user or change their role (admin)", {
+  app.patch('/users/:userId', staffRoute("Rename a staff user, change their role, or disable or enable them (admin)", {
     requestBody: jsonBody(UserPatch, { role: 'admin' }),
     responses: { 200: jsonResponse('The user', z.object({ user: StaffMemberRecord })), ...errors(403, 404, 409) },
   }), async (c) => {
@@ -71,10 +77,14 @@ export function createTeamRoutes(deps: TeamRouteDeps) {
       const current = await repo.getUser(c.req.param('userId'));
       if (!current) throw new NotFoundError('user', c.req.param('userId'));
       // Someone must be left who can manage the team.
-      if (current.role === 'admin' && patch.role === 'agent' && (await repo.listUsers()).filter((u) => u.role === 'admin').length === 1) {
+      const losesAdmin = patch.role === 'agent' || patch.disabled === true;
+      if (activeAdmin(current) && losesAdmin && (await repo.listUsers()).filter(activeAdmin).length === 1) {
         throw new ConflictError('last_admin', `${current.email} is the only admin; make someone else admin first.`);
       }
-      await repo.updateUser(current.id, patch);
+      const { disabled, ...fields } = patch;
+      // Disabling again keeps the time it was first disabled.
+      const disabledAt = disabled === undefined ? {} : { disabledAt: disabled ? (current.disabledAt ?? deps.now()) : null };
+      await repo.updateUser(current.id, { ...fields, ...disabledAt });
       return (await repo.getUser(current.id))!;
     });
     return c.json({ user: member(user) });

@@ -27,6 +27,8 @@ const SLACK_SECRET = 'workers-slack-signing-secret';
 const resendArrivals: (() => void)[] = [];
 const persistTo = mkdtempSync(join(tmpdir(), 'frontdesk-worker-'));
 const SUPPORT_ADDRESS = 'support@northwind.example';
+/** The first admin, from the environment: the only way into a new object's console. */
+const FIRST_ADMIN = { email: 'lead@northwind.example', password: 'a-long-first-password' };
 /** The worker with SMS, email and Slack on, their provider APIs the local ones. */
 const startWorker = () =>
   startLocalWorker(persistTo, 'wrangler.toml', {
@@ -37,6 +39,8 @@ const startWorker = () =>
     SLACK_BOT_TOKEN: 'xoxb-workers',
     SLACK_SIGNING_SECRET: SLACK_SECRET,
     SLACK_API_URL: slackApi.url,
+    FRONTDESK_ADMIN_EMAIL: FIRST_ADMIN.email,
+    FRONTDESK_ADMIN_PASSWORD: FIRST_ADMIN.password,
   });
 
 beforeAll(async () => {
@@ -140,6 +144,18 @@ describe('Frontdesk on Workers (wrangler dev --local)', () => {
     const boot = await fetch(`${worker.url}/_frontdesk/boot.json`);
     expect(boot.status).toBe(404);
     expect(await boot.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('lets the first admin from the environment sign in to the console, and no one with a wrong password', async () => {
+    const login = (password: string) =>
+      fetch(`${worker.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frontdesk-csrf': '1' }, body: JSON.stringify({ email: FIRST_ADMIN.email, password }) });
+    const wrong = await login('not-the-password');
+    expect(wrong.status).toBe(401);
+    const right = await login(FIRST_ADMIN.password);
+    expect(right.status).toBe(200);
+    const cookie = right.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await fetch(`${worker.url}/console/api/me`, { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ user: { email: FIRST_ADMIN.email, role: 'admin' } });
   });
 
   it('runs the Cron Trigger\'s sweep in the object', async () => {

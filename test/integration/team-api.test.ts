@@ -72,6 +72,19 @@ onBothStores('team API', (open) => {
     expect((await call('PATCH', `/users/${agent.id}`, { role: 'owner' })).status).toBe(400);
   });
 
+  it('disables a user (sign-in and tokens refused, 403 user_disabled) and enables them again, but never the last admin', async () => {
+    const disabled = await call('PATCH', `/users/${agent.id}`, { disabled: true });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.user.disabledAt).toEqual(expect.any(Number));
+    const refused = await call('GET', '/tickets', undefined, tokens.agent);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'user_disabled']);
+    expect((await call('PATCH', `/users/${agent.id}`, { disabled: false })).body.user.disabledAt).toBeNull();
+    expect((await call('GET', '/tickets', undefined, tokens.agent)).status).toBe(200);
+    expect((await call('PATCH', `/users/${admin.id}`, { disabled: true })).body.error.code).toBe('last_admin');
+    expect((await fd.store.repo.getUser(admin.id))!.disabledAt).toBeNull();
+    expect((await call('PATCH', `/users/${agent.id}`, { disabled: 'yes' })).status).toBe(400);
+  });
+
   it('lists tokens without secrets, revokes one (then 401), and says when it was already revoked', async () => {
     const { body } = await call('GET', '/tokens');
     expect(JSON.stringify(body)).not.toMatch(/tokenHash|fd_[A-Za-z0-9_-]{20}/);
@@ -96,6 +109,7 @@ onBothStores('team API', (open) => {
       ['GET', '/tokens'],
       ['POST', '/users', { email: 'x@northwind.example', name: 'X', role: 'admin' }],
       ['PATCH', `/users/${agent.id}`, { role: 'admin' }],
+      ['PATCH', `/users/${admin.id}`, { disabled: true }],
       ['POST', `/users/${admin.id}/sign-out`],
       ['DELETE', `/tokens/${(await fd.store.repo.listApiTokens()).find((t) => t.userId === admin.id)!.id}`],
     ] as [string, string, unknown?][]) {

@@ -1,4 +1,4 @@
-/** The team, for admins: invite users (their first password is shown once), change roles, sign a user out everywhere, list and revoke tokens. */
+/** The team, for admins: invite users (their first password is shown once), change roles, disable and enable users, sign a user out everywhere, list and revoke tokens. */
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiToken } from '../../core/types.ts';
 import type { StaffMember } from '../../http/inbox-routes.ts';
@@ -104,6 +104,7 @@ export function Team({ me }: { me: Me }) {
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
+              <th scope="col">State</th>
               <th scope="col">Live tokens</th>
               <th scope="col">Actions</th>
             </tr>
@@ -119,8 +120,18 @@ export function Team({ me }: { me: Me }) {
                     <option value="admin">admin</option>
                   </select>
                 </td>
+                <td>{u.disabledAt !== null ? 'disabled' : u.available ? 'available' : 'enabled'}</td>
                 <td>{tokens.filter((t) => t.userId === u.id && tokenState(t) === 'active').length}</td>
                 <td>
+                  {u.disabledAt === null ? (
+                    <button type="button" onClick={() => void act(() => api('PATCH', `/v1/users/${u.id}`, { disabled: true }), `${u.name} is disabled: they cannot sign in and their tokens are refused.`)}>
+                      Disable
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => void act(() => api('PATCH', `/v1/users/${u.id}`, { disabled: false }), `${u.name} is enabled again.`)}>
+                      Enable
+                    </button>
+                  )}{' '}
                   <button type="button" onClick={() => void act(() => api('POST', `/v1/users/${u.id}/sign-out`), `${u.name} is signed out everywhere.`)}>
                     Sign out everywhere
                   </button>
