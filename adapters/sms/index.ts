@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
 import { createSmsRoutes } from './routes.ts';
-import { createSmsSender, createTwilioClient } from './send.ts';
+import { createSmsSender, createTwilioClient, readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsAdapterDeps } from './types.ts';
+import { verifyTwilioSignature } from './verify.ts';
 
 export type { SmsAdapterConfig, SmsAdapterDeps } from './types.ts';
 
@@ -26,7 +27,7 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
     findSent: sender.findSent,
     attach(ctx) {
       context = ctx;
-      return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx, config, fetchImpl) };
+      return { basePath: '/webhooks/sms', app: createSmsRoutes(ctx, config, { fetch: fetchImpl, verifySignature: verifyTwilioSignature, readReplyLinkToken }) };
     },
   };
 }

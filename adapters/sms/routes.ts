@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import twilio from 'twilio';
 import { NotFoundError } from '../../src/core/errors.ts';
 import { errors, routeFamily, TAGS } from '../../src/http/api-doc.ts';
 import type { ChannelContext } from '../../src/core/ports.ts';
@@ -8,9 +7,8 @@ import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
 import { deliveryStatusOf, detectKeyword, formParams, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage, type FormParams } from './parse.ts';
-import { readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
-import { signedUrl, verifyTwilioSignature, withoutCredentials } from './verify.ts';
+import { signedUrl, withoutCredentials } from './verify.ts';
 
 /** Key space of the processed-event markers that record keyword messages. */
 const PROCESSED_PROVIDER = 'twilio-sms';
@@ -29,17 +27,31 @@ const twilioForm = (required: string[], properties: string[]) => ({
 });
 const TWIML = { description: 'TwiML: empty, or the answer to HELP', content: { 'text/xml': { schema: { type: 'string' as const } } } };
 
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (ch) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[ch]};`);
+
+/** TwiML, as Twilio's MessagingResponse writes it: empty, or one message back to the sender. */
 function twiml(c: Context, message?: string) {
-  const response = new twilio.twiml.MessagingResponse();
-  if (message) response.message(message);
-  return c.body(response.toString(), 200, { 'content-type': 'text/xml; charset=utf-8' });
+  const body = message ? `<Response><Message>${escapeXml(message)}</Message></Response>` : '<Response/>';
+  return c.body(`<?xml version="1.0" encoding="UTF-8"?>${body}`, 200, { 'content-type': 'text/xml; charset=utf-8' });
+}
+
+/**
+ * What the endpoints need from the runtime: Node checks signatures and reply links with the
+ * twilio SDK and node:crypto, Workers over Web Crypto (adapters/workers); the rules are the same.
+ */
+export interface SmsRuntime {
+  fetch: typeof fetch;
+  /** Throws ForbiddenError (403 invalid_signature) when X-Twilio-Signature is missing or wrong. */
+  verifySignature(input: { authToken: string; signature: string | null; url: string; params: FormParams }): void | Promise<void>;
+  /** The message id a full-text link names, when its signature holds. */
+  readReplyLinkToken(authToken: string, token: string): string | null | Promise<string | null>;
 }
 
 /**
  * The SMS endpoints under /webhooks/sms: inbound messages (`POST /`), delivery status callbacks
  * (`POST /status`) and the full text of shortened replies (`GET /r/:token`).
  */
-export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfig, fetchImpl: typeof fetch): Hono {
+export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfig, runtime: SmsRuntime): Hono {
   const { conversations, inbound: pipeline, clock } = context;
   const logger = context.logger.child({ channel: 'sms' });
   const app = new Hono();
@@ -49,7 +61,7 @@ export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfi
     const params = formParams(await c.req.text());
     const url = signedUrl(c.req.url, c.req.raw.headers, config);
     try {
-      verifyTwilioSignature({ authToken: config.authToken, signature: c.req.header('x-twilio-signature') ?? null, url, params });
+      await runtime.verifySignature({ authToken: config.authToken, signature: c.req.header('x-twilio-signature') ?? null, url, params });
     } catch (error) {
       logger.warn({ path: c.req.path, url: withoutCredentials(url), messageSid: params.MessageSid ?? null }, 'rejected a Twilio webhook with a bad signature');
       throw error;
@@ -112,7 +124,7 @@ export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfi
         authToken: config.authToken,
         maxBytes: config.maxMediaBytes,
         apiUrl: config.apiUrl,
-        fetch: fetchImpl,
+        fetch: runtime.fetch,
         timeoutMs: MEDIA_TIMEOUT_MS,
       }).catch((error: unknown) => {
         // Whatever goes wrong with media, the text is stored: the items are named, not fetched.
@@ -147,7 +159,7 @@ export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfi
     responses: { 200: { description: 'The reply as plain text', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(404) },
   }), async (c) => {
     const token = c.req.param('token');
-    const id = readReplyLinkToken(config.authToken, token);
+    const id = await runtime.readReplyLinkToken(config.authToken, token);
     const message = id ? await conversations.message(id) : null;
     if (!message || message.channel !== 'sms' || message.direction !== 'outbound' || message.internal) {
       throw new NotFoundError('reply', token);
