@@ -65,6 +65,11 @@ describe('frontdesk doctor on a deployment', () => {
     expect(out).toContain('Workers build: would start (web channel, embedded engine, SQLite in a Durable Object)');
   });
 
+  it('names the provider channels the Workers build would run', async () => {
+    const { out } = await run(['doctor'], { TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_AUTH_TOKEN: 'token', TWILIO_PHONE_NUMBER: '+15550100199' });
+    expect(out).toContain('Workers build: would start (web, SMS channels, embedded engine, SQLite in a Durable Object)');
+  });
+
   it('lists every problem with its file and line, and fails', async () => {
     const dir = join(work, 'broken');
     cpSync(BIKE_SHOP_DIR, dir, { recursive: true });

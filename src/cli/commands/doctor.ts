@@ -87,7 +87,9 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   }
   // Informational: Node runs every part; the Workers build (npm run deploy:worker) refuses what it cannot run.
   const refused = unsupportedOnWorkers(config);
-  out(`Workers build: ${refused.length === 0 ? 'would start (web channel, embedded engine, SQLite in a Durable Object)' : 'would refuse to start:'}`);
+  const workersChannels = ['web', config.sms && 'SMS', config.emailApi && 'email', config.slack?.signingSecret && 'Slack'].filter(Boolean);
+  const starts = `would start (${workersChannels.join(', ')} channel${workersChannels.length > 1 ? 's' : ''}, embedded engine, SQLite in a Durable Object)`;
+  out(`Workers build: ${refused.length === 0 ? starts : 'would refuse to start:'}`);
   for (const line of refused) out(`  ${line}`);
   const set = describeVariables().filter((v) => io.env[v.name]);
   out(`Variables set: ${set.map((v) => v.name).join(', ') || 'none (all defaults)'}`);
