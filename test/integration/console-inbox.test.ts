@@ -205,7 +205,7 @@ function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise
   it('lists staff for assignee choices without secrets', async () => {
     const { body } = await call<{ users: Record<string, unknown>[] }>('GET', '/users', undefined, tokens.sam);
     expect(body.users.map((u) => u.name).sort()).toEqual(['Dana', 'Sam']);
-    for (const u of body.users) expect(Object.keys(u).sort()).toEqual(['available', 'email', 'id', 'name', 'role']);
+    for (const u of body.users) expect(Object.keys(u).sort()).toEqual(['available', 'disabledAt', 'email', 'id', 'name', 'role']);
   });
 }
 
