@@ -12,6 +12,13 @@ import type { Outbox } from './outbox.ts';
 import type { Clock, EventBus, Repository, Store, SupportDesk } from './ports.ts';
 import type { Conversation, MetricEvent } from './types.ts';
 
+/** A user work can be given to: one who exists and is not disabled (a disabled user would never see it). */
+async function assignable(repo: Repository, userId: string): Promise<void> {
+  const user = await repo.getUser(userId);
+  if (!user) throw new NotFoundError('user', userId);
+  if (user.disabledAt !== null) throw new ConflictError('user_disabled', `${user.name} is disabled and cannot be assigned work; enable them first.`);
+}
+
 export function createSupportDesk(deps: {
   store: Store;
   outbox: Outbox;
@@ -150,7 +157,7 @@ export function createSupportDesk(deps: {
       return announce(
         await store.transaction(async (repo) => {
           await load(repo, conversationId);
-          if (userId && !(await repo.getUser(userId))) throw new NotFoundError('user', userId);
+          if (userId) await assignable(repo, userId);
           return (await repo.updateConversation(conversationId, { assigneeId: userId, updatedAt: now }))!;
         }),
       );
@@ -161,7 +168,7 @@ export function createSupportDesk(deps: {
       const ticket = await store.transaction(async (repo) => {
         const current = await repo.getTicket(ticketId);
         if (!current) throw new NotFoundError('ticket', ticketId);
-        if (patch.assigneeId && !(await repo.getUser(patch.assigneeId))) throw new NotFoundError('user', patch.assigneeId);
+        if (patch.assigneeId && patch.assigneeId !== current.assigneeId) await assignable(repo, patch.assigneeId);
         const resolvedAt = patch.status === undefined ? current.resolvedAt : patch.status === 'resolved' ? (current.resolvedAt ?? now) : null;
         // A new priority has its own targets, counted from when the ticket opened.
         const due = patch.priority && patch.priority !== current.priority ? serviceLevels.dueTimes(patch.priority, current.createdAt) : {};

@@ -300,7 +300,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
   });
   app.post('/conversations/:id/assign', staffRoute('Assign the conversation to a staff user (null: nobody)', {
     requestBody: jsonBody(AssignBody, { userId: '01JD0000000000000000000001' }),
-    responses: { 200: jsonResponse('The assigned conversation', ConversationEnvelope), ...errors(404) },
+    responses: { 200: jsonResponse('The assigned conversation', ConversationEnvelope), ...errors(404, 409) },
   }), async (c) => {
     await staff(c);
     const body = await readJson(c, AssignBody);
@@ -433,7 +433,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
 
   app.patch('/tickets/:id', staffRoute('Change a ticket\'s status, priority or assignee', {
     requestBody: jsonBody(TicketPatch, { status: 'in_progress', priority: 'high' }),
-    responses: { 200: jsonResponse('The changed ticket', z.object({ ticket: TicketRecord })), ...errors(404) },
+    responses: { 200: jsonResponse('The changed ticket', z.object({ ticket: TicketRecord })), ...errors(404, 409) },
   }), async (c) => {
     const principal = await staff(c);
     const patch = await readJson(c, TicketPatch);

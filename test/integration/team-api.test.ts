@@ -78,7 +78,14 @@ onBothStores('team API', (open) => {
     expect(disabled.body.user.disabledAt).toEqual(expect.any(Number));
     const refused = await call('GET', '/tickets', undefined, tokens.agent);
     expect([refused.status, refused.body.error.code]).toEqual([403, 'user_disabled']);
+    // Nobody can be given work while disabled: they would never see it.
+    const started = await fd.app.request('/v1/conversations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada' }) });
+    const { conversation } = (await started.json()) as { conversation: { id: string } };
+    const assigned = await call('POST', `/conversations/${conversation.id}/assign`, { userId: agent.id });
+    expect([assigned.status, assigned.body.error?.code]).toEqual([409, 'user_disabled']);
+    expect((await fd.store.repo.getConversation(conversation.id))!.assigneeId).toBeNull();
     expect((await call('PATCH', `/users/${agent.id}`, { disabled: false })).body.user.disabledAt).toBeNull();
+    expect((await call('POST', `/conversations/${conversation.id}/assign`, { userId: agent.id })).body.conversation.assigneeId).toBe(agent.id);
     expect((await call('GET', '/tickets', undefined, tokens.agent)).status).toBe(200);
     expect((await call('PATCH', `/users/${admin.id}`, { disabled: true })).body.error.code).toBe('last_admin');
     expect((await fd.store.repo.getUser(admin.id))!.disabledAt).toBeNull();

@@ -178,7 +178,7 @@ export function TicketDetail({ id, me }: { id: string; me: Me }) {
           Assignee
           <select value={ticket.assigneeId ?? ''} onChange={(e) => void patch({ assigneeId: e.currentTarget.value || null })}>
             <option value="">Nobody</option>
-            {users.map((u) => (
+            {users.filter((u) => u.disabledAt === null || u.id === ticket.assigneeId).map((u) => (
               <option key={u.id} value={u.id}>
                 {u.id === me.id ? `${u.name} (you)` : u.name}
               </option>
