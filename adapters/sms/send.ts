@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { DeliveryError } from '../../src/core/errors.ts';
 import { retryAfterMs } from '../../src/core/http-responses.ts';
+import { twilioRefusal, twilioTransient, twilioUnreachable } from './delivery-errors.ts';
 import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
 import { formatSms } from './format.ts';
 import { deliveryStatusOf, senderFromThreadKey } from './parse.ts';
@@ -10,7 +11,6 @@ import type { SmsAdapterConfig } from './types.ts';
 import { withoutCredentials } from './verify.ts';
 
 /** Twilio error codes after which the recipient must not be texted again. */
-const UNSUBSCRIBED = 21610;
 
 /** A 429 or 5xx answer, raised by the HTTP client so its Retry-After header is not lost. */
 class TwilioTransientError extends Error {
@@ -154,31 +154,7 @@ export function createSmsSender(
 }
 
 async function toDeliveryError(error: unknown, to: string, hooks: { onUnsubscribed(number: string): Promise<void> }): Promise<DeliveryError> {
-  if (error instanceof TwilioTransientError) {
-    return new DeliveryError(`Twilio answered HTTP ${error.status}: ${error.message}`, {
-      retryable: true,
-      code: `twilio_http_${error.status}`,
-      retryAfterMs: error.retryAfterMs,
-      cause: error,
-    });
-  }
-  if (error instanceof twilio.RestException) {
-    if (error.code === UNSUBSCRIBED) {
-      // Twilio blocks the number (the customer texted STOP to Twilio directly): remember it here too.
-      await hooks.onUnsubscribed(to);
-      return new DeliveryError(`the recipient unsubscribed (Twilio ${UNSUBSCRIBED})`, { retryable: false, code: 'refused', cause: error });
-    }
-    // Other 4xx answers (21211 invalid number, 21614 not a mobile, 20003 bad credentials) repeat on retry.
-    return new DeliveryError(`Twilio refused the message (HTTP ${error.status}, code ${error.code ?? 'none'}): ${error.message}`, {
-      retryable: false,
-      code: error.code ? `twilio_${error.code}` : `twilio_http_${error.status}`,
-      cause: error,
-    });
-  }
-  // Network failures and timeouts: the request may not have reached Twilio.
-  return new DeliveryError(`Twilio could not be reached: ${error instanceof Error ? error.message : String(error)}`, {
-    retryable: true,
-    code: 'twilio_unreachable',
-    cause: error,
-  });
+  if (error instanceof TwilioTransientError) return twilioTransient(error.status, error.message, error.retryAfterMs, error);
+  if (error instanceof twilio.RestException) return twilioRefusal(error, to, hooks.onUnsubscribed, error);
+  return twilioUnreachable(error);
 }

@@ -6,6 +6,7 @@
 import { DeliveryError } from '../../src/core/errors.ts';
 import { retryAfterMs } from '../../src/core/http-responses.ts';
 import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
+import { twilioRefusal, twilioTransient, twilioUnreachable } from '../sms/delivery-errors.ts';
 import { formatSms } from '../sms/format.ts';
 import { deliveryStatusOf, senderFromThreadKey } from '../sms/parse.ts';
 import type { SmsAdapterConfig } from '../sms/types.ts';
@@ -14,7 +15,6 @@ import { TwilioApiError, type TwilioMessage, type TwilioRest } from './twilio-re
 import { base64url, equalInConstantTime, hmac } from './web-crypto.ts';
 
 /** Twilio's code for a recipient who texted STOP: never text them again. */
-const UNSUBSCRIBED = 21610;
 /** How far before the cut-off attempt's claim Twilio's DateSent may lie (clocks of two machines). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -52,21 +52,9 @@ export function createWorkersSmsSender(config: SmsAdapterConfig, twilio: TwilioR
 
   /** A Twilio failure as the outbox reads it: retry throttling, server errors and the network; never a refusal. */
   async function toDeliveryError(error: unknown, to: string): Promise<DeliveryError> {
-    if (!(error instanceof TwilioApiError)) {
-      return new DeliveryError(`Twilio could not be reached: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, code: 'twilio_unreachable', cause: error });
-    }
-    if (error.status === 429 || error.status >= 500) {
-      return new DeliveryError(`Twilio answered HTTP ${error.status}: ${error.message}`, { retryable: true, code: `twilio_http_${error.status}`, retryAfterMs: retryAfterMs(error.retryAfter), cause: error });
-    }
-    if (error.code === UNSUBSCRIBED) {
-      await hooks.onUnsubscribed(to);
-      return new DeliveryError(`the recipient unsubscribed (Twilio ${UNSUBSCRIBED})`, { retryable: false, code: 'refused', cause: error });
-    }
-    return new DeliveryError(`Twilio refused the message (HTTP ${error.status}, code ${error.code ?? 'none'}): ${error.message}`, {
-      retryable: false,
-      code: error.code ? `twilio_${error.code}` : `twilio_http_${error.status}`,
-      cause: error,
-    });
+    if (!(error instanceof TwilioApiError)) return twilioUnreachable(error);
+    if (error.status === 429 || error.status >= 500) return twilioTransient(error.status, error.message, retryAfterMs(error.retryAfter), error);
+    return twilioRefusal(error, to, hooks.onUnsubscribed, error);
   }
 
   async function send(message: OutboundMessage): Promise<DeliveryResult> {

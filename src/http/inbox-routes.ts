@@ -29,6 +29,9 @@ export interface InboxRouteDeps {
 /** A staff member as other staff see them: never the password hash or Slack id. */
 export type StaffMember = Pick<User, 'id' | 'name' | 'email' | 'role' | 'available' | 'disabledAt'>;
 
+/** A staff user as the directory shows them: never the password hash or Slack id. */
+export const staffMember = ({ id, name, email, role, available, disabledAt }: User): StaffMember => ({ id, name, email, role, available, disabledAt });
+
 /** One inbox row: the conversation and what a person needs to pick it from a list. */
 export interface InboxRow extends Omit<ConversationSummary, 'conversationId' | 'contact' | 'identities' | 'ticket'> {
   conversation: Conversation;
@@ -113,7 +116,6 @@ function customerOf(summary: ConversationSummary): InboxRow['customer'] {
 export function createInboxRoutes(deps: InboxRouteDeps) {
   const { store, bus, staff } = deps;
   const app = new Hono();
-  const member = ({ id, name, email, role, available, disabledAt }: User): StaffMember => ({ id, name, email, role, available, disabledAt });
 
   const conversationOr404 = async (conversationId: string) => {
     const conversation = await store.repo.getConversation(conversationId);
@@ -136,7 +138,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
       return {
         conversation,
         customer: customerOf(summaries[i]!),
-        assignee: assignee ? member(assignee) : null,
+        assignee: assignee ? staffMember(assignee) : null,
         ...summary,
         ticket: ticket ? { id: ticket.id, number: ticket.number, status: ticket.status, sla: deps.serviceLevels.stateOf(ticket, now) } : null,
       };
@@ -177,7 +179,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
 
   app.get('/users', staffRoute('The staff directory (for assignee choices)', { responses: { 200: jsonResponse('Staff members', z.object({ users: z.array(StaffMemberRecord) })) } }), async (c) => {
     await staff(c);
-    return c.json({ users: (await store.repo.listUsers()).map(member) });
+    return c.json({ users: (await store.repo.listUsers()).map(staffMember) });
   });
 
   /** Whether the signed-in user takes round-robin assignments (an agent says when they are in). */
@@ -189,7 +191,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     const { available } = await readJson(c, AvailabilityBody);
     if (!principal.userId) throw new InvalidInputError('Only a staff user takes assignments; this token has no user.', undefined, 'no_user');
     await store.repo.updateUser(principal.userId, { available });
-    return c.json({ user: member((await store.repo.getUser(principal.userId))!) });
+    return c.json({ user: staffMember((await store.repo.getUser(principal.userId))!) });
   });
 
   // ── labels ──

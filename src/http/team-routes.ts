@@ -14,7 +14,7 @@ import type { ApiToken, User } from '../core/types.ts';
 import { errors, jsonBody, jsonResponse, staffRoute } from './api-doc.ts';
 import { StaffMemberRecord, TokenRecord } from './api-schemas.ts';
 import { readJson } from './body.ts';
-import type { StaffMember } from './inbox-routes.ts';
+import { staffMember as member } from './inbox-routes.ts';
 
 export interface TeamRouteDeps {
   store: Store;
@@ -36,7 +36,6 @@ const UserPatch = z
   })
   .refine((p) => p.name !== undefined || p.role !== undefined || p.disabled !== undefined, 'give name, role or disabled');
 
-const member = ({ id, name, email, role, available, disabledAt }: User): StaffMember => ({ id, name, email, role, available, disabledAt });
 /** An admin who can act: enabled. */
 const activeAdmin = (u: User) => u.role === 'admin' && u.disabledAt === null;
 /** A token as admins see it: never the secret or its hash, only the first characters. */
