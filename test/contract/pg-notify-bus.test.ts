@@ -61,10 +61,17 @@ describeWithService('PostgreSQL', reason)('PostgreSQL event bus across replicas'
     const watcher = new pg.Client({ connectionString: db.url });
     await watcher.connect();
     const payloads: string[] = [];
-    watcher.on('notification', (msg) => payloads.push(msg.payload ?? ''));
+    const pieces = Array.from({ length: 60 }, (_, i) => `piece ${i} ${'x'.repeat(200)}`); // about 17 KB: more than one payload
+    // The watcher's connection hears the NOTIFYs on its own time: wait until it has every piece.
+    const piecesHeard = () => payloads.filter((p) => p.includes(conversationId)).reduce((n, p) => n + (p.match(/piece \d+/g)?.length ?? 0), 0);
+    const watcherHeardAll = new Promise<void>((resolve) =>
+      watcher.on('notification', (msg) => {
+        payloads.push(msg.payload ?? '');
+        if (piecesHeard() === pieces.length) resolve();
+      }),
+    );
     await watcher.query('LISTEN frontdesk_events');
     try {
-      const pieces = Array.from({ length: 60 }, (_, i) => `piece ${i} ${'x'.repeat(200)}`); // about 17 KB: more than one payload
       const seen: string[] = [];
       const all = new Promise<void>((resolve) =>
         b.subscribe(conversationId, (event) => {
@@ -74,6 +81,7 @@ describeWithService('PostgreSQL', reason)('PostgreSQL event bus across replicas'
       );
       for (const text of pieces) a.publish({ type: 'delta', conversationId, agent: 'faq', text });
       await all;
+      await watcherHeardAll;
       expect(seen).toEqual(pieces);
       const ours = payloads.filter((p) => p.includes(conversationId));
       expect(ours.length).toBeGreaterThan(1);
