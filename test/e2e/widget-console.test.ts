@@ -436,7 +436,8 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await staff.locator(`li[data-conversation-id="${conversation!.id}"] .sla-breached`, { hasText: 'reply overdue' }).waitFor();
 
     const answered = staff.waitForResponse((r) => r.url().endsWith('/v1/me/availability') && r.ok());
-    await staff.getByRole('checkbox', { name: 'Available' }).check();
+    // A click, not check(): the box is controlled and shows the new state once the server has it.
+    await staff.getByRole('checkbox', { name: 'Available' }).click();
     await answered;
     expect((await frontdesk.store.repo.findUserByEmail(EMAIL))?.available).toBe(true);
   });
