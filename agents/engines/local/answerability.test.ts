@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPassage, buildVocabulary, contentWords, type PassageText } from './answerability.ts';
+import { bestPassage, buildVocabulary, contentWords, topicality, type PassageText } from './answerability.ts';
 
 const sections: PassageText[] = [
   { title: 'Shipping options and costs', heading: null, text: '| Option | Cost |\n|---|---|\n| Standard | $5.95 |\n| Next-day | $24.95 |' },
@@ -51,5 +51,14 @@ describe('the kind of fact asked', () => {
     // The search engine ranks the profile section first, as full-text search does for this wording.
     const best = bestPassage('what’s your phone number?', [{ passage: contact[0]!, score: 1 }, { passage: contact[1]!, score: 0.7 }], words);
     expect(best?.hit.passage.heading).toBe('Ways to reach us');
+  });
+});
+
+describe('topicality of a word the knowledge base does not use', () => {
+  it('is small for everyday words and whole for words rare in what customers write', () => {
+    const [yesterday, give, wholesale] = ['yesterday', 'give', 'wholesale'].map((w) => topicality(contentWords(w)[0]!));
+    expect(yesterday).toBeLessThan(0.6);
+    expect(give).toBeLessThan(yesterday!);
+    expect(wholesale).toBe(1);
   });
 });

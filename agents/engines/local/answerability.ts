@@ -15,6 +15,7 @@ import { foldText } from '../../../src/core/text.ts';
 import { normalizeText } from './classifier/normalize.ts';
 import { SYNONYM_GROUPS } from './synonyms.ts';
 import model from './answerability-model.json' with { type: 'json' };
+import generalWords from './general-words.json' with { type: 'json' };
 
 /** Words that say nothing about the topic of a question. */
 const STOPWORDS = new Set(
@@ -119,11 +120,30 @@ export interface Vocabulary {
   idf(word: string): number | undefined;
   maxIdf: number;
   /**
-   * Weight of a word the knowledge base never uses. A word of everyday support English
-   * ("wholesale", "hiring") is a topic the articles do not cover and weighs as much as the rarest
-   * word; a word known nowhere (a name, a brand, a typo) says little and weighs less.
+   * Weight of a word the knowledge base never uses: as much as its rarest word when the word is
+   * rare in what customers write anywhere ("wholesale", "sustainably": a topic the articles do not
+   * cover), little when it is everyday language ("yesterday", "roughly"). See general-words.json.
    */
   unknownWeight(word: string): number;
+}
+
+/**
+ * How often each word occurs in customer messages of many businesses (general-words.json, built by
+ * training/build-general-words.ts): idf on that corpus between COMMON_IDF (a word in one message of
+ * 50) and RARE_IDF (a word in fewer than 3 of them) scales an unknown word's weight from
+ * EVERYDAY_SHARE to all of it.
+ */
+const GENERAL = generalWords as { messages: number; documentFrequency: Record<string, number> };
+const COMMON_IDF = Math.log(50);
+const RARE_IDF = Math.log(GENERAL.messages / 3);
+const EVERYDAY_SHARE = 0.1;
+
+/** 0–1: how much a word says about a topic, by its rarity in customer messages at large. */
+export function topicality(word: string): number {
+  const count = Object.hasOwn(GENERAL.documentFrequency, word) ? GENERAL.documentFrequency[word]! : 0;
+  if (count === 0) return 1;
+  const idf = Math.log(GENERAL.messages / count);
+  return Math.min(1, Math.max(EVERYDAY_SHARE, (idf - COMMON_IDF) / (RARE_IDF - COMMON_IDF)));
 }
 
 /** Share of the rarest word's weight a word known nowhere gets. */
@@ -144,7 +164,7 @@ export function buildVocabulary(documents: string[], generalWords: ReadonlySet<s
   const idf = new Map([...df].map(([w, k]) => [w, Math.log((n + 1) / (k + 0.5))]));
   const maxIdf = Math.max(1, ...idf.values());
   const known = (w: string) => generalWords.size === 0 || generalWords.has(w);
-  return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (known(w) ? maxIdf : maxIdf * NAME_WEIGHT) };
+  return { idf: (w) => idf.get(w), maxIdf, unknownWeight: (w) => (known(w) ? maxIdf * topicality(w) : maxIdf * NAME_WEIGHT) };
 }
 
 /** A passage's words per field, counted. */

@@ -13,6 +13,8 @@ const QUOTE_HEADERS = [
 const SIGNATURE_DELIMITER = /^(--|__+|—)\s*$/;
 const SIGN_OFF = /^(thanks|thank you|thx|cheers|best|best regards|kind regards|regards|many thanks|sincerely|br|ty)[,.!]*\s*$/i;
 const INLINE_SIGN_OFF = /[,.!?]\s*(many thanks|thanks so much|thanks a lot|thank you|thanks|thx|cheers|kind regards|best regards|regards|best wishes|best)[,.!]*(\s+\p{L}[\p{L}'-]*){1,2}[.!]?\s*$/iu;
+/** A line of a sign-off block: a name, a job title or a company ("Elena Brandt", "Senior Editor"), no sentence. */
+const SIGNATURE_LINE = /^\p{Lu}[\p{L}'’.&-]*(\s+[\p{L}'’.&-]+){0,3}$/u;
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?\n]{0,40}[,!]?\s*$/i;
 
 export function cleanForTriage(text: string): string {
@@ -26,8 +28,22 @@ export function cleanForTriage(text: string): string {
     kept.push(line);
   }
   while (kept.length > 0 && (GREETING.test(kept[0]!.trim()) || !kept[0]!.trim())) kept.shift();
+  dropSignatureBlock(kept);
   // "What is your returns window? Thanks, Sam": a sign-off and name on the question's own line.
   const cleaned = kept.join('\n').trim().replace(INLINE_SIGN_OFF, (match: string) => (match.startsWith(',') ? '' : match.charAt(0))).trim();
   // Never hand triage nothing: a message that was all greeting keeps its text.
   return cleaned || text.trim();
+}
+
+/**
+ * The last paragraph, when it is only a name and perhaps a title or company ("\n\nMaria",
+ * "\n\nElena Brandt\nSenior Editor"): a sign-off without its "Thanks", which the classifier and
+ * the knowledge search would read as words of the question.
+ */
+function dropSignatureBlock(lines: string[]): void {
+  while (lines.length > 0 && !lines[lines.length - 1]!.trim()) lines.pop();
+  const blank = lines.findLastIndex((l) => !l.trim());
+  if (blank <= 0) return;
+  const block = lines.slice(blank + 1).map((l) => l.trim());
+  if (block.length <= 3 && block.every((l) => SIGNATURE_LINE.test(l))) lines.splice(blank);
 }

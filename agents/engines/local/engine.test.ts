@@ -102,6 +102,27 @@ describe('local engine: orders and their privacy', () => {
     expect(rules.state).not.toMatchObject({ awaiting: 'order_id' });
   });
 
+  it('answers a question about the rules that mentions their order from the knowledge base, and asks for the number when they ask where it is', async () => {
+    const engine = engineSaying('track_order');
+    const rules = await engine.run(input('can I pick my order up in the store, what are your opening hours?'));
+    expect(rules.text).toMatch(/10 am/);
+    const progress = await engine.run(input('has my order shipped yet?'));
+    expect(progress.state).toMatchObject({ awaiting: 'order_id' });
+  });
+
+  it('takes "ok, cancel that order" after its status as a new request about the same order', async () => {
+    const engine = createLocalEngine({ graph: agentGraph, classify: (text) => ({ label: /cancel/.test(text) ? 'cancel_order' : 'track_order', confidence: 0.95 }), vocabulary });
+    const [status, cancel] = await dialogue(engine, ['where is NW-10001?', 'ok then please cancel that order'], owner);
+    expect(status!.text).toContain('1Z999');
+    expect(cancel!.text).toMatch(/already shipped/); // the cancellation's answer for a shipped order, not its status again
+  });
+
+  it('keeps the case when the customer names the order again in a follow-up', async () => {
+    const [first, again] = await dialogue(engineSaying('track_order'), ['NW-10002 says delivered but I never got it', "It's NW-10002."], owner);
+    expect(first!.text).toMatch(/48 hours/);
+    expect(again!.text).toMatch(/48 hours/);
+  });
+
   it('refuses to cancel a shipped order', async () => {
     const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001', null, owner));
     expect(shipped.text).toMatch(/already shipped/);
@@ -209,6 +230,13 @@ describe('cleanForTriage', () => {
   it('keeps the new words of an email and drops greeting, quote and signature', () => {
     const email = 'Hi there,\n\nWhere is my order NW-10001?\n\nThanks,\nJane\n\nOn Mon, 23 Nov 2026 at 10:00, Support <support@example.com> wrote:\n> Your order shipped.';
     expect(cleanForTriage(email)).toBe('Where is my order NW-10001?');
+  });
+
+  it('drops a last paragraph that is only a name, a title or a company, and keeps one that is a sentence', () => {
+    expect(cleanForTriage("Hi,\n\nwhat's your return window?\n\nMaria")).toBe("what's your return window?");
+    expect(cleanForTriage('Good afternoon,\n\nWho is the right contact for press?\n\nElena Brandt\nSenior Editor\nTrail & Peak')).toBe('Who is the right contact for press?');
+    expect(cleanForTriage("Where is my order?\n\nIt's NW-10013.")).toBe("Where is my order?\n\nIt's NW-10013.");
+    expect(cleanForTriage('Where is my order?\n\nIt was a gift for my mother.')).toBe('Where is my order?\n\nIt was a gift for my mother.');
   });
 
   it('never returns nothing', () => {

@@ -9,6 +9,7 @@ import { ANONYMOUS_ASKER, askerOwnsOrder, emailMatchesOrder, MAX_EMAIL_ATTEMPTS,
 import type { Order } from '../../../src/core/types.ts';
 import { renderTemplate } from '../../graph.ts';
 import { cleanForTriage } from './clean-text.ts';
+import { isQuestion } from './message-kind.ts';
 import type { EngineContext, Turn } from './engine-context.ts';
 import { answered, findAnswer } from './knowledge-answers.ts';
 import type { Memory } from './memory.ts';
@@ -16,11 +17,13 @@ import { handoff, result, ticketReply } from './replies.ts';
 
 /** Triage's confidence from which a question routed to orders without an order number is about one. */
 const CONFIDENT_ORDER_QUESTION = 0.8;
-/** The customer speaks of an order of theirs, so its number is needed before anything else. */
-const OWN_ORDER = /\b(my|our|the|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff|refund|return)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+/** The customer speaks of an order of theirs ("the parcel" alone may be any parcel: "if the parcel is lost…"). */
+const OWN_ORDER = /\b(my|our|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
 /** "What happens if … my order": a question about the rules, which the knowledge base answers without the order. */
-const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b/i;
-
+const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b|\bif (i|my|we|our)\b/i;
+/** A question about where an order of theirs is or when it comes: only the order itself answers it. */
+const ABOUT_ITS_PROGRESS =
+  /\b(where(?:'s| is| are)|track|tracking|status|when will|when (does|do|is|are) (it|they|my)|(shipped|arrived|dispatched|sent) (it |them )?yet|(not|n't|never|still) (arrived|come|came|here|shipped|turned up|received|got|showed up))\b/i;
 /**
  * An order question: find which order, make sure the asker may see it (see order-access.ts),
  * then answer its status, follow the procedure of a case (a missing parcel), or open the ticket
@@ -39,8 +42,10 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const typedEmail = memory.typedEmail;
   if (!orderId) {
     const ownOrder = OWN_ORDER.test(turn.text) && !HYPOTHETICAL.test(turn.text);
-    // "How long does standard delivery take?" is about delivery, not about one order of theirs.
-    if (!memory.awaiting && !ownOrder) {
+    // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
+    // order says Processing, what does that mean?" is about theirs, but the rules answer it.
+    const rulesAnswer = !ownOrder || (isQuestion(turn.text) && !ABOUT_ITS_PROGRESS.test(turn.text));
+    if (!memory.awaiting && rulesAnswer) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);
     }
@@ -85,7 +90,9 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const verified: Memory = { ...remembered, awaiting: null };
   const orderTurn = { ...turn, memory: verified };
 
-  const found = ctx.caseIn(turn.text) ?? (memory.awaiting ? ctx.caseIn(memory.topic?.query ?? '') : null);
+  // A case told before the order number (an answer to our question, or a follow-up naming the order) still holds.
+  const continues = memory.awaiting !== null || turn.query !== turn.text;
+  const found = ctx.caseIn(turn.text) ?? (continues ? ctx.caseIn(memory.topic?.query ?? '') : null);
   if (found && (found.rule.statuses.length === 0 || found.rule.statuses.includes(order!.status))) {
     const procedure = await findAnswer(ctx, orderTurn, found.rule.search);
     const caseValues = { ...values, procedure: procedure?.text ?? '' };

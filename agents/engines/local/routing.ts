@@ -59,7 +59,13 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   // is sure it is about something else, that is tried first and the order is the fallback.
   const aboutOrder =
     topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && POINTS_BACK_TO_ORDER.test(text)
-      ? { agent: ordersAgent, intent: topic.intent, confidence: Math.max(decision.confidence, 0.8), query: `${topic.query} ${text}` }
+      ? {
+          agent: ordersAgent,
+          // "ok, cancel that order" after its status: the new request, on the same order.
+          intent: decision.confident && decision.route === topic.route ? decision.intent : topic.intent,
+          confidence: Math.max(decision.confidence, 0.8),
+          query: `${topic.query} ${text}`,
+        }
       : null;
   if (aboutOrder) {
     // Sure of another route, or an article clearly covers the message ("will I pay customs?").

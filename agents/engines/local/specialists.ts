@@ -8,11 +8,7 @@ import type { EngineContext, Specialist } from './engine-context.ts';
 import { answered, answerFromKnowledge, findAnswer } from './knowledge-answers.ts';
 import { orderDesk } from './order-desk.ts';
 import { handoff, ticketReply } from './replies.ts';
-
-/** A question asks for a fact; a statement or request asks for something to be done. */
-const QUESTION = /\?\s*$|^\s*(how|what|whats|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|may|if)\b/i;
-const REQUEST = /\b(i want|i need|i would like|i'd like|please|pls|plz|can you|could you)\b/i;
-const isQuestion = (text: string) => QUESTION.test(text) && !REQUEST.test(text);
+import { isQuestion } from './message-kind.ts';
 
 /** The specialist of each agent kind, sharing the engine's context. */
 export function createSpecialists(ctx: EngineContext): Record<AgentDefinition['kind'], Specialist> {
