@@ -53,6 +53,8 @@ export interface EngineContext {
   orderQuestion: string;
   /** The order number in a text, normalised (upper case, `PREFIX-digits`), or null. */
   extractOrderId(text: string): string | null;
+  /** Whether the text holds what looks like an order number but is not one ("NW-ABCDE", "NW-123"). */
+  mentionsMalformedOrderId(text: string): boolean;
   /** The first email address in a text, or null. */
   extractEmail(text: string): string | null;
   /** The orders agent's case the text describes, or null. */
@@ -66,6 +68,10 @@ export function createEngineContext(deps: LocalEngineDeps): EngineContext {
   const ordersAgent = graph.agents.find((a) => a.kind === 'orders') ?? null;
   const orderQuestion =
     ordersAgent?.defaultIntent ?? Object.keys(graph.triage.intents).find((intent) => graph.triage.intents[intent] === ordersAgent?.route) ?? 'unsure';
+  // The letters an order number starts with ("NW" of NW-12345), followed by anything else.
+  const prefix = /^\p{L}{2,}(?=[- ]?\d)/u.exec(graph.orderIdExample)?.[0];
+  // A hyphen binds anything ("NW-ABCDE"); after a space only digits do ("NW 123", not the street "NW Glisan").
+  const malformedOrderId = prefix ? new RegExp(`\\b${prefix}(?:-[\\p{L}\\p{N}]+|[ #]?\\d[\\p{L}\\p{N}]*)\\b`, 'iu') : null;
   const caseRules: OrderCase[] = ordersAgent ? Object.entries(ordersAgent.cases).map(([name, rule]) => ({ name, rule, patterns: rule.patterns.map((p) => new RegExp(p, 'i')) })) : [];
 
   return {
@@ -84,6 +90,7 @@ export function createEngineContext(deps: LocalEngineDeps): EngineContext {
       if (!match) return null;
       return match.length > 2 ? `${match[1]!.toUpperCase()}-${match[2]}` : match[0].toUpperCase();
     },
+    mentionsMalformedOrderId: (text) => malformedOrderId !== null && malformedOrderId.test(text) && !orderIdPattern.test(text),
     extractEmail: (text) => /[^\s@<>(),;:"']+@[^\s@<>(),;:"']+\.[a-z]{2,}/i.exec(text)?.[0] ?? null,
     caseIn: (text) => caseRules.find((c) => c.patterns.some((p) => p.test(text))) ?? null,
   };

@@ -6,6 +6,7 @@ import type { AgentRunInput, AgentTools } from '../../../src/core/ports.ts';
 import type { Conversation, Message, Order, PassageHit } from '../../../src/core/types.ts';
 import { buildVocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
+import { createEngineContext } from './engine-context.ts';
 import { createLocalEngine } from './engine.ts';
 
 const agentGraph = loadDeployment().graph;
@@ -123,6 +124,16 @@ describe('local engine: orders and their privacy', () => {
     expect(again!.text).toMatch(/48 hours/);
   });
 
+  it('asks for the order number in its shape when the customer gives one that is not ("NW-ABCDE"), and takes the right one next', async () => {
+    const engine = engineSaying('complaint', 0.3);
+    const [wrong, right] = await dialogue(engine, ['NW-ABCDE', 'sorry, NW-10001'], owner);
+    expect(wrong!.handoff).toBeUndefined();
+    expect(wrong!.text).toMatch(/NW-12345/);
+    expect(right!.text).toContain('1Z999');
+    // A street that starts with the prefix letters is no order number.
+    expect(createEngineContext({ graph: agentGraph, classify: () => ({ label: 'x', confidence: 1 }) }).mentionsMalformedOrderId('the store on NW Glisan Street')).toBe(false);
+  });
+
   it('refuses to cancel a shipped order', async () => {
     const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001', null, owner));
     expect(shipped.text).toMatch(/already shipped/);
@@ -179,8 +190,8 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.ticket).toMatchObject({ status: 'escalated', category: 'unanswerable' });
   });
 
-  it('answers greetings, thanks and gibberish without a ticket, and keeps the bot in charge', async () => {
-    for (const text of ['hi', 'hello there', 'ok thanks!', 'asdkjh qwe', '   ', '👍']) {
+  it('answers greetings, thanks, refusals and gibberish without a ticket, and keeps the bot in charge', async () => {
+    for (const text of ['hi', 'hello there', 'ok thanks!', 'asdkjh qwe', '   ', '👍', "' OR 1=1 --", 'nope']) {
       const result = await engineSaying('complaint', 0.3).run(input(text));
       expect(result.route, text).toBe('small_talk');
       expect(result.ticket, text).toBeUndefined();
@@ -189,7 +200,7 @@ describe('local engine: knowledge, memory and small talk', () => {
   });
 
   it('answers a question about who is answering, without handing over', async () => {
-    for (const text of ['am I talking to a real person?', 'is this an AI or a human', 'are you a bot']) {
+    for (const text of ['am I talking to a real person?', 'wait am i talking to a real person?', 'is this an AI or a human', 'are you a bot']) {
       const result = await engineSaying('contact_human_agent', 0.95).run(input(text));
       expect(result.route, text).toBe('small_talk');
       expect(result.text, text).toMatch(/virtual assistant/);

@@ -42,6 +42,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const typedEmail = memory.typedEmail;
   if (!orderId) {
     const ownOrder = OWN_ORDER.test(turn.text) && !HYPOTHETICAL.test(turn.text);
+    if (ctx.mentionsMalformedOrderId(turn.text)) return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
     // order says Processing, what does that mean?" is about theirs, but the rules answer it.
     const rulesAnswer = !ownOrder || (isQuestion(turn.text) && !ABOUT_ITS_PROGRESS.test(turn.text));

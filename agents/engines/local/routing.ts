@@ -37,6 +37,11 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
     trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
     return { agent: ordersAgent, intent: memory.pendingIntent ?? orderQuestion, confidence: 0.95, query: memory.topic?.query ?? text };
   }
+  // "NW-ABCDE": meant as an order number; the order desk asks for one in the right shape.
+  if (ordersAgent && ctx.mentionsMalformedOrderId(text)) {
+    trace.push({ kind: 'triage', name: 'malformed_order_id', at: now() });
+    return { agent: ordersAgent, intent: memory.pendingIntent ?? orderQuestion, confidence: 0.8, query: text };
+  }
   const decision = triage(text);
   trace.push({
     kind: 'triage',

@@ -22,7 +22,7 @@ const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
     'thanks', 'thank you', 'thankyou', 'thx', 'thnx', 'thanx', 'ty', 'tysm', 'cheers', 'much appreciated', 'appreciate it',
     'many thanks', 'thanks a lot', 'thank you so much', 'thanks so much', 'great thanks', 'perfect thanks', 'brilliant',
   ],
-  goodbye: ['bye', 'bye bye', 'goodbye', 'good bye', 'see you', 'see ya', 'cya', 'later', 'have a nice day', 'have a good day', 'take care', 'good night'],
+  goodbye: ['no', 'nope', 'nah', 'bye', 'bye bye', 'goodbye', 'good bye', 'see you', 'see ya', 'cya', 'later', 'have a nice day', 'have a good day', 'take care', 'good night'],
   acknowledgement: [
     'ok', 'okay', 'okey', 'okie', 'k', 'kk', 'cool', 'great', 'perfect', 'got it', 'gotcha', 'sounds good', 'alright', 'all right',
     'understood', 'noted', 'sure', 'awesome', 'nice', 'fine', 'excellent', 'wonderful', 'lovely', 'that helps', 'that helped',
@@ -38,12 +38,16 @@ const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
 
 /** "Am I talking to a real person?", "is this an AI?", "are you a chatbot or a human": asking who answers, nothing more. */
 const WHO = '(a |an )?(real |actual |live )?(bot|robot|chatbot|chat bot|human|person|ai|machine|computer|automated|automatic|agent)( or (a |an )?(real |actual |live )?\\w+)?';
-const BOT_QUESTION = new RegExp(`^(hi |hello |hey )?(am i|are we) (talking|chatting|speaking|writing) (to|with) ${WHO}$|^(hi |hello |hey )?(are you|is this|is that) ${WHO}$`);
+const OPENER = '((hi|hello|hey|wait|so|ok|okay|um|hmm|sorry|oh|quick question) )*';
+const BOT_QUESTION = new RegExp(`^${OPENER}(am i|are we) (talking|chatting|speaking|writing) (to|with) ${WHO}$|^${OPENER}(are you|is this|is that) ${WHO}$`);
 
 /** Words that may surround small talk without making it a request ("hi there team", "thanks so much guys"). */
 const FILLER = new Set(
   'there team all guys folks everyone again so very much lot a you for the help your support and oh ah well then just really that this is it was i am im sorry sir madam please pls'.split(' '),
 );
+
+/** Words that carry no request on their own. */
+const LITTLE_WORDS = new Set('a an and or not of to in on at by as if is be it the'.split(' '));
 
 const KIND_ORDER: (keyof typeof PHRASES)[] = ['bot_identity', 'thanks', 'goodbye', 'greeting', 'acknowledgement'];
 const phraseList = KIND_ORDER.flatMap((kind) => PHRASES[kind].map((phrase) => ({ kind, words: phrase.split(' ') }))).sort(
@@ -78,7 +82,9 @@ export function detectSmallTalk(text: string, isKnownWord: (word: string) => boo
     // "thanks, bye" is a goodbye; "hi, thanks" is thanks: the most final thing said wins.
     for (const kind of ['bot_identity', 'goodbye', 'thanks', 'acknowledgement', 'greeting'] as const) if (found.has(kind)) return kind;
   }
-  // Letters, but not one word this deployment knows, and no digits that could be an order number.
-  if (tokens.length <= 6 && !/\d/.test(text) && tokens.every((t) => !isKnownWord(t))) return 'unclear';
+  // Letters, but not one word this deployment knows beyond little words ("' OR 1=1 --"), and no
+  // digits that could be an order number.
+  const saysNothing = (t: string) => !isKnownWord(t) || LITTLE_WORDS.has(t) || /^\d{1,2}$/.test(t);
+  if (tokens.length <= 6 && !/\d{3}/.test(text) && tokens.every(saysNothing)) return 'unclear';
   return null;
 }
