@@ -24,7 +24,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['discount', 'sale', 'deal', 'promo', 'coupon', 'voucher'],
   ['points', 'rewards', 'loyalty'],
   ['wrap', 'wrapping', 'gift-wrap'],
-  ['broken', 'damaged', 'defective', 'faulty'],
+  ['broken', 'damaged', 'defective', 'faulty', 'squashed', 'crushed', 'dented', 'smashed'],
   ['size', 'fit', 'sizing'],
   ['cancel', 'cancellation'],
   ['login', 'sign', 'log'],
@@ -49,5 +49,9 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['legit', 'genuine', 'scam', 'phishing', 'fraud'],
   ['catch', 'condition', 'conditions', 'terms', 'rules'],
   ['agent', 'representative', 'advisor', 'team'],
+  ['gift', 'present'],
+  ['amex', 'american express'],
+  ['text', 'texts', 'sms'],
+  ['weekday', 'weekdays', 'monday', 'friday'],
 ];
 

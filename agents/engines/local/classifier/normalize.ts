@@ -64,6 +64,7 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map(Object.entries({
   n: 'and',
   hw: 'how',
   hrs: 'hours',
+  intl: 'international',
   hr: 'hour',
   mins: 'minutes',
   info: 'information',
