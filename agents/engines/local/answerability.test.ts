@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPassage, buildVocabulary, contentWords, topicality, type PassageText } from './answerability.ts';
+import { bestPassage, buildVocabulary, contentWords, stem, topicality, type PassageText } from './answerability.ts';
 
 const sections: PassageText[] = [
   { title: 'Shipping options and costs', heading: null, text: '| Option | Cost |\n|---|---|\n| Standard | $5.95 |\n| Next-day | $24.95 |' },
@@ -60,5 +60,11 @@ describe('topicality of a word the knowledge base does not use', () => {
     expect(yesterday).toBeLessThan(0.6);
     expect(give).toBeLessThan(yesterday!);
     expect(wholesale).toBe(1);
+  });
+});
+
+describe('stem', () => {
+  it('cuts endings only where a syllable stays', () => {
+    expect(['returns', 'returned', 'boxes', 'bring', 'string', 'uses'].map(stem)).toEqual(['return', 'return', 'box', 'bring', 'string', 'use']);
   });
 });

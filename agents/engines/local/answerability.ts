@@ -29,7 +29,11 @@ const STOPWORDS = new Set(
 );
 
 /** Crude stemming: enough for "returns"/"returned"/"returning" to meet, no dictionary needed. */
-export const stem = (word: string) => (word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, '') : word.replace(/s$/, '')).slice(0, 8);
+export const stem = (word: string) => {
+  const stripped = word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, '') : word.replace(/s$/, '');
+  // "bring" is no "br", "string" no "str": an ending is only cut where a syllable stays.
+  return (/^[^aeiouy]*[aeiouy].{1,}$/.test(stripped) || word.length <= 4 ? stripped : word).slice(0, 8);
+};
 
 /**
  * From the synonym groups (synonyms.ts), per stem: the stems that mean the same (a question's word

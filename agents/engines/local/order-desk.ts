@@ -21,6 +21,8 @@ const CONFIDENT_ORDER_QUESTION = 0.8;
 const OWN_ORDER = /\b(my|our|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
 /** "What happens if … my order": a question about the rules, which the knowledge base answers without the order. */
 const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b|\bif (i|my|we|our)\b/i;
+/** "What does Processing mean on my order status?": what a word means, not where their order is. */
+const DEFINITION = /\bmean(s|t)?\b|\bstand for\b/i;
 /** A question about where an order of theirs is or when it comes: only the order itself answers it. */
 const ABOUT_ITS_PROGRESS =
   /\b(where(?:'s| is| are)|track|tracking|status|when will|when (does|do|is|are) (it|they|my)|(shipped|arrived|dispatched|sent) (it |them )?yet|(not|n't|never|still) (arrived|come|came|here|shipped|turned up|received|got|showed up))\b/i;
@@ -45,7 +47,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
     if (ctx.mentionsMalformedOrderId(turn.text)) return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
     // order says Processing, what does that mean?" is about theirs, but the rules answer it.
-    const rulesAnswer = !ownOrder || (isQuestion(turn.text) && !ABOUT_ITS_PROGRESS.test(turn.text));
+    const rulesAnswer = !ownOrder || (isQuestion(turn.text) && (!ABOUT_ITS_PROGRESS.test(turn.text) || DEFINITION.test(turn.text)));
     if (!memory.awaiting && rulesAnswer) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);

@@ -50,6 +50,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['catch', 'condition', 'conditions', 'terms', 'rules'],
   ['agent', 'representative', 'advisor', 'team'],
   ['gift', 'present'],
+  ['accept', 'take'],
   ['amex', 'american express'],
   ['text', 'texts', 'sms'],
   ['weekday', 'weekdays', 'monday', 'friday'],
