@@ -132,7 +132,8 @@ export function createOutbox(deps: {
   /** Capped exponential backoff with jitter; a longer Retry-After wins. */
   const backoff = (attempts: number, retryAfterMs?: number) => {
     const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    // Whole milliseconds: run_at is a bigint column on PostgreSQL.
+    const jittered = Math.round(exponential / 2 + Math.random() * (exponential / 2));
     return Math.max(jittered, retryAfterMs ?? 0);
   };
 
