@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
+import { carriesEveryReplyType } from '../../src/core/reply-attachments.ts';
 import { imapOptions, startImapPoller, type ImapPoller } from './poller.ts';
 import { createEmailSender, smtpOptions, type EmailSender } from './send.ts';
 import type { EmailAdapterDeps, EmailConfig, EmailTiming } from './types.ts';
@@ -50,6 +51,7 @@ export function createEmailAdapter(config: EmailConfig, deps: EmailAdapterDeps =
   return {
     kind: 'email',
     address,
+    replyAttachments: carriesEveryReplyType('email'),
     send: (message) => getSender().send(message),
     attach(ctx) {
       context = ctx;

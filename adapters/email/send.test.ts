@@ -43,7 +43,7 @@ const outbound = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => 
     references: ['<first@example.org>', '<01jr00000000000000000000aa@northwind.test>', '<second@example.org>'],
     lastInbound: { text: 'Where is my order?\nIt was due on Monday.', createdAt: Date.UTC(2026, 10, 24, 9, 30) },
   },
-  attachments: [{ filename: 'label.txt', contentType: 'text/plain', size: 5, data: new TextEncoder().encode('label') }],
+  attachments: [{ id: 'att-1', filename: 'label.txt', contentType: 'text/plain', size: 5, data: new TextEncoder().encode('label') }],
   authorKind: 'bot',
   agentName: 'orders',
   ...overrides,

@@ -43,10 +43,14 @@ export interface SectionBlock {
 export function messageBody(markdown: string): { text: string; blocks?: SectionBlock[] } {
   const mrkdwn = toMrkdwn(markdown);
   if (mrkdwn.length <= SECTION_LIMIT) return { text: mrkdwn };
-  const blocks = splitText(mrkdwn, SECTION_LIMIT)
+  return { text: `${mrkdwn.slice(0, FALLBACK_LIMIT - 1)}…`, blocks: sectionBlocks(markdown) };
+}
+
+/** An answer as section blocks alone (a file upload's message takes blocks, not `text`). */
+export function sectionBlocks(markdown: string): SectionBlock[] {
+  return splitText(toMrkdwn(markdown), SECTION_LIMIT)
     .slice(0, MAX_BLOCKS)
     .map((chunk): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
-  return { text: `${mrkdwn.slice(0, FALLBACK_LIMIT - 1)}…`, blocks };
 }
 
 /** Splits at the last paragraph break, else line break, else space, before `limit`. */

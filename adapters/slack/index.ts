@@ -8,6 +8,7 @@
 import { webApi } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { ChannelAdapter, ChannelContext, ChannelRoutes, Logger } from '../../src/core/ports.ts';
+import { carriesEveryReplyType } from '../../src/core/reply-attachments.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
 import { isIgnorable, threadKeyOf, toCommand, toEnvelope, toInbound, toInteraction, toMessageEvent } from './parse.ts';
 import { createSlackRoutes } from './routes.ts';
@@ -214,6 +215,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapte
 
   return {
     kind: 'slack',
+    replyAttachments: carriesEveryReplyType('Slack'),
     async send(message) {
       const result = await postReply(client, message);
       await clearReactions(message.thread.key);

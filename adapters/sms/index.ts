@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
+import { MMS_ATTACHMENTS } from './media-links.ts';
 import { createSmsRoutes } from './routes.ts';
 import { createSmsSender, createTwilioClient, readReplyLinkToken } from './send.ts';
 import type { SmsAdapterConfig, SmsAdapterDeps } from './types.ts';
@@ -20,9 +21,11 @@ export function createSmsAdapter(config: SmsAdapterConfig, deps: SmsAdapterDeps 
       if (context) await context.optOuts.set('sms', number, true);
       else deps.logger?.warn('a recipient unsubscribed before the SMS adapter was attached; opt-out not recorded');
     },
+    now: () => context?.clock.now() ?? Date.now(),
   });
   return {
     kind: 'sms',
+    replyAttachments: MMS_ATTACHMENTS,
     send: sender.send,
     findSent: sender.findSent,
     attach(ctx) {

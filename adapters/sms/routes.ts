@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { NotFoundError } from '../../src/core/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../src/core/errors.ts';
+import { fileHeaders } from '../../src/http/file-response.ts';
 import { errors, routeFamily, TAGS } from '../../src/http/api-doc.ts';
 import type { ChannelContext } from '../../src/core/ports.ts';
 import { markdownToText } from '../../src/render/markdown.ts';
 import { formatSms } from './format.ts';
 import { fetchMedia } from './media.ts';
+import { readMediaLinkToken } from './media-links.ts';
 import { deliveryStatusOf, detectKeyword, formParams, isStatusCallback, parseStatusCallback, parseSmsWebhook, threadKey, toInboundMessage, type FormParams } from './parse.ts';
 import type { SmsAdapterConfig, SmsWebhook } from './types.ts';
 import { signedUrl, withoutCredentials } from './verify.ts';
@@ -49,7 +51,8 @@ export interface SmsRuntime {
 
 /**
  * The SMS endpoints under /webhooks/sms: inbound messages (`POST /`), delivery status callbacks
- * (`POST /status`) and the full text of shortened replies (`GET /r/:token`).
+ * (`POST /status`), the full text of shortened replies (`GET /r/:token`) and the files of replies
+ * sent as MMS (`GET /media/:token`, fetched by Twilio).
  */
 export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfig, runtime: SmsRuntime): Hono {
   const { conversations, inbound: pipeline, clock } = context;
@@ -165,6 +168,21 @@ export function createSmsRoutes(context: ChannelContext, config: SmsAdapterConfi
       throw new NotFoundError('reply', token);
     }
     return c.text(markdownToText(message.text), 200, { 'cache-control': 'private, no-store' });
+  });
+
+  app.get('/media/:token', describeRoute({
+    tags: [TAGS.webhooks],
+    summary: 'A file of a staff reply sent as MMS (the signed, expiring MediaUrl Twilio fetches)',
+    security: [],
+    responses: { 200: { description: 'The file, inline, with its own type', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors(403, 404) },
+  }), async (c) => {
+    const link = await readMediaLinkToken(config.authToken, c.req.param('token'), clock.now());
+    if (link.kind === 'expired') throw new ForbiddenError('This media link has expired.', 'media_link_expired');
+    const found = link.kind === 'valid' ? await conversations.attachment(link.attachmentId) : null;
+    const { message } = found ?? {};
+    // Only files of replies sent on SMS; a bad signature reads as a file that does not exist.
+    if (!found?.data || message!.channel !== 'sms' || message!.direction !== 'outbound' || message!.internal) throw new NotFoundError('media', 'link');
+    return c.body(found.data as Uint8Array<ArrayBuffer>, 200, fileHeaders(found.attachment, 'inline'));
   });
 
   return app;

@@ -6,6 +6,7 @@ import { retryAfterMs } from '../../src/core/http-responses.ts';
 import { twilioRefusal, twilioTransient, twilioUnreachable } from './delivery-errors.ts';
 import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
 import { formatSms } from './format.ts';
+import { mediaUrlsOf } from './media-links.ts';
 import { deliveryStatusOf, senderFromThreadKey } from './parse.ts';
 import type { SmsAdapterConfig } from './types.ts';
 import { withoutCredentials } from './verify.ts';
@@ -89,7 +90,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export function createSmsSender(
   config: SmsAdapterConfig,
   client: ReturnType<typeof createTwilioClient>,
-  hooks: { onUnsubscribed(number: string): Promise<void> },
+  hooks: { onUnsubscribed(number: string): Promise<void>; now(): number },
 ) {
   const configured = config.messagingServiceSid
     ? { messagingServiceSid: config.messagingServiceSid }
@@ -116,7 +117,7 @@ export function createSmsSender(
 
   async function send(message: OutboundMessage): Promise<DeliveryResult> {
     const { sender, body } = compose(message);
-    const mediaUrl = message.attachments.map((a) => a.url).filter((u): u is string => !!u && /^https?:\/\//.test(u)).slice(0, 10);
+    const mediaUrl = await mediaUrlsOf(message, config, hooks.now());
     try {
       const created = await client.messages.create({
         to: message.to.address,

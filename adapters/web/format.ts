@@ -3,6 +3,7 @@
  * of a message, our replies' Markdown rendered to safe HTML.
  */
 import type { Conversation, Message } from '../../src/core/types.ts';
+import { attachmentRefsOf } from '../../src/core/reply-attachments.ts';
 import { renderedHtmlOf } from '../../src/render/message-html.ts';
 import type { VisitorConversation, VisitorMessage } from './types.ts';
 
@@ -20,7 +21,13 @@ export function toVisitorMessage(m: Message): VisitorMessage {
     confidence: m.confidence,
     deliveryStatus: m.deliveryStatus,
     createdAt: m.createdAt,
+    attachments: attachmentRefsOf(m).map((a) => ({ ...a, url: attachmentPath(m.conversationId, a.id) })),
   };
+}
+
+/** Where the visitor's token opens a file of their conversation (the widget adds Frontdesk's origin). */
+export function attachmentPath(conversationId: string, attachmentId: string): string {
+  return `/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(attachmentId)}`;
 }
 
 export function toVisitorConversation(c: Conversation): VisitorConversation {

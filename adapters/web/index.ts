@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { ChannelAdapter } from '../../src/core/ports.ts';
+import { carriesEveryReplyType } from '../../src/core/reply-attachments.ts';
 import { createWebRoutes } from './routes.ts';
 import { sendWeb } from './send.ts';
 import type { WebAdapterConfig } from './types.ts';
@@ -11,6 +12,7 @@ export function createWebAdapter(config: WebAdapterConfig, auth: { authenticateS
   return {
     kind: 'web',
     deliveredOnStore: true,
+    replyAttachments: carriesEveryReplyType('the web widget'),
     send: sendWeb,
     attach: (context) => ({ basePath: '/v1', app: createWebRoutes({ context, config, authenticateStaff: auth.authenticateStaff }) }),
   };

@@ -13,6 +13,7 @@ import type { Conversation } from '../../src/core/types.ts';
 import { errors, jsonBody, jsonResponse, routeFamily, TAGS, VISITOR_AUTH } from '../../src/http/api-doc.ts';
 import { CsatRecord, VisitorConversationRecord, VisitorMessageRecord } from '../../src/http/api-schemas.ts';
 import { messageText, readJson } from '../../src/http/body.ts';
+import { fileHeaders, isImageType } from '../../src/http/file-response.ts';
 import { streamTopic } from '../../src/http/sse.ts';
 import { withRenderedHtml } from '../../src/render/message-html.ts';
 import { toVisitorConversation, toVisitorMessage } from './format.ts';
@@ -244,6 +245,18 @@ export function createWebRoutes(deps: WebRouteDeps) {
         return missed.map((m) => ({ event: 'message', id: m.id, data: staff ? withRenderedHtml(m) : toVisitorMessage(m) }));
       },
     });
+  });
+
+  app.get('/conversations/:id/attachments/:attachmentId', visitorRoute('A file staff attached to a reply in this conversation', {
+    responses: { 200: { description: 'The file: images inline, other files as a download', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } },
+  }), async (c) => {
+    const { conversation } = await access(c);
+    const id = c.req.param('attachmentId');
+    const found = await conversations.attachment(id);
+    // Another conversation's file, a note's, or one kept without its bytes: as if it did not exist.
+    if (!found?.data || found.message.conversationId !== conversation.id || found.message.internal) throw new NotFoundError('attachment', id);
+    const { attachment, data } = found;
+    return c.body(data as Uint8Array<ArrayBuffer>, 200, fileHeaders(attachment, isImageType(attachment.contentType) ? 'inline' : 'attachment'));
   });
 
   app.post('/conversations/:id/csat', visitorRoute('Rate the conversation', {

@@ -19,6 +19,17 @@ export type VisitorMessage = Pick<
 > & {
   /** Safe HTML rendered on the server from `text` (Markdown) for our replies; null for the visitor's own messages. */
   renderedHtml: string | null;
+  /** Files staff attached to the reply; each opens with the visitor's token at `url`. */
+  attachments: VisitorAttachment[];
 };
+
+/** A file in a staff reply as the visitor sees it: `url` is a path under the Frontdesk origin. */
+export interface VisitorAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
 
 export type VisitorConversation = Pick<Conversation, 'id' | 'status' | 'owner' | 'currentAgent' | 'createdAt' | 'lastMessageAt'>;

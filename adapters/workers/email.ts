@@ -6,6 +6,7 @@
  */
 import { FrontdeskError } from '../../src/core/errors.ts';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
+import { carriesEveryReplyType } from '../../src/core/reply-attachments.ts';
 import { parseEmail } from '../email/parse.ts';
 import { createResendSender, type ResendConfig } from './resend.ts';
 
@@ -51,6 +52,7 @@ export function createWorkersEmailAdapter(config: WorkersEmailConfig): WorkersEm
 
   return {
     kind: 'email',
+    replyAttachments: carriesEveryReplyType('email'),
     send: createResendSender(config),
     receive,
     // Mail arrives through worker.ts's email() handler, not over HTTP: no routes.

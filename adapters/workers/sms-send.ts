@@ -8,6 +8,7 @@ import { retryAfterMs } from '../../src/core/http-responses.ts';
 import type { DeliveryResult, OutboundMessage } from '../../src/core/ports.ts';
 import { twilioRefusal, twilioTransient, twilioUnreachable } from '../sms/delivery-errors.ts';
 import { formatSms } from '../sms/format.ts';
+import { mediaUrlsOf } from '../sms/media-links.ts';
 import { deliveryStatusOf, senderFromThreadKey } from '../sms/parse.ts';
 import type { SmsAdapterConfig } from '../sms/types.ts';
 import { withoutCredentials } from '../sms/verify.ts';
@@ -33,7 +34,7 @@ export async function readReplyLinkToken(authToken: string, token: string): Prom
 /** Who a reply is sent from, in Twilio's parameter names. */
 type TwilioSender = { From: string } | { MessagingServiceSid: string };
 
-export function createWorkersSmsSender(config: SmsAdapterConfig, twilio: TwilioRest, hooks: { onUnsubscribed(number: string): Promise<void> }) {
+export function createWorkersSmsSender(config: SmsAdapterConfig, twilio: TwilioRest, hooks: { onUnsubscribed(number: string): Promise<void>; now(): number }) {
   const configured: TwilioSender | null = config.messagingServiceSid ? { MessagingServiceSid: config.messagingServiceSid } : config.fromNumber ? { From: config.fromNumber } : null;
 
   /** The sender and body a reply goes out with, the same on every attempt. */
@@ -60,8 +61,7 @@ export function createWorkersSmsSender(config: SmsAdapterConfig, twilio: TwilioR
   async function send(message: OutboundMessage): Promise<DeliveryResult> {
     const { sender, body } = await compose(message);
     const form = new URLSearchParams({ To: message.to.address, ...sender, Body: body, StatusCallback: `${config.publicUrl}/webhooks/sms/status` });
-    const mediaUrls = message.attachments.map((a) => a.url).filter((u): u is string => !!u && /^https?:\/\//.test(u));
-    for (const url of mediaUrls.slice(0, 10)) form.append('MediaUrl', url);
+    for (const url of await mediaUrlsOf(message, config, hooks.now())) form.append('MediaUrl', url);
     try {
       return resultOf(await twilio.createMessage(form));
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { Hono } from 'hono';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/ports.ts';
+import { MMS_ATTACHMENTS } from '../sms/media-links.ts';
 import { createSmsRoutes } from '../sms/routes.ts';
 import type { SmsAdapterConfig } from '../sms/types.ts';
 import { createWorkersSmsSender, readReplyLinkToken } from './sms-send.ts';
@@ -20,9 +21,11 @@ export function createWorkersSmsAdapter(config: SmsAdapterConfig): ChannelAdapte
     async onUnsubscribed(number) {
       await context?.optOuts.set('sms', number, true);
     },
+    now: () => context?.clock.now() ?? Date.now(),
   });
   return {
     kind: 'sms',
+    replyAttachments: MMS_ATTACHMENTS,
     send: sender.send,
     findSent: sender.findSent,
     attach(ctx) {

@@ -51,6 +51,11 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
       messages: (conversationId, opts) => repo().listMessages(conversationId, opts),
       recentMessages: (conversationId, limit) => repo().recentMessages(conversationId, limit),
       message: (id) => repo().getMessage(id),
+      async attachment(id) {
+        const found = await repo().getAttachmentData(id);
+        const message = found && (await repo().getMessage(found.attachment.messageId));
+        return found && message ? { ...found, message } : null;
+      },
       messageByProviderId: (channel, providerMessageId) => repo().findMessageByProviderId(channel, providerMessageId),
     },
     deliveries: {

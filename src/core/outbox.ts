@@ -14,7 +14,7 @@
 import { ConflictError, DeliveryError, NotFoundError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { ChannelRegistry } from './channels.ts';
-import type { ChannelAdapter, Clock, DeliveryResult, EventBus, Logger, OutboundMessage, Repository, Store, WebhookSender } from './ports.ts';
+import type { ChannelAdapter, Clock, DeliveryResult, EventBus, Logger, OutboundMessage, ReplyAttachmentSupport, Repository, Store, WebhookSender } from './ports.ts';
 import type { ChannelKind, Message, OutboxJob, WebhookEvent } from './types.ts';
 
 export interface OutboxOptions {
@@ -30,6 +30,8 @@ export interface OutboxOptions {
 export interface Outbox {
   /** The status a new outbound message on this channel is stored with. */
   initialStatus(channel: ChannelKind): Message['deliveryStatus'];
+  /** The staff files a reply on this channel can carry, or null when it takes none (or is off). */
+  attachmentSupport(channel: ChannelKind): ReplyAttachmentSupport | null;
   /**
    * Adds the delivery job for a stored outbound message inside the caller's transaction; null
    * when the channel needs none (delivered on store).
@@ -130,7 +132,8 @@ export function createOutbox(deps: {
   /** Capped exponential backoff with jitter; a longer Retry-After wins. */
   const backoff = (attempts: number, retryAfterMs?: number) => {
     const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    // Whole milliseconds: run_at is a bigint column on PostgreSQL.
+    const jittered = Math.round(exponential / 2 + Math.random() * (exponential / 2));
     return Math.max(jittered, retryAfterMs ?? 0);
   };
 
@@ -142,9 +145,10 @@ export function createOutbox(deps: {
     if (!identity) return 'no_address';
     const recent = await store.repo.recentMessages(conversation.id, THREAD_REFERENCES);
     const lastInbound = [...recent].reverse().find((m) => m.direction === 'inbound' && m.createdAt <= message.createdAt);
-    // With their bytes: email sends files staff attached as MIME parts.
+    // With their ids and bytes: every attempt sends the same files (email as MIME parts, MMS by signed link, Slack as uploads).
     const attachments = await Promise.all(
       (await store.repo.listAttachments([message.id])).map(async (a) => ({
+        id: a.id,
         filename: a.filename,
         contentType: a.contentType,
         size: a.size,
@@ -317,6 +321,7 @@ export function createOutbox(deps: {
 
   return {
     initialStatus: (channel) => (deliveredOnStore(channel) ? 'delivered' : 'pending'),
+    attachmentSupport: (channel) => channels.get(channel)?.replyAttachments ?? null,
     async enqueue(repo, message, now) {
       if (deliveredOnStore(message.channel)) return null;
       const job = pendingJob({ kind: 'reply', messageId: message.id, eventId: null, subscriptionId: null, conversationId: message.conversationId, channel: message.channel }, now);

@@ -54,7 +54,8 @@ export interface OutboundMessage {
    * the last inbound message with its adapter `meta` (email keeps who to answer and who was in CC).
    */
   thread: { key: string | null; references: string[]; lastInbound?: (Pick<Message, 'text' | 'createdAt'> & { meta?: Message['meta'] }) | null };
-  attachments: AttachmentInput[];
+  /** The files the reply carries, read from the store with their bytes on every attempt. */
+  attachments: (AttachmentInput & { id: string })[];
   authorKind: Message['authorKind'];
   agentName: string | null;
 }
@@ -81,6 +82,12 @@ export interface ChannelAdapter<Routes = never> {
    */
   readonly deliveredOnStore?: boolean;
   /**
+   * The files a staff reply may carry to the customer on this channel; absent when the channel
+   * takes none (the reply is refused with 422 before anything is stored). `send` finds them, with
+   * their bytes, in `OutboundMessage.attachments`.
+   */
+  readonly replyAttachments?: ReplyAttachmentSupport;
+  /**
    * Gives the adapter the core, once, before anything else (every real adapter needs it; a fake
    * that only sends may leave it out). Answers the HTTP endpoints it serves and where to mount them
    * (`/webhooks/sms` for Twilio's webhooks, `/v1` for the web visitor API), or null for a channel
@@ -103,6 +110,16 @@ export interface ChannelAdapter<Routes = never> {
   /** Long-running inbound work (IMAP IDLE, Socket Mode); called after `attach`. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+/** Which staff files a channel carries to the customer, and how much of them per message. */
+export interface ReplyAttachmentSupport {
+  /** How refusals name the channel ("MMS", "the web widget"). */
+  name: string;
+  /** MIME types it carries (a subset of REPLY_ATTACHMENT_LIMITS.types). */
+  types: readonly string[];
+  /** The most the files of one message may come to together (MMS: 5 MB). */
+  maxTotalBytes?: number;
 }
 
 /** An adapter's HTTP endpoints: an app of the HTTP layer's type, mounted at `basePath`. */
@@ -201,6 +218,8 @@ export interface ChannelConversations {
   /** The last `limit` messages, oldest first. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
   message(id: string): Promise<Message | null>;
+  /** A stored file with its bytes and the message that carries it, or null. */
+  attachment(id: string): Promise<{ attachment: Attachment; data: Uint8Array | null; message: Message } | null>;
   messageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
 }
 

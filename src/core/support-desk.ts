@@ -10,7 +10,8 @@ import type { Escalations } from './escalations.ts';
 import { NO_SERVICE_LEVELS, type ServiceLevels } from './service-levels.ts';
 import type { Outbox } from './outbox.ts';
 import type { Clock, EventBus, Repository, Store, SupportDesk } from './ports.ts';
-import type { Conversation, MetricEvent } from './types.ts';
+import { checkReplyAttachments, type AttachmentRef } from './reply-attachments.ts';
+import type { AttachmentInput, Conversation, Message, MetricEvent } from './types.ts';
 
 /** A user work can be given to: one who exists and is not disabled (a disabled user would never see it). */
 async function assignable(repo: Repository, userId: string): Promise<void> {
@@ -67,9 +68,23 @@ export function createSupportDesk(deps: {
     }
   }
 
+  /** Stores the files and lists them on the message itself, so every view and live event carries them. */
+  async function withAttachments(repo: Repository, message: Message, files: AttachmentInput[], now: number): Promise<Message> {
+    if (files.length === 0) return message;
+    const stored = await repo.insertAttachments(message.id, files, now);
+    const refs: AttachmentRef[] = stored.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size }));
+    const meta = { ...message.meta, attachments: refs };
+    await repo.updateMessage(message.id, { meta });
+    return { ...message, meta };
+  }
+
   return {
     async replyAsHuman({ conversationId, userId, text, internal = false, attachments = [] }) {
       if (!text.trim()) throw new InvalidInputError('A reply needs some text.', undefined, 'empty_reply');
+      if (attachments.length > 0) {
+        const channel = internal ? null : (await load(store.repo, conversationId)).channel;
+        checkReplyAttachments(channel, channel && outbox.attachmentSupport(channel), attachments);
+      }
       const now = clock.now();
       const result = await store.transaction(async (repo) => {
         let conversation = await load(repo, conversationId);
@@ -83,7 +98,7 @@ export function createSupportDesk(deps: {
           }
           events.push(metricEvent(conversation, 'message_out', 'human', now));
         }
-        const message = (await repo.insertMessage({
+        const stored = (await repo.insertMessage({
           id: newId(),
           conversationId,
           channel: conversation.channel,
@@ -104,7 +119,7 @@ export function createSupportDesk(deps: {
           meta: null,
           createdAt: now,
         }))!;
-        await repo.insertAttachments(message.id, attachments, now);
+        const message = await withAttachments(repo, stored, attachments, now);
         if (!internal) {
           conversation = (await repo.updateConversation(conversationId, {
             lastMessageAt: now,

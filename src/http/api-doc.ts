@@ -48,7 +48,7 @@ const ERRORS = {
   409: { name: 'Conflict', code: 'article_exists', message: 'An article with slug "returns" exists already.', description: 'The resource is not in a state that allows this (article_exists, edit_conflict, not_failed, …).' },
   413: { name: 'PayloadTooLarge', code: 'payload_too_large', message: 'The body is larger than 65536 bytes.', description: 'The body is larger than the limit (payload_too_large), or an attached file is (attachment_too_large).' },
   415: { name: 'UnsupportedMediaType', code: 'unsupported_attachment_type', message: 'setup.exe is application/x-msdownload; attach image/png, …', description: 'An attached file of a type that is not accepted.' },
-  422: { name: 'Unprocessable', code: 'attachments_unsupported', message: 'Slack replies cannot carry files.', description: 'The request is well formed but cannot be carried out here (attachments_unsupported).' },
+  422: { name: 'Unprocessable', code: 'attachment_type_not_carried', message: 'notes.txt is text/plain, which MMS cannot carry; it takes image/jpeg, image/png, image/gif, application/pdf.', description: "The request is well formed but cannot be carried out here: files the conversation's channel cannot carry (attachment_type_not_carried, attachments_too_large_for_channel, attachments_unsupported)." },
   429: { name: 'TooManyRequests', code: 'rate_limited', message: 'Too many requests; try again in 6 s.', description: 'Rate limited (rate_limited, too_many_streams, too_many_attempts); the Retry-After header says when to try again.' },
 } as const;
 export type ErrorStatus = keyof typeof ERRORS;

@@ -211,6 +211,7 @@ export const VisitorMessageRecord = z
     confidence: z.number().nullable(),
     deliveryStatus: DeliveryStatus,
     createdAt: time,
+    attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), url: z.string() })),
   })
   .meta({ id: 'VisitorMessage' }) satisfies z.ZodType<VisitorMessage>;
 

@@ -14,7 +14,6 @@ import type { StaffPrincipal } from '../core/staff-auth.ts';
 import { ChannelKind, CONVERSATION_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, type Contact, type ContactIdentity, type Message, type Ticket } from '../core/types.ts';
 import { failedDeliveries } from '../core/outbox.ts';
 import { errors, json, jsonBody, jsonResponse, queryParameters, staffRoute } from './api-doc.ts';
-import { checkReplyAttachments } from '../core/reply-attachments.ts';
 import { readReply, replySchema } from './reply-body.ts';
 import { AgentMetricsRecord, SlaAttainmentRecord, AttachmentRecord, ChannelMetricsRecord, ContactNoteRecord, ContactRecord, ConversationEnvelope, ConversationRecord, FailedDeliveryRecord, IdentityRecord, LabelRecord, MessageRecord, PossibleDuplicateRecord, TicketEventRecord, TicketRecord } from './api-schemas.ts';
 import { query, readJson } from './body.ts';
@@ -265,7 +264,7 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
       userId: principal.userId,
       text: body.text,
       internal: body.internal,
-      attachments: checkReplyAttachments(body.internal ? null : conversation.channel, body.attachments),
+      attachments: body.attachments,
     });
     return c.json({ message: withRenderedHtml(message), attachments: await store.repo.listAttachments([message.id]) }, 201);
   });

@@ -181,6 +181,30 @@ describeWithService('Chromium', chromiumUnavailable())('web widget and staff con
     await staff.screenshot({ path: join(ARTIFACTS_DIR, 'console-conversation.png'), fullPage: true });
   });
 
+  it('files attached to a staff reply reach the visitor: the image as a thumbnail, the PDF as a download', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const pdf = Buffer.from('%PDF-1.4\n% a return label\n%%EOF\n');
+    await staff.getByRole('checkbox', { name: 'Internal note' }).uncheck();
+    await staff.getByLabel('Attach files').setInputFiles([
+      { name: 'parcel.png', mimeType: 'image/png', buffer: png },
+      { name: 'label.pdf', mimeType: 'application/pdf', buffer: pdf },
+    ]);
+    await staff.getByLabel(/Reply as Dana Reyes/).fill('Here are the photo and your return label.');
+    await staff.getByRole('button', { name: 'Send reply' }).click();
+
+    const reply = visitor.locator('[data-author="human"]').filter({ hasText: 'return label' });
+    const thumbnail = reply.locator('img[alt="parcel.png"]');
+    await thumbnail.waitFor();
+    await expect(thumbnail.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(1);
+    const [download] = await Promise.all([visitor.waitForEvent('download'), reply.getByRole('button', { name: /label\.pdf/ }).click()]);
+    expect(download.suggestedFilename()).toBe('label.pdf');
+    const saved = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of saved) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(pdf);
+    await visitor.screenshot({ path: join(ARTIFACTS_DIR, 'widget-reply-attachments.png') });
+  });
+
   it('the staff resolves, the visitor rates 5 stars, and analytics counts the rating', async () => {
     await staff.getByRole('button', { name: 'Resolve' }).click();
     await visitor.getByText('How did we do?').waitFor();

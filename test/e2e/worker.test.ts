@@ -80,6 +80,26 @@ async function startConversation() {
   return { id: body.conversation.id, headers: { authorization: `Bearer ${body.visitorToken}`, 'content-type': 'application/json' } };
 }
 
+/** The first admin's console session: cookie and CSRF header, as the console sends changes. */
+async function staffHeaders(): Promise<Record<string, string>> {
+  const res = await fetch(`${worker.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-frontdesk-csrf': '1' }, body: JSON.stringify(FIRST_ADMIN) });
+  expect(res.status, worker.output()).toBe(200);
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, 'x-frontdesk-csrf': '1' };
+}
+
+/** A staff reply with one file to the newest conversation on `channel`. */
+async function replyWithFile(channel: string, file: File) {
+  const staff = await staffHeaders();
+  const listed = (await (await fetch(`${worker.url}/v1/conversations?channel=${channel}&limit=1`, { headers: staff })).json()) as { conversations: { id: string }[] };
+  const form = new FormData();
+  form.set('text', 'Here is your return label.');
+  form.append('files', file);
+  const res = await fetch(`${worker.url}/v1/conversations/${listed.conversations[0]!.id}/replies`, { method: 'POST', headers: staff, body: form });
+  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+}
+
+const LABEL = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
+
 async function messagesOf(conversation: Awaited<ReturnType<typeof startConversation>>): Promise<VisitorMessage[]> {
   const res = await fetch(`${worker.url}/v1/conversations/${conversation.id}/messages`, { headers: conversation.headers });
   expect(res.status).toBe(200);
@@ -251,6 +271,23 @@ describe('SMS on Workers (Twilio over fetch, a local Twilio API)', () => {
     expect(twilioApi.accepted).toHaveLength(accepted + 1);
     expect(twilioApi.requests.at(-1)!.form.get('Body')).toBe(twilioApi.requests[before]!.form.get('Body'));
   });
+
+  it('sends a staff reply\'s file as MMS, its signed MediaUrl served from the object\'s SQLite', async () => {
+    const before = twilioApi.requests.length;
+    expect((await postTwilio('/webhooks/sms', customerText('Can you send me a return label?'))).status).toBe(200);
+    await twilioApi.waitForRequests(before + 1);
+    const { status } = await replyWithFile('sms', new File([LABEL], 'label.pdf', { type: 'application/pdf' }));
+    expect(status, worker.output()).toBe(201);
+    await twilioApi.waitForRequests(before + 2);
+    const mediaUrls = twilioApi.requests[before + 1]!.form.getAll('MediaUrl');
+    expect(mediaUrls).toHaveLength(1);
+    expect(mediaUrls[0]!.startsWith(`${PUBLIC_URL}/webhooks/sms/media/`)).toBe(true);
+    const media = await fetch(`${worker.url}${mediaUrls[0]!.slice(PUBLIC_URL.length)}`);
+    expect([media.status, media.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    expect(new Uint8Array(await media.arrayBuffer())).toEqual(LABEL);
+    const forged = await fetch(`${worker.url}${mediaUrls[0]!.slice(PUBLIC_URL.length, -2)}AA`);
+    expect(forged.status).toBe(404);
+  });
 });
 
 describe('Email on Workers (Email Workers in, Resend out)', () => {
@@ -308,6 +345,14 @@ describe('Slack on Workers (Events API and chat.postMessage over fetch)', () => 
     expect(String(posted.args.text).length).toBeGreaterThan(20);
     // Slack's retry of the same event_id is acknowledged too (the first delivery claimed it).
     expect((await postSlack(JSON.stringify(slackFixture('message_im.json')))).status).toBe(200);
+  });
+
+  it('refuses a staff reply with a file with 422: the upload flow runs on Node only', async () => {
+    const uploads = slackApi.of('files.getUploadURLExternal').length;
+    const { status, body } = await replyWithFile('slack', new File([LABEL], 'label.pdf', { type: 'application/pdf' }));
+    expect([status, body.error?.code]).toEqual([422, 'attachments_unsupported']);
+    expect(body.error!.message).toContain('slack');
+    expect(slackApi.of('files.getUploadURLExternal')).toHaveLength(uploads);
   });
 });
 

@@ -4,6 +4,9 @@
  * WebClient runs against it through `slackApiUrl`. Also signs requests exactly as Slack does, and
  * speaks Socket Mode: apps.connections.open (app-level token only) hands out a ws:// URL of a
  * WebSocket server on the same port that greets with `hello`, sends envelopes and collects acks.
+ * Files arrive by Slack's external upload flow: files.getUploadURLExternal hands out an upload_url
+ * on this server, which takes the bytes (POST), and files.completeUploadExternal shares the
+ * uploaded files (refusing ids it never received bytes for) in a channel or thread.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,6 +35,15 @@ export interface SlackUserRecord {
 }
 
 export const BOT_USER_ID = 'U0LAN0Z89';
+
+/** A file as Slack's side holds it: announced (getUploadURLExternal), its bytes once POSTed, where it was shared. */
+export interface SlackFile {
+  id: string;
+  filename: string;
+  length: number;
+  bytes: Buffer | null;
+  shared: { channel_id: string; thread_ts?: string; blocks?: unknown } | null;
+}
 
 /** What the client sent back for an envelope: `{envelope_id, payload?}`. */
 export interface SocketAck {
@@ -62,6 +74,7 @@ export async function startSlackApi() {
   const waiting: ((peer: SocketPeer) => void)[] = [];
   /** Connections no nextPeer() call has taken yet. */
   const unclaimed: SocketPeer[] = [];
+  const files = new Map<string, SlackFile>();
 
   function answer(method: string, args: Record<string, unknown>, token: string | null): unknown {
     switch (method) {
@@ -82,6 +95,19 @@ export async function startSlackApi() {
         const ts = `1700000${String(seq).padStart(3, '0')}.000100`;
         return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, ts, bot_id: 'B0LAN0Z89' } };
       }
+      case 'files.getUploadURLExternal': {
+        seq += 1;
+        const id = `F0LAN${String(seq).padStart(6, '0')}`;
+        files.set(id, { id, filename: String(args.filename), length: Number(args.length), bytes: null, shared: null });
+        return { ok: true, upload_url: `http://127.0.0.1:${port}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = args.files as { id: string; title?: string }[];
+        // Slack completes only files whose bytes arrived.
+        if (!listed.every((f) => files.get(f.id)?.bytes)) return { ok: false, error: 'file_upload_incomplete' };
+        for (const f of listed) files.get(f.id)!.shared = { channel_id: String(args.channel_id), thread_ts: args.thread_ts as string | undefined, blocks: args.blocks };
+        return { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title ?? files.get(f.id)!.filename })) };
+      }
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
@@ -98,12 +124,20 @@ export async function startSlackApi() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const upload = /^\/upload\/v1\/(F\w+)$/.exec(req.url ?? '');
+      if (upload) {
+        void receiveUpload(files.get(upload[1]!), req.headers['content-type'], Buffer.concat(chunks)).then((length) => {
+          res.writeHead(length === null ? 404 : 200, { 'content-type': 'text/plain' });
+          res.end(length === null ? 'not found' : `OK - ${length}`);
+        });
+        return;
+      }
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
       const raw = Buffer.concat(chunks).toString('utf8');
       const isJson = (req.headers['content-type'] ?? '').includes('json');
       const args: Record<string, unknown> = isJson ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
       // The WebClient sends nested arguments (blocks) as JSON strings inside the form.
-      for (const key of ['blocks', 'attachments']) if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
+      for (const key of ['blocks', 'attachments', 'files']) if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : null;
       const next = scripted.get(method)?.shift();
@@ -114,6 +148,19 @@ export async function startSlackApi() {
       res.end(JSON.stringify(result));
     });
   });
+
+  /** An upload_url takes the bytes raw or as a multipart form's file part (the WebClient sends the form); null for an unknown file. */
+  async function receiveUpload(file: SlackFile | undefined, contentType: string | undefined, body: Buffer): Promise<number | null> {
+    if (!file) return null;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const form = await new Request('http://upload.local/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      file.bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    } else {
+      file.bytes = body;
+    }
+    return file.bytes.length;
+  }
 
   function peerOf(ws: WebSocket): SocketPeer {
     const acks: SocketAck[] = [];
@@ -166,6 +213,8 @@ export async function startSlackApi() {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     users,
+    /** Files announced, uploaded and shared, by id. */
+    files,
     /** Calls of one method, in order. */
     of: (method: string) => calls.filter((c) => c.method === method),
     /** Resolves once `count` calls of `method` arrived (from another process, say). */
@@ -188,6 +237,7 @@ export async function startSlackApi() {
       unclaimed.length = 0;
       peers.length = 0;
       scripted.clear();
+      files.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

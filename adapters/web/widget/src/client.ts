@@ -76,6 +76,12 @@ export function createClient(apiUrl: string) {
     handoff(id: string, token: string) {
       return request<{ message: WidgetMessage; reply: WidgetMessage | null }>('POST', `/v1/conversations/${encodeURIComponent(id)}/handoff`, token, {});
     },
+    /** A file of the conversation, fetched with the token in a header (never in a URL that could leak). */
+    async file(path: string, token: string): Promise<Blob> {
+      const response = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+      if (!response?.ok) throw new ApiError(response?.status ?? 0, 'file', 'The file could not be opened.');
+      return response.blob();
+    },
     rate(id: string, token: string, rating: number, comment: string) {
       return request<unknown>('POST', `/v1/conversations/${encodeURIComponent(id)}/csat`, token, { rating, ...(comment ? { comment } : {}) });
     },

@@ -37,6 +37,13 @@ export function widgetCss(color: string): string {
 .fd-md table { border-collapse: collapse; font-size: 13px; width: max-content; max-width: max(100%, 30em); }
 .fd-md th, .fd-md td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: normal; }
 .fd-md th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
+.fd-files { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-direction: column; gap: 4px; max-width: 85%; }
+.fd-file { display: inline-block; font: inherit; font-size: 14px; text-align: left; color: #0969da; background: #fff; border: 1px solid #d0d7de;
+  border-radius: 8px; padding: 6px 10px; cursor: pointer; text-decoration: underline; overflow-wrap: anywhere; }
+.fd-file:focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
+.fd-image { padding: 2px; }
+.fd-image img { display: block; max-width: 220px; max-height: 160px; border-radius: 6px; }
+.fd-size { color: #57606a; text-decoration: none; }
 .fd-typing { margin: 6px 4px; font-size: 13px; color: #57606a; font-style: italic; }
 .fd-error { margin: 0; padding: 8px 14px; background: #ffebe9; color: #82071e; font-size: 14px; border-top: 1px solid #ff8182; }
 .fd-compose, .fd-csat, .fd-done { padding: 10px 12px; border-top: 1px solid #d0d7de; background: #fff; }

@@ -12,6 +12,16 @@ export interface WidgetMessage {
   confidence: number | null;
   deliveryStatus: string;
   createdAt: number;
+  /** Files staff attached; each opens with the visitor token at `url` (a path on Frontdesk). */
+  attachments?: WidgetAttachment[];
+}
+
+export interface WidgetAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  url: string;
 }
 
 export interface WidgetConversation {

@@ -4,6 +4,7 @@
  * (raw HTML escaped, only http/https/mailto links); the visitor's own messages never carry it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Attachments } from './attachments.tsx';
 import { ApiError, type WidgetClient } from './client.ts';
 import { loadSession, saveSession, type StoredSession } from './session.ts';
 import type { WidgetConversation, WidgetMessage, WidgetSettings } from './types.ts';
@@ -264,6 +265,7 @@ export function Widget({ settings, client }: { settings: WidgetSettings; client:
                 ) : (
                   <p class={`fd-msg ${m.direction === 'inbound' ? 'fd-in' : 'fd-out'}`}>{m.text}</p>
                 )}
+                {session && m.attachments && m.attachments.length > 0 && <Attachments files={m.attachments} token={session.visitorToken} client={client} />}
               </div>
             ))}
             {/* Hidden from screen readers: the finished message is announced once, not every piece. */}
