@@ -25,7 +25,7 @@ const STOPWORDS = new Set(
     'not now of off on once only or other our ours out over own please pls same she should so some such than that thats the their ' +
     'them then there these they this those through to too under until up us very was we were what whats when where which while who ' +
     'whom why will with would you your youre yours hi hello hey thanks thank thx know tell want wanted wondering question ask asking ' +
-    'help there any anything something someone anyone okay ok also still yet really like would love able stuff thing things everything whatever somebody anybody').split(' '),
+    'help there any anything something someone anyone okay ok also still yet really like would love able stuff thing things everything whatever somebody anybody sorry oops meant mean actually').split(' '),
 );
 
 /** Crude stemming: enough for "returns"/"returned"/"returning" to meet, no dictionary needed. */

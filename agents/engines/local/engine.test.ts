@@ -170,6 +170,13 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(sunday!.handoff).toBeUndefined();
   });
 
+  it('takes a correction ("sorry, I meant Sunday") as the same topic with one detail changed', async () => {
+    const engine = createLocalEngine({ graph: agentGraph, classify: (text) => ({ label: /hours/.test(text) ? 'store_policy' : 'check_payment_methods', confidence: 0.95 }), vocabulary });
+    const [, sunday] = await dialogue(engine, ['what are your opening hours?', 'sorry, I meant sunday']);
+    expect(sunday!.text).toContain('11 am – 6 pm');
+    expect(sunday!.handoff).toBeUndefined();
+  });
+
   it('quotes a sibling section of the same article that ranks almost as high, and no unrelated one', async () => {
     const promo = {
       id: 'promo', slug: 'promo-codes', title: 'Promo codes',

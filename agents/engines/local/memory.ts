@@ -51,6 +51,8 @@ export function readMemory(state: Record<string, unknown> | null | undefined): M
 
 /** Words that open a follow-up to what was just said ("and on Sunday?", "what about PayPal?"). */
 const FOLLOW_UP_OPENER = /^\s*(and|also|plus|or|but|then|so|what about|how about|same for|and what about|and how about|what if|ok and|okay and|what of)\b/i;
+/** A correction of what was just asked ("sorry, I meant express"): the topic stays, one detail changes. */
+const CORRECTION = /^\s*(sorry|oops|no|nope|wait)?[,.!\s]*(i meant|i mean|meant|actually i meant|correction|i should have said)\b/i;
 /** Words that point back at something said before. */
 const POINTS_BACK = /\b(it|that|this|those|them|they|same|one|there)\b/i;
 
@@ -59,7 +61,7 @@ const POINTS_BACK = /\b(it|that|this|those|them|they|same|one|there)\b/i;
  * follow-up, or it is short and points back, or it is short and says too little to stand alone.
  */
 export function isFollowUp(text: string, contentWordCount: number, standsAlone: boolean): boolean {
-  if (FOLLOW_UP_OPENER.test(text)) return true;
+  if (FOLLOW_UP_OPENER.test(text) || CORRECTION.test(text)) return true;
   if (contentWordCount <= 3 && POINTS_BACK.test(text)) return true;
   // One word ("sun?", "PayPal?") never stands alone after a topic, whatever triage makes of it.
   return contentWordCount <= 1 || (contentWordCount <= 2 && !standsAlone);
