@@ -8,6 +8,7 @@ import { buildVocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
 import { createEngineContext } from './engine-context.ts';
 import { createLocalEngine } from './engine.ts';
+import { isFollowUp } from './memory.ts';
 
 const agentGraph = loadDeployment().graph;
 
@@ -175,6 +176,10 @@ describe('local engine: knowledge, memory and small talk', () => {
     const [, sunday] = await dialogue(engine, ['what are your opening hours?', 'sorry, I meant sunday']);
     expect(sunday!.text).toContain('11 am – 6 pm');
     expect(sunday!.handoff).toBeUndefined();
+    // However many words it has, and however sure triage is of them.
+    expect(isFollowUp('sorry, I meant express delivery to the UK', 4, true)).toBe(true);
+    expect(isFollowUp('I meant the Chicago store', 2, true)).toBe(true);
+    expect(isFollowUp('I want express delivery to the UK', 4, true)).toBe(false);
   });
 
   it('quotes a sibling section of the same article that ranks almost as high, and no unrelated one', async () => {
