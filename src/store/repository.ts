@@ -47,7 +47,9 @@ export interface DialectQueries {
   /**
    * Whether built queries can be kept and reused. True where one connection serves every unit of
    * work (SQLite): building a drizzle query costs several times more than running it there.
-   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use.
+   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use,
+   * but sent as named prepared statements: each connection has the server parse and plan one
+   * hot query once, not on every message.
    */
   reusesQueries: boolean;
   /**
@@ -75,6 +77,11 @@ const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'valu
 const MAX_EXPORT_PAGE = 5_000;
 
 const DAY_MS = 86_400_000;
+/**
+ * Rows per rollup key on PostgreSQL (see eventRollups in schema/pg.ts): a session writes its
+ * own, so message transactions on different connections do not wait for each other's commits.
+ */
+const ROLLUP_SHARDS = 8;
 
 /** One row of event_rollups: the events of one UTC day, channel, type and actor. */
 interface EventRollup {
@@ -104,6 +111,17 @@ function rollupsOf(list: MetricEvent[]): EventRollup[] {
   return [...rollups.values()];
 }
 
+/**
+ * Short names for the server's prepared statements, one per query shape: PostgreSQL cuts names at
+ * 63 bytes, and some shapes are named by their column list (`updateConversation:…`).
+ */
+const statementNames = new Map<string, string>();
+function serverStatementName(shape: string): string {
+  let name = statementNames.get(shape);
+  if (!name) statementNames.set(shape, (name = `frontdesk_${statementNames.size + 1}`));
+  return name;
+}
+
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -116,7 +134,6 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   const p = (name: string) => sql.placeholder(name);
   const reused = new Map<string, Runnable<unknown>>();
-  /** A hot-path query with placeholders, built once where the dialect allows (see reusesQueries). */
   /** A partial update as a placeholder per present column; the column set names the query. */
   const placeholders = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(k)]));
   function patchOf(patch: object) {
@@ -132,8 +149,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     sendingSince: sql<number>`coalesce(${t.outbox.sendingSince}, ${now})`,
     updatedAt: now,
   });
+  /** A hot-path query with placeholders, built once where the dialect allows (see reusesQueries). */
   function hot<R>(name: string, build: () => Reusable<R>): Runnable<R> {
-    if (!dialect.reusesQueries) return build();
+    if (!dialect.reusesQueries) return build().prepare(serverStatementName(name));
     let query = reused.get(name) as Runnable<R> | undefined;
     if (!query) reused.set(name, (query = build().prepare(name)));
     return query;
@@ -655,14 +673,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       };
       if (!dialect.reusesQueries) {
         // One statement, so one round trip and atomic on its own: the events, and their sums added
-        // to the day's rollups from what the insert returns.
+        // to the day's rollups from what the insert returns, in this session's shard of them.
         const e = t.events;
         const insert = db.insert(e).values(list).returning({ createdAt: e.createdAt, channel: e.channel, type: e.type, actor: e.actor, value: e.value });
         await db.execute(sql`with inserted as ${insert}
-          insert into ${r} (day, channel, type, actor, count, value_sum, value_count)
-          select created_at / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}, channel, type, actor, count(*), coalesce(sum(value), 0), count(value)
+          insert into ${r} (day, channel, type, actor, shard, count, value_sum, value_count)
+          select created_at / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}, channel, type, actor, pg_backend_pid() % ${sql.raw(String(ROLLUP_SHARDS))},
+            count(*), coalesce(sum(value), 0), count(value)
           from inserted group by 1, 2, 3, 4
-          on conflict (day, channel, type, actor) do update set count = ${addToRollup.count}, value_sum = ${addToRollup.valueSum}, value_count = ${addToRollup.valueCount}`);
+          on conflict (day, channel, type, actor, shard) do update set count = ${addToRollup.count}, value_sum = ${addToRollup.valueSum}, value_count = ${addToRollup.valueCount}`);
         return;
       }
       const insertEvent = hot('insertEvent', () =>
