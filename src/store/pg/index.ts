@@ -21,6 +21,7 @@ const MIGRATIONS = packagePath('migrations', 'pg');
 
 const dialect: DialectQueries = {
   reusesQueries: false,
+  chainsWrites: true,
   searchKnowledge,
   searchPassages,
   atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
