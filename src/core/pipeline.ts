@@ -17,6 +17,7 @@ import type {
   Clock,
   EventBus,
   Logger,
+  NewMessage,
   OrderSource,
   Pipeline,
   ReceiveResult,
@@ -254,29 +255,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       }
       const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
       const found = await findThread(repo, inbound, contact, now);
-      const events: MetricEvent[] = [];
-      let conversation: Conversation;
-      if (found) {
-        const reopening = found.status === 'resolved' || found.status === 'closed';
-        conversation = (await repo.updateConversation(found.id, {
-          lastMessageAt: now,
-          updatedAt: now,
-          ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}),
-        }))!;
-        if (reopening) events.push(metricEvent(conversation, 'reopened', 'contact', now));
-      } else {
-        conversation = await repo.createConversation(
-          newConversation(contact, inbound.channel, now, {
-            threadKey: inbound.thread.key ?? null,
-            subject: inbound.subject ?? null,
-            subjectKey: inbound.thread.subjectKey ?? null,
-          }),
-        );
-        events.push(metricEvent(conversation, 'conversation_created', 'contact', now));
-      }
-      const message = await repo.insertMessage({
+      const newMessage = (conversationId: string): NewMessage => ({
         id: newId(),
-        conversationId: conversation.id,
+        conversationId,
         channel: inbound.channel,
         direction: 'inbound',
         authorKind: 'contact',
@@ -295,10 +276,32 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         meta: inbound.meta ?? null,
         createdAt: now,
       });
-      if (!message) throw new DuplicateRace();
+      let conversation: Conversation;
+      let message: Message | null;
+      if (found) {
+        const reopening = found.status === 'resolved' || found.status === 'closed';
+        const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
+        const appended = await repo.appendMessage({
+          conversationId: found.id,
+          patch: { lastMessageAt: now, updatedAt: now, ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}) },
+          message: newMessage(found.id),
+          events,
+        });
+        if (!appended) throw new DuplicateRace();
+        ({ conversation, message } = appended);
+      } else {
+        conversation = await repo.createConversation(
+          newConversation(contact, inbound.channel, now, {
+            threadKey: inbound.thread.key ?? null,
+            subject: inbound.subject ?? null,
+            subjectKey: inbound.thread.subjectKey ?? null,
+          }),
+        );
+        message = await repo.insertMessage(newMessage(conversation.id));
+        if (!message) throw new DuplicateRace();
+        await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now), metricEvent(conversation, 'message_in', 'contact', now)]);
+      }
       await repo.insertAttachments(message.id, inbound.attachments, now);
-      events.push(metricEvent(conversation, 'message_in', 'contact', now));
-      await repo.insertEvents(events);
       return { message, conversation, contact, duplicate: false, created: !found };
     });
   }
@@ -450,27 +453,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const text = ticket ? showTicketNumber(result.text, ticket) : result.text;
       // Handed to people while nobody is in: the customer learns when someone will answer.
       const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
-      const reply = (await repo.insertMessage({
-        id: newId(),
-        conversationId: conversation.id,
-        channel: conversation.channel,
-        direction: 'outbound',
-        authorKind: 'bot',
-        authorId: null,
-        text: notice ? `${text}\n\n${notice}` : text,
-        original: null,
-        html: null,
-        subject: conversation.subject,
-        internal: false,
-        agentName: result.agent,
-        route: result.route,
-        confidence: result.confidence,
-        providerMessageId: null,
-        deliveryStatus: outbox.initialStatus(conversation.channel),
-        agentStatus: null,
-        meta: result.usage || result.trace ? { usage: result.usage ?? null, trace: result.trace ?? null } : null,
-        createdAt: now,
-      }))!;
       const events: MetricEvent[] = [metricEvent(conversation, 'message_out', 'bot', now)];
       if (conversation.firstResponseAt === null) {
         events.push(metricEvent(conversation, 'first_response', 'bot', now, now - conversation.createdAt));
@@ -479,16 +461,40 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         events.push(metricEvent(conversation, 'handoff', 'bot', now, null, { reason: result.handoff.reason, agent: result.agent }));
         if (ticket) events.push(metricEvent(conversation, 'escalated', 'bot', now, null, { ticketId: ticket.id }));
       }
-      const updated = (await repo.updateConversation(conversation.id, {
-        currentAgent: result.agent,
-        route: result.route,
-        lastMessageAt: now,
-        updatedAt: now,
-        firstResponseAt: conversation.firstResponseAt ?? now,
-        ...(result.state !== undefined ? { agentState: result.state } : {}),
-        ...(result.handoff ? { owner: 'human' as const, status: 'pending' as const, assigneeId } : {}),
+      const { message: reply, conversation: updated } = (await repo.appendMessage({
+        conversationId: conversation.id,
+        patch: {
+          currentAgent: result.agent,
+          route: result.route,
+          lastMessageAt: now,
+          updatedAt: now,
+          firstResponseAt: conversation.firstResponseAt ?? now,
+          ...(result.state !== undefined ? { agentState: result.state } : {}),
+          ...(result.handoff ? { owner: 'human' as const, status: 'pending' as const, assigneeId } : {}),
+        },
+        message: {
+          id: newId(),
+          conversationId: conversation.id,
+          channel: conversation.channel,
+          direction: 'outbound',
+          authorKind: 'bot',
+          authorId: null,
+          text: notice ? `${text}\n\n${notice}` : text,
+          original: null,
+          html: null,
+          subject: conversation.subject,
+          internal: false,
+          agentName: result.agent,
+          route: result.route,
+          confidence: result.confidence,
+          providerMessageId: null,
+          deliveryStatus: outbox.initialStatus(conversation.channel),
+          agentStatus: null,
+          meta: result.usage || result.trace ? { usage: result.usage ?? null, trace: result.trace ?? null } : null,
+          createdAt: now,
+        },
+        events,
       }))!;
-      await repo.insertEvents(events);
       const jobId = await outbox.enqueue(repo, reply, now);
       return { reply, updated, ticket, jobId };
     });

@@ -602,6 +602,18 @@ export interface Repository {
   // messages
   /** Inserts unless (channel, providerMessageId) exists; returns null for a duplicate. */
   insertMessage(input: NewMessage): Promise<Message | null>;
+  /**
+   * A message with its conversation's patch and its metric events, written together (one
+   * statement on PostgreSQL: the message path's writes cost one round trip, not three). Null,
+   * with nothing of it kept, when (channel, providerMessageId) exists already or the conversation
+   * does not.
+   */
+  appendMessage(input: {
+    conversationId: string;
+    patch: Partial<Omit<Conversation, 'id' | 'createdAt'>>;
+    message: NewMessage;
+    events: MetricEvent[];
+  }): Promise<{ conversation: Conversation; message: Message } | null>;
   getMessage(id: string): Promise<Message | null>;
   findMessageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
   listMessages(conversationId: string, opts?: { after?: string; limit?: number; includeInternal?: boolean }): Promise<Message[]>;

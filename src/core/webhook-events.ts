@@ -80,6 +80,20 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
       jobIds.push(job.id);
     }
   }
+  const watchedIn = (patch: Partial<Conversation>) => WATCHED_CONVERSATION_FIELDS.filter((f) => patch[f] !== undefined);
+  /** The conversation before a patch, read only when someone would be told of the change. */
+  async function stateBefore(id: string, patch: Partial<Conversation>) {
+    return watchedIn(patch).length > 0 && (await subscribedTo('conversation.updated')).length > 0 ? repo.getConversation(id) : null;
+  }
+  async function recordUpdate(patch: Partial<Conversation>, before: Conversation | null, after: Conversation | null) {
+    const changed = before && after ? watchedIn(patch).filter((f) => before[f] !== after[f]) : [];
+    if (after && changed.length > 0) await record('conversation.updated', after, { ...conversationData(after), changed });
+  }
+  async function recordMessage(message: Message | null) {
+    // Internal notes stay among staff.
+    if (message && !message.internal) await record('message.created', { id: message.conversationId, channel: message.channel }, messageData(message));
+  }
+
   return {
     ...repo,
     async createConversation(input) {
@@ -88,19 +102,24 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
       return conversation;
     },
     async updateConversation(id, patch) {
-      const watched = WATCHED_CONVERSATION_FIELDS.filter((f) => patch[f] !== undefined);
-      // The state before is read only when someone would be told of the change.
-      const before = watched.length > 0 && (await subscribedTo('conversation.updated')).length > 0 ? await repo.getConversation(id) : null;
+      const before = await stateBefore(id, patch);
       const after = await repo.updateConversation(id, patch);
-      const changed = before && after ? watched.filter((f) => before[f] !== after[f]) : [];
-      if (after && changed.length > 0) await record('conversation.updated', after, { ...conversationData(after), changed });
+      await recordUpdate(patch, before, after);
       return after;
     },
     async insertMessage(input) {
       const message = await repo.insertMessage(input);
-      // Internal notes stay among staff.
-      if (message && !message.internal) await record('message.created', { id: message.conversationId, channel: message.channel }, messageData(message));
+      await recordMessage(message);
       return message;
+    },
+    async appendMessage(input) {
+      const before = await stateBefore(input.conversationId, input.patch);
+      const appended = await repo.appendMessage(input);
+      if (appended) {
+        await recordMessage(appended.message);
+        await recordUpdate(input.patch, before, appended.conversation);
+      }
+      return appended;
     },
     async createTicket(input) {
       const ticket = await repo.createTicket(input);
@@ -142,6 +161,7 @@ export function withWebhookEvents(store: Store, options: WebhookEventOptions): S
       createConversation: (input) => transaction((r) => r.createConversation(input)),
       updateConversation: (id, patch) => transaction((r) => r.updateConversation(id, patch)),
       insertMessage: (input) => transaction((r) => r.insertMessage(input)),
+      appendMessage: (input) => transaction((r) => r.appendMessage(input)),
       createTicket: (input) => transaction((r) => r.createTicket(input)),
       updateTicket: (id, patch, actorId) => transaction((r) => r.updateTicket(id, patch, actorId)),
       insertCsat: (input) => transaction((r) => r.insertCsat(input)),

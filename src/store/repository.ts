@@ -10,6 +10,7 @@ import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
 import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
+  Conversation,
   ChannelKind,
   KnowledgeArticle,
   KnowledgeHit,
@@ -47,9 +48,16 @@ export interface DialectQueries {
   /**
    * Whether built queries can be kept and reused. True where one connection serves every unit of
    * work (SQLite): building a drizzle query costs several times more than running it there.
-   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use.
+   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use,
+   * but sent as named prepared statements: each connection has the server parse and plan one
+   * hot query once, not on every message.
    */
   reusesQueries: boolean;
+  /**
+   * Whether one statement can chain several writes (PostgreSQL's data-modifying WITH): then the
+   * message path's writes are one round trip. Elsewhere they run one after another.
+   */
+  chainsWrites: boolean;
   /**
    * The next ticket number, taken inside the caller's transaction; undefined where the tickets
    * table assigns it itself on insert (PostgreSQL's identity sequence).
@@ -75,6 +83,11 @@ const EVENT_COLUMNS = ['id', 'conversationId', 'type', 'actor', 'channel', 'valu
 const MAX_EXPORT_PAGE = 5_000;
 
 const DAY_MS = 86_400_000;
+/**
+ * Rows per rollup key on PostgreSQL (see eventRollups in schema/pg.ts): a session writes its
+ * own, so message transactions on different connections do not wait for each other's commits.
+ */
+const ROLLUP_SHARDS = 8;
 
 /** One row of event_rollups: the events of one UTC day, channel, type and actor. */
 interface EventRollup {
@@ -104,6 +117,17 @@ function rollupsOf(list: MetricEvent[]): EventRollup[] {
   return [...rollups.values()];
 }
 
+/**
+ * Short names for the server's prepared statements, one per query shape: PostgreSQL cuts names at
+ * 63 bytes, and some shapes are named by their column list (`updateConversation:…`).
+ */
+const statementNames = new Map<string, string>();
+function serverStatementName(shape: string): string {
+  let name = statementNames.get(shape);
+  if (!name) statementNames.set(shape, (name = `frontdesk_${statementNames.size + 1}`));
+  return name;
+}
+
 const clampLimit = (limit: number | undefined, fallback = 50) => Math.max(1, Math.min(limit ?? fallback, MAX_LIST));
 
 type ArticleRow = Omit<KnowledgeArticle, 'tags'> & { tags: string };
@@ -116,7 +140,6 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   const p = (name: string) => sql.placeholder(name);
   const reused = new Map<string, Runnable<unknown>>();
-  /** A hot-path query with placeholders, built once where the dialect allows (see reusesQueries). */
   /** A partial update as a placeholder per present column; the column set names the query. */
   const placeholders = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(k)]));
   function patchOf(patch: object) {
@@ -132,11 +155,48 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     sendingSince: sql<number>`coalesce(${t.outbox.sendingSince}, ${now})`,
     updatedAt: now,
   });
+  /** A hot-path query with placeholders, built once where the dialect allows (see reusesQueries). */
   function hot<R>(name: string, build: () => Reusable<R>): Runnable<R> {
-    if (!dialect.reusesQueries) return build();
+    if (!dialect.reusesQueries) return build().prepare(serverStatementName(name));
     let query = reused.get(name) as Runnable<R> | undefined;
     if (!query) reused.set(name, (query = build().prepare(name)));
     return query;
+  }
+  /**
+   * PostgreSQL: adds the events a WITH query named `inserted` returned (created_at, channel, type,
+   * actor, value) to their days' rollups, in this session's shard of them.
+   */
+  function addToRollupsFrom(inserted: SQL): SQL {
+    const r = t.eventRollups;
+    const day = sql`created_at / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`;
+    return sql`insert into ${r} (day, channel, type, actor, shard, count, value_sum, value_count)
+      select ${day}, channel, type, actor, pg_backend_pid() % ${sql.raw(String(ROLLUP_SHARDS))}, count(*), coalesce(sum(value), 0), count(value)
+      from ${inserted} group by 1, 2, 3, 4
+      on conflict (day, channel, type, actor, shard) do update
+      set count = ${r.count} + excluded.count, value_sum = ${r.valueSum} + excluded.value_sum, value_count = ${r.valueCount} + excluded.value_count`;
+  }
+  /** A WITH query of hand-written SQL: drizzle types only its builders there, but renders any SQL. */
+  const rawWith = (alias: string, query: SQL) => db.$with(alias).as(query as never);
+  /**
+   * appendMessage on PostgreSQL, one statement: the message (nothing else when it is a
+   * duplicate), the events and their rollups, and the conversation's update, which it returns.
+   */
+  async function appendInOneStatement(input: Parameters<Repository['appendMessage']>[0], row: Message) {
+    const m = t.messages;
+    const c = t.conversations;
+    const message = db.$with('appended_message').as(db.insert(m).values(row).onConflictDoNothing().returning({ id: m.id }));
+    const appended = sql`exists (select 1 from appended_message)`;
+    // The events as the table's own row type, from one JSON parameter: inserted only with the message.
+    const eventRows = JSON.stringify(
+      input.events.map((e) => ({ id: e.id, conversation_id: e.conversationId, type: e.type, actor: e.actor, channel: e.channel, value: e.value, data: e.data, created_at: e.createdAt })),
+    );
+    const events = rawWith('appended_events', sql`insert into ${t.events}
+      select * from json_populate_recordset(null::${t.events}, ${eventRows}::json) where ${appended}
+      returning created_at, channel, type, actor, value`);
+    const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
+    const updated = db.$with('appended_to').as(db.update(c).set(patchOf(input.patch).values).where(and(eq(c.id, input.conversationId), appended)).returning());
+    const ctes = input.events.length > 0 ? [message, events, rollups, updated] : [message, updated];
+    return first(await db.with(...ctes).select().from(updated));
   }
   const attachmentColumns = {
     id: t.attachments.id,
@@ -209,7 +269,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return where;
   }
 
-  return {
+  const repository: Repository = {
     // ── contacts ──
     async createContact(input) {
       const [row] = await db.insert(t.contacts).values({ ...input, updatedAt: input.createdAt }).returning();
@@ -383,6 +443,24 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       );
       const rows = await query.execute({ attempts: 0, error: null, ...input });
       return (rows[0] as Message | undefined) ?? null;
+    },
+    async appendMessage(input) {
+      const row = { attempts: 0, error: null, ...input.message } as Message;
+      if (dialect.chainsWrites) {
+        const conversation = await appendInOneStatement(input, row);
+        return conversation && { conversation: conversation as Conversation, message: row };
+      }
+      // One after another, all or nothing: a duplicate undoes the conversation's update.
+      const notAppended = new Error('not appended');
+      return dialect
+        .atomically(db, async () => {
+          const conversation = await repository.updateConversation(input.conversationId, input.patch);
+          const message = conversation && (await repository.insertMessage(input.message));
+          if (!conversation || !message) throw notAppended;
+          await repository.insertEvents(input.events);
+          return { conversation, message };
+        })
+        .catch((error) => (error === notAppended ? null : Promise.reject(error)));
     },
     async getMessage(id) {
       return first(await hot('getMessage', () => db.select().from(t.messages).where(eq(t.messages.id, p('id'))).limit(1)).execute({ id }));
@@ -653,16 +731,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         valueSum: sql`${r.valueSum} + excluded.value_sum`,
         valueCount: sql`${r.valueCount} + excluded.value_count`,
       };
-      if (!dialect.reusesQueries) {
+      if (dialect.chainsWrites) {
         // One statement, so one round trip and atomic on its own: the events, and their sums added
-        // to the day's rollups from what the insert returns.
+        // to the day's rollups from what the insert returns, in this session's shard of them.
         const e = t.events;
         const insert = db.insert(e).values(list).returning({ createdAt: e.createdAt, channel: e.channel, type: e.type, actor: e.actor, value: e.value });
-        await db.execute(sql`with inserted as ${insert}
-          insert into ${r} (day, channel, type, actor, count, value_sum, value_count)
-          select created_at / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}, channel, type, actor, count(*), coalesce(sum(value), 0), count(value)
-          from inserted group by 1, 2, 3, 4
-          on conflict (day, channel, type, actor) do update set count = ${addToRollup.count}, value_sum = ${addToRollup.valueSum}, value_count = ${addToRollup.valueCount}`);
+        await db.execute(sql`with inserted as ${insert} ${addToRollupsFrom(sql`inserted`)}`);
         return;
       }
       const insertEvent = hot('insertEvent', () =>
@@ -1257,4 +1331,5 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return (await db.delete(n).where(and(eq(n.id, noteId), eq(n.contactId, contactId))).returning({ id: n.id })).length > 0;
     },
   };
+  return repository;
 }

@@ -476,6 +476,50 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(messagesIn).toMatchObject({ count: 1, avgValue: null });
   });
 
+  it('sums rollups written by concurrent transactions (on PostgreSQL each session has its own rows of a key)', async () => {
+    const DAY = 86_400_000;
+    const day = Math.floor(NOW / DAY) * DAY + 450 * DAY;
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'slack' });
+    const event = (i: number) => ({ id: newId(), conversationId: conversation.id, type: 'csat' as const, actor: 'contact' as const, channel: 'slack' as const, value: i, data: null, createdAt: day + i });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.transaction((repo) => repo.insertEvents([event(i + 1)]))));
+    const csat = (await store.repo.aggregateEvents(day, day + DAY - 1, 'slack')).find((r) => r.type === 'csat');
+    expect(csat).toMatchObject({ count: 8, avgValue: 4.5 });
+  });
+
+  it('appends a message with its conversation update and events together, and nothing of them for a duplicate', async () => {
+    const DAY = 86_400_000;
+    const day = Math.floor(NOW / DAY) * DAY + 470 * DAY;
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'slack', status: 'resolved', resolvedAt: NOW });
+    const event = (type: 'message_in' | 'reopened') => ({ id: newId(), conversationId: conversation.id, type, actor: 'contact' as const, channel: 'slack' as const, value: null, data: { via: 'append' }, createdAt: day + 5 });
+    const pid = `slack-${newId()}`;
+    const first = message(conversation, { providerMessageId: pid, createdAt: day + 5, meta: { thread: 'x' } });
+    const appended = await store.repo.appendMessage({
+      conversationId: conversation.id,
+      patch: { status: 'open', resolvedAt: null, lastMessageAt: day + 5, updatedAt: day + 5 },
+      message: first,
+      events: [event('reopened'), event('message_in')],
+    });
+    expect(appended?.conversation).toMatchObject({ id: conversation.id, status: 'open', resolvedAt: null, lastMessageAt: day + 5, subject: conversation.subject });
+    expect(appended?.message).toEqual({ ...first, attempts: 0, error: null });
+    expect(await store.repo.getMessage(first.id)).toEqual(appended?.message);
+    const counts = async () => Object.fromEntries((await store.repo.aggregateEvents(day, day + DAY - 1, 'slack')).map((r) => [r.type, r.count]));
+    expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
+    // The same provider id again: no message, no update, no events.
+    const again = await store.repo.appendMessage({
+      conversationId: conversation.id,
+      patch: { status: 'pending', lastMessageAt: day + 9, updatedAt: day + 9 },
+      message: message(conversation, { providerMessageId: pid, createdAt: day + 9 }),
+      events: [event('message_in')],
+    });
+    expect(again).toBeNull();
+    expect(await store.repo.getConversation(conversation.id)).toMatchObject({ status: 'open', lastMessageAt: day + 5 });
+    expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
+    // Without events, inside a transaction.
+    const plain = await store.transaction((repo) => repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: day + 7 }, message: message(conversation, { createdAt: day + 7 }), events: [] }));
+    expect(plain?.conversation.lastMessageAt).toBe(day + 7);
+    expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
+  });
+
   it('counts conversations per UTC day and channel in the database', async () => {
     const DAY = 86_400_000;
     const day0 = Math.floor(NOW / DAY) * DAY + 500 * DAY;

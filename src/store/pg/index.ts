@@ -16,11 +16,13 @@ import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { pendingMigrations } from '../migrations.ts';
 import { createPgTokenTaker } from './rate-limits.ts';
+import { sharedRead } from './shared-reads.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
 
 const dialect: DialectQueries = {
   reusesQueries: false,
+  chainsWrites: true,
   searchKnowledge,
   searchPassages,
   atomically: (db, work) => db.transaction((tx) => work(tx as unknown as Db)),
@@ -49,13 +51,17 @@ export function createPgStore(options: PgStoreOptions): Store {
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'database dropped an idle connection; the pool opens a new one'));
   const db = drizzle({ client: pool, schema, casing: 'snake_case' });
   const repo = createRepository(db as unknown as Db, schema, dialect);
+  const readerPool = new pg.Pool({ connectionString: options.url, max: 1 });
+  readerPool.on('error', (error) => options.logger?.warn({ err: error }, 'database dropped an idle connection; the pool opens a new one'));
+  const readerRepo = createRepository(drizzle({ client: readerPool, schema, casing: 'snake_case' }) as unknown as Db, schema, dialect);
+  const activeWebhookSubscriptions = sharedRead(() => readerRepo.activeWebhookSubscriptions());
   return {
     dialect: 'postgres',
     repo,
     takeToken: createPgTokenTaker(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction(work) {
-      return db.transaction((tx) => work(createRepository(tx as unknown as Db, schema, dialect)));
+      return db.transaction((tx) => work({ ...createRepository(tx as unknown as Db, schema, dialect), activeWebhookSubscriptions }));
     },
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS });
@@ -68,7 +74,7 @@ export function createPgStore(options: PgStoreOptions): Store {
       return pendingMigrations(MIGRATIONS, last == null ? null : Number(last));
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), readerPool.end()]);
     },
   };
 }

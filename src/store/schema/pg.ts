@@ -13,6 +13,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -241,16 +242,22 @@ export const events = pgTable('events', {
  * kept up to date by insertEvents in the transaction that inserts the events, so analytics over
  * months read a few hundred rows instead of every event. `valueSum`/`valueCount` give the mean of
  * the events that carry a value, as avg() over the events would.
+ *
+ * Every message adds to the same few rows of the day, and each transaction holds the rows it added
+ * to until it commits: with one row per key, concurrent message transactions (and replicas) would
+ * queue behind each other there. So each key has up to ROLLUP_SHARDS rows (`shard`, by the
+ * writing session), and readers sum them.
  */
 export const eventRollups = pgTable('event_rollups', {
   day: epoch().notNull(),
   channel: text().$type<ChannelKind>().notNull(),
   type: text().$type<MetricEvent['type']>().notNull(),
   actor: text().$type<MetricEvent['actor']>().notNull(),
+  shard: smallint().notNull().default(0),
   count: integer().notNull(),
   valueSum: doublePrecision().notNull(),
   valueCount: integer().notNull(),
-}, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor] })]);
+}, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor, t.shard] })]);
 
 export const csatResponses = pgTable('csat_responses', {
   id: text().primaryKey(),

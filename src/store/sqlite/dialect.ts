@@ -18,6 +18,7 @@ const sqliteOf = (db: Db) => db as unknown as BaseSQLiteDatabase<'sync', any>;
 export function sqliteDialect(atomically: DialectQueries['atomically']): DialectQueries {
   return {
     reusesQueries: true,
+    chainsWrites: false,
     async searchKnowledge(db, terms, limit) {
       return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
     },
