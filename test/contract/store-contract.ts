@@ -657,7 +657,16 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const phone = `+1777${Date.now() % 1e7}`;
     await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
     expect(await found(phone.slice(2))).toEqual([conversation.id]);
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 2, email: 2, sms: 0 });
+    // Part of a word of the subject or of a display name, in any case; a conversation found by two
+    // sources (subject and message) is listed once.
+    const { conversation: titled } = await contactWithConversation(store.repo, { subject: `Order ${word.toUpperCase()}X stuck` });
+    await store.repo.insertMessage(message(titled, { text: `about ${word}x` }));
+    expect(await found(`${word.slice(1)}x st`)).toEqual([titled.id]);
+    expect(await found(`${word}x`)).toEqual([titled.id]);
+    const display = `Zed ${word}Y`;
+    await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'slack', address: `U${Date.now()}`, displayName: display, verified: false, createdAt: NOW });
+    expect(await found(`D ${word.toUpperCase()}y`)).toEqual([conversation.id]);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 3, email: 3, sms: 0 });
   });
 
   it('summarises inbox rows: last message without notes, unread per user, labels and newest ticket', async () => {
