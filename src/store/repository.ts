@@ -22,6 +22,7 @@ import type {
 import { newId } from '../core/ids.ts';
 import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
+import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
@@ -57,6 +58,8 @@ export interface DialectQueries {
   nextTicketNumber(db: Db): Promise<number | undefined>;
   /** A subquery of the ids of conversations with a message holding every term (as word prefixes) by the full-text index. */
   conversationsMatching(terms: string[]): SQL;
+  /** A subquery of the ids of contacts whose name, email, or an address or display name of theirs holds `search` (contactsHoldingPart), by an index. */
+  contactsMatching(search: string): SQL;
 }
 
 interface Runnable<R> {
@@ -163,18 +166,14 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
 
   /**
    * The conversations a search finds: messages by the full-text index; the subject and who the
-   * customer is (name, email, addresses) by a plain part match. One set of ids rather than an OR
-   * of conditions, so the database reads each source once by its index (trigram indexes on
-   * PostgreSQL) and a search that finds few conversations does not walk every one to test the
-   * subject.
+   * customer is (name, email, addresses) by part (dialect.contactsMatching). One set of ids rather
+   * than an OR of conditions, so the database reads each source once by its index and a search
+   * that finds few conversations does not walk every one to test it.
    */
   function conversationsFound(search: string): SQL {
-    const pattern = `%${search.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-    const like = (column: string) => sql`lower(${sql.identifier(column)}) like ${pattern} escape '\\'`;
     const terms = searchTerms(search);
-    return sql`select id from conversations where ${like('subject')}
-      union select cv.id from conversations cv where cv.contact_id in (select id from contacts where ${like('name')} or ${like('email')})
-      union select cv.id from conversations cv where cv.contact_id in (select contact_id from contact_identities where ${like('address')} or ${like('display_name')})
+    return sql`select id from conversations where ${holdsPart('subject', search)}
+      union select cv.id from conversations cv where cv.contact_id in (${dialect.contactsMatching(search)})
       ${terms.length ? sql`union ${dialect.conversationsMatching(terms)}` : sql``}`;
   }
 
