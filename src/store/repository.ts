@@ -172,9 +172,10 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
    */
   function conversationsFound(search: string): SQL {
     const terms = searchTerms(search);
+    // union all: `in` needs no duplicates removed, and removing them cost PostgreSQL a hash of every hit.
     return sql`select id from conversations where ${holdsPart('subject', search)}
-      union select cv.id from conversations cv where cv.contact_id in (${dialect.contactsMatching(search)})
-      ${terms.length ? sql`union ${dialect.conversationsMatching(terms)}` : sql``}`;
+      union all select cv.id from conversations cv where cv.contact_id in (${dialect.contactsMatching(search)})
+      ${terms.length ? sql`union all ${dialect.conversationsMatching(terms)}` : sql``}`;
   }
 
   /**
