@@ -23,6 +23,7 @@ import type {
 import { newId } from '../core/ids.ts';
 import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
+import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
@@ -65,6 +66,8 @@ export interface DialectQueries {
   nextTicketNumber(db: Db): Promise<number | undefined>;
   /** A subquery of the ids of conversations with a message holding every term (as word prefixes) by the full-text index. */
   conversationsMatching(terms: string[]): SQL;
+  /** A subquery of the ids of contacts whose name, email, or an address or display name of theirs holds `search` (contactsHoldingPart), by an index. */
+  contactsMatching(search: string): SQL;
 }
 
 interface Runnable<R> {
@@ -222,6 +225,20 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   }
 
   /**
+   * The conversations a search finds: messages by the full-text index; the subject and who the
+   * customer is (name, email, addresses) by part (dialect.contactsMatching). One set of ids rather
+   * than an OR of conditions, so the database reads each source once by its index and a search
+   * that finds few conversations does not walk every one to test it.
+   */
+  function conversationsFound(search: string): SQL {
+    const terms = searchTerms(search);
+    // union all: `in` needs no duplicates removed, and removing them cost PostgreSQL a hash of every hit.
+    return sql`select id from conversations where ${holdsPart('subject', search)}
+      union all select cv.id from conversations cv where cv.contact_id in (${dialect.contactsMatching(search)})
+      ${terms.length ? sql`union all ${dialect.conversationsMatching(terms)}` : sql``}`;
+  }
+
+  /**
    * The conditions of a conversation filter, shared by the list and its count. `statusIndexed`
    * false writes the status test so no index serves it: listing open work by activity, SQLite
    * otherwise reads every open conversation by the status index and sorts them all for one page,
@@ -251,21 +268,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         : undefined,
     ];
     const search = filter.search?.trim();
-    if (search) {
-      // Messages by the full-text index; the subject and who the customer is by a plain part match (few rows).
-      const pattern = `%${search.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-      const like = (column: SQL | typeof c.subject) => sql`lower(${column}) like ${pattern} escape '\\'`;
-      const ids = t.contactIdentities;
-      const terms = searchTerms(search);
-      where.push(
-        or(
-          like(c.subject),
-          inArray(c.contactId, db.select({ id: t.contacts.id }).from(t.contacts).where(or(like(sql`${t.contacts.name}`), like(sql`${t.contacts.email}`)))),
-          inArray(c.contactId, db.select({ id: ids.contactId }).from(ids).where(or(like(sql`${ids.address}`), like(sql`${ids.displayName}`)))),
-          terms.length ? sql`${c.id} in (${dialect.conversationsMatching(terms)})` : undefined,
-        ),
-      );
-    }
+    if (search) where.push(sql`${c.id} in (${conversationsFound(search)})`);
     return where;
   }
 

@@ -8,7 +8,8 @@
  * The articles beyond the real ones are generated deterministically: paragraphs of the real
  * articles recombined with product sentences whose collection names, products and style codes
  * follow a Zipf-like distribution, so the index has a long-tailed vocabulary, and each article is
- * as long as the real ones. `BENCH_KB_ARTICLES` and `BENCH_KB_PASSES` change the run.
+ * as long as the real ones. `BENCH_KB_ARTICLES` and `BENCH_KB_PASSES` change the run;
+ * `BENCH_KB_STORE=sqlite` or `postgres` measures one store only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const ARTICLES = Number(process.env.BENCH_KB_ARTICLES ?? 10_000);
 const PASSES = Number(process.env.BENCH_KB_PASSES ?? 3);
 const LIMIT = 3;
 const TARGET_P99_MS = 5;
+const ONLY = process.env.BENCH_KB_STORE;
 
 // ── deterministic randomness ────────────────────────────────────────────────
 
@@ -391,9 +393,10 @@ async function main() {
     `Knowledge-base search: searchKnowledge(query, ${LIMIT}), ${queries.length} queries × ${PASSES} passes after a warm-up pass; ` +
       `${articles.length.toLocaleString('en-US')} articles (${real.length} from config/demo/kb), ${Math.round(meanWords)} words each on average, ${vocabulary.toLocaleString('en-US')} distinct words\n`,
   );
-  await benchSqlite(real, generated, queries);
+  if (ONLY !== 'postgres') await benchSqlite(real, generated, queries);
   const pgUrl = process.env.FRONTDESK_TEST_PG_URL || process.env.DATABASE_URL;
-  if (pgUrl) await benchPostgres(pgUrl, real, generated, queries);
+  if (ONLY === 'sqlite') process.stdout.write('PostgreSQL: not asked for (BENCH_KB_STORE=sqlite)\n');
+  else if (pgUrl) await benchPostgres(pgUrl, real, generated, queries);
   else process.stdout.write('PostgreSQL: skipped (set FRONTDESK_TEST_PG_URL or DATABASE_URL to a server where a database may be created)\n');
 }
 

@@ -701,7 +701,37 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const phone = `+1777${Date.now() % 1e7}`;
     await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: phone, displayName: null, verified: false, createdAt: NOW });
     expect(await found(phone.slice(2))).toEqual([conversation.id]);
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 2, email: 2, sms: 0 });
+    // Part of a word of the subject or of a display name, in any case; a conversation found by two
+    // sources (subject and message) is listed once.
+    const { conversation: titled } = await contactWithConversation(store.repo, { subject: `Order ${word.toUpperCase()}X stuck` });
+    await store.repo.insertMessage(message(titled, { text: `about ${word}x` }));
+    expect(await found(`${word.slice(1)}x st`)).toEqual([titled.id]);
+    expect(await found(`${word}x`)).toEqual([titled.id]);
+    const display = `Zed ${word}Y`;
+    await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'slack', address: `U${Date.now()}`, displayName: display, verified: false, createdAt: NOW });
+    expect(await found(`D ${word.toUpperCase()}y`)).toEqual([conversation.id]);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 3, email: 3, sms: 0 });
+  });
+
+  it('finds who the customer is by part as their name, addresses and merges change, at once', async () => {
+    const tag = `yv${newId().slice(-8).toLowerCase()}`;
+    const found = (search: string) => store.repo.listConversations({ search, limit: 10 }).then((list) => list.map((c) => c.id).sort());
+    const { contact: first, conversation: one } = await contactWithConversation(store.repo, { subject: null });
+    const { contact: second, conversation: two } = await contactWithConversation(store.repo, { subject: null });
+    await store.repo.updateContact(first.id, { name: `Old ${tag}name` }, NOW + 1);
+    expect(await found(`${tag}nam`)).toEqual([one.id]);
+    await store.repo.updateContact(first.id, { name: `New ${tag}label` }, NOW + 2);
+    expect(await found(`${tag}nam`)).toEqual([]);
+    expect(await found(`W ${tag.toUpperCase()}LAB`)).toEqual([one.id]);
+    const address = `${tag}@chat.example`;
+    await store.repo.createIdentity({ id: newId(), contactId: second.id, channel: 'web', address, displayName: null, verified: false, createdAt: NOW });
+    expect(await found(address.slice(3))).toEqual([two.id]);
+    // A merge moves the address and the conversations to the contact kept; the other is gone.
+    await store.repo.mergeContacts(second.id, first.id, NOW + 3);
+    expect(await found(address)).toEqual([one.id, two.id].sort());
+    expect(await found(second.email!)).toEqual([]);
+    // Parts shorter than three characters are found too.
+    expect(await found(tag.slice(0, 2))).toContain(one.id);
   });
 
   it('summarises inbox rows: last message without notes, unread per user, labels and newest ticket', async () => {

@@ -14,6 +14,7 @@ import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
 import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
+import { contactsHoldingPart } from '../part-match.ts';
 import { pendingMigrations } from '../migrations.ts';
 import { createPgTokenTaker } from './rate-limits.ts';
 import { sharedRead } from './shared-reads.ts';
@@ -34,6 +35,8 @@ const dialect: DialectQueries = {
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
   conversationsMatching,
+  // Served by the trigram indexes of migrations/pg/0014_search_trigrams.sql.
+  contactsMatching: contactsHoldingPart,
 };
 
 export interface PgStoreOptions {

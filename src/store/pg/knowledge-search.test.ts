@@ -9,10 +9,14 @@ import type { Db } from '../repository.ts';
 import { searchTerms } from '../search-terms.ts';
 import { createPgStore } from './index.ts';
 import { searchKnowledge } from './knowledge-search.ts';
+import { searchPassages } from './passage-search.ts';
 
 /** Every match ranked: what the search ranked before kb_search_terms, and must still return. */
 const SCORE_ALL = `select id, ts_rank_cd(search, q, 1) as score from kb_articles, to_tsquery('english', $1) q
                    where search @@ q order by score desc, id limit $2`;
+/** The same for passages: what passage search ranked before kb_passage_search_terms. */
+const SCORE_ALL_PASSAGES = `select id, ts_rank_cd(kb_passage_weights(), search, q, 1) as score from kb_passages, to_tsquery('english', $1) q
+                            where search @@ q order by score desc, id limit $2`;
 
 describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,7 +28,8 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
   const article = (i: number) => ({
     slug: `a${i}`,
     title: words(2 + Math.floor(random() * 4)),
-    body: words(30 + Math.floor(random() * 60)),
+    // Paragraphs under headings, so that an article has several passages with headings of their own.
+    body: [0, 1, 2].map(() => `**${words(2)}**\n\n${words(10 + Math.floor(random() * 30))}`).join('\n\n'),
     tags: words(1 + Math.floor(random() * 3)).split(' '),
     now: 0,
   });
@@ -34,6 +39,8 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
     const terms = searchTerms(query);
     const expected = await reference.query(SCORE_ALL, [terms.join(' | '), limit]);
     expect(await searchKnowledge(engine, terms, limit), `${query} (${limit})`).toEqual(expected.rows);
+    const passages = await reference.query(SCORE_ALL_PASSAGES, [terms.join(' | '), limit]);
+    expect(await searchPassages(engine, terms, limit), `passages: ${query} (${limit})`).toEqual(passages.rows);
     return expected.rows as { id: string; score: number }[];
   }
 
@@ -48,6 +55,15 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
       with fresh as (select a.search_key as article, s.lexeme, s.score from kb_articles a, kb_lexeme_scores(a.search) s)
       select count(*)::int as n from ((select * from fresh except select * from kb_search_terms)
                                       union all (select * from kb_search_terms except select * from fresh)) d`);
+    return rows[0].n as number;
+  }
+
+  /** The same for kb_passage_search_terms against the passages. */
+  async function stalePassageTerms() {
+    const { rows } = await reference.query(`
+      with fresh as (select p.search_key as passage, s.lexeme, s.score from kb_passages p, kb_lexeme_scores(p.search, kb_passage_weights()) s)
+      select count(*)::int as n from ((select * from fresh except select * from kb_passage_search_terms)
+                                      union all (select * from kb_passage_search_terms except select * from fresh)) d`);
     return rows[0].n as number;
   }
 
@@ -72,6 +88,8 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
   it('ranks as scoring every match would, also where common words make pruning pay off', async () => {
     const common = await reference.query(`select count(*)::int as n from kb_articles where search @@ to_tsquery('english', 'word0')`);
     expect(common.rows[0].n).toBeGreaterThan(400); // the queries below match most articles
+    const passages = await reference.query(`select count(*)::int as n from kb_passages where search @@ to_tsquery('english', 'word0')`);
+    expect(passages.rows[0].n).toBeGreaterThan(1000); // and most of their passages
     await expectSameRankings(300, [1, 2, 3, 5, 10, 20]);
   });
 
@@ -81,6 +99,7 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
     });
     await reference.query(`delete from kb_articles where slug in ('a1', 'a4', 'a7', 'a10', 'a13')`);
     expect(await staleTerms()).toBe(0);
+    expect(await stalePassageTerms()).toBe(0);
     await expectSameRankings(100, [3, 10]);
   });
 
@@ -102,9 +121,24 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
     expect(Math.min(...scores.rows.map((r) => r.score))).toBeGreaterThan(0);
   });
 
-  it('empties kb_search_terms with kb_articles', async () => {
+  it('keeps kb_passage_search_terms in step with every way an article is written, in its transaction', async () => {
+    await store.repo.createArticle({ ...article(9001), slug: 'created' });
+    await store.repo.updateArticle('a2', { title: 'zebra crossing', body: '**Stripes**\n\nzebra stripes', tags: [], now: 1 });
+    await store.repo.deleteArticle('a5');
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.upsertArticle({ ...article(9002), slug: 'rolled-back', title: 'okapi okapi' });
+        throw new Error('the import failed half-way');
+      }),
+    ).rejects.toThrow('half-way');
+    expect(await stalePassageTerms()).toBe(0);
+    expect((await searchPassages(engine, ['zebra'], 3)).map((h) => h.id)).toEqual(['a2:0']);
+    expect(await searchPassages(engine, ['okapi'], 3)).toEqual([]);
+  });
+
+  it('empties kb_search_terms and kb_passage_search_terms with kb_articles', async () => {
     await reference.query('truncate kb_articles cascade'); // kb_passages refers to it
-    const { rows } = await reference.query('select count(*)::int as n from kb_search_terms');
-    expect(rows[0].n).toBe(0);
+    const { rows } = await reference.query('select (select count(*) from kb_search_terms)::int as n, (select count(*) from kb_passage_search_terms)::int as p');
+    expect(rows[0]).toEqual({ n: 0, p: 0 });
   });
 });

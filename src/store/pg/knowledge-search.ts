@@ -7,7 +7,8 @@
  * For a query of OR-ed single lexemes ts_rank_cd counts each occurrence of a query lexeme once, so
  * an article's rank is the sum of its ranks for each lexeme alone (up to float4 rounding). Those
  * are kept per article and lexeme in kb_search_terms, indexed by lexeme and rank, and the function
- * kb_search (both in migrations/pg/0002_knowledge_search_terms.sql) ranks a query in one statement:
+ * kb_search (migrations/pg/0002_knowledge_search_terms.sql; since 0013 written from the template
+ * that also writes kb_passage_search) ranks a query in one statement:
  *  1. it takes each lexeme's best articles (PROBE_DEPTH, and always more than the limit) and sums
  *     their ranks; θ, the limit-th best sum, is a score the top articles reach. If the ranks where
  *     the lexemes' lists were cut add up to less than θ, no article outside the probe can reach the
@@ -32,9 +33,9 @@ export interface Hit {
 }
 
 /** Best articles read per lexeme first; one more than the limit when that is more. */
-const PROBE_DEPTH = 8;
+export const PROBE_DEPTH = 8;
 /** What the cutoffs add up to, as a share of θ: higher reads fewer articles but leaves more to sum up. */
-const CUTOFF_SHARE = 0.6;
+export const CUTOFF_SHARE = 0.6;
 
 /** `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. */
 export async function searchKnowledge(db: Db, terms: string[], limit: number): Promise<Hit[]> {
