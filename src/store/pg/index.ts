@@ -35,7 +35,7 @@ const dialect: DialectQueries = {
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
   conversationsMatching,
-  // Served by the trigram indexes of migrations/pg/0014_search_trigrams.sql.
+  // Served by the trigram indexes of migrations/pg/0015_search_trigrams.sql.
   contactsMatching: contactsHoldingPart,
 };
 
