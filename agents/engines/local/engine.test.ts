@@ -112,6 +112,14 @@ describe('local engine: orders and their privacy', () => {
     expect(progress.state).toMatchObject({ awaiting: 'order_id' });
   });
 
+  it('takes a request to list their orders to the order desk, whatever triage thought of it', async () => {
+    for (const text of ['can you list the orders I have with you?', 'what orders do i have', 'show me my orders']) {
+      const listed = await engineSaying('contact_customer_service').run(input(text));
+      expect(listed.agent, text).toBe('orders');
+      expect(listed.state, text).toMatchObject({ awaiting: 'order_id' });
+    }
+  });
+
   it('takes "ok, cancel that order" after its status as a new request about the same order', async () => {
     const engine = createLocalEngine({ graph: agentGraph, classify: (text) => ({ label: /cancel/.test(text) ? 'cancel_order' : 'track_order', confidence: 0.95 }), vocabulary });
     const [status, cancel] = await dialogue(engine, ['where is NW-10001?', 'ok then please cancel that order'], owner);

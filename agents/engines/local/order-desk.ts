@@ -18,7 +18,10 @@ import { handoff, result, ticketReply } from './replies.ts';
 /** Triage's confidence from which a question routed to orders without an order number is about one. */
 const CONFIDENT_ORDER_QUESTION = 0.8;
 /** The customer speaks of an order of theirs ("the parcel" alone may be any parcel: "if the parcel is lost…"). */
-const OWN_ORDER = /\b(my|our|this|that)\s+(order|package|parcel|delivery|purchase|shipment|item|items|stuff)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+const OWN_ORDER = /\b(my|our|this|that)\s+(orders?|packages?|parcels?|delivery|deliveries|purchases?|shipments?|items?|stuff)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
+/** "Can you list the orders I have?", "show me my orders": the customer's own orders, whatever else the words suggest. */
+const OWN_ORDERS_LISTED = /\b(list|show|see|view)\b.{0,20}\b(my|the|all) orders\b|\b(what|which) orders\b.{0,20}\b(i|me|my|mine)\b|\borders (i have|i've|i made|i placed|of mine)\b|\bmy order history\b/i;
+export const asksForOwnOrders = (text: string) => OWN_ORDERS_LISTED.test(text);
 /** "What happens if … my order": a question about the rules, which the knowledge base answers without the order. */
 const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b|\bif (i|my|we|our)\b/i;
 /** "What does Processing mean on my order status?": what a word means, not where their order is. */
@@ -43,11 +46,12 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   // run() has put an email in this message into the memory already.
   const typedEmail = memory.typedEmail;
   if (!orderId) {
-    const ownOrder = OWN_ORDER.test(turn.text) && !HYPOTHETICAL.test(turn.text);
+    const listing = asksForOwnOrders(turn.text);
+    const ownOrder = (OWN_ORDER.test(turn.text) || listing) && !HYPOTHETICAL.test(turn.text);
     if (ctx.mentionsMalformedOrderId(turn.text)) return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
     // order says Processing, what does that mean?" is about theirs, but the rules answer it.
-    const rulesAnswer = !ownOrder || (isQuestion(turn.text) && (!ABOUT_ITS_PROGRESS.test(turn.text) || DEFINITION.test(turn.text)));
+    const rulesAnswer = !ownOrder || (!listing && isQuestion(turn.text) && (!ABOUT_ITS_PROGRESS.test(turn.text) || DEFINITION.test(turn.text)));
     if (!memory.awaiting && rulesAnswer) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);

@@ -10,6 +10,7 @@ import { contentWords } from './answerability.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { TriageDecision } from './engine.ts';
 import { isFollowUp, type Memory } from './memory.ts';
+import { asksForOwnOrders } from './order-desk.ts';
 
 /** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
 const SHORT_FOLLOW_UP_WORDS = 1;
@@ -36,6 +37,10 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   if (ordersAgent && memory.awaiting && (extractOrderId(text) || (memory.awaiting === 'order_email' && extractEmail(text)))) {
     trace.push({ kind: 'triage', name: 'resume', data: { agent: ordersAgent.name, awaiting: memory.awaiting }, at: now() });
     return { agent: ordersAgent, intent: memory.pendingIntent ?? orderQuestion, confidence: 0.95, query: memory.topic?.query ?? text };
+  }
+  if (ordersAgent && asksForOwnOrders(text) && !extractOrderId(text)) {
+    trace.push({ kind: 'triage', name: 'own_orders', at: now() });
+    return { agent: ordersAgent, intent: orderQuestion, confidence: 0.8, query: text };
   }
   // "NW-ABCDE": meant as an order number; the order desk asks for one in the right shape.
   if (ordersAgent && ctx.mentionsMalformedOrderId(text)) {
