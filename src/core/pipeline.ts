@@ -35,6 +35,7 @@ import {
   type Message,
   type MetricEvent,
   type ParsedInbound,
+  type Ticket,
 } from './types.ts';
 
 export interface PipelineOptions {
@@ -256,6 +257,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const found = await findThread(repo, inbound, contact, now);
       const events: MetricEvent[] = [];
       let conversation: Conversation;
+      let resumed: Ticket[] = [];
       if (found) {
         const reopening = found.status === 'resolved' || found.status === 'closed';
         conversation = (await repo.updateConversation(found.id, {
@@ -264,6 +266,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
           ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}),
         }))!;
         if (reopening) events.push(metricEvent(conversation, 'reopened', 'contact', now));
+        resumed = await resumeWaitingTickets(repo, conversation.id, now);
       } else {
         conversation = await repo.createConversation(
           newConversation(contact, inbound.channel, now, {
@@ -299,8 +302,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       await repo.insertAttachments(message.id, inbound.attachments, now);
       events.push(metricEvent(conversation, 'message_in', 'contact', now));
       await repo.insertEvents(events);
-      return { message, conversation, contact, duplicate: false, created: !found };
+      return { message, conversation, contact, resumed, duplicate: false, created: !found };
     });
+  }
+
+  /** The customer answered: tickets waiting on them reopen, and their resolution clock runs again. */
+  async function resumeWaitingTickets(repo: Repository, conversationId: string, now: number): Promise<Ticket[]> {
+    const resumed: Ticket[] = [];
+    for (const ticket of await repo.listTickets({ conversationId, status: 'waiting' })) {
+      const patch = { status: 'open' as const, updatedAt: now, ...serviceLevels.clockOnStatus(ticket, 'open', now) };
+      resumed.push((await repo.updateTicket(ticket.id, patch))!);
+    }
+    return resumed;
   }
 
   async function receive(input: InboundMessage): Promise<ReceiveResult> {
@@ -324,6 +337,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
     bus.publish({ type: 'message', conversationId: conversation.id, message });
     bus.publish({ type: 'conversation', conversationId: conversation.id, conversation });
+    for (const ticket of result.resumed ?? []) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
     // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
     // Nothing answers before it in this conversation: its conversation and contact are the ones
     // just written, so the answer does not read them again.
