@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AgentMetrics, Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
 import { api, formatDuration, percent, queryString } from './api.ts';
+import type { Me } from './main.tsx';
 
 type Report = Metrics & { daily: { day: string; channel: string; count: number }[] };
 
@@ -77,7 +78,29 @@ function AgentTable({ agents }: { agents: AgentMetrics[] }) {
   );
 }
 
-export function Analytics() {
+/** Downloads of the range shown: the figures for everyone; conversations and tickets (every customer's data at once) for admins. */
+function Exports({ report, me }: { report: Report; me: Me }) {
+  const range = { from: new Date(report.since).toISOString(), to: new Date(report.until).toISOString() };
+  return (
+    <>
+      <a class="button" href={`/v1/analytics.csv${queryString({ since: report.since, until: report.until })}`} download>
+        Export analytics CSV
+      </a>
+      {me.role === 'admin' && (
+        <>
+          <a class="button" href={`/v1/exports/conversations${queryString(range)}`} download>
+            Conversations CSV
+          </a>
+          <a class="button" href={`/v1/exports/tickets${queryString(range)}`} download>
+            Tickets CSV
+          </a>
+        </>
+      )}
+    </>
+  );
+}
+
+export function Analytics({ me }: { me: Me }) {
   const [days, setDays] = useState(30);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -91,15 +114,18 @@ export function Analytics() {
   return (
     <section aria-labelledby="analytics-title">
       <h1 id="analytics-title">Analytics</h1>
-      <label>
-        Range{' '}
-        <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
-          <option value={1}>Last 24 hours</option>
-          <option value={7}>Last 7 days</option>
-          <option value={30}>Last 30 days</option>
-          <option value={90}>Last 90 days</option>
-        </select>
-      </label>
+      <div class="filters">
+        <label>
+          Range{' '}
+          <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+            <option value={1}>Last 24 hours</option>
+            <option value={7}>Last 7 days</option>
+            <option value={30}>Last 30 days</option>
+            <option value={90}>Last 90 days</option>
+          </select>
+        </label>
+        {report && <Exports report={report} me={me} />}
+      </div>
       {error && <p class="error" role="alert">{error}</p>}
       {report && total && (
         <>
