@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AgentMetrics, Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
+import type { AgentMetrics, Analytics as Metrics, ChannelMetrics, SlaShare } from '../../core/analytics.ts';
 import { api, formatDuration, percent, queryString } from './api.ts';
 import type { Me } from './main.tsx';
 
@@ -75,6 +75,19 @@ function AgentTable({ agents }: { agents: AgentMetrics[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** One SLA target's attainment: the share met of those settled (met or missed; a ticket waiting on the customer is neither). */
+function SlaCard({ name, share, metric }: { name: string; share: SlaShare; metric: string }) {
+  return (
+    <div class="card">
+      <span>{name}</span>
+      <strong data-metric={metric}>{percent(share.rate)}</strong>
+      <small>
+        {share.met} met · {share.missed} missed
+      </small>
+    </div>
   );
 }
 
@@ -159,6 +172,8 @@ export function Analytics({ me }: { me: Me }) {
               <strong data-metric="csat">{total.csat.average === null ? '—' : `${total.csat.average.toFixed(1)} / 5`}</strong>
               <small data-metric="csat-count">{total.csat.count} ratings</small>
             </div>
+            <SlaCard name="First replies on time" share={report.sla.firstResponse} metric="sla-first-response" />
+            <SlaCard name="Resolved on time" share={report.sla.resolution} metric="sla-resolution" />
           </div>
           <h2>Volume per channel per day</h2>
           <VolumeChart report={report} />
