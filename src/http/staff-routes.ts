@@ -441,6 +441,11 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ ticket: withSla(await support.updateTicket(c.req.param('id'), patch, principal.userId)) });
   });
 
+  app.get('/routes', staffRoute("The triage's routes, for the inbox's route filter and route corrections", { responses: { 200: jsonResponse('Route names', z.object({ routes: z.array(z.string()) })) } }), async (c) => {
+    await staff(c);
+    return c.json({ routes: deps.routes });
+  });
+
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
     parameters: queryParameters(AnalyticsQuery),
     responses: {

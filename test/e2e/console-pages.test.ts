@@ -188,6 +188,11 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     await admin.goto(`${base}/console/#/c/${conversation.id}`);
     await admin.locator('#conv-title').waitFor();
     await admin.getByLabel('Attach files').setInputFiles({ name: 'label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 label') });
+    // n: the reply box as a staff-only note; unticked again, a reply to the customer.
+    await admin.keyboard.press('n');
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.id)).toBe('reply-text');
+    await expect(admin.getByRole('checkbox', { name: 'Internal note' }).isChecked()).resolves.toBe(true);
+    await admin.getByRole('checkbox', { name: 'Internal note' }).uncheck();
     await admin.getByLabel(/Reply as Dana Reyes/).fill('Your return label is attached.');
     await admin.getByRole('button', { name: 'Send reply' }).click();
     const link = admin.locator('.attachments a').filter({ hasText: 'label.pdf' });
@@ -196,6 +201,28 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     const bytes = await admin.evaluate(async (url) => (await (await fetch(url)).text()), href);
     expect(bytes).toBe('%PDF-1.4 label');
     await expect(admin.getByLabel('Attach files').evaluate((el) => (el as HTMLInputElement).files?.length)).resolves.toBe(0);
+  });
+
+  it('filters the inbox by channel, route and any assignee', async () => {
+    const sam = (await frontdesk.store.repo.findUserByEmail('sam@northwind.example'))!;
+    const web = (await frontdesk.store.repo.getConversation(ticket.conversationId))!;
+    await frontdesk.support.assign(web.id, sam.id);
+    await admin.goto(`${base}/console/#/inbox`);
+    await admin.locator('button[data-view="all"]').click();
+    const rows = admin.locator('.inbox-row');
+    const shown = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')).sort());
+    await rows.first().waitFor();
+    const email = (await frontdesk.store.repo.listConversations({ channel: 'email', limit: 10 })).map((c) => c.id).sort();
+    expect(email.length).toBeGreaterThan(0);
+
+    await admin.getByLabel('Channel').selectOption('email');
+    await expect.poll(shown).toEqual(email);
+    await admin.getByLabel('Channel').selectOption('');
+    await admin.getByLabel('Route').selectOption(web.route!);
+    await expect.poll(shown).toEqual([web.id]);
+    await admin.getByLabel('Route').selectOption('');
+    await admin.getByLabel('Assignee').selectOption({ label: 'Sam Agent' });
+    await expect.poll(shown).toEqual([web.id]);
   });
 
   /** Every console page an admin sees, each with what shows it has loaded. */

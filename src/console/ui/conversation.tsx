@@ -136,6 +136,10 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
   };
   useShortcuts({
     r: () => replyBox.current?.focus(),
+    n: () => {
+      setInternal(true);
+      replyBox.current?.focus();
+    },
     e: () => detail && detail.conversation.status !== 'resolved' && post('resolve')(),
     a: () => detail && detail.conversation.assigneeId !== me.id && post('assign', { userId: me.id })(),
     j: () => go(1),

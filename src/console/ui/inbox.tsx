@@ -80,13 +80,14 @@ function preview(row: InboxRow): string {
 
 export function Inbox({ me }: { me: Me }) {
   const [view, setView] = useState<View>(() => (sessionStorage.getItem('frontdesk:inbox-view') as View | null) ?? 'all');
-  const [filters, setFilters] = useState({ channel: '', status: '', label: '', assignee: '', search: '' });
+  const [filters, setFilters] = useState({ channel: '', status: '', label: '', route: '', assignee: '', search: '' });
   const [searchText, setSearchText] = useState('');
   const [page, setPage] = useState<Page | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [labels, setLabels] = useState<Label[]>([]);
   const [users, setUsers] = useState<StaffMember[]>([]);
+  const [routes, setRoutes] = useState<string[]>([]);
   const [selected, setSelected] = useState(0);
   const searchBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
@@ -95,6 +96,7 @@ export function Inbox({ me }: { me: Me }) {
   useEffect(() => {
     void api<{ labels: Label[] }>('GET', '/v1/labels').then((r) => setLabels(r.labels)).catch(() => undefined);
     void api<{ users: StaffMember[] }>('GET', '/v1/users').then((r) => setUsers(r.users)).catch(() => undefined);
+    void api<{ routes: string[] }>('GET', '/v1/routes').then((r) => setRoutes(r.routes)).catch(() => undefined);
   }, []);
 
   const load = () =>
@@ -206,6 +208,7 @@ export function Inbox({ me }: { me: Me }) {
         <FilterSelect label="Channel" value={filters.channel} onChange={setFilter('channel')} options={CHANNELS} any="All" />
         <FilterSelect label="Status" value={filters.status} onChange={setFilter('status')} options={STATUSES} />
         <FilterSelect label="Label" value={filters.label} onChange={setFilter('label')} options={labels.map((l) => ({ value: l.id, label: l.name }))} />
+        <FilterSelect label="Route" value={filters.route} onChange={setFilter('route')} options={routes} />
         <FilterSelect
           label="Assignee"
           value={filters.assignee}
