@@ -225,6 +225,30 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     await expect.poll(shown).toEqual([web.id]);
   });
 
+  it('pages the inbox by cursor, and a new conversation arriving live does not move the row being read', async () => {
+    for (let i = 0; i < 55; i++) await frontdesk.pipeline.start({ channel: 'web', from: { address: `visitor:${newId()}`, name: `Paging visitor ${i}` } });
+    await admin.goto(`${base}/console/#/inbox`);
+    await admin.getByLabel('Assignee').selectOption('');
+    await admin.locator('button[data-view="all"]').click();
+    const rows = admin.locator('.inbox-row');
+    const ids = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')));
+    await expect.poll(() => rows.count()).toBe(50);
+    await admin.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(55);
+    const all = await ids();
+    expect(new Set(all).size).toBe(all.length);
+
+    // Reading row 40: a conversation arriving at the top leaves it where it is on the screen.
+    const reading = rows.nth(40);
+    const readingId = (await reading.getAttribute('data-conversation-id'))!;
+    await reading.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const top = () => admin.locator(`.inbox-row[data-conversation-id="${readingId}"]`).evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    const before = await top();
+    const arrived = await frontdesk.pipeline.start({ channel: 'web', from: { address: `visitor:${newId()}`, name: 'Newest visitor' } });
+    await admin.locator(`.inbox-row[data-conversation-id="${arrived.conversation.id}"]`).waitFor({ state: 'attached' });
+    expect(Math.abs((await top()) - before)).toBeLessThanOrEqual(1);
+  });
+
   /** Every console page an admin sees, each with what shows it has loaded. */
   const consolePages = (page: Page): [string, () => Promise<unknown>][] => [
     ['#/inbox', () => page.locator('.inbox-row').first().waitFor()],
