@@ -119,9 +119,15 @@ export function Inbox({ me }: { me: Me }) {
    */
   const update = async (changed: Set<string> | null) => {
     if (!changed || !page) return load();
-    const ids = [...changed].slice(0, 50);
+    // The API answers for 50 ids at a time; every changed row is asked about, or it would vanish.
+    const chunks: string[][] = [];
+    for (const id of changed) {
+      if (chunks.length === 0 || chunks.at(-1)!.length === 50) chunks.push([]);
+      chunks.at(-1)!.push(id);
+    }
     try {
-      const fresh = await api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`);
+      const answers = await Promise.all(chunks.map((ids) => api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`)));
+      const fresh = { rows: answers.flatMap((a) => a.rows), counts: answers.at(-1)!.counts };
       setPage((current) => {
         if (!current) return current;
         const kept = current.rows.filter((r) => !changed.has(r.conversation.id));
