@@ -92,6 +92,9 @@ export function Inbox({ me }: { me: Me }) {
   const searchBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const params = { view, ...filters };
+  // What the list shows now: an answer to a question asked under other tabs or filters is dropped, not mixed in.
+  const shownQuery = useRef('');
+  shownQuery.current = queryString(params);
 
   useEffect(() => {
     void api<{ labels: Label[] }>('GET', '/v1/labels').then((r) => setLabels(r.labels)).catch(() => undefined);
@@ -99,14 +102,17 @@ export function Inbox({ me }: { me: Me }) {
     void api<{ routes: string[] }>('GET', '/v1/routes').then((r) => setRoutes(r.routes)).catch(() => undefined);
   }, []);
 
-  const load = () =>
-    api<Page>('GET', `/v1/inbox${queryString(params)}`)
+  const load = () => {
+    const asked = queryString(params);
+    return api<Page>('GET', `/v1/inbox${asked}`)
       .then((p) => {
+        if (shownQuery.current !== asked) return;
         setPage(p);
         setSelected(0);
         setError(null);
       })
       .catch((e: Error) => setError(e.message));
+  };
   useEffect(() => {
     sessionStorage.setItem('frontdesk:inbox-view', view);
     void load();
@@ -119,6 +125,7 @@ export function Inbox({ me }: { me: Me }) {
    */
   const update = async (changed: Set<string> | null) => {
     if (!changed || !page) return load();
+    const asked = queryString(params);
     // The API answers for 50 ids at a time; every changed row is asked about, or it would vanish.
     const chunks: string[][] = [];
     for (const id of changed) {
@@ -129,7 +136,7 @@ export function Inbox({ me }: { me: Me }) {
       const answers = await Promise.all(chunks.map((ids) => api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`)));
       const fresh = { rows: answers.flatMap((a) => a.rows), counts: answers.at(-1)!.counts };
       setPage((current) => {
-        if (!current) return current;
+        if (!current || shownQuery.current !== asked) return current;
         const kept = current.rows.filter((r) => !changed.has(r.conversation.id));
         // Beyond the loaded pages a row would be out of order; the next page brings it.
         const last = current.next ? current.rows.at(-1) : undefined;
