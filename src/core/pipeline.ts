@@ -546,7 +546,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const reply = await commitReply(conversation, result, async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
-        await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now }, decision.userId);
+        const ticket = await repo.getTicket(ticketId);
+        const clock = ticket ? serviceLevels.clockOnStatus(ticket, 'resolved', now) : {};
+        await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now, ...clock }, decision.userId);
         return true;
       });
       if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');
