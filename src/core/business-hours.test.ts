@@ -57,6 +57,16 @@ describe('business calendar', () => {
     expect(officeBerlin.isOpen(at('2026-12-25T10:00:00Z'))).toBe(false);
   });
 
+  it('counts the business time between two moments: none over a weekend or a night, only the open hours across them', () => {
+    // Friday 16:00 to Monday 10:00 in Berlin: Friday's last hour and Monday's first.
+    expect(officeBerlin.businessTimeBetween(at('2026-12-04T15:00:00Z'), at('2026-12-07T09:00:00Z'))).toBe(2 * HOUR);
+    expect(officeBerlin.businessTimeBetween(at('2026-12-05T08:00:00Z'), at('2026-12-06T20:00:00Z'))).toBe(0); // Saturday to Sunday night
+    expect(officeBerlin.businessTimeBetween(at('2026-12-08T17:00:00Z'), at('2026-12-09T07:30:00Z'))).toBe(0); // Tuesday 18:00 to Wednesday 08:30
+    expect(officeBerlin.businessTimeBetween(at('2026-12-09T10:00:00Z'), at('2026-12-09T09:00:00Z'))).toBe(0); // backwards
+    // The inverse of addBusinessTime, holidays included: Thursday 16:30 + 1 h is Monday 28th 09:30.
+    expect(officeBerlin.businessTimeBetween(at('2026-12-24T15:30:00Z'), at('2026-12-28T08:30:00Z'))).toBe(HOUR);
+  });
+
   it('never opens without open days', () => {
     const closed = createBusinessCalendar({ timeZone: 'UTC', weekly: {} });
     expect(closed.nextOpening(0)).toBeNull();

@@ -28,6 +28,8 @@ export interface BusinessCalendar {
   nextOpening(at: number): number | null;
   /** The moment `ms` of business time after `from`; null when the hours never open. */
   addBusinessTime(from: number, ms: number): number | null;
+  /** How much business time (ms) lies between `from` and `to`; 0 when `to` is not after `from`. */
+  businessTimeBetween(from: number, to: number): number;
 }
 
 interface Interval {
@@ -85,6 +87,14 @@ export function createBusinessCalendar(hours: BusinessHours): BusinessCalendar {
         left -= end - start;
       }
       return null;
+    },
+    businessTimeBetween(from, to) {
+      let total = 0;
+      for (const { start, end } of intervalsFrom(from)) {
+        if (start >= to) break;
+        total += Math.min(end, to) - start;
+      }
+      return total;
     },
   };
 }

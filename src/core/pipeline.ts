@@ -36,6 +36,7 @@ import {
   type Message,
   type MetricEvent,
   type ParsedInbound,
+  type Ticket,
 } from './types.ts';
 
 export interface PipelineOptions {
@@ -278,6 +279,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       });
       let conversation: Conversation;
       let message: Message | null;
+      let resumed: Ticket[] = [];
       if (found) {
         const reopening = found.status === 'resolved' || found.status === 'closed';
         const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
@@ -289,6 +291,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         });
         if (!appended) throw new DuplicateRace();
         ({ conversation, message } = appended);
+        resumed = await resumeWaitingTickets(repo, conversation.id, now);
       } else {
         conversation = await repo.createConversation(
           newConversation(contact, inbound.channel, now, {
@@ -302,8 +305,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now), metricEvent(conversation, 'message_in', 'contact', now)]);
       }
       await repo.insertAttachments(message.id, inbound.attachments, now);
-      return { message, conversation, contact, duplicate: false, created: !found };
+      return { message, conversation, contact, resumed, duplicate: false, created: !found };
     });
+  }
+
+  /** The customer answered: tickets waiting on them reopen, and their resolution clock runs again. */
+  async function resumeWaitingTickets(repo: Repository, conversationId: string, now: number): Promise<Ticket[]> {
+    const resumed: Ticket[] = [];
+    for (const ticket of await repo.listTickets({ conversationId, status: 'waiting' })) {
+      const patch = { status: 'open' as const, updatedAt: now, ...serviceLevels.clockOnStatus(ticket, 'open', now) };
+      resumed.push((await repo.updateTicket(ticket.id, patch))!);
+    }
+    return resumed;
   }
 
   async function receive(input: InboundMessage): Promise<ReceiveResult> {
@@ -327,6 +340,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
     bus.publish({ type: 'message', conversationId: conversation.id, message });
     bus.publish({ type: 'conversation', conversationId: conversation.id, conversation });
+    for (const ticket of result.resumed ?? []) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
     // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
     // Nothing answers before it in this conversation: its conversation and contact are the ones
     // just written, so the answer does not read them again.
@@ -538,7 +552,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       const reply = await commitReply(conversation, result, async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
-        await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now }, decision.userId);
+        const ticket = await repo.getTicket(ticketId);
+        const clock = ticket ? serviceLevels.clockOnStatus(ticket, 'resolved', now) : {};
+        await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now, ...clock }, decision.userId);
         return true;
       });
       if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');

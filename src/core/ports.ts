@@ -478,7 +478,7 @@ export interface ConversationSummary {
   unread: number;
   labels: Label[];
   /** The newest ticket's number, status and SLA fields, or null. */
-  ticket: Pick<Ticket, 'id' | 'number' | 'status' | 'resolvedAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt'> | null;
+  ticket: Pick<Ticket, 'id' | 'number' | 'status' | 'resolvedAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt' | 'pausedAt'> | null;
   /** Who the customer is, to name them in a list. */
   contact: Pick<Contact, 'id' | 'name' | 'email'> | null;
   identities: Pick<ContactIdentity, 'channel' | 'address' | 'displayName'>[];

@@ -5,7 +5,7 @@
  * nothing and every answer here is "no target".
  */
 import { createBusinessCalendar, describeOpening, type BusinessHours } from './business-hours.ts';
-import type { Ticket, TicketPriority } from './types.ts';
+import type { Ticket, TicketPriority, TicketStatus } from './types.ts';
 
 export interface SlaTargets {
   /** Business time until a person first replies, by priority (ms). */
@@ -23,23 +23,35 @@ export interface ServiceLevelSettings {
 
 export type SlaDueTimes = Pick<Ticket, 'firstResponseDueAt' | 'resolutionDueAt'>;
 
-/** How a ticket's next pending target stands. */
+/** How a ticket's next pending target stands; `paused`: the resolution clock stopped while the ticket waits on the customer. */
 export interface TicketSla {
   target: 'first_response' | 'resolution';
-  state: 'ok' | 'due_soon' | 'breached';
+  state: 'ok' | 'due_soon' | 'breached' | 'paused';
   dueAt: number;
 }
 
+/** The ticket fields the resolution clock keeps. */
+export type SlaClock = Pick<Ticket, 'pausedAt' | 'pausedMs' | 'resolutionDueAt'>;
+
 export interface ServiceLevels {
-  /** Due times for a ticket of `priority` opened at `openedAt`; null where there is no target. */
-  dueTimes(priority: TicketPriority, openedAt: number): SlaDueTimes;
+  /**
+   * Due times for a ticket of `priority` opened at `openedAt`; null where there is no target.
+   * Resolution is due `pausedMs` of business time later: the time it spent waiting on the customer.
+   */
+  dueTimes(priority: TicketPriority, openedAt: number, pausedMs?: number): SlaDueTimes;
+  /**
+   * The clock fields a move of `ticket` to `status` at `now` changes (none when it changes nothing):
+   * entering `waiting` stops the resolution clock; leaving it moves the resolution due time on by
+   * the business time waited. The first-response target never stops.
+   */
+  clockOnStatus(ticket: SlaClock, status: TicketStatus, now: number): Partial<SlaClock>;
   /** The ticket's next pending target (a first reply, then resolution) at `now`; null when nothing is due. */
   stateOf(ticket: SlaTicket, now: number): TicketSla | null;
   /** What to tell a customer handed to people at `now` while nobody is in; null while people are in or without a notice. */
   closedNotice(now: number): string | null;
 }
 
-export type SlaTicket = Pick<Ticket, 'status' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt' | 'resolvedAt'>;
+export type SlaTicket = Pick<Ticket, 'status' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt' | 'resolvedAt' | 'pausedAt'>;
 
 /** A deployment without hours or targets: no due times and no notice. */
 export const NO_SERVICE_LEVELS: ServiceLevels = createServiceLevels({});
@@ -51,11 +63,20 @@ export function createServiceLevels(settings: ServiceLevelSettings): ServiceLeve
     calendar && target !== undefined ? calendar.addBusinessTime(openedAt, target) : null;
 
   return {
-    dueTimes(priority, openedAt) {
+    dueTimes(priority, openedAt, pausedMs = 0) {
+      const resolution = sla?.resolution[priority];
       return {
         firstResponseDueAt: dueAfter(openedAt, sla?.firstResponse[priority]),
-        resolutionDueAt: dueAfter(openedAt, sla?.resolution[priority]),
+        resolutionDueAt: dueAfter(openedAt, resolution === undefined ? undefined : resolution + pausedMs),
       };
+    },
+    clockOnStatus(ticket, status, now) {
+      if (status === 'waiting') return ticket.pausedAt === null ? { pausedAt: now } : {};
+      if (ticket.pausedAt === null) return {};
+      const waited = calendar ? calendar.businessTimeBetween(ticket.pausedAt, now) : 0;
+      // Nothing waited (a pause outside hours): the due time stays put rather than jump to the next opening.
+      const resolutionDueAt = ticket.resolutionDueAt !== null && waited > 0 ? calendar!.addBusinessTime(ticket.resolutionDueAt, waited) : ticket.resolutionDueAt;
+      return { pausedAt: null, pausedMs: ticket.pausedMs + waited, resolutionDueAt };
     },
     stateOf(ticket, now) {
       if (ticket.status === 'resolved' || ticket.resolvedAt !== null) return null;
@@ -66,7 +87,10 @@ export function createServiceLevels(settings: ServiceLevelSettings): ServiceLeve
             ? { target: 'resolution' as const, dueAt: ticket.resolutionDueAt }
             : null;
       if (!pending) return null;
-      const left = pending.dueAt - now;
+      // Waiting on the customer stops the resolution clock where it stood.
+      const pausedAt = pending.target === 'resolution' ? ticket.pausedAt : null;
+      const left = pending.dueAt - (pausedAt ?? now);
+      if (pausedAt !== null && left > 0) return { ...pending, state: 'paused' };
       return { ...pending, state: left <= 0 ? 'breached' : left <= (sla?.dueSoon ?? 0) ? 'due_soon' : 'ok' };
     },
     closedNotice(now) {

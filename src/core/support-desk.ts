@@ -56,7 +56,8 @@ export function createSupportDesk(deps: {
     const resolver = humansInvolved ? 'human' : actor === 'contact' ? 'bot' : actor;
     await repo.insertEvents([metricEvent(conversation, 'resolved', resolver, now, now - conversation.createdAt, { by: actor })]);
     for (const ticket of await repo.listTickets({ conversationId: conversation.id })) {
-      if (ticket.status !== 'resolved') await repo.updateTicket(ticket.id, { status: 'resolved', resolvedAt: now, updatedAt: now }, userId);
+      if (ticket.status === 'resolved') continue;
+      await repo.updateTicket(ticket.id, { status: 'resolved', resolvedAt: now, updatedAt: now, ...serviceLevels.clockOnStatus(ticket, 'resolved', now) }, userId);
     }
     return (await repo.updateConversation(conversation.id, { status: 'resolved', resolvedAt: now, updatedAt: now }))!;
   }
@@ -185,9 +186,10 @@ export function createSupportDesk(deps: {
         if (!current) throw new NotFoundError('ticket', ticketId);
         if (patch.assigneeId && patch.assigneeId !== current.assigneeId) await assignable(repo, patch.assigneeId);
         const resolvedAt = patch.status === undefined ? current.resolvedAt : patch.status === 'resolved' ? (current.resolvedAt ?? now) : null;
-        // A new priority has its own targets, counted from when the ticket opened.
-        const due = patch.priority && patch.priority !== current.priority ? serviceLevels.dueTimes(patch.priority, current.createdAt) : {};
-        const updated = (await repo.updateTicket(ticketId, { ...patch, ...due, resolvedAt, updatedAt: now }, actorId))!;
+        // A new priority has its own targets, counted from when the ticket opened, less the time it waited on the customer.
+        const due = patch.priority && patch.priority !== current.priority ? serviceLevels.dueTimes(patch.priority, current.createdAt, current.pausedMs) : {};
+        const clock = patch.status ? serviceLevels.clockOnStatus({ ...current, ...due }, patch.status, now) : {};
+        const updated = (await repo.updateTicket(ticketId, { ...patch, ...due, ...clock, resolvedAt, updatedAt: now }, actorId))!;
         if (patch.status === 'escalated' && current.status !== 'escalated') {
           const conversation = await load(repo, current.conversationId);
           await repo.insertEvents([metricEvent(conversation, 'escalated', 'human', now, null, { ticketId })]);

@@ -13,7 +13,11 @@ export const CONVERSATION_STATUSES = ['open', 'pending', 'resolved', 'closed'] a
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export type Owner = 'bot' | 'human';
 
-export const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'escalated'] as const;
+/**
+ * `waiting`: the team waits on the customer (Zendesk's "Pending"); the resolution clock stops until
+ * the customer writes again, which reopens the ticket.
+ */
+export const TICKET_STATUSES = ['open', 'in_progress', 'waiting', 'resolved', 'escalated'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
@@ -182,10 +186,14 @@ export interface Ticket {
   resolutionDueAt: number | null;
   /** A person's first public reply in the conversation after the ticket opened. */
   firstResponseAt: number | null;
+  /** Since when the ticket waits on the customer (status `waiting`); null while the resolution clock runs. */
+  pausedAt: number | null;
+  /** Business time (ms) spent waiting on the customer in pauses that ended; resolution is due that much later. */
+  pausedMs: number;
 }
 
-/** A ticket's SLA fields, which a new ticket may leave out (no target, nobody replied yet). */
-export type TicketSlaFields = 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt';
+/** A ticket's SLA fields, which a new ticket may leave out (no target, nobody replied yet, never paused). */
+export type TicketSlaFields = 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseAt' | 'pausedAt' | 'pausedMs';
 
 /** The ticket fields whose changes are kept as the ticket's history. */
 export const TICKET_FIELDS = ['status', 'priority', 'assigneeId'] as const satisfies readonly (keyof Ticket)[];

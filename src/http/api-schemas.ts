@@ -142,7 +142,7 @@ export const SlaAttainmentRecord = z
 export const TicketSlaRecord = z
   .object({
     target: z.enum(['first_response', 'resolution']),
-    state: z.enum(['ok', 'due_soon', 'breached']),
+    state: z.enum(['ok', 'due_soon', 'breached', 'paused']).describe('paused: the ticket waits on the customer and the resolution clock is stopped'),
     dueAt: time,
   })
   .meta({ id: 'TicketSla' }) satisfies z.ZodType<TicketSla>;
@@ -163,6 +163,8 @@ export const TicketRecord = z
     firstResponseDueAt: nullableTime.describe("when a person must first reply (the deployment's SLA, business time); null without a target"),
     resolutionDueAt: nullableTime.describe('when the ticket must be resolved; null without a target'),
     firstResponseAt: nullableTime.describe("a person's first public reply after the ticket opened"),
+    pausedAt: nullableTime.describe('since when the ticket waits on the customer (status waiting); null while the resolution clock runs'),
+    pausedMs: z.number().int().describe('business time (ms) the ticket waited on the customer in pauses that ended; resolution is due that much later'),
     sla: TicketSlaRecord.nullable().optional().describe('how the next pending target stands now (ticket list and ticket reads); null when nothing is due'),
   })
   .meta({ id: 'Ticket' }) satisfies z.ZodType<Ticket & { sla?: TicketSla | null }>;

@@ -5,6 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { computeAnalytics } from '../core/analytics.ts';
+import { ANALYTICS_CSV_HEADER, analyticsCsv } from '../core/analytics-csv.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { metricEvent } from '../core/pipeline.ts';
@@ -439,6 +440,11 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     return c.json({ ticket: withSla(await support.updateTicket(c.req.param('id'), patch, principal.userId)) });
   });
 
+  app.get('/routes', staffRoute("The triage's routes, for the inbox's route filter and route corrections", { responses: { 200: jsonResponse('Route names', z.object({ routes: z.array(z.string()) })) } }), async (c) => {
+    await staff(c);
+    return c.json({ routes: deps.routes });
+  });
+
   app.get('/analytics', staffRoute('Support metrics over a time range (default: the last 30 days); with `channel`, every figure and the daily series are of that channel only', {
     parameters: queryParameters(AnalyticsQuery),
     responses: {
@@ -446,16 +452,30 @@ export function createStaffRoutes(deps: StaffRouteDeps) {
     },
   }), async (c) => {
     await staff(c);
-    const q = query(c, AnalyticsQuery);
+    const range = analyticsRange(query(c, AnalyticsQuery));
+    const [analytics, daily] = await Promise.all([computeAnalytics(store, range), store.repo.dailyVolume(range.since, range.until, range.channel)]);
+    return c.json({ ...analytics, daily });
+  });
+
+  app.get('/analytics.csv', staffRoute('The same metrics as CSV: a row per channel and one for all channels (SLA attainment on that one)', {
+    parameters: queryParameters(AnalyticsQuery),
+    responses: { 200: { description: `CSV with a header row: ${ANALYTICS_CSV_HEADER.join(', ')}`, content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400) },
+  }), async (c) => {
+    await staff(c);
+    const range = analyticsRange(query(c, AnalyticsQuery));
+    const csv = analyticsCsv(await computeAnalytics(store, range));
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const name = `frontdesk-analytics-${range.channel ? `${range.channel}-` : ''}${day(range.since)}-${day(range.until)}.csv`;
+    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+  });
+
+  /** The range of an analytics query: the last 30 days unless it says otherwise. */
+  function analyticsRange(q: z.output<typeof AnalyticsQuery>) {
     const until = q.until ?? deps.now();
     const since = q.since ?? until - 30 * DAY;
     if (since > until) throw new InvalidInputError('since must not be after until.', undefined, 'invalid_range');
-    const [analytics, daily] = await Promise.all([
-      computeAnalytics(store, { since, until, now: deps.now(), channel: q.channel }),
-      store.repo.dailyVolume(since, until, q.channel),
-    ]);
-    return c.json({ ...analytics, daily });
-  });
+    return { since, until, now: deps.now(), channel: q.channel };
+  }
 
   app.route('/', createInboxRoutes({ store, bus, now: deps.now, staff, serviceLevels }));
   app.route('/', createTeamRoutes({ store, now: deps.now, staff }));

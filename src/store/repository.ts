@@ -830,7 +830,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const outcomes = async (target: SlaOutcome['target'], dueAt: Column, doneAt: Column) => {
         const day = sql<number>`${dueAt} / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`.mapWith(Number);
         const met = sql<number>`sum(case when ${doneAt} <= ${dueAt} then 1 else 0 end)`.mapWith(Number);
-        const missed = sql<number>`sum(case when ${doneAt} > ${dueAt} or (${doneAt} is null and ${dueAt} <= ${now}) then 1 else 0 end)`.mapWith(Number);
+        // An open target is missed once due; one whose clock stopped (waiting on the customer) only if it was due before the pause.
+        const stoppedAt = target === 'resolution' ? sql`coalesce(${k.pausedAt}, ${now})` : sql`${now}`;
+        const missed = sql<number>`sum(case when ${doneAt} > ${dueAt} or (${doneAt} is null and ${dueAt} <= ${stoppedAt}) then 1 else 0 end)`.mapWith(Number);
         const rows = await db
           .select({ day, met, missed })
           .from(k)
@@ -1222,6 +1224,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
             firstResponseDueAt: t.tickets.firstResponseDueAt,
             resolutionDueAt: t.tickets.resolutionDueAt,
             firstResponseAt: t.tickets.firstResponseAt,
+            pausedAt: t.tickets.pausedAt,
           })
           .from(t.tickets)
           .where(inArray(t.tickets.conversationId, conversationIds))

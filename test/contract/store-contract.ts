@@ -624,6 +624,18 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.slaOutcomes(base + DAY, base + 10 * DAY, now, 'sms')).toEqual([]);
   });
 
+  it('counts an open resolution target whose clock stopped (waiting on the customer) as missed only if it was due before the pause', async () => {
+    const DAY = 86_400_000;
+    const base = Date.UTC(2027, 3, 1); // a day of its own
+    const { conversation } = await contactWithConversation(store.repo);
+    const waiting = (dueAt: number, pausedAt: number) =>
+      store.repo.createTicket({ ...ticket(conversation), status: 'waiting', resolutionDueAt: dueAt, pausedAt, pausedMs: 3_600_000 });
+    const paused = await waiting(base + 10, base + 5); // paused in time, now long past the due time
+    await waiting(base + 20, base + 30); // late before it paused
+    expect(await store.repo.getTicket(paused.id)).toMatchObject({ status: 'waiting', pausedAt: base + 5, pausedMs: 3_600_000 });
+    expect(await store.repo.slaOutcomes(base, base + DAY, base + 2 * DAY)).toEqual([{ day: '2027-04-01', target: 'resolution', met: 0, missed: 1 }]);
+  });
+
   it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {
     const user = (name: string, over: { available?: boolean; disabledAt?: number | null } = {}) =>
       store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW, ...over });
@@ -752,7 +764,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const [row, empty] = await store.repo.summarizeConversations([conversation.id, quiet.id], user.id);
     expect(row).toMatchObject({ conversationId: conversation.id, unread: 2, lastMessage: { id: last.id, text: 'our answer', direction: 'outbound' } });
     expect(row!.labels).toEqual([label]);
-    expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open', resolvedAt: null, firstResponseDueAt: null, resolutionDueAt: null, firstResponseAt: null });
+    expect(row!.ticket).toEqual({ id: newest.id, number: newest.number, status: 'open', resolvedAt: null, firstResponseDueAt: null, resolutionDueAt: null, firstResponseAt: null, pausedAt: null });
     expect(empty).toEqual({
       conversationId: quiet.id,
       lastMessage: null,

@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AgentMetrics, Analytics as Metrics, ChannelMetrics } from '../../core/analytics.ts';
+import type { AgentMetrics, Analytics as Metrics, ChannelMetrics, SlaShare } from '../../core/analytics.ts';
 import { api, formatDuration, percent, queryString } from './api.ts';
+import type { Me } from './main.tsx';
 
 type Report = Metrics & { daily: { day: string; channel: string; count: number }[] };
 
@@ -77,7 +78,42 @@ function AgentTable({ agents }: { agents: AgentMetrics[] }) {
   );
 }
 
-export function Analytics() {
+/** One SLA target's attainment: the share met of those settled (met or missed; a ticket waiting on the customer is neither). */
+function SlaCard({ name, share, metric }: { name: string; share: SlaShare; metric: string }) {
+  return (
+    <div class="card">
+      <span>{name}</span>
+      <strong data-metric={metric}>{percent(share.rate)}</strong>
+      <small>
+        {share.met} met · {share.missed} missed
+      </small>
+    </div>
+  );
+}
+
+/** Downloads of the range shown: the figures for everyone; conversations and tickets (every customer's data at once) for admins. */
+function Exports({ report, me }: { report: Report; me: Me }) {
+  const range = { from: new Date(report.since).toISOString(), to: new Date(report.until).toISOString() };
+  return (
+    <>
+      <a class="button" href={`/v1/analytics.csv${queryString({ since: report.since, until: report.until })}`} download>
+        Export analytics CSV
+      </a>
+      {me.role === 'admin' && (
+        <>
+          <a class="button" href={`/v1/exports/conversations${queryString(range)}`} download>
+            Conversations CSV
+          </a>
+          <a class="button" href={`/v1/exports/tickets${queryString(range)}`} download>
+            Tickets CSV
+          </a>
+        </>
+      )}
+    </>
+  );
+}
+
+export function Analytics({ me }: { me: Me }) {
   const [days, setDays] = useState(30);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -91,15 +127,18 @@ export function Analytics() {
   return (
     <section aria-labelledby="analytics-title">
       <h1 id="analytics-title">Analytics</h1>
-      <label>
-        Range{' '}
-        <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
-          <option value={1}>Last 24 hours</option>
-          <option value={7}>Last 7 days</option>
-          <option value={30}>Last 30 days</option>
-          <option value={90}>Last 90 days</option>
-        </select>
-      </label>
+      <div class="filters">
+        <label>
+          Range{' '}
+          <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+            <option value={1}>Last 24 hours</option>
+            <option value={7}>Last 7 days</option>
+            <option value={30}>Last 30 days</option>
+            <option value={90}>Last 90 days</option>
+          </select>
+        </label>
+        {report && <Exports report={report} me={me} />}
+      </div>
       {error && <p class="error" role="alert">{error}</p>}
       {report && total && (
         <>
@@ -133,6 +172,8 @@ export function Analytics() {
               <strong data-metric="csat">{total.csat.average === null ? '—' : `${total.csat.average.toFixed(1)} / 5`}</strong>
               <small data-metric="csat-count">{total.csat.count} ratings</small>
             </div>
+            <SlaCard name="First replies on time" share={report.sla.firstResponse} metric="sla-first-response" />
+            <SlaCard name="Resolved on time" share={report.sla.resolution} metric="sla-resolution" />
           </div>
           <h2>Volume per channel per day</h2>
           <VolumeChart report={report} />

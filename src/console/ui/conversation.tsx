@@ -136,6 +136,10 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
   };
   useShortcuts({
     r: () => replyBox.current?.focus(),
+    n: () => {
+      setInternal(true);
+      replyBox.current?.focus();
+    },
     e: () => detail && detail.conversation.status !== 'resolved' && post('resolve')(),
     a: () => detail && detail.conversation.assigneeId !== me.id && post('assign', { userId: me.id })(),
     j: () => go(1),
@@ -163,6 +167,12 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           <span class={`status st-${c.status}`}>{c.status}</span> · owner <strong>{c.owner}</strong>
           {c.route && <> · route {c.route}</>}
           {c.assigneeId && <> · assigned to {c.assigneeId === me.id ? 'me' : 'a colleague'}</>}
+          {newestTicket?.status === 'waiting' && (
+            <>
+              {' '}
+              · <strong>{ticketRef(newestTicket)} waits on the customer</strong> (resolution clock paused until they reply)
+            </>
+          )}
         </p>
         <div class="labels" role="group" aria-label="Labels">
           {detail.labels.map((l) => (
@@ -202,6 +212,16 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           {c.assigneeId !== me.id && (
             <button type="button" onClick={post('assign', { userId: me.id })} disabled={busy} aria-keyshortcuts="a">
               Assign to me
+            </button>
+          )}
+          {newestTicket && newestTicket.status !== 'resolved' && newestTicket.status !== 'waiting' && (
+            <button
+              type="button"
+              onClick={() => void act(() => api('PATCH', `/v1/tickets/${encodeURIComponent(newestTicket.id)}`, { status: 'waiting' }))}
+              disabled={busy}
+              title={`Set ${ticketRef(newestTicket)} to waiting on the customer: its resolution clock stops until they reply`}
+            >
+              Wait on customer
             </button>
           )}
           {c.status !== 'resolved' && c.status !== 'closed' && (

@@ -80,31 +80,39 @@ function preview(row: InboxRow): string {
 
 export function Inbox({ me }: { me: Me }) {
   const [view, setView] = useState<View>(() => (sessionStorage.getItem('frontdesk:inbox-view') as View | null) ?? 'all');
-  const [filters, setFilters] = useState({ channel: '', status: '', label: '', assignee: '', search: '' });
+  const [filters, setFilters] = useState({ channel: '', status: '', label: '', route: '', assignee: '', search: '' });
   const [searchText, setSearchText] = useState('');
   const [page, setPage] = useState<Page | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [labels, setLabels] = useState<Label[]>([]);
   const [users, setUsers] = useState<StaffMember[]>([]);
+  const [routes, setRoutes] = useState<string[]>([]);
   const [selected, setSelected] = useState(0);
   const searchBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const params = { view, ...filters };
+  // What the list shows now: an answer to a question asked under other tabs or filters is dropped, not mixed in.
+  const shownQuery = useRef('');
+  shownQuery.current = queryString(params);
 
   useEffect(() => {
     void api<{ labels: Label[] }>('GET', '/v1/labels').then((r) => setLabels(r.labels)).catch(() => undefined);
     void api<{ users: StaffMember[] }>('GET', '/v1/users').then((r) => setUsers(r.users)).catch(() => undefined);
+    void api<{ routes: string[] }>('GET', '/v1/routes').then((r) => setRoutes(r.routes)).catch(() => undefined);
   }, []);
 
-  const load = () =>
-    api<Page>('GET', `/v1/inbox${queryString(params)}`)
+  const load = () => {
+    const asked = queryString(params);
+    return api<Page>('GET', `/v1/inbox${asked}`)
       .then((p) => {
+        if (shownQuery.current !== asked) return;
         setPage(p);
         setSelected(0);
         setError(null);
       })
       .catch((e: Error) => setError(e.message));
+  };
   useEffect(() => {
     sessionStorage.setItem('frontdesk:inbox-view', view);
     void load();
@@ -117,11 +125,18 @@ export function Inbox({ me }: { me: Me }) {
    */
   const update = async (changed: Set<string> | null) => {
     if (!changed || !page) return load();
-    const ids = [...changed].slice(0, 50);
+    const asked = queryString(params);
+    // The API answers for 50 ids at a time; every changed row is asked about, or it would vanish.
+    const chunks: string[][] = [];
+    for (const id of changed) {
+      if (chunks.length === 0 || chunks.at(-1)!.length === 50) chunks.push([]);
+      chunks.at(-1)!.push(id);
+    }
     try {
-      const fresh = await api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`);
+      const answers = await Promise.all(chunks.map((ids) => api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`)));
+      const fresh = { rows: answers.flatMap((a) => a.rows), counts: answers.at(-1)!.counts };
       setPage((current) => {
-        if (!current) return current;
+        if (!current || shownQuery.current !== asked) return current;
         const kept = current.rows.filter((r) => !changed.has(r.conversation.id));
         // Beyond the loaded pages a row would be out of order; the next page brings it.
         const last = current.next ? current.rows.at(-1) : undefined;
@@ -206,6 +221,7 @@ export function Inbox({ me }: { me: Me }) {
         <FilterSelect label="Channel" value={filters.channel} onChange={setFilter('channel')} options={CHANNELS} any="All" />
         <FilterSelect label="Status" value={filters.status} onChange={setFilter('status')} options={STATUSES} />
         <FilterSelect label="Label" value={filters.label} onChange={setFilter('label')} options={labels.map((l) => ({ value: l.id, label: l.name }))} />
+        <FilterSelect label="Route" value={filters.route} onChange={setFilter('route')} options={routes} />
         <FilterSelect
           label="Assignee"
           value={filters.assignee}

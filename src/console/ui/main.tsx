@@ -162,7 +162,7 @@ function App() {
         ) : page === 'tickets' ? (
           <Tickets />
         ) : page === 'analytics' ? (
-          <Analytics />
+          <Analytics me={me} />
         ) : page === 'kb' && id ? (
           <ArticleEditor key={id} slug={id === NEW_ARTICLE ? null : safeDecode(id)} canEdit={me.role === 'admin'} />
         ) : page === 'kb' ? (

@@ -1,5 +1,5 @@
 /**
- * Single-key shortcuts of the console (j/k move, e resolve, a assign to me, r reply, / search,
+ * Single-key shortcuts of the console (j/k move, e resolve, a assign to me, r reply, n note, / search,
  * ? help), as Gmail, Zendesk and Chatwoot users know them. Keys typed into a field are text, not
  * shortcuts, and a key with Ctrl, Alt or Meta belongs to the browser.
  */
@@ -10,6 +10,7 @@ export const SHORTCUTS: readonly [key: string, what: string][] = [
   ['j / k', 'next / previous conversation'],
   ['Enter or o', 'open the selected conversation'],
   ['r', 'reply (opens the conversation and puts the cursor in the reply box)'],
+  ['n', 'internal note (the reply box, set to a staff-only note)'],
   ['e', 'resolve'],
   ['a', 'assign to me'],
   ['/', 'search the inbox'],

@@ -7,6 +7,13 @@ const STATE = { ok: 'due', due_soon: 'due soon', breached: 'overdue' } as const;
 
 export function SlaBadge({ sla }: { sla: TicketSla | null | undefined }) {
   if (!sla) return null;
+  if (sla.state === 'paused') {
+    return (
+      <span class="tag sla sla-paused" title="Waiting on the customer: the resolution clock is stopped until they reply">
+        resolve paused
+      </span>
+    );
+  }
   const due = formatTime(sla.dueAt);
   return (
     <span class={`tag sla sla-${sla.state}`} title={`${TARGET[sla.target].long} due ${due}`}>

@@ -1,7 +1,7 @@
 /** Tickets: a filtered list, and a page per ticket with its summary, the conversation around it and the history of its changes. */
 import { useEffect, useState } from 'preact/hooks';
 import { ticketRef } from '../../core/ticket-ref.ts';
-import type { Conversation, Message, Ticket, TicketEvent } from '../../core/types.ts';
+import { TICKET_STATUSES, type Conversation, type Message, type Ticket, type TicketEvent, type TicketStatus } from '../../core/types.ts';
 import type { StaffMember } from '../../http/inbox-routes.ts';
 import { api, formatTime, queryString, useLive } from './api.ts';
 import { FilterSelect } from './filter-select.tsx';
@@ -9,7 +9,15 @@ import { SlaBadge } from './sla-badge.tsx';
 import type { TicketSla } from '../../core/service-levels.ts';
 import type { Me } from './main.tsx';
 
-const STATUSES = ['open', 'in_progress', 'resolved', 'escalated'];
+/** How the console names each ticket status. */
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  open: 'open',
+  in_progress: 'in progress',
+  waiting: 'waiting on customer',
+  resolved: 'resolved',
+  escalated: 'escalated',
+};
+const STATUSES = TICKET_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 /** A ticket as the list shows it: with how its next SLA target stands. */
 type ListedTicket = Ticket & { sla: TicketSla | null };
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -64,7 +72,7 @@ export function Tickets() {
                   <a href={`#/tickets/${t.id}`}>{t.summary}</a>
                 </td>
                 <td>{t.category}</td>
-                <td>{t.status}</td>
+                <td>{STATUS_LABELS[t.status]}</td>
                 <td class={`prio-${t.priority}`}>{t.priority}</td>
                 <td>
                   <SlaBadge sla={t.sla} />
@@ -82,7 +90,7 @@ export function Tickets() {
 
 type ApiMessage = Message & { renderedHtml?: string | null };
 interface TicketPage {
-  ticket: Ticket;
+  ticket: ListedTicket;
   conversation: Conversation | null;
   messages: ApiMessage[];
   history: TicketEvent[];
@@ -110,7 +118,8 @@ function Excerpt({ messages }: { messages: ApiMessage[] }) {
 
 /** Who changed what, oldest first; user ids shown as names. */
 function History({ ticket, history, name }: { ticket: Ticket; history: TicketEvent[]; name(id: string | null, none: string): string }) {
-  const value = (e: TicketEvent, v: string | null) => (e.field === 'assigneeId' ? name(v, 'nobody') : (v ?? '—'));
+  const value = (e: TicketEvent, v: string | null) =>
+    e.field === 'assigneeId' ? name(v, 'nobody') : e.field === 'status' && v !== null ? (STATUS_LABELS[v as TicketStatus] ?? v) : (v ?? '—');
   // As it was opened: the value before its first change, else the value now.
   const opened = (field: 'status' | 'priority') => history.find((e) => e.field === field)?.fromValue ?? ticket[field];
   return (
@@ -155,14 +164,16 @@ export function TicketDetail({ id, me }: { id: string; me: Me }) {
       </h1>
       <p class="meta">
         {ticket.category} · created {formatTime(ticket.createdAt)} · updated {formatTime(ticket.updatedAt)}
-        {ticket.resolvedAt && <> · resolved {formatTime(ticket.resolvedAt)}</>}
+        {ticket.resolvedAt && <> · resolved {formatTime(ticket.resolvedAt)}</>} <SlaBadge sla={ticket.sla} />
       </p>
       <div class="filters">
         <label>
           Status
           <select value={ticket.status} onChange={(e) => void patch({ status: e.currentTarget.value })}>
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
             ))}
           </select>
         </label>

@@ -173,6 +173,10 @@ export const tickets = pgTable('tickets', {
   resolutionDueAt: epoch(),
   /** A person's first public reply in the conversation after the ticket opened. */
   firstResponseAt: epoch(),
+  /** While the ticket waits on the customer: since when (the resolution clock is stopped). */
+  pausedAt: epoch(),
+  /** Business time spent waiting on the customer in pauses that ended (ms); resolution is due that much later. */
+  pausedMs: epoch().notNull().default(0),
 }, (t) => [
   index('tickets_status_idx').on(t.status, t.createdAt),
   index('tickets_status_id_idx').on(t.status, t.id),
