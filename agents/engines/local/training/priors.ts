@@ -38,7 +38,13 @@ export interface PriorOptions {
   mass?: number;
   /** A general intent is borrowed when its similarity to the best label is at least this many times that to the runner-up. */
   shareRatio?: number;
-  /** General rows borrowed per intent at most (the rest add nothing but training time). */
+  /**
+   * General rows borrowed per intent at most. The intent's mass is spread over them: more rows
+   * weigh less each, and more wordings keep one borrowed word ("switch" of switch_account) from
+   * deciding alone. Cross-validated on the telecom and bike-shop deployments' own examples:
+   * 15 → 40 → 100 → 200 rows gave 84.5 / 86.1 / 88.3 / 87.5% at 10 examples per route; beyond 100
+   * only training time grows.
+   */
   rowsPerIntent?: number;
   seed?: number;
 }
@@ -50,7 +56,7 @@ export interface SharedIntent {
   similarity: number;
 }
 
-const DEFAULTS = { mass: 6, shareRatio: 1.3, rowsPerIntent: 40, seed: 1 };
+const DEFAULTS = { mass: 6, shareRatio: 1.3, rowsPerIntent: 100, seed: 1 };
 
 /**
  * The prior rows for `own` (the deployment's own examples, which decide the labels) and which
