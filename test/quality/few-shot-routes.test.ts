@@ -2,7 +2,7 @@
  * Few-shot triage on a business unlike the demo (test/fixtures/deployments/telecom, six routes,
  * two of them unlike any demo route): trained on 20 written examples per route plus the priors,
  * scored on the 102 held-out messages written in other styles. The floors sit a little below
- * what this draw measured (92.2% routed right; confidence ≥ 0.8 on 80% of messages, 96.3% of
+ * what this draw measured (90.2% routed right; confidence ≥ 0.8 on 83% of messages, 97.6% of
  * them right), so a change that loses the priors or the calibration fails here.
  */
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ describe('few-shot triage on a business unlike the demo', () => {
         `confidence ≥ 0.8 on ${(score.highCoverage * 100).toFixed(1)}%, ${(score.highAccuracy * 100).toFixed(1)}% of them right`,
     );
     expect(score.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(score.highAccuracy).toBeGreaterThanOrEqual(0.94);
+    expect(score.highAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(score.highCoverage).toBeGreaterThanOrEqual(0.7);
   });
 });

@@ -16,10 +16,10 @@ const MIXED = resolve(import.meta.dirname, '../fixtures/routes/mixed-channel.jso
 /** Bitext-style requests in wording of their own (test/fixtures/routes/README.md), never tuned on. */
 const REQUESTS = resolve(import.meta.dirname, '../fixtures/routes/requests-held-out.jsonl');
 
-/** Route accuracy measured when this gate was set (see the README's Quality section), minus a small margin. */
-const ACCURACY_FLOOR = 0.93;
-/** requests-held-out.jsonl: 90% when this gate was set. */
-const REQUESTS_FLOOR = 0.88;
+/** Route accuracy measured when this gate was set (95.6%, see the README's Quality section), minus a small margin. */
+const ACCURACY_FLOOR = 0.945;
+/** requests-held-out.jsonl: 99% when this gate was set (90% before the training set drew on both Bitext files). */
+const REQUESTS_FLOOR = 0.96;
 
 describe('deployment triage on the held-out mixed-channel set', () => {
   it('routes the messages and is calibrated where it is confident', async () => {
@@ -33,9 +33,10 @@ describe('deployment triage on the held-out mixed-channel set', () => {
     );
     expect(report.n).toBe(204);
     expect(report.accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
-    // Calibration: what triage is sure of (≥ 0.8) is right at least 96% of the time, and that
-    // covers a real share of the traffic (a model that is never sure would pass trivially).
-    expect(report.calibration.accuracy).toBeGreaterThanOrEqual(0.96);
+    // Calibration: what triage is sure of (≥ 0.8) is right at least 97% of the time (the target;
+    // 98.4% measured), and that covers a real share of the traffic (a model that is never sure
+    // would pass trivially).
+    expect(report.calibration.accuracy).toBeGreaterThanOrEqual(0.97);
     expect(report.calibration.coverage).toBeGreaterThanOrEqual(0.5);
   });
 

@@ -273,4 +273,19 @@ describe('cleanForTriage', () => {
   it('never returns nothing', () => {
     expect(cleanForTriage('Hello!')).toBe('Hello!');
   });
+
+  it('drops a greeting or thanks on the request\'s own line, and formal sign-offs', () => {
+    expect(cleanForTriage('Hi Sam, where is my refund?')).toBe('where is my refund?');
+    expect(cleanForTriage('hey there - can you cancel my order? Thanks!')).toBe('can you cancel my order?');
+    expect(cleanForTriage('Dear Customer Service Team,\nI would like a refund.\n\nYours faithfully,\nJohn Doe\nAcme Ltd')).toBe('I would like a refund.');
+    expect(cleanForTriage('Hi,\nPlease cancel my order.\n\nSent from my Galaxy')).toBe('Please cancel my order.');
+  });
+
+  it('keeps a first line that asks something, and what is little more than a greeting or thanks', () => {
+    // Not a greeting line: it carries the request.
+    expect(cleanForTriage('Hi, I cannot log in\nAny ideas?')).toBe('I cannot log in\nAny ideas?');
+    expect(cleanForTriage('hello my order, where is it')).toBe('hello my order, where is it');
+    expect(cleanForTriage('ok thanks!')).toBe('ok thanks!');
+    expect(cleanForTriage('hi, anyone there?')).toBe('hi, anyone there?');
+  });
 });

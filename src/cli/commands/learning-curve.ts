@@ -7,6 +7,7 @@
  */
 import type { Example } from '../../../agents/engines/local/classifier/index.ts';
 import { createRandom, shuffle } from '../../../agents/engines/local/classifier/random.ts';
+import { cleanForTriage } from '../../../agents/engines/local/clean-text.ts';
 import { createTriage } from '../../../agents/engines/local/engine.ts';
 import { triageExamples, triagePriors } from '../../../agents/engines/local/index.ts';
 import { trainTriageModel } from '../../../agents/engines/local/training/triage-model.ts';
@@ -47,7 +48,8 @@ export async function scoreTriage(deployment: Deployment, test: Example[], withP
   let high = 0;
   let highCorrect = 0;
   for (const e of test) {
-    const decision = triage(e.text);
+    // As the engine reads a message: without quoted history, greeting and signature.
+    const decision = triage(cleanForTriage(e.text));
     const right = decision.route === e.label;
     if (right) correct++;
     if (decision.confidence >= HIGH_CONFIDENCE) {

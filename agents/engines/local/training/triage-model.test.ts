@@ -68,13 +68,21 @@ describe('buildTrainingSet', () => {
       '\ufeffflags,utterance,category,intent\n' +
       ['a', 'b', 'c', 'd', 'a'].map((t) => `B,"cancel ${t}, now",ORDER,cancel_order`).join('\n') +
       '\nB,where is it,ORDER,track_order\n';
-    const rows = buildTrainingSet(csv, 3, 1);
+    const rows = buildTrainingSet([csv], 3, 1);
     expect(rows.filter((r) => r.label === 'cancel_order')).toHaveLength(3);
     expect(rows.filter((r) => r.label === 'track_order')).toEqual([{ text: 'where is it', label: 'track_order' }]);
-    expect(buildTrainingSet(csv, 3, 1)).toEqual(rows);
+    expect(buildTrainingSet([csv], 3, 1)).toEqual(rows);
     expect(parseJsonl(toJsonl(rows))).toEqual(rows);
   });
   it('rejects a CSV that is not Bitext', () => {
-    expect(() => buildTrainingSet('text,label\na,b\n')).toThrow(/Bitext/);
+    expect(() => buildTrainingSet(['text,label\na,b\n'])).toThrow(/Bitext/);
+  });
+
+  it('adds the responses file\'s questions to the utterances, de-duplicated, within the cap', () => {
+    const utterances = '\ufeffflags,utterance,category,intent\nB,cancel my order,ORDER,cancel_order\n';
+    const responses = 'instruction,intent,category,response\ncancel my order,cancel_order,ORDER,Sure\nhelp me call off purchase 123,cancel_order,ORDER,Sure\n';
+    const rows = buildTrainingSet([utterances, responses], 5, 1);
+    expect(rows.map((r) => r.text).sort()).toEqual(['cancel my order', 'help me call off purchase 123']);
+    expect(buildTrainingSet([utterances, responses], 1, 1)).toHaveLength(1);
   });
 });

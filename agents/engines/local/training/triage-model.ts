@@ -9,7 +9,7 @@ import { loadClassifier, trainClassifier, type Example, type TextClassifier } fr
 import { priorExamples, type TriagePriors } from './priors.ts';
 
 /** Bumped when training changes in a way that makes old cached models stale. */
-const CACHE_VERSION = 'v6';
+const CACHE_VERSION = 'v7';
 
 /**
  * Below this many examples the calibration is fitted on cross-validation (every example
