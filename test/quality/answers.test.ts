@@ -1,9 +1,9 @@
 /**
  * The answer-quality gate of issue 13: the held-out fixtures (test/fixtures/answers/held-out*.jsonl,
  * never tuned on) run through the real pipeline exactly as `frontdesk eval answers` runs them. The
- * floors are what the engine reaches today (held-out: 86.4% answers, 26/35 dialogues; held-out-2,
- * written later by someone who had not seen the engine: 75.2%, 17/27), so a change that loses
- * answers fails here; the issue's targets (90%, every dialogue) are not met yet and the floors rise
+ * floors are what the engine reaches today (held-out: 87.4% answers, 29/35 dialogues; held-out-2
+ * and held-out-3, each written later by someone who had not seen the engine: 80.3%, 23/27 and
+ * 80.0%, 15/18), so a change that loses answers fails here; the issue's targets (90%, every dialogue) are not met yet and the floors rise
  * as the engine does. On a failure the message lists every failed item with its reply.
  */
 import { join } from 'node:path';
@@ -17,11 +17,12 @@ import { MODEL_CACHE_DIR, ROOT } from '../support/paths.ts';
  * parcels; target: all of them).
  */
 const FIXTURES = [
-  { file: 'held-out.jsonl', answerFloor: 0.85, dialogueFloor: 0.77 },
-  { file: 'held-out-2.jsonl', answerFloor: 0.75, dialogueFloor: 0.66 },
+  { file: 'held-out.jsonl', answerFloor: 0.86, dialogueFloor: 0.8, minDialogues: 25 },
+  { file: 'held-out-2.jsonl', answerFloor: 0.78, dialogueFloor: 0.8, minDialogues: 25 },
+  { file: 'held-out-3.jsonl', answerFloor: 0.78, dialogueFloor: 0.8, minDialogues: 15 },
 ];
 
-describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor }) => {
+describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor, minDialogues }) => {
   let report: AnswerReport;
   /** The failures a target is about, printed with their replies when it is missed. */
   const listed = (keep: (f: AnswerFailure) => boolean) => `\n${formatFailures(report.failures.filter(keep))}`;
@@ -31,7 +32,7 @@ describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor 
 
   it('is big enough to mean something', () => {
     expect(report.questions).toBeGreaterThanOrEqual(90);
-    expect(report.dialogues).toBeGreaterThanOrEqual(25);
+    expect(report.dialogues).toBeGreaterThanOrEqual(minDialogues);
   });
 
   it(`states the fact or sends the unanswerable to a person on ≥ ${answerFloor * 100}% of questions`, () => {
