@@ -19,6 +19,8 @@ import { seriousViolations } from '../support/axe.ts';
 import { ARTIFACTS_DIR, chromiumUnavailable, launchChromium, newBrowserContext } from '../support/browser.ts';
 import { ROOT } from '../support/paths.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { carriesEveryReplyType } from '../../src/core/reply-attachments.ts';
+import type { ChannelAdapter } from '../../src/core/ports.ts';
 import { describeWithService } from '../support/services.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -47,7 +49,9 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
 
   beforeAll(async () => {
     await ensureBuilt(CONSOLE_BUNDLE);
-    frontdesk = await createTestFrontdesk();
+    // An email channel that carries files, as the SMTP adapter does (what it sends goes nowhere).
+    const email: ChannelAdapter = { kind: 'email', replyAttachments: carriesEveryReplyType('email'), send: async () => ({ status: 'sent', providerMessageId: `<${newId()}@test>` }) };
+    frontdesk = await createTestFrontdesk({ adapters: [email] });
     await user('dana@northwind.example', 'Dana Reyes', 'admin');
     await user('sam@northwind.example', 'Sam Agent', 'agent');
     server = (await listen(frontdesk.app, 0, '127.0.0.1')) as Server;
