@@ -72,7 +72,38 @@ function AttachmentLink({ attachment: a }: { attachment: Attachment }) {
 }
 
 /** What a model-engine run paused on, waiting for a person (agents/engines/openai: PendingApproval). */
-const pendingApproval = (c: Conversation) => (c.agentState?.pendingApproval as { id?: string; tool?: string; agent?: string } | undefined) ?? null;
+type PendingApproval = { id?: string; tool?: string; agent?: string };
+const pendingApproval = (c: Conversation) => (c.agentState?.pendingApproval as PendingApproval | undefined) ?? null;
+
+/** What the agent asks to do, and the person's decision; the note reaches the agent (on rejection, the reason the customer hears). */
+function ApprovalPanel({ approval, ticket, busy, decide }: { approval: PendingApproval; ticket: Ticket | null; busy: boolean; decide(approve: boolean, note: string): void }) {
+  const [note, setNote] = useState('');
+  return (
+    <div class="approval" role="region" aria-label="Waiting for approval">
+      <p>
+        <strong>
+          {approval.agent ?? 'The agent'} waits for a person's approval{approval.tool ? ` to run ${approval.tool}` : ''}
+        </strong>
+        {ticket && (
+          <>
+            {' '}
+            — <a href={`#/tickets/${ticket.id}`}>{ticketRef(ticket)}</a> {ticket.summary}
+          </>
+        )}
+      </p>
+      <label for="approval-note">Note (optional; on rejection, the reason the customer is told)</label>
+      <textarea id="approval-note" rows={2} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      <div class="row">
+        <button type="button" class="primary" disabled={busy} onClick={() => decide(true, note.trim())}>
+          Approve
+        </button>
+        <button type="button" class="danger" disabled={busy} onClick={() => decide(false, note.trim())}>
+          Reject
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function ConversationView({ id, me, focusReply }: { id: string; me: Me; focusReply?: boolean }) {
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -251,25 +282,12 @@ export function ConversationView({ id, me, focusReply }: { id: string; me: Me; f
           )}
         </div>
         {approval && (
-          <div class="approval" role="region" aria-label="Waiting for approval">
-            <p>
-              <strong>
-                {approval.agent ?? 'The agent'} waits for a person's approval{approval.tool ? ` to run ${approval.tool}` : ''}
-              </strong>
-              {approvalTicket && (
-                <>
-                  {' '}
-                  — <a href={`#/tickets/${approvalTicket.id}`}>{ticketRef(approvalTicket)}</a> {approvalTicket.summary}
-                </>
-              )}
-            </p>
-            <button type="button" class="primary" disabled={busy} onClick={post('approval', { approve: true })}>
-              Approve
-            </button>{' '}
-            <button type="button" class="danger" disabled={busy} onClick={post('approval', { approve: false })}>
-              Reject
-            </button>
-          </div>
+          <ApprovalPanel
+            approval={approval}
+            ticket={approvalTicket ?? null}
+            busy={busy}
+            decide={(approve, note) => post('approval', { approve, ...(note ? { note } : {}) })()}
+          />
         )}
         <ol class="messages" aria-label="Messages">
           {detail.messages.map((m) => (
