@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPassage, buildVocabulary, contentWords, stem, topicality, type PassageText } from './answerability.ts';
+import { bestPassage, buildVocabulary, contentWords, expandQuery, stem, topicality, type PassageText } from './answerability.ts';
 
 const sections: PassageText[] = [
   { title: 'Shipping options and costs', heading: null, text: '| Option | Cost |\n|---|---|\n| Standard | $5.95 |\n| Next-day | $24.95 |' },
@@ -66,5 +66,29 @@ describe('topicality of a word the knowledge base does not use', () => {
 describe('stem', () => {
   it('cuts endings only where a syllable stays', () => {
     expect(['returns', 'returned', 'boxes', 'bring', 'string', 'uses'].map(stem)).toEqual(['return', 'return', 'box', 'bring', 'string', 'use']);
+  });
+});
+
+describe('a follow-up', () => {
+  const account: PassageText[] = [
+    { title: 'Password reset', heading: 'Reset link', text: 'The password reset link in the email is valid for 60 minutes and works once.' },
+    { title: 'Two-step verification', heading: 'Codes', text: 'Verification codes expire after 10 minutes.' },
+  ];
+  const words = buildVocabulary([...account, ...sections].map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
+  const candidates = account.map((passage) => ({ passage, score: 1 }));
+
+  it('is answered by what its own words ask, with the topic as context, in the kind of fact the topic asked', () => {
+    const best = bestPassage('and the verification codes?', candidates, words, 'how long is the password reset link valid?')!;
+    expect(best.hit.passage.heading).toBe('Codes');
+    // Read as one question, the topic's words outweigh the follow-up's.
+    expect(bestPassage('how long is the password reset link valid? and the verification codes?', candidates, words)!.hit.passage.heading).toBe('Reset link');
+  });
+});
+
+describe('expandQuery', () => {
+  it('spells out shorthand for the search, which reads only the customer\'s spelling', () => {
+    const words = buildVocabulary(['Two-step verification codes expire after 10 minutes.', 'Your account settings']);
+    expect(expandQuery('2fa codes?', words)).toMatch(/two step verification/);
+    expect(expandQuery('acct settings', words)).toMatch(/account/);
   });
 });

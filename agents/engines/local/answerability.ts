@@ -56,6 +56,9 @@ const formsOf = (word: string): string[] => EQUIVALENTS.get(word) ?? [word];
  */
 export function expandQuery(text: string, vocabulary: Vocabulary): string | null {
   const extra = new Set<string>();
+  // Shorthand spelt out ("2fa" → "two step verification", "acct" → "account"): the search reads the customer's own spelling.
+  const typed = new Set(foldText(text).split(/[^\p{L}\p{N}]+/u));
+  for (const w of normalizeText(text).split(' ')) if (w.length > 1 && !typed.has(w) && !STOPWORDS.has(w) && /^\p{L}+$/u.test(w) && !/^x\w+x$/.test(w)) extra.add(w);
   for (const w of contentWords(text)) {
     if (vocabulary.idf(w) !== undefined) continue;
     for (const plain of PLAIN.get(w) ?? []) extra.add(plain);
@@ -210,7 +213,11 @@ function wordsOf(passage: PassageText): PassageWords {
   return words;
 }
 
-export function coverage(question: string[], passage: PassageText, vocabulary: Vocabulary): CoverageFeatures {
+/** How much each question word counts: 1 for the customer's own, less for context (the topic a follow-up continues). */
+type WordWeight = (word: string) => number;
+const ownWords: WordWeight = () => 1;
+
+export function coverage(question: string[], passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords): CoverageFeatures {
   if (question.length === 0) return { local: 0, title: 0, unknown: 0 };
   const words = wordsOf(passage);
   let total = 0;
@@ -219,7 +226,7 @@ export function coverage(question: string[], passage: PassageText, vocabulary: V
   let unknown = 0;
   for (const w of question) {
     const idf = idfOf(w, vocabulary);
-    const weight = idf ?? vocabulary.unknownWeight(w);
+    const weight = (idf ?? vocabulary.unknownWeight(w)) * weightOf(w);
     total += weight;
     if (idf === undefined) unknown += weight;
     const forms = formsOf(w);
@@ -235,7 +242,7 @@ const B = 0.3;
 const AVERAGE_PASSAGE_WORDS = 45;
 
 /** How well a passage matches (BM25 over its text, with its heading and title as strong fields). */
-export function matchScore(question: string[], passage: PassageText, vocabulary: Vocabulary): number {
+export function matchScore(question: string[], passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords): number {
   const words = wordsOf(passage);
   let score = 0;
   for (const w of question) {
@@ -244,7 +251,7 @@ export function matchScore(question: string[], passage: PassageText, vocabulary:
     let tf = 0;
     for (const f of formsOf(w)) tf = Math.max(tf, (words.local.get(f) ?? 0) + (words.heading.has(f) ? 2 : 0) + (words.title.has(f) ? 1.5 : 0));
     if (tf === 0) continue;
-    score += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * words.length) / AVERAGE_PASSAGE_WORDS));
+    score += (weightOf(w) * idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * words.length) / AVERAGE_PASSAGE_WORDS));
   }
   return score;
 }
@@ -294,7 +301,7 @@ export function bestSentenceScore(questionText: string, passage: PassageText, vo
 }
 
 /** The best match of one sentence, list item or table row of the passage (`framedQuestion`: see framing). */
-function bestUnit(question: string[], framedQuestion: string, passage: PassageText, vocabulary: Vocabulary): number {
+function bestUnit(question: string[], framedQuestion: string, passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords): number {
   let best = 0;
   let tableHeader = '';
   for (const line of passage.text.split(/\n+|(?<=[.!?])\s+(?=[A-Z*])/)) {
@@ -306,10 +313,13 @@ function bestUnit(question: string[], framedQuestion: string, passage: PassageTe
     const text = isRow && line !== tableHeader ? `${tableHeader} ${line}` : line;
     const unit = { title: '', heading: null, text };
     const typed = 1 + askedKindBonus(framedQuestion, text) * 4;
-    best = Math.max(best, matchScore(question, unit, vocabulary) * typed);
+    best = Math.max(best, matchScore(question, unit, vocabulary, weightOf) * typed);
   }
   return best;
 }
+
+/** Weight of a follow-up's context words (the topic it continues) against its own words. */
+const CONTEXT_WEIGHT = 0.3;
 
 /** Weight of the search engine's own rank (its title re-rank catches paraphrases) against this module's BM25. */
 const ENGINE_WEIGHT = 0.75;
@@ -325,12 +335,16 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   questionText: string,
   candidates: T[],
   vocabulary: Vocabulary,
+  context = '',
 ): { hit: T; features: CoverageFeatures; probability: number; runnerUp: { hit: T; share: number } | null } | null {
-  const question = contentWords(questionText);
+  const own = new Set(contentWords(questionText));
+  const question = [...new Set([...own, ...contentWords(context)])];
   if (question.length === 0 || candidates.length === 0) return null;
-  const framed = framing(questionText);
-  const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary));
-  const units = candidates.map((hit) => bestUnit(question, framed, hit.passage, vocabulary));
+  const weightOf: WordWeight = (w) => (own.has(w) ? 1 : CONTEXT_WEIGHT);
+  // "and the 2fa codes?" after "how long is the reset link good for?" asks the same kind of fact.
+  const framed = framing(`${context} ${questionText}`);
+  const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary, weightOf));
+  const units = candidates.map((hit) => bestUnit(question, framed, hit.passage, vocabulary, weightOf));
   const topMatch = Math.max(...matches) || 1;
   const topUnit = Math.max(...units) || 1;
   const topEngine = Math.max(...candidates.map((c) => c.score ?? 0)) || 1;
@@ -342,7 +356,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   });
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[b]! - ranks[a]!);
   const hit = candidates[order[0]!]!;
-  const features = coverage(question, hit.passage, vocabulary);
+  const features = coverage(question, hit.passage, vocabulary, weightOf);
   // A runner-up that lacks the kind of fact asked for ("what time…") which the best one states is no alternative.
   const second = order[1];
   const states = (i: number) => statesAskedKind(framed, candidates[i]!.passage.text);

@@ -106,7 +106,7 @@ describe('local engine: orders and their privacy', () => {
 
   it('answers a question about the rules that mentions their order from the knowledge base, and asks for the number when they ask where it is', async () => {
     const engine = engineSaying('track_order');
-    const rules = await engine.run(input('can I pick my order up in the store, what are your opening hours?'));
+    const rules = await engine.run(input('what are your opening hours, can I pick up my order at the store?'));
     expect(rules.text).toMatch(/10 am/);
     const progress = await engine.run(input('has my order shipped yet?'));
     expect(progress.state).toMatchObject({ awaiting: 'order_id' });

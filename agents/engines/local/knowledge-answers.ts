@@ -31,25 +31,43 @@ export interface KnowledgeAnswer {
 export type PassageSearch = (query: string, limit: number) => Promise<PassageHit[]>;
 
 /**
- * The sections that could answer the query: the passages the search finds for it, and those only
- * its synonyms find (expandQuery), grouped into sections (sectionsOf).
+ * The sections that could answer the query: the passages the search finds for it, for a
+ * follow-up's own words (`ownWords`), and those only its synonyms find (expandQuery), grouped
+ * into sections (sectionsOf).
  */
-export async function candidateSections(search: PassageSearch, query: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string) {
+export async function candidateSections(search: PassageSearch, query: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string, ownWords?: string) {
   const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
-  const [hits, more] = await Promise.all([search(query, PASSAGE_CANDIDATES), expanded ? search(expanded, PASSAGE_CANDIDATES) : Promise.resolve([])]);
+  const ownQuery = ownWords && vocabulary ? (expandQuery(ownWords, vocabulary) ?? ownWords) : ownWords;
+  const [found, more, own] = await Promise.all([
+    search(query, PASSAGE_CANDIDATES),
+    expanded ? search(expanded, PASSAGE_CANDIDATES) : Promise.resolve([]),
+    ownQuery ? search(ownQuery, PASSAGE_CANDIDATES) : Promise.resolve([]),
+  ]);
+  const hits = new Map(found.map((h) => [h.passage.id, h]));
+  // A follow-up's own words may point elsewhere than its topic ("… and the 2fa codes?" after the
+  // reset link): what they find ranks as the search ranks it for them, on the topic search's scale.
+  const top = Math.max(0, ...found.map((h) => h.score));
+  const topOwn = Math.max(0, ...own.map((h) => h.score)) || 1;
+  for (const h of own) {
+    const score = (h.score / topOwn) * top;
+    if (score > (hits.get(h.passage.id)?.score ?? -1)) hits.set(h.passage.id, { ...h, score });
+  }
   // Passages only the synonyms find join as candidates, ranked by their match alone: the
   // engine's score for the expanded query would reward a synonym as much as the customer's word.
-  const seen = new Set(hits.map((h) => h.passage.id));
-  for (const h of more) if (!seen.has(h.passage.id)) hits.push({ ...h, score: 0 });
-  return { hits, sections: sectionsOf(hits, tagsOf) };
+  for (const h of more) if (!hits.has(h.passage.id)) hits.set(h.passage.id, { ...h, score: 0 });
+  const all = [...hits.values()];
+  return { hits: all, sections: sectionsOf(all, tagsOf) };
 }
 
 /** The section of the knowledge base that answers the query, or null when none does. */
 export async function findAnswer(ctx: EngineContext, turn: Turn, query: string): Promise<KnowledgeAnswer | null> {
   const vocabulary = ctx.deps.vocabulary;
-  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf);
+  // A follow-up is searched with its topic's words before its own ("… reset link and the 2fa codes?").
+  const followUp = query !== turn.text && query.endsWith(turn.text);
+  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf, followUp ? turn.text : undefined);
   const sections = found.map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
-  const chosen = bestPassage(query, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)));
+  const [own, context] = followUp ? [turn.text, query.slice(0, -turn.text.length)] : [query, ''];
+  const chosen = bestPassage(own, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)), context);
   turn.trace.push({
     kind: 'tool',
     name: 'search_knowledge',
