@@ -16,9 +16,9 @@ import type { Conversation } from '../../src/core/types.ts';
 import { onBothStores } from '../support/both-stores.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
 import { readEvents } from '../support/sse.ts';
+import { postStaffReply, type Json } from '../support/staff-reply.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
 
@@ -40,14 +40,7 @@ onBothStores('attachments in staff replies', (open) => {
   let smtp: SMTPServer;
   let sent: () => void;
 
-  const reply = async (conversation: Conversation, text: string, files: File[], extra: Record<string, string> = {}) => {
-    const form = new FormData();
-    form.set('text', text);
-    for (const [k, v] of Object.entries(extra)) form.set(k, v);
-    for (const file of files) form.append('files', file);
-    const res = await fd.app.request(`/v1/conversations/${conversation.id}/replies`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
+  const reply = (conversation: Conversation, text: string, files: File[], extra: Record<string, string> = {}) => postStaffReply(fd.app, token, conversation.id, text, files, extra);
   const humanReplies = async (conversation: Conversation) => (await fd.store.repo.listMessages(conversation.id, { includeInternal: true, limit: 50 })).filter((m) => m.authorKind === 'human');
 
   beforeAll(async () => {

@@ -13,8 +13,8 @@ import type { Conversation } from '../../src/core/types.ts';
 import { onBothStores } from '../support/both-stores.ts';
 import { createTestFrontdesk, manualClock } from '../support/frontdesk.ts';
 import { startSlackApi, type SlackApi } from './slack-web-api.ts';
+import { postStaffReply } from '../support/staff-reply.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 5, 5]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
@@ -30,13 +30,7 @@ onBothStores('staff reply files on Slack', (open) => {
   let conversation: Conversation;
   const clock = manualClock(Date.now());
 
-  const reply = async (text: string, files: File[]) => {
-    const form = new FormData();
-    form.set('text', text);
-    for (const file of files) form.append('files', file);
-    const res = await fd.app.request(`/v1/conversations/${conversation.id}/replies`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
+  const reply = (text: string, files: File[]) => postStaffReply(fd.app, token, conversation.id, text, files);
   const shared = () => [...api.files.values()].filter((f) => f.shared);
 
   beforeAll(async () => {

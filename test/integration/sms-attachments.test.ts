@@ -16,8 +16,8 @@ import type { Conversation } from '../../src/core/types.ts';
 import { onBothStores } from '../support/both-stores.ts';
 import { createTestFrontdesk, manualClock } from '../support/frontdesk.ts';
 import { AUTH_TOKEN, CUSTOMER, OUR_NUMBER, PUBLIC_URL, smsEnv, startTwilioApi, type TwilioApi } from './sms-support.ts';
+import { postStaffReply, type Json } from '../support/staff-reply.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 7, 7, 7]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
@@ -31,14 +31,7 @@ onBothStores('staff reply files as MMS', (open) => {
   let conversation: Conversation;
   const clock = manualClock(Date.now());
 
-  const reply = async (text: string, files: File[], extra: Record<string, string> = {}) => {
-    const form = new FormData();
-    form.set('text', text);
-    for (const [k, v] of Object.entries(extra)) form.set(k, v);
-    for (const file of files) form.append('files', file);
-    const res = await fd.app.request(`/v1/conversations/${conversation.id}/replies`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
+  const reply = (text: string, files: File[], extra: Record<string, string> = {}) => postStaffReply(fd.app, token, conversation.id, text, files, extra);
   /** What Twilio would get at a MediaUrl (the local app stands in for PUBLIC_URL). */
   const fetchMedia = (url: string, method = 'GET') => fd.app.request(url.slice(PUBLIC_URL.length), { method });
   const mediaUrls = (request = api.requests.at(-1)!) => request.form.getAll('MediaUrl');
