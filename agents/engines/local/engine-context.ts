@@ -20,6 +20,8 @@ export interface Turn {
   query: string;
   /** The article a follow-up continues: its passages are preferred. */
   topicSlug?: string | null;
+  /** The words of the topic a follow-up continues (its query is these, then its own text). */
+  topicWords?: string;
   memory: Memory;
   trace: TraceStep[];
 }

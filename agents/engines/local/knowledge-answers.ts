@@ -63,10 +63,10 @@ export async function candidateSections(search: PassageSearch, query: string, vo
 export async function findAnswer(ctx: EngineContext, turn: Turn, query: string): Promise<KnowledgeAnswer | null> {
   const vocabulary = ctx.deps.vocabulary;
   // A follow-up is searched with its topic's words before its own ("… reset link and the 2fa codes?").
-  const followUp = query !== turn.text && query.endsWith(turn.text);
-  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf, followUp ? turn.text : undefined);
+  const context = query === turn.query ? turn.topicWords : undefined;
+  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf, context !== undefined ? turn.text : undefined);
   const sections = found.map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
-  const [own, context] = followUp ? [turn.text, query.slice(0, -turn.text.length)] : [query, ''];
+  const own = context !== undefined ? turn.text : query;
   const chosen = bestPassage(own, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)), context);
   turn.trace.push({
     kind: 'tool',

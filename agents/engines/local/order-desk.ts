@@ -98,7 +98,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   const orderTurn = { ...turn, memory: verified };
 
   // A case told before the order number (an answer to our question, or a follow-up naming the order) still holds.
-  const continues = memory.awaiting !== null || turn.query !== turn.text;
+  const continues = memory.awaiting !== null || turn.topicWords !== undefined;
   const found = ctx.caseIn(turn.text) ?? (continues ? ctx.caseIn(memory.topic?.query ?? '') : null);
   if (found && (found.rule.statuses.length === 0 || found.rule.statuses.includes(order!.status))) {
     const procedure = await findAnswer(ctx, orderTurn, found.rule.search);

@@ -28,6 +28,8 @@ export interface RouteChoice {
   fallback?: RouteChoice;
   /** The article a follow-up continues. */
   topicSlug?: string | null;
+  /** The words of the topic a follow-up continues (`query` is these, then the text). */
+  topicWords?: string;
 }
 
 /** The turn's route: triage, or the topic before it when the message continues it. Steps are traced. */
@@ -75,6 +77,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
           intent: decision.confident && decision.route === topic.route ? decision.intent : topic.intent,
           confidence: Math.max(decision.confidence, 0.8),
           query: `${topic.query} ${text}`,
+          topicWords: topic.query,
         }
       : null;
   if (aboutOrder) {
@@ -94,7 +97,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
     const target = own ? agentForRoute(graph, decision.route) : agent;
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
     // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
-    return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}`, topicSlug: own ? null : topic.slug };
+    return { agent: target, intent: own ? decision.intent : topic.intent, confidence: Math.max(decision.confidence, 0.8), query: own ? text : `${topic.query} ${text}`, topicSlug: own ? null : topic.slug, ...(own ? {} : { topicWords: topic.query }) };
   }
   // An order number with a question the knowledge base would take ("where is <order>, and do you
   // have a student discount?"): the order is the primary need; the rest is acknowledged.
