@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestPassage, buildVocabulary, contentWords, expandQuery, stem, topicality, type PassageText } from './answerability.ts';
+import { candidateSections } from './knowledge-answers.ts';
 
 const sections: PassageText[] = [
   { title: 'Shipping options and costs', heading: null, text: '| Option | Cost |\n|---|---|\n| Standard | $5.95 |\n| Next-day | $24.95 |' },
@@ -90,5 +91,15 @@ describe('expandQuery', () => {
     const words = buildVocabulary(['Two-step verification codes expire after 10 minutes.', 'Your account settings']);
     expect(expandQuery('2fa codes?', words)).toMatch(/two step verification/);
     expect(expandQuery('acct settings', words)).toMatch(/account/);
+  });
+});
+
+describe('candidateSections', () => {
+  it('searches a "how long" question for its topic, not for "long"', async () => {
+    const searched: string[] = [];
+    await candidateSections(async (query) => (searched.push(query), []), 'how long does express take?', undefined);
+    expect(searched).toHaveLength(1);
+    expect(searched[0]).toMatch(/express/);
+    expect(searched[0]).not.toMatch(/\blong\b/);
   });
 });

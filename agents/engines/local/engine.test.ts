@@ -211,7 +211,7 @@ describe('local engine: knowledge, memory and small talk', () => {
   });
 
   it('answers greetings, thanks, refusals and gibberish without a ticket, and keeps the bot in charge', async () => {
-    for (const text of ['hi', 'hello there', 'ok thanks!', 'asdkjh qwe', '   ', '👍', "' OR 1=1 --", 'nope']) {
+    for (const text of ['hi', 'hello there', 'ok thanks!', 'asdkjh qwe', '   ', '👍', "' OR 1=1 --", 'nope', 'bye for now', "ok that's it, have a great day"]) {
       const result = await engineSaying('complaint', 0.3).run(input(text));
       expect(result.route, text).toBe('small_talk');
       expect(result.ticket, text).toBeUndefined();

@@ -35,7 +35,10 @@ export type PassageSearch = (query: string, limit: number) => Promise<PassageHit
  * follow-up's own words (`ownWords`), and those only its synonyms find (expandQuery), grouped
  * into sections (sectionsOf).
  */
-export async function candidateSections(search: PassageSearch, query: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string, ownWords?: string) {
+export async function candidateSections(search: PassageSearch, asked: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string, ownWords?: string) {
+  // "how long", "how much" frame the answer, they are not its topic: a full-text search for "long"
+  // finds every "as long as" ("how long does express take?" is about express).
+  const query = asked.replace(/\bhow (long|much|many|soon|often|far)\b/gi, ' ');
   const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
   const ownQuery = ownWords && vocabulary ? (expandQuery(ownWords, vocabulary) ?? ownWords) : ownWords;
   const [found, more, own] = await Promise.all([

@@ -22,12 +22,13 @@ const PHRASES: Record<Exclude<SmallTalkKind, 'unclear' | 'empty'>, string[]> = {
     'thanks', 'thank you', 'thankyou', 'thx', 'thnx', 'thanx', 'ty', 'tysm', 'cheers', 'much appreciated', 'appreciate it',
     'many thanks', 'thanks a lot', 'thank you so much', 'thanks so much', 'great thanks', 'perfect thanks', 'brilliant',
   ],
-  goodbye: ['no', 'nope', 'nah', 'bye', 'bye bye', 'goodbye', 'good bye', 'see you', 'see ya', 'cya', 'later', 'have a nice day', 'have a good day', 'take care', 'good night'],
+  goodbye: ['no', 'nope', 'nah', 'bye', 'bye bye', 'goodbye', 'good bye', 'see you', 'see ya', 'cya', 'later', 'have a nice day', 'have a good day', 'have a great day',
+    'have a good one', 'take care', 'good night', 'talk soon', 'talk later', 'speak soon', 'catch you later', 'ttyl'],
   acknowledgement: [
     'ok', 'okay', 'okey', 'okie', 'k', 'kk', 'cool', 'great', 'perfect', 'got it', 'gotcha', 'sounds good', 'alright', 'all right',
     'understood', 'noted', 'sure', 'awesome', 'nice', 'fine', 'excellent', 'wonderful', 'lovely', 'that helps', 'that helped',
     'makes sense', 'will do', 'all good', 'no worries', 'np', 'yep', 'yup', 'good', 'super', 'amazing', 'fantastic', 'that is all',
-    'thats all', 'nothing else', 'no thanks', 'no thank you', 'im good', 'all set', 'hold on', 'one sec', 'one second',
+    'thats all', 'thats it', 'thats everything', 'nothing else', 'no thanks', 'no thank you', 'im good', 'all set', 'hold on', 'one sec', 'one second',
     'just a sec', 'just a second', 'one moment', 'give me a moment', 'wait', 'brb',
   ],
   bot_identity: [
@@ -43,7 +44,7 @@ const BOT_QUESTION = new RegExp(`^${OPENER}(am i|are we) (talking|chatting|speak
 
 /** Words that may surround small talk without making it a request ("hi there team", "thanks so much guys"). */
 const FILLER = new Set(
-  'there team all guys folks everyone again so very much lot a you for the help your support and oh ah well then just really that this is it was i am im sorry sir madam please pls'.split(' '),
+  'there team all guys folks everyone again so very much lot a you for the help your support and oh ah well then now today everything just really that this is it was i am im sorry sir madam please pls'.split(' '),
 );
 
 /** Words that carry no request on their own. */
