@@ -26,18 +26,20 @@ describe('bestPassage', () => {
     expect(best?.hit.passage.title).toBe('Shipping options and costs');
   });
 
-  it('reports the runner-up and how close it came', () => {
+  it('reports the other candidates in rank order and how close each came', () => {
     const best = bestPassage('standard delivery', sections.map((passage) => ({ passage })), vocabulary)!;
-    expect(best.runnerUp).not.toBeNull();
-    expect(best.runnerUp!.hit).not.toBe(best.hit);
-    expect(best.runnerUp!.share).toBeGreaterThan(0);
-    expect(best.runnerUp!.share).toBeLessThanOrEqual(1);
+    expect(best.alternatives.length).toBeGreaterThan(0);
+    expect(best.alternatives.map((a) => a.hit)).not.toContain(best.hit);
+    const shares = best.alternatives.map((a) => a.share);
+    expect(shares[0]).toBeGreaterThan(0);
+    expect(shares[0]).toBeLessThanOrEqual(1);
+    expect(shares).toEqual([...shares].sort((x, y) => y - x));
   });
 
-  it('offers no runner-up that lacks the kind of fact asked for when the best one states it', () => {
+  it('offers as alternatives only candidates stating the kind of fact asked, when the best one states it', () => {
     const best = bestPassage('how long does standard delivery take?', sections.map((passage) => ({ passage })), vocabulary)!;
     expect(best.hit.passage.heading).toBe('Transit');
-    expect(best.runnerUp).toBeNull();
+    expect(best.alternatives.every((a) => /\d/.test(a.hit.passage.text))).toBe(true);
   });
 });
 

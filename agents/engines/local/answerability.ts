@@ -325,7 +325,8 @@ const CONTEXT_WEIGHT = 0.3;
 const ENGINE_WEIGHT = 0.75;
 
 /**
- * The candidate that matches the question best, with its answerability features: BM25 over the
+ * The candidate that matches the question best, with its answerability features and the other
+ * candidates in rank order with their rank as a share of the best's: BM25 over the
  * passage and its headings computed here, so both stores' candidates are ranked alike, blended
  * with the search engine's score (`score`, when candidates carry one) which brings paraphrases of a
  * title. Both are scaled to the best candidate's before they are mixed; `bonus` is the caller's
@@ -336,7 +337,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   candidates: T[],
   vocabulary: Vocabulary,
   context = '',
-): { hit: T; features: CoverageFeatures; probability: number; runnerUp: { hit: T; share: number } | null } | null {
+): { hit: T; features: CoverageFeatures; probability: number; alternatives: { hit: T; share: number }[] } | null {
   const own = new Set(contentWords(questionText));
   const question = [...new Set([...own, ...contentWords(context)])];
   if (question.length === 0 || candidates.length === 0) return null;
@@ -357,10 +358,9 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[b]! - ranks[a]!);
   const hit = candidates[order[0]!]!;
   const features = coverage(question, hit.passage, vocabulary, weightOf);
-  // A runner-up that lacks the kind of fact asked for ("what time…") which the best one states is no alternative.
-  const second = order[1];
+  // A candidate that lacks the kind of fact asked for ("what time…") which the best one states is no alternative.
   const states = (i: number) => statesAskedKind(framed, candidates[i]!.passage.text);
-  const alternative = second !== undefined && ranks[order[0]!]! > 0 && (states(second) || !states(order[0]!));
-  const runnerUp = alternative ? { hit: candidates[second]!, share: ranks[second]! / ranks[order[0]!]! } : null;
-  return { hit, features, probability: answerProbability(features), runnerUp };
+  const top = ranks[order[0]!]!;
+  const alternatives = top > 0 && states(order[0]!) ? order.slice(1).filter(states) : top > 0 ? order.slice(1) : [];
+  return { hit, features, probability: answerProbability(features), alternatives: alternatives.map((i) => ({ hit: candidates[i]!, share: ranks[i]! / top })) };
 }

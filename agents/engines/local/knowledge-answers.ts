@@ -13,7 +13,7 @@ const PASSAGE_CANDIDATES = 10;
 /** An answer quotes one section; its passages together stay about a screenful. */
 const ANSWER_CHARS = 900;
 /** A runner-up section of the same article ranked at least this share of the best one is quoted too. */
-const SIBLING_SHARE = 0.75;
+const SIBLING_SHARE = 0.5;
 /** The two sections together stay within a screenful and a bit; on SMS within a few segments (longer replies are cut there). */
 const SIBLING_CHARS = 1_200;
 const SIBLING_CHARS_SMS = 600;
@@ -88,17 +88,16 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
 }
 
 /**
- * The section of the same article that ranks almost as high as the chosen one, when both fit on
- * a screen: siblings ("How to use a promo code" and "Rules") are where a lexical ranker errs most,
- * and quoting both costs the customer a few lines where picking wrongly costs the answer.
+ * The best other section of the same article when it ranks almost as high as the chosen one and
+ * both fit on a screen: siblings ("How to use a promo code" and "Rules") are where a lexical ranker
+ * errs most, and quoting both costs the customer a few lines where picking wrongly costs the answer.
  */
-function closeSibling(chosen: { hit: { members: KnowledgePassage[] }; runnerUp: { hit: { members: KnowledgePassage[] }; share: number } | null }, budget: number) {
-  const runnerUp = chosen.runnerUp;
-  if (!runnerUp || runnerUp.share < SIBLING_SHARE) return null;
-  const [a, b] = [chosen.hit.members, runnerUp.hit.members];
-  if (a[0]!.articleId !== b[0]!.articleId) return null;
-  const length = [...a, ...b].reduce((n, p) => n + p.text.length, 0);
-  return length <= budget ? runnerUp.hit : null;
+function closeSibling(chosen: { hit: { members: KnowledgePassage[] }; alternatives: { hit: { members: KnowledgePassage[] }; share: number }[] }, budget: number) {
+  const a = chosen.hit.members;
+  const sibling = chosen.alternatives.find((alt) => alt.hit.members[0]!.articleId === a[0]!.articleId);
+  if (!sibling || sibling.share < SIBLING_SHARE) return null;
+  const length = [...a, ...sibling.hit.members].reduce((n, p) => n + p.text.length, 0);
+  return length <= budget ? sibling.hit : null;
 }
 
 /** The knowledge base's answer to the turn's query, or a person when it has none. */
