@@ -91,6 +91,12 @@ describe('local engine: orders and their privacy', () => {
     expect(turns[3]!.ticket).toMatchObject({ status: 'escalated', category: 'order_verification_failed' });
   });
 
+  it('gives the order just discussed when its tracking number is asked for again, whatever triage thought of it', async () => {
+    const turns = await dialogue(engineSaying('store_policy'), ['where is NW-10001?', 'thanks! could you send me the tracking number again? I deleted the email'], owner);
+    expect(turns[1]!.agent).toBe('orders');
+    expect(turns[1]!.text).toContain('1Z999');
+  });
+
   it('asks for the order id, remembers why, and resumes with it', async () => {
     const [first, second] = await dialogue(engineSaying('track_order'), ['where is my parcel', 'it is nw-10001'], owner);
     expect(first!.state).toMatchObject({ awaiting: 'order_id', pendingIntent: 'track_order' });
