@@ -97,6 +97,14 @@ describe('local engine: orders and their privacy', () => {
     expect(turns[1]!.text).toContain('1Z999');
   });
 
+  it('answers a follow-up about the rules from the knowledge base instead of saying the status again', async () => {
+    const turns = await dialogue(engineSaying('track_order', 0.5), ['where is NW-10001?', 'can I pick it up at your store, what are the opening hours on sunday?', 'which carrier did you say it is with again?'], owner);
+    expect(turns[0]!.text).toContain('1Z999');
+    expect(turns[1]!.text).toMatch(/11 am/);
+    expect(turns[1]!.state).toMatchObject({ orderId: 'NW-10001' });
+    expect(turns[2]!.text).toContain('UPS'); // the order's own data is still the order's
+  });
+
   it('asks for the order id, remembers why, and resumes with it', async () => {
     const [first, second] = await dialogue(engineSaying('track_order'), ['where is my parcel', 'it is nw-10001'], owner);
     expect(first!.state).toMatchObject({ awaiting: 'order_id', pendingIntent: 'track_order' });

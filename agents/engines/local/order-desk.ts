@@ -22,6 +22,9 @@ const OWN_ORDER = /\b(my|our|this|that)\s+(orders?|packages?|parcels?|delivery|d
 /** "Can you list the orders I have?", "show me my orders": the customer's own orders, whatever else the words suggest. */
 const OWN_ORDERS_LISTED = /\b(list|show|see|view)\b.{0,20}\b(my|the|all) orders\b|\b(what|which) orders\b.{0,20}\b(i|me|my|mine)\b|\borders (i have|i've|i made|i placed|of mine)\b|\bmy order history\b/i;
 export const asksForOwnOrders = (text: string) => OWN_ORDERS_LISTED.test(text);
+/** Data only the order holds: asked for after an order was discussed, it is that order's ("send me the tracking number again"). */
+const ORDER_DETAIL = /\btracking (number|no|code|link|info|details)\b|\b(carrier|courier)\b/i;
+export const asksForOrderDetail = (text: string) => ORDER_DETAIL.test(text);
 /** "What happens if … my order": a question about the rules, which the knowledge base answers without the order. */
 const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it possible|are you able)\b|\bif (i|my|we|our)\b/i;
 /** "What does Processing mean on my order status?": what a word means, not where their order is. */
@@ -116,6 +119,12 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   }
   const rule = turn.agent.tickets[intent];
   if (rule) return ticketReply({ ...orderTurn, intent }, rule, values, verified);
+  // A follow-up about the rules rather than this order's progress ("will I have to pay customs when
+  // it arrives?") is answered from the knowledge base, not with the status said again.
+  if (turn.topicWords !== undefined && isQuestion(turn.text) && !ABOUT_ITS_PROGRESS.test(turn.text) && !asksForOrderDetail(turn.text)) {
+    const answer = await findAnswer(ctx, orderTurn, turn.text);
+    if (answer) return answered(orderTurn, answer);
+  }
   return result(orderTurn, renderTemplate(templates[order!.status]!, values), verified);
 }
 

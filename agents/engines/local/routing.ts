@@ -10,13 +10,11 @@ import { contentWords } from './answerability.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { TriageDecision } from './engine.ts';
 import { isFollowUp, type Memory } from './memory.ts';
-import { asksForOwnOrders } from './order-desk.ts';
+import { asksForOrderDetail, asksForOwnOrders } from './order-desk.ts';
 
 /** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
 const SHORT_FOLLOW_UP_WORDS = 1;
 const POINTS_BACK_TO_ORDER = /\b(it|its|it's|that|this|that one|this one|the order|the parcel|the package|the delivery|them)\b/i;
-/** Data only the order holds: asked for after an order was discussed, it is that order's ("send me the tracking number again"). */
-const ORDER_DETAIL = /\btracking (number|no|code|link|info|details)\b|\b(carrier|courier)\b/i;
 
 /** Where a turn goes: the agent, the intent it works with, and what to search the knowledge base with. */
 export interface RouteChoice {
@@ -72,7 +70,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   // "Which carrier is it with?" about the order just discussed stays with that order; when triage
   // is sure it is about something else, that is tried first and the order is the fallback.
   const aboutOrder =
-    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && (POINTS_BACK_TO_ORDER.test(text) || ORDER_DETAIL.test(text))
+    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && (POINTS_BACK_TO_ORDER.test(text) || asksForOrderDetail(text))
       ? {
           agent: ordersAgent,
           // "ok, cancel that order" after its status: the new request, on the same order.
@@ -84,7 +82,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
       : null;
   if (aboutOrder) {
     // Sure of another route, or an article clearly covers the message ("will I pay customs?").
-    const elsewhere = !ORDER_DETAIL.test(text) && pointsElsewhere(topic!.route, decision.confident || decision.knowledge !== undefined);
+    const elsewhere = !asksForOrderDetail(text) && pointsElsewhere(topic!.route, decision.confident || decision.knowledge !== undefined);
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
     if (!elsewhere) return aboutOrder;
     return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };
