@@ -17,8 +17,8 @@ const SIBLING_SHARE = 0.5;
 /** The two sections together stay within a screenful and a bit; on SMS within a few segments (longer replies are cut there). */
 const SIBLING_CHARS = 1_200;
 const SIBLING_CHARS_SMS = 600;
-/** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5). */
-const TOPIC_ARTICLE_BONUS = 0.2;
+/** Preference for the passages of the article a follow-up continues (ranks are about 0–1.5): enough to settle an ambiguous "and on Sunday?", not to outweigh a follow-up whose own words point elsewhere ("… and the 2fa codes?"). */
+const TOPIC_ARTICLE_BONUS = 0.1;
 
 /** An answer found in the knowledge base: the quoted section, its article and how surely it answers. */
 export interface KnowledgeAnswer {
