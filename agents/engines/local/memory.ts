@@ -55,6 +55,8 @@ const FOLLOW_UP_OPENER = /^\s*(and|also|plus|or|but|then|so|what about|how about
 const CORRECTION = /^\s*(sorry|oops|no|nope|wait)?[,.!\s]*(i meant|i mean|meant|actually i meant|correction|i should have said)\b/i;
 /** Words that point back at something said before. */
 const POINTS_BACK = /\b(it|that|this|those|them|they|same|one|there)\b/i;
+/** Whether the message points back at something said before ("can I use more than one?"). */
+export const pointsBack = (text: string) => POINTS_BACK.test(text);
 
 /**
  * Whether a message continues the previous topic rather than starting one: it opens like a

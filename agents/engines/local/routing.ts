@@ -9,7 +9,7 @@ import { agentForRoute, type AgentDefinition } from '../../graph.ts';
 import { contentWords } from './answerability.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { TriageDecision } from './engine.ts';
-import { isFollowUp, type Memory } from './memory.ts';
+import { isFollowUp, pointsBack, type Memory } from './memory.ts';
 import { asksForOrderDetail, asksForOwnOrders } from './order-desk.ts';
 
 /** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
@@ -93,7 +93,8 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
     // A short "and for PayPal?" continues the topic even when its one word has a route of its own;
     // "that doesn't help, get me a person" never does: triage sure of a person's route is obeyed.
     const toPerson = decision.confident && decision.route === graph.triage.fallbackRoute && decision.route !== topic.route;
-    const own = toPerson || (pointsElsewhere(topic.route, decision.confident) && words > SHORT_FOLLOW_UP_WORDS);
+    // One that points back ("can I use more than one on an order?" after gift cards) needs the topic to be understood.
+    const own = toPerson || (pointsElsewhere(topic.route, decision.confident) && words > SHORT_FOLLOW_UP_WORDS && !pointsBack(text));
     const target = own ? agentForRoute(graph, decision.route) : agent;
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic.route, route: target.route }, at: now() });
     // A follow-up confidently about something else stands on its own words; otherwise the topic's words complete it.
