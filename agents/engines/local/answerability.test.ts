@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPassage, buildVocabulary, contentWords, expandQuery, stem, topicality, type PassageText } from './answerability.ts';
+import { bestPassage, buildVocabulary, contentWords, expandQuery, focusOf, stem, topicality, type PassageText } from './answerability.ts';
 import { candidateSections } from './knowledge-answers.ts';
 
 const sections: PassageText[] = [
@@ -103,5 +103,29 @@ describe('candidateSections', () => {
     expect(searched).toHaveLength(1);
     expect(searched[0]).toMatch(/express/);
     expect(searched[0]).not.toMatch(/\blong\b/);
+  });
+});
+
+describe('what a question asks to exist or be offered', () => {
+  it('is the words after "is there", "do you sell/have", "can I bring", up to a preposition', () => {
+    expect(focusOf('is there parking near the Denver store?')).toEqual([stem('parking')]);
+    expect(focusOf('do you sell wholesale to other shops?')).toEqual([stem('wholesale')]);
+    expect(focusOf('can I bring my dog into the Portland shop')).toEqual(['dog']);
+    expect(focusOf('do you have a student discount?')).toEqual(['student', 'discount']);
+    expect(focusOf('where is the Denver store?')).toEqual([]);
+  });
+
+  it('weighs against a passage that names the place but not what is asked about it', () => {
+    const stores: PassageText[] = [
+      { title: 'Store locations and opening hours', heading: null, text: '| Store | Address |\n|---|---|\n| Denver | 1555 Blake Street, Denver |\n| Seattle | 1420 Pine Street, Seattle |' },
+      { title: 'Store locations and opening hours', heading: 'Opening hours', text: 'Monday to Saturday: 10 am – 8 pm.' },
+      { title: 'Shipping options and costs', heading: null, text: 'Standard delivery costs $5.95; free over $50.' },
+    ];
+    const words = buildVocabulary(stores.map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
+    const parking = bestPassage('is there parking near the Denver store?', stores.map((passage) => ({ passage })), words)!;
+    const address = bestPassage('is there a store in Denver?', stores.map((passage) => ({ passage })), words)!;
+    expect(parking.features.focusMissing).toBe(1);
+    expect(address.features.focusMissing).toBe(0);
+    expect(parking.probability).toBeLessThan(address.probability);
   });
 });

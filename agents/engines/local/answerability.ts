@@ -113,10 +113,16 @@ export interface CoverageFeatures {
   title: number;
   /** Share the knowledge base never mentions at all. */
   unknown: number;
+  /**
+   * 1 when the question asks whether something exists or is offered ("is there parking…", "do you
+   * sell wetsuits…", "can I bring my dog…") and the passage names none of it: a passage about the
+   * Denver store that never mentions parking does not answer whether there is parking.
+   */
+  focusMissing: number;
 }
 
 export interface AnswerabilityModel {
-  weights: { covered: number; title: number; unknown: number };
+  weights: { covered: number; title: number; unknown: number; focusMissing: number };
   bias: number;
   /** Probability from which a passage counts as answering. */
   threshold: number;
@@ -217,8 +223,20 @@ function wordsOf(passage: PassageText): PassageWords {
 type WordWeight = (word: string) => number;
 const ownWords: WordWeight = () => 1;
 
-export function coverage(question: string[], passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords): CoverageFeatures {
-  if (question.length === 0) return { local: 0, title: 0, unknown: 0 };
+/**
+ * What a question asks to exist or be offered: the words after "is there", "do you sell/have/offer…"
+ * or "can I bring/book", up to the first preposition ("parking" in "is there parking near the
+ * Denver store?"). Empty for other questions.
+ */
+const ASKS_FOR = /\b(?:is there|are there|do you (?:sell|have|offer|carry|stock|make|do|sponsor|buy|rent)|can i (?:bring|book|rent|buy))\s+([^?.!,;\n]{1,60})/i;
+const PHRASE_END = /\s(?:to|for|in|at|on|near|with|from|by|into|if|when|or|and|that|because|so|like|than|as)\s.*$/i;
+export function focusOf(text: string): string[] {
+  const asked = ASKS_FOR.exec(normalizeText(text));
+  return asked ? contentWords(` ${asked[1]!} `.replace(PHRASE_END, ' ')) : [];
+}
+
+export function coverage(question: string[], passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords, focus: string[] = []): CoverageFeatures {
+  if (question.length === 0) return { local: 0, title: 0, unknown: 0, focusMissing: 0 };
   const words = wordsOf(passage);
   let total = 0;
   let inLocal = 0;
@@ -233,7 +251,9 @@ export function coverage(question: string[], passage: PassageText, vocabulary: V
     if (forms.some((f) => words.local.has(f))) inLocal += weight;
     else if (forms.some((f) => words.title.has(f))) inTitleOnly += weight;
   }
-  return { local: inLocal / total, title: inTitleOnly / total, unknown: unknown / total };
+  const named = (w: string) => formsOf(w).some((f) => words.local.has(f) || words.title.has(f));
+  const focusMissing = focus.length > 0 && !focus.some(named) ? 1 : 0;
+  return { local: inLocal / total, title: inTitleOnly / total, unknown: unknown / total, focusMissing };
 }
 
 /** BM25 parameters, the usual ones; headings and titles count as extra occurrences. */
@@ -260,7 +280,7 @@ export const answerabilityModel: AnswerabilityModel = model as AnswerabilityMode
 
 /** Probability that a passage with these features answers the question. */
 export function answerProbability(f: CoverageFeatures, m: AnswerabilityModel = answerabilityModel): number {
-  const z = m.bias + m.weights.covered * (f.local + f.title) + m.weights.title * f.title + m.weights.unknown * f.unknown;
+  const z = m.bias + m.weights.covered * (f.local + f.title) + m.weights.title * f.title + m.weights.unknown * f.unknown + m.weights.focusMissing * f.focusMissing;
   return 1 / (1 + Math.exp(-z));
 }
 
@@ -357,7 +377,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   });
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[b]! - ranks[a]!);
   const hit = candidates[order[0]!]!;
-  const features = coverage(question, hit.passage, vocabulary, weightOf);
+  const features = coverage(question, hit.passage, vocabulary, weightOf, focusOf(questionText));
   // A candidate that lacks the kind of fact asked for ("what time…") which the best one states is no alternative.
   const states = (i: number) => statesAskedKind(framed, candidates[i]!.passage.text);
   const top = ranks[order[0]!]!;

@@ -92,16 +92,16 @@ async function demoRows(): Promise<Row[]> {
   return rows;
 }
 
-const vector = (f: CoverageFeatures) => [f.local + f.title, f.title, f.unknown];
+const vector = (f: CoverageFeatures) => [f.local + f.title, f.title, f.unknown, f.focusMissing];
 
 /** Logistic regression by gradient descent, classes weighted to count equally. */
 function fit(rows: Row[]) {
   const positives = rows.filter((r) => r.answerable).length;
   const classWeight = (r: Row) => (r.answerable ? rows.length / (2 * positives) : rows.length / (2 * (rows.length - positives)));
-  let w = [0, 0, 0];
+  let w = [0, 0, 0, 0];
   let b = 0;
   for (let epoch = 0; epoch < 1_500; epoch++) {
-    const gw = [0, 0, 0];
+    const gw = [0, 0, 0, 0];
     let gb = 0;
     for (const r of rows) {
       const x = vector(r.features);
@@ -122,7 +122,7 @@ function fit(rows: Row[]) {
     const accuracy = inDomain.filter((r) => probability(r) >= t === r.answerable).length / inDomain.length;
     if (accuracy > best.accuracy) best = { threshold: Number(t.toFixed(2)), accuracy };
   }
-  return { weights: { covered: w[0]!, title: w[1]!, unknown: w[2]! }, bias: b, threshold: best.threshold, probability, accuracy: best.accuracy };
+  return { weights: { covered: w[0]!, title: w[1]!, unknown: w[2]!, focusMissing: w[3]! }, bias: b, threshold: best.threshold, probability, accuracy: best.accuracy };
 }
 
 const rows = await demoRows();
