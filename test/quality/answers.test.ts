@@ -1,9 +1,9 @@
 /**
  * The answer-quality gate of issue 13: the held-out fixtures (test/fixtures/answers/held-out*.jsonl,
  * never tuned on) run through the real pipeline exactly as `frontdesk eval answers` runs them. The
- * floors sit just under what the engine reaches today (held-out: 90.3% answers, 29/35 dialogues;
+ * floors sit just under what the engine reaches today (held-out: 91.3% answers, 29/35 dialogues;
  * held-out-2, -3 and -4, each written later by someone who had not seen the engine: 81.2%, 24/27;
- * 81.2%, 15/18; 71.9%, 19/22), so a change that loses answers fails here; the issue's targets (90%,
+ * 81.2%, 15/18; 73.0%, 19/22), so a change that loses answers fails here; the issue's targets (90%,
  * every dialogue) are not met on the later sets yet and the floors rise
  * as the engine does. On a failure the message lists every failed item with its reply.
  */
@@ -18,10 +18,10 @@ import { MODEL_CACHE_DIR, ROOT } from '../support/paths.ts';
  * parcels; target: all of them).
  */
 const FIXTURES = [
-  { file: 'held-out.jsonl', answerFloor: 0.88, dialogueFloor: 0.8, minDialogues: 25 },
+  { file: 'held-out.jsonl', answerFloor: 0.89, dialogueFloor: 0.8, minDialogues: 25 },
   { file: 'held-out-2.jsonl', answerFloor: 0.8, dialogueFloor: 0.85, minDialogues: 25 },
   { file: 'held-out-3.jsonl', answerFloor: 0.79, dialogueFloor: 0.8, minDialogues: 15 },
-  { file: 'held-out-4.jsonl', answerFloor: 0.7, dialogueFloor: 0.82, minDialogues: 20 },
+  { file: 'held-out-4.jsonl', answerFloor: 0.71, dialogueFloor: 0.82, minDialogues: 20 },
 ];
 
 describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor, minDialogues }) => {
