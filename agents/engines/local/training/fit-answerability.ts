@@ -25,7 +25,10 @@ import { fileURLToPath } from 'node:url';
 import { parseMarkdownArticle } from '../../../../src/core/knowledge.ts';
 import { splitPassages } from '../../../../src/core/passages.ts';
 import { loadDeployment } from '../../../../config/deployment/index.ts';
-import { triageExamples } from '../index.ts';
+import { triageExamples, triagePriors } from '../index.ts';
+import { createTriage } from '../engine.ts';
+import { detectSmallTalk } from '../small-talk.ts';
+import { loadTriageModel } from './triage-model.ts';
 import { bestPassage, buildVocabulary, generalWordsOf, type CoverageFeatures, type PassageText } from '../answerability.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -60,7 +63,18 @@ async function demoRows(): Promise<Row[]> {
     .map((f) => parseMarkdownArticle(f, readFileSync(join(dir, f), 'utf8')));
   const candidates = passagesOf(articles);
   // Everyday support English, as the engine has it: the deployment's training examples.
-  const general = generalWordsOf((await triageExamples(loadDeployment(), null)).map((e) => e.text));
+  const deployment = loadDeployment();
+  const examples = await triageExamples(deployment, null);
+  const general = generalWordsOf(examples.map((e) => e.text));
+  // The engine judges answerability only where an answer may come from the knowledge base: not for
+  // small talk, nor for a request triage sends to people ("talk to a human" is no unanswerable question).
+  const classifier = await loadTriageModel({ examples, priors: triagePriors(deployment), cacheDir: join(root, 'data'), deployment: deployment.name });
+  const triage = createTriage(deployment.graph, (text) => classifier.predict(text));
+  const handoffRoutes = new Set(deployment.graph.agents.filter((a) => a.kind === 'handoff').map((a) => a.route));
+  const judged = (text: string) => {
+    const decision = triage(text);
+    return detectSmallTalk(text, () => true) === null && !(decision.confident && handoffRoutes.has(decision.route));
+  };
   const vocabulary = buildVocabulary(candidates.map((c) => `${c.passage.title} ${c.passage.heading ?? ''} ${c.passage.text}`), general);
   const rows: Row[] = [];
   const clinc = JSON.parse(readFileSync(join(data, 'clinc150/dev.json'), 'utf8')) as Record<string, [string, string][]>;
@@ -77,7 +91,7 @@ async function demoRows(): Promise<Row[]> {
     .flatMap((f) => readFileSync(join(fixtures, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
   for (const item of fixture) {
     for (const turn of item.turns ?? [item]) {
-      if (typeof turn.text !== 'string' || /NW-?\d/i.test(turn.text)) continue;
+      if (typeof turn.text !== 'string' || /NW-?\d/i.test(turn.text) || !judged(turn.text)) continue;
       if (turn.handoff === true) {
         const best = bestPassage(turn.text, candidates, vocabulary);
         if (best) rows.push({ features: best.features, answerable: false, source: 'dev-fixture' });
