@@ -860,22 +860,27 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const m = t.messages;
       const c = t.conversations;
       const inRange = (column: typeof e.createdAt | typeof m.createdAt) => and(gt(column, since - 1), lte(column, until));
+      // Literals, not parameters: they repeat the predicates of the partial indexes
+      // messages_staff_replies_idx and events_staff_idx, which a planner uses only when it can see
+      // that the query implies them.
+      const staffReply = sql`${m.authorKind} = 'human' and ${m.direction} = 'outbound'`;
+      const byStaff = (type: 'first_response' | 'resolved') => sql`${e.actor} = 'human' and ${e.type} = ${sql.raw(`'${type}'`)}`;
       const [replies, firstResponses, resolved] = await Promise.all([
         db
           .selectDistinct({ userId: m.authorId, conversationId: m.conversationId })
           .from(m)
-          .where(and(eq(m.authorKind, 'human'), eq(m.direction, 'outbound'), eq(m.internal, false), inRange(m.createdAt), channel ? eq(m.channel, channel) : undefined)),
+          .where(and(staffReply, eq(m.internal, false), inRange(m.createdAt), channel ? eq(m.channel, channel) : undefined)),
         // A human first response is recorded with its reply, at the same instant: that reply's author gave it.
         db
           .select({ userId: m.authorId, ms: e.value })
           .from(e)
-          .innerJoin(m, and(eq(m.conversationId, e.conversationId), eq(m.createdAt, e.createdAt), eq(m.authorKind, 'human'), eq(m.direction, 'outbound'), eq(m.internal, false)))
-          .where(and(eq(e.type, 'first_response'), eq(e.actor, 'human'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined)),
+          .innerJoin(m, and(eq(m.conversationId, e.conversationId), eq(m.createdAt, e.createdAt), staffReply, eq(m.internal, false)))
+          .where(and(byStaff('first_response'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined)),
         db
           .select({ userId: c.assigneeId, count: count().mapWith(Number) })
           .from(e)
           .innerJoin(c, eq(c.id, e.conversationId))
-          .where(and(eq(e.type, 'resolved'), eq(e.actor, 'human'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined))
+          .where(and(byStaff('resolved'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined))
           .groupBy(c.assigneeId),
       ]);
       const known = <T extends { userId: string | null }>(rows: T[]) => rows.filter((r): r is T & { userId: string } => r.userId !== null);

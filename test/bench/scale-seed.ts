@@ -94,7 +94,7 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
       at += inbound ? Math.floor(random() * 600_000) : 800 + Math.floor(random() * 4000);
       const human = !inbound && owner === 'human' && m > 2;
       const text = inbound ? BENCH_MESSAGES[Math.floor(random() * BENCH_MESSAGES.length)]! : REPLIES[Math.floor(random() * REPLIES.length)]!;
-      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'agent', text, 0,
+      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'bot', text, 0,
         inbound || human ? null : 'faq', inbound ? route : null, inbound ? 'received' : 'delivered', inbound ? 'done' : null, inbound ? 0 : 1, at]);
       event(inbound ? 'message_in' : 'message_out', inbound ? 'contact' : human ? 'human' : 'bot', at);
       if (!inbound && firstResponseAt === null) {

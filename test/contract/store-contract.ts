@@ -636,6 +636,45 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.slaOutcomes(base, base + DAY, base + 2 * DAY)).toEqual([{ day: '2027-04-01', target: 'resolution', met: 0, missed: 1 }]);
   });
 
+  it('reports staff activity over a range: replies per agent and conversation, their first responses, and resolutions by assignee', async () => {
+    const DAY = 86_400_000;
+    const base = Date.UTC(2027, 4, 1); // a day of its own
+    const agent = (name: string) => store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: base });
+    const [ana, ben] = [await agent('Ana'), await agent('Ben')];
+    const sms = (await contactWithConversation(store.repo, { channel: 'sms', owner: 'human', assigneeId: ana.id, createdAt: base })).conversation;
+    const email = (await contactWithConversation(store.repo, { channel: 'email', owner: 'human', assigneeId: ben.id, createdAt: base })).conversation;
+    const reply = (c: Conversation, authorId: string | null, at: number, over: Partial<Message> = {}) =>
+      store.repo.insertMessage(message(c, { direction: 'outbound', authorKind: authorId ? 'human' : 'bot', authorId, agentStatus: null, deliveryStatus: 'delivered', createdAt: at, ...over }));
+    await store.repo.insertMessage(message(sms, { createdAt: base + 100 }));
+    await reply(sms, ana.id, base + 1_000);
+    await reply(sms, ana.id, base + 2_000); // the same agent and conversation again: one row
+    await reply(sms, ben.id, base + 3_000, { internal: true }); // a note is no reply
+    await reply(sms, ana.id, base - 1_000); // before the range
+    await reply(email, null, base + 500); // the bot's
+    await reply(email, ben.id, base + 4_000);
+    const event = (c: Conversation, type: 'first_response' | 'resolved', actor: 'human' | 'bot', at: number, value: number | null) =>
+      ({ id: newId(), conversationId: c.id, type, actor, channel: c.channel, value, data: null, createdAt: at });
+    await store.repo.insertEvents([
+      event(sms, 'first_response', 'human', base + 1_000, 900), // given by Ana's reply at that instant
+      event(email, 'first_response', 'bot', base + 500, 500),
+      event(sms, 'resolved', 'human', base + 5_000, 5_000),
+      event(email, 'resolved', 'human', base + 6_000, 6_000),
+      event(email, 'resolved', 'bot', base + 7_000, 7_000),
+      event(sms, 'resolved', 'human', base + DAY + 1, 1), // after the range
+    ]);
+    const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const activity = async (channel?: 'sms' | 'email') => {
+      const { replies, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
+      return { replies: sorted(replies), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
+    };
+    expect(await activity()).toEqual({
+      replies: sorted([{ userId: ana.id, conversationId: sms.id }, { userId: ben.id, conversationId: email.id }]),
+      firstResponses: [{ userId: ana.id, ms: 900 }],
+      resolved: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
+    });
+    expect(await activity('email')).toEqual({ replies: [{ userId: ben.id, conversationId: email.id }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
+  });
+
   it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {
     const user = (name: string, over: { available?: boolean; disabledAt?: number | null } = {}) =>
       store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW, ...over });

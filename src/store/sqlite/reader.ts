@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Repository } from '../../core/ports.ts';
 
 /** The repository reads that go off the event loop (listConversations only with a search). */
-export const OFF_THREAD_READS = ['aggregateEvents', 'dailyVolume', 'listConversations'] as const satisfies readonly (keyof Repository)[];
+export const OFF_THREAD_READS = ['aggregateEvents', 'agentActivity', 'dailyVolume', 'listConversations', 'slaOutcomes'] as const satisfies readonly (keyof Repository)[];
 export type OffThreadRead = (typeof OFF_THREAD_READS)[number];
 
 /** Whether a call is worth the hop to the worker (an inbox page without a search is a few index rows). */
