@@ -5,7 +5,7 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, or, sql, sum, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, notInArray, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
 import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
@@ -68,6 +68,24 @@ export interface DialectQueries {
   conversationsMatching(terms: string[]): SQL;
   /** A subquery of the ids of contacts whose name, email, or an address or display name of theirs holds `search` (contactsHoldingPart), by an index. */
   contactsMatching(search: string): SQL;
+  /** Where the full-text rows are numbered in the order messages were written: search reads the newest hits first (searchPage). */
+  hitOrder?: HitOrder;
+}
+
+/**
+ * Message hits in the order they were written (SQLite numbers each message's full-text row as it
+ * is stored), so that a search needs to read only the newest hits to be sure of a page.
+ */
+export interface HitOrder {
+  /**
+   * The conversations of the `n` newest messages holding every term (as word prefixes), and the
+   * number of the oldest of them; `from` is null when fewer than `n` messages hold them (these are all).
+   */
+  newestHits(db: Db, terms: string[], n: number): Promise<{ conversationIds: string[]; from: number | null }>;
+  /** A subquery of `ids`, however many (one parameter). */
+  idsIn(ids: string[]): SQL;
+  /** The condition that the conversation `conversationId` has a message numbered below `below`. */
+  hasMessageBelow(conversationId: SQL, below: number): SQL;
 }
 
 interface Runnable<R> {
@@ -230,12 +248,55 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
    * than an OR of conditions, so the database reads each source once by its index and a search
    * that finds few conversations does not walk every one to test it.
    */
-  function conversationsFound(search: string): SQL {
+  function conversationsFound(search: string, messageHits?: SQL): SQL {
     const terms = searchTerms(search);
     // union all: `in` needs no duplicates removed, and removing them cost PostgreSQL a hash of every hit.
-    return sql`select id from conversations where ${holdsPart('subject', search)}
+    return sql`select id from conversations where subject is not null and ${holdsPart('subject', search)}
       union all select cv.id from conversations cv where cv.contact_id in (${dialect.contactsMatching(search)})
-      ${terms.length ? sql`union all ${dialect.conversationsMatching(terms)}` : sql``}`;
+      ${terms.length ? sql`union all ${messageHits ?? dialect.conversationsMatching(terms)}` : sql``}`;
+  }
+
+  /** Hits read per step of searchPage, at first; each further step reads four times as many. */
+  const FIRST_HITS = 500;
+
+  /**
+   * A page of a search where hits are numbered in the order they were written (dialect.hitOrder):
+   * a word in many messages has its page among the newest hits, so reading every hit (135,000
+   * for a common word at 1,000,000 messages) to keep 50 conversations is wasted. Each step reads
+   * the newest hits, takes the page from their conversations (and the subject and customer
+   * matches, read whole), then asks whether a conversation the filter places before the page's
+   * last could still have an unread hit: only one with a message numbered below the oldest hit
+   * read can. If none, the page is the one reading every hit gives; otherwise the next step reads
+   * four times as many hits, until they run out.
+   */
+  async function searchPage(filter: ConversationFilter, search: string, hitOrder: HitOrder) {
+    const c = t.conversations;
+    const activity = filter.order === 'activity';
+    const limit = clampLimit(filter.limit);
+    const plain = conversationWhere({ ...filter, search: undefined }, !activity);
+    const order = activity ? [desc(c.lastMessageAt), desc(c.id)] : [desc(c.id)];
+    const terms = searchTerms(search);
+    for (let hits = FIRST_HITS; ; hits *= 4) {
+      const { conversationIds, from } = await hitOrder.newestHits(db, terms, hits);
+      const rows = await db
+        .select()
+        .from(c)
+        .where(and(...plain, sql`${c.id} in (${conversationsFound(search, hitOrder.idsIn(conversationIds))})`))
+        .orderBy(...order)
+        .limit(limit);
+      if (from === null) return rows; // every hit read
+      if (rows.length < limit) continue; // the page is not full yet
+      const last = rows.at(-1)!;
+      const beforeLast = activity
+        ? or(gt(c.lastMessageAt, last.lastMessageAt), and(eq(c.lastMessageAt, last.lastMessageAt), gt(c.id, last.id)))
+        : gt(c.id, last.id);
+      const [unsure] = await db
+        .select({ id: c.id })
+        .from(c)
+        .where(and(...plain, beforeLast, notInArray(c.id, rows.map((row) => row.id)), hitOrder.hasMessageBelow(sql`${c.id}`, from)))
+        .limit(1);
+      if (!unsure) return rows;
+    }
   }
 
   /**
@@ -420,6 +481,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       );
     },
     async listConversations(filter: ConversationFilter) {
+      const search = filter.search?.trim();
+      if (search && dialect.hitOrder && searchTerms(search).length > 0) return searchPage(filter, search, dialect.hitOrder);
       const c = t.conversations;
       const query = db.select().from(c).where(and(...conversationWhere(filter, filter.order !== 'activity'))).$dynamic();
       const ordered = filter.order === 'activity' ? query.orderBy(desc(c.lastMessageAt), desc(c.id)) : query.orderBy(desc(c.id));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import type { Repository, Store } from '../../src/core/ports.ts';
+import type { ConversationFilter, Repository, Store } from '../../src/core/ports.ts';
 import type { Conversation, Message, OutboxJob } from '../../src/core/types.ts';
 import { webhookJob } from '../../src/core/outbox.ts';
 import { withWebhookEvents } from '../../src/core/webhook-events.ts';
@@ -735,6 +735,33 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
     await store.repo.removeConversationLabel(done.id, label.id);
     expect(await ids({ labelId: label.id })).toEqual([]);
+  });
+
+  it('pages a search through thousands of hits newest first, with a newer conversation whose only hit was written before all the others', async () => {
+    const word = `zq${newId().slice(-8).toLowerCase()}`;
+    // The newest conversation by id and by activity, whose one matching message is stored first.
+    const { conversation: latest } = await contactWithConversation(store.repo, { id: '7ZZZZZZZZZZZZZZZZZZZZZZZZZ', status: 'closed', lastMessageAt: NOW + 1_000_000 });
+    await store.repo.insertMessage(message(latest, { text: `my ${word} escaped` }));
+    const many: Conversation[] = [];
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 800; i++) {
+        const { conversation } = await contactWithConversation(repo, { status: i % 2 ? 'closed' : 'open', lastMessageAt: NOW + i });
+        for (let m = 0; m < 3; m++) await repo.insertMessage(message(conversation, { text: `${word} number ${m}`, createdAt: NOW + i }));
+        many.push(conversation);
+      }
+    });
+    const newest = (list: Conversation[]) => [...list].sort((a, b) => (a.id < b.id ? 1 : -1)).map((c) => c.id);
+    const ids = (filter: Partial<ConversationFilter>) => store.repo.listConversations({ search: word, limit: 50, ...filter }).then((list) => list.map((c) => c.id));
+    const all = [latest.id, ...newest(many)];
+    expect(await ids({})).toEqual(all.slice(0, 50));
+    expect(await ids({ before: all[49] })).toEqual(all.slice(50, 100));
+    expect(await ids({ status: 'closed' })).toEqual([latest.id, ...newest(many.filter((c) => c.status === 'closed'))].slice(0, 50));
+    // By latest activity: each bulk conversation's activity follows its creation.
+    const byActivity = [latest.id, ...[...many].sort((a, b) => b.lastMessageAt - a.lastMessageAt).map((c) => c.id)];
+    expect(await ids({ order: 'activity' })).toEqual(byActivity.slice(0, 50));
+    const last = many.find((c) => c.id === byActivity[49])!;
+    expect(await ids({ order: 'activity', after: { lastMessageAt: last.lastMessageAt, id: last.id } })).toEqual(byActivity.slice(50, 100));
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 801, closed: 401 });
   });
 
   it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {

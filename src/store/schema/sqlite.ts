@@ -98,6 +98,10 @@ export const conversations = sqliteTable('conversations', {
   index('conversations_assignee_id_idx').on(t.assigneeId, t.id),
   // The daily volume counts conversations by creation day and channel from the index alone.
   index('conversations_created_idx').on(t.createdAt, t.channel),
+  // Conversation search matches any part of a subject (a LIKE no index can seek): the subjects
+  // alone, read from this index, are a tenth of reading the table's rows. Only conversations
+  // with a subject (email) have an entry; the search says `subject is not null` so SQLite uses it.
+  index('conversations_subject_idx').on(t.subject, t.id).where(sql`${t.subject} is not null`),
 ]);
 
 export const messages = sqliteTable('messages', {
