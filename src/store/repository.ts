@@ -394,16 +394,17 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       return hot('listIdentities', () => db.select().from(t.contactIdentities).where(eq(t.contactIdentities.contactId, p('contactId')))).execute({ contactId });
     },
     async contactsSharing(emails, phones) {
-      const ids = t.contactIdentities;
-      const byIdentity: SQL[] = [];
-      if (emails.length) byIdentity.push(and(eq(ids.channel, 'email'), inArray(ids.address, emails))!);
-      if (phones.length) byIdentity.push(and(eq(ids.channel, 'sms'), inArray(ids.address, phones))!);
-      const sharing = [
-        ...(emails.length ? [inArray(t.contacts.email, emails)] : []),
-        ...(byIdentity.length ? [inArray(t.contacts.id, db.select({ id: ids.contactId }).from(ids).where(or(...byIdentity)))] : []),
-      ];
-      if (sharing.length === 0) return [];
-      return db.select().from(t.contacts).where(or(...sharing)).orderBy(asc(t.contacts.id)).limit(20);
+      const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`), sql`, `);
+      // One set of ids, each source read by its index: as an OR of conditions, PostgreSQL walked
+      // every contact in id order testing them (90 ms at 100,000 contacts, on every conversation view).
+      const sources: SQL[] = [];
+      if (emails.length) {
+        sources.push(sql`select id from contacts where email in (${list(emails)})`);
+        sources.push(sql`select contact_id from contact_identities where channel = 'email' and address in (${list(emails)})`);
+      }
+      if (phones.length) sources.push(sql`select contact_id from contact_identities where channel = 'sms' and address in (${list(phones)})`);
+      if (sources.length === 0) return [];
+      return db.select().from(t.contacts).where(sql`${t.contacts.id} in (${sql.join(sources, sql` union all `)})`).orderBy(asc(t.contacts.id)).limit(20);
     },
     async mergeContacts(fromId, intoId, now) {
       const both = await db.select().from(t.contacts).where(inArray(t.contacts.id, [fromId, intoId]));
