@@ -2,8 +2,8 @@
  * `npm run bench:scale`: Frontdesk on a deployment's worth of history. Seeds a throwaway database
  * (scale-seed.ts; default 100,000 conversations / 1,000,000 messages, `--small` 10,000 / 100,000,
  * or `--conversations N --messages N`), then, in-process through `app.request`:
- *   1. every staff read endpoint, p50/p99 (inbox and its filters, search, one conversation,
- *      tickets, analytics over 30 and 90 days);
+ *   1. every staff read endpoint, p50/p99 (inbox and its filters, search, the console's inbox
+ *      with its counts, one conversation, tickets, analytics over 30 and 90 days);
  *   2. the message path (32 in flight) on the big database against an empty one;
  *   3. customer latency at 50 messages/s, alone and while one staff client repeats the 90-day
  *      analytics and a search back to back.
@@ -141,6 +141,8 @@ async function staffReads(fd: Frontdesk, token: string) {
     ['search "refund" (common)', '/v1/conversations?search=refund'],
     ['search "warranty"', '/v1/conversations?search=warranty'],
     ['search "zebra" (no match)', '/v1/conversations?search=zebra'],
+    ['console inbox (rows, counts)', '/v1/inbox'],
+    ['console inbox search "refund"', '/v1/inbox?search=refund'],
     ['conversation view', `/v1/conversations/${some.conversations[0]!.id}`],
     ['tickets', '/v1/tickets'],
     ['tickets status=open', '/v1/tickets?status=open'],

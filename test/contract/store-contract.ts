@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import type { Repository, Store } from '../../src/core/ports.ts';
+import type { ConversationFilter, Repository, Store } from '../../src/core/ports.ts';
 import type { Conversation, Message, OutboxJob } from '../../src/core/types.ts';
 import { webhookJob } from '../../src/core/outbox.ts';
 import { withWebhookEvents } from '../../src/core/webhook-events.ts';
@@ -636,6 +636,45 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.slaOutcomes(base, base + DAY, base + 2 * DAY)).toEqual([{ day: '2027-04-01', target: 'resolution', met: 0, missed: 1 }]);
   });
 
+  it('reports staff activity over a range: replies per agent and conversation, their first responses, and resolutions by assignee', async () => {
+    const DAY = 86_400_000;
+    const base = Date.UTC(2027, 4, 1); // a day of its own
+    const agent = (name: string) => store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: base });
+    const [ana, ben] = [await agent('Ana'), await agent('Ben')];
+    const sms = (await contactWithConversation(store.repo, { channel: 'sms', owner: 'human', assigneeId: ana.id, createdAt: base })).conversation;
+    const email = (await contactWithConversation(store.repo, { channel: 'email', owner: 'human', assigneeId: ben.id, createdAt: base })).conversation;
+    const reply = (c: Conversation, authorId: string | null, at: number, over: Partial<Message> = {}) =>
+      store.repo.insertMessage(message(c, { direction: 'outbound', authorKind: authorId ? 'human' : 'bot', authorId, agentStatus: null, deliveryStatus: 'delivered', createdAt: at, ...over }));
+    await store.repo.insertMessage(message(sms, { createdAt: base + 100 }));
+    await reply(sms, ana.id, base + 1_000);
+    await reply(sms, ana.id, base + 2_000); // the same agent and conversation again: one row
+    await reply(sms, ben.id, base + 3_000, { internal: true }); // a note is no reply
+    await reply(sms, ana.id, base - 1_000); // before the range
+    await reply(email, null, base + 500); // the bot's
+    await reply(email, ben.id, base + 4_000);
+    const event = (c: Conversation, type: 'first_response' | 'resolved', actor: 'human' | 'bot', at: number, value: number | null) =>
+      ({ id: newId(), conversationId: c.id, type, actor, channel: c.channel, value, data: null, createdAt: at });
+    await store.repo.insertEvents([
+      event(sms, 'first_response', 'human', base + 1_000, 900), // given by Ana's reply at that instant
+      event(email, 'first_response', 'bot', base + 500, 500),
+      event(sms, 'resolved', 'human', base + 5_000, 5_000),
+      event(email, 'resolved', 'human', base + 6_000, 6_000),
+      event(email, 'resolved', 'bot', base + 7_000, 7_000),
+      event(sms, 'resolved', 'human', base + DAY + 1, 1), // after the range
+    ]);
+    const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const activity = async (channel?: 'sms' | 'email') => {
+      const { replies, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
+      return { replies: sorted(replies), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
+    };
+    expect(await activity()).toEqual({
+      replies: sorted([{ userId: ana.id, conversationId: sms.id }, { userId: ben.id, conversationId: email.id }]),
+      firstResponses: [{ userId: ana.id, ms: 900 }],
+      resolved: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
+    });
+    expect(await activity('email')).toEqual({ replies: [{ userId: ben.id, conversationId: email.id }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
+  });
+
   it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {
     const user = (name: string, over: { available?: boolean; disabledAt?: number | null } = {}) =>
       store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW, ...over });
@@ -696,6 +735,33 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
     await store.repo.removeConversationLabel(done.id, label.id);
     expect(await ids({ labelId: label.id })).toEqual([]);
+  });
+
+  it('pages a search through thousands of hits newest first, with a newer conversation whose only hit was written before all the others', async () => {
+    const word = `zq${newId().slice(-8).toLowerCase()}`;
+    // The newest conversation by id and by activity, whose one matching message is stored first.
+    const { conversation: latest } = await contactWithConversation(store.repo, { id: '7ZZZZZZZZZZZZZZZZZZZZZZZZZ', status: 'closed', lastMessageAt: NOW + 1_000_000 });
+    await store.repo.insertMessage(message(latest, { text: `my ${word} escaped` }));
+    const many: Conversation[] = [];
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 800; i++) {
+        const { conversation } = await contactWithConversation(repo, { status: i % 2 ? 'closed' : 'open', lastMessageAt: NOW + i });
+        for (let m = 0; m < 3; m++) await repo.insertMessage(message(conversation, { text: `${word} number ${m}`, createdAt: NOW + i }));
+        many.push(conversation);
+      }
+    });
+    const newest = (list: Conversation[]) => [...list].sort((a, b) => (a.id < b.id ? 1 : -1)).map((c) => c.id);
+    const ids = (filter: Partial<ConversationFilter>) => store.repo.listConversations({ search: word, limit: 50, ...filter }).then((list) => list.map((c) => c.id));
+    const all = [latest.id, ...newest(many)];
+    expect(await ids({})).toEqual(all.slice(0, 50));
+    expect(await ids({ before: all[49] })).toEqual(all.slice(50, 100));
+    expect(await ids({ status: 'closed' })).toEqual([latest.id, ...newest(many.filter((c) => c.status === 'closed'))].slice(0, 50));
+    // By latest activity: each bulk conversation's activity follows its creation.
+    const byActivity = [latest.id, ...[...many].sort((a, b) => b.lastMessageAt - a.lastMessageAt).map((c) => c.id)];
+    expect(await ids({ order: 'activity' })).toEqual(byActivity.slice(0, 50));
+    const last = many.find((c) => c.id === byActivity[49])!;
+    expect(await ids({ order: 'activity', after: { lastMessageAt: last.lastMessageAt, id: last.id } })).toEqual(byActivity.slice(50, 100));
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 801, closed: 401 });
   });
 
   it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {

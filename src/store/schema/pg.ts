@@ -139,6 +139,12 @@ export const messages = pgTable('messages', {
   uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
   index('messages_conversation_idx').on(t.conversationId, t.id),
   index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
+  // Agent analytics (agentActivity): staff replies over a time range, read from the index alone.
+  // Partial, so only staff replies pay for it on the write path; the query repeats the predicate
+  // as literals, which is what lets the planner use a partial index.
+  index('messages_staff_replies_idx')
+    .on(t.createdAt, t.authorId, t.conversationId, t.channel, t.internal)
+    .where(sql`${t.authorKind} = 'human' and ${t.direction} = 'outbound'`),
   // Inbox search: words of any language as they are ('simple'), split at every non-alphanumeric
   // character as SQLite's FTS5 splits them, matched as prefixes (src/store/pg/message-search.ts).
   index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', regexp_replace(${t.text}, '[^[:alnum:]]+', ' ', 'g'))`),
@@ -239,6 +245,9 @@ export const events = pgTable('events', {
 }, (t) => [
   index('events_type_time_idx').on(t.createdAt, t.type),
   index('events_conversation_idx').on(t.conversationId, t.type),
+  // Agent analytics: staff's first responses and resolutions over a time range, without reading
+  // every event in it (events_type_time_idx leads with the time), from the index alone. Partial, as above.
+  index('events_staff_idx').on(t.type, t.createdAt, t.conversationId, t.channel, t.value).where(sql`${t.actor} = 'human'`),
 ]);
 
 /**

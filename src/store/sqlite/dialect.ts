@@ -10,7 +10,7 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Db, DialectQueries } from '../repository.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 import { contactsMatching } from './contact-search.ts';
-import { conversationsMatching } from './message-search.ts';
+import { conversationsMatching, hitOrder } from './message-search.ts';
 import { searchPassages } from './passage-search.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +31,7 @@ export function sqliteDialect(atomically: DialectQueries['atomically']): Dialect
     lockKey: async () => undefined, // the store's lock and SQLite's write lock serialise every unit of work
     conversationsMatching,
     contactsMatching,
+    hitOrder,
     // One statement under SQLite's write lock: no other connection or process can take the same value.
     async nextTicketNumber(db) {
       const row = sqliteOf(db).get<{ value: number }>(sql`update ticket_counter set value = value + 1 where id = 1 returning value`);
