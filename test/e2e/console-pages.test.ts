@@ -237,6 +237,15 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     const rows = admin.locator('.inbox-row');
     const ids = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')));
     await expect.poll(() => rows.count()).toBe(50);
+    // A live change to the last row of the page keeps it there (it used to sort after itself and drop out).
+    const lastId = (await rows.nth(49).getAttribute('data-conversation-id'))!;
+    const sam = (await frontdesk.store.repo.findUserByEmail('sam@northwind.example'))!;
+    const unassigned = () => admin.locator('button[data-view="unassigned"] .count').textContent().then(Number);
+    const unassignedBefore = await unassigned();
+    await frontdesk.support.assign(lastId, sam.id);
+    await expect.poll(unassigned).toBe(unassignedBefore - 1); // the live change has reached the page
+    expect(await admin.locator(`.inbox-row[data-conversation-id="${lastId}"]`).count()).toBe(1);
+    expect(await rows.count()).toBe(50);
     await admin.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => rows.count()).toBeGreaterThan(55);
     const all = await ids();

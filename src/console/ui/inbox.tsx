@@ -66,8 +66,9 @@ export function LabelChip({ label, onRemove }: { label: Pick<Label, 'name' | 'co
   );
 }
 
-/** Newest activity first, as the API orders rows. */
-const byActivity = (a: InboxRow, b: InboxRow) => b.conversation.lastMessageAt - a.conversation.lastMessageAt || (b.conversation.id < a.conversation.id ? -1 : 1);
+/** Newest activity first, as the API orders rows; a row is level with itself (a changed last row stays). */
+const byActivity = (a: InboxRow, b: InboxRow) =>
+  b.conversation.lastMessageAt - a.conversation.lastMessageAt || (a.conversation.id === b.conversation.id ? 0 : b.conversation.id < a.conversation.id ? -1 : 1);
 
 function preview(row: InboxRow): string {
   const m = row.lastMessage;
