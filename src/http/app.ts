@@ -23,6 +23,7 @@ import { clientIp } from './ops/client-ip.ts';
 import { requestOperations } from './ops/request-log.ts';
 import { capStreams } from './ops/stream-cap.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
+import { refuseUnstorableUrl } from './storable-text.ts';
 
 export interface AppDeps {
   store: Store;
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps): Hono {
     c.set('clientIp', clientIp(c, trustProxy));
     await next();
   });
+  // Ids and parameters go to the database as text: a NUL would fail the query on PostgreSQL.
+  app.use('*', refuseUnstorableUrl());
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
   const limitTo = (maxSize: number) =>
     bodyLimit({

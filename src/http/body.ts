@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
+import { holdsUnstorableText } from './storable-text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a JSON body: strict UTF-8, valid JSON, then the schema. Each failure names the problem. */
+/** Reads a JSON body: strict UTF-8, valid JSON, storable text, then the schema. Each failure names the problem. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
@@ -21,6 +22,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     data = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`The body is not valid JSON: ${(error as Error).message}`, undefined, 'invalid_json');
+  }
+  if (holdsUnstorableText(data)) {
+    throw new InvalidInputError('The body holds a NUL character (\\u0000) or a lone UTF-16 surrogate, which no field may contain.', undefined, 'invalid_encoding');
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
