@@ -12,6 +12,7 @@ import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { ChannelRoutes, Clock, Logger, Store } from '../core/ports.ts';
 import { jsonResponse, TAGS } from './api-doc.ts';
 import { ChannelKind } from '../core/types.ts';
+import { refuseUnstorableUrl } from './body.ts';
 import { errorResponse } from './errors.ts';
 import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
@@ -23,7 +24,6 @@ import { clientIp } from './ops/client-ip.ts';
 import { requestOperations } from './ops/request-log.ts';
 import { capStreams } from './ops/stream-cap.ts';
 import { createStaffRoutes, type StaffRouteDeps } from './staff-routes.ts';
-import { refuseUnstorableUrl } from './storable-text.ts';
 
 export interface AppDeps {
   store: Store;
@@ -85,7 +85,6 @@ export function createApp(deps: AppDeps): Hono {
     c.set('clientIp', clientIp(c, trustProxy));
     await next();
   });
-  // Ids and parameters go to the database as text: a NUL would fail the query on PostgreSQL.
   app.use('*', refuseUnstorableUrl());
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
   const limitTo = (maxSize: number) =>

@@ -1,7 +1,7 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
-import { holdsUnstorableText } from './storable-text.ts';
+import { holdsUnstorableText, isUnstorable } from '../core/text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -51,4 +51,26 @@ export function messageText(maxChars: number) {
     .transform((s) => s.trim())
     .refine((s) => s.length > 0, 'text must not be empty')
     .refine((s) => s.length <= maxChars, `text must be at most ${maxChars} characters`);
+}
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // malformed percent-encoding reaches the handlers as sent, as Hono's own decoding leaves it
+  }
+};
+
+/**
+ * Refuses a request whose path or query, once decoded, holds a NUL or a lone surrogate (400
+ * invalid_encoding): ids and parameters go to the database as text, where a NUL fails the query.
+ */
+export function refuseUnstorableUrl(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    if (isUnstorable(decoded(url.pathname)) || [...url.searchParams].flat().some(isUnstorable)) {
+      throw new InvalidInputError('The URL holds a NUL character or a lone UTF-16 surrogate, which no id or parameter may contain.', undefined, 'invalid_encoding');
+    }
+    await next();
+  };
 }

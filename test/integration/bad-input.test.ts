@@ -12,7 +12,8 @@ import { openCountedPostgres, openCountedSqlite, type CountedStore } from '../su
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
 import { postgresUnavailable } from '../support/postgres.ts';
 import { describeWithService } from '../support/services.ts';
-import { smsEnv } from './sms-support.ts';
+import { slackFixture, slackHeaders } from './slack-web-api.ts';
+import { fixture, postWebhook, smsEnv } from './sms-support.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -231,6 +232,45 @@ function suite(open: () => Promise<CountedStore>) {
     }
     const page = (await (await fd.app.request(`${url}?limit=1`, auth)).json()) as Json;
     expect(page.messages).toHaveLength(1);
+  });
+
+  it('keeps a signed SMS whose text holds a NUL, once on redelivery, and refuses NUL ids, storing nothing for them', async () => {
+    const sid = `SM${'c'.repeat(32)}`;
+    const text = fixture('inbound-sms.form', { MessageSid: sid, Body: 'where is\u0000 my order?' });
+    for (let delivery = 0; delivery < 2; delivery += 1) expect((await postWebhook(fd.app, '/webhooks/sms', text)).status).toBe(200);
+    await fd.pipeline.idle();
+    const stored = (await fd.store.repo.findMessageByProviderId('sms', sid))!;
+    expect(stored.text).toBe('where is my order?');
+    const thread = await fd.store.repo.listMessages(stored.conversationId, { includeInternal: true, limit: 50 });
+    expect(thread.filter((m) => m.direction === 'inbound')).toHaveLength(1);
+    const before = await counted.rowCounts();
+    const bad = [
+      ['/webhooks/sms', fixture('inbound-sms.form', { MessageSid: 'SM\u0000' })],
+      ['/webhooks/sms', fixture('inbound-sms.form', { MessageSid: `SM${'d'.repeat(32)}`, From: '+1415555\u00000123' })],
+      ['/webhooks/sms/status', fixture('status-delivered.form', { MessageSid: 'SM\u0000' })],
+    ] as const;
+    for (const [path, params] of bad) {
+      const res = await postWebhook(fd.app, path, params);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as Json).error.code).toBe('invalid_sms_webhook');
+    }
+    expect(await counted.rowCounts()).toEqual(before);
+  });
+
+  it('refuses signed Slack events and commands holding a NUL, storing nothing', async () => {
+    const before = await counted.rowCounts();
+    const mention = slackFixture<Json>('app_mention.json');
+    const requests = [
+      ['/events', JSON.stringify({ ...mention, event_id: 'Ev0NUL', event: { ...mention.event, text: 'hi\u0000' } }), 'application/json'],
+      ['/events', JSON.stringify({ ...mention, event_id: 'Ev0NUL2', event: { ...mention.event, user: 'U\u0000' } }), 'application/json'],
+      ['/commands', 'command=%2Ffrontdesk&text=status%201&user_id=U%00&channel_id=C0DESK0001', 'application/x-www-form-urlencoded'],
+    ] as const;
+    for (const [path, body, type] of requests) {
+      const res = await fd.app.request(`/webhooks/slack${path}`, { method: 'POST', body, headers: slackHeaders('slack-signing-secret', body, type) });
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as Json).error.code).toBe('invalid_slack_payload');
+    }
+    expect(await counted.rowCounts()).toEqual(before);
   });
 
   it('starts no conversation for a visitor name with a NUL or a lone surrogate', async () => {
