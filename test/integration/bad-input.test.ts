@@ -173,7 +173,8 @@ function suite(open: () => Promise<CountedStore>) {
     const before = await counted.rowCounts();
     const problems: (string | null)[] = [];
     const ids = ['%FF', '%ED%A0%80', 'x'.repeat(2_000), '__proto__', 'constructor', '..%2F..%2Fetc%2Fpasswd', "1'%20or%20'1'%3D'1"];
-    const values = ['-1', '0', '1.5', 'NaN', 'Infinity', '1e309', '99999999999999999999', '', 'x'.repeat(5_000), '%FF', '__proto__'];
+    // 8640000000000001 is past the last Date; 9007199254740991 is the largest safe integer.
+    const values = ['-1', '0', '1.5', 'NaN', 'Infinity', '1e309', '8640000000000001', '9007199254740991', '99999999999999999999', '', 'x'.repeat(5_000), '%FF', '__proto__'];
     for (const op of operations) {
       if (op.path.includes('{')) for (const id of ids) problems.push(await send('hostile id', op, pathOf(op, id), {}));
       for (const name of op.queryNames) {
