@@ -205,7 +205,7 @@ function suite(open: () => Promise<CountedStore>) {
     expect((Object.prototype as Json).polluted).toBeUndefined();
   });
 
-  it('refuses staff routes without staff credentials, and one visitor another visitor\'s conversation, storing nothing', async () => {
+  it('refuses staff routes without staff credentials, webhooks without the provider\'s signature, and one visitor another visitor\'s conversation, storing nothing', async () => {
     const before = await counted.rowCounts();
     const problems: (string | null)[] = [];
     for (const op of operations) {
@@ -213,6 +213,11 @@ function suite(open: () => Promise<CountedStore>) {
       if (op.auth === 'staff') {
         problems.push(await send('no token', { ...op, auth: 'none' }, pathOf(op), init, { status: 401, code: 'unauthorized' }));
         problems.push(await send('a visitor token', op, pathOf(op), { ...init, headers: { ...init.headers, authorization: `Bearer ${visitorToken}` } }, { status: 401, code: 'invalid_token' }));
+      }
+      if (op.auth === 'provider') {
+        const forged = { 'x-twilio-signature': 'forged', 'x-slack-signature': 'v0=forged', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) };
+        const body = op.path.startsWith('/webhooks/sms') ? fixture('inbound-sms.form').toString() : JSON.stringify(slackFixture('app_mention.json'));
+        problems.push(await expectRefused('forged signature', op, pathOf(op), { body, headers: forged }));
       }
       if (op.auth === 'visitor') {
         problems.push(await send('no token', { ...op, auth: 'none' }, pathOf(op), init, { status: 401, code: 'unauthorized' }));
@@ -272,6 +277,22 @@ function suite(open: () => Promise<CountedStore>) {
       expect(((await res.json()) as Json).error.code).toBe('invalid_slack_payload');
     }
     expect(await counted.rowCounts()).toEqual(before);
+  });
+
+  it('stores one message for concurrent redeliveries of an SMS and of a visitor\'s post', async () => {
+    const sid = `SM${'a1'.repeat(16)}`;
+    const sms = fixture('inbound-sms.form', { MessageSid: sid, Body: 'is my order late?' });
+    const answers = await Promise.all([0, 1, 2].map(() => postWebhook(fd.app, '/webhooks/sms', sms)));
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+    const post = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${visitorToken}` }, body: JSON.stringify({ text: 'still there?', clientMessageId: 'retry-1' }) };
+    const posts = await Promise.all([0, 1, 2].map(() => fd.app.request(`/v1/conversations/${conversationId}/messages`, post)));
+    expect(posts.map((res) => res.status)).toEqual([202, 202, 202]);
+    expect(new Set(await Promise.all(posts.map(async (res) => ((await res.json()) as Json).message.id))).size).toBe(1);
+    await fd.pipeline.idle();
+    const smsMessage = (await fd.store.repo.findMessageByProviderId('sms', sid))!;
+    const inbound = async (id: string, text: string) => (await fd.store.repo.listMessages(id, { includeInternal: true, limit: 100 })).filter((m) => m.direction === 'inbound' && m.text === text);
+    expect(await inbound(smsMessage.conversationId, 'is my order late?')).toHaveLength(1);
+    expect(await inbound(conversationId, 'still there?')).toHaveLength(1);
   });
 
   it('starts no conversation for a visitor name with a NUL or a lone surrogate', async () => {
