@@ -20,23 +20,25 @@ export function isUnstorable(text: string): boolean {
 }
 
 /**
- * Whether any string or key in a parsed JSON value is unstorable. Walks with a stack, not
- * recursion: a body may nest as deep as its byte limit allows.
+ * Where the first unstorable string or key of a parsed JSON value is, as a dotted path (`tags.1`;
+ * '' for the value itself), or null when there is none. Walks with a stack, not recursion: a body
+ * may nest as deep as its byte limit allows.
  */
-export function holdsUnstorableText(value: unknown): boolean {
-  const pending: unknown[] = [value];
+export function unstorableTextPath(value: unknown): string | null {
+  const pending: [unknown, string][] = [[value, '']];
   while (pending.length > 0) {
-    const next = pending.pop();
+    const [next, path] = pending.pop()!;
     if (typeof next === 'string') {
-      if (isUnstorable(next)) return true;
+      if (isUnstorable(next)) return path;
     } else if (next !== null && typeof next === 'object') {
       for (const [key, child] of Object.entries(next)) {
-        if (isUnstorable(key)) return true;
-        pending.push(child);
+        const at = path ? `${path}.${key}` : key;
+        if (isUnstorable(key)) return at;
+        pending.push([child, at]);
       }
     }
   }
-  return false;
+  return null;
 }
 
 /** A customer's text from a provider as the store takes it: no NUL or other C0 controls but tab and newline, LF line ends. */
