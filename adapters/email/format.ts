@@ -66,12 +66,6 @@ export function renderReply(message: Pick<OutboundMessage, 'text' | 'html' | 'th
   return { text, html };
 }
 
-/** Strings from the wire as the store takes them: no NUL or other C0 controls but tab and newline. */
-export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/\r\n?/g, '\n');
-}
-
 /** Cuts a string to a column limit of the inbound schema. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max);

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
 import type { AttachmentInput, InboundMessage } from '../../src/core/types.ts';
-import { clean, clip } from './format.ts';
+import { storableText } from '../../src/core/text.ts';
+import { clip } from './format.ts';
 import { extractReply } from './quotes.ts';
 import { inboundReferences, normaliseMessageId, subjectKey, tokenFrom } from './threading.ts';
 
@@ -153,7 +154,7 @@ export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<Pa
   const replyToEntry = listMail ? undefined : addresses(mail.replyTo).find((r) => normaliseAddress(r.address) && !isOurs(normaliseAddress(r.address)!, ours));
   const person = replyToEntry ?? sender;
   const address = (person && normaliseAddress(person.address)) ?? fromAddress;
-  const name = person?.name ? clip(clean(person.name).replace(/\s+/g, ' ').trim(), 200) : '';
+  const name = person?.name ? clip(storableText(person.name).replace(/\s+/g, ' ').trim(), 200) : '';
   const direct = [...addresses(mail.to), ...addresses(mail.cc)].map((r) => ({ ...r, address: r.address.toLowerCase() }));
   const recipients = [...direct.map((r) => r.address), ...addresses(headerToAddresses(mail, 'delivered-to')).map((r) => r.address.toLowerCase())];
   const to = recipients.find((r) => ours && (r === ours || r.endsWith(`@${ours.split('@')[1]}`))) ?? recipients[0];
@@ -161,9 +162,9 @@ export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<Pa
   // answered privately, without copying the list.
   const cc = listMail ? [] : [...new Set(direct.map((r) => normaliseAddress(r.address)).filter((r): r is string => !!r && r !== address && r !== fromAddress && !isOurs(r, ours)))].slice(0, MAX_CC);
 
-  const subject = mail.subject ? clip(clean(mail.subject).replace(/\s+/g, ' ').trim(), 998) : undefined;
-  const plain = clean(mail.text ?? '').trim();
-  const body = plain || (mail.html ? clean(await htmlBodyText(mail.html)).trim() : '');
+  const subject = mail.subject ? clip(storableText(mail.subject).replace(/\s+/g, ' ').trim(), 998) : undefined;
+  const plain = storableText(mail.text ?? '').trim();
+  const body = plain || (mail.html ? storableText(await htmlBodyText(mail.html)).trim() : '');
   const reply = extractReply(body, { subject: subject ?? null });
   const { attachments, omitted } = limitAttachments(mail, options.maxAttachmentBytes);
   const text = reply.text || subject || (attachments.length > 0 ? `[${attachments.length} attachment(s), no text]` : '[empty message]');
@@ -181,7 +182,7 @@ export async function parseEmail(raw: Buffer, options: ParseOptions): Promise<Pa
     ...(to ? { to: clip(to, 320) } : {}),
     text,
     ...(reply.trimmed || text !== body ? { original: body } : {}),
-    ...(mail.html ? { html: clean(mail.html) } : {}),
+    ...(mail.html ? { html: storableText(mail.html) } : {}),
     ...(subject ? { subject } : {}),
     attachments,
     providerMessageId: messageId,
@@ -217,7 +218,7 @@ function limitAttachments(mail: ParsedMail, maxBytes: number) {
   const attachments: AttachmentInput[] = [];
   const omitted: { filename: string; size: number; reason: string }[] = [];
   mail.attachments.forEach((part, index) => {
-    const filename = clip(clean(part.filename ?? `attachment-${index + 1}`), 255) || `attachment-${index + 1}`;
+    const filename = clip(storableText(part.filename ?? `attachment-${index + 1}`), 255) || `attachment-${index + 1}`;
     const contentType = clip(part.contentType || 'application/octet-stream', 255);
     const size = part.content?.length ?? part.size ?? 0;
     if (size > maxBytes) {

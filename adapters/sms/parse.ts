@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
+import { isUnstorable, storableText } from '../../src/core/text.ts';
 import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/core/types.ts';
 import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
 
@@ -83,6 +84,15 @@ export function isStatusCallback(params: FormParams): boolean {
   return !!state && !INBOUND_STATES.has(state.toLowerCase());
 }
 
+/**
+ * Ids and numbers become keys in the store: one holding a NUL (which PostgreSQL text cannot hold)
+ * is no id Twilio sends, and is refused as malformed rather than failing the insert.
+ */
+function refuseUnstorableIds(fields: Record<string, string | undefined>): void {
+  const bad = Object.entries(fields).filter(([, value]) => value !== undefined && isUnstorable(value)).map(([name]) => name);
+  if (bad.length > 0) throw new InvalidInputError(`The Twilio webhook's ${bad.join(', ')} holds a NUL character.`, undefined, 'invalid_sms_webhook');
+}
+
 /** Validates an inbound message webhook (SMS or MMS, sent to a number or a Messaging Service). */
 export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebhook {
   const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsMessageSid');
@@ -90,6 +100,7 @@ export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebh
   const to = param(params, 'To');
   const missing = [!messageSid && 'MessageSid', !from && 'From', !to && 'To'].filter(Boolean);
   if (missing.length > 0) throw new InvalidInputError(`The Twilio webhook lacks ${missing.join(', ')}.`, undefined, 'invalid_sms_webhook');
+  refuseUnstorableIds({ MessageSid: messageSid, From: from, To: to, MessagingServiceSid: param(params, 'MessagingServiceSid') });
   // The signature proves Twilio sent it; this proves it was meant for this account.
   if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
   const numMedia = Math.min(Number(param(params, 'NumMedia') ?? 0) || 0, 10);
@@ -104,7 +115,8 @@ export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebh
     from: normaliseNumber(from!),
     to: normaliseNumber(to!),
     messagingServiceSid: param(params, 'MessagingServiceSid') || null,
-    body: param(params, 'Body') ?? '',
+    // The customer's words are kept whatever a handset put in them, without what no store can hold.
+    body: storableText(param(params, 'Body') ?? ''),
     media,
   };
 }
@@ -136,6 +148,7 @@ export function parseStatusCallback(params: FormParams, accountSid: string): Sms
   const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsSid');
   const status = param(params, 'MessageStatus') ?? param(params, 'SmsStatus');
   if (!messageSid || !status) throw new InvalidInputError('The status callback lacks MessageSid or MessageStatus.', undefined, 'invalid_sms_webhook');
+  refuseUnstorableIds({ MessageSid: messageSid, To: param(params, 'To') });
   if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
   const to = param(params, 'To');
   return { messageSid, status, errorCode: param(params, 'ErrorCode') || null, to: to ? normaliseNumber(to) : null };

@@ -10,9 +10,9 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/core
 import { hashSecret, newId, newSecret, sameHash } from '../../src/core/ids.ts';
 import type { ChannelContext } from '../../src/core/ports.ts';
 import type { Conversation } from '../../src/core/types.ts';
-import { errors, jsonBody, jsonResponse, routeFamily, TAGS, VISITOR_AUTH } from '../../src/http/api-doc.ts';
+import { errors, jsonBody, jsonResponse, queryParameters, routeFamily, TAGS, VISITOR_AUTH } from '../../src/http/api-doc.ts';
 import { CsatRecord, VisitorConversationRecord, VisitorMessageRecord } from '../../src/http/api-schemas.ts';
-import { messageText, readJson } from '../../src/http/body.ts';
+import { messageText, query, readJson } from '../../src/http/body.ts';
 import { fileHeaders, isImageType } from '../../src/http/file-response.ts';
 import { streamTopic } from '../../src/http/sse.ts';
 import { withRenderedHtml } from '../../src/render/message-html.ts';
@@ -58,6 +58,10 @@ export function createWebRoutes(deps: WebRouteDeps) {
   });
   const IdentityBody = z.object({ userId: z.string().min(1).max(200), userHash: z.string().max(200) });
   const MessageBody = z.object({ text: messageText(config.maxMessageChars), clientMessageId: z.string().max(100).optional() });
+  const MessagesQuery = z.object({
+    after: z.string().max(64).optional().describe('a message id: only messages after it'),
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+  });
   const CsatBody = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() });
 
   async function access(c: Context): Promise<Access> {
@@ -203,16 +207,12 @@ export function createWebRoutes(deps: WebRouteDeps) {
   });
 
   app.get('/conversations/:id/messages', visitorRoute('The conversation\'s messages, oldest first (staff also see internal notes)', {
-    parameters: [
-      { in: 'query', name: 'after', required: false, schema: { type: 'string' }, description: 'a message id: only messages after it' },
-      { in: 'query', name: 'limit', required: false, schema: { type: 'integer', default: 100 } },
-    ],
+    parameters: queryParameters(MessagesQuery),
     responses: { 200: jsonResponse('The conversation and its messages (the staff view of a message has more fields)', z.object({ conversation: VisitorConversationRecord, messages: z.array(VisitorMessageRecord) })) },
   }), async (c) => {
     const { conversation, staff } = await access(c);
-    const after = c.req.query('after');
-    const limit = Number(c.req.query('limit') ?? 100);
-    const messages = await conversations.messages(conversation.id, { after, limit: Number.isFinite(limit) ? limit : 100, includeInternal: staff });
+    const { after, limit } = query(c, MessagesQuery);
+    const messages = await conversations.messages(conversation.id, { after, limit, includeInternal: staff });
     return c.json({ conversation: toVisitorConversation(conversation), messages: staff ? messages.map(withRenderedHtml) : messages.map(toVisitorMessage) });
   });
 

@@ -213,8 +213,13 @@ export function createOutbox(deps: {
   /** An adapter's error as an outcome: retryable ones are tried again, the rest fail now. */
   function outcomeOfError(job: OutboxJob, message: Message, error: unknown): Outcome {
     const retryable = error instanceof DeliveryError ? error.retryable : true;
-    const text = (error instanceof Error ? `${(error as { code?: string }).code ?? 'error'}: ${error.message}` : String(error)).slice(0, 1000);
-    logger.warn({ channel: job.channel, messageId: message.id, attempt: job.attempts + 1, retryable, error: text }, 'delivery failed');
+    const code = (error instanceof Error && (error as { code?: string }).code) || 'error';
+    const text = (error instanceof Error ? `${code}: ${error.message}` : String(error)).slice(0, 1000);
+    // A provider's answer by its code only: providers name the recipient in their messages ("Invalid
+    // 'To' Phone Number: +1…", "550 <maria@…>: no such user"); the whole text stays on the message
+    // for staff. Anything else is a fault of ours, logged with its stack (query values redacted).
+    const detail = error instanceof DeliveryError ? {} : { err: error };
+    logger.warn({ channel: job.channel, messageId: message.id, attempt: job.attempts + 1, retryable, error: code, ...detail }, 'delivery failed');
     if (!retryable) return { kind: 'failed', error: text };
     return { kind: 'retry', error: text, retryAfterMs: error instanceof DeliveryError ? error.retryAfterMs : undefined };
   }

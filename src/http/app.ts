@@ -12,6 +12,7 @@ import { FrontdeskError, NotFoundError } from '../core/errors.ts';
 import type { ChannelRoutes, Clock, Logger, Store } from '../core/ports.ts';
 import { jsonResponse, TAGS } from './api-doc.ts';
 import { ChannelKind } from '../core/types.ts';
+import { refuseUnstorableUrl } from './body.ts';
 import { errorResponse } from './errors.ts';
 import { MAX_ARTICLE_REQUEST_BYTES } from './kb-routes.ts';
 import type { FrontdeskMetrics } from './ops/frontdesk-metrics.ts';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Hono {
     c.set('clientIp', clientIp(c, trustProxy));
     await next();
   });
+  app.use('*', refuseUnstorableUrl());
   app.notFound((c) => errorResponse(new NotFoundError('route', `${c.req.method} ${c.req.path}`), c, logger));
   const limitTo = (maxSize: number) =>
     bodyLimit({

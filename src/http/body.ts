@@ -1,10 +1,11 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
+import { isUnstorable, unstorableTextPath } from '../core/text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a JSON body: strict UTF-8, valid JSON, then the schema. Each failure names the problem. */
+/** Reads a JSON body: strict UTF-8, valid JSON, the schema, then storable text. Each failure names the problem. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
@@ -25,6 +26,12 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  // After the schema, so a field's own rule names its problem, and unknown keys (dropped) do not count.
+  const unstorable = unstorableTextPath(parsed.data);
+  if (unstorable !== null) {
+    const message = 'contains control characters (a NUL) or a lone UTF-16 surrogate, which no field may hold';
+    throw new InvalidInputError(`${unstorable || 'The body'} ${message}.`, [{ path: unstorable, message }]);
   }
   return parsed.data;
 }
@@ -47,4 +54,31 @@ export function messageText(maxChars: number) {
     .transform((s) => s.trim())
     .refine((s) => s.length > 0, 'text must not be empty')
     .refine((s) => s.length <= maxChars, `text must be at most ${maxChars} characters`);
+}
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // malformed percent-encoding reaches the handlers as sent, as Hono's own decoding leaves it
+  }
+};
+
+/**
+ * Refuses a request whose path (400 invalid_input) or query (400 invalid_query), once decoded,
+ * holds a NUL or a lone surrogate: ids and parameters go to the database as text, where a NUL
+ * fails the query on PostgreSQL.
+ */
+export function refuseUnstorableUrl(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    if (isUnstorable(decoded(url.pathname))) {
+      throw new InvalidInputError('The path holds a NUL character or a lone UTF-16 surrogate, which no id may contain.');
+    }
+    const name = [...url.searchParams].find(([key, value]) => isUnstorable(key) || isUnstorable(value))?.[0];
+    if (name !== undefined) {
+      throw new InvalidInputError(`The query parameter ${JSON.stringify(name)} holds a NUL character or a lone UTF-16 surrogate.`, undefined, 'invalid_query');
+    }
+    await next();
+  };
 }

@@ -53,7 +53,9 @@ export interface StaffRouteDeps {
 }
 
 const DAY = 86_400_000;
-const epoch = z.coerce.number().int().nonnegative();
+/** The last millisecond of year 9999: later times have no ISO 8601 date (and past 8.64e15 no Date at all). */
+const LAST_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const epoch = z.coerce.number().int().min(0).max(LAST_EPOCH_MS, 'must be epoch milliseconds no later than the year 9999');
 const optionalId = z.string().min(1).max(64).optional();
 
 export const ConversationQuery = z.object({

@@ -14,6 +14,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Query parameters that carry credentials (EventSource cannot send headers, so `token` rides in the URL). */
 const SECRET_QUERY = /^(token|access_token|key|api_key|apikey|secret|signature|sig|code|password)$/i;
+/** Query parameters that carry what staff typed to find a customer: a name, an email, a phone number. */
+const PERSONAL_QUERY = /^(search|q|query|email|phone)$/i;
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -26,11 +28,11 @@ declare module 'hono' {
   }
 }
 
-/** The request's path with secret query values replaced, e.g. `/v1/x/events?token=[redacted]`. */
+/** The request's path with secret and personal query values replaced, e.g. `/v1/x/events?token=[redacted]`. */
 export function loggablePath(url: string): string {
   const parsed = new URL(url);
   if (!parsed.search) return parsed.pathname;
-  const parts = [...parsed.searchParams.entries()].map(([k, v]) => `${encodeURIComponent(k)}=${SECRET_QUERY.test(k) ? '[redacted]' : encodeURIComponent(v)}`);
+  const parts = [...parsed.searchParams.entries()].map(([k, v]) => `${encodeURIComponent(k)}=${SECRET_QUERY.test(k) || PERSONAL_QUERY.test(k) ? '[redacted]' : encodeURIComponent(v)}`);
   return `${parsed.pathname}?${parts.join('&')}`;
 }
 
