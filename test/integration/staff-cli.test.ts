@@ -98,7 +98,7 @@ describe('frontdesk user', () => {
     const before = (await ok('user', 'list')).out;
     for (const [args, message] of [
       [['user'], /usage: frontdesk user create .* \| user list \| user disable --email E \| user enable --email E \| user reset-password/],
-      [['user', 'remove'], /usage: frontdesk user/],
+      [['user', 'remove'], /unknown subcommand "remove"; it takes create, list, disable, enable, reset-password \(usage: frontdesk user --help\)/],
       [['user', 'list', '--all'], /Unknown option '--all'.*usage: frontdesk user list/],
       [['user', 'disable'], /--email is required/],
       [['user', 'disable', '--email', 'nobody@northwind.example'], /no user with email nobody@northwind.example/],
