@@ -34,6 +34,7 @@ import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-t
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
+import { listenError } from './listen-errors.ts';
 import { seedDeployment } from './seed.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
@@ -68,14 +69,19 @@ export interface FrontdeskOptions {
 
 export type Frontdesk = Awaited<ReturnType<typeof createFrontdesk>>;
 
+/** The deployment FRONTDESK_DEPLOYMENT names (or the demo), checked; a DeploymentError lists every problem. */
+export function loadConfiguredDeployment(config: Config): Deployment {
+  // Custom actions run on the model engine only: their credentials must be set when it is on.
+  return loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
+}
+
 /** Builds a whole Frontdesk: store migrated, engine trained, app ready, workers not yet started. */
 export async function createFrontdesk(options: FrontdeskOptions) {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? { now: () => Date.now() };
   // Read and checked before anything opens: a wrong deployment file stops start-up with its line.
-  // Custom actions run on the model engine only: their credentials must be set when it is on.
-  const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
+  const deployment = options.deployment ?? loadConfiguredDeployment(config);
   const graph = options.graph ?? deployment.graph;
   // Every change records its webhook events in its own transaction; once committed they are sent at once (deliverNow).
   const deliveries = new Set<Promise<void>>();
@@ -271,9 +277,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   };
 }
 
-/** Serves the app over HTTP; resolves once listening. */
+/** Serves the app over HTTP; resolves once listening, rejects with what to change when it cannot (port in use, bad HOST). */
 export function listen(app: Hono, port: number, host: string): Promise<ServerType> {
-  return new Promise((resolvePromise) => {
+  return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolvePromise(server));
+    server.once('error', (error) => reject(listenError(error, port, host)));
   });
 }
