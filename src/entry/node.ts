@@ -111,15 +111,20 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   if (options.seed !== false) await seedDeployment(store, clock, deployment);
   if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');
 
+  const modelCacheDir = options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir;
+  // Training is most of a first start; without a word here the server looks stuck for a minute.
+  const preparing = performance.now();
+  if (!options.engine) logger.info({ modelCacheDir }, 'preparing the triage model (the first start of a deployment trains it, a minute or so; later starts read it from modelCacheDir)');
   const localEngine =
     options.engine ??
     (await createDeploymentEngine({
       deployment: { ...deployment, graph },
       store,
-      cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
+      cacheDir: modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
       onKnowledgeError: (error) => logger.warn({ err: error }, 'knowledge refresh failed; the engine keeps the previous articles'),
     }));
+  if (!options.engine) logger.info({ ms: Math.round(performance.now() - preparing) }, 'triage model ready');
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
   // @openai/agents (~47 MB resident) is imported only when a model provider is configured.
   const engine =
