@@ -187,6 +187,21 @@ function checkSecrets(graph: AgentGraph, file: YamlFile, secret: (name: string) 
   });
 }
 
+/** An article of kb/: a Markdown file other than the README, which is for the people editing them. */
+const isArticleFile = (file: string) => /\.(md|markdown)$/i.test(file) && !/^readme\./i.test(file);
+
+/**
+ * Files in kb/ that are no article and are not read: a JSON or text file put there by someone who
+ * expects it imported (`frontdesk kb import` takes JSON; the deployment's kb/ only Markdown).
+ */
+export function unreadKnowledgeFiles(root: string): string[] {
+  const dir = join(root, 'kb');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir)
+    .filter((file) => !isArticleFile(file) && !/^readme\./i.test(file) && !file.startsWith('.'))
+    .sort();
+}
+
 function readArticles(root: string, problems: string[]): ArticleInput[] {
   const dir = join(root, 'kb');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -194,7 +209,7 @@ function readArticles(root: string, problems: string[]): ArticleInput[] {
     return [];
   }
   return readdirSync(dir)
-    .filter((f) => /\.(md|markdown)$/i.test(f) && !/^readme\./i.test(f))
+    .filter(isArticleFile)
     .sort()
     .flatMap((file) => {
       try {

@@ -106,7 +106,11 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     throw error;
   }
   logger.info({ deployment: deployment.dir, demo: deployment.isDemo }, 'deployment');
-  if (!options.orders) logger.info({ orders: describeOrderSource(config.orders) }, 'order source');
+  if (!options.orders) {
+    const source = describeOrderSource(config.orders);
+    logger.info({ orders: source }, 'order source');
+    if (source.name === 'demo' && !deployment.isDemo) logger.warn('only the demo deployment has demo orders: this one answers "order not found" until ORDERS_API_URL or SHOPIFY_* is set');
+  }
   await store.migrate();
   if (options.seed !== false) await seedDeployment(store, clock, deployment);
   if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');

@@ -65,6 +65,17 @@ describe('frontdesk doctor on a deployment', () => {
     expect(out).toContain('Workers build: would start (web channel, embedded engine, SQLite in a Durable Object)');
   });
 
+  it('warns about files in kb/ that are not read, and still passes', async () => {
+    const dir = join(work, 'stray-files');
+    cpSync(BIKE_SHOP_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'kb', 'opening-hours.json'), '{"title": "Opening hours", "body": "9 to 5"}');
+    writeFileSync(join(dir, 'kb', '.DS_Store'), '');
+    const { code, out } = await run(['doctor'], { FRONTDESK_DEPLOYMENT: dir });
+    expect(code).toBe(0);
+    expect(out).toContain('  8 knowledge articles,');
+    expect(out.match(/warning: kb\/.*/g)).toEqual(['warning: kb/opening-hours.json is not read: articles are Markdown files (.md) with front matter']);
+  });
+
   it('names the provider channels the Workers build would run', async () => {
     const { out } = await run(['doctor'], { TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_AUTH_TOKEN: 'token', TWILIO_PHONE_NUMBER: '+15550100199' });
     expect(out).toContain('Workers build: would start (web, SMS channels, embedded engine, SQLite in a Durable Object)');

@@ -1,6 +1,6 @@
 import { probeEmail } from '../../../adapters/email/index.ts';
 import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/index.ts';
-import { DeploymentError, loadDeployment, resolveDeploymentDir, type Deployment } from '../../../config/deployment/index.ts';
+import { DeploymentError, loadDeployment, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
 import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
@@ -119,5 +119,6 @@ function describeDeployment(deployment: Deployment): string[] {
     lines.push(`  route ${agent.route}: agent ${agent.name} (${agent.kind}), ${intents} intents, ${n} own + ${b} base examples${thin}`);
   }
   if (articles.length === 0 && graph.agents.some((a) => a.kind === 'knowledge')) lines.push('  warning: kb/ holds no articles; knowledge questions will all go to people');
+  for (const file of unreadKnowledgeFiles(deployment.dir)) lines.push(`  warning: kb/${file} is not read: articles are Markdown files (.md) with front matter`);
   return lines;
 }
