@@ -147,6 +147,11 @@ describe('loadDeployment', () => {
     );
   });
 
+  it('calls a key left out required, with the type it needs', () => {
+    const dir = variant('deployment.yaml', (t) => t.replace(/^  name: .*\n/m, ''));
+    expect(problems(dir)).toEqual([`deployment.yaml:${lineOf(dir, 'deployment.yaml', 'brand:')}: brand.name: required (string)`]);
+  });
+
   it('reads SLA targets as business time and checks them at their lines', () => {
     const sla = 'sla:\n  firstResponse: { urgent: 30m, high: 1h30m }\n  resolution:\n    normal: 2d\nassignment: round-robin\n';
     const dir = variant('deployment.yaml', (t) => `${t}${sla}`);
