@@ -3,6 +3,7 @@ import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/
 import { DeploymentError, loadDeployment, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
+import { demoDataWarning, holdsDemoData } from '../../entry/seed.ts';
 import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
 import type { Io } from '../main.ts';
 
@@ -33,6 +34,7 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   try {
     await store.migrate();
     out(`Database: ${config.database.kind} OK (${await store.repo.countArticles()} knowledge articles)`);
+    if (deployment && !deployment.isDemo && (await holdsDemoData(store))) out(`Database: warning: ${demoDataWarning(config.database, deployment.name)}`);
   } catch (error) {
     healthy = false;
     out(`Database: ${config.database.kind} FAILED: ${(error as Error).message}`);
