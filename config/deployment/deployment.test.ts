@@ -174,5 +174,7 @@ describe('loadDeployment', () => {
     const dir = variant('agents.yaml', (t) => t.replace('  fallbackRoute: people', '  fallbackRoute: people\n  languages: [en, nl]'));
     expect(problems(dir)).toEqual([`agents.yaml:${lineOf(dir, 'agents.yaml', 'languages: [en, nl]')}: triage.languages: not allowed here (set languages in deployment.yaml)`]);
     expect(() => loadDeployment(join(tmpdir(), 'no-such-deployment-here'))).toThrow(/no-such-deployment-here: no such directory \(FRONTDESK_DEPLOYMENT must name a deployment directory/);
+    const copy = variant('deployment.yaml', (t) => t);
+    expect(() => loadDeployment(join(copy, 'deployment.yaml'))).toThrow(`deployment.yaml: a file, not a directory (FRONTDESK_DEPLOYMENT names the directory that holds deployment.yaml: set it to ${copy})`);
   });
 });
