@@ -24,8 +24,16 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000); // empty means unset
   });
 
+  it('is reached at localhost on its own port unless PUBLIC_URL says otherwise', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '3001' }).publicUrl).toBe('http://localhost:3001');
+    expect(loadConfig({ PORT: '3001', PUBLIC_URL: 'https://support.example.com/' }).publicUrl).toBe('https://support.example.com');
+  });
+
   it('names the variable and an example when a value is wrong', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*\(example: PORT=3000\)/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: must be a whole number \(example: PORT=3000\)/);
+    expect(() => loadConfig({ PORT: '3000.5' })).toThrow(/PORT: must be a whole number/);
+    expect(() => loadConfig({ CONFIDENCE_THRESHOLD: 'high' })).toThrow(/CONFIDENCE_THRESHOLD: must be a number \(example: CONFIDENCE_THRESHOLD=0\.6\)/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must start with postgres:\/\//);
     // Every problem is listed at once, not just the first.
     const both = () => loadConfig({ TWILIO_ACCOUNT_SID: 'nope', TRUST_PROXY: 'maybe' });

@@ -11,7 +11,9 @@ import { packagePath } from './package-root.ts';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min = 0) => z.coerce.number().int().min(min);
+// zod's own words for these ("expected number, received NaN") leave the reader to guess what to write.
+const number = (error = 'must be a number') => z.coerce.number({ error });
+const int = (min = 0) => number('must be a whole number').int({ error: 'must be a whole number' }).min(min);
 const url = z.url();
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
@@ -23,13 +25,13 @@ const VARIABLES = {
   LOG_LEVEL: [z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), 'info', 'log level'],
   DATABASE_URL: [z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(), 'postgres://frontdesk@localhost:5432/frontdesk', 'PostgreSQL instead of the embedded SQLite'],
   SQLITE_PATH: [z.string().min(1).default('./data/frontdesk.db'), './data/frontdesk.db', 'SQLite file when DATABASE_URL is unset'],
-  PUBLIC_URL: [url.default('http://localhost:3000'), 'https://support.example.com', 'the URL customers and providers reach Frontdesk at'],
+  PUBLIC_URL: [url.optional(), 'https://support.example.com', 'the URL customers and providers reach Frontdesk at (default: http://localhost:PORT)'],
   TRUST_PROXY: [bool.default(false), 'true', 'honour X-Forwarded-Proto/Host from a reverse proxy, and take the client address for rate limits from the last X-Forwarded-For entry'],
   MAX_BODY_BYTES: [int(1024).default(65536), '65536', 'largest accepted JSON body'],
   MAX_MESSAGE_CHARS: [int(1).default(8000), '8000', 'longest accepted message text'],
-  CONFIDENCE_THRESHOLD: [z.coerce.number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default: confidenceThreshold in deployment.yaml)'],
-  AUTO_RESOLVE_HOURS: [z.coerce.number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
-  OUTBOX_MAX_AGE_HOURS: [z.coerce.number().positive().default(24), '24', 'a reply that could not be delivered is retried this long, then marked failed (staff can resend it)'],
+  CONFIDENCE_THRESHOLD: [number().min(0).max(1).optional(), '0.6', 'below it, messages go to humans (default: confidenceThreshold in deployment.yaml)'],
+  AUTO_RESOLVE_HOURS: [number().positive().default(24), '24', 'bot conversations idle this long count as resolved by the bot'],
+  OUTBOX_MAX_AGE_HOURS: [number().positive().default(24), '24', 'a reply that could not be delivered is retried this long, then marked failed (staff can resend it)'],
   OUTBOX_MAX_BACKOFF_SECONDS: [int(1).default(600), '600', "longest wait between two delivery attempts (a provider's Retry-After may ask for longer)"],
   OUTBOX_LEASE_SECONDS: [int(1).default(60), '60', 'a delivery attempt not settled within this time (its process died) is taken up again; longer than a provider call takes'],
   WEBHOOK_TIMEOUT_SECONDS: [int(1).max(60).default(10), '10', 'an outgoing webhook request without an answer after this long is retried later'],
@@ -57,7 +59,7 @@ const VARIABLES = {
   TWILIO_API_URL: [url.optional(), 'http://127.0.0.1:4010', 'override the Twilio API base URL (tests, proxies)'],
   SMS_HELP_TEXT: [z.string().default('Frontdesk support: reply with your question. Reply STOP to unsubscribe.'), '"Acme support…"', 'answer to HELP/INFO'],
   SMS_MAX_SEGMENTS: [int(1).default(3), '3', 'longest SMS reply in segments before it is shortened with a link'],
-  SMS_NEW_CONVERSATION_HOURS: [z.coerce.number().positive().default(24), '24', 'a resolved SMS conversation older than this starts a new one'],
+  SMS_NEW_CONVERSATION_HOURS: [number().positive().default(24), '24', 'a resolved SMS conversation older than this starts a new one'],
   SMS_MAX_MEDIA_BYTES: [int(0).default(5_000_000), '5000000', 'largest MMS media fetched and stored'],
   // Slack
   SLACK_BOT_TOKEN: [z.string().startsWith('xoxb-').optional(), 'xoxb-…', 'Slack bot token'],
@@ -168,7 +170,7 @@ function toConfig(env: Env, input: Record<string, string | undefined>) {
       database.kind === 'sqlite' && database.path !== ':memory:'
         ? dirname(resolve(database.path))
         : packagePath('data'),
-    publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN ?? null,
     rateLimits: {

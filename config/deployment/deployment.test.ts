@@ -147,6 +147,11 @@ describe('loadDeployment', () => {
     );
   });
 
+  it('calls a key left out required, with the type it needs', () => {
+    const dir = variant('deployment.yaml', (t) => t.replace(/^  name: .*\n/m, ''));
+    expect(problems(dir)).toEqual([`deployment.yaml:${lineOf(dir, 'deployment.yaml', 'brand:')}: brand.name: required (string)`]);
+  });
+
   it('reads SLA targets as business time and checks them at their lines', () => {
     const sla = 'sla:\n  firstResponse: { urgent: 30m, high: 1h30m }\n  resolution:\n    normal: 2d\nassignment: round-robin\n';
     const dir = variant('deployment.yaml', (t) => `${t}${sla}`);
@@ -169,5 +174,7 @@ describe('loadDeployment', () => {
     const dir = variant('agents.yaml', (t) => t.replace('  fallbackRoute: people', '  fallbackRoute: people\n  languages: [en, nl]'));
     expect(problems(dir)).toEqual([`agents.yaml:${lineOf(dir, 'agents.yaml', 'languages: [en, nl]')}: triage.languages: not allowed here (set languages in deployment.yaml)`]);
     expect(() => loadDeployment(join(tmpdir(), 'no-such-deployment-here'))).toThrow(/no-such-deployment-here: no such directory \(FRONTDESK_DEPLOYMENT must name a deployment directory/);
+    const copy = variant('deployment.yaml', (t) => t);
+    expect(() => loadDeployment(join(copy, 'deployment.yaml'))).toThrow(`deployment.yaml: a file, not a directory (FRONTDESK_DEPLOYMENT names the directory that holds deployment.yaml: set it to ${copy})`);
   });
 });

@@ -12,7 +12,7 @@
  * "file:line: key.path: what is expected".
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { envReferencesOf } from '../../agents/actions.ts';
 import { AgentGraph } from '../../agents/graph.ts';
 import { parseArticleFile, type ArticleInput } from '../../src/core/knowledge.ts';
@@ -82,7 +82,12 @@ export interface LoadOptions {
 /** Reads and checks the deployment in `dir` (default: the demo); throws DeploymentError listing every problem. */
 export function loadDeployment(dir: string = DEMO_DEPLOYMENT_DIR, options: LoadOptions = {}): Deployment {
   const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    // Most often deployment.yaml itself: then the directory holding it is what is meant.
+    const meant = /^(deployment|agents)\.ya?ml$/i.test(basename(root)) ? `: set it to ${dirname(root)}` : '';
+    throw new DeploymentError([`${root}: a file, not a directory (FRONTDESK_DEPLOYMENT names the directory that holds deployment.yaml${meant})`]);
+  }
+  if (!existsSync(root)) {
     throw new DeploymentError([`${root}: no such directory (FRONTDESK_DEPLOYMENT must name a deployment directory; \`frontdesk init DIR\` creates one)`]);
   }
   const problems: string[] = [];
@@ -187,6 +192,21 @@ function checkSecrets(graph: AgentGraph, file: YamlFile, secret: (name: string) 
   });
 }
 
+/** An article of kb/: a Markdown file other than the README, which is for the people editing them. */
+const isArticleFile = (file: string) => /\.(md|markdown)$/i.test(file) && !/^readme\./i.test(file);
+
+/**
+ * Files in kb/ that are no article and are not read: a JSON or text file put there by someone who
+ * expects it imported (`frontdesk kb import` takes JSON; the deployment's kb/ only Markdown).
+ */
+export function unreadKnowledgeFiles(root: string): string[] {
+  const dir = join(root, 'kb');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir)
+    .filter((file) => !isArticleFile(file) && !/^readme\./i.test(file) && !file.startsWith('.'))
+    .sort();
+}
+
 function readArticles(root: string, problems: string[]): ArticleInput[] {
   const dir = join(root, 'kb');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -194,7 +214,7 @@ function readArticles(root: string, problems: string[]): ArticleInput[] {
     return [];
   }
   return readdirSync(dir)
-    .filter((f) => /\.(md|markdown)$/i.test(f) && !/^readme\./i.test(f))
+    .filter(isArticleFile)
     .sort()
     .flatMap((file) => {
       try {

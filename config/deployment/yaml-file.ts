@@ -64,12 +64,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Validates a parsed file with a zod schema; every issue becomes "file:line: path: what is expected". */
 export function validateYaml<T extends z.ZodType>(yaml: YamlFile, schema: T): z.output<T> {
-  const parsed = schema.safeParse(yaml.data ?? {});
+  const parsed = schema.safeParse(yaml.data ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new DeploymentError(
     parsed.error.issues.map((issue) => {
       const where = formatPath(issue.path);
-      return `${yaml.file}:${yaml.lineOf(issue.path)}: ${where ? `${where}: ` : ''}${issue.message}`;
+      // A key left out reads "required", not zod's "expected string, received undefined".
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? `required (${issue.expected})` : issue.message;
+      return `${yaml.file}:${yaml.lineOf(issue.path)}: ${where ? `${where}: ` : ''}${message}`;
     }),
   );
 }

@@ -51,6 +51,9 @@ export const LoginBody = z.object({ email: z.string().trim().toLowerCase().max(3
 const consoleRoute = routeFamily(TAGS.console, undefined);
 const UserEnvelope = z.object({ user: StaffUser });
 
+const NO_STAFF_USERS =
+  'No staff user exists yet. Create the first (an admin) on the server: frontdesk user create --email E --name N --password P; or set FRONTDESK_ADMIN_EMAIL and FRONTDESK_ADMIN_PASSWORD and restart.';
+
 export function createConsole(deps: ConsoleDeps) {
   const { store, clock, logger } = deps;
   const secure = new URL(deps.publicUrl).protocol === 'https:';
@@ -108,6 +111,8 @@ export function createConsole(deps: ConsoleDeps) {
       throttle.failed(address, body.email);
       // Never the email: a log line must not say who is being targeted, nor hold personal data.
       (c.get('log') ?? logger).info({ knownUser: Boolean(user) }, 'console sign-in failed');
+      // A new installation has nobody to sign in as; say how the first person gets in.
+      if (!user && (await store.repo.listUsers()).length === 0) throw new UnauthorizedError(NO_STAFF_USERS, 'no_staff_users');
       throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
     }
     throttle.succeeded(address, body.email);

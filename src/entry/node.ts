@@ -34,7 +34,8 @@ import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../http/ops/login-t
 import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
-import { seedDeployment } from './seed.ts';
+import { listenError } from './listen-errors.ts';
+import { demoDataWarning, holdsDemoData, seedDeployment } from './seed.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
@@ -68,14 +69,19 @@ export interface FrontdeskOptions {
 
 export type Frontdesk = Awaited<ReturnType<typeof createFrontdesk>>;
 
+/** The deployment FRONTDESK_DEPLOYMENT names (or the demo), checked; a DeploymentError lists every problem. */
+export function loadConfiguredDeployment(config: Config): Deployment {
+  // Custom actions run on the model engine only: their credentials must be set when it is on.
+  return loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
+}
+
 /** Builds a whole Frontdesk: store migrated, engine trained, app ready, workers not yet started. */
 export async function createFrontdesk(options: FrontdeskOptions) {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? { now: () => Date.now() };
   // Read and checked before anything opens: a wrong deployment file stops start-up with its line.
-  // Custom actions run on the model engine only: their credentials must be set when it is on.
-  const deployment = options.deployment ?? loadDeployment(resolveDeploymentDir(config.deploymentDir), { secret: config.openai ? config.secret : undefined });
+  const deployment = options.deployment ?? loadConfiguredDeployment(config);
   const graph = options.graph ?? deployment.graph;
   // Every change records its webhook events in its own transaction; once committed they are sent at once (deliverNow).
   const deliveries = new Set<Promise<void>>();
@@ -100,20 +106,30 @@ export async function createFrontdesk(options: FrontdeskOptions) {
     throw error;
   }
   logger.info({ deployment: deployment.dir, demo: deployment.isDemo }, 'deployment');
-  if (!options.orders) logger.info({ orders: describeOrderSource(config.orders) }, 'order source');
+  if (!options.orders) {
+    const source = describeOrderSource(config.orders);
+    logger.info({ orders: source }, 'order source');
+    if (source.name === 'demo' && !deployment.isDemo) logger.warn('only the demo deployment has demo orders: this one answers "order not found" until ORDERS_API_URL or SHOPIFY_* is set');
+  }
   await store.migrate();
   if (options.seed !== false) await seedDeployment(store, clock, deployment);
+  if (!deployment.isDemo && (await holdsDemoData(store))) logger.warn(demoDataWarning(config.database, deployment.name));
   if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');
 
+  const modelCacheDir = options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir;
+  // Training is most of a first start; without a word here the server looks stuck for a minute.
+  const preparing = performance.now();
+  if (!options.engine) logger.info({ modelCacheDir }, 'preparing the triage model (the first start of a deployment trains it, a minute or so; later starts read it from modelCacheDir)');
   const localEngine =
     options.engine ??
     (await createDeploymentEngine({
       deployment: { ...deployment, graph },
       store,
-      cacheDir: options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir,
+      cacheDir: modelCacheDir,
       confidenceThreshold: config.confidenceThreshold,
       onKnowledgeError: (error) => logger.warn({ err: error }, 'knowledge refresh failed; the engine keeps the previous articles'),
     }));
+  if (!options.engine) logger.info({ ms: Math.round(performance.now() - preparing) }, 'triage model ready');
   // With a model provider configured the agents run on it; the embedded engine answers when it fails.
   // @openai/agents (~47 MB resident) is imported only when a model provider is configured.
   const engine =
@@ -271,9 +287,10 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   };
 }
 
-/** Serves the app over HTTP; resolves once listening. */
+/** Serves the app over HTTP; resolves once listening, rejects with what to change when it cannot (port in use, bad HOST). */
 export function listen(app: Hono, port: number, host: string): Promise<ServerType> {
-  return new Promise((resolvePromise) => {
+  return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolvePromise(server));
+    server.once('error', (error) => reject(listenError(error, port, host)));
   });
 }

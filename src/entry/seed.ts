@@ -34,7 +34,7 @@ export async function seedDeployment(store: Store, clock: Clock, deployment: Dep
       }
     });
   }
-  if (deployment.isDemo && !(await store.repo.getOrder('NW-10001'))) {
+  if (deployment.isDemo && !(await holdsDemoData(store))) {
     await store.transaction(async (repo) => {
       for (const order of demoOrders(clock.now())) {
         await repo.upsertOrder(order);
@@ -43,4 +43,21 @@ export async function seedDeployment(store: Store, clock: Clock, deployment: Dep
     });
   }
   return { articles, orders };
+}
+
+/** The demo's first order: in a database only when the demo was seeded into it. */
+const DEMO_ORDER_ID = 'NW-10001';
+
+/** Whether the demo store was seeded into this database (its orders, and its articles with them). */
+export async function holdsDemoData(store: Store): Promise<boolean> {
+  return (await store.repo.getOrder(DEMO_ORDER_ID)) !== null;
+}
+
+/**
+ * What to tell someone running their own deployment on a database the demo filled: most often the
+ * default SQLite file, after trying the demo. Its articles would answer their customers.
+ */
+export function demoDataWarning(database: { kind: 'sqlite'; path: string } | { kind: 'postgres' }, deploymentName: string): string {
+  const where = database.kind === 'sqlite' ? `SQLITE_PATH=${database.path}` : 'DATABASE_URL';
+  return `this database (${where}) holds the demo store's orders and articles, seeded when the demo ran on it; give this deployment its own, e.g. SQLITE_PATH=./data/${deploymentName}.db`;
 }

@@ -28,6 +28,7 @@ describe('frontdesk init', () => {
     const { code, out } = await run(['init', dir]);
     expect(code).toBe(0);
     expect(out).toContain(`Created a deployment in ${dir}`);
+    expect(out).toContain(`  export FRONTDESK_DEPLOYMENT=${dir} SQLITE_PATH=./data/my-shop.db\n`);
     for (const part of ['deployment.yaml', 'agents.yaml', 'kb/how-to-return.md', 'training/examples.jsonl']) expect(existsSync(join(dir, part))).toBe(true);
     // The demo's TypeScript (its orders, its sample messages) stays behind.
     expect(existsSync(join(dir, 'orders.ts'))).toBe(false);
@@ -63,6 +64,26 @@ describe('frontdesk doctor on a deployment', () => {
     expect(out).toMatch(/Orders: warning: only the demo deployment has demo orders/);
     expect(out).toContain('Custom actions: check_warranty, book_repair (approval) (off: they run on the model engine; set OPENAI_API_KEY)');
     expect(out).toContain('Workers build: would start (web channel, embedded engine, SQLite in a Durable Object)');
+  });
+
+  it('warns about files in kb/ that are not read, and still passes', async () => {
+    const dir = join(work, 'stray-files');
+    cpSync(BIKE_SHOP_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'kb', 'opening-hours.json'), '{"title": "Opening hours", "body": "9 to 5"}');
+    writeFileSync(join(dir, 'kb', '.DS_Store'), '');
+    const { code, out } = await run(['doctor'], { FRONTDESK_DEPLOYMENT: dir });
+    expect(code).toBe(0);
+    expect(out).toContain('  8 knowledge articles,');
+    expect(out.match(/warning: kb\/.*/g)).toEqual(['warning: kb/opening-hours.json is not read: articles are Markdown files (.md) with front matter']);
+  });
+
+  it('warns when the database is one the demo filled, and names a database of its own', async () => {
+    const db = join(work, 'tried-the-demo-first.db');
+    expect((await run(['migrate'], { SQLITE_PATH: db })).code).toBe(0);
+    const { code, out } = await run(['doctor'], { FRONTDESK_DEPLOYMENT: BIKE_SHOP_DIR, SQLITE_PATH: db });
+    expect(code).toBe(0);
+    expect(out).toContain(`Database: warning: this database (SQLITE_PATH=${db}) holds the demo store's orders and articles, seeded when the demo ran on it; give this deployment its own, e.g. SQLITE_PATH=./data/bike-shop.db\n`);
+    expect((await run(['doctor'], { FRONTDESK_DEPLOYMENT: BIKE_SHOP_DIR, SQLITE_PATH: join(work, 'its-own.db') })).out).not.toContain('Database: warning');
   });
 
   it('names the provider channels the Workers build would run', async () => {

@@ -56,3 +56,28 @@ it('refuses half of the pair at start-up, naming the missing variable', () => {
   expect(() => loadConfig({ FRONTDESK_ADMIN_EMAIL: FIRST.email })).toThrow(/FRONTDESK_ADMIN_PASSWORD: .*go together/);
   expect(() => loadConfig({ FRONTDESK_ADMIN_EMAIL: FIRST.email, FRONTDESK_ADMIN_PASSWORD: 'short' })).toThrow(/at least 12 characters/);
 });
+
+it('tells whoever signs in to a console without any staff user how to create the first one', async () => {
+  const fd = await createTestFrontdesk();
+  const signIn = () =>
+    fd.app.request('/console/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-frontdesk-csrf': '1' },
+      body: JSON.stringify(FIRST),
+    });
+  try {
+    const empty = await signIn();
+    expect(empty.status).toBe(401);
+    expect(await empty.json()).toEqual({
+      error: {
+        code: 'no_staff_users',
+        message: 'No staff user exists yet. Create the first (an admin) on the server: frontdesk user create --email E --name N --password P; or set FRONTDESK_ADMIN_EMAIL and FRONTDESK_ADMIN_PASSWORD and restart.',
+      },
+    });
+    // Once someone exists, a wrong email is only a wrong email or password.
+    await ensureFirstAdmin(fd.store, clock, { email: 'someone@northwind.example', password: 'a-long-first-password' });
+    expect(await (await signIn()).json()).toMatchObject({ error: { code: 'invalid_credentials', message: 'Wrong email or password.' } });
+  } finally {
+    await fd.stop();
+  }
+});

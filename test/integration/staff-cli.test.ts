@@ -94,11 +94,22 @@ describe('frontdesk user', () => {
     expect((await signIn('bo@northwind.example', 'bo-password-456')).status).toBe(200);
   });
 
+  it('makes the first user an admin unless told otherwise, and later ones agents', async () => {
+    const fresh = { SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'fd-first-admin-')), 'frontdesk.sqlite'), LOG_LEVEL: 'silent' };
+    const create = (...args: string[]) => captureOutput((io) => run(['user', 'create', ...args], { ...io, env: fresh }));
+    const roles = async () => rows((await captureOutput((io) => run(['user', 'list'], { ...io, env: fresh }))).out).map((r) => `${r.email} ${r.role}`);
+    expect((await create('--email', 'cy@northwind.example', '--role', 'agent')).out).toMatch(/^Created agent cy@northwind\.example \(\w+\) without a password \(API and Slack only\)\.\n$/);
+    const first = await create('--email', 'dee@northwind.example', '--password', 'first-password-1');
+    expect(first.out).toMatch(/^Created admin dee@northwind\.example \(\w+\); an admin, since there was none \(--role agent for an agent\)\.\n$/);
+    expect((await create('--email', 'eli@northwind.example')).out).toMatch(/^Created agent eli@northwind\.example/);
+    expect(await roles()).toEqual(['cy@northwind.example agent', 'dee@northwind.example admin', 'eli@northwind.example agent']);
+  });
+
   it('answers bad usage with one clear line and exit code 2, changing nothing', async () => {
     const before = (await ok('user', 'list')).out;
     for (const [args, message] of [
       [['user'], /usage: frontdesk user create .* \| user list \| user disable --email E \| user enable --email E \| user reset-password/],
-      [['user', 'remove'], /usage: frontdesk user/],
+      [['user', 'remove'], /unknown subcommand "remove"; it takes create, list, disable, enable, reset-password \(usage: frontdesk user --help\)/],
       [['user', 'list', '--all'], /Unknown option '--all'.*usage: frontdesk user list/],
       [['user', 'disable'], /--email is required/],
       [['user', 'disable', '--email', 'nobody@northwind.example'], /no user with email nobody@northwind.example/],

@@ -378,6 +378,11 @@ describe('frontdesk webhooks (CLI)', () => {
     expect(tested).toMatchObject({ code: 0, out: 'delivered: the receiver answered HTTP 200\n' });
     expect(receiver.deliveries[0]).toMatchObject({ signed: true, body: { type: 'webhook.test', data: { webhookId: id } } });
     expect(await cli('add', 'gopher://x', '--events', 'message.created')).toMatchObject({ code: 2, err: expect.stringContaining('http or https') });
+    expect(await cli('add', `${receiver.server.url}/typo`, '--events', 'message.created,ticket.create')).toEqual({
+      code: 2,
+      out: '',
+      err: 'frontdesk webhooks: --events: unknown event ticket.create (did you mean ticket.created?); events are conversation.created, conversation.updated, message.created, ticket.created, ticket.updated, csat.created\n',
+    });
     expect((await cli('remove', id!)).code).toBe(0);
     expect((await cli('list', '--json')).out.trim()).toBe('[]');
     expect((await cli('remove', id!)).code).toBe(2);

@@ -1,8 +1,9 @@
 import { probeEmail } from '../../../adapters/email/index.ts';
 import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/index.ts';
-import { DeploymentError, loadDeployment, resolveDeploymentDir, type Deployment } from '../../../config/deployment/index.ts';
+import { DeploymentError, loadDeployment, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
+import { demoDataWarning, holdsDemoData } from '../../entry/seed.ts';
 import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
 import type { Io } from '../main.ts';
 
@@ -33,6 +34,7 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   try {
     await store.migrate();
     out(`Database: ${config.database.kind} OK (${await store.repo.countArticles()} knowledge articles)`);
+    if (deployment && !deployment.isDemo && (await holdsDemoData(store))) out(`Database: warning: ${demoDataWarning(config.database, deployment.name)}`);
   } catch (error) {
     healthy = false;
     out(`Database: ${config.database.kind} FAILED: ${(error as Error).message}`);
@@ -119,5 +121,6 @@ function describeDeployment(deployment: Deployment): string[] {
     lines.push(`  route ${agent.route}: agent ${agent.name} (${agent.kind}), ${intents} intents, ${n} own + ${b} base examples${thin}`);
   }
   if (articles.length === 0 && graph.agents.some((a) => a.kind === 'knowledge')) lines.push('  warning: kb/ holds no articles; knowledge questions will all go to people');
+  for (const file of unreadKnowledgeFiles(deployment.dir)) lines.push(`  warning: kb/${file} is not read: articles are Markdown files (.md) with front matter`);
   return lines;
 }

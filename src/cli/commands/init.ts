@@ -5,7 +5,7 @@
  * ever overwritten.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DEMO_DEPLOYMENT_DIR } from '../../../config/deployment/index.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { parseOptions } from '../args.ts';
@@ -44,9 +44,10 @@ export async function init(args: string[], io: Io): Promise<number> {
       '  agents.yaml      triage routes and intents, specialists, tickets and reply templates',
       '  kb/              knowledge-base articles (Markdown)',
       '  training/        labelled example messages for triage',
-      'Edit them, then check and run it:',
-      `  FRONTDESK_DEPLOYMENT=${target} npm run frontdesk -- doctor`,
-      `  FRONTDESK_DEPLOYMENT=${target} npm start`,
+      'Edit them, then check and run it, on a database of its own (the default one holds the demo\'s data once the demo ran):',
+      `  export FRONTDESK_DEPLOYMENT=${target} SQLITE_PATH=./data/${basename(dir)}.db`,
+      '  npm run frontdesk -- doctor',
+      '  npm start',
       '',
     ].join('\n'),
   );

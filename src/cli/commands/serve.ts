@@ -1,12 +1,19 @@
 import { loadConfig } from '../../../config/env.ts';
-import { createFrontdesk, listen } from '../../entry/node.ts';
+import { checkCanListen } from '../../entry/listen-errors.ts';
+import { createFrontdesk, listen, loadConfiguredDeployment } from '../../entry/node.ts';
 import type { Io } from '../main.ts';
 
 /** Serves until SIGINT/SIGTERM, then drains in-flight work and closes the database. */
 export async function serve(_args: string[], io: Io): Promise<number> {
   const config = loadConfig(io.env);
-  const frontdesk = await createFrontdesk({ config });
-  const server = await listen(frontdesk.app, config.port, config.host);
+  const deployment = loadConfiguredDeployment(config);
+  // Before start-up spends its time (migrations, the first training of the triage model).
+  await checkCanListen(config.port, config.host);
+  const frontdesk = await createFrontdesk({ config, deployment });
+  const server = await listen(frontdesk.app, config.port, config.host).catch(async (error) => {
+    await frontdesk.stop();
+    throw error;
+  });
   await frontdesk.start();
   const listening = listeningOn(server, config.host, config.port);
   frontdesk.logger.info(

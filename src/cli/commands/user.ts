@@ -28,12 +28,17 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
       slack: { type: 'string' },
     }, false, USAGE);
     const email = emailOption(values.email);
-    const role = values.role ?? 'agent';
-    if (role !== 'agent' && role !== 'admin') throw new InvalidInputError('--role must be agent or admin');
+    const requested = values.role;
+    if (requested !== undefined && requested !== 'agent' && requested !== 'admin') throw new InvalidInputError('--role must be agent or admin');
     const password = values.password ?? io.env.FRONTDESK_USER_PASSWORD;
     checkPassword(password);
     return withStore(io, async (store) => {
       if (await store.repo.findUserByEmail(email)) throw new ConflictError('user_exists', `a user with email ${email} already exists`);
+      // The first user someone creates is the one who runs the installation: without an admin,
+      // nobody could manage the team, the knowledge base or exports from the console.
+      const users = await store.repo.listUsers();
+      const firstAdmin = requested === undefined && !users.some((u) => u.role === 'admin' && u.disabledAt === null);
+      const role = requested ?? (firstAdmin ? 'admin' : 'agent');
       const created = await store.repo.createUser({
         id: newId(),
         email,
@@ -43,7 +48,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
         slackUserId: values.slack ?? null,
         createdAt: Date.now(),
       });
-      io.stdout.write(`Created ${created.role} ${created.email} (${created.id})${password ? '' : ' without a password (API and Slack only)'}.\n`);
+      io.stdout.write(`Created ${created.role} ${created.email} (${created.id})${password ? '' : ' without a password (API and Slack only)'}${firstAdmin ? '; an admin, since there was none (--role agent for an agent)' : ''}.\n`);
       return 0;
     });
   },

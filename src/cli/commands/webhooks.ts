@@ -1,9 +1,11 @@
 import { loadConfig } from '../../../config/env.ts';
 import { createWebhookSender } from '../../../adapters/webhooks/send.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { WEBHOOK_EVENT_TYPES } from '../../core/types.ts';
 import { createWebhooks, viewOf, type Webhooks } from '../../core/webhooks.ts';
 import { openStore } from '../../entry/node.ts';
 import { parseOptions } from '../args.ts';
+import { closest } from '../closest.ts';
 import type { Io } from '../main.ts';
 
 const USAGE =
@@ -51,6 +53,11 @@ async function add(service: Webhooks, args: string[], io: Io) {
   if (positionals.length !== 1) throw new InvalidInputError(`name one URL (${USAGE})`);
   if (!values.events) throw new InvalidInputError(`--events is required (${USAGE})`);
   const events = values.events.split(',').map((e) => e.trim()).filter(Boolean);
+  const unknown = events.find((e) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown !== undefined) {
+    const meant = closest(unknown, [...WEBHOOK_EVENT_TYPES]);
+    throw new InvalidInputError(`--events: unknown event ${unknown}${meant ? ` (did you mean ${meant}?)` : ''}; events are ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+  }
   const created = await service.add({ url: positionals[0], events, ...(values.secret ? { secret: values.secret } : {}) });
   io.stdout.write(`${created.id}  ${created.url}  ${viewOf(created).events.join(',')}\n`);
   // The one time the secret is shown; the receiver needs it to check signatures.

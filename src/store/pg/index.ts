@@ -16,6 +16,7 @@ import { conversationsMatching } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { contactsHoldingPart } from '../part-match.ts';
 import { pendingMigrations } from '../migrations.ts';
+import { checkConnection } from './connect-errors.ts';
 import { createPgTokenTaker } from './rate-limits.ts';
 import { sharedRead } from './shared-reads.ts';
 
@@ -67,6 +68,8 @@ export function createPgStore(options: PgStoreOptions): Store {
       return db.transaction((tx) => work({ ...createRepository(tx as unknown as Db, schema, dialect), activeWebhookSubscriptions }));
     },
     async migrate() {
+      // The first contact with the server: a wrong DATABASE_URL is named here, not as a failed query.
+      await checkConnection(pool, options.url);
       await migrate(db, { migrationsFolder: MIGRATIONS });
       await backfillPassages(db as unknown as Db, schema);
     },
