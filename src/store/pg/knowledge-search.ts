@@ -9,17 +9,18 @@
  * are kept per article and lexeme in kb_search_terms, indexed by lexeme and rank, and the function
  * kb_search (migrations/pg/0002_knowledge_search_terms.sql; since 0013 written from the template
  * that also writes kb_passage_search) ranks a query in one statement:
- *  1. it takes each lexeme's best articles (PROBE_DEPTH, and always more than the limit) and sums
- *     their ranks; θ, the limit-th best sum, is a score the top articles reach. If the ranks where
+ *  1. it takes each lexeme's best articles (PROBE_DEPTH, and always more than the limit) and ranks
+ *     them; θ, the limit-th best rank, is a score the top articles reach. If the ranks where
  *     the lexemes' lists were cut add up to less than θ, no article outside the probe can reach the
  *     top;
  *  2. otherwise it gives each lexeme a cutoff, in proportion to its best rank, the cutoffs adding up
  *     to CUTOFF_SHARE × θ, and reads each lexeme's articles above its cutoff. An article in none of
  *     those lists scores at most the sum of the cutoffs, below θ; one in some scores at most what
  *     was read plus, for each list it is missing from, the best rank under that list's cutoff, and
- *     only those that can still reach θ get their ranks summed;
- *  3. it ranks the articles whose sums come within rounding of the limit-th best by ts_rank_cd of
- *     the whole query, so every score is the one scoring every match gives; ties in id order.
+ *     only those that can still reach θ are ranked;
+ *  3. ranking is ts_rank_cd of the whole query, on the article itself (about 10 µs, less than
+ *     summing its ranks from kb_search_terms, an index lookup per lexeme), so every score is the
+ *     one scoring every match gives; ties in id order (since migration 0017_kb_rank_candidates).
  * A query that is not plain single lexemes (a term the parser splits in two) is ranked by scoring
  * every match. A database function rather than a statement sent from here: PL/pgSQL keeps its plan
  * for the session, and it can run with JIT off (see the migration).
