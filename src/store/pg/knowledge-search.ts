@@ -20,7 +20,7 @@
  *     only those that can still reach θ are ranked;
  *  3. ranking is ts_rank_cd of the whole query, on the article itself (about 10 µs, less than
  *     summing its ranks from kb_search_terms, an index lookup per lexeme), so every score is the
- *     one scoring every match gives; ties in id order (since migration 0017_kb_rank_candidates).
+ *     one scoring every match gives; ties in id order (since migration 0018_kb_rank_candidates).
  * A query that is not plain single lexemes (a term the parser splits in two) is ranked by scoring
  * every match. A database function rather than a statement sent from here: PL/pgSQL keeps its plan
  * for the session, and it can run with JIT off (see the migration).

@@ -2,7 +2,7 @@
  * Passage search on PostgreSQL: the top passages for OR-ed terms by ts_rank_cd over the weighted
  * tsvector of migrations/pg/0004_knowledge_passages_fts.sql (title A, heading B, text C; weights
  * kb_passage_weights()), ties in id order, ranked exactly as scoring every match would rank them
- * without scoring every match: kb_passage_search (migrations/pg/0014_passage_search_terms.sql, 0017_kb_rank_candidates.sql)
+ * without scoring every match: kb_passage_search (migrations/pg/0014_passage_search_terms.sql, 0018_kb_rank_candidates.sql)
  * is kb_search over kb_passage_search_terms, each passage's rank per lexeme (see
  * knowledge-search.ts). The heading weighs most: it names what the passage answers, while the
  * title is shared by every passage of the article and tells articles apart rather than passages.
