@@ -19,6 +19,7 @@ import type {
   Logger,
   NewMessage,
   OrderSource,
+  InboundClaim,
   Pipeline,
   ReceiveResult,
   Repository,
@@ -119,10 +120,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const existing = await repo.contactAt(channel, from.address);
     if (existing) {
       await recordSignedEmail(repo, existing, from, now);
-      const patch = {
-        ...(from.name && !existing.name ? { name: from.name } : {}),
-        ...(from.email && !existing.email ? { email: from.email } : {}),
-      };
+      const patch = contactPatch(existing, from);
       if (Object.keys(patch).length > 0) {
         await repo.updateContact(existing.id, patch, now);
         return { ...existing, ...patch };
@@ -151,6 +149,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     if (stored.contactId !== contact.id) return joinWinner(repo, contact, known, stored.contactId);
     await recordSignedEmail(repo, contact, from, now);
     return contact;
+  }
+
+  /** What a message tells of a known sender that their contact lacks (a name, an email). */
+  function contactPatch(existing: Contact, from: StartConversation['from']): Partial<Pick<Contact, 'name' | 'email'>> {
+    return {
+      ...(from.name && !existing.name ? { name: from.name } : {}),
+      ...(from.email && !existing.email ? { email: from.email } : {}),
+    };
   }
 
   /**
@@ -241,8 +247,66 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return null;
   }
 
+  /** The stored form of an inbound message from `contact` in the conversation `conversationId`. */
+  function inboundMessage(inbound: ParsedInbound, contact: Contact, conversationId: string, now: number): NewMessage {
+    return {
+      id: newId(),
+      conversationId,
+      channel: inbound.channel,
+      direction: 'inbound',
+      authorKind: 'contact',
+      authorId: contact.id,
+      text: inbound.text,
+      original: inbound.original ?? null,
+      html: inbound.html ?? null,
+      subject: inbound.subject ?? null,
+      internal: false,
+      agentName: null,
+      route: null,
+      confidence: null,
+      providerMessageId: inbound.providerMessageId ?? null,
+      deliveryStatus: 'received',
+      agentStatus: inbound.noReply ? 'skipped' : 'pending',
+      meta: inbound.meta ?? null,
+      createdAt: now,
+    };
+  }
+
+  /** Appends an inbound message to the conversation it continues, which a resolved or closed one reopens for. Null for a duplicate. */
+  function appendInbound(repo: Repository, inbound: ParsedInbound, found: Conversation, contact: Contact, now: number) {
+    const reopening = found.status === 'resolved' || found.status === 'closed';
+    const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
+    return repo.appendMessage({
+      conversationId: found.id,
+      patch: { lastMessageAt: now, updatedAt: now, ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}) },
+      message: inboundMessage(inbound, contact, found.id, now),
+      events,
+    });
+  }
+
+  /**
+   * The common case of a message naming its conversation, ingested without a transaction: from
+   * the sender who owns it, known and with nothing new to record of them, with nothing to
+   * deduplicate, no files and no ticket waiting on the customer, the message's only write is
+   * appendMessage, atomic by itself, and its reads are one statement. Null for anything else
+   * (then ingest reads again in a transaction and writes, or refuses, as for any message).
+   */
+  async function continueAlone(inbound: ParsedInbound, now: number) {
+    const { conversationId } = inbound.thread;
+    if (!conversationId || inbound.providerMessageId || inbound.attachments.length > 0) return null;
+    const found = await store.repo.conversationFromSender(conversationId, inbound.channel, inbound.from.address);
+    const contact = found?.sender;
+    if (!found || !contact || found.ticketsWaiting || found.conversation.contactId !== contact.id || found.conversation.channel !== inbound.channel) return null;
+    if (Object.keys(contactPatch(contact, inbound.from)).length > 0) return null;
+    const appended = await appendInbound(store.repo, inbound, found.conversation, contact, now);
+    if (!appended) return null;
+    return { ...appended, contact, resumed: [] as Ticket[], duplicate: false, created: false };
+  }
+
   async function ingest(inbound: ParsedInbound) {
     const now = clock.now();
+    const alone = await continueAlone(inbound, now);
+    if (alone) return alone;
     return store.transaction(async (repo) => {
       // Replicas ingesting from one sender at once take turns: one finds the conversation the other
       // made. A message that names its conversation (and has no provider id to deduplicate) makes
@@ -256,39 +320,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       }
       const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
       const found = await findThread(repo, inbound, contact, now);
-      const newMessage = (conversationId: string): NewMessage => ({
-        id: newId(),
-        conversationId,
-        channel: inbound.channel,
-        direction: 'inbound',
-        authorKind: 'contact',
-        authorId: contact.id,
-        text: inbound.text,
-        original: inbound.original ?? null,
-        html: inbound.html ?? null,
-        subject: inbound.subject ?? null,
-        internal: false,
-        agentName: null,
-        route: null,
-        confidence: null,
-        providerMessageId: inbound.providerMessageId ?? null,
-        deliveryStatus: 'received',
-        agentStatus: inbound.noReply ? 'skipped' : 'pending',
-        meta: inbound.meta ?? null,
-        createdAt: now,
-      });
       let conversation: Conversation;
       let message: Message | null;
       let resumed: Ticket[] = [];
       if (found) {
-        const reopening = found.status === 'resolved' || found.status === 'closed';
-        const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
-        const appended = await repo.appendMessage({
-          conversationId: found.id,
-          patch: { lastMessageAt: now, updatedAt: now, ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}) },
-          message: newMessage(found.id),
-          events,
-        });
+        const appended = await appendInbound(repo, inbound, found, contact, now);
         if (!appended) throw new DuplicateRace();
         ({ conversation, message } = appended);
         resumed = await resumeWaitingTickets(repo, conversation.id, now);
@@ -300,7 +336,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
             subjectKey: inbound.thread.subjectKey ?? null,
           }),
         );
-        message = await repo.insertMessage(newMessage(conversation.id));
+        message = await repo.insertMessage(inboundMessage(inbound, contact, conversation.id, now));
         if (!message) throw new DuplicateRace();
         await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now), metricEvent(conversation, 'message_in', 'contact', now)]);
       }
@@ -428,45 +464,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const contact = written?.contact ?? (await store.repo.getContact(conversation.contactId))!;
     bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
     const result = await runEngine(conversation, contact, message);
-    return commitReply(conversation, result, async (repo) => {
-      // False when another worker answered it.
-      return repo.claimInbound(message.id, 'done', { route: result.route, confidence: result.confidence, agentName: result.agent });
-    });
+    const answeredBy = { route: result.route, confidence: result.confidence, agentName: result.agent };
+    return commitReply(conversation, result, { claim: { messageId: message.id, status: 'done', answeredBy } });
   }
 
   /**
-   * Stores the agents' reply with its ticket, events and outbox row in one transaction, then
-   * publishes and delivers it. `claim` runs first in the transaction; false means someone else
-   * already answered and nothing is stored.
+   * Stores the agents' reply with its ticket, events and outbox row, all or nothing, then
+   * publishes and delivers it. What must hold for it to be stored: `claim`, the inbound message
+   * it answers, claimed with the reply; or `guard`, run first in the transaction. Either fails
+   * when someone else answered or decided first, and then nothing is stored (null).
    */
   async function commitReply(
     conversation: Conversation,
     result: AgentRunResult,
-    claim: (repo: Repository, now: number) => Promise<boolean>,
+    precondition: { claim: InboundClaim } | { guard: (repo: Repository, now: number) => Promise<boolean> },
   ): Promise<Message | null> {
     const now = clock.now();
-    const committed = await store.transaction(async (repo) => {
-      if (!(await claim(repo, now))) return null;
-      const assigneeId = result.handoff ? await assigneeFor(repo, conversation) : conversation.assigneeId;
-      // The ticket first: its number exists only once it is stored, and the reply shows it.
-      const ticket = result.ticket
-        ? await repo.createTicket({
-            id: result.ticket.id ?? newId(),
-            conversationId: conversation.id,
-            status: result.ticket.status,
-            category: result.ticket.category,
-            priority: result.ticket.priority,
-            summary: result.ticket.summary,
-            assigneeId: result.handoff ? assigneeId : null,
-            createdAt: now,
-            updatedAt: now,
-            resolvedAt: null,
-            ...serviceLevels.dueTimes(result.ticket.priority, now),
-          })
-        : null;
+    const claim = 'claim' in precondition ? precondition.claim : undefined;
+    // Handed to people while nobody is in: the customer learns when someone will answer.
+    const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
+    /** The reply's write, once its ticket (whose number the reply shows) and assignee are known. */
+    const replyWrite = (ticket: Ticket | null, assigneeId: string | null, claim?: InboundClaim): Parameters<Repository['appendMessage']>[0] => {
       const text = ticket ? showTicketNumber(result.text, ticket) : result.text;
-      // Handed to people while nobody is in: the customer learns when someone will answer.
-      const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
       const events: MetricEvent[] = [metricEvent(conversation, 'message_out', 'bot', now)];
       if (conversation.firstResponseAt === null) {
         events.push(metricEvent(conversation, 'first_response', 'bot', now, now - conversation.createdAt));
@@ -475,7 +494,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         events.push(metricEvent(conversation, 'handoff', 'bot', now, null, { reason: result.handoff.reason, agent: result.agent }));
         if (ticket) events.push(metricEvent(conversation, 'escalated', 'bot', now, null, { ticketId: ticket.id }));
       }
-      const { message: reply, conversation: updated } = (await repo.appendMessage({
+      return {
         conversationId: conversation.id,
         patch: {
           currentAgent: result.agent,
@@ -508,10 +527,41 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
           createdAt: now,
         },
         events,
-      }))!;
-      const jobId = await outbox.enqueue(repo, reply, now);
-      return { reply, updated, ticket, jobId };
-    });
+        claim,
+      };
+    };
+    // A plain answer (its claim chained in, no ticket, no handoff, no delivery job) is one write,
+    // atomic by itself: it needs no transaction around it (two round trips fewer on PostgreSQL).
+    const alone = claim && !result.ticket && !result.handoff && !outbox.queuesDelivery(conversation.channel);
+    const committed = alone
+      ? await store.repo.appendMessage(replyWrite(null, conversation.assigneeId, claim)).then((appended) => appended && { reply: appended.message, updated: appended.conversation, ticket: null, jobId: null })
+      : await store.transaction(async (repo) => {
+          // First: a claim or guard that fails leaves nothing to undo.
+          const held = 'claim' in precondition
+            ? await repo.claimInbound(precondition.claim.messageId, precondition.claim.status, precondition.claim.answeredBy)
+            : await precondition.guard(repo, now);
+          if (!held) return null;
+          const assigneeId = result.handoff ? await assigneeFor(repo, conversation) : conversation.assigneeId;
+          // The ticket first: its number exists only once it is stored, and the reply shows it.
+          const ticket = result.ticket
+            ? await repo.createTicket({
+                id: result.ticket.id ?? newId(),
+                conversationId: conversation.id,
+                status: result.ticket.status,
+                category: result.ticket.category,
+                priority: result.ticket.priority,
+                summary: result.ticket.summary,
+                assigneeId: result.handoff ? assigneeId : null,
+                createdAt: now,
+                updatedAt: now,
+                resolvedAt: null,
+                ...serviceLevels.dueTimes(result.ticket.priority, now),
+              })
+            : null;
+          const appended = (await repo.appendMessage(replyWrite(ticket, assigneeId)))!;
+          const jobId = await outbox.enqueue(repo, appended.message, now);
+          return { reply: appended.message, updated: appended.conversation, ticket, jobId };
+        });
     if (!committed) return null;
 
     const { reply, updated, ticket, jobId } = committed;
@@ -549,14 +599,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
       const history = recent.filter((m) => m.id !== message.id);
       const result = await resume({ conversation, contact, message, history, tools, asker: await askerOf(contact), decision });
-      const reply = await commitReply(conversation, result, async (repo, now) => {
+      const reply = await commitReply(conversation, result, { guard: async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
         const ticket = await repo.getTicket(ticketId);
         const clock = ticket ? serviceLevels.clockOnStatus(ticket, 'resolved', now) : {};
         await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now, ...clock }, decision.userId);
         return true;
-      });
+      } });
       if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');
       // Announced once committed, so other replicas read the resolved ticket.
       const ticket = await store.repo.getTicket(ticketId);

@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
+import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, InboundClaim, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   Conversation,
@@ -103,6 +103,14 @@ interface EventRollup {
   valueCount: number;
 }
 
+/**
+ * A row keyed by its columns' names in the database (the schemas' camelCase properties in
+ * snake_case, as drizzle's `casing` names them), for json_populate_record.
+ */
+function snakeCased(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
+}
+
 /** The events summed per rollup row. */
 function rollupsOf(list: MetricEvent[]): EventRollup[] {
   const rollups = new Map<string, EventRollup>();
@@ -180,25 +188,37 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   }
   /** A WITH query of hand-written SQL: drizzle types only its builders there, but renders any SQL. */
   const rawWith = (alias: string, query: SQL) => db.$with(alias).as(query as never);
+  /** An inbound message's claim (see claimInbound): marks it when it is still pending, returning its id. */
+  function claimQuery({ messageId, status, answeredBy }: InboundClaim) {
+    return db
+      .update(t.messages)
+      .set(patchOf({ ...answeredBy, agentStatus: status }).values)
+      .where(and(eq(t.messages.id, messageId), eq(t.messages.agentStatus, 'pending')))
+      .returning({ id: t.messages.id });
+  }
   /**
-   * appendMessage on PostgreSQL, one statement: the message (nothing else when it is a
-   * duplicate), the events and their rollups, and the conversation's update, which it returns.
+   * appendMessage on PostgreSQL, one statement: the inbound message's claim when there is one, the
+   * message (nothing else when it is a duplicate or the claim lost), the events and their rollups,
+   * and the conversation's update, which it returns.
    */
   async function appendInOneStatement(input: Parameters<Repository['appendMessage']>[0], row: Message) {
     const m = t.messages;
     const c = t.conversations;
-    const message = db.$with('appended_message').as(db.insert(m).values(row).onConflictDoNothing().returning({ id: m.id }));
+    const claimed = input.claim ? [db.$with('claimed_inbound').as(claimQuery(input.claim))] : [];
+    // The message as the table's own row type from one JSON parameter, as the events below: so the
+    // claim can gate it (an INSERT … VALUES takes no condition).
+    const message = rawWith('appended_message', sql`insert into ${m}
+      select * from json_populate_record(null::${m}, ${JSON.stringify(snakeCased(row))}::json)
+      ${input.claim ? sql`where exists (select 1 from claimed_inbound)` : sql``}
+      on conflict do nothing returning id`);
     const appended = sql`exists (select 1 from appended_message)`;
-    // The events as the table's own row type, from one JSON parameter: inserted only with the message.
-    const eventRows = JSON.stringify(
-      input.events.map((e) => ({ id: e.id, conversation_id: e.conversationId, type: e.type, actor: e.actor, channel: e.channel, value: e.value, data: e.data, created_at: e.createdAt })),
-    );
+    const eventRows = JSON.stringify(input.events.map(snakeCased));
     const events = rawWith('appended_events', sql`insert into ${t.events}
       select * from json_populate_recordset(null::${t.events}, ${eventRows}::json) where ${appended}
       returning created_at, channel, type, actor, value`);
     const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
     const updated = db.$with('appended_to').as(db.update(c).set(patchOf(input.patch).values).where(and(eq(c.id, input.conversationId), appended)).returning());
-    const ctes = input.events.length > 0 ? [message, events, rollups, updated] : [message, updated];
+    const ctes = [...claimed, message, ...(input.events.length > 0 ? [events, rollups] : []), updated];
     return first(await db.with(...ctes).select().from(updated));
   }
   const attachmentColumns = {
@@ -374,6 +394,40 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async getConversation(id) {
       return first(await hot('getConversation', () => db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).limit(1)).execute({ id }));
     },
+    async conversationWithCustomerAddress(id) {
+      const c = t.conversations;
+      const query = hot('conversationWithCustomerAddress', () =>
+        db
+          .select({
+            conversation: c,
+            // Spelled out: drizzle leaves columns unqualified in a select without joins, and here they would name the identity's own.
+            customerAddress: sql<string | null>`(select ci.address from contact_identities ci
+              where ci.contact_id = conversations.contact_id and ci.channel = conversations.channel order by ci.created_at, ci.id limit 1)`,
+          })
+          .from(c)
+          .where(eq(c.id, p('id')))
+          .limit(1),
+      );
+      return first(await query.execute({ id }));
+    },
+    async conversationFromSender(conversationId, channel, address) {
+      const c = t.conversations;
+      const i = t.contactIdentities;
+      const query = hot('conversationFromSender', () =>
+        db
+          .select({
+            conversation: c,
+            sender: { id: t.contacts.id, name: t.contacts.name, email: t.contacts.email, createdAt: t.contacts.createdAt, updatedAt: t.contacts.updatedAt },
+            ticketsWaiting: sql<boolean>`exists (select 1 from tickets tk where tk.conversation_id = conversations.id and tk.status = 'waiting')`.mapWith(Boolean),
+          })
+          .from(c)
+          .leftJoin(i, and(eq(i.channel, p('channel')), eq(i.address, p('address'))))
+          .leftJoin(t.contacts, eq(t.contacts.id, i.contactId))
+          .where(eq(c.id, p('conversationId')))
+          .limit(1),
+      );
+      return first(await query.execute({ conversationId, channel, address }));
+    },
     async updateConversation(id, patch) {
       const { keys, values } = patchOf(patch);
       const query = hot(`updateConversation:${keys}`, () =>
@@ -457,6 +511,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const notAppended = new Error('not appended');
       return dialect
         .atomically(db, async () => {
+          if (input.claim && !(await repository.claimInbound(input.claim.messageId, input.claim.status, input.claim.answeredBy))) throw notAppended;
           const conversation = await repository.updateConversation(input.conversationId, input.patch);
           const message = conversation && (await repository.insertMessage(input.message));
           if (!conversation || !message) throw notAppended;

@@ -60,7 +60,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   const activeWebhookSubscriptions = sharedRead(() => readerRepo.activeWebhookSubscriptions());
   return {
     dialect: 'postgres',
-    repo,
+    repo: { ...repo, activeWebhookSubscriptions },
     takeToken: createPgTokenTaker(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction(work) {
