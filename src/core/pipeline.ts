@@ -33,6 +33,7 @@ import {
   InboundMessage,
   type ChannelKind,
   type Contact,
+  type ContactIdentity,
   type Conversation,
   type Message,
   type MetricEvent,
@@ -83,6 +84,23 @@ const DEFAULTS: PipelineOptions = {
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
+
+/** The conversation and contact as an inbound message's ingest left them, and the contact's identities when it read them. */
+/**
+ * What ingesting a message came to; `contact` and what follows only for a message stored now
+ * (`identities` when the ingest read the contact's).
+ */
+type Ingested = {
+  message: Message;
+  conversation: Conversation;
+  duplicate: boolean;
+  created: boolean;
+  contact?: Contact;
+  identities?: ContactIdentity[];
+  resumed?: Ticket[];
+};
+
+type Written = { conversation: Conversation; contact: Contact; identities?: ContactIdentity[] };
 
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
 class DuplicateRace extends Error {}
@@ -291,7 +309,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
    * appendMessage, atomic by itself, and its reads are one statement. Null for anything else
    * (then ingest reads again in a transaction and writes, or refuses, as for any message).
    */
-  async function continueAlone(inbound: ParsedInbound, now: number) {
+  async function continueAlone(inbound: ParsedInbound, now: number): Promise<Ingested | null> {
     const { conversationId } = inbound.thread;
     if (!conversationId || inbound.providerMessageId || inbound.attachments.length > 0) return null;
     const found = await store.repo.conversationFromSender(conversationId, inbound.channel, inbound.from.address);
@@ -300,10 +318,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     if (Object.keys(contactPatch(contact, inbound.from)).length > 0) return null;
     const appended = await appendInbound(store.repo, inbound, found.conversation, contact, now);
     if (!appended) return null;
-    return { ...appended, contact, resumed: [] as Ticket[], duplicate: false, created: false };
+    return { ...appended, contact, identities: found.senderIdentities, resumed: [], duplicate: false, created: false };
   }
 
-  async function ingest(inbound: ParsedInbound) {
+  async function ingest(inbound: ParsedInbound): Promise<Ingested> {
     const now = clock.now();
     const alone = await continueAlone(inbound, now);
     if (alone) return alone;
@@ -379,8 +397,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     for (const ticket of result.resumed ?? []) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
     // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
     // Nothing answers before it in this conversation: its conversation and contact are the ones
-    // just written, so the answer does not read them again.
-    const written = contact && !queue.busy(conversation.id) ? { conversation, contact } : undefined;
+    // just written, so the answer does not read them again (nor the contact's identities, when
+    // the ingest read them).
+    const written = contact && !queue.busy(conversation.id) ? { conversation, contact, identities: result.identities } : undefined;
     const reply = message.agentStatus === 'pending' ? respondTo(message, written) : Promise.resolve(null);
     // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
     reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
@@ -406,16 +425,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return result;
   }
 
-  /** What the customer has proven (one query): order details go only to an asker verified for the order. */
-  async function askerOf(contact: Contact) {
-    return askerFromIdentities(await store.repo.listIdentities(contact.id));
+  /**
+   * What the customer has proven: order details go only to an asker verified for the order.
+   * From `identities` when they were read already, else one query.
+   */
+  async function askerOf(contact: Contact, identities?: ContactIdentity[]) {
+    return askerFromIdentities(identities ?? (await store.repo.listIdentities(contact.id)));
   }
 
-  async function runEngine(conversation: Conversation, contact: Contact, message: Message): Promise<AgentRunResult> {
+  async function runEngine(conversation: Conversation, contact: Contact, message: Message, identities?: ContactIdentity[]): Promise<AgentRunResult> {
     const limit = engine.historyLimit ?? options.historyLimit;
     const [recent, asker] = await Promise.all([
       limit > 0 ? store.repo.recentMessages(conversation.id, limit + 1) : Promise.resolve([]),
-      askerOf(contact),
+      askerOf(contact, identities),
     ]);
     const history = recent.filter((m) => m.id !== message.id && !m.internal);
     const orderTools = orderToolsForRun(orders);
@@ -442,10 +464,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
 
   /**
    * Queues the agents' answer to a stored inbound message behind the conversation's earlier ones.
-   * `written`: the conversation and contact as the message's own transaction left them, when no
+   * `written`: the conversation and contact as the message's own ingest left them (and the
+   * contact's identities, when it read them), when no
    * earlier answer can have changed them since.
    */
-  function respondTo(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+  function respondTo(message: Message, written?: Written): Promise<Message | null> {
     return queue.run(message.conversationId, () => answer(message, written));
   }
 
@@ -453,7 +476,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return store.repo.getMessage(messageId).then((message) => (message && message.agentStatus === 'pending' ? respondTo(message) : null));
   }
 
-  async function answer(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+  async function answer(message: Message, written?: Written): Promise<Message | null> {
     const conversation = written?.conversation ?? (await store.repo.getConversation(message.conversationId));
     if (!conversation) return null;
     if (conversation.owner === 'human' || conversation.status === 'closed') {
@@ -463,7 +486,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
     const contact = written?.contact ?? (await store.repo.getContact(conversation.contactId))!;
     bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
-    const result = await runEngine(conversation, contact, message);
+    const result = await runEngine(conversation, contact, message, written?.identities);
     const answeredBy = { route: result.route, confidence: result.confidence, agentName: result.agent };
     return commitReply(conversation, result, { claim: { messageId: message.id, status: 'done', answeredBy } });
   }

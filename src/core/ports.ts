@@ -601,14 +601,15 @@ export interface Repository {
   conversationWithCustomerAddress(id: string): Promise<{ conversation: Conversation; customerAddress: string | null } | null>;
   /**
    * What a message naming its conversation continues, in one read (the message path's): the
-   * conversation, the contact holding `address` on `channel` (null when nobody does), and whether
-   * a ticket of the conversation waits on the customer. Null when the conversation does not exist.
+   * conversation, the contact holding `address` on `channel` (null when nobody does) with all
+   * their identities (what the run's asker has proven), and whether a ticket of the conversation
+   * waits on the customer. Null when the conversation does not exist.
    */
   conversationFromSender(
     conversationId: string,
     channel: ChannelKind,
     address: string,
-  ): Promise<{ conversation: Conversation; sender: Contact | null; ticketsWaiting: boolean } | null>;
+  ): Promise<{ conversation: Conversation; sender: Contact | null; senderIdentities: ContactIdentity[]; ticketsWaiting: boolean } | null>;
   updateConversation(id: string, patch: Partial<Omit<Conversation, 'id' | 'createdAt'>>): Promise<Conversation | null>;
   /** The newest conversation on a channel thread key. */
   latestByThreadKey(channel: ChannelKind, threadKey: string): Promise<Conversation | null>;

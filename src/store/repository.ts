@@ -14,7 +14,6 @@ import type {
   ChannelKind,
   KnowledgeArticle,
   KnowledgeHit,
-  KnowledgePassage,
   Message,
   MetricEvent,
   Order,
@@ -35,8 +34,8 @@ export type Db = PgDatabase<any, any>;
 /** Statements that cannot be written once for both dialects. */
 export interface DialectQueries {
   searchKnowledge(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
-  /** The best passages (by id) for OR-ed terms, best first. */
-  searchPassages(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
+  /** The best passages for OR-ed terms, best first, read with their articles' slug and title in one statement. */
+  searchPassages(db: Db, terms: string[], limit: number): Promise<PassageHit[]>;
   /**
    * Runs `work` all or nothing: inside a transaction as a savepoint, otherwise as a transaction of
    * its own (an article and its passages are written together).
@@ -413,20 +412,26 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async conversationFromSender(conversationId, channel, address) {
       const c = t.conversations;
       const i = t.contactIdentities;
+      // A row per identity of the sender (the contact holding the address), or one without any.
       const query = hot('conversationFromSender', () =>
         db
           .select({
             conversation: c,
             sender: { id: t.contacts.id, name: t.contacts.name, email: t.contacts.email, createdAt: t.contacts.createdAt, updatedAt: t.contacts.updatedAt },
+            identity: i,
             ticketsWaiting: sql<boolean>`exists (select 1 from tickets tk where tk.conversation_id = conversations.id and tk.status = 'waiting')`.mapWith(Boolean),
           })
           .from(c)
-          .leftJoin(i, and(eq(i.channel, p('channel')), eq(i.address, p('address'))))
+          .leftJoin(i, eq(i.contactId, sql`(select ci.contact_id from contact_identities ci where ci.channel = ${p('channel')} and ci.address = ${p('address')})`))
           .leftJoin(t.contacts, eq(t.contacts.id, i.contactId))
           .where(eq(c.id, p('conversationId')))
-          .limit(1),
+          .orderBy(asc(i.createdAt), asc(i.id)),
       );
-      return first(await query.execute({ conversationId, channel, address }));
+      const rows = await query.execute({ conversationId, channel, address });
+      const [row] = rows;
+      if (!row) return null;
+      const senderIdentities = rows.flatMap((r) => (r.identity ? [r.identity] : []));
+      return { conversation: row.conversation, sender: row.sender, senderIdentities, ticketsWaiting: row.ticketsWaiting };
     },
     async updateConversation(id, patch) {
       const { keys, values } = patchOf(patch);
@@ -992,27 +997,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async searchPassages(query, limit) {
       const terms = searchTerms(query);
       if (terms.length === 0 || limit < 1) return [];
-      const hits = await dialect.searchPassages(db, terms, Math.max(limit, RERANK_CANDIDATES));
-      if (hits.length === 0) return [];
-      const kp = t.kbPassages;
-      const rows = await db
-        .select({
-          id: kp.id,
-          articleId: kp.articleId,
-          slug: t.kbArticles.slug,
-          title: t.kbArticles.title,
-          heading: kp.heading,
-          text: kp.text,
-          position: kp.position,
-        })
-        .from(kp)
-        .innerJoin(t.kbArticles, eq(t.kbArticles.id, kp.articleId))
-        .where(inArray(kp.id, hits.map((h) => h.id)));
-      const byId = new Map(rows.map((r) => [r.id, r as KnowledgePassage]));
-      const candidates = hits.flatMap((h): PassageHit[] => {
-        const passage = byId.get(h.id);
-        return passage ? [{ passage, score: h.score }] : [];
-      });
+      const candidates = await dialect.searchPassages(db, terms, Math.max(limit, RERANK_CANDIDATES));
       return rerankPassages(query, candidates, limit);
     },
     async listArticles(opts) {

@@ -547,8 +547,8 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
   it('reads a conversation with its sender, its tickets waiting on the customer and its customer\'s address in one read', async () => {
     const { contact, conversation } = await contactWithConversation(store.repo);
     const address = `ada-${newId()}@example.com`;
-    await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: null, verified: true, createdAt: NOW });
-    await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: `+1555${Date.now() % 1_000_000}`, displayName: null, verified: true, createdAt: NOW - 1 });
+    const byEmail = await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: null, verified: true, createdAt: NOW });
+    const bySms = await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: `+1555${Date.now() % 1_000_000}`, displayName: null, verified: true, createdAt: NOW - 1 });
     const { contact: other } = await contactWithConversation(store.repo);
     const otherAddress = `other-${newId()}@example.com`;
     await store.repo.createIdentity({ id: newId(), contactId: other.id, channel: 'email', address: otherAddress, displayName: null, verified: true, createdAt: NOW - 5 });
@@ -557,9 +557,11 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.conversationWithCustomerAddress('nope')).toBeNull();
 
     const sender = { id: contact.id, name: contact.name, email: contact.email, createdAt: contact.createdAt, updatedAt: contact.updatedAt };
-    expect(await store.repo.conversationFromSender(conversation.id, 'email', address)).toEqual({ conversation, sender, ticketsWaiting: false });
-    expect((await store.repo.conversationFromSender(conversation.id, 'email', otherAddress))?.sender?.id).toBe(other.id);
-    expect(await store.repo.conversationFromSender(conversation.id, 'email', 'nobody@example.com')).toEqual({ conversation, sender: null, ticketsWaiting: false });
+    expect(await store.repo.conversationFromSender(conversation.id, 'email', address)).toEqual({ conversation, sender, senderIdentities: [bySms, byEmail], ticketsWaiting: false });
+    expect(await store.repo.conversationFromSender(conversation.id, 'sms', bySms.address)).toMatchObject({ sender, senderIdentities: [bySms, byEmail] });
+    const fromOther = await store.repo.conversationFromSender(conversation.id, 'email', otherAddress);
+    expect([fromOther?.sender?.id, fromOther?.senderIdentities.map((i) => i.address)]).toEqual([other.id, [otherAddress]]);
+    expect(await store.repo.conversationFromSender(conversation.id, 'email', 'nobody@example.com')).toEqual({ conversation, sender: null, senderIdentities: [], ticketsWaiting: false });
     expect(await store.repo.conversationFromSender('nope', 'email', address)).toBeNull();
     const waiting = await store.transaction((repo) => repo.createTicket(ticket(conversation)));
     expect((await store.repo.conversationFromSender(conversation.id, 'email', address))?.ticketsWaiting).toBe(false); // open, not waiting
