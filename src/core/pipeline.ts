@@ -16,10 +16,10 @@ import type {
   AgentTools,
   Clock,
   EventBus,
+  InboundClaim,
   Logger,
   NewMessage,
   OrderSource,
-  InboundClaim,
   Pipeline,
   ReceiveResult,
   Repository,
@@ -85,7 +85,6 @@ const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
 
-/** The conversation and contact as an inbound message's ingest left them, and the contact's identities when it read them. */
 /**
  * What ingesting a message came to; `contact` and what follows only for a message stored now
  * (`identities` when the ingest read the contact's).
@@ -100,6 +99,7 @@ type Ingested = {
   resumed?: Ticket[];
 };
 
+/** The conversation and contact as an inbound message's ingest left them, and the contact's identities when it read them. */
 type Written = { conversation: Conversation; contact: Contact; identities?: ContactIdentity[] };
 
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
@@ -465,8 +465,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   /**
    * Queues the agents' answer to a stored inbound message behind the conversation's earlier ones.
    * `written`: the conversation and contact as the message's own ingest left them (and the
-   * contact's identities, when it read them), when no
-   * earlier answer can have changed them since.
+   * contact's identities, when it read them), when no earlier answer can have changed them since.
    */
   function respondTo(message: Message, written?: Written): Promise<Message | null> {
     return queue.run(message.conversationId, () => answer(message, written));
@@ -506,8 +505,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const claim = 'claim' in precondition ? precondition.claim : undefined;
     // Handed to people while nobody is in: the customer learns when someone will answer.
     const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
-    /** The reply's write, once its ticket (whose number the reply shows) and assignee are known. */
-    const replyWrite = (ticket: Ticket | null, assigneeId: string | null, claim?: InboundClaim): Parameters<Repository['appendMessage']>[0] => {
+    /** The reply's write, once its ticket (whose number the reply shows) and assignee are known; `chained`: the claim it makes itself. */
+    const replyWrite = (ticket: Ticket | null, assigneeId: string | null, chained?: InboundClaim): Parameters<Repository['appendMessage']>[0] => {
       const text = ticket ? showTicketNumber(result.text, ticket) : result.text;
       const events: MetricEvent[] = [metricEvent(conversation, 'message_out', 'bot', now)];
       if (conversation.firstResponseAt === null) {
@@ -550,7 +549,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
           createdAt: now,
         },
         events,
-        claim,
+        claim: chained,
       };
     };
     // A plain answer (its claim chained in, no ticket, no handoff, no delivery job) is one write,

@@ -110,6 +110,16 @@ function snakeCased(row: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
 }
 
+/** A lone UTF-16 surrogate (half of a pair), which PostgreSQL's JSON refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * A JSON parameter whose strings are well-formed: a lone surrogate becomes U+FFFD, as the UTF-8
+ * encoding of a text parameter makes it, instead of failing the statement.
+ */
+function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v));
+}
+
 /** The events summed per rollup row. */
 function rollupsOf(list: MetricEvent[]): EventRollup[] {
   const rollups = new Map<string, EventRollup>();
@@ -207,11 +217,11 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     // The message as the table's own row type from one JSON parameter, as the events below: so the
     // claim can gate it (an INSERT … VALUES takes no condition).
     const message = rawWith('appended_message', sql`insert into ${m}
-      select * from json_populate_record(null::${m}, ${JSON.stringify(snakeCased(row))}::json)
+      select * from json_populate_record(null::${m}, ${jsonParam(snakeCased(row))}::json)
       ${input.claim ? sql`where exists (select 1 from claimed_inbound)` : sql``}
       on conflict do nothing returning id`);
     const appended = sql`exists (select 1 from appended_message)`;
-    const eventRows = JSON.stringify(input.events.map(snakeCased));
+    const eventRows = jsonParam(input.events.map(snakeCased));
     const events = rawWith('appended_events', sql`insert into ${t.events}
       select * from json_populate_recordset(null::${t.events}, ${eventRows}::json) where ${appended}
       returning created_at, channel, type, actor, value`);

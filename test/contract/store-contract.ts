@@ -514,9 +514,10 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(again).toBeNull();
     expect(await store.repo.getConversation(conversation.id)).toMatchObject({ status: 'open', lastMessageAt: day + 5 });
     expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
-    // Without events, inside a transaction.
-    const plain = await store.transaction((repo) => repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: day + 7 }, message: message(conversation, { createdAt: day + 7 }), events: [] }));
+    // Without events, inside a transaction; half a surrogate pair is stored as replacement characters, not refused.
+    const plain = await store.transaction((repo) => repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: day + 7 }, message: message(conversation, { text: 'cut \ud83d off', createdAt: day + 7 }), events: [] }));
     expect(plain?.conversation.lastMessageAt).toBe(day + 7);
+    expect((await store.repo.getMessage(plain!.message.id))?.text).toMatch(/^cut \ufffd+ off$/);
     expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
   });
 
