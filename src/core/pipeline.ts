@@ -1,6 +1,7 @@
 /**
- * The flow of one message: receive → ingest (one transaction) → respond (agents, one
- * transaction with the outbox row) → deliver (outbox). See DESIGN.md §2.
+ * The flow of one message: receive → ingest (one transaction, or for a plain message in a
+ * conversation it names, one atomic write) → respond (agents; the reply with its claim, ticket,
+ * events and outbox row all or nothing) → deliver (outbox). See DESIGN.md §2.
  */
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } from './errors.ts';
