@@ -27,7 +27,8 @@ export interface WebRouteDeps {
   authenticateStaff(token: string): Promise<unknown>;
 }
 
-type Access = { conversation: Conversation; staff: boolean };
+/** `customerAddress`: the visitor's web address, which their messages come from. */
+type Access = { conversation: Conversation; customerAddress: string; staff: boolean };
 
 /** How many of a signed-in customer's web conversations the resume endpoint lists. */
 const RESUME_LIST_LIMIT = 20;
@@ -66,15 +67,19 @@ export function createWebRoutes(deps: WebRouteDeps) {
 
   async function access(c: Context): Promise<Access> {
     const id = c.req.param('id')!;
-    const conversation = await conversations.get(id);
-    if (!conversation || conversation.channel !== 'web') throw new NotFoundError('conversation', id);
+    // The address with the conversation, one read: a visitor's post needs both.
+    const found = await conversations.withCustomerAddress(id);
+    if (!found || found.conversation.channel !== 'web') throw new NotFoundError('conversation', id);
+    const { conversation } = found;
+    // Every web conversation is started with the visitor's web identity.
+    const customerAddress = found.customerAddress!;
     const token = bearerToken(c.req.header('authorization'), c.req.query('token'));
     if (token && !isVisitorToken(token)) {
       await deps.authenticateStaff(token);
-      return { conversation, staff: true };
+      return { conversation, customerAddress, staff: true };
     }
     verifyVisitor(conversation, token);
-    return { conversation, staff: false };
+    return { conversation, customerAddress, staff: false };
   }
 
   /**
@@ -114,11 +119,6 @@ export function createWebRoutes(deps: WebRouteDeps) {
     return true;
   }
 
-  async function visitorAddress(conversation: Conversation): Promise<string> {
-    // Every web conversation is started with the visitor's web identity.
-    return (await conversations.customerAddress(conversation))!;
-  }
-
   app.post('/conversations', startRoute('Start a web conversation, optionally with a first message and a signed-in user', {
     requestBody: jsonBody(StartBody, { name: 'Maria', email: 'maria@example.com', text: 'Where is my order NW-10003?' }),
     responses: { 201: jsonResponse('The conversation and its visitor token (keep it: it opens this conversation)', Started) },
@@ -128,11 +128,13 @@ export function createWebRoutes(deps: WebRouteDeps) {
     const emailVerified = signedEmail(body, user);
     const id = newId();
     const visitorToken = user ? signedVisitorToken(user.secret, id, user.userId) : newSecret(VISITOR_TOKEN_PREFIX);
+    // The visitor's web identity: the conversation's contact holds it, and their messages come from it.
+    const address = user ? `user:${user.userId}` : `visitor:${newId()}`;
     const { conversation } = await pipeline.start({
       id,
       channel: 'web',
       from: {
-        address: user ? `user:${user.userId}` : `visitor:${newId()}`,
+        address,
         name: body.name,
         email: body.email?.toLowerCase(),
         verified: user !== null,
@@ -143,7 +145,6 @@ export function createWebRoutes(deps: WebRouteDeps) {
     });
     let first = null;
     if (body.text) {
-      const address = await visitorAddress(conversation);
       first = (await pipeline.receive(inboundOf(conversation.id, address, body.text))).message;
     }
     return c.json(
@@ -193,10 +194,9 @@ export function createWebRoutes(deps: WebRouteDeps) {
       ...errors(413, 429),
     },
   }), async (c) => {
-    const { conversation } = await access(c);
+    const { conversation, customerAddress } = await access(c);
     const body = await readJson(c, MessageBody);
-    const address = await visitorAddress(conversation);
-    const received = await pipeline.receive(inboundOf(conversation.id, address, body.text, body.clientMessageId));
+    const received = await pipeline.receive(inboundOf(conversation.id, customerAddress, body.text, body.clientMessageId));
     const message = toVisitorMessage(received.message);
     if (c.req.query('wait') !== '1') return c.json({ message, duplicate: received.duplicate }, 202);
     let timer: NodeJS.Timeout | undefined;
@@ -272,10 +272,9 @@ export function createWebRoutes(deps: WebRouteDeps) {
   app.post('/conversations/:id/handoff', visitorRoute('Ask for a human ("talk to a human")', {
     responses: { 200: jsonResponse('The request, stored as a visitor message, and the agents\' answer', z.object({ message: VisitorMessageRecord, reply: VisitorMessageRecord.nullable() })) },
   }), async (c) => {
-    const { conversation } = await access(c);
-    const address = await visitorAddress(conversation);
+    const { conversation, customerAddress } = await access(c);
     // "Talk to a human" is a message like any other: triage routes it to escalation.
-    const received = await pipeline.receive(inboundOf(conversation.id, address, 'I would like to talk to a human agent, please.'));
+    const received = await pipeline.receive(inboundOf(conversation.id, customerAddress, 'I would like to talk to a human agent, please.'));
     const reply = await received.reply;
     return c.json({ message: toVisitorMessage(received.message), reply: reply && toVisitorMessage(reply) }, 200);
   });

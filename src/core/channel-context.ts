@@ -47,6 +47,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         const identities = await repo().listIdentities(conversation.contactId);
         return identities.find((i) => i.channel === conversation.channel)?.address ?? null;
       },
+      withCustomerAddress: (id) => repo().conversationWithCustomerAddress(id),
       contact: (contactId) => repo().getContact(contactId),
       messages: (conversationId, opts) => repo().listMessages(conversationId, opts),
       recentMessages: (conversationId, limit) => repo().recentMessages(conversationId, limit),

@@ -30,6 +30,8 @@ export interface OutboxOptions {
 export interface Outbox {
   /** The status a new outbound message on this channel is stored with. */
   initialStatus(channel: ChannelKind): Message['deliveryStatus'];
+  /** Whether a reply on this channel gets a delivery job (else it is delivered on store and enqueue writes nothing). */
+  queuesDelivery(channel: ChannelKind): boolean;
   /** The staff files a reply on this channel can carry, or null when it takes none (or is off). */
   attachmentSupport(channel: ChannelKind): ReplyAttachmentSupport | null;
   /**
@@ -326,6 +328,7 @@ export function createOutbox(deps: {
 
   return {
     initialStatus: (channel) => (deliveredOnStore(channel) ? 'delivered' : 'pending'),
+    queuesDelivery: (channel) => !deliveredOnStore(channel),
     attachmentSupport: (channel) => channels.get(channel)?.replyAttachments ?? null,
     async enqueue(repo, message, now) {
       if (deliveredOnStore(message.channel)) return null;

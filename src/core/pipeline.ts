@@ -1,6 +1,7 @@
 /**
- * The flow of one message: receive → ingest (one transaction) → respond (agents, one
- * transaction with the outbox row) → deliver (outbox). See DESIGN.md §2.
+ * The flow of one message: receive → ingest (one transaction, or for a plain message in a
+ * conversation it names, one atomic write) → respond (agents; the reply with its claim, ticket,
+ * events and outbox row all or nothing) → deliver (outbox). See DESIGN.md §2.
  */
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } from './errors.ts';
@@ -16,6 +17,7 @@ import type {
   AgentTools,
   Clock,
   EventBus,
+  InboundClaim,
   Logger,
   NewMessage,
   OrderSource,
@@ -32,6 +34,7 @@ import {
   InboundMessage,
   type ChannelKind,
   type Contact,
+  type ContactIdentity,
   type Conversation,
   type Message,
   type MetricEvent,
@@ -83,6 +86,23 @@ const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
 
+/**
+ * What ingesting a message came to; `contact` and what follows only for a message stored now
+ * (`identities` when the ingest read the contact's).
+ */
+type Ingested = {
+  message: Message;
+  conversation: Conversation;
+  duplicate: boolean;
+  created: boolean;
+  contact?: Contact;
+  identities?: ContactIdentity[];
+  resumed?: Ticket[];
+};
+
+/** The conversation and contact as an inbound message's ingest left them, and the contact's identities when it read them. */
+type Written = { conversation: Conversation; contact: Contact; identities?: ContactIdentity[] };
+
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
 class DuplicateRace extends Error {}
 
@@ -119,10 +139,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     const existing = await repo.contactAt(channel, from.address);
     if (existing) {
       await recordSignedEmail(repo, existing, from, now);
-      const patch = {
-        ...(from.name && !existing.name ? { name: from.name } : {}),
-        ...(from.email && !existing.email ? { email: from.email } : {}),
-      };
+      const patch = contactPatch(existing, from);
       if (Object.keys(patch).length > 0) {
         await repo.updateContact(existing.id, patch, now);
         return { ...existing, ...patch };
@@ -151,6 +168,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     if (stored.contactId !== contact.id) return joinWinner(repo, contact, known, stored.contactId);
     await recordSignedEmail(repo, contact, from, now);
     return contact;
+  }
+
+  /** What a message tells of a known sender that their contact lacks (a name, an email). */
+  function contactPatch(existing: Contact, from: StartConversation['from']): Partial<Pick<Contact, 'name' | 'email'>> {
+    return {
+      ...(from.name && !existing.name ? { name: from.name } : {}),
+      ...(from.email && !existing.email ? { email: from.email } : {}),
+    };
   }
 
   /**
@@ -241,8 +266,66 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return null;
   }
 
-  async function ingest(inbound: ParsedInbound) {
+  /** The stored form of an inbound message from `contact` in the conversation `conversationId`. */
+  function inboundMessage(inbound: ParsedInbound, contact: Contact, conversationId: string, now: number): NewMessage {
+    return {
+      id: newId(),
+      conversationId,
+      channel: inbound.channel,
+      direction: 'inbound',
+      authorKind: 'contact',
+      authorId: contact.id,
+      text: inbound.text,
+      original: inbound.original ?? null,
+      html: inbound.html ?? null,
+      subject: inbound.subject ?? null,
+      internal: false,
+      agentName: null,
+      route: null,
+      confidence: null,
+      providerMessageId: inbound.providerMessageId ?? null,
+      deliveryStatus: 'received',
+      agentStatus: inbound.noReply ? 'skipped' : 'pending',
+      meta: inbound.meta ?? null,
+      createdAt: now,
+    };
+  }
+
+  /** Appends an inbound message to the conversation it continues, which a resolved or closed one reopens for. Null for a duplicate. */
+  function appendInbound(repo: Repository, inbound: ParsedInbound, found: Conversation, contact: Contact, now: number) {
+    const reopening = found.status === 'resolved' || found.status === 'closed';
+    const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
+    return repo.appendMessage({
+      conversationId: found.id,
+      patch: { lastMessageAt: now, updatedAt: now, ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}) },
+      message: inboundMessage(inbound, contact, found.id, now),
+      events,
+    });
+  }
+
+  /**
+   * The common case of a message naming its conversation, ingested without a transaction: from
+   * the sender who owns it, known and with nothing new to record of them, with nothing to
+   * deduplicate, no files and no ticket waiting on the customer, the message's only write is
+   * appendMessage, atomic by itself, and its reads are one statement. Null for anything else
+   * (then ingest reads again in a transaction and writes, or refuses, as for any message).
+   */
+  async function continueAlone(inbound: ParsedInbound, now: number): Promise<Ingested | null> {
+    const { conversationId } = inbound.thread;
+    if (!conversationId || inbound.providerMessageId || inbound.attachments.length > 0) return null;
+    const found = await store.repo.conversationFromSender(conversationId, inbound.channel, inbound.from.address);
+    const contact = found?.sender;
+    if (!found || !contact || found.ticketsWaiting || found.conversation.contactId !== contact.id || found.conversation.channel !== inbound.channel) return null;
+    if (Object.keys(contactPatch(contact, inbound.from)).length > 0) return null;
+    const appended = await appendInbound(store.repo, inbound, found.conversation, contact, now);
+    if (!appended) return null;
+    return { ...appended, contact, identities: found.senderIdentities, resumed: [], duplicate: false, created: false };
+  }
+
+  async function ingest(inbound: ParsedInbound): Promise<Ingested> {
     const now = clock.now();
+    const alone = await continueAlone(inbound, now);
+    if (alone) return alone;
     return store.transaction(async (repo) => {
       // Replicas ingesting from one sender at once take turns: one finds the conversation the other
       // made. A message that names its conversation (and has no provider id to deduplicate) makes
@@ -256,39 +339,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       }
       const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
       const found = await findThread(repo, inbound, contact, now);
-      const newMessage = (conversationId: string): NewMessage => ({
-        id: newId(),
-        conversationId,
-        channel: inbound.channel,
-        direction: 'inbound',
-        authorKind: 'contact',
-        authorId: contact.id,
-        text: inbound.text,
-        original: inbound.original ?? null,
-        html: inbound.html ?? null,
-        subject: inbound.subject ?? null,
-        internal: false,
-        agentName: null,
-        route: null,
-        confidence: null,
-        providerMessageId: inbound.providerMessageId ?? null,
-        deliveryStatus: 'received',
-        agentStatus: inbound.noReply ? 'skipped' : 'pending',
-        meta: inbound.meta ?? null,
-        createdAt: now,
-      });
       let conversation: Conversation;
       let message: Message | null;
       let resumed: Ticket[] = [];
       if (found) {
-        const reopening = found.status === 'resolved' || found.status === 'closed';
-        const events = [...(reopening ? [metricEvent(found, 'reopened', 'contact', now)] : []), metricEvent(found, 'message_in', 'contact', now)];
-        const appended = await repo.appendMessage({
-          conversationId: found.id,
-          patch: { lastMessageAt: now, updatedAt: now, ...(reopening ? { status: 'open' as const, resolvedAt: null } : {}) },
-          message: newMessage(found.id),
-          events,
-        });
+        const appended = await appendInbound(repo, inbound, found, contact, now);
         if (!appended) throw new DuplicateRace();
         ({ conversation, message } = appended);
         resumed = await resumeWaitingTickets(repo, conversation.id, now);
@@ -300,7 +355,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
             subjectKey: inbound.thread.subjectKey ?? null,
           }),
         );
-        message = await repo.insertMessage(newMessage(conversation.id));
+        message = await repo.insertMessage(inboundMessage(inbound, contact, conversation.id, now));
         if (!message) throw new DuplicateRace();
         await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now), metricEvent(conversation, 'message_in', 'contact', now)]);
       }
@@ -343,8 +398,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     for (const ticket of result.resumed ?? []) bus.publish({ type: 'ticket', conversationId: conversation.id, ticket });
     // Queued at once, with the message just stored: idle() sees it, and nothing reads it back.
     // Nothing answers before it in this conversation: its conversation and contact are the ones
-    // just written, so the answer does not read them again.
-    const written = contact && !queue.busy(conversation.id) ? { conversation, contact } : undefined;
+    // just written, so the answer does not read them again (nor the contact's identities, when
+    // the ingest read them).
+    const written = contact && !queue.busy(conversation.id) ? { conversation, contact, identities: result.identities } : undefined;
     const reply = message.agentStatus === 'pending' ? respondTo(message, written) : Promise.resolve(null);
     // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
     reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
@@ -370,16 +426,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return result;
   }
 
-  /** What the customer has proven (one query): order details go only to an asker verified for the order. */
-  async function askerOf(contact: Contact) {
-    return askerFromIdentities(await store.repo.listIdentities(contact.id));
+  /**
+   * What the customer has proven: order details go only to an asker verified for the order.
+   * From `identities` when they were read already, else one query.
+   */
+  async function askerOf(contact: Contact, identities?: ContactIdentity[]) {
+    return askerFromIdentities(identities ?? (await store.repo.listIdentities(contact.id)));
   }
 
-  async function runEngine(conversation: Conversation, contact: Contact, message: Message): Promise<AgentRunResult> {
+  async function runEngine(conversation: Conversation, contact: Contact, message: Message, identities?: ContactIdentity[]): Promise<AgentRunResult> {
     const limit = engine.historyLimit ?? options.historyLimit;
     const [recent, asker] = await Promise.all([
       limit > 0 ? store.repo.recentMessages(conversation.id, limit + 1) : Promise.resolve([]),
-      askerOf(contact),
+      askerOf(contact, identities),
     ]);
     const history = recent.filter((m) => m.id !== message.id && !m.internal);
     const orderTools = orderToolsForRun(orders);
@@ -406,10 +465,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
 
   /**
    * Queues the agents' answer to a stored inbound message behind the conversation's earlier ones.
-   * `written`: the conversation and contact as the message's own transaction left them, when no
-   * earlier answer can have changed them since.
+   * `written`: the conversation and contact as the message's own ingest left them (and the
+   * contact's identities, when it read them), when no earlier answer can have changed them since.
    */
-  function respondTo(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+  function respondTo(message: Message, written?: Written): Promise<Message | null> {
     return queue.run(message.conversationId, () => answer(message, written));
   }
 
@@ -417,7 +476,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return store.repo.getMessage(messageId).then((message) => (message && message.agentStatus === 'pending' ? respondTo(message) : null));
   }
 
-  async function answer(message: Message, written?: { conversation: Conversation; contact: Contact }): Promise<Message | null> {
+  async function answer(message: Message, written?: Written): Promise<Message | null> {
     const conversation = written?.conversation ?? (await store.repo.getConversation(message.conversationId));
     if (!conversation) return null;
     if (conversation.owner === 'human' || conversation.status === 'closed') {
@@ -427,46 +486,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     }
     const contact = written?.contact ?? (await store.repo.getContact(conversation.contactId))!;
     bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
-    const result = await runEngine(conversation, contact, message);
-    return commitReply(conversation, result, async (repo) => {
-      // False when another worker answered it.
-      return repo.claimInbound(message.id, 'done', { route: result.route, confidence: result.confidence, agentName: result.agent });
-    });
+    const result = await runEngine(conversation, contact, message, written?.identities);
+    const answeredBy = { route: result.route, confidence: result.confidence, agentName: result.agent };
+    return commitReply(conversation, result, { claim: { messageId: message.id, status: 'done', answeredBy } });
   }
 
   /**
-   * Stores the agents' reply with its ticket, events and outbox row in one transaction, then
-   * publishes and delivers it. `claim` runs first in the transaction; false means someone else
-   * already answered and nothing is stored.
+   * Stores the agents' reply with its ticket, events and outbox row, all or nothing, then
+   * publishes and delivers it. What must hold for it to be stored: `claim`, the inbound message
+   * it answers, claimed with the reply; or `guard`, run first in the transaction. Either fails
+   * when someone else answered or decided first, and then nothing is stored (null).
    */
   async function commitReply(
     conversation: Conversation,
     result: AgentRunResult,
-    claim: (repo: Repository, now: number) => Promise<boolean>,
+    precondition: { claim: InboundClaim } | { guard: (repo: Repository, now: number) => Promise<boolean> },
   ): Promise<Message | null> {
     const now = clock.now();
-    const committed = await store.transaction(async (repo) => {
-      if (!(await claim(repo, now))) return null;
-      const assigneeId = result.handoff ? await assigneeFor(repo, conversation) : conversation.assigneeId;
-      // The ticket first: its number exists only once it is stored, and the reply shows it.
-      const ticket = result.ticket
-        ? await repo.createTicket({
-            id: result.ticket.id ?? newId(),
-            conversationId: conversation.id,
-            status: result.ticket.status,
-            category: result.ticket.category,
-            priority: result.ticket.priority,
-            summary: result.ticket.summary,
-            assigneeId: result.handoff ? assigneeId : null,
-            createdAt: now,
-            updatedAt: now,
-            resolvedAt: null,
-            ...serviceLevels.dueTimes(result.ticket.priority, now),
-          })
-        : null;
+    const claim = 'claim' in precondition ? precondition.claim : undefined;
+    // Handed to people while nobody is in: the customer learns when someone will answer.
+    const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
+    /** The reply's write, once its ticket (whose number the reply shows) and assignee are known; `chained`: the claim it makes itself. */
+    const replyWrite = (ticket: Ticket | null, assigneeId: string | null, chained?: InboundClaim): Parameters<Repository['appendMessage']>[0] => {
       const text = ticket ? showTicketNumber(result.text, ticket) : result.text;
-      // Handed to people while nobody is in: the customer learns when someone will answer.
-      const notice = result.handoff ? serviceLevels.closedNotice(now) : null;
       const events: MetricEvent[] = [metricEvent(conversation, 'message_out', 'bot', now)];
       if (conversation.firstResponseAt === null) {
         events.push(metricEvent(conversation, 'first_response', 'bot', now, now - conversation.createdAt));
@@ -475,7 +517,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         events.push(metricEvent(conversation, 'handoff', 'bot', now, null, { reason: result.handoff.reason, agent: result.agent }));
         if (ticket) events.push(metricEvent(conversation, 'escalated', 'bot', now, null, { ticketId: ticket.id }));
       }
-      const { message: reply, conversation: updated } = (await repo.appendMessage({
+      return {
         conversationId: conversation.id,
         patch: {
           currentAgent: result.agent,
@@ -508,10 +550,41 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
           createdAt: now,
         },
         events,
-      }))!;
-      const jobId = await outbox.enqueue(repo, reply, now);
-      return { reply, updated, ticket, jobId };
-    });
+        claim: chained,
+      };
+    };
+    // A plain answer (its claim chained in, no ticket, no handoff, no delivery job) is one write,
+    // atomic by itself: it needs no transaction around it (two round trips fewer on PostgreSQL).
+    const alone = claim && !result.ticket && !result.handoff && !outbox.queuesDelivery(conversation.channel);
+    const committed = alone
+      ? await store.repo.appendMessage(replyWrite(null, conversation.assigneeId, claim)).then((appended) => appended && { reply: appended.message, updated: appended.conversation, ticket: null, jobId: null })
+      : await store.transaction(async (repo) => {
+          // First: a claim or guard that fails leaves nothing to undo.
+          const held = 'claim' in precondition
+            ? await repo.claimInbound(precondition.claim.messageId, precondition.claim.status, precondition.claim.answeredBy)
+            : await precondition.guard(repo, now);
+          if (!held) return null;
+          const assigneeId = result.handoff ? await assigneeFor(repo, conversation) : conversation.assigneeId;
+          // The ticket first: its number exists only once it is stored, and the reply shows it.
+          const ticket = result.ticket
+            ? await repo.createTicket({
+                id: result.ticket.id ?? newId(),
+                conversationId: conversation.id,
+                status: result.ticket.status,
+                category: result.ticket.category,
+                priority: result.ticket.priority,
+                summary: result.ticket.summary,
+                assigneeId: result.handoff ? assigneeId : null,
+                createdAt: now,
+                updatedAt: now,
+                resolvedAt: null,
+                ...serviceLevels.dueTimes(result.ticket.priority, now),
+              })
+            : null;
+          const appended = (await repo.appendMessage(replyWrite(ticket, assigneeId)))!;
+          const jobId = await outbox.enqueue(repo, appended.message, now);
+          return { reply: appended.message, updated: appended.conversation, ticket, jobId };
+        });
     if (!committed) return null;
 
     const { reply, updated, ticket, jobId } = committed;
@@ -549,14 +622,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
       bus.publish({ type: 'typing', conversationId: conversation.id, agent: conversation.currentAgent });
       const history = recent.filter((m) => m.id !== message.id);
       const result = await resume({ conversation, contact, message, history, tools, asker: await askerOf(contact), decision });
-      const reply = await commitReply(conversation, result, async (repo, now) => {
+      const reply = await commitReply(conversation, result, { guard: async (repo, now) => {
         // Another decision on the same request got here first.
         if (pendingId((await repo.getConversation(conversation.id))?.agentState ?? null) !== ticketId) return false;
         const ticket = await repo.getTicket(ticketId);
         const clock = ticket ? serviceLevels.clockOnStatus(ticket, 'resolved', now) : {};
         await repo.updateTicket(ticketId, { status: 'resolved', resolvedAt: now, updatedAt: now, ...clock }, decision.userId);
         return true;
-      });
+      } });
       if (!reply) throw new ConflictError('no_pending_approval', 'This request was already decided.');
       // Announced once committed, so other replicas read the resolved ticket.
       const ticket = await store.repo.getTicket(ticketId);

@@ -213,6 +213,8 @@ export interface ChannelConversations {
   ofAddress(channel: ChannelKind, address: string, limit: number): Promise<Conversation[]>;
   /** The customer's address on the conversation's own channel, or null. */
   customerAddress(conversation: Conversation): Promise<string | null>;
+  /** The conversation with its customer's address on its own channel (null when there is none), in one read; null when there is no such conversation. */
+  withCustomerAddress(id: string): Promise<{ conversation: Conversation; customerAddress: string | null } | null>;
   contact(contactId: string): Promise<Contact | null>;
   messages(conversationId: string, opts: { after?: string; limit: number; includeInternal: boolean }): Promise<Message[]>;
   /** The last `limit` messages, oldest first. */
@@ -549,6 +551,13 @@ export type ArticleUpdate =
   | { status: 'conflict'; current: KnowledgeArticle };
 
 /** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
+/** An inbound message marked answered (or skipped) by whoever gets there first, with the run that answered it. */
+export interface InboundClaim {
+  messageId: string;
+  status: 'done' | 'skipped';
+  answeredBy?: Pick<Message, 'route' | 'confidence' | 'agentName'>;
+}
+
 export interface Repository {
   // contacts
   createContact(input: Pick<Contact, 'id' | 'name' | 'email' | 'createdAt'>): Promise<Contact>;
@@ -588,6 +597,19 @@ export interface Repository {
   // conversations
   createConversation(input: Conversation & { subjectKey?: string | null }): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
+  /** The conversation with its customer's address on its own channel (their first identity there; null when there is none), in one statement. */
+  conversationWithCustomerAddress(id: string): Promise<{ conversation: Conversation; customerAddress: string | null } | null>;
+  /**
+   * What a message naming its conversation continues, in one read (the message path's): the
+   * conversation, the contact holding `address` on `channel` (null when nobody does) with all
+   * their identities (what the run's asker has proven), and whether a ticket of the conversation
+   * waits on the customer. Null when the conversation does not exist.
+   */
+  conversationFromSender(
+    conversationId: string,
+    channel: ChannelKind,
+    address: string,
+  ): Promise<{ conversation: Conversation; sender: Contact | null; senderIdentities: ContactIdentity[]; ticketsWaiting: boolean } | null>;
   updateConversation(id: string, patch: Partial<Omit<Conversation, 'id' | 'createdAt'>>): Promise<Conversation | null>;
   /** The newest conversation on a channel thread key. */
   latestByThreadKey(channel: ChannelKind, threadKey: string): Promise<Conversation | null>;
@@ -606,13 +628,16 @@ export interface Repository {
    * A message with its conversation's patch and its metric events, written together (one
    * statement on PostgreSQL: the message path's writes cost one round trip, not three). Null,
    * with nothing of it kept, when (channel, providerMessageId) exists already or the conversation
-   * does not.
+   * does not. With `claim`, the inbound message it answers is claimed in the same write (as
+   * claimInbound), and nothing is written when another worker claimed it first: a reply and its
+   * claim are one statement on PostgreSQL, atomic without a transaction.
    */
   appendMessage(input: {
     conversationId: string;
     patch: Partial<Omit<Conversation, 'id' | 'createdAt'>>;
     message: NewMessage;
     events: MetricEvent[];
+    claim?: InboundClaim;
   }): Promise<{ conversation: Conversation; message: Message } | null>;
   getMessage(id: string): Promise<Message | null>;
   findMessageByProviderId(channel: ChannelKind, providerMessageId: string): Promise<Message | null>;
@@ -624,7 +649,7 @@ export interface Repository {
    * Marks an inbound message answered, with the route, confidence and agent of the run that
    * answered it (one statement); false, and nothing written, when another worker already did.
    */
-  claimInbound(id: string, status: 'done' | 'skipped', answeredBy?: Pick<Message, 'route' | 'confidence' | 'agentName'>): Promise<boolean>;
+  claimInbound(id: string, status: InboundClaim['status'], answeredBy?: InboundClaim['answeredBy']): Promise<boolean>;
   /** Inbound messages still waiting for the agents, received before `before`. */
   pendingInbound(before: number, limit: number): Promise<Message[]>;
   insertAttachments(messageId: string, items: AttachmentInput[], now: number): Promise<Attachment[]>;

@@ -57,10 +57,11 @@ export interface WebhookEventOptions {
   committed?(jobIds: string[]): void;
 }
 
-/** Wraps a repository of one unit of work so that its changes record webhook events in it. */
-function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): Repository {
-  let subscribers: Promise<WebhookSubscription[]> | null = null;
-
+/**
+ * Wraps a repository of one unit of work so that its changes record webhook events in it.
+ * `subscribers`: the active subscriptions when the caller has read them already.
+ */
+function recordingRepository(repo: Repository, clock: Clock, jobIds: string[], subscribers: Promise<WebhookSubscription[]> | null = null): Repository {
   /** The subscriptions to `type`, read once per unit of work: as they are when the change commits. */
   async function subscribedTo(type: WebhookEventType) {
     return (await (subscribers ??= repo.activeWebhookSubscriptions())).filter((s) => s.events.includes(type));
@@ -141,31 +142,39 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[]): 
 }
 
 /**
- * The store with webhook events recorded in every unit of work. Writes through `repo` outside a
- * transaction that would record an event run as a transaction of their own, so the event is
- * never written apart from its change.
+ * The store with webhook events recorded in every unit of work. A write through `repo` outside a
+ * transaction runs alone when no subscriber would be told of it (each is atomic by itself: one
+ * statement on PostgreSQL), otherwise as a transaction of its own with its event, so the event is
+ * never written apart from its change. Reading the subscriptions before the write rather than
+ * after it sees the same under READ COMMITTED: either read may miss a subscription committed
+ * while the write is under way, and none sees one committed after it.
  */
 export function withWebhookEvents(store: Store, options: WebhookEventOptions): Store {
-  async function transaction<T>(work: (repo: Repository) => Promise<T>): Promise<T> {
+  async function transaction<T>(work: (repo: Repository) => Promise<T>, subscribers: Promise<WebhookSubscription[]> | null = null): Promise<T> {
     const jobIds: string[] = [];
-    const result = await store.transaction((repo) => work(recordingRepository(repo, options.clock, jobIds)));
+    const result = await store.transaction((repo) => work(recordingRepository(repo, options.clock, jobIds, subscribers)));
     if (jobIds.length > 0) options.committed?.(jobIds);
     return result;
   }
   const repo = store.repo;
+  async function standalone<T>(types: WebhookEventType[], write: (repo: Repository) => Promise<T>): Promise<T> {
+    const subscribers = repo.activeWebhookSubscriptions();
+    const told = (await subscribers).some((s) => types.some((type) => s.events.includes(type)));
+    return told ? transaction(write, subscribers) : write(repo);
+  }
   // Everything else (migrations, close…) is the store's own.
   return {
     ...store,
     repo: {
       ...repo,
-      createConversation: (input) => transaction((r) => r.createConversation(input)),
-      updateConversation: (id, patch) => transaction((r) => r.updateConversation(id, patch)),
-      insertMessage: (input) => transaction((r) => r.insertMessage(input)),
-      appendMessage: (input) => transaction((r) => r.appendMessage(input)),
-      createTicket: (input) => transaction((r) => r.createTicket(input)),
-      updateTicket: (id, patch, actorId) => transaction((r) => r.updateTicket(id, patch, actorId)),
-      insertCsat: (input) => transaction((r) => r.insertCsat(input)),
+      createConversation: (input) => standalone(['conversation.created'], (r) => r.createConversation(input)),
+      updateConversation: (id, patch) => standalone(['conversation.updated'], (r) => r.updateConversation(id, patch)),
+      insertMessage: (input) => standalone(['message.created'], (r) => r.insertMessage(input)),
+      appendMessage: (input) => standalone(['message.created', 'conversation.updated'], (r) => r.appendMessage(input)),
+      createTicket: (input) => standalone(['ticket.created'], (r) => r.createTicket(input)),
+      updateTicket: (id, patch, actorId) => standalone(['ticket.updated'], (r) => r.updateTicket(id, patch, actorId)),
+      insertCsat: (input) => standalone(['csat.created'], (r) => r.insertCsat(input)),
     },
-    transaction,
+    transaction: (work) => transaction(work),
   };
 }

@@ -7,14 +7,13 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, notInArray, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
-import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
+import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, InboundClaim, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
   Attachment,
   Conversation,
   ChannelKind,
   KnowledgeArticle,
   KnowledgeHit,
-  KnowledgePassage,
   Message,
   MetricEvent,
   Order,
@@ -35,8 +34,8 @@ export type Db = PgDatabase<any, any>;
 /** Statements that cannot be written once for both dialects. */
 export interface DialectQueries {
   searchKnowledge(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
-  /** The best passages (by id) for OR-ed terms, best first. */
-  searchPassages(db: Db, terms: string[], limit: number): Promise<{ id: string; score: number }[]>;
+  /** The best passages for OR-ed terms, best first, read with their articles' slug and title in one statement. */
+  searchPassages(db: Db, terms: string[], limit: number): Promise<PassageHit[]>;
   /**
    * Runs `work` all or nothing: inside a transaction as a savepoint, otherwise as a transaction of
    * its own (an article and its passages are written together).
@@ -121,6 +120,24 @@ interface EventRollup {
   valueCount: number;
 }
 
+/**
+ * A row keyed by its columns' names in the database (the schemas' camelCase properties in
+ * snake_case, as drizzle's `casing` names them), for json_populate_record.
+ */
+function snakeCased(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
+}
+
+/** A lone UTF-16 surrogate (half of a pair), which PostgreSQL's JSON refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * A JSON parameter whose strings are well-formed: a lone surrogate becomes U+FFFD, as the UTF-8
+ * encoding of a text parameter makes it, instead of failing the statement.
+ */
+function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v));
+}
+
 /** The events summed per rollup row. */
 function rollupsOf(list: MetricEvent[]): EventRollup[] {
   const rollups = new Map<string, EventRollup>();
@@ -198,25 +215,37 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   }
   /** A WITH query of hand-written SQL: drizzle types only its builders there, but renders any SQL. */
   const rawWith = (alias: string, query: SQL) => db.$with(alias).as(query as never);
+  /** An inbound message's claim (see claimInbound): marks it when it is still pending, returning its id. */
+  function claimQuery({ messageId, status, answeredBy }: InboundClaim) {
+    return db
+      .update(t.messages)
+      .set(patchOf({ ...answeredBy, agentStatus: status }).values)
+      .where(and(eq(t.messages.id, messageId), eq(t.messages.agentStatus, 'pending')))
+      .returning({ id: t.messages.id });
+  }
   /**
-   * appendMessage on PostgreSQL, one statement: the message (nothing else when it is a
-   * duplicate), the events and their rollups, and the conversation's update, which it returns.
+   * appendMessage on PostgreSQL, one statement: the inbound message's claim when there is one, the
+   * message (nothing else when it is a duplicate or the claim lost), the events and their rollups,
+   * and the conversation's update, which it returns.
    */
   async function appendInOneStatement(input: Parameters<Repository['appendMessage']>[0], row: Message) {
     const m = t.messages;
     const c = t.conversations;
-    const message = db.$with('appended_message').as(db.insert(m).values(row).onConflictDoNothing().returning({ id: m.id }));
+    const claimed = input.claim ? [db.$with('claimed_inbound').as(claimQuery(input.claim))] : [];
+    // The message as the table's own row type from one JSON parameter, as the events below: so the
+    // claim can gate it (an INSERT … VALUES takes no condition).
+    const message = rawWith('appended_message', sql`insert into ${m}
+      select * from json_populate_record(null::${m}, ${jsonParam(snakeCased(row))}::json)
+      ${input.claim ? sql`where exists (select 1 from claimed_inbound)` : sql``}
+      on conflict do nothing returning id`);
     const appended = sql`exists (select 1 from appended_message)`;
-    // The events as the table's own row type, from one JSON parameter: inserted only with the message.
-    const eventRows = JSON.stringify(
-      input.events.map((e) => ({ id: e.id, conversation_id: e.conversationId, type: e.type, actor: e.actor, channel: e.channel, value: e.value, data: e.data, created_at: e.createdAt })),
-    );
+    const eventRows = jsonParam(input.events.map(snakeCased));
     const events = rawWith('appended_events', sql`insert into ${t.events}
       select * from json_populate_recordset(null::${t.events}, ${eventRows}::json) where ${appended}
       returning created_at, channel, type, actor, value`);
     const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
     const updated = db.$with('appended_to').as(db.update(c).set(patchOf(input.patch).values).where(and(eq(c.id, input.conversationId), appended)).returning());
-    const ctes = input.events.length > 0 ? [message, events, rollups, updated] : [message, updated];
+    const ctes = [...claimed, message, ...(input.events.length > 0 ? [events, rollups] : []), updated];
     return first(await db.with(...ctes).select().from(updated));
   }
   const attachmentColumns = {
@@ -436,6 +465,46 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async getConversation(id) {
       return first(await hot('getConversation', () => db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).limit(1)).execute({ id }));
     },
+    async conversationWithCustomerAddress(id) {
+      const c = t.conversations;
+      const query = hot('conversationWithCustomerAddress', () =>
+        db
+          .select({
+            conversation: c,
+            // Spelled out: drizzle leaves columns unqualified in a select without joins, and here they would name the identity's own.
+            customerAddress: sql<string | null>`(select ci.address from contact_identities ci
+              where ci.contact_id = conversations.contact_id and ci.channel = conversations.channel order by ci.created_at, ci.id limit 1)`,
+          })
+          .from(c)
+          .where(eq(c.id, p('id')))
+          .limit(1),
+      );
+      return first(await query.execute({ id }));
+    },
+    async conversationFromSender(conversationId, channel, address) {
+      const c = t.conversations;
+      const i = t.contactIdentities;
+      // A row per identity of the sender (the contact holding the address), or one without any.
+      const query = hot('conversationFromSender', () =>
+        db
+          .select({
+            conversation: c,
+            sender: { id: t.contacts.id, name: t.contacts.name, email: t.contacts.email, createdAt: t.contacts.createdAt, updatedAt: t.contacts.updatedAt },
+            identity: i,
+            ticketsWaiting: sql<boolean>`exists (select 1 from tickets tk where tk.conversation_id = conversations.id and tk.status = 'waiting')`.mapWith(Boolean),
+          })
+          .from(c)
+          .leftJoin(i, eq(i.contactId, sql`(select ci.contact_id from contact_identities ci where ci.channel = ${p('channel')} and ci.address = ${p('address')})`))
+          .leftJoin(t.contacts, eq(t.contacts.id, i.contactId))
+          .where(eq(c.id, p('conversationId')))
+          .orderBy(asc(i.createdAt), asc(i.id)),
+      );
+      const rows = await query.execute({ conversationId, channel, address });
+      const [row] = rows;
+      if (!row) return null;
+      const senderIdentities = rows.flatMap((r) => (r.identity ? [r.identity] : []));
+      return { conversation: row.conversation, sender: row.sender, senderIdentities, ticketsWaiting: row.ticketsWaiting };
+    },
     async updateConversation(id, patch) {
       const { keys, values } = patchOf(patch);
       const query = hot(`updateConversation:${keys}`, () =>
@@ -521,6 +590,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const notAppended = new Error('not appended');
       return dialect
         .atomically(db, async () => {
+          if (input.claim && !(await repository.claimInbound(input.claim.messageId, input.claim.status, input.claim.answeredBy))) throw notAppended;
           const conversation = await repository.updateConversation(input.conversationId, input.patch);
           const message = conversation && (await repository.insertMessage(input.message));
           if (!conversation || !message) throw notAppended;
@@ -1006,27 +1076,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async searchPassages(query, limit) {
       const terms = searchTerms(query);
       if (terms.length === 0 || limit < 1) return [];
-      const hits = await dialect.searchPassages(db, terms, Math.max(limit, RERANK_CANDIDATES));
-      if (hits.length === 0) return [];
-      const kp = t.kbPassages;
-      const rows = await db
-        .select({
-          id: kp.id,
-          articleId: kp.articleId,
-          slug: t.kbArticles.slug,
-          title: t.kbArticles.title,
-          heading: kp.heading,
-          text: kp.text,
-          position: kp.position,
-        })
-        .from(kp)
-        .innerJoin(t.kbArticles, eq(t.kbArticles.id, kp.articleId))
-        .where(inArray(kp.id, hits.map((h) => h.id)));
-      const byId = new Map(rows.map((r) => [r.id, r as KnowledgePassage]));
-      const candidates = hits.flatMap((h): PassageHit[] => {
-        const passage = byId.get(h.id);
-        return passage ? [{ passage, score: h.score }] : [];
-      });
+      const candidates = await dialect.searchPassages(db, terms, Math.max(limit, RERANK_CANDIDATES));
       return rerankPassages(query, candidates, limit);
     },
     async listArticles(opts) {

@@ -64,15 +64,27 @@ function profileSqlite(): () => Database.Database {
   return () => connection!;
 }
 
-/** Every PostgreSQL statement: pools and the notify bus all go through Client#query. */
+/**
+ * Every PostgreSQL statement: pools and the notify bus all go through Client#query, transactions
+ * awaiting its promise, Pool#query passing a callback (timed when it is called).
+ */
 function profilePostgres() {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const config = args[0] as string | { text: string };
     const source = label(typeof config === 'string' ? config : config.text);
     const started = performance.now();
+    const done = () => record(source, performance.now() - started);
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      args[args.length - 1] = function (this: unknown, ...results: unknown[]) {
+        done();
+        return (callback as (...r: unknown[]) => unknown).apply(this, results);
+      };
+      return query.apply(this, args);
+    }
     const result = query.apply(this, args);
-    if (result instanceof Promise) void result.then(() => record(source, performance.now() - started), () => record(source, performance.now() - started));
+    if (result instanceof Promise) void result.then(done, done);
     else record(source, 0);
     return result;
   } as typeof pg.Client.prototype.query;

@@ -514,10 +514,76 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(again).toBeNull();
     expect(await store.repo.getConversation(conversation.id)).toMatchObject({ status: 'open', lastMessageAt: day + 5 });
     expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
-    // Without events, inside a transaction.
-    const plain = await store.transaction((repo) => repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: day + 7 }, message: message(conversation, { createdAt: day + 7 }), events: [] }));
+    // Without events, inside a transaction; half a surrogate pair is stored as replacement characters, not refused.
+    const plain = await store.transaction((repo) => repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: day + 7 }, message: message(conversation, { text: 'cut \ud83d off', createdAt: day + 7 }), events: [] }));
     expect(plain?.conversation.lastMessageAt).toBe(day + 7);
+    expect((await store.repo.getMessage(plain!.message.id))?.text).toMatch(/^cut \ufffd+ off$/);
     expect(await counts()).toEqual({ reopened: 1, message_in: 1 });
+  });
+
+  it('claims the inbound message a reply answers in the reply\'s own write, and writes nothing of a reply whose claim lost', async () => {
+    const { conversation } = await contactWithConversation(store.repo);
+    const inbound = (await store.repo.insertMessage(message(conversation)))!;
+    const reply = (text: string, route: string) => ({
+      conversationId: conversation.id,
+      patch: { route, lastMessageAt: NOW + 10, updatedAt: NOW + 10 },
+      message: message(conversation, { direction: 'outbound', authorKind: 'bot', agentStatus: null, deliveryStatus: 'delivered', text, createdAt: NOW + 10 }),
+      events: [{ id: newId(), conversationId: conversation.id, type: 'message_out' as const, actor: 'bot' as const, channel: conversation.channel, value: null, data: null, createdAt: NOW + 10 }],
+      claim: { messageId: inbound.id, status: 'done' as const, answeredBy: { route, confidence: 0.8, agentName: `${route}-agent` } },
+    });
+    const [a, b] = await Promise.all([store.repo.appendMessage(reply('first', 'orders')), store.repo.appendMessage(reply('second', 'billing'))]);
+    const won = (a ?? b)!;
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const route = won.message.text === 'first' ? 'orders' : 'billing';
+    expect(won.conversation.route).toBe(route);
+    expect(await store.repo.getMessage(inbound.id)).toMatchObject({ agentStatus: 'done', route, agentName: `${route}-agent` });
+    const outbound = (await store.repo.listMessages(conversation.id)).filter((m) => m.direction === 'outbound');
+    expect(outbound.map((m) => m.text)).toEqual([won.message.text]);
+    expect(await store.repo.getConversation(conversation.id)).toMatchObject({ route });
+    // A message already answered takes no reply at all.
+    expect(await store.repo.appendMessage(reply('late', 'billing'))).toBeNull();
+    expect((await store.repo.listMessages(conversation.id)).map((m) => m.text)).not.toContain('late');
+  });
+
+  it('reads a conversation with its sender, its tickets waiting on the customer and its customer\'s address in one read', async () => {
+    const { contact, conversation } = await contactWithConversation(store.repo);
+    const address = `ada-${newId()}@example.com`;
+    const byEmail = await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: null, verified: true, createdAt: NOW });
+    const bySms = await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'sms', address: `+1555${Date.now() % 1_000_000}`, displayName: null, verified: true, createdAt: NOW - 1 });
+    const { contact: other } = await contactWithConversation(store.repo);
+    const otherAddress = `other-${newId()}@example.com`;
+    await store.repo.createIdentity({ id: newId(), contactId: other.id, channel: 'email', address: otherAddress, displayName: null, verified: true, createdAt: NOW - 5 });
+
+    expect(await store.repo.conversationWithCustomerAddress(conversation.id)).toEqual({ conversation, customerAddress: address });
+    expect(await store.repo.conversationWithCustomerAddress('nope')).toBeNull();
+
+    const sender = { id: contact.id, name: contact.name, email: contact.email, createdAt: contact.createdAt, updatedAt: contact.updatedAt };
+    expect(await store.repo.conversationFromSender(conversation.id, 'email', address)).toEqual({ conversation, sender, senderIdentities: [bySms, byEmail], ticketsWaiting: false });
+    expect(await store.repo.conversationFromSender(conversation.id, 'sms', bySms.address)).toMatchObject({ sender, senderIdentities: [bySms, byEmail] });
+    const fromOther = await store.repo.conversationFromSender(conversation.id, 'email', otherAddress);
+    expect([fromOther?.sender?.id, fromOther?.senderIdentities.map((i) => i.address)]).toEqual([other.id, [otherAddress]]);
+    expect(await store.repo.conversationFromSender(conversation.id, 'email', 'nobody@example.com')).toEqual({ conversation, sender: null, senderIdentities: [], ticketsWaiting: false });
+    expect(await store.repo.conversationFromSender('nope', 'email', address)).toBeNull();
+    const waiting = await store.transaction((repo) => repo.createTicket(ticket(conversation)));
+    expect((await store.repo.conversationFromSender(conversation.id, 'email', address))?.ticketsWaiting).toBe(false); // open, not waiting
+    await store.repo.updateTicket(waiting.id, { status: 'waiting', updatedAt: NOW + 1 });
+    expect((await store.repo.conversationFromSender(conversation.id, 'email', address))?.ticketsWaiting).toBe(true);
+  });
+
+  it('writes a change outside a transaction with its webhook event when someone subscribed to it, and alone otherwise', async () => {
+    const recording = withWebhookEvents(store, { clock: { now: () => NOW } });
+    const { conversation } = await contactWithConversation(store.repo);
+    const append = () => recording.repo.appendMessage({ conversationId: conversation.id, patch: { lastMessageAt: NOW + 1 }, message: message(conversation), events: [] });
+    const unheard = (await append())!;
+    const subscription = await store.repo.createWebhookSubscription({
+      id: newId(), url: 'https://hooks.example.com/m', secret: 'whsec_contract-secret-0003', events: ['message.created'], active: true, disabledReason: null, createdAt: NOW, updatedAt: NOW,
+    });
+    const heard = (await append())!;
+    const jobs = await store.repo.listJobs({ subscriptionId: subscription.id });
+    expect(jobs).toHaveLength(1);
+    expect((await store.repo.getWebhookEvent(jobs[0]!.eventId!))?.data).toMatchObject({ id: heard.message.id });
+    expect(unheard.message.id).not.toBe(heard.message.id);
+    await store.repo.deleteWebhookSubscription(subscription.id);
   });
 
   it('counts conversations per UTC day and channel in the database', async () => {

@@ -58,10 +58,11 @@ export function createPgStore(options: PgStoreOptions): Store {
   const readerPool = new pg.Pool({ connectionString: options.url, max: 1 });
   readerPool.on('error', (error) => options.logger?.warn({ err: error }, 'database dropped an idle connection; the pool opens a new one'));
   const readerRepo = createRepository(drizzle({ client: readerPool, schema, casing: 'snake_case' }) as unknown as Db, schema, dialect);
+  // Read by every message's writes, in a transaction or (see withWebhookEvents) before one alone.
   const activeWebhookSubscriptions = sharedRead(() => readerRepo.activeWebhookSubscriptions());
   return {
     dialect: 'postgres',
-    repo,
+    repo: { ...repo, activeWebhookSubscriptions },
     takeToken: createPgTokenTaker(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction(work) {

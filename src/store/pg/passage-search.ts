@@ -9,14 +9,23 @@
  * Normalisation 1 (rank / (1 + log length)), as for articles.
  */
 import { sql } from 'drizzle-orm';
+import type { PassageHit } from '../../core/types.ts';
 import type { Db } from '../repository.ts';
-import { CUTOFF_SHARE, PROBE_DEPTH, type Hit } from './knowledge-search.ts';
+import { CUTOFF_SHARE, PROBE_DEPTH } from './knowledge-search.ts';
 
-/** `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. */
-export async function searchPassages(db: Db, terms: string[], limit: number): Promise<Hit[]> {
+/**
+ * `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. The
+ * passages come with their rows in the same statement, in the function's order (best first).
+ */
+export async function searchPassages(db: Db, terms: string[], limit: number): Promise<PassageHit[]> {
   if (limit < 1) return [];
   const result = await db.execute(
-    sql`select id, score from kb_passage_search(${terms.join(' | ')}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8)`,
+    sql`select p.id, p.article_id as "articleId", a.slug, a.title, p.heading, p.text, p.position, s.score
+        from kb_passage_search(${terms.join(' | ')}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8) with ordinality as s(id, score, rank)
+        join kb_passages p on p.id = s.id join kb_articles a on a.id = p.article_id
+        order by s.rank`,
   );
-  return (result.rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
+  return (result.rows as (KnowledgePassageRow & { score: number | string })[]).map(({ score, ...passage }) => ({ passage, score: Number(score) }));
 }
+
+type KnowledgePassageRow = PassageHit['passage'];

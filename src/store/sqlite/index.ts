@@ -24,6 +24,8 @@ import { pendingMigrations } from '../migrations.ts';
 const MIGRATIONS = packagePath('migrations', 'sqlite');
 
 const dialect = sqliteDialect(savepointAtomically);
+/** Writes that change what a webhook reports, often made outside a transaction. */
+const STANDALONE_WRITES = ['createConversation', 'updateConversation', 'insertMessage', 'appendMessage', 'createTicket', 'updateTicket', 'insertCsat'] as const satisfies readonly (keyof Repository)[];
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
@@ -57,10 +59,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }),
   ) as unknown as Repository;
 
+  const transaction = createGroupCommit(sqlite, lock, repo);
+  // The writes made outside a transaction when no webhook subscriber would be told of them (see
+  // withWebhookEvents), the message path's among them, join the group commit as a unit of work
+  // would: a commit of their own would write their WAL pages again for every message.
+  const grouped = Object.fromEntries(
+    STANDALONE_WRITES.map((name) => [name, (...args: unknown[]) => transaction((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args))]),
+  ) as Partial<Repository>;
+
   return {
     dialect: 'sqlite',
-    repo: guarded,
-    transaction: createGroupCommit(sqlite, lock, repo),
+    repo: { ...guarded, ...grouped },
+    transaction,
     async migrate() {
       await lock.run(async () => {
         migrate(db, { migrationsFolder: MIGRATIONS });
