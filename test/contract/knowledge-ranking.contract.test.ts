@@ -22,6 +22,7 @@ import { defaultArticles } from '../support/deployment.ts';
 import { createTestDatabase, postgresUnavailable } from '../support/postgres.ts';
 import { describeWithService } from '../support/services.ts';
 import type { Store } from '../../src/core/ports.ts';
+import type { PassageHit } from '../../src/core/types.ts';
 import type { Db } from '../../src/store/repository.ts';
 import { searchTerms } from '../../src/store/search-terms.ts';
 import { createPgStore } from '../../src/store/pg/index.ts';
@@ -110,6 +111,9 @@ function rankingContract(open: () => Promise<Fixture>) {
   });
 }
 
+/** Passages as the search returns them (with their rows), compared by id and score. */
+const asHits = (found: PassageHit[]): Hit[] => found.map((h) => ({ id: h.passage.id, score: h.score }));
+
 describe('Knowledge ranking contract: SQLite', () => {
   rankingContract(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'frontdesk-kb-ranking-'));
@@ -130,7 +134,7 @@ describe('Knowledge ranking contract: SQLite', () => {
       store,
       tiesInIdOrder: false,
       async search(kind, terms, limit) {
-        return kind === 'articles' ? sqliteSearchKnowledge(run, terms, limit) : sqliteSearchPassages(run, terms, limit);
+        return kind === 'articles' ? sqliteSearchKnowledge(run, terms, limit) : asHits(await sqliteSearchPassages(run, terms, limit));
       },
       async scoreAll(kind, terms, depth) {
         return side().prepare(referenceSql[kind]).all(matchAny(terms), depth) as Hit[];
@@ -161,7 +165,7 @@ describeWithService('PostgreSQL', await postgresUnavailable())('Knowledge rankin
       store,
       tiesInIdOrder: true,
       async search(kind, terms, limit) {
-        return kind === 'articles' ? pgSearchKnowledge(engine, terms, limit) : pgSearchPassages(engine, terms, limit);
+        return kind === 'articles' ? pgSearchKnowledge(engine, terms, limit) : asHits(await pgSearchPassages(engine, terms, limit));
       },
       async scoreAll(kind, terms, depth) {
         const result = await client.query<{ id: string; score: number }>(referenceSql[kind], [terms.join(' | '), depth]);
