@@ -223,18 +223,22 @@ function wordsOf(passage: PassageText): PassageWords {
 type WordWeight = (word: string) => number;
 const ownWords: WordWeight = () => 1;
 
+/** "Is there …", "do you sell …", "can I bring …": a question whether something exists or is offered. */
+const ASKS_FOR = /\b(?:is there|are there|do you (?:sell|have|offer|carry|stock|make|do|sponsor|buy|rent)|can i (?:bring|book|rent|buy))\s+([^?.!,;\n]{1,60})/i;
+/** Where the thing asked about ends and what surrounds it begins ("parking | near the Denver store"). */
+const PHRASE_END = /\s(?:to|for|in|at|on|near|with|from|by|into|if|when|or|and|that|because|so|like|than|as)\s.*$/i;
+
 /**
  * What a question asks to exist or be offered: the words after "is there", "do you sell/have/offer…"
  * or "can I bring/book", up to the first preposition ("parking" in "is there parking near the
  * Denver store?"). Empty for other questions.
  */
-const ASKS_FOR = /\b(?:is there|are there|do you (?:sell|have|offer|carry|stock|make|do|sponsor|buy|rent)|can i (?:bring|book|rent|buy))\s+([^?.!,;\n]{1,60})/i;
-const PHRASE_END = /\s(?:to|for|in|at|on|near|with|from|by|into|if|when|or|and|that|because|so|like|than|as)\s.*$/i;
 export function focusOf(text: string): string[] {
   const asked = ASKS_FOR.exec(normalizeText(text));
   return asked ? contentWords(` ${asked[1]!} `.replace(PHRASE_END, ' ')) : [];
 }
 
+/** How much of the question (idf-weighted) the passage covers, and whether it names what the question asks to exist. */
 export function coverage(question: string[], passage: PassageText, vocabulary: Vocabulary, weightOf: WordWeight = ownWords, focus: string[] = []): CoverageFeatures {
   if (question.length === 0) return { local: 0, title: 0, unknown: 0, focusMissing: 0 };
   const words = wordsOf(passage);
