@@ -112,6 +112,8 @@ describe('what a question asks to exist or be offered', () => {
     expect(focusOf('do you sell wholesale to other shops?')).toEqual([stem('wholesale')]);
     expect(focusOf('can I bring my dog into the Portland shop')).toEqual(['dog']);
     expect(focusOf('do you have a student discount?')).toEqual(['student', 'discount']);
+    expect(focusOf('do you guys sell wetsuits?')).toEqual([stem('wetsuits')]);
+    expect(focusOf('does your store have parking')).toEqual([stem('parking')]);
     expect(focusOf('where is the Denver store?')).toEqual([]);
   });
 

@@ -224,7 +224,8 @@ type WordWeight = (word: string) => number;
 const ownWords: WordWeight = () => 1;
 
 /** "Is there …", "do you sell …", "can I bring …": a question whether something exists or is offered. */
-const ASKS_FOR = /\b(?:is there|are there|do you (?:sell|have|offer|carry|stock|make|do|sponsor|buy|rent)|can i (?:bring|book|rent|buy))\s+([^?.!,;\n]{1,60})/i;
+const ASKS_FOR =
+  /\b(?:is there|are there|(?:do|does|will) (?:you|northwind|your (?:store|shop)s?) (?:guys |all |also |still |even |ever )?(?:sell|have|offer|carry|stock|make|do|sponsor|buy|rent)|can (?:i|we) (?:bring|book|rent|buy))\s+([^?.!,;\n]{1,60})/i;
 /** Where the thing asked about ends and what surrounds it begins ("parking | near the Denver store"). */
 const PHRASE_END = /\s(?:to|for|in|at|on|near|with|from|by|into|if|when|or|and|that|because|so|like|than|as)\s.*$/i;
 
