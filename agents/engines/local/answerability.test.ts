@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPassage, buildVocabulary, contentWords, expandQuery, focusOf, stem, topicality, type PassageText } from './answerability.ts';
+import { bestPassage, buildVocabulary, contentWords, expandQuery, focusOf, phrasalCompounds, stem, topicality, type PassageText } from './answerability.ts';
 import { candidateSections } from './knowledge-answers.ts';
 
 const sections: PassageText[] = [
@@ -129,5 +129,14 @@ describe('what a question asks to exist or be offered', () => {
     expect(parking.features.focusMissing).toBe(1);
     expect(address.features.focusMissing).toBe(0);
     expect(parking.probability).toBeLessThan(address.probability);
+  });
+});
+
+describe('phrasal verbs written as one word', () => {
+  it('reads "pick up" as "pickup" when the knowledge base writes it so, and only then', () => {
+    const words = buildVocabulary(['Free in-store pickup: choose it at checkout.', 'Opening hours of our stores.']);
+    expect(phrasalCompounds('can I pick up my order at a store?', words)).toEqual(['pickup']);
+    expect(phrasalCompounds('can I pick up my order at a store?', vocabulary)).toEqual([]);
+    expect(phrasalCompounds('how do I log in?', words)).toEqual([]);
   });
 });

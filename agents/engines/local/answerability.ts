@@ -63,7 +63,26 @@ export function expandQuery(text: string, vocabulary: Vocabulary): string | null
     if (vocabulary.idf(w) !== undefined) continue;
     for (const plain of PLAIN.get(w) ?? []) extra.add(plain);
   }
+  for (const w of phrasalCompounds(text, vocabulary)) extra.add(w);
   return extra.size > 0 ? `${text} ${[...extra].join(' ')}` : null;
+}
+
+/** Particles that make a verb a phrasal one, written as one word in help-centre prose ("pickup", "login", "checkout"). */
+const PARTICLES = new Set(['up', 'in', 'out', 'back', 'off', 'on', 'down', 'over']);
+
+/**
+ * "pick up" as "pickup", "log in" as "login": a verb and its particle joined, when the knowledge
+ * base writes them so (the customer writes two words; neither alone finds the article's one).
+ */
+export function phrasalCompounds(text: string, vocabulary: Vocabulary): string[] {
+  const words = foldText(text).split(/[^\p{L}]+/u);
+  const found: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (!PARTICLES.has(words[i + 1]!) || words[i]!.length < 3) continue;
+    const joined = words[i]! + words[i + 1]!;
+    if (vocabulary.idf(stem(joined)) !== undefined) found.push(joined);
+  }
+  return found;
 }
 
 /** How rare a question word is: its own idf, or its rarest known equivalent's; undefined when the knowledge base uses none. */
@@ -363,7 +382,7 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   vocabulary: Vocabulary,
   context = '',
 ): { hit: T; features: CoverageFeatures; probability: number; alternatives: { hit: T; share: number }[] } | null {
-  const own = new Set(contentWords(questionText));
+  const own = new Set([...contentWords(questionText), ...phrasalCompounds(questionText, vocabulary).map(stem)]);
   const question = [...new Set([...own, ...contentWords(context)])];
   if (question.length === 0 || candidates.length === 0) return null;
   const weightOf: WordWeight = (w) => (own.has(w) ? 1 : CONTEXT_WEIGHT);

@@ -218,6 +218,12 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.text).not.toContain('Sign up');
   });
 
+  it('judges a question told with a story by what it asks, not by the story\'s words alone', async () => {
+    const result = await engineSaying('store_policy').run(input('Sorry, my cat walked across the keyboard and knocked my tea over the laptop. What are your opening hours on Sunday?'));
+    expect(result.handoff).toBeUndefined();
+    expect(result.text).toMatch(/11 am/);
+  });
+
   it('hands a question the knowledge base cannot answer to a person, with a ticket', async () => {
     const result = await engineSaying('store_policy').run(input('do you sell wholesale to retailers?'));
     expect(result.handoff).toBeDefined();

@@ -70,7 +70,12 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
   const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf, context !== undefined ? turn.text : undefined);
   const sections = found.map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
   const own = context !== undefined ? turn.text : query;
-  const chosen = bestPassage(own, sections, vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)), context);
+  const words = vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
+  const chosen = bestPassage(own, sections, words, context);
+  // "Sorry, my cat walked on the keyboard. Can I pick up my order at a store?": the section is chosen
+  // on everything said, but whether it answers is judged on what is asked too, not on the story's words alone.
+  const asked = questionsIn(own);
+  if (chosen && asked) chosen.probability = Math.max(chosen.probability, bestPassage(asked, [chosen.hit], words, context)?.probability ?? 0);
   turn.trace.push({
     kind: 'tool',
     name: 'search_knowledge',
@@ -85,6 +90,13 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
     return `${top.heading ? `**${top.heading}**\n\n` : ''}${quoteOf(section.members, query, vocabulary)}`;
   });
   return { text: `${quoted.join('\n\n')}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+}
+
+/** The sentences of a longer message that ask something, when there are others beside them; else null. */
+function questionsIn(text: string): string | null {
+  const sentences = text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.trim());
+  const questions = sentences.filter((sentence) => sentence.trim().endsWith('?'));
+  return questions.length > 0 && questions.length < sentences.length ? questions.join(' ') : null;
 }
 
 /**
