@@ -97,12 +97,13 @@ function idfOf(word: string, vocabulary: Vocabulary): number | undefined {
   return best;
 }
 
+/** "how long", "how much" left out: the kind of answer wanted, not its topic ("long sleeves" stays). */
+export const withoutAnswerFraming = (text: string) => text.replace(/\bhow (long|much|many|soon|often|far)\b/gi, ' ');
+
 /** The question's content words, stemmed, each once. */
 export function contentWords(text: string): string[] {
   // The classifier's normalisation first: SMS shorthand ("hrs", "pkg") meets the articles' words.
-  const words = normalizeText(text)
-    // "how long", "how much": the kind of answer wanted, not its topic ("long sleeves" stays).
-    .replace(/\bhow (long|much|many|soon|often|far)\b/g, ' ')
+  const words = withoutAnswerFraming(normalizeText(text))
     .replace(/['’]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
@@ -365,6 +366,20 @@ function bestUnit(question: string[], framedQuestion: string, passage: PassageTe
 /** Weight of a follow-up's context words (the topic it continues) against its own words. */
 const CONTEXT_WEIGHT = 0.3;
 
+/** The question's words with a follow-up's context words (`context`), and how much each counts. */
+function questionWords(questionText: string, vocabulary: Vocabulary, context: string) {
+  const own = new Set([...contentWords(questionText), ...phrasalCompounds(questionText, vocabulary).map(stem)]);
+  const question = [...new Set([...own, ...contentWords(context)])];
+  const weightOf: WordWeight = (w) => (own.has(w) ? 1 : CONTEXT_WEIGHT);
+  return { question, weightOf };
+}
+
+/** Probability that `passage` answers the question, judged without ranking it against others. */
+export function answerProbabilityFor(questionText: string, passage: PassageText, vocabulary: Vocabulary, context = ''): number {
+  const { question, weightOf } = questionWords(questionText, vocabulary, context);
+  return question.length === 0 ? 0 : answerProbability(coverage(question, passage, vocabulary, weightOf, focusOf(questionText)));
+}
+
 /** Weight of the search engine's own rank (its title re-rank catches paraphrases) against this module's BM25. */
 const ENGINE_WEIGHT = 0.75;
 
@@ -382,10 +397,8 @@ export function bestPassage<T extends { passage: PassageText; score?: number; bo
   vocabulary: Vocabulary,
   context = '',
 ): { hit: T; features: CoverageFeatures; probability: number; alternatives: { hit: T; share: number }[] } | null {
-  const own = new Set([...contentWords(questionText), ...phrasalCompounds(questionText, vocabulary).map(stem)]);
-  const question = [...new Set([...own, ...contentWords(context)])];
+  const { question, weightOf } = questionWords(questionText, vocabulary, context);
   if (question.length === 0 || candidates.length === 0) return null;
-  const weightOf: WordWeight = (w) => (own.has(w) ? 1 : CONTEXT_WEIGHT);
   // "and the 2fa codes?" after "how long is the reset link good for?" asks the same kind of fact.
   const framed = framing(`${context} ${questionText}`);
   const matches = candidates.map((hit) => matchScore(question, hit.passage, vocabulary, weightOf));

@@ -4,7 +4,7 @@
  */
 import type { AgentRunResult } from '../../../src/core/ports.ts';
 import type { KnowledgePassage, PassageHit } from '../../../src/core/types.ts';
-import { answerabilityModel, bestPassage, bestSentenceScore, buildVocabulary, expandQuery, type Vocabulary } from './answerability.ts';
+import { answerabilityModel, answerProbabilityFor, bestPassage, bestSentenceScore, buildVocabulary, expandQuery, withoutAnswerFraming, type Vocabulary } from './answerability.ts';
 import type { EngineContext, Turn } from './engine-context.ts';
 import { handoff, result } from './replies.ts';
 
@@ -36,9 +36,8 @@ export type PassageSearch = (query: string, limit: number) => Promise<PassageHit
  * into sections (sectionsOf).
  */
 export async function candidateSections(search: PassageSearch, asked: string, vocabulary: Vocabulary | undefined, tagsOf?: (slug: string) => string, ownWords?: string) {
-  // "how long", "how much" frame the answer, they are not its topic: a full-text search for "long"
-  // finds every "as long as" ("how long does express take?" is about express).
-  const query = asked.replace(/\bhow (long|much|many|soon|often|far)\b/gi, ' ');
+  // A full-text search for "long" finds every "as long as" ("how long does express take?" is about express).
+  const query = withoutAnswerFraming(asked);
   const expanded = vocabulary ? expandQuery(query, vocabulary) : null;
   const ownQuery = ownWords && vocabulary ? (expandQuery(ownWords, vocabulary) ?? ownWords) : ownWords;
   const [found, more, own] = await Promise.all([
@@ -75,7 +74,7 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
   // "Sorry, my cat walked on the keyboard. Can I pick up my order at a store?": the section is chosen
   // on everything said, but whether it answers is judged on what is asked too, not on the story's words alone.
   const asked = questionsIn(own);
-  if (chosen && asked) chosen.probability = Math.max(chosen.probability, bestPassage(asked, [chosen.hit], words, context)?.probability ?? 0);
+  if (chosen && asked) chosen.probability = Math.max(chosen.probability, answerProbabilityFor(asked, chosen.hit.passage, words, context));
   turn.trace.push({
     kind: 'tool',
     name: 'search_knowledge',

@@ -64,7 +64,7 @@ export const pointsBack = (text: string) => POINTS_BACK.test(text);
  */
 export function isFollowUp(text: string, contentWordCount: number, standsAlone: boolean): boolean {
   if (FOLLOW_UP_OPENER.test(text) || CORRECTION.test(text)) return true;
-  if (contentWordCount <= 3 && POINTS_BACK.test(text)) return true;
+  if (contentWordCount <= 3 && pointsBack(text)) return true;
   // One word ("sun?", "PayPal?") never stands alone after a topic, whatever triage makes of it.
   return contentWordCount <= 1 || (contentWordCount <= 2 && !standsAlone);
 }

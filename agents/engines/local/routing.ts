@@ -69,8 +69,9 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   const pointsElsewhere = (from: string, sure: boolean) => sure && decision.route !== from && decision.route !== graph.triage.fallbackRoute;
   // "Which carrier is it with?" about the order just discussed stays with that order; when triage
   // is sure it is about something else, that is tried first and the order is the fallback.
+  const orderDetail = asksForOrderDetail(text);
   const aboutOrder =
-    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && (POINTS_BACK_TO_ORDER.test(text) || asksForOrderDetail(text))
+    topic && ordersAgent && topic.route === ordersAgent.route && memory.orderId && !mentioned && (POINTS_BACK_TO_ORDER.test(text) || orderDetail)
       ? {
           agent: ordersAgent,
           // "ok, cancel that order" after its status: the new request, on the same order.
@@ -82,7 +83,7 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
       : null;
   if (aboutOrder) {
     // Sure of another route, or an article clearly covers the message ("will I pay customs?").
-    const elsewhere = !asksForOrderDetail(text) && pointsElsewhere(topic!.route, decision.confident || decision.knowledge !== undefined);
+    const elsewhere = !orderDetail && pointsElsewhere(topic!.route, decision.confident || decision.knowledge !== undefined);
     trace.push({ kind: 'triage', name: 'follow_up', data: { topic: topic!.route, route: elsewhere ? decision.route : topic!.route }, at: now() });
     if (!elsewhere) return aboutOrder;
     return { agent: agentForRoute(graph, decision.route), intent: decision.intent, confidence: decision.confidence, query: text, fallback: aboutOrder };

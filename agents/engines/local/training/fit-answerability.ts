@@ -112,10 +112,11 @@ const vector = (f: CoverageFeatures) => [f.local + f.title, f.title, f.unknown, 
 function fit(rows: Row[]) {
   const positives = rows.filter((r) => r.answerable).length;
   const classWeight = (r: Row) => (r.answerable ? rows.length / (2 * positives) : rows.length / (2 * (rows.length - positives)));
-  let w = [0, 0, 0, 0];
+  const size = vector(rows[0]!.features).length;
+  let w: number[] = new Array(size).fill(0);
   let b = 0;
   for (let epoch = 0; epoch < 1_500; epoch++) {
-    const gw = [0, 0, 0, 0];
+    const gw: number[] = new Array(size).fill(0);
     let gb = 0;
     for (const r of rows) {
       const x = vector(r.features);
