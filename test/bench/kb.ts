@@ -5,10 +5,8 @@
  * the same store. SQLite always; PostgreSQL as well when FRONTDESK_TEST_PG_URL or DATABASE_URL
  * names a server (a throwaway database is created there and dropped afterwards).
  *
- * The articles beyond the real ones are generated deterministically: paragraphs of the real
- * articles recombined with product sentences whose collection names, products and style codes
- * follow a Zipf-like distribution, so the index has a long-tailed vocabulary, and each article is
- * as long as the real ones. `BENCH_KB_ARTICLES` and `BENCH_KB_PASSES` change the run;
+ * The articles beyond the real ones and the queries are generated deterministically (kb-corpus.ts).
+ * `BENCH_KB_ARTICLES` and `BENCH_KB_PASSES` change the run;
  * `BENCH_KB_STORE=sqlite` or `postgres` measures one store only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -92,17 +92,22 @@ function suite(open: () => Promise<CountedStore>) {
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const credentials = (op: Operation, token?: string): Record<string, string> => {
-    const chosen = token ?? (op.auth === 'visitor' ? visitorToken : op.auth === 'staff' ? admin : undefined);
+  const credentials = (op: Operation): Record<string, string> => {
+    const chosen = op.auth === 'visitor' ? visitorToken : op.auth === 'staff' ? admin : undefined;
     return chosen ? { authorization: `Bearer ${chosen}` } : {};
   };
   /** The path with real ids (the sweep's own conversation and contact), or `value` for every parameter. */
   const pathOf = (op: Operation, value?: string) =>
     op.path.replace(/\{(\w+)\}/g, (_, name: string) => value ?? (name === 'id' && op.path.startsWith('/v1/conversations/') ? conversationId : name === 'id' && op.path.startsWith('/v1/contacts/') ? contactId : 'unknown'));
 
+  type Init = RequestInit & { headers?: Record<string, string> };
+  /** The operation's request with its caller's credentials, unless `init` brings others. */
+  const request = (op: Operation, path: string, init: Init) => fd.app.request(path, { method: op.method, ...init, headers: { ...credentials(op), ...init.headers } });
+  const json = (body: string) => ({ headers: { 'content-type': 'application/json' }, body });
+
   /** Sends a request; a problem with its answer is returned as a line, for one readable list per sweep. */
-  async function send(label: string, op: Operation, path: string, init: RequestInit & { headers?: Record<string, string> }, expected?: { status: number; code: string }) {
-    const res = await fd.app.request(path, { method: op.method, ...init, headers: { ...credentials(op), ...init.headers } });
+  async function send(label: string, op: Operation, path: string, init: Init, expected?: { status: number; code: string }) {
+    const res = await request(op, path, init);
     if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) {
       await res.body?.cancel();
       return expected ? `${label}: ${op.method} ${op.path} streamed instead of ${expected.status}` : null;
@@ -115,8 +120,8 @@ function suite(open: () => Promise<CountedStore>) {
     return null;
   }
   const refused = (status: number) => status >= 400 && status < 500;
-  async function expectRefused(label: string, op: Operation, path: string, init: RequestInit & { headers?: Record<string, string> }) {
-    const res = await fd.app.request(path, { method: op.method, ...init, headers: { ...credentials(op), ...init.headers } });
+  async function expectRefused(label: string, op: Operation, path: string, init: Init) {
+    const res = await request(op, path, init);
     const text = await res.text();
     return refused(res.status) && ERROR_SHAPE.test(text) ? null : `${label}: ${op.method} ${op.path} → ${res.status} ${text.slice(0, 120)}`;
   }
@@ -129,10 +134,9 @@ function suite(open: () => Promise<CountedStore>) {
       if (op.path.includes('{')) problems.push(await send('NUL id', op, pathOf(op, 'a%00b'), {}, invalidInput));
       for (const name of op.queryNames) problems.push(await send(`NUL ${name}`, op, `${pathOf(op)}?${name}=%00`, {}, { status: 400, code: 'invalid_query' }));
       if (op.jsonExample === null || op.auth === 'provider') continue;
-      const json = (body: Json) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       for (const field of Object.keys(op.jsonExample)) {
         for (const [what, value] of [['NUL', NUL], ['lone surrogate', LONE_SURROGATE]]) {
-          problems.push(await send(`${what} in ${field}`, op, pathOf(op), json({ ...op.jsonExample, [field]: value }), invalidInput));
+          problems.push(await send(`${what} in ${field}`, op, pathOf(op), json(JSON.stringify({ ...op.jsonExample, [field]: value })), invalidInput));
         }
       }
     }
@@ -189,7 +193,6 @@ function suite(open: () => Promise<CountedStore>) {
     const values: unknown[] = [null, true, 0, -1, 1.5, 1e308, '', [], ['x'], {}, { nested: { deeper: [1, 2] } }];
     for (const op of operations) {
       if (op.jsonExample === null || op.auth === 'provider') continue;
-      const json = (body: string) => ({ headers: { 'content-type': 'application/json' }, body });
       for (const field of Object.keys(op.jsonExample)) {
         for (const value of values) problems.push(await send(`${field}=${JSON.stringify(value)}`, op, pathOf(op), json(JSON.stringify({ ...op.jsonExample, [field]: value }))));
       }

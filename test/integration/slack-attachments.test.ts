@@ -15,7 +15,6 @@ import { createTestFrontdesk, manualClock } from '../support/frontdesk.ts';
 import { startSlackApi, type SlackApi } from './slack-web-api.ts';
 import { postStaffReply } from '../support/staff-reply.ts';
 
-
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 5, 5]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
 const CHANNEL = 'C123ABC456';

@@ -18,7 +18,6 @@ import { createTestFrontdesk, manualClock } from '../support/frontdesk.ts';
 import { AUTH_TOKEN, CUSTOMER, OUR_NUMBER, PUBLIC_URL, smsEnv, startTwilioApi, type TwilioApi } from './sms-support.ts';
 import { postStaffReply, type Json } from '../support/staff-reply.ts';
 
-
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 7, 7, 7]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% a return label\n%%EOF\n');
 const MEDIA_PATH = `${PUBLIC_URL}/webhooks/sms/media/`;
