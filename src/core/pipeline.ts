@@ -241,11 +241,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   }
 
   /** Finds the conversation an inbound message continues, strongest hint first. */
+  /** Whether a conversation a message names is one its sender may continue: their own, on the message's channel. */
+  function isSendersOwn(conversation: Conversation, sender: Contact, channel: ChannelKind): boolean {
+    return conversation.contactId === sender.id && conversation.channel === channel;
+  }
+
   async function findThread(repo: Repository, inbound: ParsedInbound, contact: Contact, now: number) {
     const { thread, channel } = inbound;
     if (thread.conversationId) {
       const conversation = await repo.getConversation(thread.conversationId);
-      if (!conversation || conversation.contactId !== contact.id || conversation.channel !== channel) {
+      if (!conversation || !isSendersOwn(conversation, contact, channel)) {
         throw new InvalidInputError('The conversation does not belong to this sender.', undefined, 'conversation_mismatch');
       }
       return conversation;
@@ -315,7 +320,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     if (!conversationId || inbound.providerMessageId || inbound.attachments.length > 0) return null;
     const found = await store.repo.conversationFromSender(conversationId, inbound.channel, inbound.from.address);
     const contact = found?.sender;
-    if (!found || !contact || found.ticketsWaiting || found.conversation.contactId !== contact.id || found.conversation.channel !== inbound.channel) return null;
+    if (!found || !contact || found.ticketsWaiting || !isSendersOwn(found.conversation, contact, inbound.channel)) return null;
     if (Object.keys(contactPatch(contact, inbound.from)).length > 0) return null;
     const appended = await appendInbound(store.repo, inbound, found.conversation, contact, now);
     if (!appended) return null;

@@ -142,6 +142,12 @@ function recordingRepository(repo: Repository, clock: Clock, jobIds: string[], s
 }
 
 /**
+ * The writes whose changes a webhook reports: made through `repo` outside a transaction, each
+ * runs alone or, when someone subscribed, as a transaction with its event (withWebhookEvents).
+ */
+export const WEBHOOK_REPORTED_WRITES = ['createConversation', 'updateConversation', 'insertMessage', 'appendMessage', 'createTicket', 'updateTicket', 'insertCsat'] as const satisfies readonly (keyof Repository)[];
+
+/**
  * The store with webhook events recorded in every unit of work. A write through `repo` outside a
  * transaction runs alone when no subscriber would be told of it (each is atomic by itself: one
  * statement on PostgreSQL), otherwise as a transaction of its own with its event, so the event is
@@ -162,19 +168,20 @@ export function withWebhookEvents(store: Store, options: WebhookEventOptions): S
     const told = (await subscribers).some((s) => types.some((type) => s.events.includes(type)));
     return told ? transaction(write, subscribers) : write(repo);
   }
+  // Exactly the listed writes: the SQLite store groups the same ones into its commits.
+  const reported: Pick<Repository, (typeof WEBHOOK_REPORTED_WRITES)[number]> = {
+    createConversation: (input) => standalone(['conversation.created'], (r) => r.createConversation(input)),
+    updateConversation: (id, patch) => standalone(['conversation.updated'], (r) => r.updateConversation(id, patch)),
+    insertMessage: (input) => standalone(['message.created'], (r) => r.insertMessage(input)),
+    appendMessage: (input) => standalone(['message.created', 'conversation.updated'], (r) => r.appendMessage(input)),
+    createTicket: (input) => standalone(['ticket.created'], (r) => r.createTicket(input)),
+    updateTicket: (id, patch, actorId) => standalone(['ticket.updated'], (r) => r.updateTicket(id, patch, actorId)),
+    insertCsat: (input) => standalone(['csat.created'], (r) => r.insertCsat(input)),
+  };
   // Everything else (migrations, close…) is the store's own.
   return {
     ...store,
-    repo: {
-      ...repo,
-      createConversation: (input) => standalone(['conversation.created'], (r) => r.createConversation(input)),
-      updateConversation: (id, patch) => standalone(['conversation.updated'], (r) => r.updateConversation(id, patch)),
-      insertMessage: (input) => standalone(['message.created'], (r) => r.insertMessage(input)),
-      appendMessage: (input) => standalone(['message.created', 'conversation.updated'], (r) => r.appendMessage(input)),
-      createTicket: (input) => standalone(['ticket.created'], (r) => r.createTicket(input)),
-      updateTicket: (id, patch, actorId) => standalone(['ticket.updated'], (r) => r.updateTicket(id, patch, actorId)),
-      insertCsat: (input) => standalone(['csat.created'], (r) => r.insertCsat(input)),
-    },
+    repo: { ...repo, ...reported },
     transaction: (work) => transaction(work),
   };
 }

@@ -111,8 +111,20 @@ function rankingContract(open: () => Promise<Fixture>) {
   });
 }
 
-/** Passages as the search returns them (with their rows), compared by id and score. */
-const asHits = (found: PassageHit[]): Hit[] => found.map((h) => ({ id: h.passage.id, score: h.score }));
+/**
+ * A store's full-text stage from its dialect's two searches, which take the same query runner;
+ * passages come with their rows and are compared by id and score.
+ */
+function fullTextStage<Q>(
+  query: Q,
+  searchArticles: (query: Q, terms: string[], limit: number) => Hit[] | Promise<Hit[]>,
+  searchPassages: (query: Q, terms: string[], limit: number) => PassageHit[] | Promise<PassageHit[]>,
+): Fixture['search'] {
+  return async (kind, terms, limit) =>
+    kind === 'articles'
+      ? searchArticles(query, terms, limit)
+      : (await searchPassages(query, terms, limit)).map((h) => ({ id: h.passage.id, score: h.score }));
+}
 
 describe('Knowledge ranking contract: SQLite', () => {
   rankingContract(async () => {
@@ -133,9 +145,7 @@ describe('Knowledge ranking contract: SQLite', () => {
     return {
       store,
       tiesInIdOrder: false,
-      async search(kind, terms, limit) {
-        return kind === 'articles' ? sqliteSearchKnowledge(run, terms, limit) : asHits(await sqliteSearchPassages(run, terms, limit));
-      },
+      search: fullTextStage(run, sqliteSearchKnowledge, sqliteSearchPassages),
       async scoreAll(kind, terms, depth) {
         return side().prepare(referenceSql[kind]).all(matchAny(terms), depth) as Hit[];
       },
@@ -164,9 +174,7 @@ describeWithService('PostgreSQL', await postgresUnavailable())('Knowledge rankin
     return {
       store,
       tiesInIdOrder: true,
-      async search(kind, terms, limit) {
-        return kind === 'articles' ? pgSearchKnowledge(engine, terms, limit) : asHits(await pgSearchPassages(engine, terms, limit));
-      },
+      search: fullTextStage(engine, pgSearchKnowledge, pgSearchPassages),
       async scoreAll(kind, terms, depth) {
         const result = await client.query<{ id: string; score: number }>(referenceSql[kind], [terms.join(' | '), depth]);
         return result.rows.map((r) => ({ id: r.id, score: Number(r.score) }));

@@ -9,7 +9,7 @@
  * Normalisation 1 (rank / (1 + log length)), as for articles.
  */
 import { sql } from 'drizzle-orm';
-import type { PassageHit } from '../../core/types.ts';
+import type { KnowledgePassage, PassageHit } from '../../core/types.ts';
 import type { Db } from '../repository.ts';
 import { CUTOFF_SHARE, PROBE_DEPTH } from './knowledge-search.ts';
 
@@ -25,7 +25,5 @@ export async function searchPassages(db: Db, terms: string[], limit: number): Pr
         join kb_passages p on p.id = s.id join kb_articles a on a.id = p.article_id
         order by s.rank`,
   );
-  return (result.rows as (KnowledgePassageRow & { score: number | string })[]).map(({ score, ...passage }) => ({ passage, score: Number(score) }));
+  return (result.rows as (KnowledgePassage & { score: number | string })[]).map(({ score, ...passage }) => ({ passage, score: Number(score) }));
 }
-
-type KnowledgePassageRow = PassageHit['passage'];

@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packagePath } from '../../../config/package-root.ts';
 import type { Repository, Store } from '../../core/ports.ts';
+import { WEBHOOK_REPORTED_WRITES } from '../../core/webhook-events.ts';
 import { createLock } from '../lock.ts';
 import { createRepository, type Db, type Schema } from '../repository.ts';
 import * as schema from '../schema/sqlite.ts';
@@ -24,8 +25,6 @@ import { pendingMigrations } from '../migrations.ts';
 const MIGRATIONS = packagePath('migrations', 'sqlite');
 
 const dialect = sqliteDialect(savepointAtomically);
-/** Writes that change what a webhook reports, often made outside a transaction. */
-const STANDALONE_WRITES = ['createConversation', 'updateConversation', 'insertMessage', 'appendMessage', 'createTicket', 'updateTicket', 'insertCsat'] as const satisfies readonly (keyof Repository)[];
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
@@ -64,7 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // withWebhookEvents), the message path's among them, join the group commit as a unit of work
   // would: a commit of their own would write their WAL pages again for every message.
   const grouped = Object.fromEntries(
-    STANDALONE_WRITES.map((name) => [name, (...args: unknown[]) => transaction((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args))]),
+    WEBHOOK_REPORTED_WRITES.map((name) => [name, (...args: unknown[]) => transaction((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args))]),
   ) as Partial<Repository>;
 
   return {

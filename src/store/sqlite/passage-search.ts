@@ -4,7 +4,7 @@
  * title is shared by every passage of the article and tells articles apart rather than passages.
  */
 import { sql } from 'drizzle-orm';
-import type { PassageHit } from '../../core/types.ts';
+import type { KnowledgePassage, PassageHit } from '../../core/types.ts';
 import { matchAny, type RunQuery } from './knowledge-search.ts';
 
 /** bm25 column weights: title, heading, text. */
@@ -14,7 +14,7 @@ const WEIGHTS = { title: 4, heading: 8, text: 1 };
 export function searchPassages(run: RunQuery, terms: string[], limit: number): PassageHit[] {
   const query = matchAny(terms);
   // Lower bm25 is better, so the score is its negation.
-  const rows = run<PassageHit['passage'] & { score: number }>(
+  const rows = run<KnowledgePassage & { score: number }>(
     sql`select p.id as id, p.article_id as articleId, a.slug as slug, a.title as title, p.heading as heading, p.text as text,
           p.position as position, f.score as score
         from (select rowid, -bm25(kb_passage_fts, ${WEIGHTS.title}, ${WEIGHTS.heading}, ${WEIGHTS.text}) as score from kb_passage_fts
