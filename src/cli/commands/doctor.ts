@@ -3,7 +3,7 @@ import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/
 import { DeploymentError, loadDeployment, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
 import { openStore } from '../../entry/node.ts';
-import { demoDataWarning, holdsDemoData } from '../../entry/seed.ts';
+import { demoDataWarning } from '../../entry/seed.ts';
 import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
 import type { Io } from '../main.ts';
 
@@ -34,7 +34,8 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   try {
     await store.migrate();
     out(`Database: ${config.database.kind} OK (${await store.repo.countArticles()} knowledge articles)`);
-    if (deployment && !deployment.isDemo && (await holdsDemoData(store))) out(`Database: warning: ${demoDataWarning(config.database, deployment.name)}`);
+    const demoData = deployment && (await demoDataWarning(store, config.database, deployment));
+    if (demoData) out(`Database: warning: ${demoData}`);
   } catch (error) {
     healthy = false;
     out(`Database: ${config.database.kind} FAILED: ${(error as Error).message}`);
