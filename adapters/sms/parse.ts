@@ -98,9 +98,10 @@ export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebh
   const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsMessageSid');
   const from = param(params, 'From');
   const to = param(params, 'To');
+  const messagingServiceSid = param(params, 'MessagingServiceSid');
   const missing = [!messageSid && 'MessageSid', !from && 'From', !to && 'To'].filter(Boolean);
   if (missing.length > 0) throw new InvalidInputError(`The Twilio webhook lacks ${missing.join(', ')}.`, undefined, 'invalid_sms_webhook');
-  refuseUnstorableIds({ MessageSid: messageSid, From: from, To: to, MessagingServiceSid: param(params, 'MessagingServiceSid') });
+  refuseUnstorableIds({ MessageSid: messageSid, From: from, To: to, MessagingServiceSid: messagingServiceSid });
   // The signature proves Twilio sent it; this proves it was meant for this account.
   if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
   const numMedia = Math.min(Number(param(params, 'NumMedia') ?? 0) || 0, 10);
@@ -114,7 +115,7 @@ export function parseSmsWebhook(params: FormParams, accountSid: string): SmsWebh
     accountSid,
     from: normaliseNumber(from!),
     to: normaliseNumber(to!),
-    messagingServiceSid: param(params, 'MessagingServiceSid') || null,
+    messagingServiceSid: messagingServiceSid || null,
     // The customer's words are kept whatever a handset put in them, without what no store can hold.
     body: storableText(param(params, 'Body') ?? ''),
     media,
@@ -148,9 +149,9 @@ export function parseStatusCallback(params: FormParams, accountSid: string): Sms
   const messageSid = param(params, 'MessageSid') ?? param(params, 'SmsSid');
   const status = param(params, 'MessageStatus') ?? param(params, 'SmsStatus');
   if (!messageSid || !status) throw new InvalidInputError('The status callback lacks MessageSid or MessageStatus.', undefined, 'invalid_sms_webhook');
-  refuseUnstorableIds({ MessageSid: messageSid, To: param(params, 'To') });
-  if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
   const to = param(params, 'To');
+  refuseUnstorableIds({ MessageSid: messageSid, To: to });
+  if (param(params, 'AccountSid') !== accountSid) throw new ForbiddenError('The webhook belongs to another Twilio account.', 'wrong_account');
   return { messageSid, status, errorCode: param(params, 'ErrorCode') || null, to: to ? normaliseNumber(to) : null };
 }
 

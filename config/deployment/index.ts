@@ -192,24 +192,32 @@ function checkSecrets(graph: AgentGraph, file: YamlFile, secret: (name: string) 
   });
 }
 
-/** An article of kb/: a Markdown file other than the README, which is for the people editing them. */
-const isArticleFile = (file: string) => /\.(md|markdown)$/i.test(file) && !/^readme\./i.test(file);
+/** kb/'s README (any extension) is for the people editing the articles: neither an article nor a stray file. */
+const isReadme = (file: string) => /^readme\./i.test(file);
+/** An article of kb/: a Markdown file other than the README. */
+const isArticleFile = (file: string) => /\.(md|markdown)$/i.test(file) && !isReadme(file);
+
+/** The deployment's kb/ directory, or null when there is none. */
+function knowledgeDir(root: string): string | null {
+  const dir = join(root, 'kb');
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
+}
 
 /**
  * Files in kb/ that are no article and are not read: a JSON or text file put there by someone who
  * expects it imported (`frontdesk kb import` takes JSON; the deployment's kb/ only Markdown).
  */
 export function unreadKnowledgeFiles(root: string): string[] {
-  const dir = join(root, 'kb');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const dir = knowledgeDir(root);
+  if (!dir) return [];
   return readdirSync(dir)
-    .filter((file) => !isArticleFile(file) && !/^readme\./i.test(file) && !file.startsWith('.'))
+    .filter((file) => !isArticleFile(file) && !isReadme(file) && !file.startsWith('.'))
     .sort();
 }
 
 function readArticles(root: string, problems: string[]): ArticleInput[] {
-  const dir = join(root, 'kb');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  const dir = knowledgeDir(root);
+  if (!dir) {
     problems.push('kb/: missing directory (expected the knowledge base: one Markdown article per file, with title and tags in front matter)');
     return [];
   }

@@ -2,9 +2,11 @@
 
 /** The candidate a typo most likely meant: within two edits, or the only one it begins. */
 export function closest(word: string, candidates: string[]): string | null {
-  const scored = candidates.map((c) => ({ c, d: editDistance(word.toLowerCase(), c) })).sort((a, b) => a.d - b.d);
+  const typed = word.toLowerCase();
+  const scored = candidates.map((c) => ({ c, d: editDistance(typed, c) })).sort((a, b) => a.d - b.d);
   if (scored[0] && scored[0].d <= Math.min(2, Math.floor(word.length / 2))) return scored[0].c;
-  const prefixed = candidates.filter((c) => word.length >= 2 && c.startsWith(word.toLowerCase()));
+  if (word.length < 2) return null;
+  const prefixed = candidates.filter((c) => c.startsWith(typed));
   return prefixed.length === 1 ? prefixed[0]! : null;
 }
 

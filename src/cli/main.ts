@@ -19,8 +19,12 @@ interface CommandSpec {
   summary: string;
   /** `frontdesk <command> --help`: each form of the command and what it does. */
   help: string[];
-  /** The first argument names one of these (`user create`); another word is a typo, answered before anything runs. */
-  subcommands?: string[];
+  /**
+   * The first argument names a subcommand (`user create`): one of the words after `frontdesk <command>`
+   * on the help's form lines, so the help and the check cannot drift apart. Another word is a typo,
+   * answered before anything runs.
+   */
+  takesSubcommand?: boolean;
   /** Configured by environment variables alone: a stray argument (`serve --port 4000`) is refused, not ignored. */
   noArguments?: boolean;
   load: () => Promise<Command>;
@@ -53,7 +57,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk token list [--user EMAIL]                             tokens newest first, never their secret',
       'frontdesk token revoke ID                                       ends one token (ids from token list)',
     ],
-    subcommands: ['create', 'list', 'revoke'],
+    takesSubcommand: true,
     load: async () => (await import('./commands/token.ts')).token,
   },
   user: {
@@ -67,7 +71,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk user enable --email E                      lets a disabled user in again',
       'frontdesk user reset-password --email E [--password P]   sets a new password (generated and printed when not given)',
     ],
-    subcommands: ['create', 'list', 'disable', 'enable', 'reset-password'],
+    takesSubcommand: true,
     load: async () => (await import('./commands/user.ts')).user,
   },
   kb: {
@@ -78,7 +82,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk kb export <dir> [--force]  one Markdown file per article, which kb import reads back',
       'frontdesk kb delete <slug>…          deletes the articles, all or none',
     ],
-    subcommands: ['import', 'list', 'export', 'delete'],
+    takesSubcommand: true,
     load: async () => (await import('./commands/kb.ts')).kb,
   },
   export: {
@@ -122,7 +126,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk eval kb --articles FILE|DIR --queries FILE [--json]   recall of knowledge search',
       'frontdesk eval answers --test FILE [--cache-dir DIR] [--json]   the answers to questions and dialogues',
     ],
-    subcommands: ['routes', 'kb', 'answers'],
+    takesSubcommand: true,
     load: async () => {
       const { runEval } = await import('./commands/eval.ts');
       return (args, io) => runEval(args, io);
@@ -134,7 +138,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk outbox list --failed [--json]              replies delivery gave up on',
       'frontdesk outbox resend MESSAGE_ID…|--all-failed     requeues them; the running server sends them at its next sweep',
     ],
-    subcommands: ['list', 'resend'],
+    takesSubcommand: true,
     load: async () => (await import('./commands/outbox.ts')).outbox,
   },
   webhooks: {
@@ -145,7 +149,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'frontdesk webhooks remove ID…                             unsubscribes',
       'frontdesk webhooks test ID                                sends a signed webhook.test event and prints the answer',
     ],
-    subcommands: ['list', 'add', 'remove', 'test'],
+    takesSubcommand: true,
     load: async () => (await import('./commands/webhooks.ts')).webhooks,
   },
   train: {
@@ -171,6 +175,12 @@ const asksForHelp = (args: string[]) => {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 };
 
+/** The subcommands a command's help lists: the word after `frontdesk <command>` on each form's line, in order. */
+function subcommandsOf(name: string, help: string[]): string[] {
+  const form = `frontdesk ${name} `;
+  return help.filter((line) => line.startsWith(form)).map((line) => line.slice(form.length).split(' ')[0]!);
+}
+
 /** A one-line refusal of what the command line got wrong before the command runs, or null. */
 function misuse(name: string, spec: CommandSpec, args: string[]): string | null {
   if (spec.noArguments && args.length > 0) {
@@ -178,9 +188,10 @@ function misuse(name: string, spec: CommandSpec, args: string[]): string | null 
     return `frontdesk ${name} takes no arguments (got "${args.join(' ')}"): settings are environment variables, e.g. ${example} (README, Configuration)`;
   }
   const [sub] = args;
-  if (spec.subcommands && sub !== undefined && !sub.startsWith('-') && !spec.subcommands.includes(sub)) {
-    const guess = closest(sub, spec.subcommands);
-    return `frontdesk ${name}: unknown subcommand "${sub}"${guess ? ` (did you mean frontdesk ${name} ${guess}?)` : ''}; it takes ${spec.subcommands.join(', ')} (usage: frontdesk ${name} --help)`;
+  const subcommands = spec.takesSubcommand ? subcommandsOf(name, spec.help) : [];
+  if (spec.takesSubcommand && sub !== undefined && !sub.startsWith('-') && !subcommands.includes(sub)) {
+    const guess = closest(sub, subcommands);
+    return `frontdesk ${name}: unknown subcommand "${sub}"${guess ? ` (did you mean frontdesk ${name} ${guess}?)` : ''}; it takes ${subcommands.join(', ')} (usage: frontdesk ${name} --help)`;
   }
   return null;
 }

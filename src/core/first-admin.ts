@@ -9,6 +9,9 @@ import { hashPassword } from './passwords.ts';
 import type { Clock, Store } from './ports.ts';
 import type { User } from './types.ts';
 
+/** An admin who can act: enabled. The installation needs one to manage its team. */
+export const isActiveAdmin = (user: User): boolean => user.role === 'admin' && user.disabledAt === null;
+
 export interface FirstAdmin {
   email: string;
   password: string;

@@ -35,7 +35,7 @@ import { createPgStore } from '../store/pg/index.ts';
 import { createPgNotifyBus } from '../store/pg/notify-bus.ts';
 import { createSqliteStore } from '../store/sqlite/index.ts';
 import { listenError } from './listen-errors.ts';
-import { demoDataWarning, holdsDemoData, seedDeployment } from './seed.ts';
+import { demoDataWarning, seedDeployment } from './seed.ts';
 import { providerChannels } from './channels.ts';
 import { createLogger } from './logger.ts';
 
@@ -113,7 +113,8 @@ export async function createFrontdesk(options: FrontdeskOptions) {
   }
   await store.migrate();
   if (options.seed !== false) await seedDeployment(store, clock, deployment);
-  if (!deployment.isDemo && (await holdsDemoData(store))) logger.warn(demoDataWarning(config.database, deployment.name));
+  const demoData = await demoDataWarning(store, config.database, deployment);
+  if (demoData) logger.warn(demoData);
   if (await ensureFirstAdmin(store, clock, config.firstAdmin)) logger.info('first admin created from FRONTDESK_ADMIN_EMAIL');
 
   const modelCacheDir = options.modelCacheDir === undefined ? config.modelCacheDir : options.modelCacheDir;

@@ -49,15 +49,21 @@ export async function seedDeployment(store: Store, clock: Clock, deployment: Dep
 const DEMO_ORDER_ID = 'NW-10001';
 
 /** Whether the demo store was seeded into this database (its orders, and its articles with them). */
-export async function holdsDemoData(store: Store): Promise<boolean> {
+async function holdsDemoData(store: Store): Promise<boolean> {
   return (await store.repo.getOrder(DEMO_ORDER_ID)) !== null;
 }
 
 /**
- * What to tell someone running their own deployment on a database the demo filled: most often the
- * default SQLite file, after trying the demo. Its articles would answer their customers.
+ * What to tell someone running their own deployment on a database the demo filled, or null when
+ * the deployment is the demo or the database holds no demo data. Most often the default SQLite
+ * file, after trying the demo: its articles would answer their customers.
  */
-export function demoDataWarning(database: { kind: 'sqlite'; path: string } | { kind: 'postgres' }, deploymentName: string): string {
+export async function demoDataWarning(
+  store: Store,
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres' },
+  deployment: Pick<Deployment, 'isDemo' | 'name'>,
+): Promise<string | null> {
+  if (deployment.isDemo || !(await holdsDemoData(store))) return null;
   const where = database.kind === 'sqlite' ? `SQLITE_PATH=${database.path}` : 'DATABASE_URL';
-  return `this database (${where}) holds the demo store's orders and articles, seeded when the demo ran on it; give this deployment its own, e.g. SQLITE_PATH=./data/${deploymentName}.db`;
+  return `this database (${where}) holds the demo store's orders and articles, seeded when the demo ran on it; give this deployment its own, e.g. SQLITE_PATH=./data/${deployment.name}.db`;
 }

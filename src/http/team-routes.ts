@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { newId, newSecret } from '../core/ids.ts';
 import { hashPassword } from '../core/passwords.ts';
+import { isActiveAdmin } from '../core/first-admin.ts';
 import type { Store } from '../core/ports.ts';
 import type { StaffPrincipal } from '../core/staff-auth.ts';
-import type { ApiToken, User } from '../core/types.ts';
+import type { ApiToken } from '../core/types.ts';
 import { errors, jsonBody, jsonResponse, staffRoute } from './api-doc.ts';
 import { StaffMemberRecord, TokenRecord } from './api-schemas.ts';
 import { readJson } from './body.ts';
@@ -36,8 +37,6 @@ const UserPatch = z
   })
   .refine((p) => p.name !== undefined || p.role !== undefined || p.disabled !== undefined, 'give name, role or disabled');
 
-/** An admin who can act: enabled. */
-const activeAdmin = (u: User) => u.role === 'admin' && u.disabledAt === null;
 /** A token as admins see it: never the secret or its hash, only the first characters. */
 const tokenView = ({ tokenHash: _hash, ...token }: ApiToken) => token;
 
@@ -77,7 +76,7 @@ export function createTeamRoutes(deps: TeamRouteDeps) {
       if (!current) throw new NotFoundError('user', c.req.param('userId'));
       // Someone must be left who can manage the team.
       const losesAdmin = patch.role === 'agent' || patch.disabled === true;
-      if (activeAdmin(current) && losesAdmin && (await repo.listUsers()).filter(activeAdmin).length === 1) {
+      if (isActiveAdmin(current) && losesAdmin && (await repo.listUsers()).filter(isActiveAdmin).length === 1) {
         throw new ConflictError('last_admin', `${current.email} is the only admin; make someone else admin first.`);
       }
       const { disabled, ...fields } = patch;

@@ -1,9 +1,9 @@
 import { probeEmail } from '../../../adapters/email/index.ts';
 import { describeOrderSource, loadOrderMapping } from '../../../adapters/orders/index.ts';
-import { DeploymentError, loadDeployment, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
+import { DeploymentError, resolveDeploymentDir, unreadKnowledgeFiles, type Deployment } from '../../../config/deployment/index.ts';
 import { describeVariables, loadConfig } from '../../../config/env.ts';
-import { openStore } from '../../entry/node.ts';
-import { demoDataWarning, holdsDemoData } from '../../entry/seed.ts';
+import { loadConfiguredDeployment, openStore } from '../../entry/node.ts';
+import { demoDataWarning } from '../../entry/seed.ts';
 import { unsupportedOnWorkers } from '../../entry/worker-support.ts';
 import type { Io } from '../main.ts';
 
@@ -21,8 +21,8 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   const dir = resolveDeploymentDir(config.deploymentDir);
   let deployment: Deployment | null = null;
   try {
-    // As at start-up: custom actions' credentials are needed when the model engine, which runs them, is on.
-    deployment = loadDeployment(dir, { secret: config.openai ? config.secret : undefined });
+    // As at start-up, custom actions' credentials included.
+    deployment = loadConfiguredDeployment(config);
     for (const line of describeDeployment(deployment)) out(line);
   } catch (error) {
     if (!(error instanceof DeploymentError)) throw error;
@@ -34,7 +34,8 @@ export async function doctor(_args: string[], io: Io): Promise<number> {
   try {
     await store.migrate();
     out(`Database: ${config.database.kind} OK (${await store.repo.countArticles()} knowledge articles)`);
-    if (deployment && !deployment.isDemo && (await holdsDemoData(store))) out(`Database: warning: ${demoDataWarning(config.database, deployment.name)}`);
+    const demoData = deployment && (await demoDataWarning(store, config.database, deployment));
+    if (demoData) out(`Database: warning: ${demoData}`);
   } catch (error) {
     healthy = false;
     out(`Database: ${config.database.kind} FAILED: ${(error as Error).message}`);

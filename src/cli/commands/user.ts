@@ -1,4 +1,5 @@
 import { ConflictError, InvalidInputError } from '../../core/errors.ts';
+import { isActiveAdmin } from '../../core/first-admin.ts';
 import { newId, newSecret } from '../../core/ids.ts';
 import type { Store } from '../../core/ports.ts';
 import { hashPassword } from '../../core/passwords.ts';
@@ -36,8 +37,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
       if (await store.repo.findUserByEmail(email)) throw new ConflictError('user_exists', `a user with email ${email} already exists`);
       // The first user someone creates is the one who runs the installation: without an admin,
       // nobody could manage the team, the knowledge base or exports from the console.
-      const users = await store.repo.listUsers();
-      const firstAdmin = requested === undefined && !users.some((u) => u.role === 'admin' && u.disabledAt === null);
+      const firstAdmin = requested === undefined && !(await store.repo.listUsers()).some(isActiveAdmin);
       const role = requested ?? (firstAdmin ? 'admin' : 'agent');
       const created = await store.repo.createUser({
         id: newId(),
