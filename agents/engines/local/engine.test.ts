@@ -163,6 +163,27 @@ describe('local engine: orders and their privacy', () => {
     expect(shipped.ticket).toBeUndefined();
   });
 
+  it('gives a damaged parcel told as a complaint its procedure and asks for the order, unless a person is asked for', async () => {
+    const engine = engineSaying('complaint');
+    const [told, named] = await dialogue(engine, ['box came crushed and the jacket inside is ruined. what do you need from me', 'NW-10002'], owner);
+    expect(told!.handoff).toBeUndefined();
+    expect(told!.text).toMatch(/photos of the packaging/);
+    expect(told!.state).toMatchObject({ awaiting: 'order_id' });
+    expect(named!.ticket).toMatchObject({ category: 'damaged_item' });
+    const person = await engine.run(input('box came crushed, I want to talk to a manager'));
+    expect(person.handoff).toBeDefined();
+  });
+
+  it('takes a wrong item to its case even when triage reads it as placing an order', async () => {
+    const result = await engineSaying('place_order').run(input('you sent me a grey sweater instead of the blue one I ordered (NW-10002)', null, owner));
+    expect(result.ticket).toMatchObject({ category: 'wrong_item' });
+  });
+
+  it('answers "any update on this?" after an order with the order, not the rules', async () => {
+    const turns = await dialogue(engineSaying('track_order'), ['where is NW-10001?', 'Any update on this?'], owner);
+    expect(turns[1]!.text).toContain('1Z999');
+  });
+
   it('follows the missing-parcel procedure and opens a ticket instead of echoing "delivered"', async () => {
     for (const text of ['NW-10002 says delivered but I never got it', "NW-10002 shows as delivered yesterday but there's nothing here", 'tracking says NW-10002 was delivered, no parcel at my door']) {
       const result = await engineSaying('track_order').run(input(text, null, owner));

@@ -31,7 +31,7 @@ const HYPOTHETICAL = /\b(what happens|what if|what would happen|in case|is it po
 const DEFINITION = /\bmean(s|t)?\b|\bstand for\b/i;
 /** A question about where an order of theirs is or when it comes: only the order itself answers it. */
 const ABOUT_ITS_PROGRESS =
-  /\b(where(?:'s| is| are)|track|tracking|status|when will|when (does|do|is|are) (it|they|my)|(shipped|arrived|dispatched|sent) (it |them )?yet|(not|n't|never|still) (arrived|come|came|here|shipped|turned up|received|got|showed up))\b/i;
+  /\b(where(?:'s| is| are)|track|tracking|status|any (?:news|updates?|progress|word)|updates? on|when will|when (does|do|is|are) (it|they|my)|(shipped|arrived|dispatched|sent) (it |them )?yet|(not|n't|never|still) (arrived|come|came|here|shipped|turned up|received|got|showed up))\b/i;
 /**
  * An order question: find which order, make sure the asker may see it (see order-access.ts),
  * then answer its status, follow the procedure of a case (a missing parcel), or open the ticket
@@ -49,18 +49,21 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   // run() has put an email in this message into the memory already.
   const typedEmail = memory.typedEmail;
   if (!orderId) {
+    // A damaged or wrong item told before its order number: the procedure now, the order next.
+    const caseFirst = memory.awaiting ? null : ctx.caseIn(turn.text);
+    const procedureFirst = caseFirst && caseFirst.rule.statuses.length === 0 ? await findAnswer(ctx, turn, caseFirst.rule.search) : null;
     const listing = asksForOwnOrders(turn.text);
     const ownOrder = (OWN_ORDER.test(turn.text) || listing) && !HYPOTHETICAL.test(turn.text);
     if (ctx.mentionsMalformedOrderId(turn.text)) return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
     // order says Processing, what does that mean?" is about theirs, but the rules answer it.
     const rulesAnswer = !ownOrder || (!listing && isQuestion(turn.text) && (!ABOUT_ITS_PROGRESS.test(turn.text) || DEFINITION.test(turn.text)));
-    if (!memory.awaiting && rulesAnswer) {
+    if (!memory.awaiting && rulesAnswer && !procedureFirst) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);
     }
     // Not about an order of theirs, no answer in the knowledge base, and triage unsure: a person decides.
-    if (!memory.awaiting && !ownOrder && turn.confidence < CONFIDENT_ORDER_QUESTION) {
+    if (!memory.awaiting && !ownOrder && !caseFirst && turn.confidence < CONFIDENT_ORDER_QUESTION) {
       return handoff(ctx, turn, 'unanswerable', replies.unanswerable);
     }
     // A customer who proved their email address need not look up an order number: their orders are known.
@@ -69,7 +72,8 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
     else if (own.length > 1 && templates.choose_order) {
       return result(turn, renderTemplate(templates.choose_order, { orders: own.map(orderLine).join('\n') }), { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     } else {
-      return result(turn, templates.ask_order_id!, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
+      const ask = procedureFirst ? `${procedureFirst.text}\n\n${templates.ask_order_id!}` : templates.ask_order_id!;
+      return result(turn, ask, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
     }
   }
   const remembered: Memory = { ...memory, orderId, topic, typedEmail: null, pendingIntent: intent };

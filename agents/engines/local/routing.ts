@@ -14,6 +14,8 @@ import { asksForOrderDetail, asksForOwnOrders } from './order-desk.ts';
 
 /** A follow-up this short (content words) is read with the topic's words, whatever route its own words suggest. */
 const SHORT_FOLLOW_UP_WORDS = 1;
+/** "Can I talk to someone?": a customer asking for a person gets one, whatever else they tell. */
+const ASKS_FOR_PERSON = /\b(human|real person|a person|someone|somebody|an agent|representative|manager|supervisor|speak to|talk to|call me)\b/i;
 const POINTS_BACK_TO_ORDER = /\b(it|its|it's|that|this|that one|this one|the order|the parcel|the package|the delivery|them)\b/i;
 
 /** Where a turn goes: the agent, the intent it works with, and what to search the knowledge base with. */
@@ -111,9 +113,13 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
       return { agent: ordersAgent, intent, confidence: Math.max(decision.confidence, 0.8), query: text, alsoAsked: agent.kind === 'knowledge' && decision.confident };
     }
   }
-  // A case (a parcel that never came) is about an order whatever words it uses.
-  if (ordersAgent && isCase && (mentioned || decision.route === ordersAgent.route || !decision.confident)) {
-    return { agent: ordersAgent, intent: decision.route === ordersAgent.route ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
+  // A case (a parcel that never came, a damaged or wrong item) is about an order whatever words it
+  // uses; told as a complaint it still gets its procedure and ticket, unless it asks for a person.
+  const complaintCase = decision.route === graph.triage.fallbackRoute && !ASKS_FOR_PERSON.test(text);
+  if (ordersAgent && isCase && (mentioned || decision.route === ordersAgent.route || !decision.confident || complaintCase)) {
+    // "You sent me the wrong sweater" is no question about placing an order, whatever its words suggest.
+    const ownIntent = decision.route === ordersAgent.route && !ordersAgent.knowledgeIntents.includes(decision.intent);
+    return { agent: ordersAgent, intent: ownIntent ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
   }
   // Not confident, but the classifier thinks of a specialist: the knowledge base may still answer it.
   if (!decision.confident && knowledgeAgent && decision.predictedRoute && decision.predictedRoute !== graph.triage.fallbackRoute) {
