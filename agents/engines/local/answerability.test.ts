@@ -50,6 +50,17 @@ describe('the kind of fact asked', () => {
   ];
   const words = buildVocabulary(contact.map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
 
+  it('takes "there are none" as the answer to a question about a fee, over a section that only offers something free', () => {
+    const cancelling: PassageText[] = [
+      { title: 'Cancelling an order', heading: null, text: 'Cancel an order in My Orders within the first hour. Once it has shipped, return it for free instead.' },
+      { title: 'Cancelling an order', heading: 'Cancellation fees', text: 'There are none. A cancelled order is refunded in full.' },
+    ];
+    const words = buildVocabulary(cancelling.map((s) => `${s.title} ${s.heading ?? ''} ${s.text}`));
+    // The search ranks the fees section first; the one that says "free" must not outrank it for stating an amount.
+    const hits = cancelling.map((passage, i) => ({ passage, score: i === 0 ? 1 : 1.3 }));
+    expect(bestPassage('is there a fee if i cancel my order?', hits, words)?.hit.passage.heading).toBe('Cancellation fees');
+  });
+
   it('prefers the section holding a phone number over one that only talks about phone numbers', () => {
     // The search engine ranks the profile section first, as full-text search does for this wording.
     const best = bestPassage('what’s your phone number?', [{ passage: contact[0]!, score: 1 }, { passage: contact[1]!, score: 0.7 }], words);

@@ -316,7 +316,7 @@ export function answerProbability(f: CoverageFeatures, m: AnswerabilityModel = a
  */
 const ANSWER_TYPES: { asks: RegExp; states: RegExp; bonus: number }[] = [
   { asks: /\bhow long\b|\bhow many (days|weeks|months|years)\b|\bhow soon\b|\bwhen will\b/i, states: /\b\d+(\s*[–-]\s*\d+)?[\s-]*(business |working )?(minute|hour|day|week|month|year)s?\b|\bwithin\b/i, bonus: 0.15 },
-  { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b|\b(minimum|maximum|max|min)\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%|\bno (\w+ )?(fees?|charges?|costs?)\b/i, bonus: 0.15 },
+  { asks: /\bhow much\b|\bcost\b|\bprice\b|\bfee\b|\bcharge\b|\b(minimum|maximum|max|min)\b/i, states: /[$€£]\s?\d|\bfree\b|\d+\s?%|\bno (\w+ )?(fees?|charges?|costs?)\b|\bthere (?:are|is) none\b|\bat no (?:extra |additional )?(?:cost|charge)\b/i, bonus: 0.15 },
   { asks: /\bwhat time\b|\bopening hours\b|\bhours\b|\bwhen (do|are) you (open|close)/i, states: /\b\d{1,2}(:\d\d)?\s?(am|pm)\b/i, bonus: 0.15 },
   { asks: /\bhow old\b|\bminimum age\b/i, states: /\b\d{2}\b.*\b(old|older|age)\b/i, bonus: 0.15 },
   // A phone number or an email address is unmistakable: the section holding one is almost surely the answer.
