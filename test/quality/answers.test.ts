@@ -2,8 +2,8 @@
  * The answer-quality gate of issue 13: the held-out fixtures (test/fixtures/answers/held-out*.jsonl,
  * never tuned on) run through the real pipeline exactly as `frontdesk eval answers` runs them. The
  * floors sit just under what the engine reaches today (held-out: 90.3% answers, 30/35 dialogues;
- * held-out-2, -3 and -4, each written later by someone who had not seen the engine: 82.1%, 25/27;
- * 81.2%, 16/18; 73.0%, 19/22), so a change that loses answers fails here; the issue's targets (90%,
+ * held-out-2, -3, -4 and -5, each written later by someone who had not seen the engine: 82.1%, 25/27;
+ * 81.2%, 16/18; 73.0%, 19/22; 83.9%, 15/16), so a change that loses answers fails here; the issue's targets (90%,
  * every dialogue) are not met on the later sets yet and the floors rise
  * as the engine does. On a failure the message lists every failed item with its reply.
  */
@@ -18,13 +18,14 @@ import { MODEL_CACHE_DIR, ROOT } from '../support/paths.ts';
  * parcels; target: all of them).
  */
 const FIXTURES = [
-  { file: 'held-out.jsonl', answerFloor: 0.89, dialogueFloor: 0.8, minDialogues: 25 },
-  { file: 'held-out-2.jsonl', answerFloor: 0.8, dialogueFloor: 0.85, minDialogues: 25 },
-  { file: 'held-out-3.jsonl', answerFloor: 0.79, dialogueFloor: 0.8, minDialogues: 15 },
-  { file: 'held-out-4.jsonl', answerFloor: 0.71, dialogueFloor: 0.82, minDialogues: 20 },
+  { file: 'held-out.jsonl', answerFloor: 0.89, dialogueFloor: 0.8, minQuestions: 90, minDialogues: 25 },
+  { file: 'held-out-2.jsonl', answerFloor: 0.8, dialogueFloor: 0.85, minQuestions: 90, minDialogues: 25 },
+  { file: 'held-out-3.jsonl', answerFloor: 0.79, dialogueFloor: 0.8, minQuestions: 90, minDialogues: 15 },
+  { file: 'held-out-4.jsonl', answerFloor: 0.71, dialogueFloor: 0.82, minQuestions: 90, minDialogues: 20 },
+  { file: 'held-out-5.jsonl', answerFloor: 0.82, dialogueFloor: 0.9, minQuestions: 60, minDialogues: 12 },
 ];
 
-describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor, minDialogues }) => {
+describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor, minQuestions, minDialogues }) => {
   let report: AnswerReport;
   /** The failures a target is about, printed with their replies when it is missed. */
   const listed = (keep: (f: AnswerFailure) => boolean) => `\n${formatFailures(report.failures.filter(keep))}`;
@@ -33,7 +34,7 @@ describe.each(FIXTURES)('answers on $file', ({ file, answerFloor, dialogueFloor,
   });
 
   it('is big enough to mean something', () => {
-    expect(report.questions).toBeGreaterThanOrEqual(90);
+    expect(report.questions).toBeGreaterThanOrEqual(minQuestions);
     expect(report.dialogues).toBeGreaterThanOrEqual(minDialogues);
   });
 
