@@ -239,6 +239,22 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.text).not.toContain('Sign up');
   });
 
+  it('quotes a runner-up of another article that ranks almost as high, naming both articles, and not one far behind', async () => {
+    const delivery = [
+      { id: 'times', slug: 'delivery-times', title: 'Delivery times', body: '**Transit**\n\nNext-day delivery: 1 business day if you order by 1 pm.' },
+      { id: 'costs', slug: 'shipping-costs', title: 'Shipping costs', body: '**Prices**\n\nNext-day delivery costs $24.95.' },
+      { id: 'gifts', slug: 'gift-cards', title: 'Gift cards', body: '**Values**\n\nGift cards from $10 to $500, delivered by email.' },
+    ];
+    const hits: PassageHit[] = delivery.flatMap((a) => splitPassages(a).map((p) => ({ passage: { id: `${a.id}:${p.position}`, articleId: a.id, slug: a.slug, title: a.title, ...p }, score: a.id === 'gifts' ? 0.1 : 1 })));
+    const engine = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'store_policy', confidence: 0.95 }), vocabulary: buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)) });
+    const question = input('next-day delivery?');
+    const result = await engine.run({ ...question, tools: { ...question.tools, searchPassages: async () => hits } });
+    expect(result.text).toContain('1 business day');
+    expect(result.text).toContain('$24.95');
+    expect(result.text).toContain('articles "');
+    expect(result.text).not.toContain('Gift cards from');
+  });
+
   it('judges a question told with a story by what it asks, not by the story\'s words alone', async () => {
     const result = await engineSaying('store_policy').run(input('Sorry, my cat walked across the keyboard and knocked my tea over the laptop. What are your opening hours on Sunday?'));
     expect(result.handoff).toBeUndefined();

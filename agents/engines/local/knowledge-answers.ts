@@ -14,6 +14,8 @@ const PASSAGE_CANDIDATES = 10;
 const ANSWER_CHARS = 900;
 /** A runner-up section of the same article ranked at least this share of the best one is quoted too. */
 const SIBLING_SHARE = 0.5;
+/** A runner-up of another article ranked at least this share of the best is quoted too: the ranker cannot tell them apart. */
+const RUNNER_UP_SHARE = 0.8;
 /** The two sections together stay within a screenful and a bit; on SMS within a few segments (longer replies are cut there). */
 const SIBLING_CHARS = 1_200;
 const SIBLING_CHARS_SMS = 600;
@@ -88,7 +90,9 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
     const top = section.members[0]!;
     return `${top.heading ? `**${top.heading}**\n\n` : ''}${quoteOf(section.members, query, vocabulary)}`;
   });
-  return { text: `${quoted.join('\n\n')}\n\n(From our help article "${first.title}".)`, slug: first.slug, probability: chosen.probability };
+  const titles = [...new Set([first.title, ...(sibling ? [sibling.members[0]!.title] : [])])].map((title) => `"${title}"`);
+  const source = titles.length === 1 ? `article ${titles[0]}` : `articles ${titles.join(' and ')}`;
+  return { text: `${quoted.join('\n\n')}\n\n(From our help ${source}.)`, slug: first.slug, probability: chosen.probability };
 }
 
 /** The sentences of a longer message that ask something, when there are others beside them; else null. */
@@ -99,14 +103,18 @@ function questionsIn(text: string): string | null {
 }
 
 /**
- * The best other section of the same article when it ranks almost as high as the chosen one and
- * both fit on a screen: siblings ("How to use a promo code" and "Rules") are where a lexical ranker
- * errs most, and quoting both costs the customer a few lines where picking wrongly costs the answer.
+ * The section quoted beside the chosen one, when both fit on a screen: the best other section of
+ * the same article when it ranks at least half as high (siblings such as "How to use a promo code"
+ * and "Rules" are where a lexical ranker errs most), else a runner-up of another article that ranks
+ * almost as high ("Transit times" and "Shipping costs" for "how much is next-day delivery?").
+ * Quoting both costs the customer a few lines where picking wrongly costs the answer.
  */
 function closeSibling(chosen: { hit: { members: KnowledgePassage[] }; alternatives: { hit: { members: KnowledgePassage[] }; share: number }[] }, budget: number) {
   const a = chosen.hit.members;
-  const sibling = chosen.alternatives.find((alt) => alt.hit.members[0]!.articleId === a[0]!.articleId);
-  if (!sibling || sibling.share < SIBLING_SHARE) return null;
+  const sameArticle = chosen.alternatives.find((alt) => alt.hit.members[0]!.articleId === a[0]!.articleId);
+  const runnerUp = chosen.alternatives[0];
+  const sibling = sameArticle && sameArticle.share >= SIBLING_SHARE ? sameArticle : runnerUp && runnerUp.share >= RUNNER_UP_SHARE ? runnerUp : null;
+  if (!sibling) return null;
   const length = [...a, ...sibling.hit.members].reduce((n, p) => n + p.text.length, 0);
   return length <= budget ? sibling.hit : null;
 }
