@@ -778,6 +778,8 @@ export interface Repository {
   /** Ends a token now (console sign-out); later use answers 401. */
   revokeApiToken(tokenHash: string, now: number): Promise<void>;
   listUsers(): Promise<User[]>;
+  /** Whether any staff user exists: one indexed row read, whatever the size of the team (sign-in, the first admin). */
+  hasUsers(): Promise<boolean>;
   /** Every token, revoked and expired ones too, newest first (`frontdesk token list`). */
   listApiTokens(): Promise<ApiToken[]>;
   /** Ends one token now; false when there is no such token or it was already revoked. */

@@ -1192,6 +1192,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async listUsers() {
       return db.select().from(t.users).orderBy(asc(t.users.name));
     },
+    async hasUsers() {
+      return (await db.select({ id: t.users.id }).from(t.users).limit(1)).length > 0;
+    },
     async listApiTokens() {
       return db.select().from(t.apiTokens).orderBy(desc(t.apiTokens.createdAt), desc(t.apiTokens.id));
     },
