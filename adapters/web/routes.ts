@@ -68,11 +68,11 @@ export function createWebRoutes(deps: WebRouteDeps) {
   async function access(c: Context): Promise<Access> {
     const id = c.req.param('id')!;
     // The address with the conversation, one read: a visitor's post needs both.
-    const found = await conversations.withCustomerAddress(id);
+    const found = await conversations.withCustomer(id);
     if (!found || found.conversation.channel !== 'web') throw new NotFoundError('conversation', id);
     const { conversation } = found;
     // Every web conversation is started with the visitor's web identity.
-    const customerAddress = found.customerAddress!;
+    const customerAddress = found.customer!.address;
     const token = bearerToken(c.req.header('authorization'), c.req.query('token'));
     if (token && !isVisitorToken(token)) {
       await deps.authenticateStaff(token);

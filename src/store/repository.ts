@@ -470,17 +470,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async getConversation(id) {
       return first(await hot('getConversation', () => db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).limit(1)).execute({ id }));
     },
-    async conversationWithCustomerAddress(id) {
+    async conversationWithCustomer(id) {
       const c = t.conversations;
-      const query = hot('conversationWithCustomerAddress', () =>
+      const i = t.contactIdentities;
+      // The one rule of where a reply goes: the contact's first identity (oldest, then by id) on the conversation's channel.
+      const query = hot('conversationWithCustomer', () =>
         db
-          .select({
-            conversation: c,
-            // Spelled out: drizzle leaves columns unqualified in a select without joins, and here they would name the identity's own.
-            customerAddress: sql<string | null>`(select ci.address from contact_identities ci
-              where ci.contact_id = conversations.contact_id and ci.channel = conversations.channel order by ci.created_at, ci.id limit 1)`,
-          })
+          .select({ conversation: c, customer: { address: i.address, displayName: i.displayName } })
           .from(c)
+          .leftJoin(i, eq(i.id, sql`(select ci.id from contact_identities ci
+            where ci.contact_id = ${c.contactId} and ci.channel = ${c.channel} order by ci.created_at, ci.id limit 1)`))
           .where(eq(c.id, p('id')))
           .limit(1),
       );
