@@ -51,6 +51,25 @@ describe('web channel', () => {
     expect(reply.text).toContain('NW-10003');
   });
 
+  it("reads the visitor's address where a message is posted, never on a poll", async () => {
+    const { conversation, visitorToken } = await start();
+    const repo = fd.store.repo;
+    const read = repo.conversationWithCustomer;
+    let addressReads = 0;
+    repo.conversationWithCustomer = (id) => ((addressReads += 1), read(id));
+    try {
+      for (let poll = 0; poll < 3; poll += 1) {
+        expect((await fd.app.request(`/v1/conversations/${conversation.id}/messages`, { headers: bearer(visitorToken) })).status).toBe(200);
+      }
+      expect(addressReads).toBe(0);
+      expect((await fd.app.request(`/v1/conversations/${conversation.id}/messages`, json({ text: 'hello?' }, bearer(visitorToken)))).status).toBe(202);
+      expect(addressReads).toBe(1);
+    } finally {
+      repo.conversationWithCustomer = read;
+    }
+    await fd.pipeline.idle();
+  });
+
   it('asks for a missing order id and remembers the question', async () => {
     const { conversation, visitorToken } = await start();
     const first = await ask(conversation.id, visitorToken, 'where is my package? it has not arrived');
