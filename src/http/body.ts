@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { InvalidInputError } from '../core/errors.ts';
+import { InvalidInputError, parseInput } from '../core/errors.ts';
 import { isUnstorable, unstorableTextError, unstorableTextPath } from '../core/text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -23,14 +23,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch (error) {
     throw new InvalidInputError(`The body is not valid JSON: ${(error as Error).message}`, undefined, 'invalid_json');
   }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
+  const parsed = parseInput(schema, data);
   // After the schema, so a field's own rule names its problem, and unknown keys (dropped) do not count.
-  const unstorable = unstorableTextPath(parsed.data);
+  const unstorable = unstorableTextPath(parsed);
   if (unstorable !== null) throw unstorableTextError(unstorable || 'The body', unstorable);
-  return parsed.data;
+  return parsed;
 }
 
 /** Reads the query string through the schema; a failure is a 400 `invalid_query` naming the problem. */
