@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/core/staff-auth.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { streamText } from '../support/sse.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
@@ -122,20 +123,12 @@ describe('web channel', () => {
     const { conversation, visitorToken } = await start();
     const res = await fd.app.request(`/v1/conversations/${conversation.id}/events?token=${visitorToken}`);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(seen)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        seen += value;
-      }
-    };
-    await until(/event: ready/);
+    const stream = streamText(res);
+    await stream.until(/event: ready/);
     await ask(conversation.id, visitorToken, 'how much does shipping cost?');
-    await until(/event: message[\s\S]*"direction":"outbound"/);
-    expect(seen).toMatch(/event: typing/);
-    await reader.cancel();
+    await stream.until(/event: message[\s\S]*"direction":"outbound"/);
+    expect(stream.seen()).toMatch(/event: typing/);
+    await stream.cancel();
   });
 });
 
