@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../src/core/errors.ts';
-import { unstorableTextPath } from '../../src/core/text.ts';
+import { unstorableTextError, unstorableTextPath } from '../../src/core/text.ts';
 import type { InboundMessage } from '../../src/core/types.ts';
 import { fromMrkdwn } from './format.ts';
 import { SlackBlockActions, SlackCommand, SlackEnvelope, type SlackEvent, SlackMessageEvent, type SlackUser } from './types.ts';
@@ -19,7 +19,7 @@ function parseJson(text: string, what: string): unknown {
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   // Slack sends no NUL or lone surrogate; ids and text holding one would fail the store's insert.
   const unstorable = unstorableTextPath(value);
-  if (unstorable !== null) throw new InvalidInputError(`The Slack ${what}'s ${unstorable || 'body'} holds a NUL character or a lone UTF-16 surrogate.`, undefined, 'invalid_slack_payload');
+  if (unstorable !== null) throw unstorableTextError(`The Slack ${what}'s ${unstorable || 'body'}`, unstorable);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new InvalidInputError(`Unexpected Slack ${what}: ${z.prettifyError(parsed.error)}`, parsed.error.issues, 'invalid_slack_payload');

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { ForbiddenError, InvalidInputError } from '../../src/core/errors.ts';
-import { isUnstorable, storableText } from '../../src/core/text.ts';
+import { isUnstorable, storableText, unstorableTextError } from '../../src/core/text.ts';
 import type { AttachmentInput, DeliveryStatus, InboundMessage } from '../../src/core/types.ts';
 import type { SmsKeyword, SmsStatusCallback, SmsWebhook } from './types.ts';
 
@@ -89,8 +89,8 @@ export function isStatusCallback(params: FormParams): boolean {
  * is no id Twilio sends, and is refused as malformed rather than failing the insert.
  */
 function refuseUnstorableIds(fields: Record<string, string | undefined>): void {
-  const bad = Object.entries(fields).filter(([, value]) => value !== undefined && isUnstorable(value)).map(([name]) => name);
-  if (bad.length > 0) throw new InvalidInputError(`The Twilio webhook's ${bad.join(', ')} holds a NUL character.`, undefined, 'invalid_sms_webhook');
+  const bad = Object.entries(fields).find(([, value]) => value !== undefined && isUnstorable(value))?.[0];
+  if (bad !== undefined) throw unstorableTextError(`The Twilio webhook's ${bad}`);
 }
 
 /** Validates an inbound message webhook (SMS or MMS, sent to a number or a Messaging Service). */

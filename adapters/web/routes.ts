@@ -27,8 +27,9 @@ export interface WebRouteDeps {
   authenticateStaff(token: string): Promise<unknown>;
 }
 
+type Access = { conversation: Conversation; staff: boolean };
 /** `customerAddress`: the visitor's web address, which their messages come from. */
-type Access = { conversation: Conversation; customerAddress: string; staff: boolean };
+type PostAccess = Access & { customerAddress: string };
 
 /** How many of a signed-in customer's web conversations the resume endpoint lists. */
 const RESUME_LIST_LIMIT = 20;
@@ -65,21 +66,33 @@ export function createWebRoutes(deps: WebRouteDeps) {
   });
   const CsatBody = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() });
 
+  /** The conversation of the request's :id, for its visitor token or staff credentials (reads, polls, streams). */
   async function access(c: Context): Promise<Access> {
     const id = c.req.param('id')!;
-    // The address with the conversation, one read: a visitor's post needs both.
-    const found = await conversations.withCustomerAddress(id);
-    if (!found || found.conversation.channel !== 'web') throw new NotFoundError('conversation', id);
-    const { conversation } = found;
+    return authorize(c, id, await conversations.get(id));
+  }
+
+  /**
+   * As access, with the visitor's address: where a message is posted, and only there, it is read
+   * with the conversation in one read, so polls and streams do not pay for it.
+   */
+  async function accessToPost(c: Context): Promise<PostAccess> {
+    const id = c.req.param('id')!;
+    const found = await conversations.withCustomer(id);
+    const allowed = await authorize(c, id, found?.conversation ?? null);
     // Every web conversation is started with the visitor's web identity.
-    const customerAddress = found.customerAddress!;
+    return { ...allowed, customerAddress: found!.customer!.address };
+  }
+
+  async function authorize(c: Context, id: string, conversation: Conversation | null): Promise<Access> {
+    if (!conversation || conversation.channel !== 'web') throw new NotFoundError('conversation', id);
     const token = bearerToken(c.req.header('authorization'), c.req.query('token'));
     if (token && !isVisitorToken(token)) {
       await deps.authenticateStaff(token);
-      return { conversation, customerAddress, staff: true };
+      return { conversation, staff: true };
     }
     verifyVisitor(conversation, token);
-    return { conversation, customerAddress, staff: false };
+    return { conversation, staff: false };
   }
 
   /**
@@ -194,7 +207,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
       ...errors(413, 429),
     },
   }), async (c) => {
-    const { conversation, customerAddress } = await access(c);
+    const { conversation, customerAddress } = await accessToPost(c);
     const body = await readJson(c, MessageBody);
     const received = await pipeline.receive(inboundOf(conversation.id, customerAddress, body.text, body.clientMessageId));
     const message = toVisitorMessage(received.message);
@@ -272,7 +285,7 @@ export function createWebRoutes(deps: WebRouteDeps) {
   app.post('/conversations/:id/handoff', visitorRoute('Ask for a human ("talk to a human")', {
     responses: { 200: jsonResponse('The request, stored as a visitor message, and the agents\' answer', z.object({ message: VisitorMessageRecord, reply: VisitorMessageRecord.nullable() })) },
   }), async (c) => {
-    const { conversation, customerAddress } = await access(c);
+    const { conversation, customerAddress } = await accessToPost(c);
     // "Talk to a human" is a message like any other: triage routes it to escalation.
     const received = await pipeline.receive(inboundOf(conversation.id, customerAddress, 'I would like to talk to a human agent, please.'));
     const reply = await received.reply;

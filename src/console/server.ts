@@ -106,13 +106,15 @@ export function createConsole(deps: ConsoleDeps) {
       throw new FrontdeskError('too_many_attempts', `Too many failed sign-ins; try again in ${wait.retryAfterSeconds} s.`, 429, { retryAfterSeconds: wait.retryAfterSeconds });
     }
     const user = await store.repo.findUserByEmail(body.email);
-    const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await verifyPassword(body.password, await decoy), false);
-    if (!user || !ok) {
+    // One scrypt whether or not the email names someone with a password (the decoy otherwise).
+    const matches = await verifyPassword(body.password, user?.passwordHash ?? (await decoy));
+    if (!user?.passwordHash || !matches) {
       throttle.failed(address, body.email);
       // Never the email: a log line must not say who is being targeted, nor hold personal data.
       (c.get('log') ?? logger).info({ knownUser: Boolean(user) }, 'console sign-in failed');
-      // A new installation has nobody to sign in as; say how the first person gets in.
-      if (!user && (await store.repo.listUsers()).length === 0) throw new UnauthorizedError(NO_STAFF_USERS, 'no_staff_users');
+      // A new installation has nobody to sign in as; say how the first person gets in. Asked on
+      // every failure, unknown email or wrong password alike, so both cost the same statements.
+      if (!(await store.repo.hasUsers())) throw new UnauthorizedError(NO_STAFF_USERS, 'no_staff_users');
       throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
     }
     throttle.succeeded(address, body.email);

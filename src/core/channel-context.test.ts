@@ -61,6 +61,9 @@ describe('the channel context', () => {
     expect(await conversations.ownedBy(conversation.id, 'email', 'lee@example.com')).toBeNull();
     expect(await conversations.ownedBy(conversation.id, 'sms', 'kim@example.com')).toBeNull();
     expect(await conversations.customerAddress(conversation)).toBe('kim@example.com');
+    // An older address of theirs on the channel, stored later (a merge): replies go there, by the store's one rule.
+    await fd.store.repo.createIdentity({ id: newId(), contactId: conversation.contactId, channel: 'email', address: 'kim@work.example', displayName: null, verified: false, createdAt: conversation.createdAt - 1 });
+    expect(await conversations.customerAddress(conversation)).toBe('kim@work.example');
     expect((await conversations.ofAddress('email', 'kim@example.com', 5)).map((found) => found.id)).toEqual([conversation.id]);
   });
 });

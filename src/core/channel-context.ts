@@ -44,10 +44,9 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         return identity ? repo().listConversations({ contactId: identity.contactId, channel, limit }) : [];
       },
       async customerAddress(conversation) {
-        const identities = await repo().listIdentities(conversation.contactId);
-        return identities.find((i) => i.channel === conversation.channel)?.address ?? null;
+        return (await repo().conversationWithCustomer(conversation.id))?.customer?.address ?? null;
       },
-      withCustomerAddress: (id) => repo().conversationWithCustomerAddress(id),
+      withCustomer: (id) => repo().conversationWithCustomer(id),
       contact: (contactId) => repo().getContact(contactId),
       messages: (conversationId, opts) => repo().listMessages(conversationId, opts),
       recentMessages: (conversationId, limit) => repo().recentMessages(conversationId, limit),

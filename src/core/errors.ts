@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * One error base for everything Frontdesk raises on purpose. `status` is the HTTP status the
  * API maps it to; user and config errors (4xx) stay apart from provider and system errors (5xx).
@@ -24,6 +26,15 @@ export class InvalidInputError extends FrontdeskError {
   constructor(message: string, details?: unknown, code = 'invalid_input') {
     super(code, message, 400, details);
   }
+}
+
+/** Input through its schema: the parsed value, or a 400 `invalid_input` naming each problem and its field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return parsed.data;
 }
 
 export class NotFoundError extends FrontdeskError {

@@ -24,12 +24,12 @@ export async function ensureFirstAdmin(store: Store, clock: Clock, admin: FirstA
   const name = admin.email.split('@')[0]!;
   try {
     return await store.transaction(async (repo) => {
-      if ((await repo.listUsers()).length > 0) return null;
+      if (await repo.hasUsers()) return null;
       return repo.createUser({ id: newId(), email: admin.email, name, role: 'admin', passwordHash, slackUserId: null, createdAt: clock.now() });
     });
   } catch (error) {
     // Two replicas starting at once: the other one created the admin (the email is unique).
-    if ((await store.repo.listUsers()).length > 0) return null;
+    if (await store.repo.hasUsers()) return null;
     throw error;
   }
 }

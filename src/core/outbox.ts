@@ -140,11 +140,10 @@ export function createOutbox(deps: {
   };
 
   async function buildOutbound(message: Message): Promise<OutboundMessage | string> {
-    const conversation = await store.repo.getConversation(message.conversationId);
-    if (!conversation) return 'conversation_missing';
-    const identities = await store.repo.listIdentities(conversation.contactId);
-    const identity = identities.find((i) => i.channel === conversation.channel);
-    if (!identity) return 'no_address';
+    const found = await store.repo.conversationWithCustomer(message.conversationId);
+    if (!found) return 'conversation_missing';
+    const { conversation, customer } = found;
+    if (!customer) return 'no_address';
     const recent = await store.repo.recentMessages(conversation.id, THREAD_REFERENCES);
     const lastInbound = [...recent].reverse().find((m) => m.direction === 'inbound' && m.createdAt <= message.createdAt);
     // With their ids and bytes: every attempt sends the same files (email as MIME parts, MMS by signed link, Slack as uploads).
@@ -162,7 +161,7 @@ export function createOutbox(deps: {
       messageId: message.id,
       conversationId: conversation.id,
       channel: conversation.channel,
-      to: { address: identity.address, name: identity.displayName },
+      to: { address: customer.address, name: customer.displayName },
       text: message.text,
       html: message.html,
       subject: message.subject ?? conversation.subject,

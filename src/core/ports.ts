@@ -211,10 +211,10 @@ export interface ChannelConversations {
   ownedBy(conversationId: string, channel: ChannelKind, address: string): Promise<Conversation | null>;
   /** Conversations on `channel` of the contact holding `address` there, newest first. */
   ofAddress(channel: ChannelKind, address: string, limit: number): Promise<Conversation[]>;
-  /** The customer's address on the conversation's own channel, or null. */
+  /** The customer's address on the conversation's own channel, or null (Repository.conversationWithCustomer's rule). */
   customerAddress(conversation: Conversation): Promise<string | null>;
-  /** The conversation with its customer's address on its own channel (null when there is none), in one read; null when there is no such conversation. */
-  withCustomerAddress(id: string): Promise<{ conversation: Conversation; customerAddress: string | null } | null>;
+  /** The conversation with its customer's address on its own channel, in one read; null when there is no such conversation. */
+  withCustomer(id: string): Promise<ConversationWithCustomer | null>;
   contact(contactId: string): Promise<Contact | null>;
   messages(conversationId: string, opts: { after?: string; limit: number; includeInternal: boolean }): Promise<Message[]>;
   /** The last `limit` messages, oldest first. */
@@ -552,6 +552,12 @@ export type ArticleUpdate =
 
 /** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
 /** An inbound message marked answered (or skipped) by whoever gets there first, with the run that answered it. */
+/** A conversation and where a reply to it goes: its customer's address (and name) on its channel, null when they have none. */
+export interface ConversationWithCustomer {
+  conversation: Conversation;
+  customer: Pick<ContactIdentity, 'address' | 'displayName'> | null;
+}
+
 export interface InboundClaim {
   messageId: string;
   status: 'done' | 'skipped';
@@ -597,8 +603,12 @@ export interface Repository {
   // conversations
   createConversation(input: Conversation & { subjectKey?: string | null }): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
-  /** The conversation with its customer's address on its own channel (their first identity there; null when there is none), in one statement. */
-  conversationWithCustomerAddress(id: string): Promise<{ conversation: Conversation; customerAddress: string | null } | null>;
+  /**
+   * The conversation with its customer: where a reply to it goes, their first identity (oldest,
+   * then by id) on the conversation's own channel, or null when they have none there. In one
+   * statement, and the only place that rule is decided (the outbox, the channels and the desk ask here).
+   */
+  conversationWithCustomer(id: string): Promise<ConversationWithCustomer | null>;
   /**
    * What a message naming its conversation continues, in one read (the message path's): the
    * conversation, the contact holding `address` on `channel` (null when nobody does) with all
@@ -778,6 +788,8 @@ export interface Repository {
   /** Ends a token now (console sign-out); later use answers 401. */
   revokeApiToken(tokenHash: string, now: number): Promise<void>;
   listUsers(): Promise<User[]>;
+  /** Whether any staff user exists: one indexed row read, whatever the size of the team (sign-in, the first admin). */
+  hasUsers(): Promise<boolean>;
   /** Every token, revoked and expired ones too, newest first (`frontdesk token list`). */
   listApiTokens(): Promise<ApiToken[]>;
   /** Ends one token now; false when there is no such token or it was already revoked. */

@@ -1,4 +1,5 @@
 /** Text folding shared by search, knowledge matching, slugs and the classifier; what text a store can keep. */
+import { InvalidInputError } from './errors.ts';
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 
@@ -17,6 +18,15 @@ const UNSTORABLE = /\u0000|\p{Cs}/u;
 /** Whether a string holds a NUL or a lone surrogate. */
 export function isUnstorable(text: string): boolean {
   return UNSTORABLE.test(text);
+}
+
+/**
+ * The one refusal of unstorable text, wherever it arrives (a JSON field, a path, a query, a
+ * provider's webhook): 400 `unstorable_text`; `where` names the place, `path` a JSON field's.
+ */
+export function unstorableTextError(where: string, path?: string): InvalidInputError {
+  const message = 'holds a NUL character or a lone UTF-16 surrogate, which Frontdesk cannot store';
+  return new InvalidInputError(`${where} ${message}.`, path === undefined ? undefined : [{ path, message }], 'unstorable_text');
 }
 
 /**

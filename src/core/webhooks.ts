@@ -4,12 +4,12 @@
  * event. Events themselves are recorded by src/core/webhook-events.ts and delivered by the outbox.
  */
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 import { newId, newSecret } from './ids.ts';
 import type { Clock, Store, WebhookAttempt, WebhookSender } from './ports.ts';
 import { WEBHOOK_EVENT_TYPES, type OutboxJob, type WebhookSubscription } from './types.ts';
 
-/** What a new subscription needs; the secret is generated when not given. */
+/** What a new subscription needs; the secret is generated when not given. The API and the CLI check their input with it. */
 export const NewSubscription = z.strictObject({
   url: z.string({ error: 'url is required' }).trim().min(1, 'url is required').max(2000, 'url must be at most 2000 characters'),
   events: z
@@ -19,7 +19,7 @@ export const NewSubscription = z.strictObject({
   secret: z.string().min(16, 'secret must be at least 16 characters').max(200).regex(/^[\x21-\x7e]+$/, 'secret must be printable ASCII without spaces').optional(),
   active: z.boolean().optional(),
 });
-export type NewSubscription = z.input<typeof NewSubscription>;
+export type NewSubscription = z.output<typeof NewSubscription>;
 
 /** A subscription as listed: the secret only as its first characters (it is shown in full once, at creation). */
 export type SubscriptionView = Omit<WebhookSubscription, 'secret'> & { secretHint: string };
@@ -49,20 +49,19 @@ export function createWebhooks(deps: { store: Store; sender: WebhookSender; cloc
     async list(): Promise<SubscriptionView[]> {
       return (await store.repo.listWebhookSubscriptions()).map(viewOf);
     },
-    /** Validates and stores a subscription; the answer holds the secret (shown this once). */
-    async add(input: unknown): Promise<WebhookSubscription> {
-      const parsed = NewSubscription.safeParse(input);
-      if (!parsed.success) {
-        throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-      }
-      await sender.checkUrl(parsed.data.url);
+    /**
+     * Stores a subscription the caller's input checked (NewSubscription) once the sender accepts
+     * its URL (a deployment rule: internal addresses); the answer holds the secret (shown this once).
+     */
+    async add(input: NewSubscription): Promise<WebhookSubscription> {
+      await sender.checkUrl(input.url);
       const now = clock.now();
       return store.repo.createWebhookSubscription({
         id: newId(),
-        url: parsed.data.url,
-        secret: parsed.data.secret ?? newSecret('whsec'),
-        events: parsed.data.events,
-        active: parsed.data.active ?? true,
+        url: input.url,
+        secret: input.secret ?? newSecret('whsec'),
+        events: input.events,
+        active: input.active ?? true,
         disabledReason: null,
         createdAt: now,
         updatedAt: now,

@@ -41,7 +41,7 @@ export function queryParameters(schema: z.ZodObject): Parameters {
 
 /** The shared error responses, each `{ error: { code, message } }`, by status, with an example. */
 const ERRORS = {
-  400: { name: 'BadRequest', code: 'invalid_input', message: 'text must not be empty', description: 'The request is not valid: malformed JSON (invalid_json), bad fields (invalid_input), a bad query (invalid_query), not JSON (unsupported_media_type), not UTF-8 (invalid_encoding); a NUL or a lone surrogate in a field or id is invalid_input, in a query invalid_query.' },
+  400: { name: 'BadRequest', code: 'invalid_input', message: 'text must not be empty', description: 'The request is not valid: malformed JSON (invalid_json), bad fields (invalid_input), a bad query (invalid_query), not JSON (unsupported_media_type), not UTF-8 (invalid_encoding); a NUL or a lone surrogate in a field, id or query is unstorable_text.' },
   401: { name: 'Unauthorized', code: 'invalid_token', message: 'The API token is not valid.', description: 'No valid credentials: a missing token, invalid_token, token_expired, no_session.' },
   403: { name: 'Forbidden', code: 'forbidden_role', message: 'Only an admin may POST /v1/kb/articles; you are signed in as agent.', description: 'Credentials that do not open this: wrong_visitor_token, forbidden_role, csrf, a bad signature.' },
   404: { name: 'NotFound', code: 'conversation_not_found', message: 'No conversation 01JD…', description: 'No such resource (conversation_not_found, article_not_found, …).' },

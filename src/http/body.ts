@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { InvalidInputError } from '../core/errors.ts';
-import { isUnstorable, unstorableTextPath } from '../core/text.ts';
+import { InvalidInputError, parseInput } from '../core/errors.ts';
+import { isUnstorable, unstorableTextError, unstorableTextPath } from '../core/text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -23,17 +23,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch (error) {
     throw new InvalidInputError(`The body is not valid JSON: ${(error as Error).message}`, undefined, 'invalid_json');
   }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw new InvalidInputError(z.prettifyError(parsed.error), parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
+  const parsed = parseInput(schema, data);
   // After the schema, so a field's own rule names its problem, and unknown keys (dropped) do not count.
-  const unstorable = unstorableTextPath(parsed.data);
-  if (unstorable !== null) {
-    const message = 'contains control characters (a NUL) or a lone UTF-16 surrogate, which no field may hold';
-    throw new InvalidInputError(`${unstorable || 'The body'} ${message}.`, [{ path: unstorable, message }]);
-  }
-  return parsed.data;
+  const unstorable = unstorableTextPath(parsed);
+  if (unstorable !== null) throw unstorableTextError(unstorable || 'The body', unstorable);
+  return parsed;
 }
 
 /** Reads the query string through the schema; a failure is a 400 `invalid_query` naming the problem. */
@@ -65,20 +59,16 @@ const decoded = (text: string) => {
 };
 
 /**
- * Refuses a request whose path (400 invalid_input) or query (400 invalid_query), once decoded,
- * holds a NUL or a lone surrogate: ids and parameters go to the database as text, where a NUL
+ * Refuses a request whose path or query, once decoded, holds a NUL or a lone surrogate (400
+ * unstorable_text): ids and parameters go to the database as text, where a NUL
  * fails the query on PostgreSQL.
  */
 export function refuseUnstorableUrl(): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
-    if (isUnstorable(decoded(url.pathname))) {
-      throw new InvalidInputError('The path holds a NUL character or a lone UTF-16 surrogate, which no id may contain.');
-    }
+    if (isUnstorable(decoded(url.pathname))) throw unstorableTextError('The path');
     const name = [...url.searchParams].find(([key, value]) => isUnstorable(key) || isUnstorable(value))?.[0];
-    if (name !== undefined) {
-      throw new InvalidInputError(`The query parameter ${JSON.stringify(name)} holds a NUL character or a lone UTF-16 surrogate.`, undefined, 'invalid_query');
-    }
+    if (name !== undefined) throw unstorableTextError(`The query parameter ${JSON.stringify(name)}`);
     await next();
   };
 }

@@ -75,8 +75,7 @@ export function createWebhookRoutes(deps: { webhooks: Webhooks }) {
       responses: { 201: jsonResponse('Subscribed', z.object({ webhook: WebhookRecord, secret: z.string() }), { webhook: example, secret: 'whsec_3q2+7w…' }) },
     }),
     async (c) => {
-      // The schema runs in webhooks.add, shared with the CLI; here only "is it JSON".
-      const subscription = await webhooks.add(await readJson(c, z.unknown()));
+      const subscription = await webhooks.add(await readJson(c, NewSubscription));
       return c.json({ webhook: viewOf(subscription), secret: subscription.secret }, 201);
     },
   );

@@ -5,7 +5,7 @@
  * The few statements that differ per dialect (full-text search, claiming outbox jobs across
  * replicas) come from the `DialectQueries` the store supplies.
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, notInArray, or, sql, sum, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, min, notInArray, or, sql, sum, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgDatabase, PgSelect } from 'drizzle-orm/pg-core';
 import type { AgentActivity, ConversationFilter, EventAggregate, ExportKind, ExportPage, ExportRows, InboundClaim, Repository, SlaOutcome, TicketFilter } from '../core/ports.ts';
 import type {
@@ -215,14 +215,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   }
   /** A WITH query of hand-written SQL: drizzle types only its builders there, but renders any SQL. */
   const rawWith = (alias: string, query: SQL) => db.$with(alias).as(query as never);
-  /** An inbound message's claim (see claimInbound): marks it when it is still pending, returning its id. */
-  function claimQuery({ messageId, status, answeredBy }: InboundClaim) {
+  /**
+   * An inbound message's claim: sets `patch` (its agent status and who answered) when it is still
+   * pending, returning its id. The one statement of claimInbound (with placeholders) and of
+   * appendMessage's WITH on PostgreSQL (with values).
+   */
+  function claimQuery(messageId: string | SQLWrapper, patch: Record<string, unknown>) {
     return db
       .update(t.messages)
-      .set(patchOf({ ...answeredBy, agentStatus: status }).values)
+      .set(patch)
       .where(and(eq(t.messages.id, messageId), eq(t.messages.agentStatus, 'pending')))
       .returning({ id: t.messages.id });
   }
+  const claimPatchOf = ({ status, answeredBy }: Pick<InboundClaim, 'status' | 'answeredBy'>) => patchOf({ ...answeredBy, agentStatus: status });
   /**
    * appendMessage on PostgreSQL, one statement: the inbound message's claim when there is one, the
    * message (nothing else when it is a duplicate or the claim lost), the events and their rollups,
@@ -231,7 +236,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   async function appendInOneStatement(input: Parameters<Repository['appendMessage']>[0], row: Message) {
     const m = t.messages;
     const c = t.conversations;
-    const claimed = input.claim ? [db.$with('claimed_inbound').as(claimQuery(input.claim))] : [];
+    const claimed = input.claim ? [db.$with('claimed_inbound').as(claimQuery(input.claim.messageId, claimPatchOf(input.claim).values))] : [];
     // The message as the table's own row type from one JSON parameter, as the events below: so the
     // claim can gate it (an INSERT … VALUES takes no condition).
     const message = rawWith('appended_message', sql`insert into ${m}
@@ -465,17 +470,16 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     async getConversation(id) {
       return first(await hot('getConversation', () => db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).limit(1)).execute({ id }));
     },
-    async conversationWithCustomerAddress(id) {
+    async conversationWithCustomer(id) {
       const c = t.conversations;
-      const query = hot('conversationWithCustomerAddress', () =>
+      const i = t.contactIdentities;
+      // The one rule of where a reply goes: the contact's first identity (oldest, then by id) on the conversation's channel.
+      const query = hot('conversationWithCustomer', () =>
         db
-          .select({
-            conversation: c,
-            // Spelled out: drizzle leaves columns unqualified in a select without joins, and here they would name the identity's own.
-            customerAddress: sql<string | null>`(select ci.address from contact_identities ci
-              where ci.contact_id = conversations.contact_id and ci.channel = conversations.channel order by ci.created_at, ci.id limit 1)`,
-          })
+          .select({ conversation: c, customer: { address: i.address, displayName: i.displayName } })
           .from(c)
+          .leftJoin(i, eq(i.id, sql`(select ci.id from contact_identities ci
+            where ci.contact_id = ${c.contactId} and ci.channel = ${c.channel} order by ci.created_at, ci.id limit 1)`))
           .where(eq(c.id, p('id')))
           .limit(1),
       );
@@ -646,14 +650,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       });
     },
     async claimInbound(id, status, answeredBy) {
-      const { keys, values } = patchOf({ ...answeredBy, agentStatus: status });
-      const query = hot(`claimInbound:${keys}`, () =>
-        db
-          .update(t.messages)
-          .set(placeholders(keys))
-          .where(and(eq(t.messages.id, p('_id')), eq(t.messages.agentStatus, 'pending')))
-          .returning({ id: t.messages.id }),
-      );
+      const { keys, values } = claimPatchOf({ status, answeredBy });
+      const query = hot(`claimInbound:${keys}`, () => claimQuery(p('_id'), placeholders(keys)));
       return (await query.execute({ ...values, _id: id })).length === 1;
     },
     async pendingInbound(before, limit) {
@@ -1191,6 +1189,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async listUsers() {
       return db.select().from(t.users).orderBy(asc(t.users.name));
+    },
+    async hasUsers() {
+      return (await db.select({ id: t.users.id }).from(t.users).limit(1)).length > 0;
     },
     async listApiTokens() {
       return db.select().from(t.apiTokens).orderBy(desc(t.apiTokens.createdAt), desc(t.apiTokens.id));

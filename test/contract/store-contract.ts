@@ -545,6 +545,18 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect((await store.repo.listMessages(conversation.id)).map((m) => m.text)).not.toContain('late');
   });
 
+  it('answers a conversation\'s customer with their oldest address on its channel, whatever order the addresses came in', async () => {
+    const { contact, conversation } = await contactWithConversation(store.repo);
+    const identity = (channel: 'email' | 'sms', address: string, displayName: string, createdAt: number) =>
+      store.repo.createIdentity({ id: newId(), contactId: contact.id, channel, address, displayName, verified: false, createdAt });
+    await identity('sms', `+1555${Date.now() % 1_000_000}`, 'Ada (phone)', NOW - 50);
+    expect(await store.repo.conversationWithCustomer(conversation.id)).toEqual({ conversation, customer: null });
+    // Stored newest first, as a merge of two contacts can leave them.
+    await identity('email', `ada-work-${newId()}@example.com`, 'Ada (work)', NOW + 10);
+    const oldest = await identity('email', `ada-home-${newId()}@example.com`, 'Ada', NOW);
+    expect(await store.repo.conversationWithCustomer(conversation.id)).toEqual({ conversation, customer: { address: oldest.address, displayName: 'Ada' } });
+  });
+
   it('reads a conversation with its sender, its tickets waiting on the customer and its customer\'s address in one read', async () => {
     const { contact, conversation } = await contactWithConversation(store.repo);
     const address = `ada-${newId()}@example.com`;
@@ -554,8 +566,8 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const otherAddress = `other-${newId()}@example.com`;
     await store.repo.createIdentity({ id: newId(), contactId: other.id, channel: 'email', address: otherAddress, displayName: null, verified: true, createdAt: NOW - 5 });
 
-    expect(await store.repo.conversationWithCustomerAddress(conversation.id)).toEqual({ conversation, customerAddress: address });
-    expect(await store.repo.conversationWithCustomerAddress('nope')).toBeNull();
+    expect(await store.repo.conversationWithCustomer(conversation.id)).toEqual({ conversation, customer: { address, displayName: null } });
+    expect(await store.repo.conversationWithCustomer('nope')).toBeNull();
 
     const sender = { id: contact.id, name: contact.name, email: contact.email, createdAt: contact.createdAt, updatedAt: contact.updatedAt };
     expect(await store.repo.conversationFromSender(conversation.id, 'email', address)).toEqual({ conversation, sender, senderIdentities: [bySms, byEmail], ticketsWaiting: false });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../../src/core/staff-auth.ts';
 import { createTestFrontdesk, scriptedEngine } from '../support/frontdesk.ts';
+import { streamText } from '../support/sse.ts';
 
 const BOT_REPLY = [
   'Our **stores** are open Monday to Saturday, 10 am – 8 pm:',
@@ -84,19 +85,11 @@ it('sends the rendered HTML in live message events too', async () => {
   const started = await fd.app.request('/v1/conversations', post({}, {}));
   const { conversation, visitorToken } = (await started.json()) as { conversation: { id: string }; visitorToken: string };
   const res = await fd.app.request(`/v1/conversations/${conversation.id}/events?token=${visitorToken}`);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = '';
-  const until = async (pattern: RegExp) => {
-    while (!pattern.test(seen)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended');
-      seen += value;
-    }
-  };
-  await until(/event: ready/);
+  const stream = streamText(res);
+  await stream.until(/event: ready/);
   await fd.app.request(`/v1/conversations/${conversation.id}/messages?wait=1`, post({ text: 'hours?' }, { authorization: `Bearer ${visitorToken}` }));
-  await until(/data: \{[^\n]*"direction":"outbound"[^\n]*\n/);
-  await reader.cancel();
-  const outbound = seen.split('\n').find((line) => line.startsWith('data: ') && line.includes('"direction":"outbound"'))!;
+  await stream.until(/data: \{[^\n]*"direction":"outbound"[^\n]*\n/);
+  await stream.cancel();
+  const outbound = stream.seen().split('\n').find((line) => line.startsWith('data: ') && line.includes('"direction":"outbound"'))!;
   expectRenderedBotReply((JSON.parse(outbound.slice('data: '.length)) as ApiMessage).renderedHtml);
 }, 30_000);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/core/staff-auth.ts';
 import { createTestFrontdesk } from '../support/frontdesk.ts';
+import { streamText } from '../support/sse.ts';
 
 type Frontdesk = Awaited<ReturnType<typeof createTestFrontdesk>>;
 let fd: Frontdesk;
@@ -49,6 +50,25 @@ describe('web channel', () => {
     expect(reply.route).toBe('orders');
     expect(reply.confidence).toBeGreaterThan(0.6);
     expect(reply.text).toContain('NW-10003');
+  });
+
+  it("reads the visitor's address where a message is posted, never on a poll", async () => {
+    const { conversation, visitorToken } = await start();
+    const repo = fd.store.repo;
+    const read = repo.conversationWithCustomer;
+    let addressReads = 0;
+    repo.conversationWithCustomer = (id) => ((addressReads += 1), read(id));
+    try {
+      for (let poll = 0; poll < 3; poll += 1) {
+        expect((await fd.app.request(`/v1/conversations/${conversation.id}/messages`, { headers: bearer(visitorToken) })).status).toBe(200);
+      }
+      expect(addressReads).toBe(0);
+      expect((await fd.app.request(`/v1/conversations/${conversation.id}/messages`, json({ text: 'hello?' }, bearer(visitorToken)))).status).toBe(202);
+      expect(addressReads).toBe(1);
+    } finally {
+      repo.conversationWithCustomer = read;
+    }
+    await fd.pipeline.idle();
   });
 
   it('asks for a missing order id and remembers the question', async () => {
@@ -103,20 +123,12 @@ describe('web channel', () => {
     const { conversation, visitorToken } = await start();
     const res = await fd.app.request(`/v1/conversations/${conversation.id}/events?token=${visitorToken}`);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(seen)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        seen += value;
-      }
-    };
-    await until(/event: ready/);
+    const stream = streamText(res);
+    await stream.until(/event: ready/);
     await ask(conversation.id, visitorToken, 'how much does shipping cost?');
-    await until(/event: message[\s\S]*"direction":"outbound"/);
-    expect(seen).toMatch(/event: typing/);
-    await reader.cancel();
+    await stream.until(/event: message[\s\S]*"direction":"outbound"/);
+    expect(stream.seen()).toMatch(/event: typing/);
+    await stream.cancel();
   });
 });
 

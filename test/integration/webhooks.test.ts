@@ -378,6 +378,8 @@ describe('frontdesk webhooks (CLI)', () => {
     expect(tested).toMatchObject({ code: 0, out: 'delivered: the receiver answered HTTP 200\n' });
     expect(receiver.deliveries[0]).toMatchObject({ signed: true, body: { type: 'webhook.test', data: { webhookId: id } } });
     expect(await cli('add', 'gopher://x', '--events', 'message.created')).toMatchObject({ code: 2, err: expect.stringContaining('http or https') });
+    // The CLI checks its input with the API's schema before the service sees it.
+    expect(await cli('add', `${receiver.server.url}/short`, '--events', 'message.created', '--secret', 'short')).toMatchObject({ code: 2, err: expect.stringContaining('at least 16 characters') });
     expect(await cli('add', `${receiver.server.url}/typo`, '--events', 'message.created,ticket.create')).toEqual({
       code: 2,
       out: '',

@@ -21,3 +21,20 @@ export async function readEvents(res: Response, stop: (events: { event: string; 
   await reader.cancel();
   return events;
 }
+
+/** An event stream's raw text as it arrives: `until` reads on until the text so far matches. */
+export function streamText(res: Response) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = '';
+  return {
+    seen: () => seen,
+    async until(pattern: RegExp) {
+      while (!pattern.test(seen)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        seen += value;
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}

@@ -1,8 +1,8 @@
 import { loadConfig } from '../../../config/env.ts';
 import { createWebhookSender } from '../../../adapters/webhooks/send.ts';
-import { InvalidInputError } from '../../core/errors.ts';
+import { InvalidInputError, parseInput } from '../../core/errors.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../core/types.ts';
-import { createWebhooks, viewOf, type Webhooks } from '../../core/webhooks.ts';
+import { createWebhooks, NewSubscription, viewOf, type Webhooks } from '../../core/webhooks.ts';
 import { openStore } from '../../entry/node.ts';
 import { parseOptions } from '../args.ts';
 import { closest } from '../closest.ts';
@@ -58,7 +58,7 @@ async function add(service: Webhooks, args: string[], io: Io) {
     const meant = closest(unknown, [...WEBHOOK_EVENT_TYPES]);
     throw new InvalidInputError(`--events: unknown event ${unknown}${meant ? ` (did you mean ${meant}?)` : ''}; events are ${WEBHOOK_EVENT_TYPES.join(', ')}`);
   }
-  const created = await service.add({ url: positionals[0], events, ...(values.secret ? { secret: values.secret } : {}) });
+  const created = await service.add(parseInput(NewSubscription, { url: positionals[0], events, ...(values.secret ? { secret: values.secret } : {}) }));
   io.stdout.write(`${created.id}  ${created.url}  ${viewOf(created).events.join(',')}\n`);
   // The one time the secret is shown; the receiver needs it to check signatures.
   io.stdout.write(`secret: ${created.secret}\n`);
