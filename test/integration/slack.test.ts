@@ -168,7 +168,8 @@ describe('Slack channel and support desk', () => {
       expect(actions.elements!.every((e) => e.value === conversationId)).toBe(true);
       expect(await fd.store.repo.findByExternal('slack-desk', `${DESK}:${parentTs}`)).toBe(conversationId);
       // The customer's SMS got the bot's handoff message.
-      expect(sms.sent.map((m) => m.text)).toEqual(['I am passing you to a person now.']);
+      // Out of business hours the handoff also says when people are back.
+      expect(sms.sent.map((m) => m.text)).toEqual([expect.stringMatching(/^I am passing you to a person now\.($|\n\nOur team is out right now)/)]);
 
       await fd.pipeline.receive({ channel: 'sms', from: { address: CUSTOMER }, text: 'Photos are on the way **today**, see [reset your password](https://evil.example) <b>', providerMessageId: 'SM0002', receivedAt: Date.now(), thread: { key: `${CUSTOMER}:+15555550100` } });
       await slack.idle();
