@@ -174,6 +174,13 @@ describe('local engine: orders and their privacy', () => {
     expect(person.handoff).toBeDefined();
   });
 
+  it('takes a case told right after an order was discussed to that order, whatever triage read', async () => {
+    const engine = createLocalEngine({ graph: agentGraph, classify: (text) => ({ label: /crushed/.test(text) ? 'check_refund_policy' : 'track_order', confidence: 0.95 }), vocabulary });
+    const [, damaged] = await dialogue(engine, ['where is NW-10002?', 'the box came crushed, what do you need from me'], owner);
+    expect(damaged!.ticket).toMatchObject({ category: 'damaged_item' });
+    expect(damaged!.text).toMatch(/photos of the packaging/);
+  });
+
   it('takes a wrong item to its case even when triage reads it as placing an order', async () => {
     const result = await engineSaying('place_order').run(input('you sent me a grey sweater instead of the blue one I ordered (NW-10002)', null, owner));
     expect(result.ticket).toMatchObject({ category: 'wrong_item' });

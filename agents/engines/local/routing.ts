@@ -116,7 +116,9 @@ export function decide(ctx: EngineContext, triage: (text: string) => TriageDecis
   // A case (a parcel that never came, a damaged or wrong item) is about an order whatever words it
   // uses; told as a complaint it still gets its procedure and ticket, unless it asks for a person.
   const complaintCase = decision.route === graph.triage.fallbackRoute && !ASKS_FOR_PERSON.test(text);
-  if (ordersAgent && isCase && (mentioned || decision.route === ordersAgent.route || !decision.confident || complaintCase)) {
+  // Told right after an order was discussed, the case is about that order ("the box came crushed").
+  const orderInTalk = memory.orderId !== null && topic?.route === ordersAgent?.route;
+  if (ordersAgent && isCase && (mentioned || orderInTalk || decision.route === ordersAgent.route || !decision.confident || complaintCase)) {
     // "You sent me the wrong sweater" is no question about placing an order, whatever its words suggest.
     const ownIntent = decision.route === ordersAgent.route && !ordersAgent.knowledgeIntents.includes(decision.intent);
     return { agent: ordersAgent, intent: ownIntent ? decision.intent : orderQuestion, confidence: Math.max(decision.confidence, 0.8), query: text };
