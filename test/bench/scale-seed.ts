@@ -142,6 +142,17 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
   contact_identities_search_ai: null, // covered by contacts_search_ai's backfill, which runs after every identity is in
   contact_identities_search_au: null,
   contact_identities_search_ad: null,
+  // migrations/sqlite/0015_analytics_rollups.sql
+  conversation_rollups_ai: 'INSERT INTO conversation_rollups (day, channel, count) SELECT created_at / 86400000 * 86400000, channel, count(*) FROM conversations GROUP BY 1, 2',
+  conversation_rollups_au: null,
+  conversation_rollups_ad: null,
+  staff_replies_ai: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
+    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
+    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND internal = 0 AND author_id IS NOT NULL`,
+  resolution_rollups_ai: `INSERT INTO resolution_rollups (day, channel, assignee_id, count)
+    SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
+    WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
+  resolution_rollups_au: null,
 };
 
 /** The daily rollups of the seeded events, as the migrations sqlite 0008 / pg 0010 (scale_indexes) build them; shard 0 on PostgreSQL. */

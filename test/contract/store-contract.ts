@@ -730,15 +730,15 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     ]);
     const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const activity = async (channel?: 'sms' | 'email') => {
-      const { replies, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
-      return { replies: sorted(replies), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
+      const { handled, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
+      return { handled: sorted(handled), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
     };
     expect(await activity()).toEqual({
-      replies: sorted([{ userId: ana.id, conversationId: sms.id }, { userId: ben.id, conversationId: email.id }]),
+      handled: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
       firstResponses: [{ userId: ana.id, ms: 900 }],
       resolved: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
     });
-    expect(await activity('email')).toEqual({ replies: [{ userId: ben.id, conversationId: email.id }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
+    expect(await activity('email')).toEqual({ handled: [{ userId: ben.id, count: 1 }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
   });
 
   it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {

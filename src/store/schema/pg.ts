@@ -188,6 +188,9 @@ export const tickets = pgTable('tickets', {
   index('tickets_status_id_idx').on(t.status, t.id),
   index('tickets_conversation_idx').on(t.conversationId),
   uniqueIndex('tickets_number_idx').on(t.number),
+  // SLA outcomes over a range of due times, read from the index alone.
+  index('tickets_first_response_due_idx').on(t.firstResponseDueAt, t.firstResponseAt, t.conversationId).where(sql`${t.firstResponseDueAt} is not null`),
+  index('tickets_resolution_due_idx').on(t.resolutionDueAt, t.resolvedAt, t.pausedAt, t.conversationId).where(sql`${t.resolutionDueAt} is not null`),
 ]);
 
 /**
@@ -271,6 +274,52 @@ export const eventRollups = pgTable('event_rollups', {
   valueSum: doublePrecision().notNull(),
   valueCount: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor, t.shard] })]);
+
+/**
+ * Conversations started per UTC day and channel (the analytics' daily series), kept by a trigger
+ * on conversations (migration 0019_analytics_rollups) in the statement that inserts one; sharded
+ * by the writing session as event_rollups are, so new conversations do not queue on one row.
+ */
+export const conversationRollups = pgTable('conversation_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  shard: smallint().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel, t.shard] })]);
+
+/**
+ * Staff replies (public, with an author), each with the time of the same author's previous reply
+ * in the same conversation (`previousAt`, null for the first; ties ordered by message id), kept by
+ * a trigger on messages (migration 0019_analytics_rollups). The conversations an agent replied in
+ * over a range are then counted, not made distinct: each has exactly one reply in the range
+ * whose previous one is not.
+ */
+export const staffReplies = pgTable('staff_replies', {
+  messageId: text().primaryKey().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: text().notNull(),
+  conversationId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  createdAt: epoch().notNull(),
+  previousAt: epoch(),
+}, (t) => [
+  index('staff_replies_time_idx').on(t.createdAt, t.userId, t.previousAt, t.channel),
+  // The trigger finds a new reply's neighbours in its author's and conversation's sequence.
+  index('staff_replies_sequence_idx').on(t.conversationId, t.userId, t.createdAt, t.messageId),
+]);
+
+/**
+ * Human resolutions per UTC day, channel and the conversation's assignee, kept by triggers
+ * (migration 0019_analytics_rollups): a resolved event adds to its conversation's assignee, and
+ * a new assignee takes over the conversation's past resolutions, as reading them through the
+ * conversation's current assignee would count them. Sharded by session as event_rollups are.
+ */
+export const resolutionRollups = pgTable('resolution_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  assigneeId: text().notNull(),
+  shard: smallint().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel, t.assigneeId, t.shard] })]);
 
 export const csatResponses = pgTable('csat_responses', {
   id: text().primaryKey(),

@@ -176,6 +176,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_status_id_idx').on(t.status, t.id),
   index('tickets_conversation_idx').on(t.conversationId),
   uniqueIndex('tickets_number_idx').on(t.number),
+  // SLA outcomes over a range of due times, read from the index alone.
+  index('tickets_first_response_due_idx').on(t.firstResponseDueAt, t.firstResponseAt, t.conversationId).where(sql`${t.firstResponseDueAt} is not null`),
+  index('tickets_resolution_due_idx').on(t.resolutionDueAt, t.resolvedAt, t.pausedAt, t.conversationId).where(sql`${t.resolutionDueAt} is not null`),
 ]);
 
 /**
@@ -263,6 +266,49 @@ export const eventRollups = sqliteTable('event_rollups', {
   valueSum: real().notNull(),
   valueCount: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor] })]);
+
+/**
+ * Conversations started per UTC day and channel (the analytics' daily series), kept by triggers
+ * on conversations (migration 0015_analytics_rollups) in the statement that inserts one.
+ */
+export const conversationRollups = sqliteTable('conversation_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel] })]);
+
+/**
+ * Staff replies (public, with an author), each with the time of the same author's previous reply
+ * in the same conversation (`previousAt`, null for the first; ties ordered by message id), kept by
+ * triggers on messages (migration 0015_analytics_rollups). The conversations an agent replied in
+ * over a range are then counted, not made distinct: each has exactly one reply in the range
+ * whose previous one is not.
+ */
+export const staffReplies = sqliteTable('staff_replies', {
+  messageId: text().primaryKey().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: text().notNull(),
+  conversationId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  createdAt: epoch().notNull(),
+  previousAt: epoch(),
+}, (t) => [
+  index('staff_replies_time_idx').on(t.createdAt, t.userId, t.previousAt, t.channel),
+  // The triggers find a new reply's neighbours in its author's and conversation's sequence.
+  index('staff_replies_sequence_idx').on(t.conversationId, t.userId, t.createdAt, t.messageId),
+]);
+
+/**
+ * Human resolutions per UTC day, channel and the conversation's assignee, kept by triggers
+ * (migration 0015_analytics_rollups): a resolved event adds to its conversation's assignee, and
+ * a new assignee takes over the conversation's past resolutions, as reading them through the
+ * conversation's current assignee would count them.
+ */
+export const resolutionRollups = sqliteTable('resolution_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  assigneeId: text().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel, t.assigneeId] })]);
 
 export const csatResponses = sqliteTable('csat_responses', {
   id: text().primaryKey(),
