@@ -19,7 +19,12 @@ export interface SeedSize {
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const SPAN_DAYS = 180;
+/** Staff members the human conversations are assigned to. */
+const AGENTS = 20;
+/** Resolution targets in hours (a first response is due in an eighth of it). */
+const SLA_HOURS = [72, 24, 8, 4] as const;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const REPLIES = [
   'Your order is on its way and should arrive within three business days.',
@@ -38,13 +43,14 @@ const pick = <T>(random: () => number, weighted: [T, number][]): T => {
 };
 
 type Row = unknown[];
-type Table = 'contacts' | 'contact_identities' | 'conversations' | 'messages' | 'tickets' | 'events';
+type Table = 'users' | 'contacts' | 'contact_identities' | 'conversations' | 'messages' | 'tickets' | 'events';
 const COLUMNS: Record<Table, string[]> = {
+  users: ['id', 'email', 'name', 'created_at'],
   contacts: ['id', 'name', 'email', 'created_at', 'updated_at'],
   contact_identities: ['id', 'contact_id', 'channel', 'address', 'verified', 'created_at'],
-  conversations: ['id', 'contact_id', 'channel', 'thread_key', 'status', 'owner', 'route', 'subject', 'first_response_at', 'resolved_at', 'last_message_at', 'created_at', 'updated_at'],
-  messages: ['id', 'conversation_id', 'channel', 'direction', 'author_kind', 'text', 'internal', 'agent_name', 'route', 'delivery_status', 'agent_status', 'attempts', 'created_at'],
-  tickets: ['id', 'number', 'conversation_id', 'status', 'category', 'priority', 'summary', 'created_at', 'updated_at', 'resolved_at'],
+  conversations: ['id', 'contact_id', 'channel', 'thread_key', 'status', 'owner', 'route', 'assignee_id', 'subject', 'first_response_at', 'resolved_at', 'last_message_at', 'created_at', 'updated_at'],
+  messages: ['id', 'conversation_id', 'channel', 'direction', 'author_kind', 'author_id', 'text', 'internal', 'agent_name', 'route', 'delivery_status', 'agent_status', 'attempts', 'created_at'],
+  tickets: ['id', 'number', 'conversation_id', 'status', 'category', 'priority', 'summary', 'created_at', 'updated_at', 'resolved_at', 'first_response_due_at', 'resolution_due_at', 'first_response_at'],
   events: ['id', 'conversation_id', 'type', 'actor', 'channel', 'value', 'created_at'],
 };
 
@@ -67,6 +73,9 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
   let messagesLeft = size.messages;
   let events = 0;
   let tickets = 0;
+  // The staff: conversations handed to humans are assigned to one, who gives most of its replies.
+  const agents = Array.from({ length: AGENTS }, (_, n) => id(start));
+  for (const [n, agent] of agents.entries()) await writer.add('users', [agent, `agent${n}@example.com`, `Agent ${n}`, start]);
   for (let i = 0; i < size.conversations; i++) {
     // Evenly spread in time, in order, so that ids and creation times agree.
     const createdAt = Math.floor(start + ((i + random()) / size.conversations) * SPAN_DAYS * DAY);
@@ -74,6 +83,7 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     const status = pick(random, [['open', 0.12], ['pending', 0.05], ['resolved', 0.58], ['closed', 0.25]] as const);
     const owner = random() < 0.3 ? 'human' : 'bot';
     const route = pick(random, [['faq', 0.4], ['orders', 0.3], ['billing', 0.15], ['account', 0.1], ['escalation', 0.05]] as const);
+    const assignee = owner === 'human' ? agents[Math.floor(random() * AGENTS)]! : null;
     const contactId = id(createdAt);
     const conversationId = id(createdAt);
     const address = channel === 'sms' ? `+1555${String(i).padStart(7, '0')}` : `customer${i}@example.com`;
@@ -89,27 +99,35 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     event('conversation_created', 'contact', createdAt);
     let at = createdAt;
     let firstResponseAt: number | null = null;
+    let humanResponseAt: number | null = null;
+    const handoffAt = createdAt + 1000;
     for (let m = 0; m < count; m++) {
       const inbound = m % 2 === 0;
       at += inbound ? Math.floor(random() * 600_000) : 800 + Math.floor(random() * 4000);
       const human = !inbound && owner === 'human' && m > 2;
+      // A colleague now and then answers in someone else's conversation.
+      const author = human ? (random() < 0.8 ? assignee : agents[Math.floor(random() * AGENTS)]!) : null;
       const text = inbound ? BENCH_MESSAGES[Math.floor(random() * BENCH_MESSAGES.length)]! : REPLIES[Math.floor(random() * REPLIES.length)]!;
-      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'bot', text, 0,
+      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'bot', author, text, 0,
         inbound || human ? null : 'faq', inbound ? route : null, inbound ? 'received' : 'delivered', inbound ? 'done' : null, inbound ? 0 : 1, at]);
       event(inbound ? 'message_in' : 'message_out', inbound ? 'contact' : human ? 'human' : 'bot', at);
       if (!inbound && firstResponseAt === null) {
         firstResponseAt = at;
         event('first_response', 'bot', at, at - createdAt);
       }
+      if (human && humanResponseAt === null) {
+        humanResponseAt = at;
+        event('first_response', 'human', at, at - handoffAt);
+      }
     }
-    if (owner === 'human') event('handoff', 'bot', createdAt + 1000);
+    if (owner === 'human') event('handoff', 'bot', handoffAt);
     const resolved = status === 'resolved' || status === 'closed';
     const resolvedAt = resolved ? at + 1000 : null;
     if (resolvedAt !== null) {
       event('resolved', owner, resolvedAt, resolvedAt - createdAt);
       if (random() < 0.3) event('csat', 'contact', resolvedAt + 1000, 1 + Math.floor(random() * 5));
     }
-    await writer.add('conversations', [conversationId, contactId, channel, channel === 'email' ? `<${conversationId}@example.com>` : address, status, owner, route,
+    await writer.add('conversations', [conversationId, contactId, channel, channel === 'email' ? `<${conversationId}@example.com>` : address, status, owner, route, assignee,
       channel === 'email' ? 'Question about my order' : null, firstResponseAt, resolvedAt, at, createdAt, resolvedAt ?? at]);
     for (const row of rows) await writer.add('messages', row);
     for (const row of eventRows) await writer.add('events', row);
@@ -117,8 +135,11 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     if (random() < 0.52) {
       tickets += 1;
       const ticketStatus = resolved ? 'resolved' : pick(random, [['open', 0.5], ['in_progress', 0.35], ['escalated', 0.15]] as const);
-      await writer.add('tickets', [id(createdAt + 2000), tickets, conversationId, ticketStatus, route, pick(random, [['low', 0.2], ['normal', 0.6], ['high', 0.15], ['urgent', 0.05]] as const),
-        `${route} request from customer ${i}`, createdAt + 2000, resolvedAt ?? createdAt + 2000, resolvedAt]);
+      // SLA targets (first response and resolution due in hours from the ticket), some missed.
+      const openedAt = createdAt + 2000;
+      const dueIn = pick(random, [[SLA_HOURS[0], 0.2], [SLA_HOURS[1], 0.6], [SLA_HOURS[2], 0.15], [SLA_HOURS[3], 0.05]] as const);
+      await writer.add('tickets', [id(openedAt), tickets, conversationId, ticketStatus, route, pick(random, [['low', 0.2], ['normal', 0.6], ['high', 0.15], ['urgent', 0.05]] as const),
+        `${route} request from customer ${i}`, openedAt, resolvedAt ?? openedAt, resolvedAt, openedAt + (dueIn * HOUR) / 8, openedAt + (random() < 0.1 ? DAY / 4 : dueIn * HOUR), humanResponseAt]);
     }
   }
   await writer.flush();
@@ -230,8 +251,8 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
   };
   // Parents are written before children: a child's batch first flushes the tables it refers to.
   const parents: Record<Table, Table[]> = {
-    contacts: [], contact_identities: ['contacts'], conversations: ['contacts'],
-    messages: ['contacts', 'conversations'], events: ['contacts', 'conversations'], tickets: ['contacts', 'conversations'],
+    users: [], contacts: [], contact_identities: ['contacts'], conversations: ['users', 'contacts'],
+    messages: ['users', 'contacts', 'conversations'], events: ['users', 'contacts', 'conversations'], tickets: ['users', 'contacts', 'conversations'],
   };
   try {
     await client.query('begin');
@@ -254,7 +275,7 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
         }
       },
       async flush() {
-        for (const table of ['contacts', 'contact_identities', 'conversations', 'messages', 'events', 'tickets'] as Table[]) await write(table);
+        for (const table of ['users', 'contacts', 'contact_identities', 'conversations', 'messages', 'events', 'tickets'] as Table[]) await write(table);
       },
     });
     for (const { definition } of indexes) await client.query(definition);
