@@ -15,6 +15,16 @@ CREATE TABLE "resolution_rollups" (
 	CONSTRAINT "resolution_rollups_day_channel_assignee_id_shard_pk" PRIMARY KEY("day","channel","assignee_id","shard")
 );
 --> statement-breakpoint
+CREATE TABLE "staff_first_responses" (
+	"event_id" text NOT NULL,
+	"message_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"channel" text NOT NULL,
+	"created_at" bigint NOT NULL,
+	"ms" double precision,
+	CONSTRAINT "staff_first_responses_event_id_message_id_pk" PRIMARY KEY("event_id","message_id")
+);
+--> statement-breakpoint
 CREATE TABLE "staff_replies" (
 	"message_id" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
@@ -24,7 +34,10 @@ CREATE TABLE "staff_replies" (
 	"previous_at" bigint
 );
 --> statement-breakpoint
+ALTER TABLE "staff_first_responses" ADD CONSTRAINT "staff_first_responses_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_first_responses" ADD CONSTRAINT "staff_first_responses_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_replies" ADD CONSTRAINT "staff_replies_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "staff_first_responses_time_idx" ON "staff_first_responses" USING btree ("created_at","user_id","ms","channel");--> statement-breakpoint
 CREATE INDEX "staff_replies_time_idx" ON "staff_replies" USING btree ("created_at","user_id","previous_at","channel");--> statement-breakpoint
 CREATE INDEX "staff_replies_sequence_idx" ON "staff_replies" USING btree ("conversation_id","user_id","created_at","message_id");--> statement-breakpoint
 CREATE INDEX "tickets_first_response_due_idx" ON "tickets" USING btree ("first_response_due_at","first_response_at","conversation_id") WHERE "tickets"."first_response_due_at" is not null;--> statement-breakpoint
@@ -94,4 +107,33 @@ SELECT "id", "author_id", "conversation_id", "channel", "created_at",
 FROM "messages" WHERE "author_kind" = 'human' AND "direction" = 'outbound' AND NOT "internal" AND "author_id" IS NOT NULL;--> statement-breakpoint
 INSERT INTO "resolution_rollups" ("day", "channel", "assignee_id", "shard", "count")
 SELECT e."created_at" / 86400000 * 86400000, e."channel", c."assignee_id", 0, count(*) FROM "events" e JOIN "conversations" c ON c."id" = e."conversation_id"
-WHERE e."type" = 'resolved' AND e."actor" = 'human' AND c."assignee_id" IS NOT NULL GROUP BY 1, 2, 3;
+WHERE e."type" = 'resolved' AND e."actor" = 'human' AND c."assignee_id" IS NOT NULL GROUP BY 1, 2, 3;--> statement-breakpoint
+-- A human first response is given by the staff reply at its instant in its conversation: paired by
+-- whichever of the two is written second (both, in one statement: the key keeps one pair).
+CREATE FUNCTION "staff_first_responses_by_event"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "staff_first_responses" ("event_id", "message_id", "user_id", "channel", "created_at", "ms")
+  SELECT NEW."id", "id", "author_id", NEW."channel", NEW."created_at", NEW."value" FROM "messages"
+  WHERE "created_at" = NEW."created_at" AND "conversation_id" = NEW."conversation_id"
+    AND "author_kind" = 'human' AND "direction" = 'outbound' AND NOT "internal" AND "author_id" IS NOT NULL
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;--> statement-breakpoint
+CREATE TRIGGER "staff_first_responses_by_event" AFTER INSERT ON "events" FOR EACH ROW
+WHEN (NEW."type" = 'first_response' AND NEW."actor" = 'human') EXECUTE FUNCTION "staff_first_responses_by_event"();--> statement-breakpoint
+CREATE FUNCTION "staff_first_responses_by_message"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "staff_first_responses" ("event_id", "message_id", "user_id", "channel", "created_at", "ms")
+  SELECT "id", NEW."id", NEW."author_id", "channel", "created_at", "value" FROM "events"
+  WHERE "type" = 'first_response' AND "actor" = 'human' AND "created_at" = NEW."created_at" AND "conversation_id" = NEW."conversation_id"
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;--> statement-breakpoint
+CREATE TRIGGER "staff_first_responses_by_message" AFTER INSERT ON "messages" FOR EACH ROW
+WHEN (NEW."author_kind" = 'human' AND NEW."direction" = 'outbound' AND NOT NEW."internal" AND NEW."author_id" IS NOT NULL)
+EXECUTE FUNCTION "staff_first_responses_by_message"();--> statement-breakpoint
+INSERT INTO "staff_first_responses" ("event_id", "message_id", "user_id", "channel", "created_at", "ms")
+SELECT e."id", m."id", m."author_id", e."channel", e."created_at", e."value" FROM "events" e
+JOIN "messages" m ON m."conversation_id" = e."conversation_id" AND m."created_at" = e."created_at"
+  AND m."author_kind" = 'human' AND m."direction" = 'outbound' AND NOT m."internal" AND m."author_id" IS NOT NULL
+WHERE e."type" = 'first_response' AND e."actor" = 'human';

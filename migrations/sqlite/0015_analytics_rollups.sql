@@ -13,6 +13,19 @@ CREATE TABLE `resolution_rollups` (
 	PRIMARY KEY(`day`, `channel`, `assignee_id`)
 );
 --> statement-breakpoint
+CREATE TABLE `staff_first_responses` (
+	`event_id` text NOT NULL,
+	`message_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`channel` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`ms` real,
+	PRIMARY KEY(`event_id`, `message_id`),
+	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`message_id`) REFERENCES `messages`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `staff_first_responses_time_idx` ON `staff_first_responses` (`created_at`,`user_id`,`ms`,`channel`);--> statement-breakpoint
 CREATE TABLE `staff_replies` (
 	`message_id` text PRIMARY KEY NOT NULL,
 	`user_id` text NOT NULL,
@@ -84,4 +97,23 @@ SELECT `id`, `author_id`, `conversation_id`, `channel`, `created_at`,
 FROM `messages` WHERE `author_kind` = 'human' AND `direction` = 'outbound' AND `internal` = 0 AND `author_id` IS NOT NULL;--> statement-breakpoint
 INSERT INTO `resolution_rollups` (`day`, `channel`, `assignee_id`, `count`)
 SELECT e.`created_at` / 86400000 * 86400000, e.`channel`, c.`assignee_id`, count(*) FROM `events` e JOIN `conversations` c ON c.`id` = e.`conversation_id`
-WHERE e.`type` = 'resolved' AND e.`actor` = 'human' AND c.`assignee_id` IS NOT NULL GROUP BY 1, 2, 3;
+WHERE e.`type` = 'resolved' AND e.`actor` = 'human' AND c.`assignee_id` IS NOT NULL GROUP BY 1, 2, 3;--> statement-breakpoint
+-- A human first response is given by the staff reply at its instant in its conversation: paired by
+-- whichever of the two is written second.
+CREATE TRIGGER `staff_first_responses_event_ai` AFTER INSERT ON `events` WHEN new.`type` = 'first_response' AND new.`actor` = 'human' BEGIN
+  INSERT OR IGNORE INTO `staff_first_responses` (`event_id`, `message_id`, `user_id`, `channel`, `created_at`, `ms`)
+  SELECT new.`id`, `id`, `author_id`, new.`channel`, new.`created_at`, new.`value` FROM `messages`
+  WHERE `created_at` = new.`created_at` AND `conversation_id` = new.`conversation_id`
+    AND `author_kind` = 'human' AND `direction` = 'outbound' AND `internal` = 0 AND `author_id` IS NOT NULL;
+END;--> statement-breakpoint
+CREATE TRIGGER `staff_first_responses_message_ai` AFTER INSERT ON `messages`
+WHEN new.`author_kind` = 'human' AND new.`direction` = 'outbound' AND new.`internal` = 0 AND new.`author_id` IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO `staff_first_responses` (`event_id`, `message_id`, `user_id`, `channel`, `created_at`, `ms`)
+  SELECT `id`, new.`id`, new.`author_id`, `channel`, `created_at`, `value` FROM `events`
+  WHERE `type` = 'first_response' AND `actor` = 'human' AND `created_at` = new.`created_at` AND `conversation_id` = new.`conversation_id`;
+END;--> statement-breakpoint
+INSERT INTO `staff_first_responses` (`event_id`, `message_id`, `user_id`, `channel`, `created_at`, `ms`)
+SELECT e.`id`, m.`id`, m.`author_id`, e.`channel`, e.`created_at`, e.`value` FROM `events` e
+JOIN `messages` m ON m.`conversation_id` = e.`conversation_id` AND m.`created_at` = e.`created_at`
+  AND m.`author_kind` = 'human' AND m.`direction` = 'outbound' AND m.`internal` = 0 AND m.`author_id` IS NOT NULL
+WHERE e.`type` = 'first_response' AND e.`actor` = 'human';

@@ -1022,15 +1022,13 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async agentActivity(since, until, channel) {
       const e = t.events;
-      const m = t.messages;
       const c = t.conversations;
-      const inRange = (column: typeof e.createdAt | typeof m.createdAt | typeof t.staffReplies.createdAt) => and(gt(column, since - 1), lte(column, until));
-      // Literals, not parameters: they repeat the predicates of the partial indexes
-      // messages_staff_replies_idx and events_staff_idx, which a planner uses only when it can see
-      // that the query implies them.
-      const staffReply = sql`${m.authorKind} = 'human' and ${m.direction} = 'outbound'`;
-      const byStaff = (type: 'first_response' | 'resolved') => sql`${e.actor} = 'human' and ${e.type} = ${sql.raw(`'${type}'`)}`;
+      const inRange = (column: typeof t.staffReplies.createdAt | typeof t.staffFirstResponses.createdAt) => and(gt(column, since - 1), lte(column, until));
+      // Literals, not parameters: they repeat the predicate of the partial index events_staff_idx,
+      // which a planner uses only when it can see that the query implies it.
+      const resolvedByStaff = sql`${e.actor} = 'human' and ${e.type} = 'resolved'`;
       const s = t.staffReplies;
+      const f = t.staffFirstResponses;
       const rr = t.resolutionRollups;
       const days = daysOf(since, until);
       const [handled, firstResponses, partialResolved, rolledResolved] = await Promise.all([
@@ -1041,19 +1039,19 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
           .from(s)
           .where(and(inRange(s.createdAt), or(isNull(s.previousAt), lt(s.previousAt, since)), channel ? eq(s.channel, channel) : undefined))
           .groupBy(s.userId),
-        // A human first response is recorded with its reply, at the same instant: that reply's author gave it.
+        // A human first response is recorded with its reply, at the same instant: that reply's
+        // author gave it (the pairs are kept by triggers, see staffFirstResponses).
         db
-          .select({ userId: m.authorId, ms: e.value })
-          .from(e)
-          .innerJoin(m, and(eq(m.conversationId, e.conversationId), eq(m.createdAt, e.createdAt), staffReply, eq(m.internal, false)))
-          .where(and(byStaff('first_response'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined)),
+          .select({ userId: f.userId, ms: f.ms })
+          .from(f)
+          .where(and(inRange(f.createdAt), channel ? eq(f.channel, channel) : undefined)),
         // Resolutions by the conversation's assignee: whole days from the rollups (kept by
         // triggers, see resolutionRollups), the partial days at either end from the events.
         db
           .select({ userId: c.assigneeId, count: count().mapWith(Number) })
           .from(e)
           .innerJoin(c, eq(c.id, e.conversationId))
-          .where(and(byStaff('resolved'), days.partial(e.createdAt), channel ? eq(e.channel, channel) : undefined))
+          .where(and(resolvedByStaff, days.partial(e.createdAt), channel ? eq(e.channel, channel) : undefined))
           .groupBy(c.assigneeId),
         days.wholeDays
           ? db

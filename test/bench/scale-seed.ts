@@ -174,6 +174,12 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
     SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
     WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
   resolution_rollups_au: null,
+  staff_first_responses_event_ai: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
+    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
+    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
+      AND m.author_kind = 'human' AND m.direction = 'outbound' AND m.internal = 0 AND m.author_id IS NOT NULL
+    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_message_ai: null, // the same pairs: covered by the backfill above
 };
 
 /** The daily rollups of the seeded events, as the migrations sqlite 0008 / pg 0010 (scale_indexes) build them; shard 0 on PostgreSQL. */

@@ -782,6 +782,28 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     }
   });
 
+  it('pairs a human first response with its reply whichever is written first, once', async () => {
+    const day0 = Date.UTC(2027, 9, 1); // a day of its own
+    const agent = await store.repo.createUser({ id: newId(), email: `fr-${newId()}@example.com`, name: 'Fr', role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const [early, late] = [
+      (await contactWithConversation(store.repo, { channel: 'web', createdAt: day0 })).conversation,
+      (await contactWithConversation(store.repo, { channel: 'sms', createdAt: day0 })).conversation,
+    ];
+    const firstResponse = (c: Conversation, at: number, ms: number) => ({ id: newId(), conversationId: c.id, type: 'first_response' as const, actor: 'human' as const, channel: c.channel, value: ms, data: null, createdAt: at });
+    const reply = (c: Conversation, at: number) => message(c, { direction: 'outbound', authorKind: 'human', authorId: agent.id, agentStatus: null, deliveryStatus: 'delivered', createdAt: at });
+    // The reply first, then its event; and the event first, then its reply, in one transaction.
+    await store.repo.insertMessage(reply(early, day0 + 1_000));
+    await store.repo.insertEvents([firstResponse(early, day0 + 1_000, 700)]);
+    await store.transaction(async (repo) => {
+      await repo.insertEvents([firstResponse(late, day0 + 2_000, 1_500)]);
+      await repo.insertMessage(reply(late, day0 + 2_000));
+    });
+    await store.repo.insertMessage(reply(late, day0 + 3_000)); // a later reply gave no first response
+    const { firstResponses } = await store.repo.agentActivity(day0, day0 + 86_400_000 - 1);
+    expect([...firstResponses].sort((a, b) => a.ms - b.ms)).toEqual([{ userId: agent.id, ms: 700 }, { userId: agent.id, ms: 1_500 }]);
+    expect((await store.repo.agentActivity(day0, day0 + 86_400_000 - 1, 'sms')).firstResponses).toEqual([{ userId: agent.id, ms: 1_500 }]);
+  });
+
   it('counts the daily series from rollups and the partial days at either end alike', async () => {
     const DAY = 86_400_000;
     const day0 = Date.UTC(2027, 6, 1); // days of their own

@@ -130,8 +130,8 @@ export const messages = sqliteTable('messages', {
   uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
   index('messages_conversation_idx').on(t.conversationId, t.id),
   index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
-  // Agent analytics (agentActivity): staff replies over a time range, read from the index alone.
-  // Partial, so only staff replies pay for it on the write path; the query repeats the predicate
+  // Staff replies by time: the triggers pairing human first responses with their replies look them up here.
+  // Partial, so only staff replies pay for it on the write path; the trigger repeats the predicate
   // as literals, which is what lets the planner use a partial index.
   index('messages_staff_replies_idx')
     .on(t.createdAt, t.authorId, t.conversationId, t.channel, t.internal)
@@ -295,6 +295,23 @@ export const staffReplies = sqliteTable('staff_replies', {
   index('staff_replies_time_idx').on(t.createdAt, t.userId, t.previousAt, t.channel),
   // The triggers find a new reply's neighbours in its author's and conversation's sequence.
   index('staff_replies_sequence_idx').on(t.conversationId, t.userId, t.createdAt, t.messageId),
+]);
+
+/**
+ * Human first responses with the staff reply that gave them (the reply at the event's instant in
+ * its conversation), kept by triggers on events and messages (migration 0015_analytics_rollups), whichever of
+ * the two is written first, so agents' first responses over a range are read without a join.
+ */
+export const staffFirstResponses = sqliteTable('staff_first_responses', {
+  eventId: text().notNull().references(() => events.id, { onDelete: 'cascade' }),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  createdAt: epoch().notNull(),
+  ms: real(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.messageId] }),
+  index('staff_first_responses_time_idx').on(t.createdAt, t.userId, t.ms, t.channel),
 ]);
 
 /**
