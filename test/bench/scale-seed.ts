@@ -4,8 +4,10 @@
  * PostgreSQL), the indexes, search tables and rollups built afterwards as migrations build them on
  * an existing database; far faster than the message path. Conversations spread over the last 180 days with
  * a realistic mix of channels, statuses and owners; each has its messages, the metric events the
- * pipeline records for them (about 13.6 per conversation with 10 messages), and about half a
- * ticket. Ids are ULID-shaped and sort by creation time, as the store's own are.
+ * pipeline records for them (about 13.7 per conversation with 10 messages), and about half a
+ * ticket with SLA targets. Conversations handed to humans are assigned to one of 20 staff members,
+ * who write their replies and first responses. Ids are ULID-shaped and sort by creation time, as
+ * the store's own are.
  */
 import Database from 'better-sqlite3';
 import { encodeTime } from 'ulidx';
