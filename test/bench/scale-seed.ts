@@ -233,15 +233,37 @@ export async function seedSqlite(path: string, size: SeedSize, now: number) {
   }
 }
 
+/**
+ * The same for PostgreSQL (migrations/pg/0019_analytics_rollups.sql), per trigger on a seeded
+ * table: the seed disables them while it loads (row by row, each looks up rows whose indexes are
+ * dropped for the load) and runs these once the indexes are back. Rollups go to shard 0.
+ */
+const PG_BACKFILLS: Record<string, string | null> = {
+  conversation_rollups_keep: 'INSERT INTO conversation_rollups (day, channel, shard, count) SELECT created_at / 86400000 * 86400000, channel, 0, count(*) FROM conversations GROUP BY 1, 2',
+  staff_replies_add: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
+    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
+    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND NOT internal AND author_id IS NOT NULL`,
+  resolution_rollups_add: `INSERT INTO resolution_rollups (day, channel, assignee_id, shard, count)
+    SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, 0, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
+    WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
+  resolution_rollups_move: null, // updates only
+  staff_first_responses_by_event: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
+    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
+    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
+      AND m.author_kind = 'human' AND m.direction = 'outbound' AND NOT m.internal AND m.author_id IS NOT NULL
+    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_by_message: null, // the same pairs: covered by the backfill above
+};
+
 /** Rows per insert on PostgreSQL: each batch is one JSON parameter. */
 const PG_BATCH = 20_000;
 const PG_BOOLEAN_COLUMNS = new Set(['verified', 'internal']);
 
 /**
  * Seeds a migrated PostgreSQL database in one transaction: the seeded tables' secondary indexes
- * (GIN full-text and trigram ones included) are dropped, the rows inserted in batches, each one
- * JSON parameter, and the indexes built again from their own definitions, as a migration builds
- * them on an existing database.
+ * (GIN full-text and trigram ones included) are dropped and their triggers disabled, the rows
+ * inserted in batches, each one JSON parameter, and the indexes built again from their own
+ * definitions and the triggers' tables filled, as a migration builds them on an existing database.
  */
 export async function seedPostgres(url: string, size: SeedSize, now: number) {
   const client = new pg.Client({ connectionString: url });
@@ -273,6 +295,14 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
       [SEEDED_TABLES],
     );
     for (const { name } of indexes) await client.query(`drop index "${name}"`);
+    const { rows: triggers } = await client.query<{ name: string }>(
+      `select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+       where not t.tgisinternal and c.relnamespace = current_schema()::regnamespace and c.relname = any($1)`,
+      [SEEDED_TABLES],
+    );
+    const unknown = triggers.filter((t) => !(t.name in PG_BACKFILLS));
+    if (unknown.length) throw new Error(`scale-seed: no backfill known for trigger(s) ${unknown.map((t) => t.name).join(', ')}: add what their migration writes to PG_BACKFILLS`);
+    for (const table of SEEDED_TABLES) await client.query(`alter table "${table}" disable trigger user`);
     const counts = await generate(size, now, {
       async add(table, row) {
         const buffer = buffers[table];
@@ -287,6 +317,11 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
       },
     });
     for (const { definition } of indexes) await client.query(definition);
+    for (const table of SEEDED_TABLES) await client.query(`alter table "${table}" enable trigger user`);
+    for (const { name } of triggers) {
+      const backfill = PG_BACKFILLS[name];
+      if (backfill) await client.query(backfill);
+    }
     await client.query(BUILD_ROLLUPS);
     await client.query(`select setval(pg_get_serial_sequence('tickets', 'number'), $1)`, [counts.tickets]);
     await client.query('commit');
