@@ -92,7 +92,7 @@ function agentsOf(activity: AgentActivity, names: Map<string, string>): AgentMet
     if (!agent) agents.set(userId, (agent = { handled: 0, resolved: 0, firstResponses: [] }));
     return agent;
   };
-  for (const r of activity.replies) of(r.userId).handled += 1;
+  for (const r of activity.handled) of(r.userId).handled += r.count;
   for (const r of activity.resolved) of(r.userId).resolved += r.count;
   for (const r of activity.firstResponses) of(r.userId).firstResponses.push(r.ms);
   return [...agents]

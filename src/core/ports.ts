@@ -536,8 +536,8 @@ export interface SlaOutcome {
 
 /** What staff members did in a time range (per-agent analytics input). */
 export interface AgentActivity {
-  /** Each conversation a user replied in (not notes), once per user. */
-  replies: { userId: string; conversationId: string }[];
+  /** How many conversations each user replied in (not notes). */
+  handled: { userId: string; count: number }[];
   /** Each human first response, by the user who gave it: ms from the handoff. */
   firstResponses: { userId: string; ms: number }[];
   /** Conversations resolved with humans involved, by their assignee. */

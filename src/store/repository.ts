@@ -138,6 +138,25 @@ function jsonParam(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v));
 }
 
+/**
+ * Where a range's rows can come from rollups: the whole UTC days in it, [firstDay, endDay), and the
+ * partial days at either end (the whole range when it holds no whole day), from the rows themselves.
+ */
+function daysOf(since: number, until: number) {
+  const firstDay = Math.ceil(since / DAY_MS) * DAY_MS;
+  const endDay = Math.floor((until + 1) / DAY_MS) * DAY_MS;
+  type Column = Parameters<typeof gt>[0];
+  const wholeDays = firstDay < endDay;
+  return {
+    wholeDays,
+    /** A rollup's day among the whole days. */
+    whole: (day: Column) => and(gt(day, firstDay - 1), lt(day, endDay)),
+    /** A row's time in the partial days. */
+    partial: (at: Column) =>
+      wholeDays ? or(and(gt(at, since - 1), lt(at, firstDay)), and(gt(at, endDay - 1), lte(at, until))) : and(gt(at, since - 1), lte(at, until)),
+  };
+}
+
 /** The events summed per rollup row. */
 function rollupsOf(list: MetricEvent[]): EventRollup[] {
   const rollups = new Map<string, EventRollup>();
@@ -894,12 +913,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const r = t.eventRollups;
       // Whole UTC days inside the range come from the rollups; the partial days at either end,
       // from the events themselves.
-      const firstDay = Math.ceil(since / DAY_MS) * DAY_MS;
-      const endDay = Math.floor((until + 1) / DAY_MS) * DAY_MS;
-      const wholeDays = firstDay < endDay;
-      const edges = wholeDays
-        ? or(and(gt(e.createdAt, since - 1), lt(e.createdAt, firstDay)), and(gt(e.createdAt, endDay - 1), lte(e.createdAt, until)))
-        : and(gt(e.createdAt, since - 1), lte(e.createdAt, until));
+      const days = daysOf(since, until);
       const [raw, rolled] = await Promise.all([
         db
           .select({
@@ -911,9 +925,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
             valueCount: count(e.value).mapWith(Number),
           })
           .from(e)
-          .where(and(edges, channel ? eq(e.channel, channel) : undefined))
+          .where(and(days.partial(e.createdAt), channel ? eq(e.channel, channel) : undefined))
           .groupBy(e.channel, e.type, e.actor),
-        wholeDays
+        days.wholeDays
           ? db
               .select({
                 channel: r.channel,
@@ -924,7 +938,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
                 valueCount: sql<number>`sum(${r.valueCount})`.mapWith(Number),
               })
               .from(r)
-              .where(and(gt(r.day, firstDay - 1), lt(r.day, endDay), channel ? eq(r.channel, channel) : undefined))
+              .where(and(days.whole(r.day), channel ? eq(r.channel, channel) : undefined))
               .groupBy(r.channel, r.type, r.actor)
           : [],
       ]);
@@ -945,16 +959,32 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async dailyVolume(since, until, channel) {
       const c = t.conversations;
+      const r = t.conversationRollups;
       // Integer division gives the UTC day in both dialects; the constant is inlined so the grouped
       // expression and the selected one are the same text.
       const day = sql<number>`${c.createdAt} / ${sql.raw(String(DAY_MS))} * ${sql.raw(String(DAY_MS))}`.mapWith(Number);
-      const rows = await db
-        .select({ day, channel: c.channel, count: count().mapWith(Number) })
-        .from(c)
-        .where(and(gt(c.createdAt, since - 1), lte(c.createdAt, until), channel ? eq(c.channel, channel) : undefined))
-        .groupBy(day, c.channel)
-        .orderBy(day, c.channel);
-      return rows.map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
+      // Whole days from the rollups (kept by triggers, see conversationRollups), the partial days
+      // at either end from the conversations; no day is in both.
+      const days = daysOf(since, until);
+      const rolledCount = sql<number>`sum(${r.count})`.mapWith(Number);
+      const [partial, rolled] = await Promise.all([
+        db
+          .select({ day, channel: c.channel, count: count().mapWith(Number) })
+          .from(c)
+          .where(and(days.partial(c.createdAt), channel ? eq(c.channel, channel) : undefined))
+          .groupBy(day, c.channel),
+        days.wholeDays
+          ? db
+              .select({ day: sql<number>`${r.day}`.mapWith(Number), channel: r.channel, count: rolledCount })
+              .from(r)
+              .where(and(days.whole(r.day), channel ? eq(r.channel, channel) : undefined))
+              .groupBy(r.day, r.channel)
+              .having(sql`sum(${r.count}) > 0`)
+          : [],
+      ]);
+      return [...partial, ...rolled]
+        .sort((a, b) => a.day - b.day || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0))
+        .map((row) => ({ day: new Date(row.day).toISOString().slice(0, 10), channel: row.channel, count: row.count }));
     },
     async slaOutcomes(since, until, now, channel) {
       const k = t.tickets;
@@ -972,7 +1002,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
             and(
               gt(dueAt, since - 1),
               lte(dueAt, until),
-              channel ? inArray(k.conversationId, db.select({ id: t.conversations.id }).from(t.conversations).where(eq(t.conversations.channel, channel))) : undefined,
+              // Each ticket in the range looks its conversation up: listing the channel's conversations first read all of them.
+              channel ? sql`exists (select 1 from ${t.conversations} where ${t.conversations.id} = ${k.conversationId} and ${t.conversations.channel} = ${channel})` : undefined,
             ),
           )
           .groupBy(day)
@@ -989,37 +1020,53 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
     async agentActivity(since, until, channel) {
       const e = t.events;
-      const m = t.messages;
       const c = t.conversations;
-      const inRange = (column: typeof e.createdAt | typeof m.createdAt) => and(gt(column, since - 1), lte(column, until));
-      // Literals, not parameters: they repeat the predicates of the partial indexes
-      // messages_staff_replies_idx and events_staff_idx, which a planner uses only when it can see
-      // that the query implies them.
-      const staffReply = sql`${m.authorKind} = 'human' and ${m.direction} = 'outbound'`;
-      const byStaff = (type: 'first_response' | 'resolved') => sql`${e.actor} = 'human' and ${e.type} = ${sql.raw(`'${type}'`)}`;
-      const [replies, firstResponses, resolved] = await Promise.all([
+      const inRange = (column: typeof t.staffReplies.createdAt | typeof t.staffFirstResponses.createdAt) => and(gt(column, since - 1), lte(column, until));
+      // Literals, not parameters: they repeat the predicate of the partial index events_staff_idx,
+      // which a planner uses only when it can see that the query implies it.
+      const resolvedByStaff = sql`${e.actor} = 'human' and ${e.type} = 'resolved'`;
+      const s = t.staffReplies;
+      const f = t.staffFirstResponses;
+      const rr = t.resolutionRollups;
+      const days = daysOf(since, until);
+      const [handled, firstResponses, partialResolved, rolledResolved] = await Promise.all([
+        // A conversation's first reply by the user in the range is the one whose previous reply is
+        // not in it: counting those counts each conversation once (see staffReplies).
         db
-          .selectDistinct({ userId: m.authorId, conversationId: m.conversationId })
-          .from(m)
-          .where(and(staffReply, eq(m.internal, false), inRange(m.createdAt), channel ? eq(m.channel, channel) : undefined)),
-        // A human first response is recorded with its reply, at the same instant: that reply's author gave it.
+          .select({ userId: s.userId, count: count().mapWith(Number) })
+          .from(s)
+          .where(and(inRange(s.createdAt), or(isNull(s.previousAt), lt(s.previousAt, since)), channel ? eq(s.channel, channel) : undefined))
+          .groupBy(s.userId),
+        // A human first response is recorded with its reply, at the same instant: that reply's
+        // author gave it (the pairs are kept by triggers, see staffFirstResponses).
         db
-          .select({ userId: m.authorId, ms: e.value })
-          .from(e)
-          .innerJoin(m, and(eq(m.conversationId, e.conversationId), eq(m.createdAt, e.createdAt), staffReply, eq(m.internal, false)))
-          .where(and(byStaff('first_response'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined)),
+          .select({ userId: f.userId, ms: f.ms })
+          .from(f)
+          .where(and(inRange(f.createdAt), channel ? eq(f.channel, channel) : undefined)),
+        // Resolutions by the conversation's assignee: whole days from the rollups (kept by
+        // triggers, see resolutionRollups), the partial days at either end from the events.
         db
           .select({ userId: c.assigneeId, count: count().mapWith(Number) })
           .from(e)
           .innerJoin(c, eq(c.id, e.conversationId))
-          .where(and(byStaff('resolved'), inRange(e.createdAt), channel ? eq(e.channel, channel) : undefined))
+          .where(and(resolvedByStaff, days.partial(e.createdAt), channel ? eq(e.channel, channel) : undefined))
           .groupBy(c.assigneeId),
+        days.wholeDays
+          ? db
+              .select({ userId: rr.assigneeId, count: sql<number>`sum(${rr.count})`.mapWith(Number) })
+              .from(rr)
+              .where(and(days.whole(rr.day), channel ? eq(rr.channel, channel) : undefined))
+              .groupBy(rr.assigneeId)
+          : [],
       ]);
       const known = <T extends { userId: string | null }>(rows: T[]) => rows.filter((r): r is T & { userId: string } => r.userId !== null);
+      const resolved = new Map<string, number>();
+      for (const r of known([...partialResolved, ...rolledResolved])) resolved.set(r.userId, (resolved.get(r.userId) ?? 0) + r.count);
       return {
-        replies: known(replies),
+        handled: known(handled),
         firstResponses: known(firstResponses).flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
-        resolved: known(resolved),
+        // A rollup emptied by reassignments sums to nothing: no figure, as reading the events gives none.
+        resolved: [...resolved].filter(([, n]) => n > 0).map(([userId, n]) => ({ userId, count: n })),
       } satisfies AgentActivity;
     },
     async insertCsat(input) {

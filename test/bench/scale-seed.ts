@@ -4,8 +4,10 @@
  * PostgreSQL), the indexes, search tables and rollups built afterwards as migrations build them on
  * an existing database; far faster than the message path. Conversations spread over the last 180 days with
  * a realistic mix of channels, statuses and owners; each has its messages, the metric events the
- * pipeline records for them (about 13.6 per conversation with 10 messages), and about half a
- * ticket. Ids are ULID-shaped and sort by creation time, as the store's own are.
+ * pipeline records for them (about 13.7 per conversation with 10 messages), and about half a
+ * ticket with SLA targets. Conversations handed to humans are assigned to one of 20 staff members,
+ * who write their replies and first responses. Ids are ULID-shaped and sort by creation time, as
+ * the store's own are.
  */
 import Database from 'better-sqlite3';
 import { encodeTime } from 'ulidx';
@@ -19,7 +21,12 @@ export interface SeedSize {
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const SPAN_DAYS = 180;
+/** Staff members the human conversations are assigned to. */
+const AGENTS = 20;
+/** Resolution targets in hours (a first response is due in an eighth of it). */
+const SLA_HOURS = [72, 24, 8, 4] as const;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const REPLIES = [
   'Your order is on its way and should arrive within three business days.',
@@ -38,13 +45,14 @@ const pick = <T>(random: () => number, weighted: [T, number][]): T => {
 };
 
 type Row = unknown[];
-type Table = 'contacts' | 'contact_identities' | 'conversations' | 'messages' | 'tickets' | 'events';
+type Table = 'users' | 'contacts' | 'contact_identities' | 'conversations' | 'messages' | 'tickets' | 'events';
 const COLUMNS: Record<Table, string[]> = {
+  users: ['id', 'email', 'name', 'created_at'],
   contacts: ['id', 'name', 'email', 'created_at', 'updated_at'],
   contact_identities: ['id', 'contact_id', 'channel', 'address', 'verified', 'created_at'],
-  conversations: ['id', 'contact_id', 'channel', 'thread_key', 'status', 'owner', 'route', 'subject', 'first_response_at', 'resolved_at', 'last_message_at', 'created_at', 'updated_at'],
-  messages: ['id', 'conversation_id', 'channel', 'direction', 'author_kind', 'text', 'internal', 'agent_name', 'route', 'delivery_status', 'agent_status', 'attempts', 'created_at'],
-  tickets: ['id', 'number', 'conversation_id', 'status', 'category', 'priority', 'summary', 'created_at', 'updated_at', 'resolved_at'],
+  conversations: ['id', 'contact_id', 'channel', 'thread_key', 'status', 'owner', 'route', 'assignee_id', 'subject', 'first_response_at', 'resolved_at', 'last_message_at', 'created_at', 'updated_at'],
+  messages: ['id', 'conversation_id', 'channel', 'direction', 'author_kind', 'author_id', 'text', 'internal', 'agent_name', 'route', 'delivery_status', 'agent_status', 'attempts', 'created_at'],
+  tickets: ['id', 'number', 'conversation_id', 'status', 'category', 'priority', 'summary', 'created_at', 'updated_at', 'resolved_at', 'first_response_due_at', 'resolution_due_at', 'first_response_at'],
   events: ['id', 'conversation_id', 'type', 'actor', 'channel', 'value', 'created_at'],
 };
 
@@ -67,6 +75,9 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
   let messagesLeft = size.messages;
   let events = 0;
   let tickets = 0;
+  // The staff: conversations handed to humans are assigned to one, who gives most of its replies.
+  const agents = Array.from({ length: AGENTS }, (_, n) => id(start));
+  for (const [n, agent] of agents.entries()) await writer.add('users', [agent, `agent${n}@example.com`, `Agent ${n}`, start]);
   for (let i = 0; i < size.conversations; i++) {
     // Evenly spread in time, in order, so that ids and creation times agree.
     const createdAt = Math.floor(start + ((i + random()) / size.conversations) * SPAN_DAYS * DAY);
@@ -74,6 +85,7 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     const status = pick(random, [['open', 0.12], ['pending', 0.05], ['resolved', 0.58], ['closed', 0.25]] as const);
     const owner = random() < 0.3 ? 'human' : 'bot';
     const route = pick(random, [['faq', 0.4], ['orders', 0.3], ['billing', 0.15], ['account', 0.1], ['escalation', 0.05]] as const);
+    const assignee = owner === 'human' ? agents[Math.floor(random() * AGENTS)]! : null;
     const contactId = id(createdAt);
     const conversationId = id(createdAt);
     const address = channel === 'sms' ? `+1555${String(i).padStart(7, '0')}` : `customer${i}@example.com`;
@@ -89,27 +101,35 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     event('conversation_created', 'contact', createdAt);
     let at = createdAt;
     let firstResponseAt: number | null = null;
+    let humanResponseAt: number | null = null;
+    const handoffAt = createdAt + 1000;
     for (let m = 0; m < count; m++) {
       const inbound = m % 2 === 0;
       at += inbound ? Math.floor(random() * 600_000) : 800 + Math.floor(random() * 4000);
       const human = !inbound && owner === 'human' && m > 2;
+      // A colleague now and then answers in someone else's conversation.
+      const author = human ? (random() < 0.8 ? assignee : agents[Math.floor(random() * AGENTS)]!) : null;
       const text = inbound ? BENCH_MESSAGES[Math.floor(random() * BENCH_MESSAGES.length)]! : REPLIES[Math.floor(random() * REPLIES.length)]!;
-      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'bot', text, 0,
+      rows.push([id(at), conversationId, channel, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : human ? 'human' : 'bot', author, text, 0,
         inbound || human ? null : 'faq', inbound ? route : null, inbound ? 'received' : 'delivered', inbound ? 'done' : null, inbound ? 0 : 1, at]);
       event(inbound ? 'message_in' : 'message_out', inbound ? 'contact' : human ? 'human' : 'bot', at);
       if (!inbound && firstResponseAt === null) {
         firstResponseAt = at;
         event('first_response', 'bot', at, at - createdAt);
       }
+      if (human && humanResponseAt === null) {
+        humanResponseAt = at;
+        event('first_response', 'human', at, at - handoffAt);
+      }
     }
-    if (owner === 'human') event('handoff', 'bot', createdAt + 1000);
+    if (owner === 'human') event('handoff', 'bot', handoffAt);
     const resolved = status === 'resolved' || status === 'closed';
     const resolvedAt = resolved ? at + 1000 : null;
     if (resolvedAt !== null) {
       event('resolved', owner, resolvedAt, resolvedAt - createdAt);
       if (random() < 0.3) event('csat', 'contact', resolvedAt + 1000, 1 + Math.floor(random() * 5));
     }
-    await writer.add('conversations', [conversationId, contactId, channel, channel === 'email' ? `<${conversationId}@example.com>` : address, status, owner, route,
+    await writer.add('conversations', [conversationId, contactId, channel, channel === 'email' ? `<${conversationId}@example.com>` : address, status, owner, route, assignee,
       channel === 'email' ? 'Question about my order' : null, firstResponseAt, resolvedAt, at, createdAt, resolvedAt ?? at]);
     for (const row of rows) await writer.add('messages', row);
     for (const row of eventRows) await writer.add('events', row);
@@ -117,8 +137,11 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
     if (random() < 0.52) {
       tickets += 1;
       const ticketStatus = resolved ? 'resolved' : pick(random, [['open', 0.5], ['in_progress', 0.35], ['escalated', 0.15]] as const);
-      await writer.add('tickets', [id(createdAt + 2000), tickets, conversationId, ticketStatus, route, pick(random, [['low', 0.2], ['normal', 0.6], ['high', 0.15], ['urgent', 0.05]] as const),
-        `${route} request from customer ${i}`, createdAt + 2000, resolvedAt ?? createdAt + 2000, resolvedAt]);
+      // SLA targets (first response and resolution due in hours from the ticket), some missed.
+      const openedAt = createdAt + 2000;
+      const dueIn = pick(random, [[SLA_HOURS[0], 0.2], [SLA_HOURS[1], 0.6], [SLA_HOURS[2], 0.15], [SLA_HOURS[3], 0.05]] as const);
+      await writer.add('tickets', [id(openedAt), tickets, conversationId, ticketStatus, route, pick(random, [['low', 0.2], ['normal', 0.6], ['high', 0.15], ['urgent', 0.05]] as const),
+        `${route} request from customer ${i}`, openedAt, resolvedAt ?? openedAt, resolvedAt, openedAt + (dueIn * HOUR) / 8, openedAt + (random() < 0.1 ? DAY / 4 : dueIn * HOUR), humanResponseAt]);
     }
   }
   await writer.flush();
@@ -142,6 +165,23 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
   contact_identities_search_ai: null, // covered by contacts_search_ai's backfill, which runs after every identity is in
   contact_identities_search_au: null,
   contact_identities_search_ad: null,
+  // migrations/sqlite/0015_analytics_rollups.sql
+  conversation_rollups_ai: 'INSERT INTO conversation_rollups (day, channel, count) SELECT created_at / 86400000 * 86400000, channel, count(*) FROM conversations GROUP BY 1, 2',
+  conversation_rollups_au: null,
+  conversation_rollups_ad: null,
+  staff_replies_ai: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
+    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
+    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND internal = 0 AND author_id IS NOT NULL`,
+  resolution_rollups_ai: `INSERT INTO resolution_rollups (day, channel, assignee_id, count)
+    SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
+    WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
+  resolution_rollups_au: null,
+  staff_first_responses_event_ai: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
+    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
+    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
+      AND m.author_kind = 'human' AND m.direction = 'outbound' AND m.internal = 0 AND m.author_id IS NOT NULL
+    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_message_ai: null, // the same pairs: covered by the backfill above
 };
 
 /** The daily rollups of the seeded events, as the migrations sqlite 0008 / pg 0010 (scale_indexes) build them; shard 0 on PostgreSQL. */
@@ -193,15 +233,37 @@ export async function seedSqlite(path: string, size: SeedSize, now: number) {
   }
 }
 
+/**
+ * The same for PostgreSQL (migrations/pg/0019_analytics_rollups.sql), per trigger on a seeded
+ * table: the seed disables them while it loads (row by row, each looks up rows whose indexes are
+ * dropped for the load) and runs these once the indexes are back. Rollups go to shard 0.
+ */
+const PG_BACKFILLS: Record<string, string | null> = {
+  conversation_rollups_keep: 'INSERT INTO conversation_rollups (day, channel, shard, count) SELECT created_at / 86400000 * 86400000, channel, 0, count(*) FROM conversations GROUP BY 1, 2',
+  staff_replies_add: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
+    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
+    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND NOT internal AND author_id IS NOT NULL`,
+  resolution_rollups_add: `INSERT INTO resolution_rollups (day, channel, assignee_id, shard, count)
+    SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, 0, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
+    WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
+  resolution_rollups_move: null, // updates only
+  staff_first_responses_by_event: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
+    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
+    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
+      AND m.author_kind = 'human' AND m.direction = 'outbound' AND NOT m.internal AND m.author_id IS NOT NULL
+    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_by_message: null, // the same pairs: covered by the backfill above
+};
+
 /** Rows per insert on PostgreSQL: each batch is one JSON parameter. */
 const PG_BATCH = 20_000;
 const PG_BOOLEAN_COLUMNS = new Set(['verified', 'internal']);
 
 /**
  * Seeds a migrated PostgreSQL database in one transaction: the seeded tables' secondary indexes
- * (GIN full-text and trigram ones included) are dropped, the rows inserted in batches, each one
- * JSON parameter, and the indexes built again from their own definitions, as a migration builds
- * them on an existing database.
+ * (GIN full-text and trigram ones included) are dropped and their triggers disabled, the rows
+ * inserted in batches, each one JSON parameter, and the indexes built again from their own
+ * definitions and the triggers' tables filled, as a migration builds them on an existing database.
  */
 export async function seedPostgres(url: string, size: SeedSize, now: number) {
   const client = new pg.Client({ connectionString: url });
@@ -219,8 +281,8 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
   };
   // Parents are written before children: a child's batch first flushes the tables it refers to.
   const parents: Record<Table, Table[]> = {
-    contacts: [], contact_identities: ['contacts'], conversations: ['contacts'],
-    messages: ['contacts', 'conversations'], events: ['contacts', 'conversations'], tickets: ['contacts', 'conversations'],
+    users: [], contacts: [], contact_identities: ['contacts'], conversations: ['users', 'contacts'],
+    messages: ['users', 'contacts', 'conversations'], events: ['users', 'contacts', 'conversations'], tickets: ['users', 'contacts', 'conversations'],
   };
   try {
     await client.query('begin');
@@ -233,6 +295,14 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
       [SEEDED_TABLES],
     );
     for (const { name } of indexes) await client.query(`drop index "${name}"`);
+    const { rows: triggers } = await client.query<{ name: string }>(
+      `select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+       where not t.tgisinternal and c.relnamespace = current_schema()::regnamespace and c.relname = any($1)`,
+      [SEEDED_TABLES],
+    );
+    const unknown = triggers.filter((t) => !(t.name in PG_BACKFILLS));
+    if (unknown.length) throw new Error(`scale-seed: no backfill known for trigger(s) ${unknown.map((t) => t.name).join(', ')}: add what their migration writes to PG_BACKFILLS`);
+    for (const table of SEEDED_TABLES) await client.query(`alter table "${table}" disable trigger user`);
     const counts = await generate(size, now, {
       async add(table, row) {
         const buffer = buffers[table];
@@ -243,10 +313,15 @@ export async function seedPostgres(url: string, size: SeedSize, now: number) {
         }
       },
       async flush() {
-        for (const table of ['contacts', 'contact_identities', 'conversations', 'messages', 'events', 'tickets'] as Table[]) await write(table);
+        for (const table of ['users', 'contacts', 'contact_identities', 'conversations', 'messages', 'events', 'tickets'] as Table[]) await write(table);
       },
     });
     for (const { definition } of indexes) await client.query(definition);
+    for (const table of SEEDED_TABLES) await client.query(`alter table "${table}" enable trigger user`);
+    for (const { name } of triggers) {
+      const backfill = PG_BACKFILLS[name];
+      if (backfill) await client.query(backfill);
+    }
     await client.query(BUILD_ROLLUPS);
     await client.query(`select setval(pg_get_serial_sequence('tickets', 'number'), $1)`, [counts.tickets]);
     await client.query('commit');

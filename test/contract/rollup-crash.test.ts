@@ -1,5 +1,5 @@
 /**
- * Daily rollups stay equal to the events they sum across a crash: a process writing events is
+ * Daily rollups (of the events, and those analytics keep by triggers) stay equal to the rows they sum across a crash: a process writing events is
  * killed (SIGKILL) mid-stream, the store is opened again (SQLite replays its WAL, PostgreSQL has
  * rolled back the open transaction), and the rollups still count exactly the events that exist.
  */
@@ -37,11 +37,20 @@ async function writeAndKill(dialect: 'sqlite' | 'postgres', location: string) {
   expect(await exited).toBe('SIGKILL');
 }
 
-/** The rollups (whole days, through the store) against the events counted directly. */
-async function expectRollupsMatch(store: Store, countEvents: () => Promise<{ type: string; n: number; total: number }[]>) {
+type Query = <T>(sql: string) => Promise<T[]>;
+/** SQL both dialects run: counts as integers (PostgreSQL's bigint would come back as text). */
+const DIRECT = {
+  events: "select type, cast(count(*) as integer) as n, cast(coalesce(sum(value), 0) as double precision) as total from events where channel = 'web' group by type",
+  conversations: `select cast(created_at / ${DAY} * ${DAY} as double precision) as day, cast(count(*) as integer) as n from conversations where channel = 'web' group by 1 order by 1`,
+  handled: "select author_id as user_id, cast(count(distinct conversation_id) as integer) as n from messages where author_kind = 'human' and direction = 'outbound' group by 1",
+  resolved: "select c.assignee_id as user_id, cast(count(*) as integer) as n from events e join conversations c on c.id = e.conversation_id where e.type = 'resolved' and e.actor = 'human' group by 1",
+};
+
+/** The rollups (whole days, through the store) against the rows they sum, counted directly. */
+async function expectRollupsMatch(store: Store, query: Query) {
   const day0 = Math.floor(NOW / DAY) * DAY;
   const rows = await store.repo.aggregateEvents(day0, day0 + 2 * DAY - 1, 'web');
-  const direct = await countEvents();
+  const direct = await query<{ type: string; n: number; total: number }>(DIRECT.events);
   expect(direct.find((r) => r.type === 'first_response')!.n).toBeGreaterThanOrEqual(COMMITS_BEFORE_KILL * 3);
   for (const { type, n, total } of direct) {
     const rolled = rows.find((r) => r.type === type)!;
@@ -49,6 +58,15 @@ async function expectRollupsMatch(store: Store, countEvents: () => Promise<{ typ
     if (type === 'first_response') expect(rolled.avgValue! * rolled.count).toBeCloseTo(total);
   }
   expect(rows.length).toBe(direct.length);
+  // The rollups kept by triggers: conversations per day, agents' conversations and resolutions.
+  const daily = await store.repo.dailyVolume(day0, day0 + 2 * DAY - 1, 'web');
+  const conversations = await query<{ day: number; n: number }>(DIRECT.conversations);
+  expect(daily).toEqual(conversations.map(({ day, n }) => ({ day: new Date(Number(day)).toISOString().slice(0, 10), channel: 'web', count: n })));
+  const activity = await store.repo.agentActivity(day0, day0 + 2 * DAY - 1, 'web');
+  const [handled, resolved] = [await query<{ user_id: string; n: number }>(DIRECT.handled), await query<{ user_id: string; n: number }>(DIRECT.resolved)];
+  expect(handled[0]!.n).toBeGreaterThanOrEqual(COMMITS_BEFORE_KILL);
+  expect(activity.handled).toEqual(handled.map((r) => ({ userId: r.user_id, count: r.n })));
+  expect(activity.resolved).toEqual(resolved.map((r) => ({ userId: r.user_id, count: r.n })));
 }
 
 describe('Rollups across a crash: SQLite', () => {
@@ -64,10 +82,10 @@ describe('Rollups across a crash: SQLite', () => {
     const store = createSqliteStore({ path });
     await store.migrate();
     try {
-      await expectRollupsMatch(store, async () => {
+      await expectRollupsMatch(store, async <T>(sql: string) => {
         const sqlite = new Database(path, { readonly: true });
         try {
-          return sqlite.prepare("select type, count(*) as n, coalesce(sum(value), 0) as total from events where channel = 'web' group by type").all() as { type: string; n: number; total: number }[];
+          return sqlite.prepare(sql).all() as T[];
         } finally {
           sqlite.close();
         }
@@ -86,12 +104,11 @@ describeWithService('PostgreSQL', pgReason)('Rollups across a crash: PostgreSQL'
     try {
       await store.migrate();
       await writeAndKill('postgres', db.url);
-      await expectRollupsMatch(store, async () => {
+      await expectRollupsMatch(store, async <T>(sql: string) => {
         const client = new pg.Client({ connectionString: db.url });
         await client.connect();
         try {
-          const result = await client.query("select type, count(*)::int as n, coalesce(sum(value), 0)::float as total from events where channel = 'web' group by type");
-          return result.rows as { type: string; n: number; total: number }[];
+          return (await client.query(sql)).rows as T[];
         } finally {
           await client.end();
         }

@@ -742,15 +742,143 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     ]);
     const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const activity = async (channel?: 'sms' | 'email') => {
-      const { replies, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
-      return { replies: sorted(replies), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
+      const { handled, firstResponses, resolved } = await store.repo.agentActivity(base, base + DAY - 1, channel);
+      return { handled: sorted(handled), firstResponses: sorted(firstResponses), resolved: sorted(resolved) };
     };
     expect(await activity()).toEqual({
-      replies: sorted([{ userId: ana.id, conversationId: sms.id }, { userId: ben.id, conversationId: email.id }]),
+      handled: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
       firstResponses: [{ userId: ana.id, ms: 900 }],
       resolved: sorted([{ userId: ana.id, count: 1 }, { userId: ben.id, count: 1 }]),
     });
-    expect(await activity('email')).toEqual({ replies: [{ userId: ben.id, conversationId: email.id }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
+    expect(await activity('email')).toEqual({ handled: [{ userId: ben.id, count: 1 }], firstResponses: [], resolved: [{ userId: ben.id, count: 1 }] });
+  });
+
+  it('counts the conversations an agent replied in once, over whole and partial days, whatever order the replies were written in', async () => {
+    const DAY = 86_400_000;
+    const day0 = Date.UTC(2027, 5, 1); // days of their own
+    const agent = await store.repo.createUser({ id: newId(), email: `seq-${newId()}@example.com`, name: 'Seq', role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const other = await store.repo.createUser({ id: newId(), email: `seq-${newId()}@example.com`, name: 'Other', role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const [a, b, c] = [
+      (await contactWithConversation(store.repo, { channel: 'sms', createdAt: day0 })).conversation,
+      (await contactWithConversation(store.repo, { channel: 'web', createdAt: day0 })).conversation,
+      (await contactWithConversation(store.repo, { channel: 'sms', createdAt: day0 })).conversation,
+    ];
+    const H = 3_600_000;
+    // Written out of time order, with two replies at one instant and notes and the bot between them.
+    const replies: [Conversation, string, number][] = [
+      [a, agent.id, day0 + 2 * DAY + 5 * H], [a, agent.id, day0 + 10 * H], [a, agent.id, day0 + 3 * DAY + 20 * H], [a, agent.id, day0 + 10 * H],
+      [b, agent.id, day0 + 3 * DAY + 2 * H], [b, agent.id, day0 + 22 * H], [b, other.id, day0 + DAY + H],
+      [c, agent.id, day0 + 3 * H], [c, agent.id, day0 + 4 * DAY + H],
+    ];
+    for (const [conversation, authorId, at] of replies) {
+      await store.repo.insertMessage(message(conversation, { direction: 'outbound', authorKind: 'human', authorId, agentStatus: null, deliveryStatus: 'delivered', createdAt: at }));
+    }
+    await store.repo.insertMessage(message(c, { direction: 'outbound', authorKind: 'human', authorId: agent.id, internal: true, agentStatus: null, deliveryStatus: 'delivered', createdAt: day0 + DAY }));
+    await store.repo.insertMessage(message(c, { direction: 'outbound', authorKind: 'bot', agentStatus: null, deliveryStatus: 'delivered', createdAt: day0 + DAY }));
+    // What reading every reply gives: each (user, conversation) with a reply in the range, once.
+    const expected = (since: number, until: number, channel?: string) => {
+      const pairs = new Set(replies.filter(([conv, , at]) => at >= since && at <= until && (!channel || conv.channel === channel)).map(([conv, user]) => `${user} ${conv.id}`));
+      const counts = new Map<string, number>();
+      for (const pair of pairs) counts.set(pair.split(' ')[0]!, (counts.get(pair.split(' ')[0]!) ?? 0) + 1);
+      return [...counts].map(([userId, count]) => ({ userId, count })).sort((x, y) => x.userId.localeCompare(y.userId));
+    };
+    const ranges: [number, number][] = [
+      [day0, day0 + 5 * DAY - 1], [day0 + 11 * H, day0 + 3 * DAY + 3 * H], [day0 + 10 * H, day0 + 10 * H], [day0 + 10 * H + 1, day0 + 2 * DAY + 5 * H],
+      [day0 + DAY, day0 + 3 * DAY - 1], [day0 + 4 * H, day0 + 4 * DAY], [day0 + 2 * DAY + 6 * H, day0 + 3 * DAY + 19 * H],
+    ];
+    for (const [since, until] of ranges) {
+      for (const channel of [undefined, 'sms'] as const) {
+        const { handled } = await store.repo.agentActivity(since, until, channel);
+        expect([...handled].sort((x, y) => x.userId.localeCompare(y.userId)), `${since - day0}..${until - day0} ${channel ?? ''}`).toEqual(expected(since, until, channel));
+      }
+    }
+  });
+
+  it('pairs a human first response with its reply whichever is written first, once', async () => {
+    const day0 = Date.UTC(2027, 9, 1); // a day of its own
+    const agent = await store.repo.createUser({ id: newId(), email: `fr-${newId()}@example.com`, name: 'Fr', role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const [early, late] = [
+      (await contactWithConversation(store.repo, { channel: 'web', createdAt: day0 })).conversation,
+      (await contactWithConversation(store.repo, { channel: 'sms', createdAt: day0 })).conversation,
+    ];
+    const firstResponse = (c: Conversation, at: number, ms: number) => ({ id: newId(), conversationId: c.id, type: 'first_response' as const, actor: 'human' as const, channel: c.channel, value: ms, data: null, createdAt: at });
+    const reply = (c: Conversation, at: number) => message(c, { direction: 'outbound', authorKind: 'human', authorId: agent.id, agentStatus: null, deliveryStatus: 'delivered', createdAt: at });
+    // The reply first, then its event; and the event first, then its reply, in one transaction.
+    await store.repo.insertMessage(reply(early, day0 + 1_000));
+    await store.repo.insertEvents([firstResponse(early, day0 + 1_000, 700)]);
+    await store.transaction(async (repo) => {
+      await repo.insertEvents([firstResponse(late, day0 + 2_000, 1_500)]);
+      await repo.insertMessage(reply(late, day0 + 2_000));
+    });
+    await store.repo.insertMessage(reply(late, day0 + 3_000)); // a later reply gave no first response
+    const { firstResponses } = await store.repo.agentActivity(day0, day0 + 86_400_000 - 1);
+    expect([...firstResponses].sort((a, b) => a.ms - b.ms)).toEqual([{ userId: agent.id, ms: 700 }, { userId: agent.id, ms: 1_500 }]);
+    expect((await store.repo.agentActivity(day0, day0 + 86_400_000 - 1, 'sms')).firstResponses).toEqual([{ userId: agent.id, ms: 1_500 }]);
+  });
+
+  it('counts the daily series from rollups and the partial days at either end alike', async () => {
+    const DAY = 86_400_000;
+    const day0 = Date.UTC(2027, 6, 1); // days of their own
+    const created: [number, 'web' | 'sms'][] = [[day0 + 5, 'web'], [day0 + DAY / 2, 'sms'], [day0 + DAY - 1, 'web'], [day0 + DAY, 'web'], [day0 + 2 * DAY + 7, 'sms'], [day0 + 3 * DAY + 100, 'web'], [day0 + 3 * DAY + DAY / 2, 'web']];
+    for (const [at, channel] of created) await contactWithConversation(store.repo, { channel, createdAt: at });
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const expected = (since: number, until: number, channel?: string) => {
+      const counts = new Map<string, number>();
+      for (const [at, ch] of created) if (at >= since && at <= until && (!channel || ch === channel)) counts.set(`${day(at)} ${ch}`, (counts.get(`${day(at)} ${ch}`) ?? 0) + 1);
+      return [...counts].sort(([x], [y]) => x.localeCompare(y)).map(([key, count]) => ({ day: key.split(' ')[0], channel: key.split(' ')[1], count }));
+    };
+    for (const [since, until] of [[day0, day0 + 4 * DAY - 1], [day0 + 6, day0 + 3 * DAY + 100], [day0 + DAY / 2, day0 + DAY / 2], [day0 + 1, day0 + 2 * DAY + 6], [day0 + DAY, day0 + 2 * DAY - 1]] as const) {
+      for (const channel of [undefined, 'web'] as const) expect(await store.repo.dailyVolume(since, until, channel)).toEqual(expected(since, until, channel));
+    }
+  });
+
+  it('counts resolutions for the current assignee, also after a reassignment, over whole and partial days', async () => {
+    const DAY = 86_400_000;
+    const day0 = Date.UTC(2027, 7, 1); // days of their own
+    const user = (name: string) => store.repo.createUser({ id: newId(), email: `${name}-${newId()}@example.com`, name, role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const [ana, ben] = [await user('Ana'), await user('Ben')];
+    const { conversation } = await contactWithConversation(store.repo, { channel: 'slack', owner: 'human', assigneeId: ana.id, createdAt: day0 });
+    const resolvedAt = [day0 + DAY + 10, day0 + 2 * DAY + 20, day0 + 2 * DAY + 30];
+    await store.repo.insertEvents(resolvedAt.map((at) => ({ id: newId(), conversationId: conversation.id, type: 'resolved' as const, actor: 'human' as const, channel: 'slack' as const, value: 1, data: null, createdAt: at })));
+    const resolved = async (since: number, until: number) => (await store.repo.agentActivity(since, until, 'slack')).resolved;
+    const whole = [day0, day0 + 4 * DAY - 1] as const;
+    const partial = [day0 + DAY + 11, day0 + 2 * DAY + 25] as const;
+    expect(await resolved(...whole)).toEqual([{ userId: ana.id, count: 3 }]);
+    expect(await resolved(...partial)).toEqual([{ userId: ana.id, count: 1 }]);
+    await store.repo.updateConversation(conversation.id, { assigneeId: ben.id });
+    expect(await resolved(...whole)).toEqual([{ userId: ben.id, count: 3 }]);
+    expect(await resolved(...partial)).toEqual([{ userId: ben.id, count: 1 }]);
+    await store.repo.updateConversation(conversation.id, { assigneeId: null });
+    expect(await resolved(...whole)).toEqual([]);
+    await store.repo.updateConversation(conversation.id, { assigneeId: ana.id });
+    expect(await resolved(...whole)).toEqual([{ userId: ana.id, count: 3 }]);
+  });
+
+  it('leaves every analytics rollup as it was when a transaction writing what they sum rolls back', async () => {
+    const DAY = 86_400_000;
+    const day0 = Date.UTC(2027, 8, 1); // days of their own
+    const agent = await store.repo.createUser({ id: newId(), email: `rb-${newId()}@example.com`, name: 'Rb', role: 'agent', passwordHash: null, slackUserId: null, createdAt: day0 });
+    const write = async (repo: Repository) => {
+      const { conversation } = await contactWithConversation(repo, { channel: 'web', assigneeId: agent.id, createdAt: day0 + DAY + 1 });
+      await repo.insertMessage(message(conversation, { direction: 'outbound', authorKind: 'human', authorId: agent.id, agentStatus: null, deliveryStatus: 'delivered', createdAt: day0 + DAY + 2 }));
+      await repo.insertEvents([{ id: newId(), conversationId: conversation.id, type: 'resolved', actor: 'human', channel: 'web', value: 3, data: null, createdAt: day0 + DAY + 3 }]);
+      return conversation;
+    };
+    const figures = async () => ({
+      daily: await store.repo.dailyVolume(day0, day0 + 3 * DAY - 1),
+      activity: await store.repo.agentActivity(day0, day0 + 3 * DAY - 1),
+      events: await store.repo.aggregateEvents(day0, day0 + 3 * DAY - 1),
+    });
+    const kept = await store.transaction(write);
+    const before = await figures();
+    expect(before.daily).toEqual([{ day: new Date(day0 + DAY).toISOString().slice(0, 10), channel: 'web', count: 1 }]);
+    expect(before.activity).toEqual({ handled: [{ userId: agent.id, count: 1 }], firstResponses: [], resolved: [{ userId: agent.id, count: 1 }] });
+    await expect(store.transaction(async (repo) => {
+      await write(repo);
+      await repo.updateConversation(kept.id, { assigneeId: null });
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect(await figures()).toEqual(before);
   });
 
   it('takes round-robin turns among available, enabled users in id order, one turn per transaction also when concurrent', async () => {

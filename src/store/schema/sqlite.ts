@@ -130,8 +130,8 @@ export const messages = sqliteTable('messages', {
   uniqueIndex('messages_provider_id_uq').on(t.channel, t.providerMessageId),
   index('messages_conversation_idx').on(t.conversationId, t.id),
   index('messages_agent_pending_idx').on(t.agentStatus, t.createdAt),
-  // Agent analytics (agentActivity): staff replies over a time range, read from the index alone.
-  // Partial, so only staff replies pay for it on the write path; the query repeats the predicate
+  // Staff replies by time: the triggers pairing human first responses with their replies look them up here.
+  // Partial, so only staff replies pay for it on the write path; the trigger repeats the predicate
   // as literals, which is what lets the planner use a partial index.
   index('messages_staff_replies_idx')
     .on(t.createdAt, t.authorId, t.conversationId, t.channel, t.internal)
@@ -176,6 +176,9 @@ export const tickets = sqliteTable('tickets', {
   index('tickets_status_id_idx').on(t.status, t.id),
   index('tickets_conversation_idx').on(t.conversationId),
   uniqueIndex('tickets_number_idx').on(t.number),
+  // SLA outcomes over a range of due times, read from the index alone.
+  index('tickets_first_response_due_idx').on(t.firstResponseDueAt, t.firstResponseAt, t.conversationId).where(sql`${t.firstResponseDueAt} is not null`),
+  index('tickets_resolution_due_idx').on(t.resolutionDueAt, t.resolvedAt, t.pausedAt, t.conversationId).where(sql`${t.resolutionDueAt} is not null`),
 ]);
 
 /**
@@ -263,6 +266,66 @@ export const eventRollups = sqliteTable('event_rollups', {
   valueSum: real().notNull(),
   valueCount: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor] })]);
+
+/**
+ * Conversations started per UTC day and channel (the analytics' daily series), kept by triggers
+ * on conversations (migration 0015_analytics_rollups) in the statement that inserts one.
+ */
+export const conversationRollups = sqliteTable('conversation_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel] })]);
+
+/**
+ * Staff replies (public, with an author), each with the time of the same author's previous reply
+ * in the same conversation (`previousAt`, null for the first; ties ordered by message id), kept by
+ * triggers on messages (migration 0015_analytics_rollups). The conversations an agent replied in
+ * over a range are then counted, not made distinct: each has exactly one reply in the range
+ * whose previous one is not.
+ */
+export const staffReplies = sqliteTable('staff_replies', {
+  messageId: text().primaryKey().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: text().notNull(),
+  conversationId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  createdAt: epoch().notNull(),
+  previousAt: epoch(),
+}, (t) => [
+  index('staff_replies_time_idx').on(t.createdAt, t.userId, t.previousAt, t.channel),
+  // The triggers find a new reply's neighbours in its author's and conversation's sequence.
+  index('staff_replies_sequence_idx').on(t.conversationId, t.userId, t.createdAt, t.messageId),
+]);
+
+/**
+ * Human first responses with the staff reply that gave them (the reply at the event's instant in
+ * its conversation), kept by triggers on events and messages (migration 0015_analytics_rollups), whichever of
+ * the two is written first, so agents' first responses over a range are read without a join.
+ */
+export const staffFirstResponses = sqliteTable('staff_first_responses', {
+  eventId: text().notNull().references(() => events.id, { onDelete: 'cascade' }),
+  messageId: text().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: text().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  createdAt: epoch().notNull(),
+  ms: real(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.messageId] }),
+  index('staff_first_responses_time_idx').on(t.createdAt, t.userId, t.ms, t.channel),
+]);
+
+/**
+ * Human resolutions per UTC day, channel and the conversation's assignee, kept by triggers
+ * (migration 0015_analytics_rollups): a resolved event adds to its conversation's assignee, and
+ * a new assignee takes over the conversation's past resolutions, as reading them through the
+ * conversation's current assignee would count them.
+ */
+export const resolutionRollups = sqliteTable('resolution_rollups', {
+  day: epoch().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  assigneeId: text().notNull(),
+  count: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.channel, t.assigneeId] })]);
 
 export const csatResponses = sqliteTable('csat_responses', {
   id: text().primaryKey(),

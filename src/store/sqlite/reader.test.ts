@@ -47,6 +47,6 @@ it('answers searches and analytics from the reader thread with what was committe
     original: null, html: null, subject: null, internal: false, agentName: null, route: null, confidence: null, providerMessageId: null,
     deliveryStatus: 'delivered', agentStatus: null, meta: null, createdAt: NOW + 1,
   });
-  expect(await store.repo.agentActivity(NOW - 1, NOW + 1)).toEqual({ replies: [{ userId: agent.id, conversationId: conversation.id }], firstResponses: [], resolved: [] });
+  expect(await store.repo.agentActivity(NOW - 1, NOW + 1)).toEqual({ handled: [{ userId: agent.id, count: 1 }], firstResponses: [], resolved: [] });
   expect(await store.repo.slaOutcomes(NOW - 1, NOW + 1, NOW + 1)).toEqual([]);
 });
