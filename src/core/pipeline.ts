@@ -6,30 +6,22 @@
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, OrderSourceError } from './errors.ts';
 import { newId } from './ids.ts';
-import { createKeyedQueue } from './keyed-queue.ts';
 import { showTicketNumber } from './ticket-ref.ts';
-import { askerFromIdentities, normaliseEmail } from './order-access.ts';
+import { askerFromIdentities } from './order-access.ts';
 import { orderSystemUnavailableReply, orderToolsForRun, pipelineHandoffReply } from './order-tools.ts';
 import type {
-  AgentEngine,
   AgentRunResult,
   ApprovalDecision,
-  AgentTools,
-  Clock,
-  EventBus,
   InboundClaim,
-  Logger,
   NewMessage,
-  OrderSource,
   Pipeline,
   ReceiveResult,
   Repository,
   StartConversation,
-  Store,
 } from './ports.ts';
-import type { Outbox } from './outbox.ts';
-import type { Escalations } from './escalations.ts';
-import { NO_SERVICE_LEVELS, type ServiceLevels } from './service-levels.ts';
+import { pipelineContext, type PipelineDeps } from './pipeline/context.ts';
+import { metricEvent } from './pipeline/metric-event.ts';
+import { contactPatch, resolveContact } from './pipeline/contacts.ts';
 import {
   InboundMessage,
   type ChannelKind,
@@ -42,46 +34,9 @@ import {
   type Ticket,
 } from './types.ts';
 
-export interface PipelineOptions {
-  /** How many earlier messages the agents see. */
-  historyLimit: number;
-  /** A resolved conversation on a thread key older than this starts a new one (per channel). */
-  reopenWindowMs: Partial<Record<ChannelKind, number>>;
-  /**
-   * Subject threading (mail without references or token) only looks this far back, and only
-   * joins a conversation of the same sender that is still open or pending: a week-old "Question"
-   * that was resolved is not the same case as today's.
-   */
-  subjectWindowMs: number;
-  /** Who answers when the engine fails or the order system is down: the deployment's fallback agent and route. */
-  fallback: { agent: string; route: string };
-  /** Who gets a conversation handed to people: nobody until someone takes it, or available users in turn. */
-  assignment: 'manual' | 'round-robin';
-}
+export type { PipelineDeps, PipelineOptions } from './pipeline/context.ts';
+export { metricEvent } from './pipeline/metric-event.ts';
 
-export interface PipelineDeps {
-  store: Store;
-  engine: AgentEngine;
-  /** The company's order system, behind the agents' order tools. */
-  orders: OrderSource;
-  outbox: Outbox;
-  escalations: Escalations;
-  bus: EventBus;
-  clock: Clock;
-  logger: Logger;
-  /** The deployment's SLA targets and closed-hours notice (default: none). */
-  serviceLevels?: ServiceLevels;
-  options?: Partial<PipelineOptions>;
-}
-
-const DEFAULTS: PipelineOptions = {
-  historyLimit: 20,
-  reopenWindowMs: {},
-  subjectWindowMs: 7 * 24 * 3_600_000,
-  // The composition root passes the deployment's own (agents.yaml triage.fallbackRoute).
-  fallback: { agent: 'fallback', route: 'fallback' },
-  assignment: 'manual',
-};
 const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
@@ -106,110 +61,10 @@ type Written = { conversation: Conversation; contact: Contact; identities?: Cont
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
 class DuplicateRace extends Error {}
 
-export function metricEvent(
-  conversation: Pick<Conversation, 'id' | 'channel'>,
-  type: MetricEvent['type'],
-  actor: MetricEvent['actor'],
-  at: number,
-  value: number | null = null,
-  data: Record<string, unknown> | null = null,
-): MetricEvent {
-  return { id: newId(), conversationId: conversation.id, type, actor, channel: conversation.channel, value, data, createdAt: at };
-}
-
 export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise<void> } {
-  const { store, engine, orders, outbox, escalations, bus, clock, logger } = deps;
-  const options = { ...DEFAULTS, ...deps.options };
-  const serviceLevels = deps.serviceLevels ?? NO_SERVICE_LEVELS;
-  const queue = createKeyedQueue();
+  const ctx = pipelineContext(deps);
+  const { store, engine, orders, outbox, escalations, bus, clock, logger, options, serviceLevels, queue, tools } = ctx;
 
-  const tools: AgentTools = {
-    searchKnowledge: (query, limit = 3) => store.repo.searchKnowledge(query, limit),
-    searchPassages: (query, limit = 3) => store.repo.searchPassages(query, limit),
-    lookupOrder: (orderId) => orders.getOrder(orderId),
-    ordersForEmail: (email) => orders.ordersForEmail(email),
-  };
-
-  async function resolveContact(
-    repo: Repository,
-    channel: ChannelKind,
-    from: StartConversation['from'],
-    now: number,
-  ): Promise<Contact> {
-    const existing = await repo.contactAt(channel, from.address);
-    if (existing) {
-      await recordSignedEmail(repo, existing, from, now);
-      const patch = contactPatch(existing, from);
-      if (Object.keys(patch).length > 0) {
-        await repo.updateContact(existing.id, patch, now);
-        return { ...existing, ...patch };
-      }
-      return existing;
-    }
-    // One person across channels: an email we already know links the new identity to that contact,
-    // but only an email the channel vouches for (the mail's sender, a Slack profile, an email the
-    // host site signed). What a web visitor typed proves nothing (a signed widget user id does not
-    // cover the email sent next to it): such a visitor gets a contact of their own, and staff see a
-    // "possibly the same person" hint.
-    const email = from.email ?? (channel === 'email' ? from.address : undefined);
-    const vouched = channel !== 'web' || from.emailVerified === true;
-    const known = email && vouched ? await contactVouchedFor(repo, email) : null;
-    const contact =
-      known ?? (await repo.createContact({ id: newId(), name: from.name ?? null, email: email ?? null, createdAt: now }));
-    const stored = await repo.createIdentity({
-      id: newId(),
-      contactId: contact.id,
-      channel,
-      address: from.address,
-      displayName: from.name ?? null,
-      verified: from.verified ?? false,
-      createdAt: now,
-    });
-    if (stored.contactId !== contact.id) return joinWinner(repo, contact, known, stored.contactId);
-    await recordSignedEmail(repo, contact, from, now);
-    return contact;
-  }
-
-  /** What a message tells of a known sender that their contact lacks (a name, an email). */
-  function contactPatch(existing: Contact, from: StartConversation['from']): Partial<Pick<Contact, 'name' | 'email'>> {
-    return {
-      ...(from.name && !existing.name ? { name: from.name } : {}),
-      ...(from.email && !existing.email ? { email: from.email } : {}),
-    };
-  }
-
-  /**
-   * Another replica stored the same address first (two first messages from a new number at once):
-   * its contact is the one, and the contact made here for it goes.
-   */
-  async function joinWinner(repo: Repository, mine: Contact, known: Contact | null, winnerId: string): Promise<Contact> {
-    if (!known) await repo.deleteContact(mine.id);
-    return (await repo.getContact(winnerId))!;
-  }
-
-  /**
-   * An email the host site signed for a widget user is proven like a mail's sender: it is kept as
-   * a verified email identity of the contact (what the run's asker reads), unless that address
-   * already belongs to someone (then staff see the duplicate and decide).
-   */
-  async function recordSignedEmail(repo: Repository, contact: Contact, from: StartConversation['from'], now: number) {
-    if (!from.emailVerified || !from.email) return;
-    const address = normaliseEmail(from.email);
-    if (await repo.findIdentity('email', address)) return;
-    await repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'email', address, displayName: from.name ?? null, verified: true, createdAt: now });
-  }
-
-  /**
-   * The contact an email belongs to, when a channel vouched for it there: one with an email or
-   * Slack identity. A contact that only carries an email a web visitor typed is not that person, so
-   * a mail from the address must not join it (and gain what the sender proves).
-   */
-  async function contactVouchedFor(repo: Repository, email: string): Promise<Contact | null> {
-    const contact = await repo.findContactByEmail(email);
-    if (!contact) return null;
-    const identities = await repo.listIdentities(contact.id);
-    return identities.some((i) => i.channel === 'email' || i.channel === 'slack') ? contact : null;
-  }
 
   function newConversation(
     contact: Contact,
