@@ -17,14 +17,14 @@ import type {
   Pipeline,
   ReceiveResult,
   Repository,
-  StartConversation,
 } from './ports.ts';
 import { pipelineContext, type PipelineDeps } from './pipeline/context.ts';
 import { metricEvent } from './pipeline/metric-event.ts';
 import { contactPatch, resolveContact } from './pipeline/contacts.ts';
+import { findThread, isSendersOwn } from './pipeline/threading.ts';
+import { newConversation, start } from './pipeline/conversations.ts';
 import {
   InboundMessage,
-  type ChannelKind,
   type Contact,
   type ContactIdentity,
   type Conversation,
@@ -37,7 +37,6 @@ import {
 export type { PipelineDeps, PipelineOptions } from './pipeline/context.ts';
 export { metricEvent } from './pipeline/metric-event.ts';
 
-const DEFAULT_REOPEN_MS = 24 * 3_600_000;
 const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
 
@@ -65,66 +64,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
   const ctx = pipelineContext(deps);
   const { store, engine, orders, outbox, escalations, bus, clock, logger, options, serviceLevels, queue, tools } = ctx;
 
-
-  function newConversation(
-    contact: Contact,
-    channel: ChannelKind,
-    now: number,
-    extra: Partial<Conversation> & { subjectKey?: string | null } = {},
-  ): Conversation & { subjectKey?: string | null } {
-    return {
-      id: newId(),
-      contactId: contact.id,
-      channel,
-      threadKey: null,
-      status: 'open',
-      owner: 'bot',
-      currentAgent: null,
-      route: null,
-      assigneeId: null,
-      subject: null,
-      agentState: null,
-      visitorTokenHash: null,
-      firstResponseAt: null,
-      firstHumanResponseAt: null,
-      resolvedAt: null,
-      lastMessageAt: now,
-      createdAt: now,
-      updatedAt: now,
-      ...extra,
-    };
-  }
-
-  /** Finds the conversation an inbound message continues, strongest hint first. */
-  /** Whether a conversation a message names is one its sender may continue: their own, on the message's channel. */
-  function isSendersOwn(conversation: Conversation, sender: Contact, channel: ChannelKind): boolean {
-    return conversation.contactId === sender.id && conversation.channel === channel;
-  }
-
-  async function findThread(repo: Repository, inbound: ParsedInbound, contact: Contact, now: number) {
-    const { thread, channel } = inbound;
-    if (thread.conversationId) {
-      const conversation = await repo.getConversation(thread.conversationId);
-      if (!conversation || !isSendersOwn(conversation, contact, channel)) {
-        throw new InvalidInputError('The conversation does not belong to this sender.', undefined, 'conversation_mismatch');
-      }
-      return conversation;
-    }
-    if (thread.references?.length) {
-      const conversation = await repo.findByProviderMessageIds(channel, thread.references);
-      if (conversation) return conversation;
-    }
-    if (thread.key) {
-      const conversation = await repo.latestByThreadKey(channel, thread.key);
-      const window = options.reopenWindowMs[channel] ?? DEFAULT_REOPEN_MS;
-      if (conversation && (conversation.resolvedAt === null || now - conversation.resolvedAt < window)) return conversation;
-    }
-    if (thread.subjectKey) {
-      const bySubject = await repo.latestBySubject(contact.id, channel, thread.subjectKey, now - options.subjectWindowMs);
-      return bySubject && (bySubject.status === 'open' || bySubject.status === 'pending') ? bySubject : null;
-    }
-    return null;
-  }
 
   /** The stored form of an inbound message from `contact` in the conversation `conversationId`. */
   function inboundMessage(inbound: ParsedInbound, contact: Contact, conversationId: string, now: number): NewMessage {
@@ -198,7 +137,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
         }
       }
       const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
-      const found = await findThread(repo, inbound, contact, now);
+      const found = await findThread(ctx, repo, inbound, contact, now);
       let conversation: Conversation;
       let message: Message | null;
       let resumed: Ticket[] = [];
@@ -265,25 +204,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     // The caller may not await the reply (webhooks acknowledge first); failures are logged here.
     reply.catch((error) => logger.error({ err: error, messageId: message.id }, 'responding failed'));
     return { message, conversation, duplicate, reply: reply.catch(() => null) };
-  }
-
-  async function start(input: StartConversation) {
-    const now = clock.now();
-    const result = await store.transaction(async (repo) => {
-      const contact = await resolveContact(repo, input.channel, input.from, now);
-      const conversation = await repo.createConversation(
-        newConversation(contact, input.channel, now, {
-          ...(input.id ? { id: input.id } : {}),
-          subject: input.subject ?? null,
-          threadKey: input.threadKey ?? null,
-          visitorTokenHash: input.visitorTokenHash ?? null,
-        }),
-      );
-      await repo.insertEvents([metricEvent(conversation, 'conversation_created', 'contact', now)]);
-      return { conversation, contact };
-    });
-    bus.publish({ type: 'conversation', conversationId: result.conversation.id, conversation: result.conversation });
-    return result;
   }
 
   /**
@@ -506,5 +426,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline & { idle(): Promise
     return pending.length;
   }
 
-  return { receive, start, respond, recoverPending, resumeApproval, idle: () => queue.idle() };
+  return { receive, start: (input) => start(ctx, input), respond, recoverPending, resumeApproval, idle: () => queue.idle() };
 }
