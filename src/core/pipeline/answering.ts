@@ -15,7 +15,7 @@ const ENGINE_ERROR_TEXT =
   "Thanks for your message. I couldn't work this out myself, so I've passed it to our support team; a person will reply here soon.";
 
 /** The conversation and contact as an inbound message's ingest left them, and the contact's identities when it read them. */
-export type Written = { conversation: Conversation; contact: Contact; identities?: ContactIdentity[] };
+type Written = { conversation: Conversation; contact: Contact; identities?: ContactIdentity[] };
 
 /**
  * What the customer has proven: order details go only to an asker verified for the order.

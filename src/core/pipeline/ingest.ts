@@ -17,7 +17,7 @@ import { findThread, isSendersOwn } from './threading.ts';
  * What ingesting a message came to; `contact` and what follows only for a message stored now
  * (`identities` when the ingest read the contact's).
  */
-export type Ingested = {
+type Ingested = {
   message: Message;
   conversation: Conversation;
   duplicate: boolean;
