@@ -110,7 +110,7 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
   });
 
   it('an admin invites a user on the Team page, who signs in with the password shown; a revoked session is signed out', async () => {
-    await admin.getByRole('link', { name: 'Team' }).click();
+    await admin.getByRole('link', { name: 'Team', exact: true }).click();
     await admin.getByRole('heading', { name: 'Team', exact: true }).waitFor();
     await admin.getByLabel('Email').fill('lee@northwind.example');
     await admin.getByLabel('Name').fill('Lee Chen');
@@ -121,7 +121,7 @@ describeWithService('Chromium', chromiumUnavailable())('console pages in Chromiu
     const leeContext = await newBrowserContext(browser, { viewport: { width: 1100, height: 760 } });
     const lee = await leeContext.newPage();
     await signIn(lee, 'lee@northwind.example', password);
-    expect(await lee.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    expect(await lee.getByRole('link', { name: 'Team', exact: true }).count()).toBe(0);
 
     await admin.getByLabel('Role of Lee Chen').selectOption('admin');
     await admin.getByRole('status').filter({ hasText: 'Lee Chen is now admin' }).waitFor();

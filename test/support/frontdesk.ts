@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import type { Deployment } from '../../config/deployment/index.ts';
 import { loadConfig } from '../../config/env.ts';
 import type { AgentEngine, AgentRunInput, AgentRunResult, ChannelAdapter, Clock, Logger, Store } from '../../src/core/ports.ts';
-import { createFrontdesk } from '../../src/entry/node.ts';
+import { createFrontdesk, loadConfiguredDeployment } from '../../src/entry/node.ts';
 import { createLogger } from '../../src/entry/logger.ts';
 import { MODEL_CACHE_DIR } from './paths.ts';
 
@@ -31,10 +31,20 @@ export async function createTestFrontdesk(options: TestFrontdeskOptions = {}) {
     engine: options.engine,
     adapters: options.adapters,
     clock: options.clock,
-    deployment: options.deployment,
+    deployment: options.deployment ?? (options.clock ? undefined : withoutClosedNotice(loadConfiguredDeployment(config))),
     logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     modelCacheDir: MODEL_CACHE_DIR,
   });
+}
+
+/**
+ * The deployment without its closed notice: a test on the wall clock cannot know whether the team
+ * is in, and the notice would come and go with the time of day. Tests of business hours set a clock.
+ */
+function withoutClosedNotice(deployment: Deployment): Deployment {
+  const hours = deployment.settings.hours;
+  if (!hours?.closedNotice) return deployment;
+  return { ...deployment, settings: { ...deployment.settings, hours: { ...hours, closedNotice: undefined } } };
 }
 
 /** An engine whose replies the test scripts. */
