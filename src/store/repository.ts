@@ -73,19 +73,22 @@ export interface DialectQueries {
 
 /**
  * Message hits in the order they were written (SQLite numbers each message's full-text row as it
- * is stored), so that a search needs to read only the newest hits to be sure of a page.
+ * is stored; PostgreSQL orders them by message id, which is creation order), so that a search
+ * needs to read only the newest hits to be sure of a page.
  */
 export interface HitOrder {
   /**
-   * The conversations of the `n` newest messages holding every term (as word prefixes), and the
-   * number of the oldest of them; `from` is null when fewer than `n` messages hold them (these are all).
+   * Step `step` (0, 1, …) of reading a search's hits newest first, each step further back than the
+   * one before: a subquery of the conversations of every message holding every term (as word
+   * prefixes) whose number is at least `from`; `from` is null when these are all the hits.
    */
-  newestHits(db: Db, terms: string[], n: number): Promise<{ conversationIds: string[]; from: number | null }>;
-  /** A subquery of `ids`, however many (one parameter). */
-  idsIn(ids: string[]): SQL;
+  newestHits(db: Db, terms: string[], step: number): Promise<{ conversations: SQL; from: HitBound | null }>;
   /** The condition that the conversation `conversationId` has a message numbered below `below`. */
-  hasMessageBelow(conversationId: SQL, below: number): SQL;
+  hasMessageBelow(conversationId: SQL, below: HitBound): SQL;
 }
+
+/** Where a step of HitOrder#newestHits stopped: a message's number (SQLite) or id (PostgreSQL). */
+export type HitBound = number | string;
 
 interface Runnable<R> {
   execute(placeholders?: Record<string, unknown>): Promise<R>;
@@ -285,18 +288,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       ${terms.length ? sql`union all ${messageHits ?? dialect.conversationsMatching(terms)}` : sql``}`;
   }
 
-  /** Hits read per step of searchPage, at first; each further step reads four times as many. */
-  const FIRST_HITS = 500;
-
   /**
-   * A page of a search where hits are numbered in the order they were written (dialect.hitOrder):
-   * a word in many messages has its page among the newest hits, so reading every hit (135,000
-   * for a common word at 1,000,000 messages) to keep 50 conversations is wasted. Each step reads
-   * the newest hits, takes the page from their conversations (and the subject and customer
+   * A page of a search where hits are read newest first (dialect.hitOrder): a word in many
+   * messages has its page among the newest hits, so reading every hit (135,000 for a common word
+   * at 1,000,000 messages) to keep 50 conversations is wasted. Each step reads further back,
+   * takes the page from the conversations of the hits read (and the subject and customer
    * matches, read whole), then asks whether a conversation the filter places before the page's
-   * last could still have an unread hit: only one with a message numbered below the oldest hit
-   * read can. If none, the page is the one reading every hit gives; otherwise the next step reads
-   * four times as many hits, until they run out.
+   * last could still have an unread hit: only one with a message older than every hit read can.
+   * If none, the page is the one reading every hit gives; otherwise the next step reads further,
+   * until the hits run out.
    */
   async function searchPage(filter: ConversationFilter, search: string, hitOrder: HitOrder) {
     const c = t.conversations;
@@ -305,12 +305,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const plain = conversationWhere({ ...filter, search: undefined }, !activity);
     const order = activity ? [desc(c.lastMessageAt), desc(c.id)] : [desc(c.id)];
     const terms = searchTerms(search);
-    for (let hits = FIRST_HITS; ; hits *= 4) {
-      const { conversationIds, from } = await hitOrder.newestHits(db, terms, hits);
+    for (let step = 0; ; step++) {
+      const { conversations, from } = await hitOrder.newestHits(db, terms, step);
       const rows = await db
         .select()
         .from(c)
-        .where(and(...plain, sql`${c.id} in (${conversationsFound(search, hitOrder.idsIn(conversationIds))})`))
+        .where(and(...plain, sql`${c.id} in (${conversationsFound(search, conversations)})`))
         .orderBy(...order)
         .limit(limit);
       if (from === null) return rows; // every hit read

@@ -830,6 +830,35 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 801, closed: 401 });
   });
 
+  it('pages a search whose hits are spread over many id ranges, with ids of any shape, newest first', async () => {
+    const word = `zq${newId().slice(-8).toLowerCase()}`;
+    // One hit per conversation, each in an id range of its own (PostgreSQL reads hits by the first
+    // five characters of the message id, newest ranges first), ids increasing with the conversation.
+    const spread: Conversation[] = [];
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 40; i++) {
+        const { conversation } = await contactWithConversation(repo, { status: i % 3 ? 'open' : 'resolved', lastMessageAt: NOW + i });
+        await repo.insertMessage(message(conversation, { id: `8${String(i).padStart(4, '0')}-${word}`, text: `${word} ${i}` }));
+        spread.push(conversation);
+      }
+    });
+    // The oldest conversation holds the hit with the highest id; the newest one holds only the hit
+    // with the lowest id, whose first five characters include a quote and a backslash.
+    await store.repo.insertMessage(message(spread[0]!, { id: `z-${word}`, text: `again ${word}` }));
+    const { conversation: latest } = await contactWithConversation(store.repo, { lastMessageAt: NOW + 1_000 });
+    await store.repo.insertMessage(message(latest, { id: `0'\\-${word}`, text: `late ${word}` }));
+    const newest = [latest, ...[...spread].reverse()].map((c) => c.id);
+    const ids = (filter: Partial<ConversationFilter>) => store.repo.listConversations({ search: word, limit: 5, ...filter }).then((list) => list.map((c) => c.id));
+    expect(await ids({})).toEqual(newest.slice(0, 5));
+    expect(await ids({ before: newest[4] })).toEqual(newest.slice(5, 10));
+    expect(await ids({ limit: 50 })).toEqual(newest);
+    expect(await ids({ order: 'activity' })).toEqual(newest.slice(0, 5));
+    const resolved = new Set(spread.filter((c) => c.status === 'resolved').map((c) => c.id));
+    expect(await ids({ status: 'resolved' })).toEqual(newest.filter((id) => resolved.has(id)).slice(0, 5));
+    expect(await ids({ search: `${word} again` })).toEqual([spread[0]!.id]);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, resolved: { status: 'resolved' } })).toEqual({ all: 41, resolved: 14 });
+  });
+
   it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {
     const word = `zq${newId().slice(-8).toLowerCase()}`;
     const { contact, conversation } = await contactWithConversation(store.repo, { subject: null });
