@@ -96,6 +96,8 @@ interface Runnable<R> {
 type Reusable<R> = Runnable<R> & { prepare(name: string): Runnable<R> };
 
 const MAX_LIST = 200;
+/** The part countConversationsBy adds to know how many conversations a partial search count has found. */
+const ENOUGH = '__matched';
 /** Every column of a message and a metric event: the hot inserts bind each as a placeholder. */
 const MESSAGE_COLUMNS = [
   'id', 'conversationId', 'channel', 'direction', 'authorKind', 'authorId', 'text', 'original', 'html', 'subject', 'internal',
@@ -360,6 +362,18 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const search = filter.search?.trim();
     if (search) where.push(sql`${c.id} in (${conversationsFound(search)})`);
     return where;
+  }
+
+  /** For each named part, how many conversations match both `where` and the part, in one pass. */
+  async function countEach<K extends string>(where: (SQL | undefined)[], parts: Record<K, ConversationFilter>) {
+    const columns = Object.fromEntries(
+      Object.entries<ConversationFilter>(parts).map(([name, part]) => [
+        name,
+        sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
+      ]),
+    );
+    const [row] = await db.select(columns).from(t.conversations).where(and(...where));
+    return row as Record<K, number>;
   }
 
   const repository: Repository = {
@@ -1292,16 +1306,20 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
 
     // ── the staff console's inbox ──
-    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>, options: { enough?: number } = {}) {
       const base = { ...filter, before: undefined, after: undefined };
-      const columns = Object.fromEntries(
-        Object.entries<ConversationFilter>(parts).map(([name, part]) => [
-          name,
-          sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
-        ]),
-      );
-      const [row] = await db.select(columns).from(t.conversations).where(and(...conversationWhere(base)));
-      return row as Record<K, number>;
+      const search = base.search?.trim();
+      const hitOrder = dialect.hitOrder;
+      const terms = search ? searchTerms(search) : [];
+      if (!options.enough || !search || !hitOrder || terms.length === 0) return { counts: await countEach(conversationWhere(base), parts), complete: true };
+      // Hits newest first (searchPage), until enough conversations match or every hit is read.
+      const plain = conversationWhere({ ...base, search: undefined });
+      for (let step = 0; ; step++) {
+        const { conversations, from } = await hitOrder.newestHits(db, terms, step);
+        const { [ENOUGH]: matched, ...counts } = await countEach([...plain, sql`${t.conversations.id} in (${conversationsFound(search, conversations)})`], { ...parts, [ENOUGH]: {} });
+        if (from === null) return { counts: counts as Record<K, number>, complete: true };
+        if (matched! >= options.enough) return { counts: counts as Record<K, number>, complete: false };
+      }
     },
     async summarizeConversations(conversationIds, userId) {
       if (conversationIds.length === 0) return [];

@@ -656,7 +656,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     }
     const expected = [...made].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id.localeCompare(a.id)).map((c) => c.id);
     expect(seen).toEqual(expected);
-    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
+    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ counts: { n: 5 }, complete: true });
   });
 
   it('keeps SLA due times and the first response on tickets, and shows them on inbox rows', async () => {
@@ -797,8 +797,8 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
         { contactId: contact.id },
         { open: { statuses: ['open', 'pending'] }, unassigned: { statuses: ['open', 'pending'], unassigned: true }, mine: { assigneeId: user.id }, done: { statuses: ['resolved', 'closed'] }, labelled: { labelId: label.id }, none: { ids: [] } },
       ),
-    ).toEqual({ open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 });
-    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
+    ).toEqual({ counts: { open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 }, complete: true });
+    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ counts: { all: 0 }, complete: true });
     await store.repo.removeConversationLabel(done.id, label.id);
     expect(await ids({ labelId: label.id })).toEqual([]);
   });
@@ -827,7 +827,12 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await ids({ order: 'activity' })).toEqual(byActivity.slice(0, 50));
     const last = many.find((c) => c.id === byActivity[49])!;
     expect(await ids({ order: 'activity', after: { lastMessageAt: last.lastMessageAt, id: last.id } })).toEqual(byActivity.slice(50, 100));
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 801, closed: 401 });
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ counts: { all: 801, closed: 401 }, complete: true });
+    // Counting may stop once enough conversations match; what it counted is then a lower bound.
+    const { counts, complete } = await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } }, { enough: 100 });
+    if (complete) expect(counts).toEqual({ all: 801, closed: 401 });
+    else expect([counts.all >= 100 && counts.all < 801, counts.closed <= counts.all && counts.closed <= 401]).toEqual([true, true]);
+    expect(await store.repo.countConversationsBy({ search: `${word} escaped` }, { all: {} }, { enough: 100 })).toEqual({ counts: { all: 1 }, complete: true });
   });
 
   it('pages a search whose hits are spread over many id ranges, with ids of any shape, newest first', async () => {
@@ -856,7 +861,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const resolved = new Set(spread.filter((c) => c.status === 'resolved').map((c) => c.id));
     expect(await ids({ status: 'resolved' })).toEqual(newest.filter((id) => resolved.has(id)).slice(0, 5));
     expect(await ids({ search: `${word} again` })).toEqual([spread[0]!.id]);
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, resolved: { status: 'resolved' } })).toEqual({ all: 41, resolved: 14 });
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, resolved: { status: 'resolved' } })).toEqual({ counts: { all: 41, resolved: 14 }, complete: true });
   });
 
   it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {
@@ -883,7 +888,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const display = `Zed ${word}Y`;
     await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'slack', address: `U${Date.now()}`, displayName: display, verified: false, createdAt: NOW });
     expect(await found(`D ${word.toUpperCase()}y`)).toEqual([conversation.id]);
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 3, email: 3, sms: 0 });
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ counts: { all: 3, email: 3, sms: 0 }, complete: true });
   });
 
   it('finds who the customer is by part as their name, addresses and merges change, at once', async () => {

@@ -37,8 +37,8 @@ it('answers searches and analytics from the reader thread with what was committe
   // Rows cross the thread boundary as plain data: JSON columns and all.
   expect(await store.repo.listConversations({ search: 'umbrella' })).toEqual([await store.repo.getConversation(conversation.id)]);
   expect(await store.repo.listConversations({ search: 'raincoat' })).toEqual([]);
-  expect(await store.repo.countConversationsBy({ search: 'umbrella' }, { all: {}, open: { status: 'open' }, closed: { status: 'closed' } })).toEqual({ all: 1, open: 1, closed: 0 });
-  expect(await store.repo.countConversationsBy({ channel: 'sms' }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 1, closed: 0 });
+  expect(await store.repo.countConversationsBy({ search: 'umbrella' }, { all: {}, open: { status: 'open' }, closed: { status: 'closed' } })).toEqual({ counts: { all: 1, open: 1, closed: 0 }, complete: true });
+  expect(await store.repo.countConversationsBy({ channel: 'sms' }, { all: {}, closed: { status: 'closed' } })).toEqual({ counts: { all: 1, closed: 0 }, complete: true });
   expect(await store.repo.aggregateEvents(NOW - 1, NOW + 1)).toEqual([{ channel: 'sms', type: 'conversation_created', actor: 'contact', count: 1, avgValue: null }]);
   expect(await store.repo.dailyVolume(NOW - 1, NOW + 1)).toEqual([{ day: '2026-11-24', channel: 'sms', count: 1 }]);
   const agent = await store.repo.createUser({ id: newId(), email: 'ana@example.com', name: 'Ana', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
