@@ -364,6 +364,38 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return where;
   }
 
+  /**
+   * A filter as a condition on conversation_tallies, or null when it names something they do not
+   * tally (a label, a contact, times, ids, a search). `ids: []` (nothing) is the false condition.
+   */
+  function tallyWhere(filter: ConversationFilter): SQL | null {
+    const { channel, status, statuses, owner, route, assigneeId, unassigned, ids, order: _order, limit: _limit, ...rest } = filter;
+    if (Object.values(rest).some((value) => value !== undefined) || (ids && ids.length > 0)) return null;
+    const tl = t.conversationTallies;
+    const conditions = [
+      ids ? sql`1 = 0` : undefined,
+      channel ? eq(tl.channel, channel) : undefined,
+      status ? eq(tl.status, status) : undefined,
+      statuses ? (statuses.length ? inArray(tl.status, statuses) : sql`1 = 0`) : undefined,
+      owner ? eq(tl.owner, owner) : undefined,
+      route ? eq(tl.route, route) : undefined,
+      assigneeId ? eq(tl.assigneeId, assigneeId) : undefined,
+      unassigned ? eq(tl.assigneeId, '') : undefined,
+    ];
+    return and(...conditions) ?? sql`1 = 1`;
+  }
+
+  /** The inbox tabs' counts from conversation_tallies, when the filter and every part are tallied. */
+  async function countTallied<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+    const where = tallyWhere(filter);
+    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)] as const);
+    if (!where || partWhere.some(([, condition]) => !condition)) return null;
+    const n = t.conversationTallies.n;
+    const columns = Object.fromEntries(partWhere.map(([name, condition]) => [name, sql<number>`coalesce(sum(case when ${condition} then ${n} else 0 end), 0)`.mapWith(Number)]));
+    const [row] = await db.select(columns).from(t.conversationTallies).where(where);
+    return row as Record<K, number>;
+  }
+
   /** For each named part, how many conversations match both `where` and the part, in one pass. */
   async function countEach<K extends string>(where: (SQL | undefined)[], parts: Record<K, ConversationFilter>) {
     const columns = Object.fromEntries(
@@ -1311,7 +1343,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       const search = base.search?.trim();
       const hitOrder = dialect.hitOrder;
       const terms = search ? searchTerms(search) : [];
-      if (!options.enough || !search || !hitOrder || terms.length === 0) return { counts: await countEach(conversationWhere(base), parts), complete: true };
+      if (!search) return { counts: (await countTallied(base, parts)) ?? (await countEach(conversationWhere(base), parts)), complete: true };
+      if (!options.enough || !hitOrder || terms.length === 0) return { counts: await countEach(conversationWhere(base), parts), complete: true };
       // Hits newest first (searchPage), until enough conversations match or every hit is read.
       const plain = conversationWhere({ ...base, search: undefined });
       for (let step = 0; ; step++) {

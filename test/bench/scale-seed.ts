@@ -142,6 +142,10 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
   contact_identities_search_ai: null, // covered by contacts_search_ai's backfill, which runs after every identity is in
   contact_identities_search_au: null,
   contact_identities_search_ad: null,
+  // migrations/sqlite/0015_conversation_tallies.sql
+  conversations_tally_ai: "INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n) SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5",
+  conversations_tally_ad: null, // deletes and updates only: nothing to backfill
+  conversations_tally_au: null,
 };
 
 /** The daily rollups of the seeded events, as the migrations sqlite 0008 / pg 0010 (scale_indexes) build them; shard 0 on PostgreSQL. */

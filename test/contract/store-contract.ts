@@ -803,6 +803,39 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await ids({ labelId: label.id })).toEqual([]);
   });
 
+  it('counts the inbox tabs from tallies that follow every new and changed conversation', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `tally-${newId()}@example.com`, name: 'Tally', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const work = ['open', 'pending'] as Conversation['status'][];
+    const views = {
+      all: { statuses: work },
+      unassigned: { statuses: work, unassigned: true },
+      human: { statuses: work, owner: 'human' as const },
+      mine: { statuses: work, assigneeId: user.id },
+      resolved: { statuses: ['resolved', 'closed'] as Conversation['status'][] },
+      nobody: { ids: [] },
+    };
+    const counted = (filter: ConversationFilter) => store.repo.countConversationsBy(filter, views).then((r) => r.counts);
+    // The same counts by reading every conversation: a filter the tallies do not hold (active since long ago).
+    const scanned = (filter: ConversationFilter) => counted({ ...filter, since: -1e15 });
+    const agree = async (filter: ConversationFilter) => expect(await counted(filter)).toEqual(await scanned(filter));
+    const route = `r${newId().slice(-6)}`;
+    const before = await counted({ channel: 'sms' });
+    const { contact, conversation: first } = await contactWithConversation(store.repo, { channel: 'sms', route });
+    const { conversation: second } = await contactWithConversation(store.repo, { channel: 'sms', contactId: contact.id, owner: 'human', assigneeId: user.id } as Partial<Conversation>);
+    await agree({ channel: 'sms' });
+    expect(await counted({ route })).toEqual({ all: 1, unassigned: 1, human: 0, mine: 0, resolved: 0, nobody: 0 });
+    expect(await counted({ assigneeId: user.id })).toEqual({ all: 1, unassigned: 0, human: 1, mine: 1, resolved: 0, nobody: 0 });
+    await store.repo.updateConversation(first.id, { status: 'resolved', updatedAt: NOW + 1 });
+    await store.repo.updateConversation(second.id, { assigneeId: null, lastMessageAt: NOW + 2 });
+    await store.repo.updateConversation(second.id, { lastMessageAt: NOW + 3 }); // nothing tallied changes
+    await agree({ channel: 'sms' });
+    expect(await counted({ route })).toEqual({ all: 0, unassigned: 0, human: 0, mine: 0, resolved: 1, nobody: 0 });
+    expect(await counted({ channel: 'sms' })).toEqual({ ...before, all: before.all + 1, unassigned: before.unassigned + 1, human: before.human + 1, resolved: before.resolved + 1 });
+    await store.repo.updateConversation(second.id, { channel: 'web', owner: 'bot', status: 'closed' });
+    expect(await counted({ channel: 'sms' })).toEqual({ ...before, resolved: before.resolved + 1 });
+    await agree({});
+  });
+
   it('pages a search through thousands of hits newest first, with a newer conversation whose only hit was written before all the others', async () => {
     const word = `zq${newId().slice(-8).toLowerCase()}`;
     // The newest conversation by id and by activity, whose one matching message is stored first.

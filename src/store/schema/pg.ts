@@ -275,6 +275,22 @@ export const eventRollups = pgTable('event_rollups', {
   valueCount: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.type, t.actor, t.shard] })]);
 
+/**
+ * How many conversations there are per status, owner, channel, route and assignee ('' for none),
+ * kept by triggers on conversations (migrations/pg/0020_conversation_tallies.sql), so the inbox
+ * tabs' counts read a few rows instead of every conversation (countConversationsBy). Sharded by
+ * the writing session as event_rollups is: new conversations would otherwise queue on one row.
+ */
+export const conversationTallies = pgTable('conversation_tallies', {
+  status: text().$type<ConversationStatus>().notNull(),
+  owner: text().$type<Owner>().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  route: text().notNull(),
+  assigneeId: text().notNull(),
+  shard: smallint().notNull().default(0),
+  n: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.status, t.owner, t.channel, t.route, t.assigneeId, t.shard] })]);
+
 export const csatResponses = pgTable('csat_responses', {
   id: text().primaryKey(),
   conversationId: text().notNull().unique().references(() => conversations.id, { onDelete: 'cascade' }),
