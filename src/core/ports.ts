@@ -813,7 +813,7 @@ export interface Repository {
    * For each named part, how many conversations match both `filter` and the part (the inbox tabs'
    * counts), in one pass over the conversations `filter` selects. With `enough`, a search may stop
    * reading its hits (newest first) once `enough` conversations match `filter`: then `complete` is
-   * false and each count is a lower bound (the console shows "500+"). Counting every hit of a word
+   * false and each count is a lower bound (the console shows "312+"). Counting every hit of a word
    * in 135,000 of 1,000,000 messages took a second.
    */
   countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>, options?: { enough?: number }): Promise<ConversationCounts<K>>;

@@ -114,11 +114,11 @@ function customerOf(summary: ConversationSummary): InboxRow['customer'] {
 }
 
 /**
- * A search's tab counts stop at about this many matching conversations (then shown as "500+"):
+ * A search's tab counts stop once this many conversations match (then shown as lower bounds, "312+"):
  * counting every conversation a common word is in reads all of its messages, a second at a
  * million messages, on every reload of an inbox that is searching.
  */
-const ENOUGH_TO_COUNT = 500;
+const ENOUGH_TO_COUNT = 100;
 
 export function createInboxRoutes(deps: InboxRouteDeps) {
   const { store, bus, staff } = deps;
