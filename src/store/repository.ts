@@ -24,6 +24,7 @@ import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
 import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
+import { countsFromTallies, tallied } from './tallied.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
@@ -364,13 +365,10 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return where;
   }
 
-  /**
-   * A filter as a condition on conversation_tallies, or null when it names something they do not
-   * tally (a label, a contact, times, ids, a search). `ids: []` (nothing) is the false condition.
-   */
+  /** A filter as a condition on conversation_tallies, or null when they do not tally it (tallied). `ids: []` is the false condition. */
   function tallyWhere(filter: ConversationFilter): SQL | null {
-    const { channel, status, statuses, owner, route, assigneeId, unassigned, ids, order: _order, limit: _limit, ...rest } = filter;
-    if (Object.values(rest).some((value) => value !== undefined) || (ids && ids.length > 0)) return null;
+    if (!tallied(filter)) return null;
+    const { channel, status, statuses, owner, route, assigneeId, unassigned, ids } = filter;
     const tl = t.conversationTallies;
     const conditions = [
       ids ? sql`1 = 0` : undefined,
@@ -387,9 +385,9 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
 
   /** The inbox tabs' counts from conversation_tallies, when the filter and every part are tallied. */
   async function countTallied<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
-    const where = tallyWhere(filter);
-    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)] as const);
-    if (!where || partWhere.some(([, condition]) => !condition)) return null;
+    if (!countsFromTallies(filter, parts)) return null;
+    const where = tallyWhere(filter)!;
+    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)!] as const);
     const n = t.conversationTallies.n;
     const columns = Object.fromEntries(partWhere.map(([name, condition]) => [name, sql<number>`coalesce(sum(case when ${condition} then ${n} else 0 end), 0)`.mapWith(Number)]));
     const [row] = await db.select(columns).from(t.conversationTallies).where(where);
