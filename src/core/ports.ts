@@ -438,6 +438,12 @@ export interface SupportDesk {
 
 // ───────────────────────────── storage ─────────────────────────────
 
+/** The inbox tabs' counts (Repository#countConversationsBy): exact when `complete`, otherwise lower bounds. */
+export interface ConversationCounts<K extends string> {
+  counts: Record<K, number>;
+  complete: boolean;
+}
+
 export interface ConversationFilter {
   channel?: ChannelKind;
   status?: ConversationStatus;
@@ -817,9 +823,12 @@ export interface Repository {
   // the staff console's inbox
   /**
    * For each named part, how many conversations match both `filter` and the part (the inbox tabs'
-   * counts), in one pass over the conversations `filter` selects.
+   * counts), in one pass over the conversations `filter` selects. With `enough`, a search may stop
+   * reading its hits (newest first) once `enough` conversations match `filter`: then `complete` is
+   * false and each count is a lower bound (the console shows "312+"). Counting every hit of a word
+   * in 135,000 of 1,000,000 messages took a second.
    */
-  countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>): Promise<Record<K, number>>;
+  countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>, options?: { enough?: number }): Promise<ConversationCounts<K>>;
   /** Last message, unread count for `userId` (null: every customer message counts), labels and newest ticket, per conversation. */
   summarizeConversations(conversationIds: string[], userId: string | null): Promise<ConversationSummary[]>;
   /** Records that `userId` has read the conversation up to `at`; its earlier customer messages stop counting as unread. */

@@ -113,6 +113,13 @@ function customerOf(summary: ConversationSummary): InboxRow['customer'] {
   return { id: contact?.id ?? '', name, handle };
 }
 
+/**
+ * A search's tab counts stop once this many conversations match (then shown as lower bounds, "312+"):
+ * counting every conversation a common word is in reads all of its messages, a second at a
+ * million messages, on every reload of an inbox that is searching.
+ */
+const ENOUGH_TO_COUNT = 100;
+
 export function createInboxRoutes(deps: InboxRouteDeps) {
   const { store, bus, staff } = deps;
   const app = new Hono();
@@ -147,15 +154,22 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
 
   app.get('/inbox', staffRoute('The inbox: a page of rows for a view, with every view\'s count', {
     parameters: queryParameters(InboxQuery),
-    responses: { 200: jsonResponse('Rows by latest activity; `next` is the `cursor` of the next page', z.object({ rows: z.array(InboxRowRecord), next: z.string().nullable(), counts: z.record(z.enum(INBOX_VIEWS), z.number().int()) })) },
+    responses: {
+      200: jsonResponse('Rows by latest activity; `next` is the `cursor` of the next page', z.object({
+        rows: z.array(InboxRowRecord),
+        next: z.string().nullable(),
+        counts: z.record(z.enum(INBOX_VIEWS), z.number().int()),
+        countsComplete: z.boolean().describe(`false when a search matches at least ${ENOUGH_TO_COUNT} conversations: the counts are then at least what they say, from its newest matches`),
+      })),
+    },
   }), async (c) => {
     const principal = await staff(c);
     const q = query(c, InboxQuery);
     const userId = principal.userId ?? null;
     const base: ConversationFilter = { channel: q.channel, status: q.status, labelId: q.label, assigneeId: q.assignee, route: q.route, search: q.search };
     const views = Object.fromEntries(INBOX_VIEWS.map((view) => [view, viewFilter(view, userId)])) as Record<InboxView, ConversationFilter>;
-    const [counts, conversations] = await Promise.all([
-      store.repo.countConversationsBy(base, views),
+    const [{ counts, complete }, conversations] = await Promise.all([
+      store.repo.countConversationsBy(base, views, { enough: ENOUGH_TO_COUNT }),
       store.repo.listConversations({
         ...withinView({ ...base, ids: q.ids }, views[q.view]),
         order: 'activity',
@@ -165,7 +179,7 @@ export function createInboxRoutes(deps: InboxRouteDeps) {
     ]);
     const last = conversations.at(-1);
     const next = !q.ids && last && conversations.length === q.limit ? `${last.lastMessageAt}_${last.id}` : null;
-    return c.json({ rows: await rowsOf(conversations, userId), next, counts });
+    return c.json({ rows: await rowsOf(conversations, userId), next, counts, countsComplete: complete });
   });
 
   /** The user has read the conversation as far as it goes now: its customer messages stop counting as unread. */

@@ -24,6 +24,7 @@ import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
 import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
+import { countsFromTallies, tallied } from './tallied.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
@@ -73,19 +74,22 @@ export interface DialectQueries {
 
 /**
  * Message hits in the order they were written (SQLite numbers each message's full-text row as it
- * is stored), so that a search needs to read only the newest hits to be sure of a page.
+ * is stored; PostgreSQL orders them by message id, which is creation order), so that a search
+ * needs to read only the newest hits to be sure of a page.
  */
 export interface HitOrder {
   /**
-   * The conversations of the `n` newest messages holding every term (as word prefixes), and the
-   * number of the oldest of them; `from` is null when fewer than `n` messages hold them (these are all).
+   * Step `step` (0, 1, …) of reading a search's hits newest first, each step further back than the
+   * one before: a subquery of the conversations of every message holding every term (as word
+   * prefixes) whose number is at least `from`; `from` is null when these are all the hits.
    */
-  newestHits(db: Db, terms: string[], n: number): Promise<{ conversationIds: string[]; from: number | null }>;
-  /** A subquery of `ids`, however many (one parameter). */
-  idsIn(ids: string[]): SQL;
+  newestHits(db: Db, terms: string[], step: number): Promise<{ conversations: SQL; from: HitBound | null }>;
   /** The condition that the conversation `conversationId` has a message numbered below `below`. */
-  hasMessageBelow(conversationId: SQL, below: number): SQL;
+  hasMessageBelow(conversationId: SQL, below: HitBound): SQL;
 }
+
+/** Where a step of HitOrder#newestHits stopped: a message's number (SQLite) or id (PostgreSQL). */
+export type HitBound = number | string;
 
 interface Runnable<R> {
   execute(placeholders?: Record<string, unknown>): Promise<R>;
@@ -93,6 +97,8 @@ interface Runnable<R> {
 type Reusable<R> = Runnable<R> & { prepare(name: string): Runnable<R> };
 
 const MAX_LIST = 200;
+/** The part countConversationsBy adds to know how many conversations a partial search count has found. */
+const ENOUGH = '__matched';
 /** Every column of a message and a metric event: the hot inserts bind each as a placeholder. */
 const MESSAGE_COLUMNS = [
   'id', 'conversationId', 'channel', 'direction', 'authorKind', 'authorId', 'text', 'original', 'html', 'subject', 'internal',
@@ -309,18 +315,15 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       ${terms.length ? sql`union all ${messageHits ?? dialect.conversationsMatching(terms)}` : sql``}`;
   }
 
-  /** Hits read per step of searchPage, at first; each further step reads four times as many. */
-  const FIRST_HITS = 500;
-
   /**
-   * A page of a search where hits are numbered in the order they were written (dialect.hitOrder):
-   * a word in many messages has its page among the newest hits, so reading every hit (135,000
-   * for a common word at 1,000,000 messages) to keep 50 conversations is wasted. Each step reads
-   * the newest hits, takes the page from their conversations (and the subject and customer
+   * A page of a search where hits are read newest first (dialect.hitOrder): a word in many
+   * messages has its page among the newest hits, so reading every hit (135,000 for a common word
+   * at 1,000,000 messages) to keep 50 conversations is wasted. Each step reads further back,
+   * takes the page from the conversations of the hits read (and the subject and customer
    * matches, read whole), then asks whether a conversation the filter places before the page's
-   * last could still have an unread hit: only one with a message numbered below the oldest hit
-   * read can. If none, the page is the one reading every hit gives; otherwise the next step reads
-   * four times as many hits, until they run out.
+   * last could still have an unread hit: only one with a message older than every hit read can.
+   * If none, the page is the one reading every hit gives; otherwise the next step reads further,
+   * until the hits run out.
    */
   async function searchPage(filter: ConversationFilter, search: string, hitOrder: HitOrder) {
     const c = t.conversations;
@@ -329,12 +332,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const plain = conversationWhere({ ...filter, search: undefined }, !activity);
     const order = activity ? [desc(c.lastMessageAt), desc(c.id)] : [desc(c.id)];
     const terms = searchTerms(search);
-    for (let hits = FIRST_HITS; ; hits *= 4) {
-      const { conversationIds, from } = await hitOrder.newestHits(db, terms, hits);
+    for (let step = 0; ; step++) {
+      const { conversations, from } = await hitOrder.newestHits(db, terms, step);
       const rows = await db
         .select()
         .from(c)
-        .where(and(...plain, sql`${c.id} in (${conversationsFound(search, hitOrder.idsIn(conversationIds))})`))
+        .where(and(...plain, sql`${c.id} in (${conversationsFound(search, conversations)})`))
         .orderBy(...order)
         .limit(limit);
       if (from === null) return rows; // every hit read
@@ -384,6 +387,47 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const search = filter.search?.trim();
     if (search) where.push(sql`${c.id} in (${conversationsFound(search)})`);
     return where;
+  }
+
+  /** A filter as a condition on conversation_tallies, or null when they do not tally it (tallied). `ids: []` is the false condition. */
+  function tallyWhere(filter: ConversationFilter): SQL | null {
+    if (!tallied(filter)) return null;
+    const { channel, status, statuses, owner, route, assigneeId, unassigned, ids } = filter;
+    const tl = t.conversationTallies;
+    const conditions = [
+      ids ? sql`1 = 0` : undefined,
+      channel ? eq(tl.channel, channel) : undefined,
+      status ? eq(tl.status, status) : undefined,
+      statuses ? (statuses.length ? inArray(tl.status, statuses) : sql`1 = 0`) : undefined,
+      owner ? eq(tl.owner, owner) : undefined,
+      route ? eq(tl.route, route) : undefined,
+      assigneeId ? eq(tl.assigneeId, assigneeId) : undefined,
+      unassigned ? eq(tl.assigneeId, '') : undefined,
+    ];
+    return and(...conditions) ?? sql`1 = 1`;
+  }
+
+  /** The inbox tabs' counts from conversation_tallies, when the filter and every part are tallied. */
+  async function countTallied<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+    if (!countsFromTallies(filter, parts)) return null;
+    const where = tallyWhere(filter)!;
+    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)!] as const);
+    const n = t.conversationTallies.n;
+    const columns = Object.fromEntries(partWhere.map(([name, condition]) => [name, sql<number>`coalesce(sum(case when ${condition} then ${n} else 0 end), 0)`.mapWith(Number)]));
+    const [row] = await db.select(columns).from(t.conversationTallies).where(where);
+    return row as Record<K, number>;
+  }
+
+  /** For each named part, how many conversations match both `where` and the part, in one pass. */
+  async function countEach<K extends string>(where: (SQL | undefined)[], parts: Record<K, ConversationFilter>) {
+    const columns = Object.fromEntries(
+      Object.entries<ConversationFilter>(parts).map(([name, part]) => [
+        name,
+        sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
+      ]),
+    );
+    const [row] = await db.select(columns).from(t.conversations).where(and(...where));
+    return row as Record<K, number>;
   }
 
   const repository: Repository = {
@@ -1340,16 +1384,21 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     },
 
     // ── the staff console's inbox ──
-    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
+    async countConversationsBy<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>, options: { enough?: number } = {}) {
       const base = { ...filter, before: undefined, after: undefined };
-      const columns = Object.fromEntries(
-        Object.entries<ConversationFilter>(parts).map(([name, part]) => [
-          name,
-          sql<number>`coalesce(sum(case when ${and(...conversationWhere(part)) ?? sql`1 = 1`} then 1 else 0 end), 0)`.mapWith(Number),
-        ]),
-      );
-      const [row] = await db.select(columns).from(t.conversations).where(and(...conversationWhere(base)));
-      return row as Record<K, number>;
+      const search = base.search?.trim();
+      const hitOrder = dialect.hitOrder;
+      const terms = search ? searchTerms(search) : [];
+      if (!search) return { counts: (await countTallied(base, parts)) ?? (await countEach(conversationWhere(base), parts)), complete: true };
+      if (!options.enough || !hitOrder || terms.length === 0) return { counts: await countEach(conversationWhere(base), parts), complete: true };
+      // Hits newest first (searchPage), until enough conversations match or every hit is read.
+      const plain = conversationWhere({ ...base, search: undefined });
+      for (let step = 0; ; step++) {
+        const { conversations, from } = await hitOrder.newestHits(db, terms, step);
+        const { [ENOUGH]: matched, ...counts } = await countEach([...plain, sql`${t.conversations.id} in (${conversationsFound(search, conversations)})`], { ...parts, [ENOUGH]: {} });
+        if (from === null) return { counts: counts as Record<K, number>, complete: true };
+        if (matched! >= options.enough) return { counts: counts as Record<K, number>, complete: false };
+      }
     },
     async summarizeConversations(conversationIds, userId) {
       if (conversationIds.length === 0) return [];

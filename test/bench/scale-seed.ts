@@ -182,6 +182,10 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
       AND m.author_kind = 'human' AND m.direction = 'outbound' AND m.internal = 0 AND m.author_id IS NOT NULL
     WHERE e.type = 'first_response' AND e.actor = 'human'`,
   staff_first_responses_message_ai: null, // the same pairs: covered by the backfill above
+  // migrations/sqlite/0016_conversation_tallies.sql
+  conversations_tally_ai: "INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n) SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5",
+  conversations_tally_ad: null, // deletes and updates only: nothing to backfill
+  conversations_tally_au: null,
 };
 
 /** The daily rollups of the seeded events, as the migrations sqlite 0008 / pg 0010 (scale_indexes) build them; shard 0 on PostgreSQL. */

@@ -668,7 +668,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     }
     const expected = [...made].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id.localeCompare(a.id)).map((c) => c.id);
     expect(seen).toEqual(expected);
-    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ n: 5 });
+    expect(await store.repo.countConversationsBy({ ...filter, after: { lastMessageAt: NOW + 5, id: made[4]!.id }, limit: 1 }, { n: {} })).toEqual({ counts: { n: 5 }, complete: true });
   });
 
   it('keeps SLA due times and the first response on tickets, and shows them on inbox rows', async () => {
@@ -937,10 +937,43 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
         { contactId: contact.id },
         { open: { statuses: ['open', 'pending'] }, unassigned: { statuses: ['open', 'pending'], unassigned: true }, mine: { assigneeId: user.id }, done: { statuses: ['resolved', 'closed'] }, labelled: { labelId: label.id }, none: { ids: [] } },
       ),
-    ).toEqual({ open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 });
-    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ all: 0 });
+    ).toEqual({ counts: { open: 2, unassigned: 1, mine: 1, done: 1, labelled: 1, none: 0 }, complete: true });
+    expect(await store.repo.countConversationsBy({ contactId: newId() }, { all: {} })).toEqual({ counts: { all: 0 }, complete: true });
     await store.repo.removeConversationLabel(done.id, label.id);
     expect(await ids({ labelId: label.id })).toEqual([]);
+  });
+
+  it('counts the inbox tabs from tallies that follow every new and changed conversation', async () => {
+    const user = await store.repo.createUser({ id: newId(), email: `tally-${newId()}@example.com`, name: 'Tally', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
+    const work = ['open', 'pending'] as Conversation['status'][];
+    const views = {
+      all: { statuses: work },
+      unassigned: { statuses: work, unassigned: true },
+      human: { statuses: work, owner: 'human' as const },
+      mine: { statuses: work, assigneeId: user.id },
+      resolved: { statuses: ['resolved', 'closed'] as Conversation['status'][] },
+      nobody: { ids: [] },
+    };
+    const counted = (filter: ConversationFilter) => store.repo.countConversationsBy(filter, views).then((r) => r.counts);
+    // The same counts by reading every conversation: a filter the tallies do not hold (active since long ago).
+    const scanned = (filter: ConversationFilter) => counted({ ...filter, since: -1e15 });
+    const agree = async (filter: ConversationFilter) => expect(await counted(filter)).toEqual(await scanned(filter));
+    const route = `r${newId().slice(-6)}`;
+    const before = await counted({ channel: 'sms' });
+    const { contact, conversation: first } = await contactWithConversation(store.repo, { channel: 'sms', route });
+    const { conversation: second } = await contactWithConversation(store.repo, { channel: 'sms', contactId: contact.id, owner: 'human', assigneeId: user.id } as Partial<Conversation>);
+    await agree({ channel: 'sms' });
+    expect(await counted({ route })).toEqual({ all: 1, unassigned: 1, human: 0, mine: 0, resolved: 0, nobody: 0 });
+    expect(await counted({ assigneeId: user.id })).toEqual({ all: 1, unassigned: 0, human: 1, mine: 1, resolved: 0, nobody: 0 });
+    await store.repo.updateConversation(first.id, { status: 'resolved', updatedAt: NOW + 1 });
+    await store.repo.updateConversation(second.id, { assigneeId: null, lastMessageAt: NOW + 2 });
+    await store.repo.updateConversation(second.id, { lastMessageAt: NOW + 3 }); // nothing tallied changes
+    await agree({ channel: 'sms' });
+    expect(await counted({ route })).toEqual({ all: 0, unassigned: 0, human: 0, mine: 0, resolved: 1, nobody: 0 });
+    expect(await counted({ channel: 'sms' })).toEqual({ ...before, all: before.all + 1, unassigned: before.unassigned + 1, human: before.human + 1, resolved: before.resolved + 1 });
+    await store.repo.updateConversation(second.id, { channel: 'web', owner: 'bot', status: 'closed' });
+    expect(await counted({ channel: 'sms' })).toEqual({ ...before, resolved: before.resolved + 1 });
+    await agree({});
   });
 
   it('pages a search through thousands of hits newest first, with a newer conversation whose only hit was written before all the others', async () => {
@@ -967,7 +1000,41 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     expect(await ids({ order: 'activity' })).toEqual(byActivity.slice(0, 50));
     const last = many.find((c) => c.id === byActivity[49])!;
     expect(await ids({ order: 'activity', after: { lastMessageAt: last.lastMessageAt, id: last.id } })).toEqual(byActivity.slice(50, 100));
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 801, closed: 401 });
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } })).toEqual({ counts: { all: 801, closed: 401 }, complete: true });
+    // Counting may stop once enough conversations match; what it counted is then a lower bound.
+    const { counts, complete } = await store.repo.countConversationsBy({ search: word }, { all: {}, closed: { status: 'closed' } }, { enough: 100 });
+    if (complete) expect(counts).toEqual({ all: 801, closed: 401 });
+    else expect([counts.all >= 100 && counts.all < 801, counts.closed <= counts.all && counts.closed <= 401]).toEqual([true, true]);
+    expect(await store.repo.countConversationsBy({ search: `${word} escaped` }, { all: {} }, { enough: 100 })).toEqual({ counts: { all: 1 }, complete: true });
+  });
+
+  it('pages a search whose hits are spread over many id ranges, with ids of any shape, newest first', async () => {
+    const word = `zq${newId().slice(-8).toLowerCase()}`;
+    // One hit per conversation, each in an id range of its own (PostgreSQL reads hits by the first
+    // five characters of the message id, newest ranges first), ids increasing with the conversation.
+    const spread: Conversation[] = [];
+    await store.transaction(async (repo) => {
+      for (let i = 0; i < 40; i++) {
+        const { conversation } = await contactWithConversation(repo, { status: i % 3 ? 'open' : 'resolved', lastMessageAt: NOW + i });
+        await repo.insertMessage(message(conversation, { id: `8${String(i).padStart(4, '0')}-${word}`, text: `${word} ${i}` }));
+        spread.push(conversation);
+      }
+    });
+    // The oldest conversation holds the hit with the highest id; the newest one holds only the hit
+    // with the lowest id, whose first five characters include a quote and a backslash.
+    await store.repo.insertMessage(message(spread[0]!, { id: `z-${word}`, text: `again ${word}` }));
+    const { conversation: latest } = await contactWithConversation(store.repo, { lastMessageAt: NOW + 1_000 });
+    await store.repo.insertMessage(message(latest, { id: `0'\\-${word}`, text: `late ${word}` }));
+    const newest = [latest, ...[...spread].reverse()].map((c) => c.id);
+    const ids = (filter: Partial<ConversationFilter>) => store.repo.listConversations({ search: word, limit: 5, ...filter }).then((list) => list.map((c) => c.id));
+    expect(await ids({})).toEqual(newest.slice(0, 5));
+    expect(await ids({ before: newest[4] })).toEqual(newest.slice(5, 10));
+    expect(await ids({ limit: 50 })).toEqual(newest);
+    expect(await ids({ order: 'activity' })).toEqual(newest.slice(0, 5));
+    const resolved = new Set(spread.filter((c) => c.status === 'resolved').map((c) => c.id));
+    expect(await ids({ status: 'resolved' })).toEqual(newest.filter((id) => resolved.has(id)).slice(0, 5));
+    expect(await ids({ search: `${word} again` })).toEqual([spread[0]!.id]);
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, resolved: { status: 'resolved' } })).toEqual({ counts: { all: 41, resolved: 14 }, complete: true });
   });
 
   it('searches messages by the full-text index (every word, as prefixes) and contacts by name, email and address', async () => {
@@ -994,7 +1061,7 @@ export function storeContract(open: () => Promise<{ store: Store; close(): Promi
     const display = `Zed ${word}Y`;
     await store.repo.createIdentity({ id: newId(), contactId: contact.id, channel: 'slack', address: `U${Date.now()}`, displayName: display, verified: false, createdAt: NOW });
     expect(await found(`D ${word.toUpperCase()}y`)).toEqual([conversation.id]);
-    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ all: 3, email: 3, sms: 0 });
+    expect(await store.repo.countConversationsBy({ search: word }, { all: {}, email: { channel: 'email' }, sms: { channel: 'sms' } })).toEqual({ counts: { all: 3, email: 3, sms: 0 }, complete: true });
   });
 
   it('finds who the customer is by part as their name, addresses and merges change, at once', async () => {

@@ -19,6 +19,7 @@ interface InboxPage {
   rows: InboxRow[];
   next: string | null;
   counts: Record<'mine' | 'unassigned' | 'human' | 'all' | 'resolved', number>;
+  countsComplete: boolean;
 }
 
 function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise<void> }>) {
@@ -79,6 +80,7 @@ function inboxSuite(openStore: () => Promise<{ store?: Store; cleanup(): Promise
     expect(status).toBe(200);
     expect(body.rows.map((r) => r.conversation.id)).toEqual([texter.id, aisha.id]);
     expect(body.counts).toEqual({ mine: 1, unassigned: 1, human: 2, all: 2, resolved: 1 });
+    expect(body.countsComplete).toBe(true);
     const [sms, mail] = body.rows;
     expect(sms).toMatchObject({ customer: { name: null, handle: '+15550104477' }, unread: 1, assignee: null, lastMessage: { text: 'Where is my parcel NW-10003?' } });
     // The internal note is no preview; the customer's message is.

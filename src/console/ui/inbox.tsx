@@ -28,6 +28,8 @@ interface Page {
   rows: InboxRow[];
   next: string | null;
   counts: Counts;
+  /** False when a search's counts stopped early: each is then at least what it says. */
+  countsComplete: boolean;
 }
 
 /** 16×16 outline icons (no icon font: the console loads nothing from elsewhere). */
@@ -135,14 +137,14 @@ export function Inbox({ me }: { me: Me }) {
     }
     try {
       const answers = await Promise.all(chunks.map((ids) => api<Page>('GET', `/v1/inbox${queryString({ ...params, ids: ids.join(',') })}`)));
-      const fresh = { rows: answers.flatMap((a) => a.rows), counts: answers.at(-1)!.counts };
+      const fresh = { rows: answers.flatMap((a) => a.rows), counts: answers.at(-1)!.counts, countsComplete: answers.at(-1)!.countsComplete };
       setPage((current) => {
         if (!current || shownQuery.current !== asked) return current;
         const kept = current.rows.filter((r) => !changed.has(r.conversation.id));
         // Beyond the loaded pages a row would be out of order; the next page brings it.
         const last = current.next ? current.rows.at(-1) : undefined;
         const added = fresh.rows.filter((r) => !last || byActivity(r, last) <= 0);
-        return { ...current, rows: [...kept, ...added].sort(byActivity), counts: fresh.counts };
+        return { ...current, rows: [...kept, ...added].sort(byActivity), counts: fresh.counts, countsComplete: fresh.countsComplete };
       });
     } catch (e) {
       setError((e as Error).message);
@@ -155,7 +157,7 @@ export function Inbox({ me }: { me: Me }) {
     setLoadingMore(true);
     try {
       const more = await api<Page>('GET', `/v1/inbox${queryString({ ...params, cursor: page.next })}`);
-      setPage({ rows: [...page.rows, ...more.rows.filter((r) => !page.rows.some((o) => o.conversation.id === r.conversation.id))], next: more.next, counts: more.counts });
+      setPage({ rows: [...page.rows, ...more.rows.filter((r) => !page.rows.some((o) => o.conversation.id === r.conversation.id))], next: more.next, counts: more.counts, countsComplete: more.countsComplete });
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -195,7 +197,7 @@ export function Inbox({ me }: { me: Me }) {
       <nav class="tabs" aria-label="Inbox views">
         {TABS.map(([key, label]) => (
           <button key={key} type="button" class="tab" aria-pressed={view === key} data-view={key} onClick={() => setView(key)}>
-            {label} <span class="count">{page ? page.counts[key] : ''}</span>
+            {label} <span class="count">{page ? `${page.counts[key]}${page.countsComplete ? '' : '+'}` : ''}</span>
           </button>
         ))}
       </nav>

@@ -12,7 +12,7 @@ import { createRepository, type Db, type DialectQueries } from '../repository.ts
 import * as schema from '../schema/pg.ts';
 import { searchKnowledge } from './knowledge-search.ts';
 import { searchPassages } from './passage-search.ts';
-import { conversationsMatching } from './message-search.ts';
+import { conversationsMatching, hitOrder } from './message-search.ts';
 import { backfillPassages } from '../passages.ts';
 import { contactsHoldingPart } from '../part-match.ts';
 import { pendingMigrations } from '../migrations.ts';
@@ -36,6 +36,7 @@ const dialect: DialectQueries = {
   // The tickets.number identity sequence assigns it on insert, without locking other inserts out.
   nextTicketNumber: async () => undefined,
   conversationsMatching,
+  hitOrder,
   // Served by the trigram indexes of migrations/pg/0015_search_trigrams.sql.
   contactsMatching: contactsHoldingPart,
 };

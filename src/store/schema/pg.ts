@@ -148,6 +148,9 @@ export const messages = pgTable('messages', {
   // Inbox search: words of any language as they are ('simple'), split at every non-alphanumeric
   // character as SQLite's FTS5 splits them, matched as prefixes (src/store/pg/message-search.ts).
   index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', regexp_replace(${t.text}, '[^[:alnum:]]+', ' ', 'g'))`),
+  // The same words prefixed by the message's id chunk, so a search reads the newest chunks' hits
+  // first (hitOrder in src/store/pg/message-search.ts); the function is migration pg 0019's.
+  index('messages_recent_search_idx').using('gin', sql`message_recent_lexemes(${t.id}, ${t.text})`),
 ]);
 
 export const attachments = pgTable('attachments', {
@@ -337,6 +340,22 @@ export const resolutionRollups = pgTable('resolution_rollups', {
   shard: smallint().notNull(),
   count: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.assigneeId, t.shard] })]);
+
+/**
+ * How many conversations there are per status, owner, channel, route and assignee ('' for none),
+ * kept by triggers on conversations (migrations/pg/0021_conversation_tallies.sql), so the inbox
+ * tabs' counts read a few rows instead of every conversation (countConversationsBy). Sharded by
+ * the writing session as event_rollups is: new conversations would otherwise queue on one row.
+ */
+export const conversationTallies = pgTable('conversation_tallies', {
+  status: text().$type<ConversationStatus>().notNull(),
+  owner: text().$type<Owner>().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  route: text().notNull(),
+  assigneeId: text().notNull(),
+  shard: smallint().notNull().default(0),
+  n: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.status, t.owner, t.channel, t.route, t.assigneeId, t.shard] })]);
 
 export const csatResponses = pgTable('csat_responses', {
   id: text().primaryKey(),

@@ -327,6 +327,21 @@ export const resolutionRollups = sqliteTable('resolution_rollups', {
   count: integer().notNull(),
 }, (t) => [primaryKey({ columns: [t.day, t.channel, t.assigneeId] })]);
 
+/**
+ * How many conversations there are per status, owner, channel, route and assignee ('' for none),
+ * kept by triggers on conversations (migrations/sqlite/0016_conversation_tallies.sql), so the
+ * inbox tabs' counts read a few rows instead of every conversation (countConversationsBy).
+ */
+export const conversationTallies = sqliteTable('conversation_tallies', {
+  status: text().$type<ConversationStatus>().notNull(),
+  owner: text().$type<Owner>().notNull(),
+  channel: text().$type<ChannelKind>().notNull(),
+  route: text().notNull(),
+  assigneeId: text().notNull(),
+  shard: integer().notNull().default(0),
+  n: integer().notNull(),
+}, (t) => [primaryKey({ columns: [t.status, t.owner, t.channel, t.route, t.assigneeId, t.shard] })]);
+
 export const csatResponses = sqliteTable('csat_responses', {
   id: text().primaryKey(),
   conversationId: text().notNull().unique().references(() => conversations.id, { onDelete: 'cascade' }),

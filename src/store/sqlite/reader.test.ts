@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../core/ids.ts';
 import type { Store } from '../../core/ports.ts';
 import { createSqliteStore } from './index.ts';
+import { goesOffThread } from './reader.ts';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
 const dir = mkdtempSync(join(tmpdir(), 'frontdesk-reader-'));
@@ -37,8 +38,8 @@ it('answers searches and analytics from the reader thread with what was committe
   // Rows cross the thread boundary as plain data: JSON columns and all.
   expect(await store.repo.listConversations({ search: 'umbrella' })).toEqual([await store.repo.getConversation(conversation.id)]);
   expect(await store.repo.listConversations({ search: 'raincoat' })).toEqual([]);
-  expect(await store.repo.countConversationsBy({ search: 'umbrella' }, { all: {}, open: { status: 'open' }, closed: { status: 'closed' } })).toEqual({ all: 1, open: 1, closed: 0 });
-  expect(await store.repo.countConversationsBy({ channel: 'sms' }, { all: {}, closed: { status: 'closed' } })).toEqual({ all: 1, closed: 0 });
+  expect(await store.repo.countConversationsBy({ search: 'umbrella' }, { all: {}, open: { status: 'open' }, closed: { status: 'closed' } })).toEqual({ counts: { all: 1, open: 1, closed: 0 }, complete: true });
+  expect(await store.repo.countConversationsBy({ channel: 'sms' }, { all: {}, closed: { status: 'closed' } })).toEqual({ counts: { all: 1, closed: 0 }, complete: true });
   expect(await store.repo.aggregateEvents(NOW - 1, NOW + 1)).toEqual([{ channel: 'sms', type: 'conversation_created', actor: 'contact', count: 1, avgValue: null }]);
   expect(await store.repo.dailyVolume(NOW - 1, NOW + 1)).toEqual([{ day: '2026-11-24', channel: 'sms', count: 1 }]);
   const agent = await store.repo.createUser({ id: newId(), email: 'ana@example.com', name: 'Ana', role: 'agent', passwordHash: null, slackUserId: null, createdAt: NOW });
@@ -49,4 +50,15 @@ it('answers searches and analytics from the reader thread with what was committe
   });
   expect(await store.repo.agentActivity(NOW - 1, NOW + 1)).toEqual({ handled: [{ userId: agent.id, count: 1 }], firstResponses: [], resolved: [] });
   expect(await store.repo.slaOutcomes(NOW - 1, NOW + 1, NOW + 1)).toEqual([]);
+});
+
+it('counts the inbox in place when the tallies serve the filter and every tab, off the thread otherwise', () => {
+  const tabs = { all: { statuses: ['open' as const, 'pending' as const] }, unassigned: { statuses: ['open' as const], unassigned: true }, mine: { ids: [] } };
+  expect(goesOffThread('countConversationsBy', [{ channel: 'sms', route: 'billing' }, tabs])).toBe(false);
+  expect(goesOffThread('countConversationsBy', [{ search: 'refund' }, tabs])).toBe(true);
+  expect(goesOffThread('countConversationsBy', [{ labelId: 'vip' }, tabs])).toBe(true);
+  expect(goesOffThread('countConversationsBy', [{}, { ...tabs, some: { ids: ['a'] } }])).toBe(true);
+  expect(goesOffThread('listConversations', [{ status: 'open' }])).toBe(false);
+  expect(goesOffThread('listConversations', [{ search: 'refund' }])).toBe(true);
+  expect(goesOffThread('aggregateEvents', [0, 1])).toBe(true);
 });

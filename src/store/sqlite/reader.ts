@@ -6,7 +6,8 @@
  * while the writer goes on. In-memory databases have no second connection and read in place.
  */
 import { Worker } from 'node:worker_threads';
-import type { Repository } from '../../core/ports.ts';
+import type { ConversationFilter, Repository } from '../../core/ports.ts';
+import { countsFromTallies } from '../tallied.ts';
 
 /** The repository reads that go off the event loop (the inbox's list only with a search). */
 export const OFF_THREAD_READS = ['aggregateEvents', 'agentActivity', 'countConversationsBy', 'dailyVolume', 'listConversations', 'slaOutcomes'] as const satisfies readonly (keyof Repository)[];
@@ -15,10 +16,14 @@ export type OffThreadRead = (typeof OFF_THREAD_READS)[number];
 /**
  * Whether a call is worth the hop to the worker: an inbox page without a search is a few index
  * rows, while with one it reads every message the words are in. The console's inbox counts its
- * views on every load, testing every conversation (30 ms at 100,000), with or without a search.
+ * views on every load: from a few tally rows when its filter allows (countsFromTallies),
+ * otherwise by testing every conversation the filter selects (30 ms at 100,000).
  */
-export const goesOffThread = (method: OffThreadRead, args: unknown[]) =>
-  method !== 'listConversations' || Boolean((args[0] as { search?: string } | undefined)?.search?.trim());
+export function goesOffThread(method: OffThreadRead, args: unknown[]): boolean {
+  if (method === 'listConversations') return Boolean((args[0] as ConversationFilter | undefined)?.search?.trim());
+  if (method === 'countConversationsBy') return !countsFromTallies(args[0] as ConversationFilter, args[1] as Record<string, ConversationFilter>);
+  return true;
+}
 
 export interface OffThreadReader {
   run(method: OffThreadRead, args: unknown[]): Promise<unknown>;
