@@ -32,7 +32,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../repository.ts';
-import { candidatesFor, type RankTable } from './postings-memory.ts';
+import { rankFromCopy, type RankTable } from './postings-memory.ts';
 
 const ARTICLE_RANKS: RankTable = { terms: 'kb_search_terms', key: 'article' };
 
@@ -50,13 +50,11 @@ export const CUTOFF_SHARE = 0.6;
 export async function searchKnowledge(db: Db, terms: string[], limit: number): Promise<Hit[]> {
   if (limit < 1) return [];
   const query = terms.join(' | ');
-  const candidates = await candidatesFor(db, ARTICLE_RANKS, query, limit);
-  if (candidates?.length === 0) return [];
-  const result = await db.execute(
-    candidates
-      ? sql`select a.id, ts_rank_cd(a.search, to_tsquery('english', ${query}), 1) as score from kb_articles a
-            where a.search_key = any(${sql.param(candidates)}::int[]) order by 2 desc, 1 limit ${limit}`
-      : sql`select id, score from kb_search(${query}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8)`,
-  );
-  return (result.rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
+  const rank = (keys: number[]) =>
+    sql`select a.id, ts_rank_cd(a.search, to_tsquery('english', ${query}), 1) as score from kb_articles a
+        where a.search_key = any(${sql.param(keys)}::int[]) order by 2 desc, 1 limit ${limit}`;
+  const rows =
+    (await rankFromCopy<{ id: string; score: number | string }>(db, ARTICLE_RANKS, terms, limit, rank)) ??
+    (await db.execute(sql`select id, score from kb_search(${query}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8)`)).rows;
+  return (rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
 }

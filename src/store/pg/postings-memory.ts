@@ -10,14 +10,16 @@
  * reach the top has a sum within the margin of θ, and only those rows are ranked, by ts_rank_cd of
  * the whole query on the row itself, ties in id order, as the functions rank them.
  *
- * Three statements a question once warm: the lexemes and the copy's token, the postings of
- * lexemes not yet copied (none once warm), the ranking. The copy belongs to one kb_search_version
- * token (migration 0019), which every write to the articles or passages replaces; postings are read
- * with the token in the same statement, so a copy never mixes two states of the tables.
+ * One statement a question once warm, as with the functions: the ranking, with the current
+ * kb_search_version token (migration 0019) beside it. Every transaction that writes the articles
+ * or passages replaces the token (inside it, the functions rank); the copy belongs to one token (postings are read with it in the same
+ * statement), and a ranking made from a copy whose token is no longer current is thrown away and
+ * made again. Cold, the question's words go to the parser once (its lexemes are kept per word) and
+ * the postings of lexemes not yet copied are read.
  *
  * Returns null where the functions must rank: a query that is not a plain OR of single lexemes.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../repository.ts';
 
 /** A rank table and how its rows are ranked. */
@@ -65,67 +67,91 @@ function slotFor(copy: Copy, key: number): number {
   return slot;
 }
 
-/** The question's distinct lexemes, whether it is a plain OR of single lexemes (as kb_search decides), and the current token. */
-async function analyse(db: Db, query: string): Promise<{ lexemes: string[]; plain: boolean; token: string }> {
-  const result = await db.execute(
-    sql`select (select token::text from kb_search_version) as token,
-          coalesce(array_agg(distinct t.lexemes[1]) filter (where cardinality(t.lexemes) = 1), '{}') as lexemes,
-          coalesce(bool_and(cardinality(t.lexemes) <= 1), true)
-            and numnode(to_tsquery('english', ${query})) = greatest(2 * count(*) filter (where cardinality(t.lexemes) = 1) - 1, 0) as plain
-        from unnest(string_to_array(${query}, ' | ')) term, tsvector_to_array(to_tsvector('english', term)) t(lexemes)`,
-  );
-  const row = result.rows[0] as { token: string | null; lexemes: string[]; plain: boolean };
-  return { lexemes: row.lexemes, plain: row.plain && row.token !== null, token: row.token ?? '' };
+/** Per search term: its lexeme (null: a stopword) and whether it is one lexeme as a tsquery too (kb_search's test). */
+interface TermLexeme {
+  lexeme: string | null;
+  plain: boolean;
 }
 
-async function currentToken(db: Db): Promise<string> {
-  const result = await db.execute(sql`select token::text as token from kb_search_version`);
-  return (result.rows[0] as { token: string } | undefined)?.token ?? '';
+/** Terms seen before; what the parser makes of a word does not change. Cleared when full. */
+const termLexemes = new Map<string, TermLexeme>();
+const MAX_TERMS_KEPT = 50_000;
+
+/**
+ * The question's distinct lexemes, or null when it is not a plain OR of single lexemes: every term
+ * one lexeme or none, in the tsvector and in the tsquery alike (kb_search's test, per term).
+ */
+async function lexemesOf(db: Db, terms: string[]): Promise<string[] | null> {
+  const unknown = terms.filter((t) => !termLexemes.has(t));
+  if (unknown.length > 0) {
+    const result = await db.execute(
+      sql`select term, tsvector_to_array(to_tsvector('english', term)) as lexemes, numnode(to_tsquery('english', term)) as nodes
+          from unnest(${sql.param(unknown)}::text[]) term`,
+    );
+    if (termLexemes.size + unknown.length > MAX_TERMS_KEPT) termLexemes.clear();
+    for (const row of result.rows as { term: string; lexemes: string[]; nodes: number }[]) {
+      termLexemes.set(row.term, { lexeme: row.lexemes[0] ?? null, plain: row.lexemes.length <= 1 && Number(row.nodes) === row.lexemes.length });
+    }
+  }
+  const known = terms.map((t) => termLexemes.get(t));
+  if (known.some((k) => !k?.plain)) return null;
+  return [...new Set(known.flatMap((k) => (k?.lexeme ? [k.lexeme] : [])))];
 }
 
-/** Reads the postings of `lexemes` into the copy; false when the tables changed since the copy's token. */
-async function readPostings(db: Db, table: RankTable, copy: Copy, lexemes: string[]): Promise<boolean> {
-  const result = await db.execute(
-    sql`select (select token::text from kb_search_version) as token, s.lexeme, array_agg(s.${sql.raw(table.key)}) as keys, array_agg(s.score) as scores
-        from ${sql.raw(table.terms)} s where s.lexeme = any(${sql.param(lexemes)}::text[]) group by s.lexeme`,
-  );
-  const rows = result.rows as { token: string; lexeme: string; keys: number[]; scores: (number | string)[] }[];
-  if (rows.some((r) => r.token !== copy.token)) return false;
+/**
+ * Reads the postings of `lexemes` into the copy for the token they are read with; a copy whose
+ * token that is not is replaced first (and every lexeme read into the new one).
+ */
+async function readPostings(db: Db, table: RankTable, byTable: Map<string, Copy>, lexemes: string[]): Promise<Copy> {
+  let copy = byTable.get(table.terms);
+  let wanted = copy ? lexemes.filter((l) => !copy!.postings.has(l)) : lexemes;
+  for (;;) {
+    if (copy && wanted.length === 0) return copy;
+    const result = await db.execute(
+      sql`select v.token::text as token, s.lexeme, s.keys, s.scores from kb_search_version v
+          left join lateral (select s.lexeme, array_agg(s.${sql.raw(table.key)}) as keys, array_agg(s.score) as scores
+                             from ${sql.raw(table.terms)} s where s.lexeme = any(${sql.param(wanted)}::text[]) group by s.lexeme) s on true`,
+    );
+    const rows = result.rows as { token: string; lexeme: string | null; keys: number[] | null; scores: (number | string)[] | null }[];
+    const token = rows[0]?.token ?? '';
+    if (!copy || copy.token !== token) {
+      const fresh = newCopy(token);
+      byTable.set(table.terms, fresh);
+      if (copy && wanted.length < lexemes.length) {
+        // Read with another token than the lexemes copied before: start again, reading them all.
+        copy = fresh;
+        wanted = lexemes;
+        continue;
+      }
+      copy = fresh;
+    }
+    keepPostings(copy, wanted, rows);
+    return copy;
+  }
+}
+
+function keepPostings(copy: Copy, lexemes: string[], rows: { lexeme: string | null; keys: number[] | null; scores: (number | string)[] | null }[]) {
   if (copy.kept > MAX_POSTINGS) {
     copy.postings.clear();
     copy.kept = 0;
   }
-  const found = new Map(rows.map((r) => [r.lexeme, r]));
+  const found = new Map(rows.flatMap((r) => (r.lexeme ? [[r.lexeme, r] as const] : [])));
   for (const lexeme of lexemes) {
     const row = found.get(lexeme);
-    const slots = new Int32Array(row?.keys.length ?? 0);
-    const scores = new Float64Array(slots.length);
-    row?.keys.forEach((key, j) => {
+    const keys = row?.keys ?? [];
+    const slots = new Int32Array(keys.length);
+    const scores = new Float64Array(keys.length);
+    keys.forEach((key, j) => {
       slots[j] = slotFor(copy, Number(key));
-      scores[j] = Number(row.scores[j]);
+      scores[j] = Number(row!.scores![j]);
     });
     copy.postings.set(lexeme, { slots, scores });
-    copy.kept += slots.length;
+    copy.kept += keys.length;
   }
-  return true;
 }
 
-/**
- * The keys of the rows that can be in the top `top` for the OR of `lexemes`, or null when the copy
- * cannot be brought to the tables' current state (written to meanwhile, twice).
- */
-async function contenders(db: Db, table: RankTable, lexemes: string[], token: string, top: number): Promise<number[] | null> {
-  let byTable = copies.get(db);
-  if (!byTable) copies.set(db, (byTable = new Map()));
-  let copy = byTable.get(table.terms);
-  for (let attempt = 0; ; attempt++) {
-    if (copy?.token !== token) byTable.set(table.terms, (copy = newCopy(token)));
-    const missing = lexemes.filter((l) => !copy!.postings.has(l));
-    if (missing.length === 0 || (await readPostings(db, table, copy, missing))) break;
-    if (attempt === 1) return null;
-    token = await currentToken(db);
-  }
-
+/** The keys of the rows that can be in the top `top` for the OR of `lexemes`, by the copy. */
+function contenders(copy: Copy, lexemes: string[], top: number): number[] {
   const { sums } = copy;
   const touched: number[] = [];
   for (const lexeme of lexemes) {
@@ -160,12 +186,29 @@ function topthBest(sums: Float64Array, touched: number[], top: number): number {
 }
 
 /**
- * The rows to rank for `query` (terms joined by ' | '), or null when the database functions must
- * rank it. An empty list: nothing matches.
+ * Ranks `terms` with `rank`, a statement over the given row keys that returns the ranked rows
+ * (none when the keys are empty), in one round trip once the copy is warm; null when the database
+ * functions must rank. The statement runs with the token read beside it: rows ranked from a copy
+ * that a write has meanwhile made stale are thrown away and the copy read again.
  */
-export async function candidatesFor(db: Db, table: RankTable, query: string, top: number): Promise<number[] | null> {
-  const { lexemes, plain, token } = await analyse(db, query);
-  if (!plain) return null;
-  if (lexemes.length === 0) return [];
-  return contenders(db, table, lexemes, token, top);
+export async function rankFromCopy<T>(db: Db, table: RankTable, terms: string[], top: number, rank: (keys: number[]) => SQL): Promise<T[] | null> {
+  const lexemes = await lexemesOf(db, terms);
+  if (!lexemes) return null;
+  let byTable = copies.get(db);
+  if (!byTable) copies.set(db, (byTable = new Map()));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const copy = await readPostings(db, table, byTable, lexemes);
+    const keys = lexemes.length === 0 ? [] : contenders(copy, lexemes, top);
+    const result = await db.execute(
+      sql`select v.token::text as "copyToken", v.writer = txid_current_if_assigned() as "ownWrite", r.*
+          from kb_search_version v left join lateral (${rank(keys)}) r on true`,
+    );
+    const rows = result.rows as (T & { copyToken: string; ownWrite: boolean | null; id: string | null })[];
+    // This transaction wrote the knowledge base: the token stays the same until it ends, so it
+    // cannot tell a copy made between two of its writes from a current one.
+    if (rows[0]?.ownWrite) return null;
+    if (rows[0]?.copyToken === copy.token) return rows.filter((r) => r.id !== null).map(({ copyToken: _, ownWrite: __, ...row }) => row as unknown as T);
+    byTable.delete(table.terms);
+  }
+  return null;
 }
