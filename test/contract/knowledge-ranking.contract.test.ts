@@ -1,7 +1,7 @@
 /**
- * Knowledge and passage search rank without scoring every match (pruning by per-term ceilings on
- * SQLite, per-lexeme rank lists on PostgreSQL); this suite holds them to what scoring every match
- * returns, on both stores, on the benchmark's corpus (test/bench/kb-corpus.ts): real articles,
+ * Knowledge and passage search rank from copies of the postings in memory on both stores (SQLite
+ * sums bm25 over every match itself, PostgreSQL ranks only the rows that can reach the top); this
+ * suite holds them to what the database scoring every match returns, on both stores, on the benchmark's corpus (test/bench/kb-corpus.ts): real articles,
  * generated ones that reuse their paragraphs (so many passages tie), a long-tailed product
  * vocabulary and the benchmark's questions, then again after articles are rewritten and deleted.
  *

@@ -1,10 +1,11 @@
 /**
  * Knowledge search on SQLite: the top articles for OR-ed terms by FTS5 bm25 (weights title 8,
- * tags 4, body 1), ties in rowid order. Ranked in memory from a copy of the index's postings
- * (postings-memory.ts) where the connection allows; otherwise by FTS5, as follows.
+ * tags 4, body 1). Ranked in memory from a copy of the index's postings (postings-memory.ts,
+ * ties in rowid order) where the connection allows; otherwise by FTS5, as follows.
  *
  * FTS5 scores a row in about half a microsecond and a common word ("order") matches nearly every
- * article, so with 10,000 articles scoring every match took milliseconds. Pruning (MaxScore, per term): a term adds to an article's bm25 strictly less than its ceiling,
+ * article, so with 10,000 articles scoring every match took milliseconds. Pruning (MaxScore, per
+ * term): a term adds to an article's bm25 strictly less than its ceiling,
  * (k1 + 1) × its IDF. Once `limit` articles score θ, an article that contains none of the terms
  * whose ceilings are highest scores less than the ceilings of the remaining terms added up; when
  * that sum is below θ, only articles containing one of the highest terms need scoring. They are
