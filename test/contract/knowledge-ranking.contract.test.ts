@@ -1,7 +1,7 @@
 /**
- * Knowledge and passage search rank without scoring every match (pruning by per-term ceilings on
- * SQLite, per-lexeme rank lists on PostgreSQL); this suite holds them to what scoring every match
- * returns, on both stores, on the benchmark's corpus (test/bench/kb-corpus.ts): real articles,
+ * Knowledge and passage search rank from copies of the postings in memory on both stores (SQLite
+ * sums bm25 over every match itself, PostgreSQL ranks only the rows that can reach the top); this
+ * suite holds them to what the database scoring every match returns, on both stores, on the benchmark's corpus (test/bench/kb-corpus.ts): real articles,
  * generated ones that reuse their paragraphs (so many passages tie), a long-tailed product
  * vocabulary and the benchmark's questions, then again after articles are rewritten and deleted.
  *
@@ -29,7 +29,8 @@ import { createPgStore } from '../../src/store/pg/index.ts';
 import { searchKnowledge as pgSearchKnowledge } from '../../src/store/pg/knowledge-search.ts';
 import { searchPassages as pgSearchPassages } from '../../src/store/pg/passage-search.ts';
 import { createSqliteStore } from '../../src/store/sqlite/index.ts';
-import { searchKnowledge as sqliteSearchKnowledge, matchAny, type RunQuery } from '../../src/store/sqlite/knowledge-search.ts';
+import { searchKnowledge as sqliteSearchKnowledge, matchAny } from '../../src/store/sqlite/knowledge-search.ts';
+import type { Connection } from '../../src/store/sqlite/postings-memory.ts';
 import { searchPassages as sqliteSearchPassages } from '../../src/store/sqlite/passage-search.ts';
 
 interface Hit {
@@ -135,7 +136,8 @@ describe('Knowledge ranking contract: SQLite', () => {
     let engine: ReturnType<typeof drizzleSqlite> | undefined;
     // Opened once the store has migrated, behind the store's back: both read the same file.
     const side = () => (reader ??= new Database(path, { readonly: true }));
-    const run: RunQuery = (query) => (engine ??= drizzleSqlite(side())).all(query);
+    const sideEngine = () => (engine ??= drizzleSqlite(side()));
+    const connection: Connection = { all: (query) => sideEngine().all(query), run: (query) => void sideEngine().run(query) };
     const referenceSql = {
       articles: `select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score from kb_fts join kb_articles a on a.rowid = kb_fts.rowid
                  where kb_fts match ? order by score desc limit ?`,
@@ -145,7 +147,7 @@ describe('Knowledge ranking contract: SQLite', () => {
     return {
       store,
       tiesInIdOrder: false,
-      search: fullTextStage(run, sqliteSearchKnowledge, sqliteSearchPassages),
+      search: fullTextStage(connection, sqliteSearchKnowledge, sqliteSearchPassages),
       async scoreAll(kind, terms, depth) {
         return side().prepare(referenceSql[kind]).all(matchAny(terms), depth) as Hit[];
       },

@@ -137,9 +137,40 @@ describeWithService('PostgreSQL', await postgresUnavailable())('knowledge search
     expect(await searchPassages(engine, ['okapi'], 3)).toEqual([]);
   });
 
+  it('searches from a copy of the ranks that follows every write, also one rolled back', async () => {
+    const ids = async (words: string[]) => (await searchKnowledge(engine, words, 3)).map((h) => h.id);
+    expect(await ids(['pelican'])).toEqual([]); // the copy now knows the word is nowhere
+    await expect(
+      store.transaction(async (repo) => {
+        await repo.upsertArticle({ ...article(9003), slug: 'birds', title: 'pelican pelican' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await ids(['pelican'])).toEqual([]);
+    await store.repo.upsertArticle({ ...article(9004), slug: 'birds', title: 'pelican pelican' });
+    expect(await ids(['pelican'])).toEqual(['birds']);
+    expect(new Set((await searchPassages(engine, ['pelican'], 3)).map((h) => h.passage.slug))).toEqual(new Set(['birds'])); // the title is in every passage
+    await reference.query(`update kb_articles set title = 'heron heron' where slug = 'birds'`);
+    expect(await ids(['pelican'])).toEqual([]);
+    expect(await ids(['heron'])).toEqual(['birds']);
+  });
+
+  it('searches inside a transaction that writes articles as it will search after it', async () => {
+    await store.transaction(async (repo) => {
+      await repo.upsertArticle({ ...article(9005), slug: 'otters', title: 'otter otter' });
+      expect((await repo.searchKnowledge('otter', 3)).map((h) => h.article.slug)).toEqual(['otters']);
+      await repo.upsertArticle({ ...article(9006), slug: 'otters-too', title: 'otter otter otter' });
+      expect(new Set((await repo.searchKnowledge('otter', 3)).map((h) => h.article.slug))).toEqual(new Set(['otters', 'otters-too']));
+    });
+    expect(new Set((await searchKnowledge(engine, ['otter'], 3)).map((h) => h.id))).toEqual(new Set(['otters', 'otters-too']));
+  });
+
   it('empties kb_search_terms and kb_passage_search_terms with kb_articles', async () => {
+    expect((await searchKnowledge(engine, ['word0'], 3)).length).toBe(3);
     await reference.query('truncate kb_articles cascade'); // kb_passages refers to it
     const { rows } = await reference.query('select (select count(*) from kb_search_terms)::int as n, (select count(*) from kb_passage_search_terms)::int as p');
     expect(rows[0]).toEqual({ n: 0, p: 0 });
+    expect(await searchKnowledge(engine, ['word0'], 3)).toEqual([]);
+    expect(await searchPassages(engine, ['word0'], 3)).toEqual([]);
   });
 });

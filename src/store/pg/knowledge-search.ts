@@ -24,9 +24,17 @@
  * A query that is not plain single lexemes (a term the parser splits in two) is ranked by scoring
  * every match. A database function rather than a statement sent from here: PL/pgSQL keeps its plan
  * for the session, and it can run with JIT off (see the migration).
+ *
+ * The function reads thousands of index entries for questions of several common words; a copy of
+ * kb_search_terms in this server's memory (postings-memory.ts) finds the rows to rank without
+ * them, and only the rank of those rows is asked of the database. The function ranks the
+ * questions the copy cannot (not a plain OR of single lexemes).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../repository.ts';
+import { rankFromCopy, type RankTable } from './postings-memory.ts';
+
+const ARTICLE_RANKS: RankTable = { terms: 'kb_search_terms', key: 'article' };
 
 export interface Hit {
   id: string;
@@ -41,8 +49,12 @@ export const CUTOFF_SHARE = 0.6;
 /** `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. */
 export async function searchKnowledge(db: Db, terms: string[], limit: number): Promise<Hit[]> {
   if (limit < 1) return [];
-  const result = await db.execute(
-    sql`select id, score from kb_search(${terms.join(' | ')}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8)`,
-  );
-  return (result.rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
+  const query = terms.join(' | ');
+  const rank = (keys: number[]) =>
+    sql`select a.id, ts_rank_cd(a.search, to_tsquery('english', ${query}), 1) as score from kb_articles a
+        where a.search_key = any(${sql.param(keys)}::int[]) order by 2 desc, 1 limit ${limit}`;
+  const rows =
+    (await rankFromCopy<{ id: string; score: number | string }>(db, ARTICLE_RANKS, terms, limit, rank)) ??
+    (await db.execute(sql`select id, score from kb_search(${query}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8)`)).rows;
+  return (rows as { id: string; score: number | string }[]).map((r) => ({ id: r.id, score: Number(r.score) }));
 }

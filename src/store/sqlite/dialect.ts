@@ -12,19 +12,35 @@ import { searchKnowledge } from './knowledge-search.ts';
 import { contactsMatching } from './contact-search.ts';
 import { conversationsMatching, hitOrder } from './message-search.ts';
 import { searchPassages } from './passage-search.ts';
+import type { Connection } from './postings-memory.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const sqliteOf = (db: Db) => db as unknown as BaseSQLiteDatabase<'sync', any>;
+
+/**
+ * One Connection per database handle, kept: knowledge search holds its in-memory copy of the
+ * full-text postings per Connection (postings-memory.ts).
+ */
+const connections = new WeakMap<Db, Connection>();
+function connectionOf(db: Db): Connection {
+  let connection = connections.get(db);
+  if (!connection) {
+    const sqlite = sqliteOf(db);
+    connection = { all: (query) => sqlite.all(query), run: (query) => void sqlite.run(query) };
+    connections.set(db, connection);
+  }
+  return connection;
+}
 
 export function sqliteDialect(atomically: DialectQueries['atomically']): DialectQueries {
   return {
     reusesQueries: true,
     chainsWrites: false,
     async searchKnowledge(db, terms, limit) {
-      return searchKnowledge((query) => sqliteOf(db).all(query), terms, limit);
+      return searchKnowledge(connectionOf(db), terms, limit);
     },
     async searchPassages(db, terms, limit) {
-      return searchPassages((query) => sqliteOf(db).all(query), terms, limit);
+      return searchPassages(connectionOf(db), terms, limit);
     },
     atomically,
     lockDueJobs: (query) => query, // one writer at a time already

@@ -8,11 +8,33 @@ import { createRandom, zipfWords } from '../../../test/support/zipf-words.ts';
 import type { Store } from '../../core/ports.ts';
 import { createSqliteStore } from './index.ts';
 import { searchKnowledge } from './knowledge-search.ts';
+import type { Connection } from './postings-memory.ts';
 
-describe('knowledge search on SQLite', () => {
+/**
+ * A Connection on a better-sqlite3 handle. Search writes only to TEMP tables, so refusing every
+ * write makes a connection that allows none (as a Durable Object's).
+ */
+function connectionTo(db: Database.Database, refuseTemp: boolean): Connection {
+  const engine = drizzle(db);
+  return {
+    all: (query) => engine.all(query),
+    run(query) {
+      if (refuseTemp) throw new Error('not authorized');
+      engine.run(query);
+    },
+  };
+}
+
+describe.each([
+  ['from the postings in memory', false],
+  ['by FTS5, where the connection allows no TEMP tables', true],
+])('knowledge search on SQLite, %s', (_, refuseTemp) => {
   let dir: string;
   let store: Store;
   let reference: Database.Database;
+  /** The connection searches run on, and every statement it ran (to tell which way it ranked). */
+  let searcher: Database.Database;
+  const statements: string[] = [];
   const random = createRandom(7);
   const words = zipfWords(random);
 
@@ -27,10 +49,12 @@ describe('knowledge search on SQLite', () => {
       }
     });
     reference = new Database(join(dir, 'kb.db'), { readonly: true });
+    searcher = new Database(join(dir, 'kb.db'), { readonly: true, verbose: (statement) => statements.push(String(statement)) });
   });
 
   afterAll(async () => {
     reference.close();
+    searcher.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -41,7 +65,8 @@ describe('knowledge search on SQLite', () => {
       `select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score from kb_fts join kb_articles a on a.rowid = kb_fts.rowid
        where kb_fts match ? order by score desc limit ?`,
     );
-    const engine = drizzle(reference);
+    const connection = connectionTo(searcher, refuseTemp);
+    statements.length = 0;
     const commonWordArticles = reference.prepare(`select count(*) as n from kb_fts where kb_fts match 'word0'`).get() as { n: number };
     expect(commonWordArticles.n).toBeGreaterThan(400); // queries below match most articles
 
@@ -52,9 +77,10 @@ describe('knowledge search on SQLite', () => {
       const terms = [...new Set(query.split(' '))];
       const expected = scoreAll.all(terms.map((t) => `"${t}"`).join(' OR '), limit);
       // The full-text stage itself: the repository re-orders its candidates by title afterwards.
-      const hits = searchKnowledge((sql) => engine.all(sql), terms, limit);
+      const hits = searchKnowledge(connection, terms, limit);
       expect(hits.map((h) => ({ id: h.id, score: h.score })), query).toEqual(expected);
     }
+    expect(statements.some((statement) => statement.includes('bm25('))).toBe(refuseTemp);
   });
 
   it('answers two common words that rarely meet from the articles holding both', async () => {
@@ -73,7 +99,7 @@ describe('knowledge search on SQLite', () => {
     const expected = reference
       .prepare(`select a.id as id, -bm25(kb_fts, 8.0, 4.0, 1.0) as score from kb_fts join kb_articles a on a.rowid = kb_fts.rowid where kb_fts match '"alpha" OR "beta"' order by score desc limit 3`)
       .all() as { id: string; score: number }[];
-    const hits = searchKnowledge((sql) => drizzle(reference).all(sql), ['alpha', 'beta'], 3);
+    const hits = searchKnowledge(connectionTo(searcher, refuseTemp), ['alpha', 'beta'], 3);
     expect(hits).toEqual(expected);
     expect(hits.every((h) => h.id.startsWith('pair') && Number(h.id.slice(4)) >= 560 && Number(h.id.slice(4)) < 600)).toBe(true);
   });

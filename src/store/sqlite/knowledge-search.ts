@@ -1,10 +1,11 @@
 /**
  * Knowledge search on SQLite: the top articles for OR-ed terms by FTS5 bm25 (weights title 8,
- * tags 4, body 1), ranked exactly as scoring every match would rank them, without scoring every
- * match. Scoring costs about half a microsecond per matching row and a common word ("order")
- * matches nearly every article, so with 10,000 articles scoring every match took milliseconds.
+ * tags 4, body 1). Ranked in memory from a copy of the index's postings (postings-memory.ts,
+ * ties in rowid order) where the connection allows; otherwise by FTS5, as follows.
  *
- * Pruning (MaxScore, per term): a term adds to an article's bm25 strictly less than its ceiling,
+ * FTS5 scores a row in about half a microsecond and a common word ("order") matches nearly every
+ * article, so with 10,000 articles scoring every match took milliseconds. Pruning (MaxScore, per
+ * term): a term adds to an article's bm25 strictly less than its ceiling,
  * (k1 + 1) × its IDF. Once `limit` articles score θ, an article that contains none of the terms
  * whose ceilings are highest scores less than the ceilings of the remaining terms added up; when
  * that sum is below θ, only articles containing one of the highest terms need scoring. They are
@@ -12,6 +13,7 @@
  * come in another order, as SQLite leaves their order open either way).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { topByBm25, type Connection, type FtsIndex } from './postings-memory.ts';
 
 export interface Hit {
   id: string;
@@ -20,6 +22,9 @@ export interface Hit {
 
 /** Runs one statement; the store passes its connection. */
 export type RunQuery = <T>(query: SQL) => T[];
+
+/** kb_fts and the weights of its columns. */
+const ARTICLE_INDEX: FtsIndex = { table: 'kb_fts', weights: { title: 8, tags: 4, body: 1 } };
 
 /** FTS5's bm25 parameter k1: a term's contribution approaches (k1 + 1) × IDF as it repeats. */
 const K1 = 1.2;
@@ -47,7 +52,23 @@ function ranked(run: RunQuery, query: string, limit: number, within?: string): H
   );
 }
 
-export function searchKnowledge(run: RunQuery, terms: string[], limit: number): Hit[] {
+export function searchKnowledge(conn: Connection, terms: string[], limit: number): Hit[] {
+  const ranked = topByBm25(conn, ARTICLE_INDEX, terms, limit);
+  if (!ranked) return searchWithFts(conn.all.bind(conn) as RunQuery, terms, limit);
+  if (ranked.length === 0) return [];
+  const ids = new Map(
+    conn
+      .all<{ rowid: number; id: string }>(sql`select rowid, id from kb_articles where rowid in (select value from json_each(${JSON.stringify(ranked.map((r) => r.rowid))}))`)
+      .map((r) => [r.rowid, r.id]),
+  );
+  return ranked.flatMap((r) => {
+    const id = ids.get(r.rowid);
+    return id === undefined ? [] : [{ id, score: r.score }];
+  });
+}
+
+/** The same ranking by FTS5 itself, pruned: for connections that cannot hold the copy. */
+function searchWithFts(run: RunQuery, terms: string[], limit: number): Hit[] {
   const query = matchAny(terms);
   // bm25 takes IDF from the article count; the largest rowid bounds it from above, and a larger
   // count only raises the ceilings, so pruning stays exact. It also bounds the matches: a small
