@@ -1157,15 +1157,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       await db.insert(t.orders).values(order).onConflictDoUpdate({ target: t.orders.id, set: rest });
     },
     async getOrder(id) {
-      return first(await db.select().from(t.orders).where(eq(t.orders.id, id)).limit(1)) as Order | null;
+      return first(await hot('getOrder', () => db.select().from(t.orders).where(eq(t.orders.id, p('id'))).limit(1)).execute({ id })) as Order | null;
     },
     async ordersForEmail(email) {
-      return (await db
-        .select()
-        .from(t.orders)
-        .where(eq(t.orders.contactEmail, email))
-        .orderBy(desc(t.orders.placedAt))
-        .limit(20)) as Order[];
+      // On the message path: the engine's order lookups.
+      const query = hot('ordersForEmail', () => db.select().from(t.orders).where(eq(t.orders.contactEmail, p('email'))).orderBy(desc(t.orders.placedAt)).limit(20));
+      return (await query.execute({ email })) as Order[];
     },
 
     // ── staff ──

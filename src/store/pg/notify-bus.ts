@@ -121,7 +121,8 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
       const notices = queued;
       queued = [];
       for (const payload of payloads(origin, notices)) {
-        await sender.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch((error) => logger.warn({ err: error }, 'could not notify other replicas'));
+        // Named: the server parses and plans it once per connection, not per NOTIFY.
+        await sender.query({ name: 'frontdesk_notify', text: 'select pg_notify($1, $2)', values: [CHANNEL, payload] }).catch((error) => logger.warn({ err: error }, 'could not notify other replicas'));
       }
     }
     sending = null;
