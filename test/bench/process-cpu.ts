@@ -51,9 +51,9 @@ export interface CpuShare {
 
 /**
  * Starts counting the CPU of named groups: `pids` (replicas), the PostgreSQL backends of
- * `database` (by name; backends that start meanwhile count from zero) and this process.
+ * `database` (by name; backends that start meanwhile count from zero) and this process, as `self`.
  */
-export function startCpuCount(groups: Record<string, number[]>, database?: string): (() => CpuShare) | null {
+export function startCpuCount(groups: Record<string, number[]>, database?: string, self = 'load generator'): (() => CpuShare) | null {
   if (!canReadCpu) return null;
   const ownStart = process.cpuUsage();
   const started = performance.now();
@@ -66,7 +66,7 @@ export function startCpuCount(groups: Record<string, number[]>, database?: strin
     const ms: Record<string, number> = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, spent(before[name]!, pids)]));
     if (database) ms.PostgreSQL = spent(backendsBefore, [...new Set([...backendsBefore.keys(), ...backendsOf(database)])]);
     const own = process.cpuUsage(ownStart);
-    ms['load generator'] = (own.user + own.system) / 1000;
+    ms[self] = (own.user + own.system) / 1000;
     const machine = machineMs();
     return { ms, wallMs: performance.now() - started, machineBusy: (machine.busy - machineStart.busy) / (machine.total - machineStart.total) };
   };
