@@ -47,11 +47,12 @@ export interface DialectQueries {
   /** Holds a lock on `key` until the caller's transaction ends (PostgreSQL); nothing where one writer runs at a time (SQLite). */
   lockKey(db: Db, key: string): Promise<void>;
   /**
-   * Whether built queries can be kept and reused. True where one connection serves every unit of
-   * work (SQLite): building a drizzle query costs several times more than running it there.
-   * PostgreSQL runs a transaction's statements on its own client, so queries are built per use,
-   * but sent as named prepared statements: each connection has the server parse and plan one
-   * hot query once, not on every message.
+   * Whether built hot queries can be kept and reused: true where the repository's `db` serves it
+   * for its whole life (SQLite's one connection, a PostgreSQL pool); building a drizzle query costs
+   * more than running it on SQLite, and on PostgreSQL was a quarter of the message path's CPU in
+   * Node. False for a PostgreSQL transaction's repository, made per transaction on that
+   * transaction's client, which a kept query would outlive. On PostgreSQL hot queries are also
+   * named prepared statements: each connection has the server parse one once, not per message.
    */
   reusesQueries: boolean;
   /**
@@ -222,7 +223,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   function hot<R>(name: string, build: () => Reusable<R>): Runnable<R> {
     if (!dialect.reusesQueries) return build().prepare(serverStatementName(name));
     let query = reused.get(name) as Runnable<R> | undefined;
-    if (!query) reused.set(name, (query = build().prepare(name)));
+    if (!query) reused.set(name, (query = build().prepare(serverStatementName(name))));
     return query;
   }
   /**
@@ -242,8 +243,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   const rawWith = (alias: string, query: SQL) => db.$with(alias).as(query as never);
   /**
    * An inbound message's claim: sets `patch` (its agent status and who answered) when it is still
-   * pending, returning its id. The one statement of claimInbound (with placeholders) and of
-   * appendMessage's WITH on PostgreSQL (with values).
+   * pending, returning its id. The one statement of claimInbound and of appendMessage's WITH on
+   * PostgreSQL, both with placeholders (hot queries).
    */
   function claimQuery(messageId: string | SQLWrapper, patch: Record<string, unknown>) {
     return db
@@ -256,27 +257,45 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   /**
    * appendMessage on PostgreSQL, one statement: the inbound message's claim when there is one, the
    * message (nothing else when it is a duplicate or the claim lost), the events and their rollups,
-   * and the conversation's update, which it returns.
+   * and the conversation's update, which it returns. Its text depends only on the shape of the
+   * input (which claim and conversation columns are set, whether there are events), every value
+   * a placeholder, so each shape is a hot query.
    */
   async function appendInOneStatement(input: Parameters<Repository['appendMessage']>[0], row: Message) {
-    const m = t.messages;
-    const c = t.conversations;
-    const claimed = input.claim ? [db.$with('claimed_inbound').as(claimQuery(input.claim.messageId, claimPatchOf(input.claim).values))] : [];
-    // The message as the table's own row type from one JSON parameter, as the events below: so the
-    // claim can gate it (an INSERT … VALUES takes no condition).
-    const message = rawWith('appended_message', sql`insert into ${m}
-      select * from json_populate_record(null::${m}, ${jsonParam(snakeCased(row))}::json)
-      ${input.claim ? sql`where exists (select 1 from claimed_inbound)` : sql``}
-      on conflict do nothing returning id`);
-    const appended = sql`exists (select 1 from appended_message)`;
-    const eventRows = jsonParam(input.events.map(snakeCased));
-    const events = rawWith('appended_events', sql`insert into ${t.events}
-      select * from json_populate_recordset(null::${t.events}, ${eventRows}::json) where ${appended}
-      returning created_at, channel, type, actor, value`);
-    const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
-    const updated = db.$with('appended_to').as(db.update(c).set(patchOf(input.patch).values).where(and(eq(c.id, input.conversationId), appended)).returning());
-    const ctes = [...claimed, message, ...(input.events.length > 0 ? [events, rollups] : []), updated];
-    return first(await db.with(...ctes).select().from(updated));
+    const claim = input.claim && claimPatchOf(input.claim);
+    const patch = patchOf(input.patch);
+    const withEvents = input.events.length > 0;
+    // Placeholder names per part: the claim and the conversation's update can set the same column (route).
+    const named = (prefix: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(`${prefix}${k}`)]));
+    const valuesNamed = (prefix: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+    const query = hot(`appendMessage:${claim ? claim.keys : '-'}:${withEvents}:${patch.keys}`, () => {
+      const m = t.messages;
+      const c = t.conversations;
+      const claimed = claim ? [db.$with('claimed_inbound').as(claimQuery(p('claimId'), named('claim_', claim.keys)))] : [];
+      // The message as the table's own row type from one JSON parameter, as the events below: so the
+      // claim can gate it (an INSERT … VALUES takes no condition).
+      const message = rawWith('appended_message', sql`insert into ${m}
+        select * from json_populate_record(null::${m}, ${p('message')}::json)
+        ${claim ? sql`where exists (select 1 from claimed_inbound)` : sql``}
+        on conflict do nothing returning id`);
+      const appended = sql`exists (select 1 from appended_message)`;
+      const events = rawWith('appended_events', sql`insert into ${t.events}
+        select * from json_populate_recordset(null::${t.events}, ${p('events')}::json) where ${appended}
+        returning created_at, channel, type, actor, value`);
+      const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
+      const updated = db.$with('appended_to').as(db.update(c).set(named('set_', patch.keys)).where(and(eq(c.id, p('conversationId')), appended)).returning());
+      const ctes = [...claimed, message, ...(withEvents ? [events, rollups] : []), updated];
+      return db.with(...ctes).select().from(updated);
+    });
+    return first(
+      await query.execute({
+        ...(claim ? { ...valuesNamed('claim_', claim.values), claimId: input.claim!.messageId } : {}),
+        ...valuesNamed('set_', patch.values),
+        message: jsonParam(snakeCased(row)),
+        ...(withEvents ? { events: jsonParam(input.events.map(snakeCased)) } : {}),
+        conversationId: input.conversationId,
+      }),
+    );
   }
   const attachmentColumns = {
     id: t.attachments.id,
@@ -1225,15 +1244,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
       await db.insert(t.orders).values(order).onConflictDoUpdate({ target: t.orders.id, set: rest });
     },
     async getOrder(id) {
-      return first(await db.select().from(t.orders).where(eq(t.orders.id, id)).limit(1)) as Order | null;
+      return first(await hot('getOrder', () => db.select().from(t.orders).where(eq(t.orders.id, p('id'))).limit(1)).execute({ id })) as Order | null;
     },
     async ordersForEmail(email) {
-      return (await db
-        .select()
-        .from(t.orders)
-        .where(eq(t.orders.contactEmail, email))
-        .orderBy(desc(t.orders.placedAt))
-        .limit(20)) as Order[];
+      // On the message path: the engine's order lookups.
+      const query = hot('ordersForEmail', () => db.select().from(t.orders).where(eq(t.orders.contactEmail, p('email'))).orderBy(desc(t.orders.placedAt)).limit(20));
+      return (await query.execute({ email })) as Order[];
     },
 
     // ── staff ──

@@ -39,6 +39,8 @@ export async function json(url: string, body: unknown) {
 
 export interface Result {
   rps: number;
+  /** Requests answered in the run. */
+  total: number;
   p50: number;
   p99: number;
   errors: number;
@@ -69,7 +71,7 @@ export async function drive(base: string, conversations: { id: string; token: st
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  return { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
 export const line = (name: string, r: Result) =>

@@ -3,6 +3,7 @@
  * on a fresh SQLite file (or, with `--store postgres`, a throwaway database on the server
  * FRONTDESK_TEST_PG_URL names), 32 messages in flight through `app.request` (no sockets), every
  * statement counted and timed by its text. Prints the wall time per message, the database's share,
+ * the CPU per message of this process and (PostgreSQL, Linux) of the database's server processes,
  * the statements per message and the costliest statements; on SQLite also the WAL pages each
  * message writes. On PostgreSQL a statement's time is its round trip, waiting for a pooled
  * connection included. A profile, not a test: compare figures within one run or machine.
@@ -18,6 +19,7 @@ import { createFrontdesk } from '../../src/entry/node.ts';
 import { MODEL_CACHE_DIR } from '../support/paths.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { BENCH_MESSAGES } from './messages.ts';
+import { startCpuCount } from './process-cpu.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 4000);
 const IN_FLIGHT = 32;
@@ -135,9 +137,11 @@ try {
   await fd.pipeline.idle();
   statements.clear();
   const started = performance.now();
+  const cpu = startCpuCount({}, database ? new URL(database.url).pathname.slice(1) : undefined, 'Frontdesk');
   await run(MESSAGES);
   await fd.pipeline.idle();
   const wall = performance.now() - started;
+  const share = cpu?.();
   const perMessage = (ms: number) => `${((ms / MESSAGES) * 1000).toFixed(0).padStart(6)} µs`;
   const rows = [...statements].sort((a, b) => b[1].ms - a[1].ms);
   const sqlMs = rows.reduce((sum, [, s]) => sum + s.ms, 0);
@@ -146,6 +150,7 @@ try {
     `${MESSAGES} messages, ${IN_FLIGHT} in flight: ${(wall / MESSAGES).toFixed(3)} ms per message (${Math.round((MESSAGES / wall) * 1000)} msg/s), ` +
       `${postgres ? 'PostgreSQL round trips' : 'SQLite'} ${(sqlMs / MESSAGES).toFixed(3)} ms of it, ${(calls / MESSAGES).toFixed(1)} statements per message\n`,
   );
+  if (share) process.stdout.write(`CPU per message: ${Object.entries(share.ms).map(([group, ms]) => `${group} ${(ms / MESSAGES).toFixed(2)} ms`).join(', ')}\n`);
   process.stdout.write('per message   calls  statement\n');
   for (const [source, s] of rows.slice(0, postgres ? 40 : 20)) process.stdout.write(`${perMessage(s.ms)}  ${(s.calls / MESSAGES).toFixed(2).padStart(5)}  ${source}\n`);
   if (connection) {

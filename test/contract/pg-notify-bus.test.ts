@@ -91,4 +91,38 @@ describeWithService('PostgreSQL', reason)('PostgreSQL event bus across replicas'
       await watcher.end();
     }
   });
+
+  it('reads back only the notices of conversations someone on the receiving replica listens to', async () => {
+    const read: string[] = [];
+    // A third replica whose reads of the shared database are counted.
+    const counted: Store = {
+      ...store,
+      repo: {
+        ...store.repo,
+        getConversation: (id) => (read.push(id), store.repo.getConversation(id)),
+        getMessage: (id) => (read.push(id), store.repo.getMessage(id)),
+      },
+    };
+    const c = await createPgNotifyBus({ url: db.url, store: counted, logger });
+    try {
+      const now = Date.now();
+      const contact = await store.repo.createContact({ id: newId(), name: 'Grace', email: null, createdAt: now });
+      const conversation = (id: string) =>
+        store.repo.createConversation({
+          id, contactId: contact.id, channel: 'web', threadKey: null, status: 'open', owner: 'bot', currentAgent: null, route: null,
+          assigneeId: null, subject: null, agentState: null, visitorTokenHash: null, firstResponseAt: null, firstHumanResponseAt: null,
+          resolvedAt: null, lastMessageAt: now, createdAt: now, updatedAt: now,
+        });
+      const unwatched = await conversation(newId());
+      const watched = await conversation(newId());
+      const received = new Promise<BusEvent>((resolve) => c.subscribe(watched.id, resolve));
+      // One turn: both go out in one NOTIFY, the unwatched first.
+      a.publish({ type: 'conversation', conversationId: unwatched.id, conversation: unwatched });
+      a.publish({ type: 'conversation', conversationId: watched.id, conversation: watched });
+      expect((await received).conversationId).toBe(watched.id);
+      expect(read).toEqual([watched.id]);
+    } finally {
+      await c.close();
+    }
+  });
 });

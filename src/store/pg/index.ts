@@ -22,8 +22,9 @@ import { sharedRead } from './shared-reads.ts';
 
 const MIGRATIONS = packagePath('migrations', 'pg');
 
+/** A pool's repository keeps its built hot queries; a transaction's, made per transaction, does not. */
 const dialect: DialectQueries = {
-  reusesQueries: false,
+  reusesQueries: true,
   chainsWrites: true,
   searchKnowledge,
   searchPassages,
@@ -40,6 +41,8 @@ const dialect: DialectQueries = {
   // Served by the trigram indexes of migrations/pg/0015_search_trigrams.sql.
   contactsMatching: contactsHoldingPart,
 };
+
+const inTransaction: DialectQueries = { ...dialect, reusesQueries: false };
 
 export interface PgStoreOptions {
   url: string;
@@ -67,7 +70,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     takeToken: createPgTokenTaker(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction(work) {
-      return db.transaction((tx) => work({ ...createRepository(tx as unknown as Db, schema, dialect), activeWebhookSubscriptions }));
+      return db.transaction((tx) => work({ ...createRepository(tx as unknown as Db, schema, inTransaction), activeWebhookSubscriptions }));
     },
     async migrate() {
       // The first contact with the server: a wrong DATABASE_URL is named here, not as a failed query.

@@ -85,9 +85,15 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
         return;
       }
       if (batch.origin === origin || !Array.isArray(batch.notices)) return; // delivered locally when published
+      // Only what someone here listens to is read back: every replica hears every message's
+      // notices, and reading them all would cost each replica a few reads per message served by
+      // the others, more the more replicas share the database. A listener that subscribes later
+      // reads the current state itself (as an SSE stream does when it opens).
+      const wanted = batch.notices.filter((notice) => local.listens(notice.conversationId));
+      if (wanted.length === 0) return;
       // Loaded together, published in the order they were sent, after the batches before.
       relaying = relaying
-        .then(() => Promise.all(batch.notices.map(load)))
+        .then(() => Promise.all(wanted.map(load)))
         .then((events) => {
           for (const event of events) if (event) local.publish(event);
         })
@@ -115,7 +121,8 @@ export async function createPgNotifyBus(opts: { url: string; store: Store; logge
       const notices = queued;
       queued = [];
       for (const payload of payloads(origin, notices)) {
-        await sender.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch((error) => logger.warn({ err: error }, 'could not notify other replicas'));
+        // Named: the server parses and plans it once per connection, not per NOTIFY.
+        await sender.query({ name: 'frontdesk_notify', text: 'select pg_notify($1, $2)', values: [CHANNEL, payload] }).catch((error) => logger.warn({ err: error }, 'could not notify other replicas'));
       }
     }
     sending = null;
