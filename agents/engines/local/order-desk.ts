@@ -49,16 +49,16 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
   // run() has put an email in this message into the memory already.
   const typedEmail = memory.typedEmail;
   if (!orderId) {
-    // A damaged or wrong item told before its order number: the procedure now, the order next.
     const caseFirst = memory.awaiting ? null : ctx.caseIn(turn.text);
-    const procedureFirst = caseFirst && caseFirst.rule.statuses.length === 0 ? await findAnswer(ctx, turn, caseFirst.rule.search) : null;
+    // A damaged or wrong item (a case whatever the order's status) told before its order number: its procedure now, the order next.
+    const procedureCase = caseFirst && caseFirst.rule.statuses.length === 0 ? caseFirst : null;
     const listing = asksForOwnOrders(turn.text);
     const ownOrder = (OWN_ORDER.test(turn.text) || listing) && !HYPOTHETICAL.test(turn.text);
     if (ctx.mentionsMalformedOrderId(turn.text)) return result(turn, templates.ask_order_id!, { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     // "How long does standard delivery take?" is about delivery, not about one order of theirs; "my
     // order says Processing, what does that mean?" is about theirs, but the rules answer it.
     const rulesAnswer = !ownOrder || (!listing && isQuestion(turn.text) && (!ABOUT_ITS_PROGRESS.test(turn.text) || DEFINITION.test(turn.text)));
-    if (!memory.awaiting && rulesAnswer && !procedureFirst) {
+    if (!memory.awaiting && rulesAnswer && !procedureCase) {
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer) return answered(turn, answer);
     }
@@ -72,7 +72,8 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
     else if (own.length > 1 && templates.choose_order) {
       return result(turn, renderTemplate(templates.choose_order, { orders: own.map(orderLine).join('\n') }), { ...memory, topic, awaiting: 'order_id', pendingIntent: intent });
     } else {
-      const ask = procedureFirst ? `${procedureFirst.text}\n\n${templates.ask_order_id!}` : templates.ask_order_id!;
+      const procedure = procedureCase ? await findAnswer(ctx, turn, procedureCase.rule.search) : null;
+      const ask = procedure ? `${procedure.text}\n\n${templates.ask_order_id!}` : templates.ask_order_id!;
       return result(turn, ask, { ...memory, topic, typedEmail, awaiting: 'order_id', pendingIntent: intent });
     }
   }
