@@ -257,6 +257,10 @@ const PG_BACKFILLS: Record<string, string | null> = {
       AND m.author_kind = 'human' AND m.direction = 'outbound' AND NOT m.internal AND m.author_id IS NOT NULL
     WHERE e.type = 'first_response' AND e.actor = 'human'`,
   staff_first_responses_by_message: null, // the same pairs: covered by the backfill above
+  // migrations/pg/0021_conversation_tallies.sql
+  conversations_tally_insert_delete: `INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n)
+    SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5`,
+  conversations_tally_update: null, // updates only
 };
 
 /** Rows per insert on PostgreSQL: each batch is one JSON parameter. */
