@@ -108,6 +108,11 @@ describe('expandQuery', () => {
 });
 
 describe('candidateSections', () => {
+  it('reads "how do returns work?" as a question about returns, and keeps a "work" that is the topic', () => {
+    expect(contentWords('how do returns work?')).not.toContain('work');
+    expect(contentWords('my zip does not work')).toContain('work');
+  });
+
   it('searches a "how long" question for its topic, not for "long"', async () => {
     const searched: string[] = [];
     await candidateSections(async (query) => (searched.push(query), []), 'how long does express take?', undefined);

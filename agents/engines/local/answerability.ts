@@ -97,8 +97,12 @@ function idfOf(word: string, vocabulary: Vocabulary): number | undefined {
   return best;
 }
 
-/** "how long", "how much" left out: the kind of answer wanted, not its topic ("long sleeves" stays). */
-export const withoutAnswerFraming = (text: string) => text.replace(/\bhow (long|much|many|soon|often|far)\b/gi, ' ');
+/**
+ * "how long", "how much" and the "work" of "how do returns work?" left out: the kind of answer
+ * wanted, not its topic ("long sleeves" and "my zip doesn't work" stay).
+ */
+export const withoutAnswerFraming = (text: string) =>
+  text.replace(/\bhow (long|much|many|soon|often|far)\b/gi, ' ').replace(/\b(how (?:do|does|would|will|can) [^?.!]{1,60}?)\bwork(s)?\b/gi, '$1 ');
 
 /** The question's content words, stemmed, each once. */
 export function contentWords(text: string): string[] {

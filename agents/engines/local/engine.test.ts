@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../../../config/deployment/index.ts';
 import { ANONYMOUS_ASKER, type Asker } from '../../../src/core/order-access.ts';
+import { parseMarkdownArticle } from '../../../src/core/knowledge.ts';
 import { splitPassages } from '../../../src/core/passages.ts';
+import { ROOT } from '../../../test/support/paths.ts';
 import type { AgentRunInput, AgentTools } from '../../../src/core/ports.ts';
 import type { Conversation, Message, Order, PassageHit } from '../../../src/core/types.ts';
 import { buildVocabulary } from './answerability.ts';
@@ -157,6 +161,13 @@ describe('local engine: orders and their privacy', () => {
     expect(createEngineContext({ graph: agentGraph, classify: () => ({ label: 'x', confidence: 1 }) }).mentionsMalformedOrderId('the store on NW Glisan Street')).toBe(false);
   });
 
+  it('says a shipped order\'s address cannot be changed here and how the carrier can redirect it, without a ticket', async () => {
+    const moved = await engineSaying('change_shipping_address').run(input('can I still change the delivery address of NW-10001?', null, owner));
+    expect(moved.text).toMatch(/already shipped with UPS/);
+    expect(moved.text).toContain('1Z999');
+    expect(moved.ticket).toBeUndefined();
+  });
+
   it('refuses to cancel a shipped order', async () => {
     const shipped = await engineSaying('cancel_order').run(input('cancel NW-10001', null, owner));
     expect(shipped.text).toMatch(/already shipped/);
@@ -244,6 +255,15 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.text).toContain('Enter the promo code');
     expect(result.text).toContain('cannot be combined');
     expect(result.text).not.toContain('Sign up');
+  });
+
+  it('quotes a long section from its start, where its steps are, with the passage that matches best', async () => {
+    const returns = { id: 'returns', ...parseMarkdownArticle('how-to-return.md', readFileSync(join(ROOT, 'config/demo/kb/how-to-return.md'), 'utf8')) };
+    const hits: PassageHit[] = splitPassages(returns).map((p) => ({ passage: { id: `returns:${p.position}`, articleId: returns.id, slug: returns.slug, title: returns.title, ...p }, score: 1 }));
+    const engine = createLocalEngine({ graph: agentGraph, classify: () => ({ label: 'store_policy', confidence: 0.95 }), vocabulary: buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)) });
+    const question = input('how do returns work?');
+    const result = await engine.run({ ...question, tools: { ...question.tools, searchPassages: async () => hits } });
+    expect(result.text).toContain('prepaid label');
   });
 
   it('quotes a runner-up of another article that ranks almost as high, naming both articles, and not one far behind', async () => {

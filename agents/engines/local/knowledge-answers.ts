@@ -139,11 +139,12 @@ export function answered(turn: Turn, answer: { text: string; slug: string }): Ag
 function quoteOf(members: KnowledgePassage[], query: string, vocabulary: Vocabulary | undefined): string {
   if (members.length === 1 || !vocabulary) return members[0]!.text;
   const scores = new Map(members.map((p) => [p, bestSentenceScore(query, p, vocabulary)]));
-  const ranked = [...members].sort((a, b) => scores.get(b)! - scores.get(a)!);
-  const kept = new Set<KnowledgePassage>();
-  let length = 0;
-  for (const p of ranked) {
-    if (kept.size > 0 && length + p.text.length > ANSWER_CHARS) continue;
+  const best = [...members].sort((a, b) => scores.get(b)! - scores.get(a)!)[0]!;
+  // The best passage, then the others from the section's start (where its steps and rules are) while they fit.
+  const kept = new Set<KnowledgePassage>([best]);
+  let length = best.text.length;
+  for (const p of members) {
+    if (kept.has(p) || length + p.text.length > ANSWER_CHARS) continue;
     kept.add(p);
     length += p.text.length;
   }
