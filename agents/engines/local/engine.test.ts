@@ -288,6 +288,13 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.text).toMatch(/11 am/);
   });
 
+  it('hands a question neither answered nor surely of its intent to a person, not to that intent\'s case', async () => {
+    const guessed = await engineSaying('payment_issue', 0.65).run(input('is the fabric of the linen dress see-through?'));
+    expect(guessed.handoff).toMatchObject({ reason: 'unanswerable' });
+    const sure = await engineSaying('payment_issue', 0.95).run(input('why was I charged twice for the same order?'));
+    expect(sure.ticket).toMatchObject({ category: 'payment' });
+  });
+
   it('hands a question the knowledge base cannot answer to a person, with a ticket', async () => {
     const result = await engineSaying('store_policy').run(input('do you sell wholesale to retailers?'));
     expect(result.handoff).toBeDefined();

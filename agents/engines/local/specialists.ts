@@ -10,6 +10,9 @@ import { orderDesk } from './order-desk.ts';
 import { handoff, ticketReply } from './replies.ts';
 import { isQuestion } from './message-kind.ts';
 
+/** Triage's confidence from which a question the knowledge base does not answer is taken as the request its intent names. */
+const CONFIDENT_REQUEST = 0.8;
+
 /** The specialist of each agent kind, sharing the engine's context. */
 export function createSpecialists(ctx: EngineContext): Record<AgentDefinition['kind'], Specialist> {
   return {
@@ -19,6 +22,9 @@ export function createSpecialists(ctx: EngineContext): Record<AgentDefinition['k
       // "How long do refunds take?" asks for a fact; "I want my refund" asks for something to be done.
       const answer = await findAnswer(ctx, turn, turn.query);
       if (answer && isQuestion(turn.text)) return answered(turn, answer);
+      // A question the knowledge base does not answer, which triage only guessed to be this need
+      // ("is the linen dress see-through?" read as a payment issue): a person reads it, no case of that kind.
+      if (!answer && isQuestion(turn.text) && turn.confidence < CONFIDENT_REQUEST) return handoff(ctx, turn, 'unanswerable', ctx.replies.unanswerable);
       const ticket = ticketReply(turn, rule, { order_id: ctx.extractOrderId(turn.text) ?? turn.memory.orderId });
       return answer ? { ...ticket, text: `${answer.text}\n\n${ticket.text}` } : ticket;
     },
