@@ -266,6 +266,29 @@ describe('local engine: knowledge, memory and small talk', () => {
     expect(result.text).toContain('prepaid label');
   });
 
+  it('weighs every section of the article a follow-up continues, also those the search did not return', async () => {
+    const intl = { id: 'intl', slug: 'international-shipping', title: 'International shipping', body: 'We ship to Canada and the UK.\n\n| Option | Delivery time |\n|---|---|\n| International Standard | 7–14 business days |\n\n**Duties and taxes**\n\nFor Canada, duties are paid at checkout, so there is nothing more to pay on delivery.' };
+    const all: PassageHit[] = splitPassages(intl).map((p) => ({ passage: { id: `intl:${p.position}`, articleId: intl.id, slug: intl.slug, title: intl.title, ...p }, score: 1 }));
+    const duties = all.filter((h) => h.passage.heading === 'Duties and taxes');
+    const engine = createLocalEngine({
+      graph: agentGraph,
+      classify: () => ({ label: 'store_policy', confidence: 0.95 }),
+      vocabulary: buildVocabulary(all.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`)),
+      passagesOf: (slug) => all.map((h) => h.passage).filter((p) => p.slug === slug),
+    });
+    let state: Record<string, unknown> | null = null;
+    const replies = [];
+    for (const text of ['do I pay duties on delivery to Canada?', 'and how long does standard take to get there?']) {
+      const question = input(text, state);
+      // The search, led by the topic's words, finds only the duties section.
+      const result = await engine.run({ ...question, tools: { ...question.tools, searchPassages: async () => duties } });
+      state = result.state ?? state;
+      replies.push(result.text);
+    }
+    expect(replies[0]).toMatch(/paid at checkout/);
+    expect(replies[1]).toMatch(/7–14 business days/);
+  });
+
   it('quotes a runner-up of another article that ranks almost as high, naming both articles, and not one far behind', async () => {
     const delivery = [
       { id: 'times', slug: 'delivery-times', title: 'Delivery times', body: '**Transit**\n\nNext-day delivery: 1 business day if you order by 1 pm.' },

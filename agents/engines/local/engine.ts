@@ -12,6 +12,7 @@
  * (replies.ts) and the language gate (other-language.ts).
  */
 import type { AgentEngine, AgentRunResult, TraceStep } from '../../../src/core/ports.ts';
+import type { KnowledgePassage } from '../../../src/core/types.ts';
 import type { AgentGraph } from '../../graph.ts';
 import type { Vocabulary } from './answerability.ts';
 import { cleanForTriage } from './clean-text.ts';
@@ -112,6 +113,8 @@ export interface LocalEngineDeps {
   vocabulary?: Vocabulary;
   /** An article's tags by slug: words the article is about that its passages may not use ("shop" for stores). */
   tagsOf?: (slug: string) => string;
+  /** An article's passages by slug (as the store keeps them): every section of the article a follow-up continues is a candidate. */
+  passagesOf?: (slug: string) => KnowledgePassage[];
   /** Whether a word means anything to this deployment; a message of none is unclear. Default: any word does. */
   isKnownWord?: (word: string) => boolean;
   /** The language of a text (ISO 639-1) when it can be told reliably, else null. */

@@ -113,6 +113,7 @@ export async function createDeploymentEngine(opts: {
       return knowledge.current().vocabulary;
     },
     tagsOf: (slug) => knowledge.current().tagsOf(slug),
+    passagesOf: (slug) => knowledge.current().passagesOf(slug),
     isKnownWord: (word) => tokenize(word).some((w) => exampleWords.has(w) || knowledge.current().hasWord(w)),
     detectLanguage,
     confidenceThreshold: opts.confidenceThreshold,

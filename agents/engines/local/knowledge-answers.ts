@@ -68,7 +68,8 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
   const vocabulary = ctx.deps.vocabulary;
   // A follow-up is searched with its topic's words before its own ("… reset link and the 2fa codes?").
   const context = query === turn.query ? turn.topicWords : undefined;
-  const { hits, sections: found } = await candidateSections((q, n) => turn.input.tools.searchPassages(q, n), query, vocabulary, ctx.deps.tagsOf, context !== undefined ? turn.text : undefined);
+  const search: PassageSearch = async (q, n) => withTopicArticle(await turn.input.tools.searchPassages(q, n), turn.topicSlug ? (ctx.deps.passagesOf?.(turn.topicSlug) ?? []) : []);
+  const { hits, sections: found } = await candidateSections(search, query, vocabulary, ctx.deps.tagsOf, context !== undefined ? turn.text : undefined);
   const sections = found.map((section) => ({ ...section, bonus: turn.topicSlug && section.members[0]!.slug === turn.topicSlug ? TOPIC_ARTICLE_BONUS : 0 }));
   const own = context !== undefined ? turn.text : query;
   const words = vocabulary ?? buildVocabulary(hits.map((h) => `${h.passage.title} ${h.passage.heading ?? ''} ${h.passage.text}`));
@@ -93,6 +94,20 @@ export async function findAnswer(ctx: EngineContext, turn: Turn, query: string):
   const titles = [...new Set([first.title, ...(sibling ? [sibling.members[0]!.title] : [])])].map((title) => `"${title}"`);
   const source = titles.length === 1 ? `article ${titles[0]}` : `articles ${titles.join(' and ')}`;
   return { text: `${quoted.join('\n\n')}\n\n(From our help ${source}.)`, slug: first.slug, probability: chosen.probability };
+}
+
+/**
+ * The search's hits with every other passage of the article a follow-up continues, ranked as high
+ * as that article's best hit: the search, led by the topic's words, may miss the section the
+ * follow-up's own words ask for ("how long does standard take to get there?" after Canada and
+ * duties: the international rates table), and among the article's sections those words choose.
+ */
+function withTopicArticle(hits: PassageHit[], topicPassages: KnowledgePassage[]): PassageHit[] {
+  const topicHits = hits.filter((h) => topicPassages.some((p) => p.articleId === h.passage.articleId));
+  if (topicPassages.length === 0 || topicHits.length === 0) return hits;
+  const score = Math.max(...topicHits.map((h) => h.score));
+  const found = new Set(hits.map((h) => h.passage.id));
+  return [...hits, ...topicPassages.filter((p) => !found.has(p.id)).map((passage) => ({ passage, score }))];
 }
 
 /** The sentences of a longer message that ask something, when there are others beside them; else null. */

@@ -4,7 +4,7 @@
  * vocabulary, the tags and the known words always come from the same version of the articles.
  */
 import { splitPassages } from '../../../src/core/passages.ts';
-import type { KnowledgeArticle } from '../../../src/core/types.ts';
+import type { KnowledgeArticle, KnowledgePassage } from '../../../src/core/types.ts';
 import { buildVocabulary, type Vocabulary } from './answerability.ts';
 import { tokenize } from './classifier/index.ts';
 import { createKnowledgeEvidence, type KnowledgeMatch } from './knowledge-evidence.ts';
@@ -18,6 +18,8 @@ export interface KnowledgeSnapshot {
   tagsOf(slug: string): string;
   /** Whether a (tokenized) word occurs in an article's title, tags or body. */
   hasWord(word: string): boolean;
+  /** An article's passages by slug, as the store keeps them (same ids); [] for an unknown slug. */
+  passagesOf(slug: string): KnowledgePassage[];
 }
 
 /** `generalWords`: everyday words of the deployment (answerability.ts `generalWordsOf`). */
@@ -31,5 +33,9 @@ export function buildKnowledgeSnapshot(articles: KnowledgeArticle[], generalWord
     vocabulary: buildVocabulary(passages, generalWords),
     tagsOf: (slug) => tagsBySlug.get(slug) ?? '',
     hasWord: (word) => words.has(word),
+    passagesOf(slug) {
+      const article = articles.find((a) => a.slug === slug);
+      return article ? splitPassages(article).map((p) => ({ id: `${article.id}:${p.position}`, articleId: article.id, slug, title: article.title, ...p })) : [];
+    },
   };
 }
