@@ -11,7 +11,7 @@
  * the whole query on the row itself, ties in id order, as the functions rank them.
  *
  * One statement a question once warm, as with the functions: the ranking, with the current
- * kb_search_version token (migration 0019) beside it. Every transaction that writes the articles
+ * kb_search_version token (migration 0022) beside it. Every transaction that writes the articles
  * or passages replaces the token (inside it, the functions rank); the copy belongs to one token
  * (postings are read with it in the same statement), and a ranking made from a copy whose token
  * is no longer current is thrown away and made again. Cold, the question's words go to the parser once (its lexemes are kept per word) and

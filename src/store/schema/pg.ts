@@ -149,7 +149,7 @@ export const messages = pgTable('messages', {
   // character as SQLite's FTS5 splits them, matched as prefixes (src/store/pg/message-search.ts).
   index('messages_text_search_idx').using('gin', sql`to_tsvector('simple', regexp_replace(${t.text}, '[^[:alnum:]]+', ' ', 'g'))`),
   // The same words prefixed by the message's id chunk, so a search reads the newest chunks' hits
-  // first (hitOrder in src/store/pg/message-search.ts); the function is migration pg 0019's.
+  // first (hitOrder in src/store/pg/message-search.ts); the function is migration pg 0020's.
   index('messages_recent_search_idx').using('gin', sql`message_recent_lexemes(${t.id}, ${t.text})`),
 ]);
 

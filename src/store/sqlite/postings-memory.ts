@@ -20,7 +20,7 @@
  * time, when a query first asks for it), row sizes from the index's %_docsize table, N and avgdl
  * from its averages record, and the
  * question's words stemmed by a scratch FTS5 table with the same tokenizer (TEMP, one per
- * connection). The copy belongs to one kb_search_version token (migration 0015): any write to the
+ * connection). The copy belongs to one kb_search_version token (migration 0017): any write to the
  * articles or passages replaces the token, and the next search starts a new copy.
  *
  * Returns null where this cannot answer exactly, and the caller ranks with FTS5 itself: a
