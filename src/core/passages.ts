@@ -30,6 +30,9 @@ export interface PassageDraft {
   text: string;
 }
 
+/** A passage's id: its article's and its position, so re-writing an unchanged article keeps them. */
+export const passageId = (articleId: string, position: number) => `${articleId}:${position}`;
+
 /** About what one answer can quote; longer sections are split. */
 export const MAX_PASSAGE_CHARS = 600;
 

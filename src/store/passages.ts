@@ -4,11 +4,8 @@
  * full-text rows follow by triggers (see the passage migrations).
  */
 import { eq, isNull } from 'drizzle-orm';
-import { splitPassages } from '../core/passages.ts';
+import { passageId, splitPassages } from '../core/passages.ts';
 import type { Db, Schema } from './repository.ts';
-
-/** A passage's id: its article's and its position, so re-writing an unchanged article keeps them. */
-export const passageId = (articleId: string, position: number) => `${articleId}:${position}`;
 
 const rowsOf = (article: { id: string; title: string; body: string }) =>
   splitPassages(article).map((p) => ({ id: passageId(article.id, p.position), articleId: article.id, ...p }));

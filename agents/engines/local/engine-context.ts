@@ -8,6 +8,12 @@ import { agentForRoute, type AgentDefinition, type AgentGraph } from '../../grap
 import type { LocalEngineDeps } from './engine.ts';
 import type { Memory } from './memory.ts';
 
+/**
+ * Triage's confidence from which a message the knowledge base does not answer is taken as the
+ * request its intent names (an order question, a payment issue); below it a person reads it.
+ */
+export const CONFIDENT_REQUEST = 0.8;
+
 /** One turn: what the specialists work with. */
 export interface Turn {
   input: AgentRunInput;

@@ -3,7 +3,7 @@
  * live-knowledge.ts swaps whole snapshots when the articles change, so the evidence, the passage
  * vocabulary, the tags and the known words always come from the same version of the articles.
  */
-import { splitPassages } from '../../../src/core/passages.ts';
+import { passageId, splitPassages } from '../../../src/core/passages.ts';
 import type { KnowledgeArticle, KnowledgePassage } from '../../../src/core/types.ts';
 import { buildVocabulary, type Vocabulary } from './answerability.ts';
 import { tokenize } from './classifier/index.ts';
@@ -25,7 +25,10 @@ export interface KnowledgeSnapshot {
 /** `generalWords`: everyday words of the deployment (answerability.ts `generalWordsOf`). */
 export function buildKnowledgeSnapshot(articles: KnowledgeArticle[], generalWords?: ReadonlySet<string>): KnowledgeSnapshot {
   const tagsBySlug = new Map(articles.map((a) => [a.slug, a.tags.join(' ')]));
-  const passages = articles.flatMap((a) => splitPassages(a).map((p) => `${a.title} ${a.tags.join(' ')} ${p.heading ?? ''} ${p.text}`));
+  const passagesBySlug = new Map(
+    articles.map((a) => [a.slug, splitPassages(a).map((p): KnowledgePassage => ({ id: passageId(a.id, p.position), articleId: a.id, slug: a.slug, title: a.title, ...p }))]),
+  );
+  const passages = [...passagesBySlug.values()].flat().map((p) => `${p.title} ${tagsBySlug.get(p.slug)} ${p.heading ?? ''} ${p.text}`);
   const words = new Set<string>();
   for (const a of articles) for (const w of tokenize(`${a.title} ${a.tags.join(' ')} ${a.body}`)) words.add(w);
   return {
@@ -33,9 +36,6 @@ export function buildKnowledgeSnapshot(articles: KnowledgeArticle[], generalWord
     vocabulary: buildVocabulary(passages, generalWords),
     tagsOf: (slug) => tagsBySlug.get(slug) ?? '',
     hasWord: (word) => words.has(word),
-    passagesOf(slug) {
-      const article = articles.find((a) => a.slug === slug);
-      return article ? splitPassages(article).map((p) => ({ id: `${article.id}:${p.position}`, articleId: article.id, slug, title: article.title, ...p })) : [];
-    },
+    passagesOf: (slug) => passagesBySlug.get(slug) ?? [],
   };
 }

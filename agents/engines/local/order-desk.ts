@@ -10,13 +10,11 @@ import type { Order } from '../../../src/core/types.ts';
 import { renderTemplate } from '../../graph.ts';
 import { cleanForTriage } from './clean-text.ts';
 import { isQuestion } from './message-kind.ts';
-import type { EngineContext, Turn } from './engine-context.ts';
+import { CONFIDENT_REQUEST, type EngineContext, type Turn } from './engine-context.ts';
 import { answered, findAnswer } from './knowledge-answers.ts';
 import type { Memory } from './memory.ts';
 import { handoff, result, ticketReply } from './replies.ts';
 
-/** Triage's confidence from which a question routed to orders without an order number is about one. */
-const CONFIDENT_ORDER_QUESTION = 0.8;
 /** The customer speaks of an order of theirs ("the parcel" alone may be any parcel: "if the parcel is lost…"). */
 const OWN_ORDER = /\b(my|our|this|that)\s+(orders?|packages?|parcels?|delivery|deliveries|purchases?|shipments?|items?|stuff)\b|\bwhere(?:'s| is)\s+(it|my)\b/i;
 /** "Can you list the orders I have?", "show me my orders": the customer's own orders, whatever else the words suggest. */
@@ -63,7 +61,7 @@ export async function orderDesk(ctx: EngineContext, turn: Turn): Promise<AgentRu
       if (answer) return answered(turn, answer);
     }
     // Not about an order of theirs, no answer in the knowledge base, and triage unsure: a person decides.
-    if (!memory.awaiting && !ownOrder && !caseFirst && turn.confidence < CONFIDENT_ORDER_QUESTION) {
+    if (!memory.awaiting && !ownOrder && !caseFirst && turn.confidence < CONFIDENT_REQUEST) {
       return handoff(ctx, turn, 'unanswerable', replies.unanswerable);
     }
     // A customer who proved their email address need not look up an order number: their orders are known.

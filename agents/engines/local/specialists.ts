@@ -4,14 +4,11 @@
  * handoff agent gives the turn to a person.
  */
 import type { AgentDefinition } from '../../graph.ts';
-import type { EngineContext, Specialist } from './engine-context.ts';
+import { CONFIDENT_REQUEST, type EngineContext, type Specialist } from './engine-context.ts';
 import { answered, answerFromKnowledge, findAnswer } from './knowledge-answers.ts';
 import { orderDesk } from './order-desk.ts';
 import { handoff, ticketReply } from './replies.ts';
 import { isQuestion } from './message-kind.ts';
-
-/** Triage's confidence from which a question the knowledge base does not answer is taken as the request its intent names. */
-const CONFIDENT_REQUEST = 0.8;
 
 /** The specialist of each agent kind, sharing the engine's context. */
 export function createSpecialists(ctx: EngineContext): Record<AgentDefinition['kind'], Specialist> {
