@@ -28,7 +28,12 @@ type Ingested = {
 };
 
 /** Thrown inside the ingest transaction when a concurrent writer stored the same provider message. */
-export class DuplicateRace extends Error {}
+class DuplicateRace extends Error {}
+
+/** A message stored already under its provider id, acknowledged and left. */
+async function duplicateOf(repo: Repository, existing: Message): Promise<Ingested> {
+  return { message: existing, conversation: (await repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
+}
 
 /** The stored form of an inbound message from `contact` in the conversation `conversationId`. */
 function inboundMessage(inbound: ParsedInbound, contact: Contact, conversationId: string, now: number): NewMessage {
@@ -92,6 +97,18 @@ export async function ingest(ctx: PipelineContext, inbound: ParsedInbound): Prom
   const now = clock.now();
   const alone = await continueAlone(ctx, inbound, now);
   if (alone) return alone;
+  try {
+    return await ingestInTransaction(ctx, inbound, now);
+  } catch (error) {
+    if (!(error instanceof DuplicateRace)) throw error;
+    // The concurrent writer's message, committed by now.
+    return duplicateOf(store.repo, (await store.repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId!))!);
+  }
+}
+
+/** Any other message: read and written in one transaction (DuplicateRace when another writer stored it first). */
+function ingestInTransaction(ctx: PipelineContext, inbound: ParsedInbound, now: number): Promise<Ingested> {
+  const { store } = ctx;
   return store.transaction(async (repo) => {
     // Replicas ingesting from one sender at once take turns: one finds the conversation the other
     // made. A message that names its conversation (and has no provider id to deduplicate) makes
@@ -99,9 +116,7 @@ export async function ingest(ctx: PipelineContext, inbound: ParsedInbound): Prom
     if (!inbound.thread.conversationId || inbound.providerMessageId) await repo.lockKey(`ingest:${inbound.channel}:${inbound.from.address}`);
     if (inbound.providerMessageId) {
       const existing = await repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId);
-      if (existing) {
-        return { message: existing, conversation: (await repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
-      }
+      if (existing) return duplicateOf(repo, existing);
     }
     const contact = await resolveContact(repo, inbound.channel, inbound.from, now);
     const found = await findThread(ctx, repo, inbound, contact, now);

@@ -8,23 +8,16 @@ import type { ReceiveResult } from '../ports.ts';
 import { InboundMessage } from '../types.ts';
 import type { PipelineContext } from './context.ts';
 import { respondTo } from './answering.ts';
-import { DuplicateRace, ingest } from './ingest.ts';
+import { ingest } from './ingest.ts';
 
 export async function receive(ctx: PipelineContext, input: InboundMessage): Promise<ReceiveResult> {
-  const { store, bus, logger, queue } = ctx;
+  const { bus, logger, queue } = ctx;
   const parsed = InboundMessage.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid inbound message: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
   }
   const inbound = parsed.data;
-  let result: Awaited<ReturnType<typeof ingest>>;
-  try {
-    result = await ingest(ctx, inbound);
-  } catch (error) {
-    if (!(error instanceof DuplicateRace)) throw error;
-    const existing = (await store.repo.findMessageByProviderId(inbound.channel, inbound.providerMessageId!))!;
-    result = { message: existing, conversation: (await store.repo.getConversation(existing.conversationId))!, duplicate: true, created: false };
-  }
+  const result = await ingest(ctx, inbound);
   const { message, conversation, contact, duplicate } = result;
   if (duplicate) {
     logger.debug({ channel: inbound.channel, messageId: message.id }, 'duplicate inbound message ignored');
