@@ -24,7 +24,7 @@ import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
 import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
-import { countsFromTallies, tallied } from './tallied.ts';
+import { countsFromTallies } from './tallied.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
@@ -408,9 +408,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return where;
   }
 
-  /** A filter as a condition on conversation_tallies, or null when they do not tally it (tallied). `ids: []` is the false condition. */
-  function tallyWhere(filter: ConversationFilter): SQL | null {
-    if (!tallied(filter)) return null;
+  /** A tallied filter (tallied.ts) as a condition on conversation_tallies. `ids: []` is the false condition. */
+  function tallyWhere(filter: ConversationFilter): SQL {
     const { channel, status, statuses, owner, route, assigneeId, unassigned, ids } = filter;
     const tl = t.conversationTallies;
     const conditions = [
@@ -429,8 +428,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   /** The inbox tabs' counts from conversation_tallies, when the filter and every part are tallied. */
   async function countTallied<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
     if (!countsFromTallies(filter, parts)) return null;
-    const where = tallyWhere(filter)!;
-    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)!] as const);
+    const where = tallyWhere(filter);
+    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)] as const);
     const n = t.conversationTallies.n;
     const columns = Object.fromEntries(partWhere.map(([name, condition]) => [name, sql<number>`coalesce(sum(case when ${condition} then ${n} else 0 end), 0)`.mapWith(Number)]));
     const [row] = await db.select(columns).from(t.conversationTallies).where(where);
