@@ -1121,12 +1121,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
               .groupBy(rr.assigneeId)
           : [],
       ]);
-      const known = <T extends { userId: string | null }>(rows: T[]) => rows.filter((r): r is T & { userId: string } => r.userId !== null);
+      // Events of unassigned conversations have no assignee to count them for.
       const resolved = new Map<string, number>();
-      for (const r of known([...partialResolved, ...rolledResolved])) resolved.set(r.userId, (resolved.get(r.userId) ?? 0) + r.count);
+      for (const r of [...partialResolved, ...rolledResolved]) if (r.userId !== null) resolved.set(r.userId, (resolved.get(r.userId) ?? 0) + r.count);
       return {
-        handled: known(handled),
-        firstResponses: known(firstResponses).flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
+        handled,
+        firstResponses: firstResponses.flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
         // A rollup emptied by reassignments sums to nothing: no figure, as reading the events gives none.
         resolved: [...resolved].filter(([, n]) => n > 0).map(([userId, n]) => ({ userId, count: n })),
       } satisfies AgentActivity;
