@@ -204,8 +204,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   const p = (name: string) => sql.placeholder(name);
   const reused = new Map<string, Runnable<unknown>>();
-  /** A partial update as a placeholder per present column; the column set names the query. */
-  const placeholders = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(k)]));
+  /** A partial update as a placeholder per present column (named `prefix` + column); the column set names the query. */
+  const placeholders = (keys: string[], prefix = '') => Object.fromEntries(keys.map((k) => [k, p(`${prefix}${k}`)]));
   function patchOf(patch: object) {
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     return { keys: Object.keys(values).sort(), values };
@@ -266,12 +266,11 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const patch = patchOf(input.patch);
     const withEvents = input.events.length > 0;
     // Placeholder names per part: the claim and the conversation's update can set the same column (route).
-    const named = (prefix: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(`${prefix}${k}`)]));
     const valuesNamed = (prefix: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
     const query = hot(`appendMessage:${claim ? claim.keys : '-'}:${withEvents}:${patch.keys}`, () => {
       const m = t.messages;
       const c = t.conversations;
-      const claimed = claim ? [db.$with('claimed_inbound').as(claimQuery(p('claimId'), named('claim_', claim.keys)))] : [];
+      const claimed = claim ? [db.$with('claimed_inbound').as(claimQuery(p('claimId'), placeholders(claim.keys, 'claim_')))] : [];
       // The message as the table's own row type from one JSON parameter, as the events below: so the
       // claim can gate it (an INSERT … VALUES takes no condition).
       const message = rawWith('appended_message', sql`insert into ${m}
@@ -283,7 +282,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         select * from json_populate_recordset(null::${t.events}, ${p('events')}::json) where ${appended}
         returning created_at, channel, type, actor, value`);
       const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
-      const updated = db.$with('appended_to').as(db.update(c).set(named('set_', patch.keys)).where(and(eq(c.id, p('conversationId')), appended)).returning());
+      const updated = db.$with('appended_to').as(db.update(c).set(placeholders(patch.keys, 'set_')).where(and(eq(c.id, p('conversationId')), appended)).returning());
       const ctes = [...claimed, message, ...(withEvents ? [events, rollups] : []), updated];
       return db.with(...ctes).select().from(updated);
     });
