@@ -556,20 +556,20 @@ export type ArticleUpdate =
   | { status: 'not_found' }
   | { status: 'conflict'; current: KnowledgeArticle };
 
-/** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
-/** An inbound message marked answered (or skipped) by whoever gets there first, with the run that answered it. */
 /** A conversation and where a reply to it goes: its customer's address (and name) on its channel, null when they have none. */
 export interface ConversationWithCustomer {
   conversation: Conversation;
   customer: Pick<ContactIdentity, 'address' | 'displayName'> | null;
 }
 
+/** An inbound message marked answered (or skipped) by whoever gets there first, with the run that answered it. */
 export interface InboundClaim {
   messageId: string;
   status: 'done' | 'skipped';
   answeredBy?: Pick<Message, 'route' | 'confidence' | 'agentName'>;
 }
 
+/** Granular, dialect-neutral data access. Every method is one statement or a tight group. */
 export interface Repository {
   // contacts
   createContact(input: Pick<Contact, 'id' | 'name' | 'email' | 'createdAt'>): Promise<Contact>;

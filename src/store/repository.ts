@@ -24,7 +24,7 @@ import { TICKET_FIELDS } from '../core/types.ts';
 import { replacePassages } from './passages.ts';
 import { holdsPart } from './part-match.ts';
 import { searchTerms } from './search-terms.ts';
-import { countsFromTallies, tallied } from './tallied.ts';
+import { countsFromTallies } from './tallied.ts';
 import { RERANK_CANDIDATES, rerankByTitle, rerankPassages } from './title-rerank.ts';
 import type * as pgSchema from './schema/pg.ts';
 
@@ -204,8 +204,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   const p = (name: string) => sql.placeholder(name);
   const reused = new Map<string, Runnable<unknown>>();
-  /** A partial update as a placeholder per present column; the column set names the query. */
-  const placeholders = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(k)]));
+  /** A partial update as a placeholder per present column (named `prefix` + column); the column set names the query. */
+  const placeholders = (keys: string[], prefix = '') => Object.fromEntries(keys.map((k) => [k, p(`${prefix}${k}`)]));
   function patchOf(patch: object) {
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     return { keys: Object.keys(values).sort(), values };
@@ -266,12 +266,11 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     const patch = patchOf(input.patch);
     const withEvents = input.events.length > 0;
     // Placeholder names per part: the claim and the conversation's update can set the same column (route).
-    const named = (prefix: string, keys: string[]) => Object.fromEntries(keys.map((k) => [k, p(`${prefix}${k}`)]));
     const valuesNamed = (prefix: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
     const query = hot(`appendMessage:${claim ? claim.keys : '-'}:${withEvents}:${patch.keys}`, () => {
       const m = t.messages;
       const c = t.conversations;
-      const claimed = claim ? [db.$with('claimed_inbound').as(claimQuery(p('claimId'), named('claim_', claim.keys)))] : [];
+      const claimed = claim ? [db.$with('claimed_inbound').as(claimQuery(p('claimId'), placeholders(claim.keys, 'claim_')))] : [];
       // The message as the table's own row type from one JSON parameter, as the events below: so the
       // claim can gate it (an INSERT … VALUES takes no condition).
       const message = rawWith('appended_message', sql`insert into ${m}
@@ -283,7 +282,7 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
         select * from json_populate_recordset(null::${t.events}, ${p('events')}::json) where ${appended}
         returning created_at, channel, type, actor, value`);
       const rollups = rawWith('appended_rollups', addToRollupsFrom(sql`appended_events`));
-      const updated = db.$with('appended_to').as(db.update(c).set(named('set_', patch.keys)).where(and(eq(c.id, p('conversationId')), appended)).returning());
+      const updated = db.$with('appended_to').as(db.update(c).set(placeholders(patch.keys, 'set_')).where(and(eq(c.id, p('conversationId')), appended)).returning());
       const ctes = [...claimed, message, ...(withEvents ? [events, rollups] : []), updated];
       return db.with(...ctes).select().from(updated);
     });
@@ -408,9 +407,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
     return where;
   }
 
-  /** A filter as a condition on conversation_tallies, or null when they do not tally it (tallied). `ids: []` is the false condition. */
-  function tallyWhere(filter: ConversationFilter): SQL | null {
-    if (!tallied(filter)) return null;
+  /** A tallied filter (tallied.ts) as a condition on conversation_tallies. `ids: []` is the false condition. */
+  function tallyWhere(filter: ConversationFilter): SQL {
     const { channel, status, statuses, owner, route, assigneeId, unassigned, ids } = filter;
     const tl = t.conversationTallies;
     const conditions = [
@@ -429,8 +427,8 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
   /** The inbox tabs' counts from conversation_tallies, when the filter and every part are tallied. */
   async function countTallied<K extends string>(filter: ConversationFilter, parts: Record<K, ConversationFilter>) {
     if (!countsFromTallies(filter, parts)) return null;
-    const where = tallyWhere(filter)!;
-    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)!] as const);
+    const where = tallyWhere(filter);
+    const partWhere = Object.entries<ConversationFilter>(parts).map(([name, part]) => [name, tallyWhere(part)] as const);
     const n = t.conversationTallies.n;
     const columns = Object.fromEntries(partWhere.map(([name, condition]) => [name, sql<number>`coalesce(sum(case when ${condition} then ${n} else 0 end), 0)`.mapWith(Number)]));
     const [row] = await db.select(columns).from(t.conversationTallies).where(where);
@@ -1122,12 +1120,12 @@ export function createRepository(db: Db, t: Schema, dialect: DialectQueries): Re
               .groupBy(rr.assigneeId)
           : [],
       ]);
-      const known = <T extends { userId: string | null }>(rows: T[]) => rows.filter((r): r is T & { userId: string } => r.userId !== null);
+      // Events of unassigned conversations have no assignee to count them for.
       const resolved = new Map<string, number>();
-      for (const r of known([...partialResolved, ...rolledResolved])) resolved.set(r.userId, (resolved.get(r.userId) ?? 0) + r.count);
+      for (const r of [...partialResolved, ...rolledResolved]) if (r.userId !== null) resolved.set(r.userId, (resolved.get(r.userId) ?? 0) + r.count);
       return {
-        handled: known(handled),
-        firstResponses: known(firstResponses).flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
+        handled,
+        firstResponses: firstResponses.flatMap((r) => (r.ms === null ? [] : [{ userId: r.userId, ms: Number(r.ms) }])),
         // A rollup emptied by reassignments sums to nothing: no figure, as reading the events gives none.
         resolved: [...resolved].filter(([, n]) => n > 0).map(([userId, n]) => ({ userId, count: n })),
       } satisfies AgentActivity;

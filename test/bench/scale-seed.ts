@@ -149,6 +149,22 @@ async function generate(size: SeedSize, now: number, writer: Writer): Promise<{ 
 }
 
 /**
+ * Backfills written alike in both dialects (SQLite reads `NOT internal` of its 0/1 column as
+ * PostgreSQL reads it of a boolean): migrations sqlite 0015 / pg 0019 (analytics_rollups) and
+ * sqlite 0016 / pg 0021 (conversation_tallies).
+ */
+const STAFF_REPLIES_BACKFILL = `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
+    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
+    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND NOT internal AND author_id IS NOT NULL`;
+const STAFF_FIRST_RESPONSES_BACKFILL = `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
+    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
+    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
+      AND m.author_kind = 'human' AND m.direction = 'outbound' AND NOT m.internal AND m.author_id IS NOT NULL
+    WHERE e.type = 'first_response' AND e.actor = 'human'`;
+const CONVERSATION_TALLIES_BACKFILL = `INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n)
+    SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5`;
+
+/**
  * What the migrations write from existing rows when they add the structures that triggers keep
  * afterwards, per trigger on a seeded table: the seed drops those triggers while it loads (on
  * SQLite a trigger feeding FTS5 costs about 25 times its bulk backfill, since FTS5 flushes its
@@ -169,21 +185,15 @@ const SQLITE_BACKFILLS: Record<string, string | null> = {
   conversation_rollups_ai: 'INSERT INTO conversation_rollups (day, channel, count) SELECT created_at / 86400000 * 86400000, channel, count(*) FROM conversations GROUP BY 1, 2',
   conversation_rollups_au: null,
   conversation_rollups_ad: null,
-  staff_replies_ai: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
-    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
-    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND internal = 0 AND author_id IS NOT NULL`,
+  staff_replies_ai: STAFF_REPLIES_BACKFILL,
   resolution_rollups_ai: `INSERT INTO resolution_rollups (day, channel, assignee_id, count)
     SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
     WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
   resolution_rollups_au: null,
-  staff_first_responses_event_ai: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
-    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
-    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
-      AND m.author_kind = 'human' AND m.direction = 'outbound' AND m.internal = 0 AND m.author_id IS NOT NULL
-    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_event_ai: STAFF_FIRST_RESPONSES_BACKFILL,
   staff_first_responses_message_ai: null, // the same pairs: covered by the backfill above
   // migrations/sqlite/0016_conversation_tallies.sql
-  conversations_tally_ai: "INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n) SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5",
+  conversations_tally_ai: CONVERSATION_TALLIES_BACKFILL,
   conversations_tally_ad: null, // deletes and updates only: nothing to backfill
   conversations_tally_au: null,
 };
@@ -244,22 +254,15 @@ export async function seedSqlite(path: string, size: SeedSize, now: number) {
  */
 const PG_BACKFILLS: Record<string, string | null> = {
   conversation_rollups_keep: 'INSERT INTO conversation_rollups (day, channel, shard, count) SELECT created_at / 86400000 * 86400000, channel, 0, count(*) FROM conversations GROUP BY 1, 2',
-  staff_replies_add: `INSERT INTO staff_replies (message_id, user_id, conversation_id, channel, created_at, previous_at)
-    SELECT id, author_id, conversation_id, channel, created_at, lag(created_at) OVER (PARTITION BY conversation_id, author_id ORDER BY created_at, id)
-    FROM messages WHERE author_kind = 'human' AND direction = 'outbound' AND NOT internal AND author_id IS NOT NULL`,
+  staff_replies_add: STAFF_REPLIES_BACKFILL,
   resolution_rollups_add: `INSERT INTO resolution_rollups (day, channel, assignee_id, shard, count)
     SELECT e.created_at / 86400000 * 86400000, e.channel, c.assignee_id, 0, count(*) FROM events e JOIN conversations c ON c.id = e.conversation_id
     WHERE e.type = 'resolved' AND e.actor = 'human' AND c.assignee_id IS NOT NULL GROUP BY 1, 2, 3`,
   resolution_rollups_move: null, // updates only
-  staff_first_responses_by_event: `INSERT INTO staff_first_responses (event_id, message_id, user_id, channel, created_at, ms)
-    SELECT e.id, m.id, m.author_id, e.channel, e.created_at, e.value FROM events e
-    JOIN messages m ON m.conversation_id = e.conversation_id AND m.created_at = e.created_at
-      AND m.author_kind = 'human' AND m.direction = 'outbound' AND NOT m.internal AND m.author_id IS NOT NULL
-    WHERE e.type = 'first_response' AND e.actor = 'human'`,
+  staff_first_responses_by_event: STAFF_FIRST_RESPONSES_BACKFILL,
   staff_first_responses_by_message: null, // the same pairs: covered by the backfill above
   // migrations/pg/0021_conversation_tallies.sql
-  conversations_tally_insert_delete: `INSERT INTO conversation_tallies (status, owner, channel, route, assignee_id, n)
-    SELECT status, owner, channel, coalesce(route, ''), coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5`,
+  conversations_tally_insert_delete: CONVERSATION_TALLIES_BACKFILL,
   conversations_tally_update: null, // updates only
 };
 
