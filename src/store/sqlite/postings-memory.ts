@@ -57,10 +57,12 @@ const TOKENIZER = 'porter unicode61 remove_diacritics 2';
 /** Postings kept per index copy; past this the terms read so far are dropped and read again on demand. */
 const MAX_POSTINGS = 4_000_000;
 
-/** One term's postings: the rows (as slots of the copy) and their bm25 share without the IDF. */
+/** One term's postings: the rows (as slots of the copy), their bm25 share without the IDF, and the IDF. */
 interface Postings {
   slots: Int32Array;
   shares: Float64Array;
+  /** Fixed by the copy: it depends only on N and the term's row count. */
+  idf: number;
 }
 
 /** The copy of one index at one kb_search_version token. */
@@ -82,7 +84,6 @@ interface ConnectionState {
   /** Whether the TEMP tokenizer and vocabulary tables could be made (false: FTS5 ranks). */
   usable: boolean;
   copies: Map<string, Copy>;
-  idfs: Map<number, number>;
 }
 
 const states = new WeakMap<Connection, ConnectionState>();
@@ -90,7 +91,7 @@ const states = new WeakMap<Connection, ConnectionState>();
 function stateOf(conn: Connection): ConnectionState {
   let state = states.get(conn);
   if (!state) {
-    state = { usable: prepareConnection(conn), copies: new Map(), idfs: new Map() };
+    state = { usable: prepareConnection(conn), copies: new Map() };
     states.set(conn, state);
   }
   return state;
@@ -222,7 +223,7 @@ function postingsOf(conn: Connection, index: FtsIndex, copy: Copy, term: string)
     const D = copy.sizes[slots[j]!]!;
     shares[j] = (f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * D) / copy.avgdl));
   }
-  const postings = { slots: Int32Array.from(slots), shares };
+  const postings = { slots: Int32Array.from(slots), shares, idf: idfOf(conn, copy.rows, slots.length) };
   if (copy.postingsKept + slots.length > MAX_POSTINGS) {
     copy.postings.clear();
     copy.postingsKept = 0;
@@ -232,14 +233,14 @@ function postingsOf(conn: Connection, index: FtsIndex, copy: Copy, term: string)
   return postings;
 }
 
-/** ln(x) as FTS5 takes it: SQLite's ln() is the same libm log(), which Math.log need not match bit for bit. */
-function ln(conn: Connection, state: ConnectionState, x: number): number {
-  let value = state.idfs.get(x);
-  if (value === undefined) {
-    value = conn.all<{ v: number }>(sql`select ln(${x}) as v`)[0]!.v;
-    state.idfs.set(x, value);
-  }
-  return value;
+/**
+ * A term's IDF as FTS5 computes it, for n of N rows: ln() taken by SQLite, the same libm log()
+ * FTS5 calls, which Math.log need not match bit for bit.
+ */
+function idfOf(conn: Connection, rows: number, n: number): number {
+  if (n === 0) return 0; // no postings: nothing to add it to
+  const idf = conn.all<{ v: number }>(sql`select ln(${(rows - n + 0.5) / (n + 0.5)}) as v`)[0]!.v;
+  return idf <= 0.0 ? IDF_FLOOR : idf;
 }
 
 /**
@@ -258,12 +259,8 @@ export function topByBm25(conn: Connection, index: FtsIndex, words: string[], li
   const { scores } = copy;
   const touched: number[] = [];
   for (const term of terms) {
-    const { slots, shares } = postingsOf(conn, index, copy, term);
-    if (slots.length === 0) continue;
-    const n = slots.length;
-    let idf = ln(conn, state, (copy.rows - n + 0.5) / (n + 0.5));
-    if (idf <= 0.0) idf = IDF_FLOOR;
-    for (let j = 0; j < n; j++) {
+    const { slots, shares, idf } = postingsOf(conn, index, copy, term);
+    for (let j = 0; j < slots.length; j++) {
       const slot = slots[j]!;
       if (scores[slot] === 0) touched.push(slot);
       scores[slot] = scores[slot]! + idf * shares[j]!;
