@@ -21,6 +21,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../repository.ts';
+import { bestOf } from '../best-of.ts';
 
 /** A rank table and how its rows are ranked. */
 export interface RankTable {
@@ -158,27 +159,10 @@ function contenders(copy: Copy, lexemes: string[], top: number): number[] {
       sums[slot] = sums[slot]! + scores[j]!;
     }
   }
-  const theta = touched.length > top ? topthBest(sums, touched, top) * (1 - MARGIN) : 0;
+  const theta = touched.length > top ? sums[bestOf(touched, top, (a, b) => sums[a]! > sums[b]!)[top - 1]!]! * (1 - MARGIN) : 0;
   const keys = touched.filter((slot) => sums[slot]! >= theta).map((slot) => copy.keys[slot]!);
   for (const slot of touched) sums[slot] = 0;
   return keys;
-}
-
-/** The top-th highest sum among the touched slots (top ≥ 1, fewer than touched). */
-function topthBest(sums: Float64Array, touched: number[], top: number): number {
-  const best: number[] = []; // descending, at most `top`
-  for (const slot of touched) {
-    const sum = sums[slot]!;
-    if (best.length === top && sum <= best[top - 1]!) continue;
-    let at = best.length < top ? best.length : top - 1;
-    if (best.length < top) best.push(sum);
-    while (at > 0 && best[at - 1]! < sum) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = sum;
-  }
-  return best[top - 1]!;
 }
 
 /**

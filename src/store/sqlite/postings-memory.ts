@@ -28,6 +28,7 @@
  * exactly one token (FTS5 would search it as a phrase).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { bestOf } from '../best-of.ts';
 
 /** Runs statements on one connection: `all` for those that return rows, `run` for the others. */
 export interface Connection {
@@ -266,25 +267,10 @@ export function topByBm25(conn: Connection, index: FtsIndex, words: string[], li
       scores[slot] = scores[slot]! + idf * shares[j]!;
     }
   }
-  const best = bestOf(copy, touched, limit);
+  const { rowids } = copy;
+  // Equal scores to the lower rowid.
+  const best = bestOf(touched, limit, (a, b) => scores[a]! > scores[b]! || (scores[a] === scores[b] && rowids[a]! < rowids[b]!));
+  const hits = best.map((slot) => ({ rowid: rowids[slot]!, score: scores[slot]! }));
   for (const slot of touched) scores[slot] = 0;
-  return best;
-}
-
-/** The `limit` highest scores among the touched slots, ties to the lower rowid. */
-function bestOf(copy: Copy, touched: number[], limit: number): RowHit[] {
-  const best: RowHit[] = [];
-  const before = (a: RowHit, b: RowHit) => a.score > b.score || (a.score === b.score && a.rowid < b.rowid);
-  for (const slot of touched) {
-    const hit = { rowid: copy.rowids[slot]!, score: copy.scores[slot]! };
-    if (best.length === limit && !before(hit, best[limit - 1]!)) continue;
-    let at = Math.min(best.length, limit - 1);
-    if (best.length < limit) best.push(hit);
-    while (at > 0 && before(hit, best[at - 1]!)) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = hit;
-  }
-  return best;
+  return hits;
 }
