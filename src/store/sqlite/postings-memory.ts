@@ -85,6 +85,8 @@ interface ConnectionState {
   /** Whether the TEMP tokenizer and vocabulary tables could be made (false: FTS5 ranks). */
   usable: boolean;
   copies: Map<string, Copy>;
+  /** The tokens of words asked before: the tokenizer does not change (cleared when full). */
+  tokensOf: Map<string, string[]>;
 }
 
 const states = new WeakMap<Connection, ConnectionState>();
@@ -92,7 +94,7 @@ const states = new WeakMap<Connection, ConnectionState>();
 function stateOf(conn: Connection): ConnectionState {
   let state = states.get(conn);
   if (!state) {
-    state = { usable: prepareConnection(conn), copies: new Map() };
+    state = { usable: prepareConnection(conn), copies: new Map(), tokensOf: new Map() };
     states.set(conn, state);
   }
   return state;
@@ -113,17 +115,25 @@ function prepareConnection(conn: Connection): boolean {
   }
 }
 
-/** Each word's single token, in order; null when a word has none or several. */
-function stems(conn: Connection, words: string[]): string[] | null {
-  conn.run(sql`delete from temp.kb_question_words`);
-  conn.run(sql`insert into temp.kb_question_words(rowid, word) select key + 1, value from json_each(${JSON.stringify(words)})`);
-  const tokens = conn.all<{ doc: number; term: string }>(sql`select doc, term from temp.kb_question_tokens`);
-  const byWord = new Map<number, string[]>();
-  for (const t of tokens) byWord.set(t.doc, [...(byWord.get(t.doc) ?? []), t.term]);
+/** Words whose tokens a connection keeps; past this it forgets them and asks the tokenizer again. */
+const MAX_WORDS_KEPT = 50_000;
+
+/** Each word's single token, in order; null when a word has none or several. Only new words go to the tokenizer. */
+function stems(conn: Connection, state: ConnectionState, words: string[]): string[] | null {
+  const { tokensOf } = state;
+  if (tokensOf.size > MAX_WORDS_KEPT) tokensOf.clear();
+  const unknown = [...new Set(words.filter((word) => !tokensOf.has(word)))];
+  if (unknown.length > 0) {
+    conn.run(sql`delete from temp.kb_question_words`);
+    conn.run(sql`insert into temp.kb_question_words(rowid, word) select key + 1, value from json_each(${JSON.stringify(unknown)})`);
+    const tokens = conn.all<{ doc: number; term: string }>(sql`select doc, term from temp.kb_question_tokens`);
+    for (const word of unknown) tokensOf.set(word, []);
+    for (const t of tokens) tokensOf.get(unknown[t.doc - 1]!)!.push(t.term);
+  }
   const result: string[] = [];
-  for (let i = 1; i <= words.length; i++) {
-    const found = byWord.get(i);
-    if (found?.length !== 1) return null;
+  for (const word of words) {
+    const found = tokensOf.get(word)!;
+    if (found.length !== 1) return null;
     result.push(found[0]!);
   }
   return result;
@@ -251,7 +261,7 @@ function idfOf(conn: Connection, rows: number, n: number): number {
 export function topByBm25(conn: Connection, index: FtsIndex, words: string[], limit: number): RowHit[] | null {
   const state = stateOf(conn);
   if (!state.usable) return null;
-  const terms = stems(conn, words);
+  const terms = stems(conn, state, words);
   if (!terms) return null;
   const copy = copyOf(conn, state, index);
   if (!copy) return null;
