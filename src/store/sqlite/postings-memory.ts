@@ -13,7 +13,7 @@
  * where f is the phrase's occurrences in the row weighted by column, D the row's tokens, avgdl the
  * mean of D over the index, idf_i = ln((N − n_i + 0.5) / (n_i + 0.5)) floored at 10⁻⁶, n_i the
  * rows containing the phrase and N the index's rows. The share of a (term, row) depends only on
- * the index, so it is kept per posting; idf is computed per query with SQLite's ln(), the libm
+ * the index, so it is kept per posting; idf once per term and copy, with SQLite's ln(), the libm
  * call FTS5 makes, and the shares are added in query order as FTS5 adds them.
  *
  * Where it comes from: postings from an fts5vocab 'instance' table over the index (one term at a
