@@ -18,6 +18,9 @@ const PASSAGE_RANKS: RankTable = { terms: 'kb_passage_search_terms', key: 'passa
 
 type Row = KnowledgePassage & { score: number | string };
 
+/** A KnowledgePassage from kb_passages p and its article a: both rankings select these. */
+const PASSAGE_COLUMNS = sql.raw(`p.id, p.article_id as "articleId", a.slug, a.title, p.heading, p.text, p.position`);
+
 /**
  * `terms` are letters and digits only (searchTerms), so they are safe inside a tsquery. The
  * passages come with their rows in the same statement, in the function's order (best first).
@@ -27,15 +30,14 @@ export async function searchPassages(db: Db, terms: string[], limit: number): Pr
   if (limit < 1) return [];
   const query = terms.join(' | ');
   const rank = (keys: number[]) =>
-    sql`select p.id, p.article_id as "articleId", a.slug, a.title, p.heading, p.text, p.position,
-          ts_rank_cd(kb_passage_weights(), p.search, to_tsquery('english', ${query}), 1) as score
+    sql`select ${PASSAGE_COLUMNS}, ts_rank_cd(kb_passage_weights(), p.search, to_tsquery('english', ${query}), 1) as score
         from kb_passages p join kb_articles a on a.id = p.article_id
         where p.search_key = any(${sql.param(keys)}::int[]) order by score desc, p.id limit ${limit}`;
   const rows =
     (await rankFromCopy<Row>(db, PASSAGE_RANKS, terms, limit, rank)) ??
     (
       await db.execute(
-        sql`select p.id, p.article_id as "articleId", a.slug, a.title, p.heading, p.text, p.position, s.score
+        sql`select ${PASSAGE_COLUMNS}, s.score
             from kb_passage_search(${query}, ${limit}::int, ${PROBE_DEPTH}::int, ${CUTOFF_SHARE}::float8) with ordinality as s(id, score, rank)
             join kb_passages p on p.id = s.id join kb_articles a on a.id = p.article_id
             order by s.rank`,

@@ -21,6 +21,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../repository.ts';
+import { bestOf } from '../best-of.ts';
 
 /** A rank table and how its rows are ranked. */
 export interface RankTable {
@@ -103,31 +104,27 @@ async function lexemesOf(db: Db, terms: string[]): Promise<string[] | null> {
  * token that is not is replaced first (and every lexeme read into the new one).
  */
 async function readPostings(db: Db, table: RankTable, byTable: Map<string, Copy>, lexemes: string[]): Promise<Copy> {
-  let copy = byTable.get(table.terms);
-  let wanted = copy ? lexemes.filter((l) => !copy!.postings.has(l)) : lexemes;
-  for (;;) {
-    if (copy && wanted.length === 0) return copy;
-    const result = await db.execute(
-      sql`select v.token::text as token, s.lexeme, s.keys, s.scores from kb_search_version v
-          left join lateral (select s.lexeme, array_agg(s.${sql.raw(table.key)}) as keys, array_agg(s.score) as scores
-                             from ${sql.raw(table.terms)} s where s.lexeme = any(${sql.param(wanted)}::text[]) group by s.lexeme) s on true`,
-    );
-    const rows = result.rows as { token: string; lexeme: string | null; keys: number[] | null; scores: (number | string)[] | null }[];
-    const token = rows[0]?.token ?? '';
-    if (!copy || copy.token !== token) {
-      const fresh = newCopy(token);
-      byTable.set(table.terms, fresh);
-      if (copy && wanted.length < lexemes.length) {
-        // Read with another token than the lexemes copied before: start again, reading them all.
-        copy = fresh;
-        wanted = lexemes;
-        continue;
-      }
-      copy = fresh;
-    }
+  const copy = byTable.get(table.terms);
+  const wanted = copy ? lexemes.filter((l) => !copy.postings.has(l)) : lexemes;
+  if (copy && wanted.length === 0) return copy;
+  const result = await db.execute(
+    sql`select v.token::text as token, s.lexeme, s.keys, s.scores from kb_search_version v
+        left join lateral (select s.lexeme, array_agg(s.${sql.raw(table.key)}) as keys, array_agg(s.score) as scores
+                           from ${sql.raw(table.terms)} s where s.lexeme = any(${sql.param(wanted)}::text[]) group by s.lexeme) s on true`,
+  );
+  const rows = result.rows as { token: string; lexeme: string | null; keys: number[] | null; scores: (number | string)[] | null }[];
+  const token = rows[0]?.token ?? '';
+  if (copy?.token === token) {
     keepPostings(copy, wanted, rows);
     return copy;
   }
+  byTable.delete(table.terms);
+  // Read with another token than the lexemes copied before: start again, reading them all.
+  if (wanted.length < lexemes.length) return readPostings(db, table, byTable, lexemes);
+  const fresh = newCopy(token);
+  byTable.set(table.terms, fresh);
+  keepPostings(fresh, wanted, rows);
+  return fresh;
 }
 
 function keepPostings(copy: Copy, lexemes: string[], rows: { lexeme: string | null; keys: number[] | null; scores: (number | string)[] | null }[]) {
@@ -162,27 +159,10 @@ function contenders(copy: Copy, lexemes: string[], top: number): number[] {
       sums[slot] = sums[slot]! + scores[j]!;
     }
   }
-  const theta = touched.length > top ? topthBest(sums, touched, top) * (1 - MARGIN) : 0;
+  const theta = touched.length > top ? sums[bestOf(touched, top, (a, b) => sums[a]! > sums[b]!)[top - 1]!]! * (1 - MARGIN) : 0;
   const keys = touched.filter((slot) => sums[slot]! >= theta).map((slot) => copy.keys[slot]!);
   for (const slot of touched) sums[slot] = 0;
   return keys;
-}
-
-/** The top-th highest sum among the touched slots (top ≥ 1, fewer than touched). */
-function topthBest(sums: Float64Array, touched: number[], top: number): number {
-  const best: number[] = []; // descending, at most `top`
-  for (const slot of touched) {
-    const sum = sums[slot]!;
-    if (best.length === top && sum <= best[top - 1]!) continue;
-    let at = best.length < top ? best.length : top - 1;
-    if (best.length < top) best.push(sum);
-    while (at > 0 && best[at - 1]! < sum) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = sum;
-  }
-  return best[top - 1]!;
 }
 
 /**
@@ -198,7 +178,7 @@ export async function rankFromCopy<T>(db: Db, table: RankTable, terms: string[],
   if (!byTable) copies.set(db, (byTable = new Map()));
   for (let attempt = 0; attempt < 2; attempt++) {
     const copy = await readPostings(db, table, byTable, lexemes);
-    const keys = lexemes.length === 0 ? [] : contenders(copy, lexemes, top);
+    const keys = contenders(copy, lexemes, top);
     const result = await db.execute(
       sql`select v.token::text as "copyToken", v.writer = txid_current_if_assigned() as "ownWrite", r.*
           from kb_search_version v left join lateral (${rank(keys)}) r on true`,

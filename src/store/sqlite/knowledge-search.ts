@@ -53,15 +53,15 @@ function ranked(run: RunQuery, query: string, limit: number, within?: string): H
 }
 
 export function searchKnowledge(conn: Connection, terms: string[], limit: number): Hit[] {
-  const ranked = topByBm25(conn, ARTICLE_INDEX, terms, limit);
-  if (!ranked) return searchWithFts(conn.all.bind(conn) as RunQuery, terms, limit);
-  if (ranked.length === 0) return [];
+  const top = topByBm25(conn, ARTICLE_INDEX, terms, limit);
+  if (!top) return searchWithFts(conn.all.bind(conn), terms, limit);
+  if (top.length === 0) return [];
   const ids = new Map(
     conn
-      .all<{ rowid: number; id: string }>(sql`select rowid, id from kb_articles where rowid in (select value from json_each(${JSON.stringify(ranked.map((r) => r.rowid))}))`)
+      .all<{ rowid: number; id: string }>(sql`select rowid, id from kb_articles where rowid in (select value from json_each(${JSON.stringify(top.map((r) => r.rowid))}))`)
       .map((r) => [r.rowid, r.id]),
   );
-  return ranked.flatMap((r) => {
+  return top.flatMap((r) => {
     const id = ids.get(r.rowid);
     return id === undefined ? [] : [{ id, score: r.score }];
   });

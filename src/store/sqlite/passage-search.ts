@@ -18,7 +18,7 @@ type Row = KnowledgePassage & { score: number };
 /** The passages with their rows and their articles' slug and title, best first, in one statement. */
 export function searchPassages(conn: Connection, terms: string[], limit: number): PassageHit[] {
   const ranked = topByBm25(conn, PASSAGE_INDEX, terms, limit);
-  const rows = ranked ? passagesOf(conn, ranked) : searchWithFts(conn.all.bind(conn) as RunQuery, terms, limit);
+  const rows = ranked ? passagesOf(conn, ranked) : searchWithFts(conn.all.bind(conn), terms, limit);
   return rows.map(({ score, ...passage }) => ({ passage, score }));
 }
 

@@ -13,7 +13,7 @@
  * where f is the phrase's occurrences in the row weighted by column, D the row's tokens, avgdl the
  * mean of D over the index, idf_i = ln((N − n_i + 0.5) / (n_i + 0.5)) floored at 10⁻⁶, n_i the
  * rows containing the phrase and N the index's rows. The share of a (term, row) depends only on
- * the index, so it is kept per posting; idf is computed per query with SQLite's ln(), the libm
+ * the index, so it is kept per posting; idf once per term and copy, with SQLite's ln(), the libm
  * call FTS5 makes, and the shares are added in query order as FTS5 adds them.
  *
  * Where it comes from: postings from an fts5vocab 'instance' table over the index (one term at a
@@ -28,6 +28,7 @@
  * exactly one token (FTS5 would search it as a phrase).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { bestOf } from '../best-of.ts';
 
 /** Runs statements on one connection: `all` for those that return rows, `run` for the others. */
 export interface Connection {
@@ -57,10 +58,12 @@ const TOKENIZER = 'porter unicode61 remove_diacritics 2';
 /** Postings kept per index copy; past this the terms read so far are dropped and read again on demand. */
 const MAX_POSTINGS = 4_000_000;
 
-/** One term's postings: the rows (as slots of the copy) and their bm25 share without the IDF. */
+/** One term's postings: the rows (as slots of the copy), their bm25 share without the IDF, and the IDF. */
 interface Postings {
   slots: Int32Array;
   shares: Float64Array;
+  /** Fixed by the copy: it depends only on N and the term's row count. */
+  idf: number;
 }
 
 /** The copy of one index at one kb_search_version token. */
@@ -82,7 +85,8 @@ interface ConnectionState {
   /** Whether the TEMP tokenizer and vocabulary tables could be made (false: FTS5 ranks). */
   usable: boolean;
   copies: Map<string, Copy>;
-  idfs: Map<number, number>;
+  /** The tokens of words asked before: the tokenizer does not change (cleared when full). */
+  tokensOf: Map<string, string[]>;
 }
 
 const states = new WeakMap<Connection, ConnectionState>();
@@ -90,7 +94,7 @@ const states = new WeakMap<Connection, ConnectionState>();
 function stateOf(conn: Connection): ConnectionState {
   let state = states.get(conn);
   if (!state) {
-    state = { usable: prepareConnection(conn), copies: new Map(), idfs: new Map() };
+    state = { usable: prepareConnection(conn), copies: new Map(), tokensOf: new Map() };
     states.set(conn, state);
   }
   return state;
@@ -111,17 +115,25 @@ function prepareConnection(conn: Connection): boolean {
   }
 }
 
-/** Each word's single token, in order; null when a word has none or several. */
-function stems(conn: Connection, words: string[]): string[] | null {
-  conn.run(sql`delete from temp.kb_question_words`);
-  conn.run(sql`insert into temp.kb_question_words(rowid, word) select key + 1, value from json_each(${JSON.stringify(words)})`);
-  const tokens = conn.all<{ doc: number; term: string }>(sql`select doc, term from temp.kb_question_tokens`);
-  const byWord = new Map<number, string[]>();
-  for (const t of tokens) byWord.set(t.doc, [...(byWord.get(t.doc) ?? []), t.term]);
+/** Words whose tokens a connection keeps; past this it forgets them and asks the tokenizer again. */
+const MAX_WORDS_KEPT = 50_000;
+
+/** Each word's single token, in order; null when a word has none or several. Only new words go to the tokenizer. */
+function stems(conn: Connection, state: ConnectionState, words: string[]): string[] | null {
+  const { tokensOf } = state;
+  if (tokensOf.size > MAX_WORDS_KEPT) tokensOf.clear();
+  const unknown = [...new Set(words.filter((word) => !tokensOf.has(word)))];
+  if (unknown.length > 0) {
+    conn.run(sql`delete from temp.kb_question_words`);
+    conn.run(sql`insert into temp.kb_question_words(rowid, word) select key + 1, value from json_each(${JSON.stringify(unknown)})`);
+    const tokens = conn.all<{ doc: number; term: string }>(sql`select doc, term from temp.kb_question_tokens`);
+    for (const word of unknown) tokensOf.set(word, []);
+    for (const t of tokens) tokensOf.get(unknown[t.doc - 1]!)!.push(t.term);
+  }
   const result: string[] = [];
-  for (let i = 1; i <= words.length; i++) {
-    const found = byWord.get(i);
-    if (found?.length !== 1) return null;
+  for (const word of words) {
+    const found = tokensOf.get(word)!;
+    if (found.length !== 1) return null;
     result.push(found[0]!);
   }
   return result;
@@ -222,7 +234,7 @@ function postingsOf(conn: Connection, index: FtsIndex, copy: Copy, term: string)
     const D = copy.sizes[slots[j]!]!;
     shares[j] = (f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * D) / copy.avgdl));
   }
-  const postings = { slots: Int32Array.from(slots), shares };
+  const postings = { slots: Int32Array.from(slots), shares, idf: idfOf(conn, copy.rows, slots.length) };
   if (copy.postingsKept + slots.length > MAX_POSTINGS) {
     copy.postings.clear();
     copy.postingsKept = 0;
@@ -232,14 +244,14 @@ function postingsOf(conn: Connection, index: FtsIndex, copy: Copy, term: string)
   return postings;
 }
 
-/** ln(x) as FTS5 takes it: SQLite's ln() is the same libm log(), which Math.log need not match bit for bit. */
-function ln(conn: Connection, state: ConnectionState, x: number): number {
-  let value = state.idfs.get(x);
-  if (value === undefined) {
-    value = conn.all<{ v: number }>(sql`select ln(${x}) as v`)[0]!.v;
-    state.idfs.set(x, value);
-  }
-  return value;
+/**
+ * A term's IDF as FTS5 computes it, for n of N rows: ln() taken by SQLite, the same libm log()
+ * FTS5 calls, which Math.log need not match bit for bit.
+ */
+function idfOf(conn: Connection, rows: number, n: number): number {
+  if (n === 0) return 0; // no postings: nothing to add it to
+  const idf = conn.all<{ v: number }>(sql`select ln(${(rows - n + 0.5) / (n + 0.5)}) as v`)[0]!.v;
+  return idf <= 0.0 ? IDF_FLOOR : idf;
 }
 
 /**
@@ -249,7 +261,7 @@ function ln(conn: Connection, state: ConnectionState, x: number): number {
 export function topByBm25(conn: Connection, index: FtsIndex, words: string[], limit: number): RowHit[] | null {
   const state = stateOf(conn);
   if (!state.usable) return null;
-  const terms = stems(conn, words);
+  const terms = stems(conn, state, words);
   if (!terms) return null;
   const copy = copyOf(conn, state, index);
   if (!copy) return null;
@@ -258,36 +270,17 @@ export function topByBm25(conn: Connection, index: FtsIndex, words: string[], li
   const { scores } = copy;
   const touched: number[] = [];
   for (const term of terms) {
-    const { slots, shares } = postingsOf(conn, index, copy, term);
-    if (slots.length === 0) continue;
-    const n = slots.length;
-    let idf = ln(conn, state, (copy.rows - n + 0.5) / (n + 0.5));
-    if (idf <= 0.0) idf = IDF_FLOOR;
-    for (let j = 0; j < n; j++) {
+    const { slots, shares, idf } = postingsOf(conn, index, copy, term);
+    for (let j = 0; j < slots.length; j++) {
       const slot = slots[j]!;
       if (scores[slot] === 0) touched.push(slot);
       scores[slot] = scores[slot]! + idf * shares[j]!;
     }
   }
-  const best = bestOf(copy, touched, limit);
+  const { rowids } = copy;
+  // Equal scores to the lower rowid.
+  const best = bestOf(touched, limit, (a, b) => scores[a]! > scores[b]! || (scores[a] === scores[b] && rowids[a]! < rowids[b]!));
+  const hits = best.map((slot) => ({ rowid: rowids[slot]!, score: scores[slot]! }));
   for (const slot of touched) scores[slot] = 0;
-  return best;
-}
-
-/** The `limit` highest scores among the touched slots, ties to the lower rowid. */
-function bestOf(copy: Copy, touched: number[], limit: number): RowHit[] {
-  const best: RowHit[] = [];
-  const before = (a: RowHit, b: RowHit) => a.score > b.score || (a.score === b.score && a.rowid < b.rowid);
-  for (const slot of touched) {
-    const hit = { rowid: copy.rowids[slot]!, score: copy.scores[slot]! };
-    if (best.length === limit && !before(hit, best[limit - 1]!)) continue;
-    let at = Math.min(best.length, limit - 1);
-    if (best.length < limit) best.push(hit);
-    while (at > 0 && before(hit, best[at - 1]!)) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = hit;
-  }
-  return best;
+  return hits;
 }
